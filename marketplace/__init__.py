@@ -1,0 +1,1 @@
+"""Issy Mobility marketplace: storage, GraphQL API, web client and command line."""

@@ -1,0 +1,4 @@
+"""Issy Mobility's street routing engine: OSM -> compact graphs -> search.
+
+This package never imports ``marketplace``; it takes paths, speeds and modes as arguments.
+"""
