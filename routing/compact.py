@@ -245,7 +245,13 @@ def compile_graph(
     )
     if progress:
         progress(f"{mode.value}: {len(nodes):,} nodes, {m:,} edges; contracting")
-    hierarchies = _build_hierarchies(indptr, heads, length_m, duration_s) if contract else {}
+    hierarchies = (
+        _build_hierarchies(
+            indptr, heads, length_m, duration_s, _contraction_progress(mode, progress)
+        )
+        if contract
+        else {}
+    )
     info = {
         "mode": mode.value,
         "nodes": len(nodes),
@@ -280,14 +286,32 @@ def compile_graph(
     )
 
 
+def _contraction_progress(
+    mode: Mode, progress: Callable[[str], None] | None
+) -> Callable[[int, int], None] | None:
+    """Turn the hierarchy's (done, total) calls into a message every tenth of the way."""
+    if progress is None:
+        return None
+    last_tenth = [-1]
+
+    def report(done: int, total: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if tenth != last_tenth[0]:
+            last_tenth[0] = tenth
+            progress(f"{mode.value}: contracted {done:,} of {total:,} nodes ({10 * tenth}%)")
+
+    return report
+
+
 def _build_hierarchies(
     indptr: NDArray[np.int64],
     heads: NDArray[np.int64],
     length_m: NDArray[np.float64],
     duration_s: NDArray[np.float64],
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[Metric, ContractionHierarchy]:
     started = time.perf_counter()
-    by_time = ContractionHierarchy.build(indptr, heads, duration_s)
+    by_time = ContractionHierarchy.build(indptr, heads, duration_s, progress=progress)
     hierarchies: dict[Metric, ContractionHierarchy] = {"time": by_time}
     positive = length_m > 0
     ratio = duration_s[positive] / length_m[positive]
@@ -296,7 +320,9 @@ def _build_hierarchies(
     # Walking and cycling at one speed: the fastest path is the shortest, so one hierarchy
     # serves both metrics (costs are rescaled by the caller from the edges' own lengths).
     hierarchies["distance"] = (
-        by_time if proportional else ContractionHierarchy.build(indptr, heads, length_m)
+        by_time
+        if proportional
+        else ContractionHierarchy.build(indptr, heads, length_m, progress=progress)
     )
     log.debug("contraction hierarchies built in %.2f s", time.perf_counter() - started)
     return hierarchies

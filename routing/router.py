@@ -205,12 +205,36 @@ class StreetRouter:
 
     # --- one-to-many -----------------------------------------------------------------------
 
-    def _costs_from(self, snap: Snap, metric: Metric, limit: float = np.inf) -> NDArray[np.float64]:
+    def costs_from(
+        self, snap: Snap, metric: Metric = "time", limit: float = np.inf
+    ) -> NDArray[np.float64]:
+        """Least cost from a snapped point to every node (``inf`` beyond ``limit``)."""
         graph = self.graph
         weights = graph.weights(metric)
         sources = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
         costs = np.array([(1 - p.fraction) * weights[p.edge] for p in snap.positions])
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
+
+    def costs_to(
+        self,
+        start: Snap,
+        costs: NDArray[np.float64],
+        ends: Sequence[Snap],
+        metric: Metric = "time",
+    ) -> NDArray[np.float64]:
+        """Least cost from ``start`` to each of ``ends``, given ``costs = costs_from(start)``."""
+        graph = self.graph
+        weights = graph.weights(metric)
+        out = np.full(len(ends), np.inf)
+        for j, end in enumerate(ends):
+            best = np.inf
+            for b in end.positions:
+                best = min(best, costs[graph.tails[b.edge]] + b.fraction * weights[b.edge])
+                for a in start.positions:  # ahead on the start's own edge: no node in between
+                    if a.edge == b.edge and a.fraction <= b.fraction:
+                        best = min(best, (b.fraction - a.fraction) * weights[a.edge])
+            out[j] = best
+        return out
 
     def travel_cost_matrix(
         self,
@@ -224,21 +248,11 @@ class StreetRouter:
         Unreachable pairs are ``inf``. Points are snapped as for :meth:`route`, so the same
         errors apply; a point on the same edge ahead of an origin is reached along the edge.
         """
-        graph = self.graph
-        weights = graph.weights(metric)
         starts = [self.snap(*p, name=f"origin {i}") for i, p in enumerate(origins)]
         ends = [self.snap(*p, name=f"destination {j}") for j, p in enumerate(destinations)]
         matrix = np.full((len(starts), len(ends)), np.inf)
         for i, start in enumerate(starts):
-            costs = self._costs_from(start, metric)
-            for j, end in enumerate(ends):
-                best = np.inf
-                for b in end.positions:
-                    best = min(best, costs[graph.tails[b.edge]] + b.fraction * weights[b.edge])
-                    for a in start.positions:
-                        if a.edge == b.edge and a.fraction <= b.fraction:
-                            best = min(best, (b.fraction - a.fraction) * weights[a.edge])
-                matrix[i, j] = best
+            matrix[i] = self.costs_to(start, self.costs_from(start, metric), ends, metric)
         return matrix
 
     def isochrone(
@@ -256,7 +270,7 @@ class StreetRouter:
             )
         graph = self.graph
         start = self.snap(*origin, name="origin")
-        costs = self._costs_from(start, "time", limit=budget_s)
+        costs = self.costs_from(start, "time", limit=budget_s)
         tails_cost = costs[graph.tails]
         reached = tails_cost < budget_s
         edges = np.flatnonzero(reached)

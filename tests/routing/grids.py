@@ -2,7 +2,7 @@
 
 A 3 x 3 grid of 100 m blocks: rows are "Rue du Nord", "Rue du Centre", "Rue du Sud" (west to
 east), columns "Avenue Ouest", "Avenue Centrale", "Avenue Est" (south to north). Node ``(r, c)``
-has OSM id ``10 * r + c + 1``; row 0 is the south. These are test graphs, not Issy streets.
+has OSM id ``100 * r + c + 1``; row 0 is the south. These are test graphs, not Issy streets.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ COLUMNS = ("Avenue Ouest", "Avenue Centrale", "Avenue Est")
 
 
 def node_id(row: int, col: int) -> int:
-    return 10 * row + col + 1
+    return 100 * row + col + 1
 
 
 def position(row: float, col: float) -> tuple[float, float]:
@@ -31,18 +31,27 @@ def position(row: float, col: float) -> tuple[float, float]:
 
 
 def grid_graph(
-    *, speed_kmh: float = 4.8, one_way: tuple[tuple[int, int], tuple[int, int]] | None = None
+    *,
+    speed_kmh: float = 4.8,
+    one_way: tuple[tuple[int, int], tuple[int, int]] | None = None,
+    size: int = 3,
+    step_m: float = STEP_M,
 ) -> nx.MultiDiGraph:
-    """The grid with every block two-way, except ``one_way=(from, to)`` kept one direction."""
+    """The grid with every block two-way, except ``one_way=(from, to)`` kept one direction.
+
+    ``size`` and ``step_m`` make larger grids (streets beyond the third are numbered).
+    """
+    scale = step_m / STEP_M
     graph = nx.MultiDiGraph(crs="epsg:4326", mode="walk", source="test grid", oneway_known=True)
     graph.graph["warnings"] = []
-    for r in range(3):
-        for c in range(3):
-            lat, lon = position(r, c)
+    for r in range(size):
+        for c in range(size):
+            lat, lon = position(r * scale, c * scale)
             graph.add_node(node_id(r, c), x=lon, y=lat)
 
     def add(a: tuple[int, int], b: tuple[int, int], name: str, way: int) -> None:
-        (lat1, lon1), (lat2, lon2) = position(*a), position(*b)
+        (lat1, lon1) = position(a[0] * scale, a[1] * scale)
+        (lat2, lon2) = position(b[0] * scale, b[1] * scale)
         length = float(haversine_m(lat1, lon1, lat2, lon2))
         for u, v in ((a, b), (b, a)):
             if one_way is not None and (u, v) == (one_way[1], one_way[0]):
@@ -58,10 +67,12 @@ def grid_graph(
                 highway="residential",
             )
 
-    for r in range(3):
-        for c in range(2):
-            add((r, c), (r, c + 1), ROWS[r], 100 + r)
-    for c in range(3):
-        for r in range(2):
-            add((r, c), (r + 1, c), COLUMNS[c], 200 + c)
+    rows = [ROWS[r] if r < 3 else f"Rue {r + 1}" for r in range(size)]
+    columns = [COLUMNS[c] if c < 3 else f"Avenue {c + 1}" for c in range(size)]
+    for r in range(size):
+        for c in range(size - 1):
+            add((r, c), (r, c + 1), rows[r], 100 + r)
+    for c in range(size):
+        for r in range(size - 1):
+            add((r, c), (r + 1, c), columns[c], 200 + c)
     return graph
