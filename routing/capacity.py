@@ -241,15 +241,25 @@ def _speed_kmh(data: Mapping[str, Any]) -> float:
 def capacity_from_compact(
     graph: CompactGraph, table: CapacityTable = DEFAULT_CAPACITY_TABLE
 ) -> NDArray[np.float64]:
-    """Capacity (veh/h) per edge of a compact graph, which keeps no classes: by speed only.
+    """Capacity (veh/h) per edge of a compact graph, from its road classes, lanes and speeds.
 
-    The speed is the edge's length over its free-flow time; zero-length edges count as fast.
+    Edges without a class (the plain topology) fall back on their speed, as
+    :meth:`CapacityTable.edge_capacity_veh_h` does; the speed is the edge's length over its
+    free-flow time, and zero-length edges count as fast.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         speed_kmh = np.where(graph.duration_s > 0, graph.length_m / graph.duration_s * 3.6, 1e9)
-    per_lane_veh_h, lanes = table.slowest_band
-    capacity = np.full(graph.edge_count, per_lane_veh_h * lanes, np.float64)
-    # Slowest band first, so each faster band overwrites the edges fast enough for it.
-    for min_speed_kmh, band_per_lane_veh_h, band_lanes in reversed(table.speed_bands):
-        capacity[speed_kmh >= min_speed_kmh] = band_per_lane_veh_h * band_lanes
+    capacity = np.empty(graph.edge_count, np.float64)
+    classes = [str(h) for h in graph.highways]
+    # Few distinct (class, lanes, speed) triples: compute each once.
+    keys = np.stack(
+        [graph.highway_index.astype(np.float64), graph.lanes.astype(np.float64), speed_kmh]
+    )
+    unique, inverse = np.unique(keys, axis=1, return_inverse=True)
+    values = np.empty(unique.shape[1], np.float64)
+    for k in range(unique.shape[1]):
+        index, lanes, speed = int(unique[0, k]), float(unique[1, k]), float(unique[2, k])
+        highway = classes[index] if index >= 0 else None
+        values[k] = table.edge_capacity_veh_h(highway, speed, lanes if lanes > 0 else None)
+    capacity[:] = values[np.ravel(inverse)]
     return capacity

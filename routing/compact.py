@@ -58,9 +58,12 @@ _EDGE_ARRAYS = (
     "name_index",
     "osm_way_id",
     "core_edge",
+    "highway_index",
+    "lanes",
 )
 _NODE_ARRAYS = ("node_lat", "node_lon", "node_osm_id")
 _GEOMETRY_ARRAYS = ("geometry_offsets", "geometry_lat", "geometry_lon")
+_ALL_ARRAYS = (*_NODE_ARRAYS, "indptr", *_EDGE_ARRAYS, "names", "highways", *_GEOMETRY_ARRAYS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +73,8 @@ class CompactGraph:
     Edge ``i`` runs from ``tails[i]`` to ``heads[i]``; its polyline is
     ``geometry_lat/lon[geometry_offsets[i]:geometry_offsets[i + 1]]`` from tail to head, and
     ``names[name_index[i]]`` is its street name (``name_index`` is -1 when unnamed).
+    ``highways[highway_index[i]]`` is its OSM ``highway`` class (-1: unknown) and ``lanes[i]``
+    its lanes in its own direction (0: unknown); traffic capacities come from both.
     ``core_edge[i]`` says both ends lie in the largest strongly connected component: real
     extracts have one-way stubs and cut-off pieces at their borders, and a point snapped onto
     one of those could reach nowhere.
@@ -88,6 +93,9 @@ class CompactGraph:
     names: NDArray[np.str_]
     osm_way_id: NDArray[np.int64]
     core_edge: NDArray[np.bool_]
+    highway_index: NDArray[np.int16]
+    highways: NDArray[np.str_]
+    lanes: NDArray[np.float32]
     geometry_offsets: NDArray[np.int64]
     geometry_lat: NDArray[np.float64]
     geometry_lon: NDArray[np.float64]
@@ -118,6 +126,10 @@ class CompactGraph:
         index = int(self.name_index[edge])
         return None if index < 0 else str(self.names[index])
 
+    def edge_highway(self, edge: int) -> str | None:
+        index = int(self.highway_index[edge])
+        return None if index < 0 else str(self.highways[index])
+
     def edge_polyline(self, edge: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         start, stop = self.geometry_offsets[edge], self.geometry_offsets[edge + 1]
         return self.geometry_lat[start:stop], self.geometry_lon[start:stop]
@@ -143,10 +155,7 @@ class CompactGraph:
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """Every array to store, the hierarchies' under ``ch_<metric>__`` prefixes."""
-        out: dict[str, NDArray[Any]] = {
-            name: getattr(self, name)
-            for name in (*_NODE_ARRAYS, "indptr", *_EDGE_ARRAYS, "names", *_GEOMETRY_ARRAYS)
-        }
+        out: dict[str, NDArray[Any]] = {name: getattr(self, name) for name in _ALL_ARRAYS}
         for metric, hierarchy in self.hierarchies.items():
             if metric == "distance" and hierarchy is self.hierarchies.get("time"):
                 continue  # shared when durations are proportional to lengths
@@ -205,6 +214,9 @@ def compile_graph(
     osm_way_id = np.full(m, -1, np.int64)
     name_index = np.full(m, -1, np.int32)
     names: dict[str, int] = {}
+    highway_index = np.full(m, -1, np.int16)
+    highways: dict[str, int] = {}
+    lanes = np.zeros(m, np.float32)
     polylines: list[tuple[NDArray[np.float64], NDArray[np.float64]] | None] = []
     for i, (u, v, data) in enumerate(edges):
         tails[i], heads[i] = index_of[u], index_of[v]
@@ -218,6 +230,10 @@ def compile_graph(
         name = _first_text(data.get("name"))
         if name is not None:
             name_index[i] = names.setdefault(name, len(names))
+        highway = _first_text(data.get("highway"))
+        if highway is not None:
+            highway_index[i] = highways.setdefault(highway, len(highways))
+        lanes[i] = _lanes_value(data.get("lanes"))
         way = data.get("osmid")
         if isinstance(way, list):
             way = way[0] if way else None
@@ -234,6 +250,7 @@ def compile_graph(
     tails, heads = tails[edge_order], heads[edge_order]
     length_m, duration_s = length_m[edge_order], duration_s[edge_order]
     osm_way_id, name_index = osm_way_id[edge_order], name_index[edge_order]
+    highway_index, lanes = highway_index[edge_order], lanes[edge_order]
     polylines = [polylines[i] for i in edge_order]
     indptr = np.zeros(len(nodes) + 1, np.int64)
     np.cumsum(np.bincount(tails, minlength=len(nodes)), out=indptr[1:])
@@ -278,6 +295,9 @@ def compile_graph(
         names=np.array(list(names), dtype=np.str_),
         osm_way_id=osm_way_id,
         core_edge=core_edge,
+        highway_index=highway_index,
+        highways=np.array(list(highways), dtype=np.str_),
+        lanes=lanes,
         geometry_offsets=geometry_offsets,
         geometry_lat=geometry_lat,
         geometry_lon=geometry_lon,
@@ -355,6 +375,16 @@ def _as_int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise StreetDataError(f"identifier {value!r} is not an integer OSM id") from None
+
+
+def _lanes_value(value: Any) -> float:
+    if isinstance(value, list | tuple):
+        value = next((v for v in value if v is not None), None)
+    try:
+        lanes = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return lanes if 0 < lanes <= 12 else 0.0
 
 
 def _first_text(value: Any) -> str | None:
@@ -498,7 +528,7 @@ def _graph_from_npz(path: Path, mode: Mode, info: Mapping[str, Any]) -> CompactG
             arrays = {name: npz[name] for name in npz.files}
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptArtefactError(f"{path} cannot be read: {exc}") from None
-    required = (*_NODE_ARRAYS, "indptr", *_EDGE_ARRAYS, "names", *_GEOMETRY_ARRAYS)
+    required = _ALL_ARRAYS
     missing = [name for name in required if name not in arrays]
     if missing:
         raise CorruptArtefactError(f"{path} lacks arrays {missing}; build it again")

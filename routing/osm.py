@@ -149,6 +149,34 @@ def _read_ways(source: StreetSource) -> _Ways:
         ) from exc
 
 
+def _lanes(value: str | None) -> float | None:
+    try:
+        lanes = float(str(value).split(";")[0])
+    except (TypeError, ValueError):
+        return None
+    return lanes if 0 < lanes <= 12 else None
+
+
+def lanes_per_direction(
+    tags: Mapping[str, str], two_way: bool
+) -> tuple[float | None, float | None]:
+    """Lanes in each direction of a way (None when unknown), as traffic capacity needs.
+
+    ``lanes:forward``/``lanes:backward`` when tagged; else ``lanes`` split evenly on a two-way
+    street (OSM counts both directions there), or all of them on a one-way street.
+    """
+    total = _lanes(tags.get("lanes"))
+    forward = _lanes(tags.get("lanes:forward"))
+    backward = _lanes(tags.get("lanes:backward"))
+    if total is not None and two_way:
+        forward = forward if forward is not None else max(1.0, total / 2)
+        backward = backward if backward is not None else max(1.0, total / 2)
+    elif total is not None:
+        forward = forward if forward is not None else total
+        backward = backward if backward is not None else total
+    return forward, backward
+
+
 def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.MultiDiGraph:
     """One directed edge per consecutive node pair the mode may travel, unsimplified."""
     graph = nx.MultiDiGraph(crs="epsg:4326")
@@ -162,13 +190,16 @@ def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.Multi
             "highway": tags.get("highway"),
             "speed_kph": float(rule.speed_kmh),
         }
+        lanes_forward, lanes_backward = lanes_per_direction(tags, rule.forward and rule.backward)
+        forward_attrs = {**attrs, "lanes": lanes_forward}
+        backward_attrs = {**attrs, "lanes": lanes_backward}
         for a, b in itertools.pairwise(refs):
             if a == b:
                 continue  # a node repeated in a way is a mapping slip, not a street
             if rule.forward:
-                graph.add_edge(a, b, **attrs)
+                graph.add_edge(a, b, **forward_attrs)
             if rule.backward:
-                graph.add_edge(b, a, **attrs)
+                graph.add_edge(b, a, **backward_attrs)
     for node, data in graph.nodes(data=True):
         data["x"], data["y"] = parsed.coords[node]
     return graph
@@ -217,6 +248,7 @@ def _graphs_from_ways(
 
 _GRAPHML_TAG_KEYS = (
     "highway",
+    "lanes",
     "maxspeed",
     "junction",
     "access",
@@ -351,6 +383,9 @@ def _graphml_mode_graph(
             "name": _joined_names(data.get("name")),
             "osmid": _way_id(data.get("osmid")),
             "highway": None if data.get("highway") is None else str(_first(data["highway"])),
+            "lanes": lanes_per_direction(
+                _graphml_tags(data, oneway), bool(rule.forward and rule.backward)
+            )[0],
         }
         coords_ab: list[tuple[float, float]] | None = None
         if data.get("geometry") is not None:
