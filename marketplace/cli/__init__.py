@@ -17,7 +17,7 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from marketplace.cli import server, streets
+    from marketplace.cli import server, streets, traffic
 
     parser = argparse.ArgumentParser(
         prog="issy-mobility",
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     streets.register(subparsers)
     server.register(subparsers)
+    traffic.register(subparsers)
     return parser
 
 

@@ -1,18 +1,55 @@
-"""Sub-commands that run and administer the marketplace server."""
+"""Sub-commands that run and administer the marketplace server.
+
+``serve`` runs uvicorn (migrations are applied on start); ``migrate`` applies them alone;
+``partner create`` bootstraps a deployment with a partner and its first API key;
+``import gbfs|gtfs`` (see :mod:`marketplace.cli.imports`) loads a partner's feeds;
+``export-schema`` rewrites ``schema.graphql``.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from marketplace.cli import imports
+
 __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve``, ``migrate``, ``import``, ``export-schema`` and ``partner``."""
     serve = subparsers.add_parser("serve", help="run the web server (GraphQL API and web client)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--streets", default=None, help="street network file or artefact")
     serve.set_defaults(handler=_serve)
+
+    migrate = subparsers.add_parser(
+        "migrate", help="apply database migrations (DATABASE_URL, default SQLite under data/)"
+    )
+    migrate.set_defaults(handler=_migrate)
+
+    imports.register(subparsers)
+
+    export = subparsers.add_parser(
+        "export-schema", help="write the GraphQL schema (SDL) to schema.graphql or a path"
+    )
+    export.add_argument("--output", default=None, help="file to write (default: schema.graphql)")
+    export.set_defaults(handler=_export_schema)
+
+    partner = subparsers.add_parser("partner", help="manage partner organisations")
+    partner_commands = partner.add_subparsers(dest="partner_command", required=True)
+    create = partner_commands.add_parser(
+        "create", help="register a partner and print its id and a first API key"
+    )
+    create.add_argument("--name", required=True, help="organisation name (unique)")
+    create.add_argument(
+        "--kind",
+        choices=["startup", "operator", "city"],
+        default="operator",
+        help="city partners may suspend any service (default: operator)",
+    )
+    create.add_argument("--key-name", default="bootstrap", help="label of the first key")
+    create.set_defaults(handler=_partner_create)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -22,5 +59,63 @@ def _serve(args: argparse.Namespace) -> int:
     from marketplace.settings import Settings
 
     settings = Settings.from_environ(streets=args.streets)
+    # The street network seam: pass street_loader=... here once the planner is wired in.
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from marketplace.db import Database
+    from marketplace.settings import Settings
+
+    database = Database(Settings.from_environ().database_url)
+    try:
+        database.migrate()
+    finally:
+        database.dispose()
+    print(f"database at head ({database.backend})")
+    return 0
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from marketplace.api.schema import SCHEMA_FILE, schema_sdl
+
+    output = Path(args.output) if args.output else SCHEMA_FILE
+    output.write_text(schema_sdl(), encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+def _partner_create(args: argparse.Namespace) -> int:
+    import sys
+
+    from marketplace.accounts import create_api_key, create_partner
+    from marketplace.api.relay import encode_global_id
+    from marketplace.db import Database
+    from marketplace.errors import MarketplaceError
+    from marketplace.models import PartnerKind
+    from marketplace.settings import Settings
+
+    database = Database(Settings.from_environ().database_url)
+    try:
+        database.migrate()
+
+        def create(session):  # type: ignore[no-untyped-def]
+            partner = create_partner(session, name=args.name, kind=PartnerKind(args.kind))
+            assert partner.id is not None
+            created = create_api_key(session, partner_id=partner.id, name=args.key_name)
+            return partner, created
+
+        partner, created = database.call(create)
+    except MarketplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    assert partner.id is not None
+    print(f"partner id: {encode_global_id('Partner', partner.id)}")
+    print(f"api key:    {created.token}")
+    print("keep the key now: it is stored hashed and cannot be shown again")
     return 0

@@ -1,0 +1,93 @@
+"""The per-request context: settings, database, loaders and the calling partner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.requests import HTTPConnection
+from strawberry.types import Info as _Info
+
+from marketplace.accounts import Actor, authenticate
+from marketplace.api.live import LiveUpdates
+from marketplace.api.loaders import Loaders
+from marketplace.catalogue.events import CatalogueEvent, publish
+from marketplace.db import Database
+from marketplace.errors import NotAuthenticated
+from marketplace.settings import Settings
+
+__all__ = ["Context", "Info", "bearer_token"]
+
+T = TypeVar("T")
+
+
+def bearer_token(
+    connection: HTTPConnection, connection_params: dict[str, Any] | None
+) -> str | None:
+    """The API key of a request: ``Authorization: Bearer …`` or, for WebSockets, the
+    ``Authorization`` entry of the ``connection_init`` payload (browsers cannot set headers
+    on a WebSocket).
+
+    Raises
+    ------
+    NotAuthenticated
+        An ``Authorization`` value that is not a bearer token.
+    """
+    header = connection.headers.get("authorization")
+    if header is None and connection_params:
+        value = connection_params.get("Authorization") or connection_params.get("authorization")
+        header = value if isinstance(value, str) else None
+    if header is None or not header.strip():
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("Authorization must read 'Bearer <API key>'")
+    return token.strip()
+
+
+class Context:
+    """What every resolver of one request (or one WebSocket operation) shares."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        live: LiveUpdates,
+        connection: HTTPConnection,
+        connection_params: dict[str, Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.live = live
+        self.connection = connection
+        self.connection_params = connection_params
+        self.loaders = Loaders(db)
+        self._actor_resolved = False
+        self._actor: Actor | None = None
+
+    async def actor(self) -> Actor | None:
+        """The calling partner, or ``None`` when no key was sent.
+
+        Raises
+        ------
+        NotAuthenticated
+            A key was sent but is malformed, unknown, revoked or expired: a bad key is never
+            silently treated as anonymous.
+        """
+        if not self._actor_resolved:
+            token = bearer_token(self.connection, self.connection_params)
+            self._actor = await self.db.run(authenticate, token) if token else None
+            self._actor_resolved = True
+        return self._actor
+
+    async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run storage work in one transaction in a worker thread."""
+        return await self.db.run(work, *args, **kwargs)
+
+    def notify(self, event: CatalogueEvent) -> None:
+        """Tell the catalogue observers about a committed change."""
+        publish(event)
+
+
+Info = _Info[Context, None]

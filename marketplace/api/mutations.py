@@ -1,0 +1,258 @@
+"""The Mutation root: partners manage their services, stations, prices and keys.
+
+Every mutation runs its storage work in one transaction in a worker thread, then, once
+committed, tells the catalogue observers what changed (the planner's index and the
+subscriptions).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from marketplace.accounts import Actor, create_api_key, revoke_api_key
+from marketplace.api.context import Info
+from marketplace.api.inputs import (
+    AvailabilityRowInput,
+    CreateServiceInput,
+    PricingPlanGQLInput,
+    StationGQLInput,
+    UpdateServiceInput,
+    VehicleTypeGQLInput,
+)
+from marketplace.api.permissions import IsPartner
+from marketplace.api.relay import decode_global_id
+from marketplace.api.types import (
+    ApiKeyType,
+    CreatedApiKey,
+    PricingPlanType,
+    ServiceType,
+    VehicleTypeType,
+)
+from marketplace.catalogue.events import CatalogueEvent, ChangeKind
+from marketplace.catalogue.offers import set_pricing_plan, upsert_vehicle_types
+from marketplace.catalogue.services import change_status, create_service, update_service
+from marketplace.catalogue.stations import update_availability, upsert_stations
+from marketplace.models import MobilityService, ServiceStatus
+
+__all__ = ["AvailabilityUpdated", "Mutation", "StationsUpserted"]
+
+
+@strawberry.type(description="What `upsertStations` did.")
+class StationsUpserted:
+    created: int
+    updated: int
+    service: ServiceType
+
+
+@strawberry.type(description="What `updateAvailability` did (all rows or none).")
+class AvailabilityUpdated:
+    created: int = strawberry.field(description="Stations that had no availability before.")
+    updated: int
+
+
+async def _actor(info: Info) -> Actor:
+    actor = await info.context.actor()
+    assert actor is not None  # IsPartner ran first
+    return actor
+
+
+def _notify(
+    info: Info,
+    kind: ChangeKind,
+    service: MobilityService,
+    station_ids: tuple[int, ...] = (),
+) -> None:
+    assert service.id is not None
+    info.context.notify(
+        CatalogueEvent(
+            kind=kind,
+            service_id=service.id,
+            partner_id=service.partner_id,
+            status=service.status,
+            version=service.version,
+            station_ids=station_ids,
+        )
+    )
+
+
+async def _set_status(
+    info: Info, id: strawberry.ID, status: ServiceStatus, expected_version: int | None
+) -> ServiceType:
+    _, service_id = decode_global_id(id, expected="MobilityService")
+    actor = await _actor(info)
+    row = await info.context.run(
+        lambda s: change_status(
+            s, actor=actor, service_id=service_id, status=status, expected_version=expected_version
+        )
+    )
+    _notify(info, ChangeKind.SERVICE, row)
+    return ServiceType.from_row(row)
+
+
+def _service_id(id: strawberry.ID) -> int:
+    return decode_global_id(id, expected="MobilityService")[1]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Create a DRAFT service owned by you.", permission_classes=[IsPartner]
+    )
+    async def create_service(self, info: Info, input: CreateServiceInput) -> ServiceType:
+        actor = await _actor(info)
+        fields = input.to_domain()
+        row = await info.context.run(lambda s: create_service(s, actor=actor, fields=fields))
+        _notify(info, ChangeKind.SERVICE, row)
+        return ServiceType.from_row(row)
+
+    @strawberry.mutation(
+        description="Change fields of your service. Refused with CONFLICT when "
+        "`expectedVersion` is not the current version (nothing is merged).",
+        permission_classes=[IsPartner],
+    )
+    async def update_service(
+        self, info: Info, id: strawberry.ID, expected_version: int, input: UpdateServiceInput
+    ) -> ServiceType:
+        service_id = _service_id(id)
+        actor = await _actor(info)
+        changes = input.changes()
+        row = await info.context.run(
+            lambda s: update_service(
+                s,
+                actor=actor,
+                service_id=service_id,
+                expected_version=expected_version,
+                changes=changes,
+            )
+        )
+        _notify(info, ChangeKind.SERVICE, row)
+        return ServiceType.from_row(row)
+
+    @strawberry.mutation(
+        description="Publish your draft (or lift a suspension you made; the city lifts its own).",
+        permission_classes=[IsPartner],
+    )
+    async def publish_service(
+        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> ServiceType:
+        return await _set_status(info, id, ServiceStatus.PUBLISHED, expected_version)
+
+    @strawberry.mutation(
+        description="Suspend a published service: yours, or any for the city.",
+        permission_classes=[IsPartner],
+    )
+    async def suspend_service(
+        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> ServiceType:
+        return await _set_status(info, id, ServiceStatus.SUSPENDED, expected_version)
+
+    @strawberry.mutation(
+        description="Retire your service for good.", permission_classes=[IsPartner]
+    )
+    async def retire_service(
+        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> ServiceType:
+        return await _set_status(info, id, ServiceStatus.RETIRED, expected_version)
+
+    @strawberry.mutation(
+        description="Create or update stations of your service, matched on externalId. "
+        "All rows are checked first; one bad row and nothing is written.",
+        permission_classes=[IsPartner],
+    )
+    async def upsert_stations(
+        self, info: Info, service_id: strawberry.ID, stations: list[StationGQLInput]
+    ) -> StationsUpserted:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+        rows = [station.to_domain() for station in stations]
+        limit = info.context.settings.max_batch_size
+        result = await info.context.run(
+            lambda s: upsert_stations(
+                s, actor=actor, service_id=sid, stations=rows, max_batch=limit
+            )
+        )
+        _notify(info, ChangeKind.STATIONS, result.service, result.station_ids)
+        return StationsUpserted(
+            created=result.created,
+            updated=result.updated,
+            service=ServiceType.from_row(result.service),
+        )
+
+    @strawberry.mutation(
+        description="Record live counts of many stations of your service in one transaction: "
+        "all rows or none.",
+        permission_classes=[IsPartner],
+    )
+    async def update_availability(
+        self, info: Info, service_id: strawberry.ID, availability: list[AvailabilityRowInput]
+    ) -> AvailabilityUpdated:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+        rows = [row.to_domain() for row in availability]
+        limit = info.context.settings.max_batch_size
+        result = await info.context.run(
+            lambda s: update_availability(
+                s, actor=actor, service_id=sid, rows=rows, max_batch=limit
+            )
+        )
+        _notify(info, ChangeKind.AVAILABILITY, result.service, result.station_ids)
+        return AvailabilityUpdated(created=result.created, updated=result.updated)
+
+    @strawberry.mutation(
+        description="Create or replace a pricing plan of your service (matched on externalId).",
+        permission_classes=[IsPartner],
+    )
+    async def set_pricing_plan(
+        self, info: Info, service_id: strawberry.ID, plan: PricingPlanGQLInput
+    ) -> PricingPlanType:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+        value = plan.to_domain()
+        row, service = await info.context.run(
+            lambda s: set_pricing_plan(s, actor=actor, service_id=sid, plan=value)
+        )
+        _notify(info, ChangeKind.OFFER, service)
+        return PricingPlanType.from_row(row)
+
+    @strawberry.mutation(
+        description="Create or update vehicle types of your service (matched on externalId).",
+        permission_classes=[IsPartner],
+    )
+    async def set_vehicle_types(
+        self, info: Info, service_id: strawberry.ID, vehicle_types: list[VehicleTypeGQLInput]
+    ) -> list[VehicleTypeType]:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+        values = [v.to_domain() for v in vehicle_types]
+        rows, service = await info.context.run(
+            lambda s: upsert_vehicle_types(s, actor=actor, service_id=sid, vehicle_types=values)
+        )
+        _notify(info, ChangeKind.OFFER, service)
+        return [VehicleTypeType.from_row(row) for row in rows]
+
+    @strawberry.mutation(
+        description="Issue a new API key for your organisation; its secret is shown once.",
+        permission_classes=[IsPartner],
+    )
+    async def create_api_key(
+        self, info: Info, name: str = "default", expires_at: datetime | None = None
+    ) -> CreatedApiKey:
+        actor = await _actor(info)
+        created = await info.context.run(
+            lambda s: create_api_key(
+                s, partner_id=actor.partner_id, name=name, expires_at=expires_at
+            )
+        )
+        return CreatedApiKey(api_key=ApiKeyType.from_row(created.key), secret=created.token)
+
+    @strawberry.mutation(
+        description="Revoke one of your API keys; it is refused from then on.",
+        permission_classes=[IsPartner],
+    )
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyType:
+        _, key_id = decode_global_id(id, expected="ApiKey")
+        actor = await _actor(info)
+        row = await info.context.run(lambda s: revoke_api_key(s, actor=actor, key_id=key_id))
+        return ApiKeyType.from_row(row)

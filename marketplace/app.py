@@ -1,0 +1,170 @@
+"""The Starlette application: ``create_app(settings)``.
+
+The lifespan applies the database migrations, opens the engine and the live-update bus, and
+offers a seam for the street network (``street_loader``) that the trip planner will use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from marketplace.api.live import LiveUpdates
+from marketplace.api.schema import GraphQLView
+from marketplace.db import Database
+from marketplace.gbfs.routes import gbfs_routes
+from marketplace.settings import Settings
+
+__all__ = ["BodySizeLimit", "StreetLoader", "create_app"]
+
+log = logging.getLogger(__name__)
+
+StreetLoader = Callable[[Settings], Any]
+"""Loads the street network for the trip planner: ``loader(settings) -> network``."""
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuse HTTP request bodies above ``max_bytes`` with 413, before parsing them.
+
+    Checks ``Content-Length`` up front and counts streamed (chunked) bodies as they come.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {
+                "errors": [
+                    {
+                        "message": f"request body exceeds {self.max_bytes} bytes; split the "
+                        "batch into smaller calls",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                    }
+                ]
+            },
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+async def _healthz(request: Request) -> JSONResponse:
+    db: Database = request.app.state.db
+
+    def ping() -> str:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return db.backend
+
+    try:
+        backend = await run_in_threadpool(ping)
+    except Exception:
+        log.exception("health check: database unreachable")
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "database": backend,
+            "streets": request.app.state.streets is not None,
+            "live": "redis" if request.app.state.live.shared else "in-process",
+        }
+    )
+
+
+def create_app(settings: Settings, *, street_loader: StreetLoader | None = None) -> Starlette:
+    """Build the marketplace web application.
+
+    Parameters
+    ----------
+    settings
+        Read once by the caller (:meth:`Settings.from_environ`).
+    street_loader
+        The seam for the trip planner: called once in the lifespan (in a worker thread) and
+        its result kept as ``app.state.streets``. ``None`` leaves ``app.state.streets`` unset
+        (``None``): the catalogue works without streets.
+
+    Returns
+    -------
+    starlette.applications.Starlette
+        Routes ``/graphql`` (HTTP, GraphiQL, graphql-transport-ws), ``/healthz`` and the
+        GBFS 3.0 feeds ``/gbfs/<service id>/<feed>.json``.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        await run_in_threadpool(db.migrate)
+        live = LiveUpdates(settings.broadcast_url)
+        await live.start()
+        app.state.db = db
+        app.state.live = live
+        app.state.settings = settings
+        app.state.streets = (
+            await run_in_threadpool(street_loader, settings) if street_loader else None
+        )
+        log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
+        try:
+            yield
+        finally:
+            await live.stop()
+            db.dispose()
+
+    graphql = GraphQLView(settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", _healthz),
+            *gbfs_routes(),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,45 @@
+"""The catalogue domain: plain functions over a session, shared by the API, imports and CLI.
+
+For the trip planner, the read side is :mod:`marketplace.catalogue.published` (services,
+stations, availability, prices) and :mod:`marketplace.catalogue.timetables` (GTFS trips),
+and the change notifications :mod:`marketplace.catalogue.events`.
+"""
+
+from marketplace.catalogue.events import CatalogueEvent, ChangeKind, publish, subscribe
+from marketplace.catalogue.published import (
+    AvailabilityView,
+    PricingView,
+    ServiceView,
+    StationView,
+    VehicleTypeView,
+    published_availability,
+    published_service,
+    published_services,
+)
+from marketplace.catalogue.timetables import (
+    CalendarView,
+    RouteView,
+    TimetableView,
+    TripView,
+    published_timetables,
+)
+
+__all__ = [
+    "AvailabilityView",
+    "CalendarView",
+    "CatalogueEvent",
+    "ChangeKind",
+    "PricingView",
+    "RouteView",
+    "ServiceView",
+    "StationView",
+    "TimetableView",
+    "TripView",
+    "VehicleTypeView",
+    "publish",
+    "published_availability",
+    "published_service",
+    "published_services",
+    "published_timetables",
+    "subscribe",
+]

@@ -1,0 +1,245 @@
+"""The published catalogue as plain values: what the trip planner reads.
+
+The routing engine knows nothing of SQL; these functions hand it frozen dataclasses of the
+services that are ``PUBLISHED`` now, with their stations, live availability, prices and
+vehicle types. Pair them with :func:`marketplace.catalogue.events.subscribe` to refresh an
+index when a :class:`~marketplace.catalogue.events.CatalogueEvent` arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from marketplace.catalogue.offers import plans_for_services, vehicle_types_for_services
+from marketplace.catalogue.stations import stations_for_services
+from marketplace.catalogue.validation import OpeningPeriod, load_opening_hours
+from marketplace.models import (
+    FormFactor,
+    MobilityService,
+    Propulsion,
+    ServiceKind,
+    ServiceStatus,
+    Station,
+    StationAvailability,
+    StationKind,
+)
+
+__all__ = [
+    "AvailabilityView",
+    "PricingView",
+    "ServiceView",
+    "StationView",
+    "VehicleTypeView",
+    "published_availability",
+    "published_service",
+    "published_services",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityView:
+    """Live counts of a station; ``docks_available`` is free docks or parking spaces."""
+
+    station_id: int
+    vehicles_available: int | None
+    docks_available: int | None
+    is_renting: bool
+    is_returning: bool
+    reported_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StationView:
+    """A station, stop or parking site (WGS 84), with its latest availability if any."""
+
+    id: int
+    service_id: int
+    external_id: str
+    name: str
+    kind: StationKind
+    lat: float
+    lon: float
+    capacity: int | None
+    wheelchair_accessible: bool
+    availability: AvailabilityView | None
+
+
+@dataclass(frozen=True, slots=True)
+class PricingView:
+    """A pricing plan; amounts in minor units of ``currency`` (cents for EUR)."""
+
+    external_id: str
+    name: str
+    currency: str
+    unlock_fee_minor: int
+    per_minute_minor: int
+    per_km_minor: int
+    per_hour_minor: int
+    daily_cap_minor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleTypeView:
+    """A vehicle type; ``max_range_m`` for motorised vehicles."""
+
+    external_id: str
+    name: str
+    form_factor: FormFactor
+    propulsion: Propulsion
+    max_range_m: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    """A published service and everything the planner needs about it.
+
+    ``service_area_geojson`` is a GeoJSON Polygon/MultiPolygon (lon/lat) or ``None``;
+    ``opening_hours`` ``None`` means always open.
+    """
+
+    id: int
+    version: int
+    kind: ServiceKind
+    name: str
+    partner_id: int
+    booking_url: str | None
+    service_area_geojson: str | None
+    opening_hours: tuple[OpeningPeriod, ...] | None
+    wheelchair_accessible: bool
+    co2_g_per_km: float | None
+    stations: tuple[StationView, ...]
+    pricing_plans: tuple[PricingView, ...]
+    vehicle_types: tuple[VehicleTypeView, ...]
+
+
+def _availability(row: StationAvailability) -> AvailabilityView:
+    return AvailabilityView(
+        station_id=row.station_id,
+        vehicles_available=row.vehicles_available,
+        docks_available=row.docks_available,
+        is_renting=row.is_renting,
+        is_returning=row.is_returning,
+        reported_at=row.reported_at,
+    )
+
+
+def _station(row: Station, availability: StationAvailability | None) -> StationView:
+    assert row.id is not None
+    return StationView(
+        id=row.id,
+        service_id=row.service_id,
+        external_id=row.external_id,
+        name=row.name,
+        kind=row.kind,
+        lat=row.lat,
+        lon=row.lon,
+        capacity=row.capacity,
+        wheelchair_accessible=row.wheelchair_accessible,
+        availability=_availability(availability) if availability is not None else None,
+    )
+
+
+def published_services(
+    session: Session,
+    *,
+    kinds: Sequence[ServiceKind] | None = None,
+    service_ids: Sequence[int] | None = None,
+) -> list[ServiceView]:
+    """Every published service (optionally of some kinds, or some ids), by id.
+
+    Parameters
+    ----------
+    session
+        An open session (e.g. ``with database.session() as session``).
+    kinds
+        Keep only these kinds.
+    service_ids
+        Keep only these ids (refresh after an event); unpublished ones are left out.
+
+    Returns
+    -------
+    list[ServiceView]
+    """
+    query = select(MobilityService).where(col(MobilityService.status) == ServiceStatus.PUBLISHED)
+    if kinds:
+        query = query.where(col(MobilityService.kind).in_(list(kinds)))
+    if service_ids is not None:
+        query = query.where(col(MobilityService.id).in_(list(service_ids)))
+    services = list(session.exec(query.order_by(col(MobilityService.id))))
+    ids = [s.id for s in services if s.id is not None]
+    stations = stations_for_services(session, ids)
+    plans = plans_for_services(session, ids)
+    vehicles = vehicle_types_for_services(session, ids)
+    views = []
+    for s in services:
+        assert s.id is not None
+        hours = load_opening_hours(s.opening_hours)
+        views.append(
+            ServiceView(
+                id=s.id,
+                version=s.version,
+                kind=s.kind,
+                name=s.name,
+                partner_id=s.partner_id,
+                booking_url=s.booking_url,
+                service_area_geojson=s.service_area,
+                opening_hours=tuple(hours) if hours is not None else None,
+                wheelchair_accessible=s.wheelchair_accessible,
+                co2_g_per_km=s.co2_g_per_km,
+                stations=tuple(_station(st, live) for st, live in stations[s.id]),
+                pricing_plans=tuple(
+                    PricingView(
+                        external_id=p.external_id,
+                        name=p.name,
+                        currency=p.currency,
+                        unlock_fee_minor=p.unlock_fee_minor,
+                        per_minute_minor=p.per_minute_minor,
+                        per_km_minor=p.per_km_minor,
+                        per_hour_minor=p.per_hour_minor,
+                        daily_cap_minor=p.daily_cap_minor,
+                    )
+                    for p in plans[s.id]
+                ),
+                vehicle_types=tuple(
+                    VehicleTypeView(
+                        external_id=v.external_id,
+                        name=v.name,
+                        form_factor=v.form_factor,
+                        propulsion=v.propulsion,
+                        max_range_m=v.max_range_m,
+                    )
+                    for v in vehicles[s.id]
+                ),
+            )
+        )
+    return views
+
+
+def published_service(session: Session, service_id: int) -> ServiceView | None:
+    """One published service, or ``None`` when it is unknown or not published."""
+    found = published_services(session, service_ids=[service_id])
+    return found[0] if found else None
+
+
+def published_availability(
+    session: Session, *, station_ids: Sequence[int]
+) -> dict[int, AvailabilityView]:
+    """Latest availability of the given stations, keyed by station id.
+
+    Only stations of published services appear; call it after an ``AVAILABILITY`` event
+    with the event's ``station_ids``.
+    """
+    query = (
+        select(StationAvailability)
+        .join(Station, col(Station.id) == col(StationAvailability.station_id))
+        .join(MobilityService, col(MobilityService.id) == col(Station.service_id))
+        .where(
+            col(StationAvailability.station_id).in_(list(station_ids)),
+            col(MobilityService.status) == ServiceStatus.PUBLISHED,
+        )
+    )
+    return {row.station_id: _availability(row) for row in session.exec(query)}

@@ -1,0 +1,317 @@
+"""Stations of a service and their live availability, written in validated batches.
+
+A batch is checked as a whole before anything is written and runs in the caller's single
+transaction, so one bad row leaves the database as it was. Partners address stations by
+their own ``external_id`` (GBFS ``station_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from marketplace.accounts import Actor
+from marketplace.catalogue.services import lock_owned_service
+from marketplace.catalogue.validation import check_coordinates, check_text
+from marketplace.errors import InvalidInput
+from marketplace.models import (
+    MobilityService,
+    Station,
+    StationAvailability,
+    StationKind,
+    utcnow,
+)
+
+__all__ = [
+    "AvailabilityInput",
+    "StationInput",
+    "UpsertCounts",
+    "availability_for_stations",
+    "stations_for_services",
+    "update_availability",
+    "upsert_stations",
+]
+
+MAX_ERRORS_REPORTED = 10
+# Partner clocks drift; a reading from a little in the future is still believable.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class StationInput:
+    """A station as a partner sends it."""
+
+    external_id: str
+    name: str
+    lat: float
+    lon: float
+    kind: StationKind = StationKind.STATION
+    capacity: int | None = None
+    wheelchair_accessible: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityInput:
+    """One station's live counts (GBFS ``station_status``)."""
+
+    station_external_id: str
+    vehicles_available: int | None = None
+    docks_available: int | None = None
+    is_renting: bool = True
+    is_returning: bool = True
+    reported_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What a batch did, and the station rows it touched."""
+
+    created: int
+    updated: int
+    station_ids: tuple[int, ...]
+    service: MobilityService
+
+
+class _Errors:
+    """Collects a batch's problems so the partner fixes them all in one go."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.messages: list[str] = []
+
+    def check(self, condition: bool, message: str) -> None:
+        if not condition:
+            self.messages.append(message)
+
+    def raise_if_any(self, total: int) -> None:
+        if not self.messages:
+            return
+        shown = "; ".join(self.messages[:MAX_ERRORS_REPORTED])
+        more = len(self.messages) - MAX_ERRORS_REPORTED
+        suffix = f"; and {more} more" if more > 0 else ""
+        raise InvalidInput(
+            f"{len(self.messages)} problem(s) in {self.what} of {total} rows, nothing was "
+            f"written: {shown}{suffix}",
+            problems=self.messages[:MAX_ERRORS_REPORTED],
+        )
+
+
+def _check_batch_size(what: str, size: int, max_batch: int) -> None:
+    if not 1 <= size <= max_batch:
+        raise InvalidInput(f"{what} has {size} rows; send between 1 and {max_batch} per call")
+
+
+def upsert_stations(
+    session: Session,
+    *,
+    actor: Actor | None,
+    service_id: int,
+    stations: Sequence[StationInput],
+    max_batch: int,
+) -> UpsertCounts:
+    """Create or update the caller's stations, matched on ``external_id``.
+
+    Raises
+    ------
+    NotAuthenticated, NotFound, Forbidden
+        Caller does not own the service.
+    Conflict
+        The service is retired.
+    InvalidInput
+        Any bad row (all problems listed); nothing is written.
+    """
+    service = lock_owned_service(session, actor, service_id)
+    _check_batch_size("stations", len(stations), max_batch)
+    errors = _Errors("stations")
+    seen: set[str] = set()
+    for i, row in enumerate(stations):
+        where = f"stations[{i}]"
+        errors.check(
+            0 < len(row.external_id.strip()) <= 100, f"{where}.externalId must be 1-100 chars"
+        )
+        errors.check(row.external_id not in seen, f"{where}.externalId {row.external_id!r} repeats")
+        seen.add(row.external_id)
+        errors.check(0 < len(row.name.strip()) <= 200, f"{where}.name must be 1-200 characters")
+        errors.check(
+            row.capacity is None or row.capacity >= 0,
+            f"{where}.capacity is {row.capacity}; it must be zero or more",
+        )
+        try:
+            check_coordinates(f"{where} position", row.lat, row.lon)
+        except InvalidInput as exc:
+            errors.messages.append(exc.message)
+    errors.raise_if_any(len(stations))
+
+    existing = {
+        s.external_id: s
+        for s in session.exec(select(Station).where(Station.service_id == service_id))
+    }
+    now = utcnow()
+    created = updated = 0
+    touched: list[Station] = []
+    for row in stations:
+        station = existing.get(row.external_id)
+        if station is None:
+            station = Station(
+                service_id=service_id, external_id=row.external_id, name="", lat=0, lon=0
+            )
+            created += 1
+        else:
+            updated += 1
+        station.name = check_text("name", row.name, max_len=200)
+        station.lat, station.lon = row.lat, row.lon
+        station.kind = row.kind
+        station.capacity = row.capacity
+        station.wheelchair_accessible = row.wheelchair_accessible
+        station.updated_at = now
+        session.add(station)
+        touched.append(station)
+    session.flush()
+    ids = tuple(s.id for s in touched if s.id is not None)
+    return UpsertCounts(created=created, updated=updated, station_ids=ids, service=service)
+
+
+def update_availability(
+    session: Session,
+    *,
+    actor: Actor | None,
+    service_id: int,
+    rows: Sequence[AvailabilityInput],
+    max_batch: int,
+) -> UpsertCounts:
+    """Record the latest counts of many stations of the caller's service at once.
+
+    Raises
+    ------
+    NotAuthenticated, NotFound, Forbidden
+        Caller does not own the service.
+    Conflict
+        The service is retired.
+    InvalidInput
+        Unknown stations, negative counts, readings from the future (all listed); nothing
+        is written.
+    """
+    service = lock_owned_service(session, actor, service_id)
+    _check_batch_size("availability", len(rows), max_batch)
+    stations: dict[str, int] = {
+        external_id: station_id
+        for external_id, station_id in session.exec(
+            select(Station.external_id, Station.id).where(Station.service_id == service_id)
+        )
+        if station_id is not None
+    }
+    now = utcnow()
+    errors = _Errors("availability")
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        where = f"availability[{i}]"
+        errors.check(
+            row.station_external_id in stations,
+            f"{where}.stationExternalId {row.station_external_id!r} is not a station of "
+            f"service {service_id} (upsert it first)",
+        )
+        errors.check(
+            row.station_external_id not in seen,
+            f"{where}.stationExternalId {row.station_external_id!r} repeats",
+        )
+        seen.add(row.station_external_id)
+        for name in ("vehicles_available", "docks_available"):
+            value = getattr(row, name)
+            label = "vehiclesAvailable" if name == "vehicles_available" else "docksAvailable"
+            errors.check(
+                value is None or value >= 0, f"{where}.{label} is {value}; it must be zero or more"
+            )
+        if row.reported_at is not None:
+            errors.check(
+                row.reported_at.tzinfo is not None,
+                f"{where}.reportedAt needs a timezone, e.g. 2030-01-01T08:00:00Z",
+            )
+            errors.check(
+                row.reported_at.tzinfo is None or row.reported_at <= now + CLOCK_SKEW,
+                f"{where}.reportedAt {row.reported_at.isoformat()} is in the future",
+            )
+    errors.raise_if_any(len(rows))
+
+    ids = [stations[row.station_external_id] for row in rows]
+    existing = set(
+        session.exec(
+            select(StationAvailability.station_id).where(
+                col(StationAvailability.station_id).in_(ids)
+            )
+        )
+    )
+    values = [
+        {
+            "station_id": station_id,
+            "vehicles_available": row.vehicles_available,
+            "docks_available": row.docks_available,
+            "is_renting": row.is_renting,
+            "is_returning": row.is_returning,
+            "reported_at": row.reported_at or now,
+            "received_at": now,
+        }
+        for station_id, row in zip(ids, rows, strict=True)
+    ]
+    # One INSERT … ON CONFLICT UPDATE for the whole batch: live counts arrive every few
+    # seconds in batches of hundreds, and ORM objects per row would cost ten times more.
+    insert = _dialect_insert(session)(StationAvailability)
+    upsert = insert.on_conflict_do_update(
+        index_elements=["station_id"],
+        set_={name: insert.excluded[name] for name in values[0] if name != "station_id"},
+    )
+    session.execute(upsert, values)
+    created = len(set(ids) - existing)
+    return UpsertCounts(
+        created=created, updated=len(rows) - created, station_ids=tuple(ids), service=service
+    )
+
+
+def _dialect_insert(session: Session) -> Any:
+    """``insert`` of the session's dialect, which knows ``ON CONFLICT`` (both do)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+def stations_for_services(
+    session: Session, service_ids: Sequence[int]
+) -> dict[int, list[tuple[Station, StationAvailability | None]]]:
+    """Stations of each service, by external id, each with its latest availability.
+
+    One query with an outer join: the API and the planner always want both.
+    """
+    result: dict[int, list[tuple[Station, StationAvailability | None]]] = {
+        sid: [] for sid in service_ids
+    }
+    if not service_ids:
+        return result
+    query = (
+        select(Station, StationAvailability)
+        .join(
+            StationAvailability,
+            col(StationAvailability.station_id) == col(Station.id),
+            isouter=True,
+        )
+        .where(col(Station.service_id).in_(list(service_ids)))
+        .order_by(col(Station.service_id), col(Station.external_id))
+    )
+    for station, availability in session.exec(query):
+        result[station.service_id].append((station, availability))
+    return result
+
+
+def availability_for_stations(
+    session: Session, station_ids: Sequence[int]
+) -> dict[int, StationAvailability]:
+    """The latest availability of each station that has one."""
+    if not station_ids:
+        return {}
+    query = select(StationAvailability).where(
+        col(StationAvailability.station_id).in_(list(station_ids))
+    )
+    return {a.station_id: a for a in session.exec(query)}

@@ -1,0 +1,126 @@
+"""``issy-mobility import gbfs|gtfs``: load a partner's feeds, as the API's imports do.
+
+The platform's operators run these (no API key): ``--partner`` names the owner, and the feed
+goes into ``--service`` or into a new draft service. One transaction per import: a rejected
+feed leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from marketplace.accounts import Actor
+from marketplace.imports.report import ImportReport
+
+__all__ = ["register"]
+
+Importer = Callable[[Session, Actor, int], ImportReport]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``import gbfs`` and ``import gtfs``."""
+    importer = subparsers.add_parser("import", help="import partner feeds into the catalogue")
+    formats = importer.add_subparsers(dest="import_format", required=True)
+    gbfs = formats.add_parser(
+        "gbfs", help="GBFS feeds (files, a folder, or a gbfs.json URL) into a service"
+    )
+    gbfs.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
+    _common(gbfs, default_kind="BIKE_SHARE")
+    gbfs.set_defaults(handler=_import_gbfs)
+    gtfs = formats.add_parser("gtfs", help="a GTFS zip or folder into a service")
+    gtfs.add_argument("path", metavar="PATH")
+    _common(gtfs, default_kind="SHUTTLE")
+    gtfs.set_defaults(handler=_import_gtfs)
+
+
+def _common(parser: argparse.ArgumentParser, *, default_kind: str) -> None:
+    parser.add_argument("--partner", required=True, help="id of the partner that owns the service")
+    parser.add_argument("--service", default=None, help="service id; a new draft when omitted")
+    parser.add_argument("--name", default=None, help="name of the new service")
+    parser.add_argument("--kind", default=default_kind, help="kind of the new service")
+    parser.add_argument("--publish", action="store_true", help="publish the service afterwards")
+
+
+def _db_id(value: str, type_name: str) -> int:
+    from marketplace.api.relay import decode_global_id
+
+    return int(value) if value.isdigit() else decode_global_id(value, expected=type_name)[1]
+
+
+def _import_gbfs(args: argparse.Namespace) -> int:
+    from marketplace.imports.gbfs import import_gbfs, parse_gbfs
+    from marketplace.imports.sources import read_gbfs_sources
+
+    print(f"reading {len(args.sources)} GBFS source(s)…", file=sys.stderr)
+    feeds = parse_gbfs(read_gbfs_sources(args.sources))
+    return _run(
+        args,
+        "GBFS import",
+        lambda session, actor, sid: import_gbfs(session, actor=actor, service_id=sid, feeds=feeds),
+    )
+
+
+def _import_gtfs(args: argparse.Namespace) -> int:
+    from marketplace.imports.gtfs import import_gtfs, parse_gtfs, read_gtfs
+
+    print(f"reading GTFS {args.path}…", file=sys.stderr)
+    feed = parse_gtfs(read_gtfs(args.path))
+    return _run(
+        args,
+        "GTFS import",
+        lambda session, actor, sid: import_gtfs(session, actor=actor, service_id=sid, feed=feed),
+    )
+
+
+def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int:
+    from marketplace.accounts import get_partner
+    from marketplace.api.relay import encode_global_id
+    from marketplace.catalogue.services import ServiceFields, change_status, create_service
+    from marketplace.db import Database
+    from marketplace.errors import MarketplaceError
+    from marketplace.models import ServiceKind, ServiceStatus
+    from marketplace.settings import Settings
+
+    def run(session: Session) -> tuple[int, ImportReport]:
+        partner = get_partner(session, _db_id(args.partner, "Partner"))
+        assert partner.id is not None
+        actor = Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind)
+        if args.service:
+            service_id = _db_id(args.service, "MobilityService")
+        else:
+            fields = ServiceFields(ServiceKind[args.kind.upper()], args.name or default_name)
+            created = create_service(session, actor=actor, fields=fields)
+            assert created.id is not None
+            service_id = created.id
+        report = importer(session, actor, service_id)
+        if (
+            args.publish
+            and report.service is not None
+            and report.service.status is not ServiceStatus.PUBLISHED
+        ):
+            change_status(
+                session, actor=actor, service_id=service_id, status=ServiceStatus.PUBLISHED
+            )
+        return service_id, report
+
+    database = Database(Settings.from_environ().database_url)
+    try:
+        database.migrate()
+        service_id, report = database.call(run)
+    except (MarketplaceError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(f"service id: {encode_global_id('MobilityService', service_id)}")
+    for feed in sorted(set(report.created) | set(report.updated)):
+        created, updated = report.created.get(feed, 0), report.updated.get(feed, 0)
+        print(f"{feed}: {created} created, {updated} updated")
+    print(f"skipped: {len(report.skipped)}")
+    for row in report.skipped[:20]:
+        print(f"  {row.feed} {row.id}: {row.reason}")
+    return 0

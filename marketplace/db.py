@@ -1,0 +1,170 @@
+"""Engine, sessions and migrations for SQLite and PostgreSQL.
+
+The marketplace uses synchronous SQLAlchemy sessions and runs every unit of database work
+in a worker thread (:meth:`Database.run`), so resolvers never block the event loop and the
+same storage functions serve the API, the command line and the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Database",
+    "create_db_engine",
+    "normalise_database_url",
+    "upgrade_database",
+]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+T = TypeVar("T")
+
+# Alembic announces each of its plugins at INFO when imported: noise in a server log.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg 3 driver.
+
+    ``postgresql://`` and ``postgres://`` (what most hosting platforms hand out) would make
+    SQLAlchemy look for psycopg2, which is not installed.
+
+    Parameters
+    ----------
+    url
+        Any SQLAlchemy URL.
+
+    Returns
+    -------
+    str
+        The same URL, with ``postgresql+psycopg://`` for PostgreSQL.
+
+    Raises
+    ------
+    ValueError
+        When the URL names neither SQLite nor PostgreSQL.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    backend = make_url(url).get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise ValueError(
+            f"DATABASE_URL {url!r} names {backend!r}; accepted: sqlite:///PATH or "
+            "postgresql://USER@HOST:PORT/DB"
+        )
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run while a writer commits; SQLite leaves foreign keys off unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create the engine for a SQLite or PostgreSQL URL.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL; ``postgresql://`` is rewritten to psycopg 3.
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+    """
+    url = normalise_database_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # env.py takes this engine rather than a URL in an ini file: one source of truth.
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Apply the Alembic migrations up to ``revision``.
+
+    Parameters
+    ----------
+    engine
+        Engine of the database to migrate.
+    revision
+        Target revision, ``head`` by default.
+    """
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), revision)
+
+
+class Database:
+    """An engine plus the way the rest of the marketplace uses it.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL of the database.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_database_url(url)
+        self.engine = create_db_engine(self.url)
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A new session; objects stay readable after commit (they leave the thread)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Apply every pending migration."""
+        upgrade_database(self.engine)
+
+    def call(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``work(session, *args, **kwargs)`` in one transaction, committed on success.
+
+        Any exception rolls the whole transaction back, so a batch is all or nothing.
+        """
+        with self.session() as session, session.begin():
+            return work(session, *args, **kwargs)
+
+    async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """:meth:`call` in a worker thread, so the event loop keeps serving."""
+        return await run_in_threadpool(self.call, work, *args, **kwargs)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

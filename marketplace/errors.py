@@ -1,0 +1,64 @@
+"""Errors callers can act on; each carries the GraphQL ``extensions.code`` it maps to.
+
+Domain functions raise these; the API lets them through unmasked (their messages are meant
+for partners) and masks everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "MarketplaceError",
+    "NotAuthenticated",
+    "NotFound",
+]
+
+
+class MarketplaceError(Exception):
+    """Base of the errors whose message is safe and useful to show a partner."""
+
+    code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """GraphQL error extensions: the code plus any details (graphql-core reads this)."""
+        return {"code": self.code, **self.details}
+
+
+class InvalidInput(MarketplaceError, ValueError):
+    """The input breaks a rule; the message says which and what is accepted."""
+
+    code = "BAD_USER_INPUT"
+
+
+class NotAuthenticated(MarketplaceError):
+    """No API key, or an unknown, revoked or expired one."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(MarketplaceError):
+    """The caller is known but may not do this."""
+
+    code = "FORBIDDEN"
+
+
+class NotFound(MarketplaceError, LookupError):
+    """Nothing by that id that the caller may see."""
+
+    code = "NOT_FOUND"
+
+
+class Conflict(MarketplaceError):
+    """The change was based on a stale version, or clashes with existing data."""
+
+    code = "CONFLICT"

@@ -1,0 +1,35 @@
+"""What an import did, shared by every feed format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marketplace.models import MobilityService
+
+__all__ = ["ImportReport", "SkippedRow"]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A row left out of an import, and why."""
+
+    feed: str
+    id: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """Per feed (or file), rows created and updated; rows skipped with reasons."""
+
+    service_id: int
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    station_ids: tuple[int, ...] = ()
+    service: MobilityService | None = None
+
+    def count(self, feed: str, *, created: int = 0, updated: int = 0) -> None:
+        """Add to the counts of ``feed``."""
+        self.created[feed] = self.created.get(feed, 0) + created
+        self.updated[feed] = self.updated.get(feed, 0) + updated

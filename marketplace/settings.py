@@ -1,0 +1,131 @@
+"""Settings of the marketplace server, read once from the environment.
+
+Library code never reads the environment: :func:`Settings.from_environ` is called by the
+command line (or a test) and the resulting frozen value is handed to
+:func:`marketplace.app.create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["REPO_ROOT", "Settings", "default_database_url"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database_url(data_dir: Path | None = None) -> str:
+    """The SQLite file under ``data/`` at the repository root, creating the folder if missing.
+
+    Parameters
+    ----------
+    data_dir
+        Folder that holds the database file; ``<repo>/data`` when omitted.
+
+    Returns
+    -------
+    str
+        A ``sqlite:///`` URL with an absolute path.
+    """
+    folder = data_dir if data_dir is not None else REPO_ROOT / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'issy.sqlite3'}"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not an integer") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be a positive integer")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to know about its environment.
+
+    Attributes
+    ----------
+    database_url
+        SQLAlchemy URL; ``sqlite:///...`` or ``postgresql://...`` (rewritten to psycopg 3).
+    broadcast_url
+        ``redis://...`` to fan live updates out across server processes; ``None`` keeps them
+        in process.
+    streets
+        Street network file or artefact for the trip planner, or ``None``.
+    max_page_size
+        Largest ``first`` a connection accepts.
+    default_page_size
+        Page size when ``first`` is omitted.
+    max_body_bytes
+        Largest HTTP request body accepted (413 above it).
+    max_query_depth
+        Deepest GraphQL selection accepted.
+    max_batch_size
+        Largest batch of stations or availability rows in one mutation.
+    graphiql
+        Serve GraphiQL on ``GET /graphql`` from a browser.
+    """
+
+    database_url: str
+    broadcast_url: str | None = None
+    streets: str | None = None
+    max_page_size: int = 100
+    default_page_size: int = 20
+    max_body_bytes: int = 2_000_000
+    max_query_depth: int = 10
+    max_batch_size: int = 1000
+    graphiql: bool = True
+
+    @classmethod
+    def from_environ(
+        cls, streets: str | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Read the settings from the environment.
+
+        Parameters
+        ----------
+        streets
+            Street network path; falls back to ``ISSY_STREETS``.
+        environ
+            Mapping to read instead of :data:`os.environ` (tests).
+
+        Returns
+        -------
+        Settings
+
+        Raises
+        ------
+        ValueError
+            When a numeric variable is not a positive integer.
+
+        Notes
+        -----
+        Variables: ``DATABASE_URL``, ``ISSY_BROADCAST_URL`` (or ``REDIS_URL``),
+        ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
+        ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
+        off).
+        """
+        env = os.environ if environ is None else environ
+        database_url = env.get("DATABASE_URL") or default_database_url()
+        broadcast = env.get("ISSY_BROADCAST_URL") or env.get("REDIS_URL") or None
+        max_page = _int(env, "ISSY_MAX_PAGE_SIZE", 100)
+        return cls(
+            database_url=database_url,
+            broadcast_url=broadcast,
+            streets=streets or env.get("ISSY_STREETS") or None,
+            max_page_size=max_page,
+            default_page_size=min(20, max_page),
+            max_body_bytes=_int(env, "ISSY_MAX_BODY_BYTES", 2_000_000),
+            max_query_depth=_int(env, "ISSY_MAX_QUERY_DEPTH", 10),
+            max_batch_size=_int(env, "ISSY_MAX_BATCH_SIZE", 1000),
+            graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
+        )

@@ -1,0 +1,49 @@
+"""The operator's command line: migrate, partner create, export-schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marketplace.accounts import authenticate
+from marketplace.cli import main
+from marketplace.db import Database
+
+
+@pytest.fixture
+def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_migrate(database_file: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["migrate"]) == 0
+    assert "database at head (sqlite)" in capsys.readouterr().out
+    assert database_file.exists()
+
+
+def test_partner_create_prints_an_id_and_a_working_key(
+    database_file: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["partner", "create", "--name", "Ville d'Issy", "--kind", "city"]) == 0
+    out = capsys.readouterr().out
+    key = next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
+    assert "partner id:" in out
+    database = Database(f"sqlite:///{database_file}")
+    actor = database.call(authenticate, key)
+    database.dispose()
+    assert (actor.partner_name, actor.is_city) == ("Ville d'Issy", True)
+
+
+def test_partner_names_are_unique(database_file: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["partner", "create", "--name", "Alpha"]) == 0
+    assert main(["partner", "create", "--name", "Alpha"]) == 2
+    assert "a partner named 'Alpha' exists already" in capsys.readouterr().err
+
+
+def test_export_schema(tmp_path: Path):
+    output = tmp_path / "schema.graphql"
+    assert main(["export-schema", "--output", str(output)]) == 0
+    assert "type MobilityService implements Node" in output.read_text()

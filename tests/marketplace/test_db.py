@@ -1,0 +1,148 @@
+"""Settings, database URLs and migrations on an empty database."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from marketplace.db import Database, normalise_database_url, upgrade_database
+from marketplace.settings import Settings, default_database_url
+from tests.marketplace.conftest import POSTGRES_URL, postgres_schema_url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("postgresql://u@h/db", "postgresql+psycopg://u@h/db", id="postgresql"),
+        pytest.param("postgres://u@h/db", "postgresql+psycopg://u@h/db", id="postgres"),
+        pytest.param("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db", id="psycopg"),
+        pytest.param("sqlite:////tmp/x.db", "sqlite:////tmp/x.db", id="sqlite"),
+    ],
+)
+def test_normalise_database_url(url: str, expected: str):
+    assert normalise_database_url(url) == expected
+
+
+def test_other_databases_are_refused():
+    with pytest.raises(ValueError, match="accepted: sqlite"):
+        normalise_database_url("mysql://u@h/db")
+
+
+def test_settings_from_environ(tmp_path: Path):
+    env = {
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1/test",
+        "ISSY_BROADCAST_URL": "redis://127.0.0.1:6379",
+        "ISSY_STREETS": "/data/issy.osm",
+        "ISSY_MAX_PAGE_SIZE": "30",
+    }
+    settings = Settings.from_environ(environ=env)
+    assert settings.database_url == env["DATABASE_URL"]
+    assert settings.broadcast_url == "redis://127.0.0.1:6379"
+    assert settings.streets == "/data/issy.osm"
+    assert Settings.from_environ(streets="/x.osm", environ=env).streets == "/x.osm"
+    assert (settings.max_page_size, settings.default_page_size) == (30, 20)
+    with pytest.raises(ValueError, match="ISSY_MAX_PAGE_SIZE='many' is not an integer"):
+        Settings.from_environ(environ={"ISSY_MAX_PAGE_SIZE": "many"})
+
+
+def test_default_database_is_sqlite_under_data(tmp_path: Path):
+    url = default_database_url(tmp_path / "data")
+    assert url == f"sqlite:///{tmp_path / 'data' / 'issy.sqlite3'}"
+    assert (tmp_path / "data").is_dir()
+    assert Settings.from_environ(environ={}).database_url.endswith("/data/issy.sqlite3")
+
+
+def _tables(database: Database) -> set[str]:
+    return set(sa.inspect(database.engine).get_table_names())
+
+
+def _check_migrates_empty_database(url: str) -> None:
+    database = Database(url)
+    try:
+        assert _tables(database) == set()
+        upgrade_database(database.engine)
+        expected = {t.name for t in SQLModel.metadata.sorted_tables} | {"alembic_version"}
+        assert _tables(database) == expected
+        upgrade_database(database.engine)  # idempotent
+        with database.engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert version.scalar_one() == "0002"
+    finally:
+        database.dispose()
+
+
+def test_migrations_apply_on_an_empty_sqlite_database(tmp_path: Path):
+    database_file = tmp_path / "nested" / "fresh.sqlite3"
+    _check_migrates_empty_database(f"sqlite:///{database_file}")
+    assert database_file.exists()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path):
+    database = Database(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_migrations_apply_on_an_empty_postgres_schema():
+    schema = f"mkt_fresh_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        _check_migrates_empty_database(postgres_schema_url(schema))
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+def test_models_match_the_migrations(tmp_path: Path):
+    """Autogenerate finds nothing to do: the tables and the migrations tell one story."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    database = Database(f"sqlite:///{tmp_path / 'diff.sqlite3'}")
+    upgrade_database(database.engine)
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    database.dispose()
+
+
+def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path):
+    import warnings
+
+    from marketplace.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    url = f"sqlite:///{tmp_path / 'start.sqlite3'}"
+    loaded: list[Settings] = []
+
+    def street_loader(settings: Settings) -> str:
+        loaded.append(settings)
+        return "the street network"
+
+    settings = Settings(database_url=url)
+    with TestClient(create_app(settings, street_loader=street_loader)) as client:
+        health = client.get("/healthz").json()
+        assert health == {
+            "status": "ok",
+            "database": "sqlite",
+            "streets": True,
+            "live": "in-process",
+        }
+        assert client.app.state.streets == "the street network"  # type: ignore[attr-defined]
+    assert loaded == [settings]
+    database = Database(url)
+    assert "mobility_service" in _tables(database)
+    database.dispose()
