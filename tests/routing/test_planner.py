@@ -31,7 +31,9 @@ from routing.services import (
     ServiceKind,
     SharedVehicleService,
     Station,
+    TransitService,
 )
+from routing.timetable import ServiceCalendar, Timetable, TransitRoute, TransitStop, TransitTrip
 from tests.routing.grids import grid_graph, position
 
 BLOCK = 4.0  # grid positions are in 100 m units; blocks here are 400 m
@@ -257,3 +259,64 @@ def test_same_origin_and_destination_is_refused(planner: TripPlanner) -> None:
 def test_origin_far_outside_the_network(planner: TripPlanner) -> None:
     with pytest.raises(LocationOutsideNetworkError, match="origin"):
         planner.plan(request((48.95, 2.40), at(1, 1)), ServiceCatalogue())
+
+
+def _bus_line(first_departure_s: int = 8 * 3600 + 35 * 60) -> TransitService:
+    """A bus along the north row, stops at every crossing, every 10 min, 2 min per block."""
+    stops = tuple(TransitStop(f"n{c}", f"Arrêt {c}", *at(4, c)) for c in range(5))
+    trips = tuple(
+        TransitTrip(
+            id=f"t{k}",
+            route_id="b1",
+            service_id="weekdays",
+            headsign="Est",
+            stop_ids=tuple(s.id for s in stops),
+            arrival_s=tuple(first_departure_s + 600 * k + 120 * c for c in range(5)),
+            departure_s=tuple(first_departure_s + 600 * k + 120 * c for c in range(5)),
+        )
+        for k in range(6)
+    )
+    timetable = Timetable(
+        stops=stops,
+        routes=(TransitRoute("b1", "B1", "Ligne test", "bus"),),
+        trips=trips,
+        calendars=(
+            ServiceCalendar(
+                "weekdays",
+                weekdays=(True,) * 5 + (False, False),
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2026, 12, 31),
+            ),
+        ),
+        source_id="test",
+    )
+    return TransitService(
+        "bus", "Bus test", ServiceKind.PUBLIC_TRANSPORT, timetable, PricingPlan(unlock_minor=215)
+    )
+
+
+def test_timetabled_line_with_walks_to_and_from_stops(planner: TripPlanner) -> None:
+    catalogue = ServiceCatalogue((_bus_line(),), version=1)
+    plan = planner.plan(
+        request(at(4, 0.1), at(4, 3.9), direct_modes=frozenset({"WALK"})), catalogue
+    )
+    transit = [it for it in plan.itineraries if any(leg.transit for leg in it.legs)]
+    assert transit, plan.errors
+    legs = transit[0].legs
+    assert [leg.mode for leg in legs] == [LegMode.WALK, LegMode.TRANSIT, LegMode.WALK]
+    ride = legs[1]
+    assert ride.transit is not None and ride.transit.route_name == "B1"
+    assert ride.start >= NOW and ride.start.minute % 10 == 5  # departures at :05, :15 ...
+    assert legs[0].end <= ride.start and ride.end == legs[2].start
+    assert ride.price_minor == 215
+    assert ride.from_place.stop_id in {"n0", "n1"} and ride.to_place.stop_id in {"n3", "n4"}
+
+
+def test_no_timetabled_service_on_sunday(planner: TripPlanner) -> None:
+    sunday = dt.datetime(2026, 11, 29, 8, 30, tzinfo=PARIS)
+    plan = planner.plan(
+        PlanRequest(origin=at(4, 0.1), destination=at(4, 3.9), time=sunday),
+        ServiceCatalogue((_bus_line(),), version=1),
+    )
+    assert not any(leg.transit for it in plan.itineraries for leg in it.legs)
+    assert any(e.code == "NO_TRANSIT_CONNECTION" for e in plan.errors)
