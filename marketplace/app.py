@@ -22,7 +22,9 @@ from marketplace.api.live import LiveUpdates
 from marketplace.api.schema import GraphQLView
 from marketplace.db import Database
 from marketplace.gbfs.routes import gbfs_routes
+from marketplace.planning import Planning
 from marketplace.settings import Settings
+from marketplace.streets import StreetsState
 
 __all__ = ["BodySizeLimit", "StreetLoader", "create_app"]
 
@@ -112,10 +114,28 @@ async def _healthz(request: Request) -> JSONResponse:
         {
             "status": "ok",
             "database": backend,
-            "streets": request.app.state.streets is not None,
+            "streets": request.app.state.planning.streets.network is not None,
             "live": "redis" if request.app.state.live.shared else "in-process",
         }
     )
+
+
+def _as_streets_state(loaded: Any) -> StreetsState:
+    """The loader may give a StreetsState, a bare network, or nothing."""
+    if isinstance(loaded, StreetsState):
+        return loaded
+    if loaded is None:
+        from routing.errors import NoStreetNetworkError
+
+        return StreetsState(
+            network=None,
+            problem=NoStreetNetworkError(
+                "no street network is loaded: start the server with --streets PATH or "
+                "ISSY_STREETS (an OSM file, GraphML, topology CSV or a built artefact), or run "
+                "`issy-mobility graph download` while online"
+            ),
+        )
+    return StreetsState(network=loaded)
 
 
 def create_app(settings: Settings, *, street_loader: StreetLoader | None = None) -> Starlette:
@@ -149,10 +169,12 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         app.state.streets = (
             await run_in_threadpool(street_loader, settings) if street_loader else None
         )
+        app.state.planning = Planning(_as_streets_state(app.state.streets), db)
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
         finally:
+            app.state.planning.close()
             await live.stop()
             db.dispose()
 

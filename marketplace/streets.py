@@ -64,12 +64,15 @@ class StreetsState:
 
 
 def load_streets(
-    explicit: str | Path | None, modes: tuple[Mode, ...] | None = None
+    explicit: str | Path | None,
+    modes: tuple[Mode, ...] | None = None,
+    *,
+    cache_dir: Path = ARTEFACT_CACHE_DIR,
 ) -> StreetsState:
     """Open the street network for a server or command; never raises for a missing network."""
     try:
         network = open_street_network(
-            default_streets_source(explicit), cache_dir=ARTEFACT_CACHE_DIR, modes=modes
+            default_streets_source(explicit), cache_dir=cache_dir, modes=modes
         )
     except RoutingError as exc:
         log.warning("routing is unavailable: %s", exc)

@@ -24,6 +24,7 @@ from marketplace.api.context import Context
 from marketplace.api.errors import mask_internal_errors
 from marketplace.api.imports import ImportMutation
 from marketplace.api.mutations import Mutation
+from marketplace.api.planning import PlanningQuery
 from marketplace.api.queries import Query
 from marketplace.api.subscriptions import Subscription
 from marketplace.api.types import ApiKeyType, PartnerType, ServiceType, StationType
@@ -46,7 +47,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
     depth_rules = QueryDepthLimiter(max_depth=max_depth).validation_rules
     return strawberry.Schema(
-        query=Query,
+        query=merge_types("Query", (Query, PlanningQuery)),
         mutation=merge_types("Mutation", (Mutation, ImportMutation)),
         subscription=Subscription,
         # Node implementations reached only through `node(id)` must still be in the schema.

@@ -59,8 +59,11 @@ def _serve(args: argparse.Namespace) -> int:
     from marketplace.settings import Settings
 
     settings = Settings.from_environ(streets=args.streets)
-    # The street network seam: pass street_loader=... here once the planner is wired in.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    from marketplace.streets import load_streets
+
+    # A missing network does not stop the server: routing answers say how to provide one.
+    app = create_app(settings, street_loader=lambda s: load_streets(s.streets))
+    uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 

@@ -1,0 +1,528 @@
+"""GraphQL for commuters: ``plan`` (modelled on OpenTripPlanner's planConnection),
+``placeSearch`` and ``streetMap``.
+
+Expected failures of a plan (a point off the network, no service near, no connection) come
+back as ``routingErrors`` beside whatever itineraries were found, as OTP does; a request that
+is wrong as a whole (no timezone, conflicting options) is a ``BAD_USER_INPUT`` error; with no
+street network loaded every answer is a ``SERVICE_UNAVAILABLE`` error that names the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from strawberry.scalars import JSON
+
+from marketplace.api.context import Info
+from marketplace.api.relay import PageInfo, decode_cursor, decode_global_id, encode_cursor
+from marketplace.api.types import ServiceType
+from marketplace.api.types.enums import ServiceKind as ModelServiceKind
+from marketplace.errors import InvalidInput, MarketplaceError, NotFound
+from marketplace.planning import Planning, PlanOutcome
+from marketplace.planning.places import search_places, street_map
+from routing.errors import (
+    InvalidCoordinateError,
+    LocationOutsideNetworkError,
+    NoStreetNetworkError,
+    RoutingError,
+)
+from routing.itinerary import Itinerary, Leg
+from routing.modes import Mode
+from routing.planner import PlanError, PlanRequest, PlanRequestError, Preferences
+from routing.services import ServiceKind as RoutingServiceKind
+from routing.transit_plans import PARIS
+
+__all__ = ["PlanningQuery"]
+
+MAX_ITINERARIES = 20
+
+
+class StreetsUnavailable(MarketplaceError):
+    """No street network is loaded; the message names the fix."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A point in WGS 84 decimal degrees.")
+class CoordinateInput:
+    latitude: float
+    longitude: float
+
+
+@strawberry.input(
+    description="Where a trip starts or ends: a coordinate or a published station (exactly "
+    "one), with an optional label to show."
+)
+class PlanLocationInput:
+    coordinate: CoordinateInput | None = None
+    station_id: strawberry.ID | None = None
+    label: str | None = None
+
+
+@strawberry.input(
+    description="Leave at or after, or arrive by (one of). Default: now.", one_of=True
+)
+class PlanDateTimeInput:
+    earliest_departure: dt.datetime | None = strawberry.UNSET
+    latest_arrival: dt.datetime | None = strawberry.UNSET
+
+
+@strawberry.enum(description="Travel on one's own: on foot, own bike, own car.")
+class DirectMode(enum.Enum):
+    WALK = "WALK"
+    BICYCLE = "BICYCLE"
+    CAR = "CAR"
+
+
+@strawberry.enum(description="What to optimise the itineraries for.")
+class PlanOptimize(enum.Enum):
+    TIME = "time"
+    PRICE = "price"
+    CO2 = "co2"
+
+
+@strawberry.enum(description="Which street network to draw.")
+class StreetMode(enum.Enum):
+    WALK = "walk"
+    BIKE = "bike"
+    DRIVE = "drive"
+
+
+@strawberry.input(description="Modes allowed. Omitted lists mean everything.")
+class PlanModesInput:
+    direct: list[DirectMode] | None = None
+    services: list[ModelServiceKind] | None = None
+    include_services: list[strawberry.ID] | None = None
+    exclude_services: list[strawberry.ID] | None = None
+
+
+@strawberry.input(description="The traveller's preferences.")
+class PlanPreferencesInput:
+    walk_speed_kmh: float | None = None
+    bike_speed_kmh: float | None = None
+    max_walk_distance_m: float | None = None
+    wheelchair: bool | None = None
+    optimize: PlanOptimize | None = None
+    min_service_rating: float | None = None
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="Why one way of travelling gave nothing (OTP routing error).")
+class RoutingErrorType:
+    code: str
+    description: str
+    input_field: str | None
+
+
+@strawberry.type(description="Where a leg starts or ends, with availability at planning time.")
+class LegPlace:
+    lat: float
+    lon: float
+    name: str | None
+    station_id: strawberry.ID | None
+    stop_id: str | None
+    vehicles_available: int | None
+    docks_available: int | None
+
+
+@strawberry.type(description="One turn-by-turn instruction of a street leg.")
+class LegStep:
+    instruction: str
+    street_name: str | None
+    distance_m: float
+    duration_s: float
+    turn: str
+    lat: float
+    lon: float
+
+
+@strawberry.type
+class TransitStopCall:
+    stop_id: str
+    name: str
+    time: dt.datetime
+
+
+@strawberry.type(description="The timetabled part of a leg.")
+class TransitInfo:
+    route_name: str
+    trip_id: str
+    headsign: str | None
+    intermediate_stops: list[TransitStopCall]
+
+
+@strawberry.type(description="One part of an itinerary travelled one way.")
+class LegType:
+    mode: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    distance_m: float
+    from_: LegPlace = strawberry.field(name="from")
+    to: LegPlace
+    price_minor: int
+    currency: str | None
+    co2_grams: float
+    polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
+    geojson: JSON = strawberry.field(description="GeoJSON LineString, [lon, lat].")
+    steps: list[LegStep]
+    transit: TransitInfo | None
+    service_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The marketplace service this leg uses, if any.")
+    async def service(self, info: Info) -> ServiceType | None:
+        if self.service_id is None:
+            return None
+        row = await info.context.loaders.service.load(int(self.service_id))
+        return ServiceType.from_row(row) if row is not None else None
+
+
+@strawberry.type(name="Itinerary", description="A door-to-door trip.")
+class ItineraryType:
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    distance_m: float
+    walk_distance_m: float
+    transfers: int
+    price_minor: int | None
+    currency: str | None
+    co2_grams: float
+    legs: list[LegType]
+
+
+@strawberry.type
+class PlanEdge:
+    cursor: str
+    node: ItineraryType
+
+
+@strawberry.type(description="Itineraries (best first) and why some ways gave nothing.")
+class PlanConnection:
+    edges: list[PlanEdge]
+    page_info: PageInfo
+    routing_errors: list[RoutingErrorType]
+    search_date_time: dt.datetime
+    warnings: list[str]
+
+
+@strawberry.type(description="A place to start or end a trip.")
+class Place:
+    label: str
+    kind: str
+    lat: float
+    lon: float
+    station_id: strawberry.ID | None
+
+
+# --- mapping ----------------------------------------------------------------------------------
+
+
+def _place(place: Any) -> LegPlace:
+    station = None
+    if place.station_id is not None:
+        from marketplace.api.relay import encode_global_id
+
+        station = encode_global_id("Station", int(place.station_id))
+    return LegPlace(
+        lat=place.lat,
+        lon=place.lon,
+        name=place.name,
+        station_id=station,
+        stop_id=place.stop_id,
+        vehicles_available=place.vehicles_available,
+        docks_available=place.docks_available,
+    )
+
+
+def _leg(leg: Leg) -> LegType:
+    import polyline as polyline_codec
+
+    transit = None
+    if leg.transit is not None:
+        transit = TransitInfo(
+            route_name=leg.transit.route_name,
+            trip_id=leg.transit.trip_id,
+            headsign=leg.transit.headsign,
+            intermediate_stops=[
+                TransitStopCall(stop_id=sid, name=name, time=time)
+                for sid, name, time in leg.transit.intermediate_stops
+            ],
+        )
+    return LegType(
+        mode=leg.mode.value,
+        start=leg.start,
+        end=leg.end,
+        duration_s=round(leg.duration_s, 1),
+        distance_m=round(leg.distance_m, 1),
+        from_=_place(leg.from_place),
+        to=_place(leg.to_place),
+        price_minor=leg.price_minor,
+        currency=leg.currency,
+        co2_grams=round(leg.co2_g, 1),
+        polyline=polyline_codec.encode(list(leg.coordinates), 5),
+        geojson={
+            "type": "LineString",
+            "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
+        },
+        steps=[
+            LegStep(
+                instruction=s.instruction,
+                street_name=s.street,
+                distance_m=round(s.distance_m, 1),
+                duration_s=round(s.duration_s, 1),
+                turn=s.turn.value,
+                lat=s.lat,
+                lon=s.lon,
+            )
+            for s in leg.steps
+        ],
+        transit=transit,
+        service_id=leg.service_id,
+    )
+
+
+def _itinerary(itinerary: Itinerary) -> ItineraryType:
+    return ItineraryType(
+        start=itinerary.start,
+        end=itinerary.end,
+        duration_s=round(itinerary.duration_s, 1),
+        distance_m=round(itinerary.distance_m, 1),
+        walk_distance_m=round(itinerary.walk_distance_m, 1),
+        transfers=itinerary.transfers,
+        price_minor=itinerary.price_minor,
+        currency=itinerary.currency,
+        co2_grams=round(itinerary.co2_g, 1),
+        legs=[_leg(leg) for leg in itinerary.legs],
+    )
+
+
+def _service_id(global_id: str) -> str:
+    _, db_id = decode_global_id(global_id, "MobilityService")
+    return str(db_id)
+
+
+def _location(planning: Planning, location: PlanLocationInput, name: str) -> tuple[float, float]:
+    coordinate, station = location.coordinate, location.station_id
+    if (coordinate is None) == (station is None):
+        raise InvalidInput(f"{name}: give exactly one of coordinate and stationId", field=name)
+    if coordinate is not None:
+        return coordinate.latitude, coordinate.longitude
+    _, station_db_id = decode_global_id(station, "Station")
+    _, views = planning.catalogue.snapshot()
+    for view in views.values():
+        for s in view.stations:
+            if s.id == station_db_id:
+                return s.lat, s.lon
+    raise NotFound(f"{name}: station {station} is not a station of a published service")
+
+
+def _request(
+    planning: Planning,
+    origin: PlanLocationInput,
+    destination: PlanLocationInput,
+    date_time: PlanDateTimeInput | None,
+    modes: PlanModesInput | None,
+    preferences: PlanPreferencesInput | None,
+    num_itineraries: int,
+) -> PlanRequest:
+    when, arrive_by = dt.datetime.now(PARIS), False
+    if date_time is not None:
+        if date_time.latest_arrival not in (None, strawberry.UNSET):
+            when, arrive_by = date_time.latest_arrival, True  # type: ignore[assignment]
+        elif date_time.earliest_departure not in (None, strawberry.UNSET):
+            when = date_time.earliest_departure  # type: ignore[assignment]
+    if when.tzinfo is None:
+        raise InvalidInput(
+            f"dateTime {when.isoformat()} has no timezone; accepted: ISO 8601 with an offset, "
+            "e.g. 2026-11-30T08:30:00+01:00",
+            field="dateTime",
+        )
+    prefs = preferences or PlanPreferencesInput()
+    defaults = Preferences()
+    kinds = frozenset(RoutingServiceKind)
+    direct = frozenset({"WALK", "BICYCLE", "CAR"})
+    only = exclude = None
+    if modes is not None:
+        if modes.direct is not None:
+            direct = frozenset(m.value for m in modes.direct)
+        if modes.services is not None:
+            kinds = frozenset(RoutingServiceKind[k.name] for k in modes.services)
+        if modes.include_services:
+            only = frozenset(_service_id(i) for i in modes.include_services)
+        if modes.exclude_services:
+            exclude = frozenset(_service_id(i) for i in modes.exclude_services)
+    return PlanRequest(
+        origin=_location(planning, origin, "origin"),
+        destination=_location(planning, destination, "destination"),
+        time=when,
+        arrive_by=arrive_by,
+        direct_modes=direct,
+        service_kinds=kinds,
+        only_services=only,
+        exclude_services=exclude or frozenset(),
+        preferences=Preferences(
+            walk_speed_kmh=prefs.walk_speed_kmh or defaults.walk_speed_kmh,
+            bike_speed_kmh=prefs.bike_speed_kmh or defaults.bike_speed_kmh,
+            max_walk_m=prefs.max_walk_distance_m
+            if prefs.max_walk_distance_m is not None
+            else defaults.max_walk_m,
+            wheelchair=bool(prefs.wheelchair),
+            optimize=prefs.optimize.value if prefs.optimize else "time",
+            num_itineraries=num_itineraries,
+        ),
+    )
+
+
+def _planning(info: Info) -> Planning:
+    planning: Planning | None = getattr(info.context.connection.app.state, "planning", None)
+    if planning is None:
+        raise StreetsUnavailable("trip planning is not set up on this server")
+    return planning
+
+
+def _run_plan(
+    planning: Planning, request_args: tuple[Any, ...], min_rating: float | None
+) -> tuple[PlanRequest | None, PlanOutcome | None, list[PlanError]]:
+    """Blocking: build the request and plan it, turning location problems into errors."""
+    try:
+        planning.network()
+    except NoStreetNetworkError as exc:
+        raise StreetsUnavailable(str(exc)) from None
+    except RoutingError as exc:
+        raise StreetsUnavailable(f"the street network could not be loaded: {exc}") from None
+    request = _request(planning, *request_args)
+    try:
+        return request, planning.plan(request, min_rating=min_rating), []
+    except PlanRequestError as exc:
+        raise InvalidInput(str(exc)) from None
+    except InvalidCoordinateError as exc:
+        return request, None, [PlanError("LOCATION_NOT_FOUND", str(exc))]
+    except LocationOutsideNetworkError as exc:
+        return request, None, [PlanError("OUTSIDE_BOUNDS", str(exc))]
+
+
+@strawberry.type
+class PlanningQuery:
+    @strawberry.field(description="Plan a trip with walking, cycling, driving and the services.")
+    async def plan(
+        self,
+        info: Info,
+        origin: PlanLocationInput,
+        destination: PlanLocationInput,
+        date_time: PlanDateTimeInput | None = None,
+        modes: PlanModesInput | None = None,
+        preferences: PlanPreferencesInput | None = None,
+        num_itineraries: int = 5,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> PlanConnection:
+        if not 1 <= num_itineraries <= MAX_ITINERARIES:
+            raise InvalidInput(
+                f"numItineraries {num_itineraries}; accepted: 1 to {MAX_ITINERARIES}",
+                field="numItineraries",
+            )
+        planning = _planning(info)
+        min_rating = preferences.min_service_rating if preferences else None
+        args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES)
+        request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
+        itineraries = list(outcome.result.itineraries) if outcome else []
+        errors = list(outcome.result.errors) if outcome else problems
+        itineraries = itineraries[:num_itineraries]
+        position = decode_cursor(after)
+        start = 0 if position is None else position + 1
+        page_size = first if first is not None else num_itineraries
+        if page_size < 0:
+            raise InvalidInput("first must be >= 0", field="first")
+        page = itineraries[start : start + page_size]
+        edges = [
+            PlanEdge(cursor=encode_cursor(start + i), node=_itinerary(it))
+            for i, it in enumerate(page)
+        ]
+        warnings = list(planning.network().warnings)
+        return PlanConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + len(page) < len(itineraries),
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            routing_errors=[
+                RoutingErrorType(code=e.code, description=e.message, input_field=e.input_field)
+                for e in errors
+            ],
+            search_date_time=request.time if request else dt.datetime.now(PARIS),
+            warnings=warnings,
+        )
+
+    @strawberry.field(description="Streets and stations matching a text, best first.")
+    async def place_search(self, info: Info, text: str, first: int = 8) -> list[Place]:
+        if not 1 <= first <= 50:
+            raise InvalidInput(f"first {first}; accepted: 1 to 50", field="first")
+        if len(text) > 200:
+            raise InvalidInput("text is longer than 200 characters", field="text")
+        planning = _planning(info)
+
+        def search() -> list[Place]:
+            _, views = planning.catalogue.snapshot()
+            network = planning.streets.network
+            graph = (
+                network.routers[Mode.WALK].graph
+                if network and Mode.WALK in network.routers
+                else None
+            )
+            from marketplace.api.relay import encode_global_id
+
+            return [
+                Place(
+                    label=h.label,
+                    kind=h.kind,
+                    lat=h.lat,
+                    lon=h.lon,
+                    station_id=encode_global_id("Station", h.station_id)
+                    if h.station_id is not None
+                    else None,
+                )
+                for h in search_places(
+                    text, graph=graph, services=list(views.values()), first=first
+                )
+            ]
+
+        return await run_in_threadpool(search)
+
+    @strawberry.field(
+        description="Street centrelines as a GeoJSON FeatureCollection, to draw without tiles."
+    )
+    async def street_map(
+        self, info: Info, bbox: list[float] | None = None, mode: StreetMode = StreetMode.WALK
+    ) -> JSON:
+        if bbox is not None and (len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3])):
+            raise InvalidInput(
+                f"bbox {bbox}; accepted: [west, south, east, north] with west < east and "
+                "south < north",
+                field="bbox",
+            )
+        planning = _planning(info)
+
+        def draw() -> dict[str, Any]:
+            try:
+                network = planning.network()
+            except RoutingError as exc:
+                raise StreetsUnavailable(str(exc)) from None
+            router = network.router(Mode(mode.value))
+            try:
+                return street_map(router.graph, tuple(bbox) if bbox else None)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field="bbox") from None
+
+        return await run_in_threadpool(draw)

@@ -1,0 +1,92 @@
+"""Trip planning in the marketplace: the street network, the planner and the live catalogue.
+
+:class:`Planning` lives in ``app.state.planning``. Each plan reads the current catalogue
+snapshot (rebuilt after any partner change), keeps only services open at the trip's time and,
+when asked, accessible in a wheelchair, then runs the engine's planner. All its methods block:
+call them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from marketplace.catalogue.published import ServiceView
+from marketplace.catalogue.validation import is_open_at
+from marketplace.db import Database
+from marketplace.planning.catalogue import PlannerCatalogue
+from marketplace.streets import StreetsState
+from routing.network import StreetNetwork
+from routing.planner import PlanError, PlanRequest, PlanResult, TripPlanner
+from routing.services import ServiceCatalogue
+
+__all__ = ["PlanOutcome", "Planning"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """The planner's answer plus the service views its legs refer to (by routing id)."""
+
+    result: PlanResult
+    services: dict[str, ServiceView]
+
+
+class Planning:
+    """Plans trips on the loaded street network with the published services."""
+
+    def __init__(self, streets: StreetsState, db: Database) -> None:
+        self.streets = streets
+        self.catalogue = PlannerCatalogue(db)
+        self._planner = TripPlanner(streets.network) if streets.network is not None else None
+
+    def close(self) -> None:
+        self.catalogue.close()
+
+    def network(self) -> StreetNetwork:
+        """The street network (raises the load problem, which names the fix, if none)."""
+        return self.streets.require()
+
+    def plan(
+        self,
+        request: PlanRequest,
+        *,
+        min_rating: float | None = None,
+        ratings: dict[str, float] | None = None,
+    ) -> PlanOutcome:
+        """Plan ``request`` on the current catalogue (see :meth:`TripPlanner.plan`)."""
+        self.network()
+        assert self._planner is not None
+        catalogue, views = self.catalogue.snapshot()
+        usable, notes = _usable(catalogue, views, request, min_rating, ratings or {})
+        result = self._planner.plan(request, usable)
+        if notes:
+            result = dataclasses.replace(result, errors=result.errors + tuple(notes))
+        return PlanOutcome(result, views)
+
+
+def _usable(
+    catalogue: ServiceCatalogue,
+    views: dict[str, ServiceView],
+    request: PlanRequest,
+    min_rating: float | None,
+    ratings: dict[str, float],
+) -> tuple[ServiceCatalogue, list[PlanError]]:
+    """The services that may serve this trip, and why asked-for others may not."""
+    asked = request.only_services or frozenset()
+    kept, notes = [], []
+    for service in catalogue.services:
+        view = views.get(service.id)
+        if view is None:
+            continue
+        reason = None
+        if not is_open_at(list(view.opening_hours) if view.opening_hours else None, request.time):
+            reason = f"{view.name} is closed at that time"
+        elif request.preferences.wheelchair and not view.wheelchair_accessible:
+            reason = f"{view.name} is not wheelchair accessible"
+        elif min_rating is not None and ratings.get(service.id, 0.0) < min_rating:
+            reason = f"{view.name} is rated below {min_rating:g}"
+        if reason is None:
+            kept.append(service)
+        elif service.id in asked:
+            notes.append(PlanError("NO_SERVICE_AVAILABLE", reason, "modes"))
+    return ServiceCatalogue(tuple(kept), catalogue.version), notes

@@ -1,0 +1,231 @@
+"""The published catalogue as the trip planner's values, kept current by catalogue events.
+
+:class:`PlannerCatalogue` reads the published services (never drafts) through
+:mod:`marketplace.catalogue.published` and maps them to :mod:`routing.services` values. The
+snapshot is cached and dropped whenever a catalogue event arrives (in process, or from other
+server processes through the broadcast bus), so the next plan reads the change: a service
+published, suspended or retired, a station moved, an availability emptied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Callable
+
+import shapely
+from shapely.geometry import shape
+
+from marketplace.catalogue.events import CatalogueEvent, subscribe
+from marketplace.catalogue.published import ServiceView, StationView, published_services
+from marketplace.catalogue.timetables import TimetableView, published_timetables
+from marketplace.db import Database
+from marketplace.models import ServiceKind as ModelKind
+from routing.modes import Mode
+from routing.services import (
+    OnDemandService,
+    ParkingService,
+    PricingPlan,
+    ServiceCatalogue,
+    ServiceKind,
+    SharedVehicleService,
+    Station,
+    TransitService,
+)
+from routing.timetable import (
+    ServiceCalendar,
+    Timetable,
+    TimetableError,
+    TransitRoute,
+    TransitStop,
+    TransitTrip,
+)
+
+__all__ = ["DEFAULT_ON_DEMAND_WAIT_S", "PlannerCatalogue", "to_routing_catalogue"]
+
+log = logging.getLogger(__name__)
+
+# Partners do not publish a waiting time yet: ten minutes is what Île-de-France's on-demand
+# services ("Transport à la demande") promise at best; the plan shows the wait as part of the leg.
+DEFAULT_ON_DEMAND_WAIT_S = 600.0
+# Shared e-scooters are capped at 25 km/h in France; 18 km/h is a typical urban average.
+SCOOTER_SPEED_KMH = 18.0
+_GTFS_MODES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 11: "trolleybus", 7: "funicular"}
+
+
+def _pricing(view: ServiceView) -> PricingPlan:
+    if not view.pricing_plans:
+        return PricingPlan()
+    plan = view.pricing_plans[0]
+    return PricingPlan(
+        currency=plan.currency,
+        unlock_minor=plan.unlock_fee_minor,
+        per_minute_minor=plan.per_minute_minor,
+        per_km_minor=plan.per_km_minor,
+        per_hour_minor=plan.per_hour_minor,
+        cap_minor=plan.daily_cap_minor,
+    )
+
+
+def _station(view: StationView) -> Station:
+    live = view.availability
+    vehicles = docks = None
+    if live is not None:
+        vehicles = live.vehicles_available if live.is_renting else 0
+        docks = live.docks_available if live.is_returning else 0
+    return Station(
+        id=str(view.id),
+        name=view.name,
+        lat=view.lat,
+        lon=view.lon,
+        vehicles_available=vehicles,
+        docks_available=docks,
+        capacity=view.capacity,
+        wheelchair=view.wheelchair_accessible,
+    )
+
+
+def _zone(view: ServiceView) -> object | None:
+    if not view.service_area_geojson:
+        return None
+    return shapely.make_valid(shape(json.loads(view.service_area_geojson)))
+
+
+def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
+    stops = tuple(
+        TransitStop(str(s.id), s.name, s.lat, s.lon, wheelchair=s.wheelchair_accessible)
+        for s in view.stations
+    )
+    routes = tuple(
+        TransitRoute(
+            r.external_id,
+            r.short_name or r.long_name,
+            r.long_name,
+            "shuttle" if view.kind is ModelKind.SHUTTLE else _GTFS_MODES.get(r.route_type, "bus"),
+            agency_id=str(view.id),
+        )
+        for r in table.routes
+    )
+    calendars = tuple(
+        ServiceCalendar(
+            c.external_id,
+            weekdays=tuple(c.weekdays),
+            # An open-ended weekly pattern runs every such weekday.
+            start_date=c.start_date or dt.date.min,
+            end_date=c.end_date or dt.date.max,
+            added_dates=c.added,
+            removed_dates=c.removed,
+        )
+        for c in table.calendars
+    )
+    trips = tuple(
+        TransitTrip(
+            id=t.external_id,
+            route_id=t.route_external_id,
+            service_id=t.calendar_external_id,
+            headsign=t.headsign,
+            stop_ids=tuple(str(station) for station, _, _ in t.stop_times),
+            arrival_s=tuple(arrival for _, arrival, _ in t.stop_times),
+            departure_s=tuple(departure for _, _, departure in t.stop_times),
+        )
+        for t in table.trips
+    )
+    return Timetable(stops, routes, trips, calendars, source_id=f"service:{view.id}")
+
+
+def to_routing_catalogue(
+    views: list[ServiceView], timetables: dict[int, TimetableView], version: int
+) -> ServiceCatalogue:
+    """Map published service views to the planner's values; unusable ones are skipped."""
+    services: list[object] = []
+    for view in views:
+        kind = ServiceKind[view.kind.name]
+        sid, pricing = str(view.id), _pricing(view)
+        stations = tuple(_station(s) for s in view.stations)
+        try:
+            if kind in (ServiceKind.BIKE_SHARE, ServiceKind.SCOOTER_SHARE, ServiceKind.CAR_SHARE):
+                zone = None if stations else _zone(view)
+                if not stations and zone is None:
+                    continue  # neither stations nor a zone: nothing to plan with
+                services.append(
+                    SharedVehicleService(
+                        id=sid,
+                        name=view.name,
+                        kind=kind,
+                        ride_mode=Mode.DRIVE if kind is ServiceKind.CAR_SHARE else Mode.BIKE,
+                        stations=stations,
+                        zone=zone,
+                        pricing=pricing,
+                        ride_speed_kmh=SCOOTER_SPEED_KMH
+                        if kind is ServiceKind.SCOOTER_SHARE
+                        else None,
+                        co2_g_per_km=view.co2_g_per_km,
+                        wheelchair=view.wheelchair_accessible,
+                    )
+                )
+            elif kind is ServiceKind.PARKING and stations:
+                services.append(ParkingService(sid, view.name, stations, pricing))
+            elif kind is ServiceKind.ON_DEMAND and view.service_area_geojson:
+                services.append(
+                    OnDemandService(
+                        sid,
+                        view.name,
+                        _zone(view),
+                        DEFAULT_ON_DEMAND_WAIT_S,
+                        pricing,
+                        view.co2_g_per_km,
+                    )
+                )
+            elif view.id in timetables:
+                services.append(
+                    TransitService(
+                        sid,
+                        view.name,
+                        kind,
+                        _timetable(view, timetables[view.id]),
+                        pricing,
+                        view.co2_g_per_km,
+                    )
+                )
+        except (TimetableError, ValueError, TypeError) as exc:
+            # One partner's inconsistent data must not take the whole planner down.
+            log.warning("service %s left out of trip planning: %s", view.id, exc)
+    return ServiceCatalogue(tuple(services), version=version)  # type: ignore[arg-type]
+
+
+class PlannerCatalogue:
+    """The cached snapshot of published services, rebuilt after any catalogue change."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+        self._snapshot: ServiceCatalogue | None = None
+        self._views: dict[str, ServiceView] = {}
+        self._version = 0
+        self._unsubscribe: Callable[[], None] = subscribe(self._changed)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    def _changed(self, event: CatalogueEvent) -> None:
+        with self._lock:
+            self._version += 1
+            self._snapshot = None
+
+    def snapshot(self) -> tuple[ServiceCatalogue, dict[str, ServiceView]]:
+        """The current catalogue and its views by service id (blocking: call in a thread)."""
+        with self._lock:
+            if self._snapshot is not None:
+                return self._snapshot, self._views
+            version = self._version
+        with self._db.session() as session:
+            views = published_services(session)
+            timetables = {t.service_id: t for t in published_timetables(session)}
+        catalogue = to_routing_catalogue(views, timetables, version)
+        by_id = {str(v.id): v for v in views}
+        with self._lock:
+            if self._version == version:  # no change arrived while we were reading
+                self._snapshot, self._views = catalogue, by_id
+        return catalogue, by_id

@@ -1,0 +1,272 @@
+"""Trip plans through the real app: a service a partner publishes shows up in the next plan.
+
+The street network is the real tagged OSM extract of west Issy and Bas-Meudon; the services
+are published through the GraphQL API, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from starlette.testclient import TestClient
+
+from marketplace.app import create_app
+from marketplace.settings import Settings
+from marketplace.streets import StreetsState, load_streets
+from tests.marketplace.conftest import Api, Partners, create_service
+
+ORIGIN = {"coordinate": {"latitude": 48.8150, "longitude": 2.2420}}
+DESTINATION = {"coordinate": {"latitude": 48.8240, "longitude": 2.2520}}
+PARIS = ZoneInfo("Europe/Paris")
+# Plans must be within 60 days of now: the next Monday at 08:30, Paris time.
+_today = dt.datetime.now(PARIS).date()
+_monday = _today + dt.timedelta(days=(7 - _today.weekday()) % 7 or 7)
+MONDAY_MORNING = dt.datetime.combine(_monday, dt.time(8, 30), tzinfo=PARIS).isoformat()
+REPORTED_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+
+PLAN = """
+query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
+           $modes: PlanModesInput, $when: PlanDateTimeInput) {
+  plan(origin: $origin, destination: $destination, modes: $modes, dateTime: $when) {
+    edges { cursor node {
+      durationS distanceM priceMinor currency co2Grams start end
+      legs { mode durationS distanceM priceMinor polyline geojson
+             from { name stationId vehiclesAvailable } to { name docksAvailable }
+             service { id name } steps { instruction turn } }
+    } }
+    routingErrors { code description inputField }
+    warnings
+  }
+}
+"""
+
+STATIONS = """
+mutation($id: ID!) {
+  upsertStations(serviceId: $id, stations: [
+    {externalId: "a", name: "Station Guilmant", lat: 48.8152, lon: 2.2423, capacity: 20},
+    {externalId: "b", name: "Station Stalingrad", lat: 48.8238, lon: 2.2517, capacity: 20}
+  ]) { created }
+  setPricingPlan(serviceId: $id, plan: {externalId: "std", name: "Standard", currency: "EUR",
+                 unlockFeeMinor: 100, perMinuteMinor: 5}) { currency }
+}
+"""
+AVAILABILITY = """
+mutation($id: ID!, $bikes: Int!, $at: DateTime!) {
+  updateAvailability(serviceId: $id, availability: [
+    {stationExternalId: "a", vehiclesAvailable: $bikes, docksAvailable: 10,
+     reportedAt: $at},
+    {stationExternalId: "b", vehiclesAvailable: 0, docksAvailable: 12,
+     reportedAt: $at}
+  ]) { updated created }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
+    source = shared_data / "osm" / "meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+    state = load_streets(source, cache_dir=tmp_path_factory.mktemp("streets"))
+    assert state.network is not None, state.problem
+    return state
+
+
+@pytest.fixture
+def planner_api(settings: Settings, streets: StreetsState) -> Iterator[Api]:
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        yield Api(client)
+
+
+def plan(api: Api, **variables: Any) -> dict[str, Any]:
+    base = {
+        "origin": ORIGIN,
+        "destination": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+    }
+    return api.ok(PLAN, {**base, **variables})["plan"]
+
+
+def bike_share_legs(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        leg
+        for edge in result["edges"]
+        for leg in edge["node"]["legs"]
+        if leg["mode"] == "BIKE_SHARE"
+    ]
+
+
+def test_walk_bike_and_car_on_real_streets(planner_api: Api) -> None:
+    result = plan(planner_api)
+    modes = {edge["node"]["legs"][0]["mode"] for edge in result["edges"]}
+    assert {"WALK", "BICYCLE", "CAR"} <= modes
+    walk = next(e["node"] for e in result["edges"] if e["node"]["legs"][0]["mode"] == "WALK")
+    assert 1000 < walk["distanceM"] < 3000
+    assert walk["legs"][0]["steps"][0]["turn"] == "depart"
+    assert walk["legs"][0]["geojson"]["type"] == "LineString"
+    assert walk["start"].startswith(MONDAY_MORNING[:16])
+
+
+def test_published_service_shows_up_in_the_next_plan(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos Bas-Meudon")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    # A draft is never read by trip plans.
+    assert bike_share_legs(plan(planner_api)) == []
+
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    ride = bike_share_legs(plan(planner_api))
+    assert len(ride) == 1
+    assert ride[0]["service"] == {"id": service["id"], "name": "Vélos Bas-Meudon"}
+    assert ride[0]["from"]["name"] == "Station Guilmant"
+    assert ride[0]["from"]["vehiclesAvailable"] == 5
+    assert ride[0]["to"]["docksAvailable"] == 12
+    assert ride[0]["priceMinor"] >= 100
+
+    # The station is emptied: the very next plan has no bike share and says why.
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 0, "at": REPORTED_AT}, key=partners.a
+    )
+    emptied = plan(planner_api)
+    assert bike_share_legs(emptied) == []
+    assert any(e["code"] == "NO_SERVICE_AVAILABLE" for e in emptied["routingErrors"])
+
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 3, "at": REPORTED_AT}, key=partners.a
+    )
+    assert len(bike_share_legs(plan(planner_api))) == 1
+    planner_api.ok(
+        "mutation($id: ID!) { suspendService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    assert bike_share_legs(plan(planner_api)) == []
+
+
+def test_only_and_excluded_services(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    excluded = plan(planner_api, modes={"excludeServices": [service["id"]]})
+    assert bike_share_legs(excluded) == []
+    only = plan(planner_api, modes={"direct": ["WALK"], "includeServices": [service["id"]]})
+    assert {leg["mode"] for e in only["edges"] for leg in e["node"]["legs"]} <= {
+        "WALK",
+        "BIKE_SHARE",
+    }
+    assert bike_share_legs(only)
+
+
+@pytest.mark.parametrize(
+    ("variables", "code"),
+    [
+        pytest.param(
+            {"origin": {"coordinate": {"latitude": 48.90, "longitude": 2.35}}},
+            "OUTSIDE_BOUNDS",
+            id="far",
+        ),
+        pytest.param(
+            {"origin": {"coordinate": {"latitude": 2.242, "longitude": 48.815}}},
+            "LOCATION_NOT_FOUND",
+            id="swapped",
+        ),
+    ],
+)
+def test_bad_locations_are_routing_errors(
+    planner_api: Api, variables: dict[str, Any], code: str
+) -> None:
+    result = plan(planner_api, **variables)
+    assert result["edges"] == []
+    assert result["routingErrors"][0]["code"] == code
+    assert "origin" in result["routingErrors"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        pytest.param(
+            {"when": {"earliestDeparture": "2026-11-30T08:30:00"}}, "has no timezone", id="naive"
+        ),
+        pytest.param(
+            {
+                "when": {
+                    "earliestDeparture": (
+                        dt.datetime.now(PARIS) + dt.timedelta(days=400)
+                    ).isoformat()
+                }
+            },
+            "days from now",
+            id="far-future",
+        ),
+        pytest.param({"destination": ORIGIN}, "same place", id="same-place"),
+        pytest.param(
+            {
+                "modes": {
+                    "includeServices": ["TW9iaWxpdHlTZXJ2aWNlOjE="],
+                    "excludeServices": ["TW9iaWxpdHlTZXJ2aWNlOjE="],
+                }
+            },
+            "both required and excluded",
+            id="conflict",
+        ),
+    ],
+)
+def test_bad_requests_are_user_errors(
+    planner_api: Api, variables: dict[str, Any], message: str
+) -> None:
+    base = {
+        "origin": ORIGIN,
+        "destination": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+    }
+    error = planner_api.error(PLAN, {**base, **variables})
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert message in error["message"]
+
+
+def test_place_search_and_street_map(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    places = planner_api.ok('{ placeSearch(text: "stalingrad") { label kind lat lon stationId } }')[
+        "placeSearch"
+    ]
+    kinds = {p["kind"] for p in places}
+    assert {"street", "station"} <= kinds
+    assert any(p["label"] == "Quai de la Bataille de Stalingrad" for p in places)
+    accents = planner_api.ok('{ placeSearch(text: "general") { label } }')["placeSearch"]
+    assert all("Général" in p["label"] or "General" in p["label"] for p in accents)
+    drawn = planner_api.ok("{ streetMap(bbox: [2.24, 48.81, 2.25, 48.82]) }")["streetMap"]
+    assert drawn["type"] == "FeatureCollection" and drawn["features"]
+    assert "OpenStreetMap" in drawn["attribution"]
+    bad = planner_api.error("{ streetMap(bbox: [2.25, 48.81, 2.24, 48.82]) }")
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_without_streets_every_answer_names_the_fix(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        api = Api(client)
+        error = api.error(PLAN, {"origin": ORIGIN, "destination": DESTINATION})
+        assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert "--streets PATH" in error["message"]
+        assert client.get("/healthz").json()["streets"] is False
