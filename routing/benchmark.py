@@ -179,7 +179,7 @@ def run_routing_benchmark(
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ch.npz"
-        np.savez(path, **hierarchy.to_arrays())
+        np.savez(path, **hierarchy.to_arrays())  # type: ignore[arg-type]
         started = time.perf_counter()
         with np.load(path) as npz:
             hierarchy = ContractionHierarchy.from_arrays({k: npz[k] for k in npz.files})
@@ -220,9 +220,9 @@ def run_routing_benchmark(
     max_rel_error = 0.0
     mismatches = 0
     for i in range(checked):
-        s, t = int(sources[i]), int(targets[i])
+        origin_node, target = int(sources[i]), int(targets[i])
         started = time.perf_counter()
-        path = nx.shortest_path(nx_graph, s, t, weight="weight")
+        path = nx.shortest_path(nx_graph, origin_node, target, weight="weight")
         nx_times.append(time.perf_counter() - started)
         length = float(sum(nx_graph[a][b]["weight"] for a, b in itertools.pairwise(path)))
         error = abs(engine_costs[i] - length) / max(length, 1e-9)

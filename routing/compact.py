@@ -147,7 +147,7 @@ class CompactGraph:
         if cached is None:
             cached = np.argsort(self.node_osm_id, kind="stable")
             object.__setattr__(self, "_osm_order_cache", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def _osm_sorted(self) -> NDArray[np.int64]:
@@ -457,7 +457,7 @@ def save_artefact(
         final = folder / f"{graph.mode.value}.npz"
         partial = folder / f".{graph.mode.value}.npz.partial"
         with partial.open("wb") as handle:
-            np.savez(handle, **graph.arrays())
+            np.savez(handle, **graph.arrays())  # type: ignore[arg-type]
         bbox = graph.bbox
         modes[graph.mode.value] = {
             **graph.info,

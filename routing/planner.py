@@ -18,6 +18,7 @@ OpenTripPlanner's ``routingErrors``; only a request that is wrong as a whole rai
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -41,6 +42,7 @@ from routing.services import (
     OnDemandService,
     ParkingService,
     PricingPlan,
+    Service,
     ServiceCatalogue,
     ServiceKind,
     SharedVehicleService,
@@ -232,7 +234,7 @@ class TripPlanner:
         useful = keep_useful(candidates, optimize=prefs.optimize)
         return PlanResult(tuple(useful[: prefs.num_itineraries]), tuple(context.errors))
 
-    def _allowed(self, request: PlanRequest, catalogue: ServiceCatalogue) -> Iterable[object]:
+    def _allowed(self, request: PlanRequest, catalogue: ServiceCatalogue) -> Iterable[Service]:
         for service in catalogue.services:
             if service.id in request.exclude_services:
                 continue
@@ -243,7 +245,7 @@ class TripPlanner:
             if service.kind in request.service_kinds:
                 yield service
 
-    def _with_service(self, context: _Context, service: object) -> list[Itinerary]:
+    def _with_service(self, context: _Context, service: Service) -> list[Itinerary]:
         if isinstance(service, SharedVehicleService):
             if service.docked:
                 return self._docked_share(context, service)
@@ -335,10 +337,23 @@ class TripPlanner:
         return itinerary
 
     def _walk(
-        self, context: _Context, a: Snap, b: Snap, **places: Place
+        self,
+        context: _Context,
+        a: Snap,
+        b: Snap,
+        *,
+        from_place: Place | None = None,
+        to_place: Place | None = None,
     ) -> Callable[[dt.datetime], Leg]:
         return lambda t: self.street_leg(
-            Mode.WALK, LegMode.WALK, a, b, t, factor=context.walk_factor, **places
+            Mode.WALK,
+            LegMode.WALK,
+            a,
+            b,
+            t,
+            factor=context.walk_factor,
+            from_place=from_place,
+            to_place=to_place,
         )
 
     def _ride(
@@ -600,18 +615,13 @@ class TripPlanner:
                 co2_g_per_km=DEFAULT_CO2_G_PER_KM["CAR"],
             )
             # Parking is paid for the first hour: the stay itself is not known.
-            return _stretch(
-                Leg(
-                    **{
-                        **_fields(leg),
-                        "service_id": service.id,
-                        "price_minor": service.pricing.price_minor(3600),
-                        "currency": service.pricing.currency,
-                    }
-                ),
-                before_s=0.0,
-                after_s=PARK_S,
+            parked = dataclasses.replace(
+                leg,
+                service_id=service.id,
+                price_minor=service.pricing.price_minor(3600),
+                currency=service.pricing.currency,
             )
+            return _stretch(parked, before_s=0.0, after_s=PARK_S)
 
         return [
             self._chain(
@@ -658,22 +668,16 @@ class TripPlanner:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _fields(leg: Leg) -> dict[str, object]:
-    return {name: getattr(leg, name) for name in Leg.__slots__}  # type: ignore[attr-defined]
-
-
 def _shift(leg: Leg, delta: dt.timedelta) -> Leg:
-    return Leg(**{**_fields(leg), "start": leg.start + delta, "end": leg.end + delta})  # type: ignore[arg-type]
+    return dataclasses.replace(leg, start=leg.start + delta, end=leg.end + delta)
 
 
 def _stretch(leg: Leg, *, before_s: float, after_s: float) -> Leg:
     """Widen a leg by the time spent unlocking before and returning after the ride."""
-    return Leg(
-        **{  # type: ignore[arg-type]
-            **_fields(leg),
-            "start": leg.start - dt.timedelta(seconds=before_s),
-            "end": leg.end + dt.timedelta(seconds=after_s),
-        }
+    return dataclasses.replace(
+        leg,
+        start=leg.start - dt.timedelta(seconds=before_s),
+        end=leg.end + dt.timedelta(seconds=after_s),
     )
 
 

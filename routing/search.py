@@ -105,7 +105,7 @@ def dijkstra_costs(
     limit
         Nodes whose cost would exceed this are not expanded (isochrone budgets).
     """
-    return _dijkstra(  # type: ignore[no-any-return]
+    return _dijkstra(
         indptr,
         heads,
         weights,

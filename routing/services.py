@@ -19,6 +19,7 @@ __all__ = [
     "OnDemandService",
     "ParkingService",
     "PricingPlan",
+    "Service",
     "ServiceCatalogue",
     "ServiceKind",
     "SharedVehicleService",

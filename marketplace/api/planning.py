@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -270,10 +270,13 @@ def _leg(leg: Leg) -> LegType:
         currency=leg.currency,
         co2_grams=round(leg.co2_g, 1),
         polyline=polyline_codec.encode(list(leg.coordinates), 5),
-        geojson={
-            "type": "LineString",
-            "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
-        },
+        geojson=cast(
+            JSON,
+            {
+                "type": "LineString",
+                "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
+            },
+        ),
         steps=[
             LegStep(
                 instruction=s.instruction,
@@ -306,7 +309,7 @@ def _itinerary(itinerary: Itinerary) -> ItineraryType:
     )
 
 
-def _service_id(global_id: str) -> str:
+def _service_id(global_id: strawberry.ID) -> str:
     _, db_id = decode_global_id(global_id, "MobilityService")
     return str(db_id)
 
@@ -317,6 +320,7 @@ def _location(planning: Planning, location: PlanLocationInput, name: str) -> tup
         raise InvalidInput(f"{name}: give exactly one of coordinate and stationId", field=name)
     if coordinate is not None:
         return coordinate.latitude, coordinate.longitude
+    assert station is not None
     _, station_db_id = decode_global_id(station, "Station")
     _, views = planning.catalogue.snapshot()
     for view in views.values():
@@ -338,9 +342,9 @@ def _request(
     when, arrive_by = dt.datetime.now(PARIS), False
     if date_time is not None:
         if date_time.latest_arrival not in (None, strawberry.UNSET):
-            when, arrive_by = date_time.latest_arrival, True  # type: ignore[assignment]
+            when, arrive_by = date_time.latest_arrival, True
         elif date_time.earliest_departure not in (None, strawberry.UNSET):
-            when = date_time.earliest_departure  # type: ignore[assignment]
+            when = date_time.earliest_departure
     if when.tzinfo is None:
         raise InvalidInput(
             f"dateTime {when.isoformat()} has no timezone; accepted: ISO 8601 with an offset, "
@@ -514,14 +518,15 @@ class PlanningQuery:
             )
         planning = _planning(info)
 
-        def draw() -> dict[str, Any]:
+        def draw() -> JSON:
             try:
                 network = planning.network()
             except RoutingError as exc:
                 raise StreetsUnavailable(str(exc)) from None
             router = network.router(Mode(mode.value))
             try:
-                return street_map(router.graph, tuple(bbox) if bbox else None)  # type: ignore[arg-type]
+                box = (bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None
+                return cast(JSON, street_map(router.graph, box))
             except ValueError as exc:
                 raise InvalidInput(str(exc), field="bbox") from None
 

@@ -42,14 +42,14 @@ def fold(text: str) -> str:
 def _street_index(graph: CompactGraph) -> tuple[tuple[str, str, float, float], ...]:
     """(folded name, name, lat, lon) per street name: the middle of its longest edge."""
     best: dict[int, tuple[float, int]] = {}
-    for edge in np.flatnonzero(graph.name_index >= 0):
+    for edge in np.flatnonzero(graph.name_index >= 0).tolist():
         name = int(graph.name_index[edge])
         length = float(graph.length_m[edge])
         if name not in best or length > best[name][0]:
-            best[name] = (length, int(edge))
+            best[name] = (length, edge)
     entries = []
-    for name, (_, edge) in best.items():
-        lat, lon = graph.edge_polyline(edge)
+    for name, (_, longest) in best.items():
+        lat, lon = graph.edge_polyline(longest)
         middle = len(lat) // 2
         if len(lat) == 2:
             point = ((lat[0] + lat[1]) / 2, (lon[0] + lon[1]) / 2)
