@@ -68,6 +68,7 @@ RETURN_S = 30.0
 PARK_S = 120.0  # finding the entrance and a space in a car park
 CANDIDATE_STATIONS = 4
 MAX_PLAN_HORIZON = dt.timedelta(days=60)
+WHEELCHAIR_AVOID = frozenset({"steps"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ class _Context:
     walk_to_destination: np.ndarray
     walk_factor: float
     bike_factor: float
+    walk_avoid: frozenset[str] = frozenset()
     errors: list[PlanError] = field(default_factory=list)
 
 
@@ -208,16 +210,19 @@ class TripPlanner:
             )
         prefs = request.preferences
         walk_limit_s = prefs.max_walk_m / (self._walk_kmh / 3.6)
+        # Wheelchair users cannot take steps where the map says there are some.
+        avoid = WHEELCHAIR_AVOID if prefs.wheelchair else frozenset()
         context = _Context(
             request=request,
             origin_walk=origin,
             destination_walk=destination,
-            walk_from_origin=walk.costs_from(origin, limit=walk_limit_s),
+            walk_from_origin=walk.costs_from(origin, limit=walk_limit_s, avoid=avoid),
             # Pedestrians may use every street both ways, so costs from the destination are
             # the costs to it.
-            walk_to_destination=walk.costs_from(destination, limit=walk_limit_s),
+            walk_to_destination=walk.costs_from(destination, limit=walk_limit_s, avoid=avoid),
             walk_factor=self._walk_kmh / prefs.walk_speed_kmh,
             bike_factor=self._bike_kmh / prefs.bike_speed_kmh,
+            walk_avoid=avoid,
             errors=errors,
         )
         candidates: list[Itinerary] = []
@@ -287,6 +292,7 @@ class TripPlanner:
         pricing: PricingPlan | None = None,
         co2_g_per_km: float = 0.0,
         speed_kmh: float | None = None,
+        avoid: frozenset[str] = frozenset(),
     ) -> Leg:
         """A leg along the streets of ``mode``, timed from ``depart``.
 
@@ -295,7 +301,7 @@ class TripPlanner:
         NoRouteError
             When the two points are not connected for ``mode``.
         """
-        route = self.network.router(mode).route_between(start, end)
+        route = self.network.router(mode).route_between(start, end, avoid=avoid)
         duration_s = (
             route.distance_m / (speed_kmh / 3.6) if speed_kmh else route.duration_s * factor
         )
@@ -354,12 +360,22 @@ class TripPlanner:
             factor=context.walk_factor,
             from_place=from_place,
             to_place=to_place,
+            avoid=context.walk_avoid,
         )
 
     def _ride(
-        self, mode: Mode, leg_mode: LegMode, a: Snap, b: Snap, factor: float, co2: float
+        self,
+        mode: Mode,
+        leg_mode: LegMode,
+        a: Snap,
+        b: Snap,
+        factor: float,
+        co2: float,
+        avoid: frozenset[str] = frozenset(),
     ) -> Callable[[dt.datetime], Leg]:
-        return lambda t: self.street_leg(mode, leg_mode, a, b, t, factor=factor, co2_g_per_km=co2)
+        return lambda t: self.street_leg(
+            mode, leg_mode, a, b, t, factor=factor, co2_g_per_km=co2, avoid=avoid
+        )
 
     # --- combinations --------------------------------------------------------------------------
 
@@ -378,14 +394,18 @@ class TripPlanner:
                 router = self.network.router(mode)
                 a = router.snap(*request.origin, name="origin")
                 b = router.snap(*request.destination, name="destination")
-                found.append(self._chain(context, [self._ride(mode, leg_mode, a, b, factor, co2)]))
+                avoid = context.walk_avoid if mode is Mode.WALK else frozenset()
+                ride = self._ride(mode, leg_mode, a, b, factor, co2, avoid)
+                found.append(self._chain(context, [ride]))
             except RoutingError as exc:
                 context.errors.append(PlanError(exc.code, f"{name.lower()}: {exc}"))
         return found
 
-    def _walk_cost(self, costs: np.ndarray, start: Snap, target: Snap) -> float:
+    def _walk_cost(
+        self, costs: np.ndarray, start: Snap, target: Snap, avoid: frozenset[str] = frozenset()
+    ) -> float:
         walk = self.network.router(Mode.WALK)
-        return float(walk.costs_to(start, costs, [target])[0])
+        return float(walk.costs_to(start, costs, [target], avoid=avoid)[0])
 
     def _stations_by_walk(
         self, context: _Context, stations: Iterable[Station], *, from_origin: bool
@@ -398,7 +418,7 @@ class TripPlanner:
             snap = self.snap_station(Mode.WALK, station.lat, station.lon)
             if snap is None:
                 continue
-            cost = self._walk_cost(costs, start, snap)
+            cost = self._walk_cost(costs, start, snap, context.walk_avoid)
             if np.isfinite(cost):
                 reachable.append((cost, station, snap))
         reachable.sort(key=lambda item: item[0])
@@ -540,7 +560,9 @@ class TripPlanner:
         except RoutingError as exc:
             context.errors.append(PlanError(exc.code, f"{service.name}: {exc}"))
             return []
-        access_m = self._walk_cost(context.walk_from_origin, context.origin_walk, walk_a)
+        access_m = self._walk_cost(
+            context.walk_from_origin, context.origin_walk, walk_a, context.walk_avoid
+        )
         if not np.isfinite(access_m):
             context.errors.append(
                 PlanError(

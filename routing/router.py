@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from routing.compact import CompactGraph, Metric
 from routing.errors import NoRouteError
 from routing.geometry import haversine_m
-from routing.search import dijkstra_costs
+from routing.search import dijkstra_costs, dijkstra_tree, path_edges
 from routing.snap import DEFAULT_MAX_SNAP_DISTANCE_M, Snap, Snapper
 from routing.steps import Piece, Step, build_steps
 
@@ -93,6 +93,7 @@ class StreetRouter:
         self.graph = graph
         self.max_snap_distance_m = max_snap_distance_m
         self._snapper: Snapper | None = None
+        self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
 
     @property
     def snapper(self) -> Snapper:
@@ -110,7 +111,14 @@ class StreetRouter:
         """Snap a coordinate onto this mode's network (see :meth:`Snapper.snap`)."""
         return self.snapper.snap(lat, lon, max_distance_m=self.max_snap_distance_m, name=name)
 
-    def route(self, origin: LatLon, destination: LatLon, *, metric: Metric = "time") -> StreetRoute:
+    def route(
+        self,
+        origin: LatLon,
+        destination: LatLon,
+        *,
+        metric: Metric = "time",
+        avoid: frozenset[str] = frozenset(),
+    ) -> StreetRoute:
         """The fastest (``metric="time"``) or shortest (``"distance"``) route between two points.
 
         Raises
@@ -124,11 +132,25 @@ class StreetRouter:
         """
         start = self.snap(*origin, name="origin")
         end = self.snap(*destination, name="destination")
-        return self.route_between(start, end, metric=metric)
+        return self.route_between(start, end, metric=metric, avoid=avoid)
 
-    def route_between(self, start: Snap, end: Snap, *, metric: Metric = "time") -> StreetRoute:
-        """Like :meth:`route`, from points already snapped onto this network."""
-        spans = self._best_spans(start, end, metric)
+    def route_between(
+        self,
+        start: Snap,
+        end: Snap,
+        *,
+        metric: Metric = "time",
+        avoid: frozenset[str] = frozenset(),
+    ) -> StreetRoute:
+        """Like :meth:`route`, from points already snapped onto this network.
+
+        ``avoid`` names OSM ``highway`` classes not to use (``{"steps"}`` for wheelchairs).
+        """
+        weights = self._weights(metric, avoid)
+        if weights is self.graph.weights(metric):
+            spans = self._best_spans(start, end, metric)
+        else:
+            spans = self._spans_by_dijkstra(start, end, weights)
         if spans is None:
             raise NoRouteError(
                 f"no {self.graph.mode.value} route joins origin ({start.query_lat:.5f}, "
@@ -192,6 +214,54 @@ class StreetRouter:
                 ]
         return best
 
+    def _weights(self, metric: Metric, avoid: frozenset[str]) -> NDArray[np.float64]:
+        """The metric's weights, with edges of the avoided classes made impassable."""
+        base = self.graph.weights(metric)
+        if not avoid:
+            return base
+        key = (metric, avoid)
+        cached = self._avoid_cache.get(key)
+        if cached is None:
+            graph = self.graph
+            classes = [i for i, h in enumerate(graph.highways.tolist()) if h in avoid]
+            mask = np.isin(graph.highway_index, classes)
+            cached = base if not mask.any() else np.where(mask, np.inf, base)
+            self._avoid_cache[key] = cached
+        return cached
+
+    def _spans_by_dijkstra(
+        self, start: Snap, end: Snap, weights: NDArray[np.float64]
+    ) -> list[_Span] | None:
+        """One-to-one on modified weights, where the hierarchy (built on the originals) can't go."""
+        graph = self.graph
+        best_cost, best = np.inf, None
+        for a in start.positions:
+            for b in end.positions:
+                if a.edge == b.edge and a.fraction <= b.fraction:
+                    cost = (b.fraction - a.fraction) * weights[a.edge]
+                    if cost < best_cost:
+                        best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
+        sources = np.array([graph.heads[p.edge] for p in start.positions], np.int64)
+        source_costs = np.array([(1 - p.fraction) * weights[p.edge] for p in start.positions])
+        dist, pred = dijkstra_tree(graph.indptr, graph.heads, weights, sources, source_costs)
+        for b in end.positions:
+            node = int(graph.tails[b.edge])
+            cost = dist[node] + b.fraction * weights[b.edge]
+            if cost < best_cost:
+                edges = path_edges(pred, graph.tails, node)
+                first = int(graph.tails[edges[0]]) if edges else node
+                a = min(
+                    (p for p in start.positions if int(graph.heads[p.edge]) == first),
+                    key=lambda p: (1 - p.fraction) * weights[p.edge],
+                )
+                best_cost = cost
+                best = [
+                    _Span(a.edge, a.fraction, 1.0),
+                    *(_Span(e, 0.0, 1.0) for e in edges),
+                    _Span(b.edge, 0.0, b.fraction),
+                ]
+        return best
+
     def _piece(self, span: _Span) -> Piece:
         graph = self.graph
         lat, lon = graph.edge_polyline(span.edge)
@@ -206,11 +276,16 @@ class StreetRouter:
     # --- one-to-many -----------------------------------------------------------------------
 
     def costs_from(
-        self, snap: Snap, metric: Metric = "time", limit: float = np.inf
+        self,
+        snap: Snap,
+        metric: Metric = "time",
+        limit: float = np.inf,
+        *,
+        avoid: frozenset[str] = frozenset(),
     ) -> NDArray[np.float64]:
         """Least cost from a snapped point to every node (``inf`` beyond ``limit``)."""
         graph = self.graph
-        weights = graph.weights(metric)
+        weights = self._weights(metric, avoid)
         sources = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
         costs = np.array([(1 - p.fraction) * weights[p.edge] for p in snap.positions])
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
@@ -221,10 +296,12 @@ class StreetRouter:
         costs: NDArray[np.float64],
         ends: Sequence[Snap],
         metric: Metric = "time",
+        *,
+        avoid: frozenset[str] = frozenset(),
     ) -> NDArray[np.float64]:
         """Least cost from ``start`` to each of ``ends``, given ``costs = costs_from(start)``."""
         graph = self.graph
-        weights = graph.weights(metric)
+        weights = self._weights(metric, avoid)
         out = np.full(len(ends), np.inf)
         for j, end in enumerate(ends):
             best = np.inf

@@ -12,7 +12,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["dijkstra_costs"]
+__all__ = ["dijkstra_costs", "dijkstra_tree", "path_edges"]
 
 
 @numba.njit(cache=True)
@@ -59,9 +59,10 @@ def _dijkstra(
     sources: np.ndarray,
     source_costs: np.ndarray,
     limit: float,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
+    pred = np.full(n, -1, np.int64)  # the edge each node was last reached by
     # Lazy deletion: a node may sit in the heap several times; at most one entry per edge.
     capacity = heads.shape[0] + sources.shape[0] + 1
     keys = np.empty(capacity, np.float64)
@@ -81,8 +82,9 @@ def _dijkstra(
             nd = d + weights[e]
             if nd < dist[v] and nd <= limit:
                 dist[v] = nd
+                pred[v] = e
                 size = _heap_push(keys, items, size, nd, v)
-    return dist
+    return dist, pred
 
 
 def dijkstra_costs(
@@ -105,7 +107,21 @@ def dijkstra_costs(
     limit
         Nodes whose cost would exceed this are not expanded (isochrone budgets).
     """
-    return _dijkstra(
+    return dijkstra_tree(indptr, heads, weights, sources, source_costs, limit=limit)[0]
+
+
+def dijkstra_tree(
+    indptr: NDArray[np.int64],
+    heads: NDArray[np.int32],
+    weights: NDArray[np.float64],
+    sources: NDArray[np.int64],
+    source_costs: NDArray[np.float64],
+    *,
+    limit: float = np.inf,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Like :func:`dijkstra_costs`, plus the edge each node is reached by (-1: a source or
+    unreached), so paths can be read back. Edges of infinite weight are never used."""
+    dist, pred = _dijkstra(
         indptr,
         heads,
         weights,
@@ -113,3 +129,15 @@ def dijkstra_costs(
         np.asarray(source_costs, np.float64),
         float(limit),
     )
+    return dist, pred
+
+
+def path_edges(pred: NDArray[np.int64], tails: NDArray[np.int32], node: int) -> list[int]:
+    """The edges from the search's source to ``node``, in travel order."""
+    edges: list[int] = []
+    edge = int(pred[node])
+    while edge >= 0:
+        edges.append(edge)
+        edge = int(pred[int(tails[edge])])
+    edges.reverse()
+    return edges

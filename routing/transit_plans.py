@@ -60,7 +60,7 @@ def _stop_costs(
         snap = planner.snap_station(Mode.WALK, stop.lat, stop.lon)
         if snap is None:
             continue
-        seconds = float(walk.costs_to(start, costs, [snap])[0])
+        seconds = float(walk.costs_to(start, costs, [snap], avoid=context.walk_avoid)[0])
         if np.isfinite(seconds):
             found.append((seconds * context.walk_factor, stop.id))
     found.sort()
@@ -130,6 +130,7 @@ def _itinerary(
         at(first_ride.departure_s - journey.access_s),
         factor=context.walk_factor,
         to_place=_stop_place(journey.access_stop),
+        avoid=context.walk_avoid,
     )
     legs.append(access_leg)
     leg_mode = LegMode.SHUTTLE if service.kind is ServiceKind.SHUTTLE else LegMode.TRANSIT
@@ -166,6 +167,7 @@ def _itinerary(
         at(last_ride.arrival_s),
         factor=context.walk_factor,
         from_place=_stop_place(journey.egress_stop),
+        avoid=context.walk_avoid,
     )
     legs.append(egress_leg)
     return Itinerary(tuple(legs), warnings=planner.network.warnings)

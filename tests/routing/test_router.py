@@ -185,3 +185,31 @@ def test_artefact_round_trip_and_checksum(tmp_path: Path) -> None:
         load_artefact(tmp_path / "grid.streets")
     with pytest.raises(CorruptArtefactError, match=r"no manifest\.json"):
         load_artefact(tmp_path / "missing")
+
+
+def test_avoiding_steps_takes_the_way_round() -> None:
+    graph = grid_graph()
+    steps = {node_id(0, 0), node_id(0, 1)}
+    for u, v, data in graph.edges(data=True):
+        if {u, v} == steps:
+            data["highway"] = "steps"
+    router = StreetRouter(compile_graph(graph, Mode.WALK))
+    direct = router.route(position(0, 0), position(0, 1))
+    around = router.route(position(0, 0), position(0, 1), avoid=frozenset({"steps"}))
+    assert direct.distance_m == pytest.approx(STEP_M, rel=1e-3)
+    assert around.distance_m == pytest.approx(3 * STEP_M, rel=1e-3)
+    assert [s.street for s in around.steps[:-1]] == [
+        "Avenue Ouest",
+        "Rue du Centre",
+        "Avenue Centrale",
+    ]
+    # The bounded searches see the same detour.
+    start = router.snap(*position(0, 0))
+    costs = router.costs_from(start, "distance", avoid=frozenset({"steps"}))
+    end = router.snap(*position(0, 1))
+    assert router.costs_to(start, costs, [end], "distance", avoid=frozenset({"steps"}))[
+        0
+    ] == pytest.approx(3 * STEP_M, rel=1e-3)
+    # Nothing to avoid on this network: the hierarchy answers as usual.
+    same = router.route(position(0, 0), position(2, 2), avoid=frozenset({"motorway"}))
+    assert same.distance_m == pytest.approx(4 * STEP_M, rel=1e-3)
