@@ -9,13 +9,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.api.live import LiveUpdates
@@ -25,13 +26,20 @@ from marketplace.gbfs.routes import gbfs_routes
 from marketplace.planning import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
+from marketplace.traffic.routes import traffic_routes
 
-__all__ = ["BodySizeLimit", "StreetLoader", "create_app"]
+__all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
 
 log = logging.getLogger(__name__)
 
-StreetLoader = Callable[[Settings], Any]
-"""Loads the street network for the trip planner: ``loader(settings) -> network``."""
+WEB_DIR = Path(__file__).resolve().parent / "web"
+"""The static web client (plain ES modules, no build step)."""
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+"""Where ``make setup`` (``npm ci``) puts the browser libraries the client loads."""
+
+StreetLoader = Callable[[Settings], StreetsState]
+"""Loads the street network for the trip planner (:func:`marketplace.streets.load_streets`)."""
 
 
 class _BodyTooLarge(Exception):
@@ -120,22 +128,35 @@ async def _healthz(request: Request) -> JSONResponse:
     )
 
 
-def _as_streets_state(loaded: Any) -> StreetsState:
-    """The loader may give a StreetsState, a bare network, or nothing."""
-    if isinstance(loaded, StreetsState):
+def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
+    """No loader (or nothing loaded): a state whose problem names the fix."""
+    if loaded is not None:
         return loaded
-    if loaded is None:
-        from routing.errors import NoStreetNetworkError
+    from routing.errors import NoStreetNetworkError
 
-        return StreetsState(
-            network=None,
-            problem=NoStreetNetworkError(
-                "no street network is loaded: start the server with --streets PATH or "
-                "ISSY_STREETS (an OSM file, GraphML, topology CSV or a built artefact), or run "
-                "`issy-mobility graph download` while online"
-            ),
-        )
-    return StreetsState(network=loaded)
+    return StreetsState(
+        network=None,
+        problem=NoStreetNetworkError(
+            "no street network is loaded: start the server with --streets PATH or "
+            "ISSY_STREETS (an OSM file, GraphML, topology CSV or a built artefact), or run "
+            "`issy-mobility graph download` while online"
+        ),
+    )
+
+
+def web_client_routes() -> list[BaseRoute]:
+    """The web client at ``/`` and its browser libraries under ``/vendor`` (from npm).
+
+    Leaflet is served from the installed npm package, never a CDN. When the packages are not
+    installed (``make setup`` runs ``npm ci``) the client is still served; its map says why.
+    """
+    routes: list[BaseRoute] = []
+    leaflet = NODE_MODULES / "leaflet" / "dist"
+    if leaflet.is_dir():
+        routes.append(Mount("/vendor/leaflet", app=StaticFiles(directory=leaflet), name="leaflet"))
+    if WEB_DIR.is_dir():
+        routes.append(Mount("/", app=StaticFiles(directory=WEB_DIR, html=True), name="web"))
+    return routes
 
 
 def create_app(settings: Settings, *, street_loader: StreetLoader | None = None) -> Starlette:
@@ -153,8 +174,8 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     Returns
     -------
     starlette.applications.Starlette
-        Routes ``/graphql`` (HTTP, GraphiQL, graphql-transport-ws), ``/healthz`` and the
-        GBFS 3.0 feeds ``/gbfs/<service id>/<feed>.json``.
+        Routes ``/graphql`` (HTTP, GraphiQL, graphql-transport-ws), ``/healthz``, the
+        GBFS 3.0 feeds ``/gbfs/<service id>/<feed>.json`` and the web client at ``/``.
     """
 
     @contextlib.asynccontextmanager
@@ -185,6 +206,9 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", _healthz),
             *gbfs_routes(),
+            *traffic_routes(),
+            # Last: the client's catch-all mount must not shadow the API.
+            *web_client_routes(),
         ],
         lifespan=lifespan,
     )

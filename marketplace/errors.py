@@ -15,6 +15,7 @@ __all__ = [
     "MarketplaceError",
     "NotAuthenticated",
     "NotFound",
+    "RateLimited",
 ]
 
 
@@ -62,3 +63,9 @@ class Conflict(MarketplaceError):
     """The change was based on a stale version, or clashes with existing data."""
 
     code = "CONFLICT"
+
+
+class RateLimited(MarketplaceError):
+    """Too many attempts or posts in a short time; the message says when to try again."""
+
+    code = "RATE_LIMITED"

@@ -1,4 +1,4 @@
-"""The per-request context: settings, database, loaders and the calling partner."""
+"""The per-request context: settings, database, loaders and the calling partner or person."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from starlette.requests import HTTPConnection
 from strawberry.types import Info as _Info
 
 from marketplace.accounts import Actor, authenticate
+from marketplace.api.community_loaders import CommunityLoaders
 from marketplace.api.live import LiveUpdates
 from marketplace.api.loaders import Loaders
 from marketplace.catalogue.events import CatalogueEvent, publish
 from marketplace.db import Database
 from marketplace.errors import NotAuthenticated
+from marketplace.people.sessions import authenticate_session, is_session_token
 from marketplace.settings import Settings
 
 __all__ = ["Context", "Info", "bearer_token"]
@@ -63,21 +65,30 @@ class Context:
         self.connection = connection
         self.connection_params = connection_params
         self.loaders = Loaders(db)
+        self.community = CommunityLoaders(db)
         self._actor_resolved = False
         self._actor: Actor | None = None
 
     async def actor(self) -> Actor | None:
-        """The calling partner, or ``None`` when no key was sent.
+        """The calling partner or person, or ``None`` when no token was sent.
+
+        ``Bearer sess_…`` is a person's session (:mod:`marketplace.people`); any other bearer
+        token is a partner API key.
 
         Raises
         ------
         NotAuthenticated
-            A key was sent but is malformed, unknown, revoked or expired: a bad key is never
-            silently treated as anonymous.
+            A key or session was sent but is malformed, unknown, revoked or expired: a bad
+            token is never silently treated as anonymous.
         """
         if not self._actor_resolved:
             token = bearer_token(self.connection, self.connection_params)
-            self._actor = await self.db.run(authenticate, token) if token else None
+            if token is None:
+                self._actor = None
+            elif is_session_token(token):
+                self._actor = await self.db.run(authenticate_session, token)
+            else:
+                self._actor = await self.db.run(authenticate, token)
             self._actor_resolved = True
         return self._actor
 

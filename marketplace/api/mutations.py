@@ -11,7 +11,7 @@ from datetime import datetime
 
 import strawberry
 
-from marketplace.accounts import Actor, create_api_key, revoke_api_key
+from marketplace.accounts import PartnerActor, create_api_key, require_actor, revoke_api_key
 from marketplace.api.context import Info
 from marketplace.api.inputs import (
     AvailabilityRowInput,
@@ -52,10 +52,9 @@ class AvailabilityUpdated:
     updated: int
 
 
-async def _actor(info: Info) -> Actor:
-    actor = await info.context.actor()
-    assert actor is not None  # IsPartner ran first
-    return actor
+async def _actor(info: Info) -> PartnerActor:
+    # IsPartner ran first; require_actor narrows the type to a partner's actor.
+    return require_actor(await info.context.actor())
 
 
 def _notify(

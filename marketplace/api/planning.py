@@ -24,6 +24,7 @@ from marketplace.api.types.enums import ServiceKind as ModelServiceKind
 from marketplace.errors import InvalidInput, MarketplaceError, NotFound
 from marketplace.planning import Planning, PlanOutcome
 from marketplace.planning.places import search_places, street_map
+from marketplace.traffic import record_planned_trip
 from routing.errors import (
     InvalidCoordinateError,
     LocationOutsideNetworkError,
@@ -440,6 +441,15 @@ class PlanningQuery:
         args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES)
         request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
         itineraries = list(outcome.result.itineraries) if outcome else []
+        # Counted once per plan (not per page), per zone pair; a failure never fails the plan.
+        if request is not None and itineraries and after is None:
+            await run_in_threadpool(
+                record_planned_trip,
+                info.context.db,
+                request.origin,
+                request.destination,
+                request.time,
+            )
         errors = list(outcome.result.errors) if outcome else problems
         itineraries = itineraries[:num_itineraries]
         position = decode_cursor(after)

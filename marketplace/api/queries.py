@@ -6,6 +6,7 @@ import strawberry
 from sqlmodel import Session
 
 from marketplace.accounts import Actor, list_api_keys, list_partners
+from marketplace.api.community_queries import COMMUNITY_NODE_TYPES, load_community_node
 from marketplace.api.context import Info
 from marketplace.api.inputs import ServiceFilterInput
 from marketplace.api.permissions import IsPartner
@@ -45,6 +46,8 @@ def load_node(session: Session, actor: Actor | None, type_name: str, db_id: int)
         key = session.get(ApiKey, db_id)
         mine = key is not None and actor is not None and key.partner_id == actor.partner_id
         return ApiKeyType.from_row(key) if key is not None and mine else None
+    if type_name in COMMUNITY_NODE_TYPES:
+        return load_community_node(session, actor, type_name, db_id)
     raise InvalidInput(f"{type_name!r} has no global ids in this API")
 
 
@@ -123,7 +126,7 @@ class Query:
     @strawberry.field(description="The partner of the API key sent; null when anonymous.")
     async def me(self, info: Info) -> PartnerType | None:
         actor = await info.context.actor()
-        if actor is None:
+        if actor is None or actor.partner_id is None:  # anonymous, or a person without partner
             return None
         row = await info.context.loaders.partner.load(actor.partner_id)
         return PartnerType.from_row(row) if row is not None else None

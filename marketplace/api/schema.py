@@ -20,13 +20,18 @@ from strawberry.extensions import (
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.tools import merge_types
 
+from marketplace.api.community_mutations import CommunityMutation
+from marketplace.api.community_queries import CommunityQuery
+from marketplace.api.community_subscriptions import CommunitySubscription
 from marketplace.api.context import Context
 from marketplace.api.errors import mask_internal_errors
 from marketplace.api.imports import ImportMutation
 from marketplace.api.mutations import Mutation
+from marketplace.api.people import PeopleMutation, PeopleQuery
 from marketplace.api.planning import PlanningQuery
 from marketplace.api.queries import Query
 from marketplace.api.subscriptions import Subscription
+from marketplace.api.traffic import TrafficMutation, TrafficQuery
 from marketplace.api.types import ApiKeyType, PartnerType, ServiceType, StationType
 from marketplace.settings import Settings
 
@@ -47,9 +52,14 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
     depth_rules = QueryDepthLimiter(max_depth=max_depth).validation_rules
     return strawberry.Schema(
-        query=merge_types("Query", (Query, PlanningQuery)),
-        mutation=merge_types("Mutation", (Mutation, ImportMutation)),
-        subscription=Subscription,
+        query=merge_types(
+            "Query", (Query, PlanningQuery, CommunityQuery, PeopleQuery, TrafficQuery)
+        ),
+        mutation=merge_types(
+            "Mutation",
+            (Mutation, ImportMutation, CommunityMutation, PeopleMutation, TrafficMutation),
+        ),
+        subscription=merge_types("Subscription", (Subscription, CommunitySubscription)),
         # Node implementations reached only through `node(id)` must still be in the schema.
         types=[ServiceType, StationType, PartnerType, ApiKeyType],
         extensions=[

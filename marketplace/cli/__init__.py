@@ -17,7 +17,7 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from marketplace.cli import server, streets, traffic
+    from marketplace.cli import people, server, streets, traffic
 
     parser = argparse.ArgumentParser(
         prog="issy-mobility",
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     streets.register(subparsers)
     server.register(subparsers)
     traffic.register(subparsers)
+    people.register(subparsers)
     return parser
 
 

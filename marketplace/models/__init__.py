@@ -1,7 +1,24 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from marketplace.models._columns import utcnow
+from marketplace.models.challenge import Challenge, Proposal, ProposalService, ProposalVote
+from marketplace.models.community import (
+    Comment,
+    Review,
+    Suggestion,
+    SuggestionFollow,
+    SuggestionStatus,
+    SuggestionStatusChange,
+    SuggestionVote,
+)
+from marketplace.models.moderation import (
+    ContentKind,
+    ContentReport,
+    ModerationAction,
+    ModerationDecision,
+)
 from marketplace.models.partner import ApiKey, Partner, PartnerKind
+from marketplace.models.people import Person, PersonRole, PersonSession, SignInAttempt
 from marketplace.models.pricing import PricingPlan
 from marketplace.models.service import MobilityService, ServiceKind, ServiceStatus
 from marketplace.models.station import Station, StationAvailability, StationKind
@@ -12,21 +29,60 @@ from marketplace.models.timetable import (
     TransitStopTime,
     TransitTrip,
 )
+from marketplace.models.traffic import (
+    DemandImport,
+    DemandSource,
+    IncidentCategory,
+    IncidentReport,
+    PlannedTripCount,
+    RunStatus,
+    TrafficHotspot,
+    TrafficRun,
+    TrafficSegment,
+)
 from marketplace.models.vehicle import FormFactor, Propulsion, VehicleType
 
 __all__ = [
     "ApiKey",
+    "Challenge",
+    "Comment",
+    "ContentKind",
+    "ContentReport",
+    "DemandImport",
+    "DemandSource",
     "FormFactor",
+    "IncidentCategory",
+    "IncidentReport",
     "MobilityService",
+    "ModerationAction",
+    "ModerationDecision",
     "Partner",
     "PartnerKind",
+    "Person",
+    "PersonRole",
+    "PersonSession",
+    "PlannedTripCount",
     "PricingPlan",
+    "Proposal",
+    "ProposalService",
+    "ProposalVote",
     "Propulsion",
+    "Review",
+    "RunStatus",
     "ServiceKind",
     "ServiceStatus",
+    "SignInAttempt",
     "Station",
     "StationAvailability",
     "StationKind",
+    "Suggestion",
+    "SuggestionFollow",
+    "SuggestionStatus",
+    "SuggestionStatusChange",
+    "SuggestionVote",
+    "TrafficHotspot",
+    "TrafficRun",
+    "TrafficSegment",
     "TransitCalendar",
     "TransitCalendarDate",
     "TransitRoute",

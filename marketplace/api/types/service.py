@@ -13,6 +13,7 @@ from marketplace.api.relay import Node, encode_global_id
 from marketplace.api.types.enums import ServiceKind, ServiceStatus
 from marketplace.api.types.offer import PricingPlanType, VehicleTypeType
 from marketplace.api.types.partner import PartnerType
+from marketplace.api.types.rating import ServiceRatingType
 from marketplace.api.types.station import StationType
 from marketplace.catalogue.validation import load_opening_hours
 from marketplace.models import MobilityService
@@ -110,3 +111,8 @@ class ServiceType(Node):
     async def vehicle_types(self, info: Info) -> list[VehicleTypeType]:
         rows = await info.context.loaders.vehicle_types.load(self.db_id)
         return [VehicleTypeType.from_row(row) for row in rows]
+
+    @strawberry.field(description="Residents' rating: average, count and distribution of stars.")
+    async def rating(self, info: Info) -> ServiceRatingType:
+        summary = await info.context.community.rating.load(self.db_id)
+        return ServiceRatingType.from_summary(summary)

@@ -1,0 +1,70 @@
+"""GraphQL types of people: public profiles, the signed-in viewer, new sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from marketplace.api.context import Info
+from marketplace.api.relay import encode_global_id
+from marketplace.api.types.partner import PartnerType
+from marketplace.models import Person, PersonRole
+
+__all__ = ["PersonRole", "PersonType", "SignedIn", "ViewerType"]
+
+strawberry.enum(
+    PersonRole,
+    description="RESIDENT, PARTNER_MEMBER (acts for its partner), PLANNER (city traffic "
+    "planner), ADMIN (city administrator and moderator).",
+)
+
+
+@strawberry.type(name="Person", description="A person's public profile (never their email).")
+class PersonType:
+    id: strawberry.ID
+    display_name: str
+    role: PersonRole
+
+    @classmethod
+    def from_row(cls, row: Person) -> PersonType:
+        assert row.id is not None
+        return cls(
+            id=encode_global_id("Person", row.id), display_name=row.display_name, role=row.role
+        )
+
+
+@strawberry.type(name="Viewer", description="The signed-in person's own account.")
+class ViewerType:
+    id: strawberry.ID
+    email: str
+    display_name: str
+    role: PersonRole
+    created_at: datetime
+    partner_db_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Person) -> ViewerType:
+        assert row.id is not None
+        return cls(
+            id=encode_global_id("Person", row.id),
+            email=row.email,
+            display_name=row.display_name,
+            role=row.role,
+            created_at=row.created_at,
+            partner_db_id=row.partner_id,
+        )
+
+    @strawberry.field(description="The partner a partner member acts for.")
+    async def partner(self, info: Info) -> PartnerType | None:
+        if self.partner_db_id is None:
+            return None
+        row = await info.context.loaders.partner.load(self.partner_db_id)
+        return PartnerType.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="A new session: send the token as `Authorization: Bearer <token>`.")
+class SignedIn:
+    token: str = strawberry.field(description="Shown once; keep it secret, like a password.")
+    expires_at: datetime
+    viewer: ViewerType

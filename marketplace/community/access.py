@@ -1,0 +1,102 @@
+"""Who may do what in the community: the rules in one place, each refusal with its reason.
+
+- Anyone (even anonymous) reads visible content; hidden content only moderators.
+- Residents review, suggest and vote; any signed-in person comments and reports.
+- Partners (members or API keys) answer officially, decide on suggestions about their
+  services, and propose answers to city challenges; city planners and admins decide on any
+  suggestion; city admins open challenges and moderate.
+"""
+
+from __future__ import annotations
+
+from marketplace.accounts import Actor
+from marketplace.errors import Forbidden, NotAuthenticated
+from marketplace.models import MobilityService, Suggestion
+
+__all__ = [
+    "may_decide",
+    "require_moderator",
+    "require_partner",
+    "require_person",
+    "require_resident",
+]
+
+SIGN_IN = "sign in first: send 'Authorization: Bearer <session token>' from signIn"
+
+
+def require_person(actor: Actor | None, doing: str) -> Actor:
+    """The actor, if it is a signed-in person.
+
+    Raises
+    ------
+    NotAuthenticated
+        Anonymous caller.
+    Forbidden
+        An API key: machines do not take part in discussions.
+    """
+    if actor is None:
+        raise NotAuthenticated(f"{doing} needs an account; {SIGN_IN}")
+    if actor.person_id is None:
+        raise Forbidden(f"{doing} is for people signed in, not for API keys")
+    return actor
+
+
+def require_resident(actor: Actor | None, doing: str) -> Actor:
+    """The actor, if it is a resident (reviews, suggestions and votes are theirs).
+
+    Raises
+    ------
+    NotAuthenticated
+        Anonymous caller.
+    Forbidden
+        Partners, city staff and API keys.
+    """
+    actor = require_person(actor, doing)
+    if not actor.is_resident:
+        raise Forbidden(
+            f"{doing} is for residents; partners and city staff answer officially instead"
+        )
+    return actor
+
+
+def require_moderator(actor: Actor | None, doing: str) -> Actor:
+    """The actor, if it is a city admin.
+
+    Raises
+    ------
+    NotAuthenticated, Forbidden
+    """
+    actor = require_person(actor, doing)
+    if not actor.is_moderator:
+        raise Forbidden(f"{doing} is for the city's admins")
+    return actor
+
+
+def require_partner(actor: Actor | None, doing: str) -> Actor:
+    """The actor, if it acts for a partner (a member's session or an API key).
+
+    Raises
+    ------
+    NotAuthenticated, Forbidden
+    """
+    if actor is None:
+        raise NotAuthenticated(f"{doing} needs a partner API key or a partner member's session")
+    if actor.partner_id is None:
+        raise Forbidden(f"{doing} is for partners")
+    return actor
+
+
+def may_decide(actor: Actor, suggestion: Suggestion, service: MobilityService | None) -> bool:
+    """Whether ``actor`` may move a suggestion's status.
+
+    City planners and admins decide on any suggestion. A partner decides on suggestions about
+    one of its services, and on general ones (an operator may take an idea up); never on
+    another partner's service.
+    """
+    if actor.is_planner and actor.person_id is not None:
+        return True
+    if actor.partner_id is None:
+        return False
+    if service is not None:
+        return service.partner_id == actor.partner_id or actor.is_city
+    return suggestion.service_id is None

@@ -1,0 +1,280 @@
+"""Run an assignment or a scenario for planners, and store it: blocking, call in a thread.
+
+The order is what keeps the previous results safe: read the demand (one short transaction),
+assign and find hotspots in memory (no transaction open while the engine works), then write
+the whole run in one transaction (:func:`marketplace.traffic.runs.store_run`). Any error
+before that write leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from marketplace.db import Database
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.models import DemandSource, TrafficRun
+from marketplace.traffic.config import TrafficConfig, period_named
+from marketplace.traffic.demand import DemandCase, demand_case, invalid_demand
+from marketplace.traffic.planned import check_scale
+from marketplace.traffic.runs import RunInputs, latest_run, store_run
+from routing.assignment import AssignmentNetwork, assign
+from routing.capacity import capacity_from_compact
+from routing.compact import CompactGraph
+from routing.demand import DemandError, zone_nodes
+from routing.hotspots import DEFAULT_MIN_VOLUME_CAPACITY, find_hotspots
+from routing.modes import Mode
+from routing.network import StreetNetwork
+from routing.scenarios import (
+    ScenarioEdit,
+    ScenarioError,
+    ScenarioInputs,
+    close_street,
+    remove_lane,
+    run_scenario,
+)
+
+__all__ = [
+    "AssignmentOptions",
+    "ScenarioEdits",
+    "ScenarioOutcome",
+    "drive_graph",
+    "network_sha256",
+    "run_assignment",
+    "run_scenario_against_latest",
+]
+
+# One heavy run at a time per process: two planners pressing "run" together should queue,
+# not halve each other's speed and double the memory.
+_RUN_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentOptions:
+    """A planner's choices for a run (validated by :meth:`checked`)."""
+
+    algorithm: str = "bfw"
+    relative_gap: float = 1e-4
+    max_iterations: int = 500
+    min_volume_capacity: float = DEFAULT_MIN_VOLUME_CAPACITY
+    planned_trip_scale: float = 1.0
+
+    def checked(self, config: TrafficConfig) -> AssignmentOptions:
+        """Itself, or :class:`InvalidInput` naming the value out of range."""
+        if self.algorithm not in ("fw", "cfw", "bfw"):
+            raise InvalidInput(
+                f"algorithm {self.algorithm!r}; accepted: FW, CFW, BFW", field="algorithm"
+            )
+        if not 0 < self.relative_gap < 1:
+            raise InvalidInput(
+                f"relativeGap {self.relative_gap}; accepted: 0 < relativeGap < 1",
+                field="relativeGap",
+            )
+        if not 1 <= self.max_iterations <= config.max_iterations:
+            raise InvalidInput(
+                f"maxIterations {self.max_iterations}; accepted: 1 to {config.max_iterations}",
+                field="maxIterations",
+            )
+        if not 0 <= self.min_volume_capacity < 100:
+            raise InvalidInput(
+                f"minVolumeCapacity {self.min_volume_capacity}; accepted: 0 to 100",
+                field="minVolumeCapacity",
+            )
+        check_scale(self.planned_trip_scale)
+        return self
+
+
+def drive_graph(network: StreetNetwork) -> CompactGraph:
+    """The drive graph traffic is assigned on (raises the loader's error naming the fix)."""
+    return network.router(Mode.DRIVE).graph
+
+
+def network_sha256(network: StreetNetwork) -> str:
+    """The checksum of the drive graph's arrays: runs remember which graph they used."""
+    modes: dict[str, Any] = dict(network.manifest.get("modes", {}))
+    drive = modes.get(Mode.DRIVE.value, {})
+    return str(drive.get("sha256") or network.manifest.get("source_sha256") or "unknown")[:64]
+
+
+def _assign_case(
+    graph: CompactGraph, case: DemandCase, options: AssignmentOptions
+) -> tuple[Any, list[Any]]:
+    try:
+        nodes = zone_nodes(case.zones, graph)
+        network = AssignmentNetwork.from_compact(graph, capacity_from_compact(graph))
+        result = assign(
+            network,
+            nodes,
+            case.trips_veh_h,
+            algorithm=options.algorithm,  # type: ignore[arg-type]
+            relative_gap=options.relative_gap,
+            max_iterations=options.max_iterations,
+            period_h=case.period.duration_h,
+        )
+    except DemandError as error:
+        raise invalid_demand(error, "demandSource") from None
+    hotspots = find_hotspots(
+        graph, result, min_volume_capacity=options.min_volume_capacity, period=case.period.name
+    )
+    return result, hotspots
+
+
+def run_assignment(
+    db: Database,
+    network: StreetNetwork,
+    config: TrafficConfig,
+    *,
+    period: str,
+    source: DemandSource,
+    options: AssignmentOptions = AssignmentOptions(),
+) -> TrafficRun:
+    """Assign a period's demand from ``source`` and store the run.
+
+    Returns
+    -------
+    TrafficRun
+        ``status`` ``SUCCEEDED`` (now the latest of its period) or ``NOT_CONVERGED`` (the
+        gap reached after ``max_iterations``; the previous results stay the latest).
+
+    Raises
+    ------
+    InvalidInput
+        Unknown period, bad options, or a demand the network cannot carry (zones off the
+        network, unreachable pairs, no trips in the period).
+    NotFound
+        ``IMPORTED`` with nothing imported.
+    """
+    the_period = period_named(period)
+    options = options.checked(config)
+    graph = drive_graph(network)
+    case = db.call(
+        demand_case,
+        source=source,
+        period=the_period,
+        graph=graph,
+        config=config,
+        planned_trip_scale=options.planned_trip_scale,
+    )
+    with _RUN_LOCK:
+        result, hotspots = _assign_case(graph, case, options)
+    inputs = RunInputs(
+        case=case,
+        algorithm=options.algorithm,
+        target_gap=options.relative_gap,
+        max_iterations=options.max_iterations,
+        min_volume_capacity=options.min_volume_capacity,
+        network_sha256=network_sha256(network),
+    )
+    return db.call(store_run, graph=graph, result=result, hotspots=hotspots, inputs=inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioEdits:
+    """Streets (by name) and OSM ways to close or take a lane from."""
+
+    close_streets: Sequence[str] = ()
+    close_ways: Sequence[int] = ()
+    remove_lane_streets: Sequence[str] = ()
+    remove_lane_ways: Sequence[int] = ()
+
+    def edits(self) -> list[ScenarioEdit]:
+        """The engine's edits, closures first."""
+        return [
+            *(close_street(name) for name in self.close_streets),
+            *(close_street(int(way)) for way in self.close_ways),
+            *(remove_lane(name) for name in self.remove_lane_streets),
+            *(remove_lane(int(way)) for way in self.remove_lane_ways),
+        ]
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioOutcome:
+    """The stored scenario run, its base run, and what changed."""
+
+    run: TrafficRun
+    base_run: TrafficRun
+    summary: dict[str, Any]
+
+
+def run_scenario_against_latest(
+    db: Database, network: StreetNetwork, *, period: str, edits: ScenarioEdits
+) -> ScenarioOutcome:
+    """Apply ``edits`` to the latest base run of ``period``, with its demand and options.
+
+    Raises
+    ------
+    NotFound
+        No successful base run of ``period`` yet.
+    Conflict
+        The base run was computed on another street network than the loaded one.
+    InvalidInput
+        No edit, an unknown street or way (with the closest names), a one-lane street asked
+        to lose a lane, or closures that cut zones with trips off (naming them).
+    """
+    the_period = period_named(period)
+    engine_edits = edits.edits()
+    if not engine_edits:
+        raise InvalidInput(
+            "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or "
+            "removeLaneWays",
+            field="edits",
+        )
+    base = db.call(latest_run, the_period.name)
+    if base is None:
+        raise NotFound(f"no successful run of {the_period.name} yet; call runAssignment first")
+    if base.network_sha256 != network_sha256(network):
+        raise Conflict(
+            f"run {base.id} of {the_period.name} was computed on another street network; call "
+            "runAssignment again on the loaded one"
+        )
+    graph = drive_graph(network)
+    case = DemandCase.from_json(
+        base.demand, source=base.demand_source, period=the_period, import_id=base.demand_import_id
+    )
+    inputs = ScenarioInputs(
+        graph=graph,
+        capacity_veh_h=capacity_from_compact(graph),
+        zone_nodes=zone_nodes(case.zones, graph, max_distance_m=np.inf),
+        trips_veh_h=case.trips_veh_h,
+        zone_ids=case.zone_ids,
+        period=the_period.name,
+        period_h=the_period.duration_h,
+        assign_options={
+            "algorithm": base.algorithm,
+            "relative_gap": base.target_gap,
+            "max_iterations": base.max_iterations,
+        },
+    )
+    try:
+        with _RUN_LOCK:
+            comparison = run_scenario(
+                inputs, engine_edits, min_volume_capacity=base.min_volume_capacity
+            )
+    except ScenarioError as error:
+        raise InvalidInput(str(error), field="edits") from None
+    except DemandError as error:  # closures cutting zones off: ScenarioUnreachableError
+        raise invalid_demand(error, "edits") from None
+    summary = comparison.summary(graph)
+    stored = RunInputs(
+        case=case,
+        algorithm=base.algorithm,
+        target_gap=base.target_gap,
+        max_iterations=base.max_iterations,
+        min_volume_capacity=base.min_volume_capacity,
+        network_sha256=base.network_sha256,
+        scenario=tuple(summary["edits"]),
+        base_run_id=base.id,
+    )
+    run = db.call(
+        store_run,
+        graph=graph,
+        result=comparison.scenario,
+        hotspots=comparison.scenario_hotspots,
+        inputs=stored,
+    )
+    summary["base_run_id"] = base.id
+    return ScenarioOutcome(run=run, base_run=base, summary=summary)
