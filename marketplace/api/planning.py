@@ -438,6 +438,10 @@ class PlanningQuery:
             )
         planning = _planning(info)
         min_rating = preferences.min_service_rating if preferences else None
+        if min_rating is not None and not 1.0 <= min_rating <= 5.0:
+            raise InvalidInput(
+                f"minServiceRating {min_rating}; accepted: 1 to 5", field="minServiceRating"
+            )
         args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES)
         request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
         itineraries = list(outcome.result.itineraries) if outcome else []

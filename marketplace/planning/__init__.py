@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from marketplace.catalogue.published import ServiceView
 from marketplace.catalogue.validation import is_open_at
+from marketplace.community import service_ratings
 from marketplace.db import Database
 from marketplace.planning.catalogue import PlannerCatalogue
 from marketplace.streets import StreetsState
@@ -36,6 +37,7 @@ class Planning:
 
     def __init__(self, streets: StreetsState, db: Database) -> None:
         self.streets = streets
+        self._db = db
         self.catalogue = PlannerCatalogue(db)
         self._planner = TripPlanner(streets.network) if streets.network is not None else None
 
@@ -46,18 +48,21 @@ class Planning:
         """The street network (raises the load problem, which names the fix, if none)."""
         return self.streets.require()
 
-    def plan(
-        self,
-        request: PlanRequest,
-        *,
-        min_rating: float | None = None,
-        ratings: dict[str, float] | None = None,
-    ) -> PlanOutcome:
-        """Plan ``request`` on the current catalogue (see :meth:`TripPlanner.plan`)."""
+    def plan(self, request: PlanRequest, *, min_rating: float | None = None) -> PlanOutcome:
+        """Plan ``request`` on the current catalogue (see :meth:`TripPlanner.plan`).
+
+        ``min_rating`` keeps only services whose residents' average rating reaches it
+        (services nobody has rated yet are left out too: they have not earned it).
+        """
         self.network()
         assert self._planner is not None
         catalogue, views = self.catalogue.snapshot()
-        usable, notes = _usable(catalogue, views, request, min_rating, ratings or {})
+        ratings: dict[str, float] = {}
+        if min_rating is not None:
+            with self._db.session() as session:
+                found = service_ratings(session, [int(sid) for sid in views])
+            ratings = {str(sid): average for sid, average in found.items()}
+        usable, notes = _usable(catalogue, views, request, min_rating, ratings)
         result = self._planner.plan(request, usable)
         if notes:
             result = dataclasses.replace(result, errors=result.errors + tuple(notes))

@@ -31,8 +31,10 @@ REPORTED_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
 
 PLAN = """
 query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
-           $modes: PlanModesInput, $when: PlanDateTimeInput) {
-  plan(origin: $origin, destination: $destination, modes: $modes, dateTime: $when) {
+           $modes: PlanModesInput, $when: PlanDateTimeInput,
+           $preferences: PlanPreferencesInput) {
+  plan(origin: $origin, destination: $destination, modes: $modes, dateTime: $when,
+       preferences: $preferences) {
     edges { cursor node {
       durationS distanceM priceMinor currency co2Grams start end
       legs { mode durationS distanceM priceMinor polyline geojson
@@ -270,3 +272,35 @@ def test_without_streets_every_answer_names_the_fix(settings: Settings) -> None:
         assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         assert "--streets PATH" in error["message"]
         assert client.get("/healthz").json()["streets"] is False
+
+
+def test_min_service_rating_filters_by_residents_reviews(
+    planner_api: Api, partners: Partners
+) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    token = planner_api.ok(
+        'mutation { signUp(email: "lea@example.org", password: "correct horse battery", '
+        'displayName: "Léa") { token } }'
+    )["signUp"]["token"]
+    planner_api.ok(
+        'mutation($id: ID!) { reviewService(serviceId: $id, rating: 2, text: "vide") { id } }',
+        {"id": service["id"]},
+        key=token,
+    )
+    strict = plan(planner_api, preferences={"minServiceRating": 4})
+    assert bike_share_legs(strict) == []
+    lenient = plan(planner_api, preferences={"minServiceRating": 2})
+    assert len(bike_share_legs(lenient)) == 1
+    error = planner_api.error(
+        PLAN, {"origin": ORIGIN, "destination": DESTINATION, "preferences": {"minServiceRating": 9}}
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
