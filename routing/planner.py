@@ -160,6 +160,7 @@ class _Context:
     walk_factor: float
     bike_factor: float
     walk_avoid: frozenset[str] = frozenset()
+    drive_duration_s: np.ndarray | None = None
     errors: list[PlanError] = field(default_factory=list)
 
 
@@ -181,8 +182,17 @@ class TripPlanner:
 
     # --- entry point -----------------------------------------------------------------------
 
-    def plan(self, request: PlanRequest, catalogue: ServiceCatalogue) -> PlanResult:
+    def plan(
+        self,
+        request: PlanRequest,
+        catalogue: ServiceCatalogue,
+        *,
+        drive_duration_s: np.ndarray | None = None,
+    ) -> PlanResult:
         """Plan ``request`` with the services of ``catalogue``.
+
+        ``drive_duration_s`` gives the drive graph's edge times to use instead of free-flow
+        ones (the congested times of the trip's period, from a traffic assignment).
 
         Raises
         ------
@@ -223,6 +233,7 @@ class TripPlanner:
             walk_factor=self._walk_kmh / prefs.walk_speed_kmh,
             bike_factor=self._bike_kmh / prefs.bike_speed_kmh,
             walk_avoid=avoid,
+            drive_duration_s=drive_duration_s,
             errors=errors,
         )
         candidates: list[Itinerary] = []
@@ -293,6 +304,7 @@ class TripPlanner:
         co2_g_per_km: float = 0.0,
         speed_kmh: float | None = None,
         avoid: frozenset[str] = frozenset(),
+        duration_s: np.ndarray | None = None,
     ) -> Leg:
         """A leg along the streets of ``mode``, timed from ``depart``.
 
@@ -301,7 +313,9 @@ class TripPlanner:
         NoRouteError
             When the two points are not connected for ``mode``.
         """
-        route = self.network.router(mode).route_between(start, end, avoid=avoid)
+        route = self.network.router(mode).route_between(
+            start, end, avoid=avoid, duration_s=duration_s if mode is Mode.DRIVE else None
+        )
         duration_s = (
             route.distance_m / (speed_kmh / 3.6) if speed_kmh else route.duration_s * factor
         )
@@ -372,9 +386,18 @@ class TripPlanner:
         factor: float,
         co2: float,
         avoid: frozenset[str] = frozenset(),
+        duration_s: np.ndarray | None = None,
     ) -> Callable[[dt.datetime], Leg]:
         return lambda t: self.street_leg(
-            mode, leg_mode, a, b, t, factor=factor, co2_g_per_km=co2, avoid=avoid
+            mode,
+            leg_mode,
+            a,
+            b,
+            t,
+            factor=factor,
+            co2_g_per_km=co2,
+            avoid=avoid,
+            duration_s=duration_s,
         )
 
     # --- combinations --------------------------------------------------------------------------
@@ -395,7 +418,9 @@ class TripPlanner:
                 a = router.snap(*request.origin, name="origin")
                 b = router.snap(*request.destination, name="destination")
                 avoid = context.walk_avoid if mode is Mode.WALK else frozenset()
-                ride = self._ride(mode, leg_mode, a, b, factor, co2, avoid)
+                ride = self._ride(
+                    mode, leg_mode, a, b, factor, co2, avoid, context.drive_duration_s
+                )
                 found.append(self._chain(context, [ride]))
             except RoutingError as exc:
                 context.errors.append(PlanError(exc.code, f"{name.lower()}: {exc}"))
@@ -495,6 +520,7 @@ class TripPlanner:
                 pricing=service.pricing,
                 co2_g_per_km=co2,
                 speed_kmh=service.ride_speed_kmh,
+                duration_s=context.drive_duration_s,
             )
             return _stretch(leg, before_s=UNLOCK_S, after_s=RETURN_S)
 
@@ -590,6 +616,7 @@ class TripPlanner:
                 pricing=service.pricing,
                 co2_g_per_km=_co2(service.co2_g_per_km, service.kind),
                 speed_kmh=service.ride_speed_kmh,
+                duration_s=context.drive_duration_s,
             )
             return _stretch(leg, before_s=UNLOCK_S, after_s=0.0)
 
@@ -635,6 +662,7 @@ class TripPlanner:
                 t,
                 to_place=place,
                 co2_g_per_km=DEFAULT_CO2_G_PER_KM["CAR"],
+                duration_s=context.drive_duration_s,
             )
             # Parking is paid for the first hour: the stay itself is not known.
             parked = dataclasses.replace(
@@ -681,6 +709,7 @@ class TripPlanner:
                 service_id=service.id,
                 pricing=service.pricing,
                 co2_g_per_km=_co2(service.co2_g_per_km, service.kind),
+                duration_s=context.drive_duration_s,
             )
             return _stretch(leg, before_s=service.waiting_time_s, after_s=0.0)
 

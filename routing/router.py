@@ -141,16 +141,26 @@ class StreetRouter:
         *,
         metric: Metric = "time",
         avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
     ) -> StreetRoute:
         """Like :meth:`route`, from points already snapped onto this network.
 
         ``avoid`` names OSM ``highway`` classes not to use (``{"steps"}`` for wheelchairs).
+        ``duration_s`` replaces the edges' free-flow times (a period's congested times, say):
+        the fastest route and its duration then follow those times.
         """
-        weights = self._weights(metric, avoid)
-        if weights is self.graph.weights(metric):
-            spans = self._best_spans(start, end, metric)
-        else:
+        durations = self.graph.duration_s if duration_s is None else duration_s
+        if duration_s is not None and metric == "time":
+            weights = duration_s
+            if avoid:
+                weights = np.where(self._weights(metric, avoid) == np.inf, np.inf, weights)
             spans = self._spans_by_dijkstra(start, end, weights)
+        else:
+            weights = self._weights(metric, avoid)
+            if weights is self.graph.weights(metric):
+                spans = self._best_spans(start, end, metric)
+            else:
+                spans = self._spans_by_dijkstra(start, end, weights)
         if spans is None:
             raise NoRouteError(
                 f"no {self.graph.mode.value} route joins origin ({start.query_lat:.5f}, "
@@ -158,7 +168,7 @@ class StreetRouter:
                 f"{end.query_lon:.5f}) on this street network (one-way streets or "
                 "disconnected parts); try another mode or nearby points"
             )
-        pieces = [self._piece(span) for span in spans]
+        pieces = [self._piece(span, durations) for span in spans]
         coordinates: list[LatLon] = [(start.lat, start.lon)]
         for piece in pieces:
             for point in piece.coordinates:
@@ -262,14 +272,15 @@ class StreetRouter:
                 ]
         return best
 
-    def _piece(self, span: _Span) -> Piece:
+    def _piece(self, span: _Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
         graph = self.graph
+        durations = graph.duration_s if duration_s is None else duration_s
         lat, lon = graph.edge_polyline(span.edge)
         fraction = span.end - span.start
         return Piece(
             name=graph.edge_name(span.edge),
             distance_m=float(graph.length_m[span.edge]) * fraction,
-            duration_s=float(graph.duration_s[span.edge]) * fraction,
+            duration_s=float(durations[span.edge]) * fraction,
             coordinates=_cut(lat, lon, span.start, span.end),
         )
 

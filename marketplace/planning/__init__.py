@@ -9,7 +9,10 @@ call them in a worker thread.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
+
+import numpy as np
 
 from marketplace.catalogue.published import ServiceView
 from marketplace.catalogue.validation import is_open_at
@@ -17,6 +20,10 @@ from marketplace.community import service_ratings
 from marketplace.db import Database
 from marketplace.planning.catalogue import PlannerCatalogue
 from marketplace.streets import StreetsState
+from marketplace.traffic.planned import period_of
+from marketplace.traffic.runner import network_sha256
+from marketplace.traffic.runs import latest_run, run_segments
+from routing.modes import Mode
 from routing.network import StreetNetwork
 from routing.planner import PlanError, PlanRequest, PlanResult, TripPlanner
 from routing.services import ServiceCatalogue
@@ -40,9 +47,38 @@ class Planning:
         self._db = db
         self.catalogue = PlannerCatalogue(db)
         self._planner = TripPlanner(streets.network) if streets.network is not None else None
+        self._congested: dict[int, np.ndarray] = {}
 
     def close(self) -> None:
         self.catalogue.close()
+
+    def congested_drive_times(self, when: dt.datetime) -> np.ndarray | None:
+        """Edge times of the drive graph in the traffic of ``when``'s period, if assessed.
+
+        The latest successful assignment of that period (on this very graph) replaces the
+        free-flow times of its loaded segments, so car legs reflect the hotspots planners
+        see. None when no such run exists: cars then drive at free-flow speed.
+        """
+        network = self.streets.network
+        if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
+            return None
+        period = period_of(when)
+        if period is None:
+            return None
+        with self._db.session() as session:
+            run = latest_run(session, period.name)
+            if run is None or run.id is None or run.network_sha256 != network_sha256(network):
+                return None
+            cached = self._congested.get(run.id)
+            if cached is None:
+                graph = network.router(Mode.DRIVE).graph
+                times = graph.duration_s.copy()
+                for segment in run_segments(session, run.id):
+                    if 0 <= segment.edge < times.shape[0]:
+                        times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
+                self._congested = {run.id: times}  # only the latest run per server matters
+                cached = times
+        return cached
 
     def network(self) -> StreetNetwork:
         """The street network (raises the load problem, which names the fix, if none)."""
@@ -63,7 +99,9 @@ class Planning:
                 found = service_ratings(session, [int(sid) for sid in views])
             ratings = {str(sid): average for sid, average in found.items()}
         usable, notes = _usable(catalogue, views, request, min_rating, ratings)
-        result = self._planner.plan(request, usable)
+        result = self._planner.plan(
+            request, usable, drive_duration_s=self.congested_drive_times(request.time)
+        )
         if notes:
             result = dataclasses.replace(result, errors=result.errors + tuple(notes))
         return PlanOutcome(result, views)

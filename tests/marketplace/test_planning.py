@@ -304,3 +304,26 @@ def test_min_service_rating_filters_by_residents_reviews(
         PLAN, {"origin": ORIGIN, "destination": DESTINATION, "preferences": {"minServiceRating": 9}}
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_car_legs_follow_the_congested_times_of_the_trips_period(
+    planner_api: Api, partners: Partners
+) -> None:
+    from tests.marketplace.test_traffic import IMPORT, RUN, TRIPS_CSV, ZONES_CSV
+
+    def car_duration_s(when: str) -> float:
+        result = plan(planner_api, modes={"direct": ["CAR"]}, when={"earliestDeparture": when})
+        return next(e["node"]["durationS"] for e in result["edges"])
+
+    midday = MONDAY_MORNING.replace("T08:30", "T13:00")
+    free_morning, free_midday = car_duration_s(MONDAY_MORNING), car_duration_s(midday)
+    assert free_morning == pytest.approx(free_midday)
+
+    # The city's planners assign the morning peak: 1,800 veh/h from Bas-Meudon to west Issy.
+    planner_api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=partners.city)
+    run = planner_api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=partners.city)
+    assert run["runAssignment"]["converged"]
+
+    congested = car_duration_s(MONDAY_MORNING)
+    assert congested > free_morning * 1.05  # the same trip now meets the morning's hotspots
+    assert car_duration_s(midday) == pytest.approx(free_midday)  # no run for the off-peak
