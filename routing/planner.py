@@ -316,14 +316,12 @@ class TripPlanner:
         route = self.network.router(mode).route_between(
             start, end, avoid=avoid, duration_s=duration_s if mode is Mode.DRIVE else None
         )
-        duration_s = (
-            route.distance_m / (speed_kmh / 3.6) if speed_kmh else route.duration_s * factor
-        )
-        price = pricing.price_minor(duration_s, route.distance_m) if pricing else 0
+        leg_s = route.distance_m / (speed_kmh / 3.6) if speed_kmh else route.duration_s * factor
+        price = pricing.price_minor(leg_s, route.distance_m) if pricing else 0
         return Leg(
             mode=leg_mode,
             start=depart,
-            end=depart + dt.timedelta(seconds=duration_s),
+            end=depart + dt.timedelta(seconds=leg_s),
             from_place=from_place or Place(start.lat, start.lon),
             to_place=to_place or Place(end.lat, end.lon),
             distance_m=route.distance_m,
