@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ class PlanRequest:
     only_services: frozenset[str] | None = None
     exclude_services: frozenset[str] = frozenset()
     preferences: Preferences = field(default_factory=Preferences)
+    via: tuple[LatLon, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ def _validate(request: PlanRequest, now: dt.datetime) -> None:
     if request.only_services is not None and request.only_services & request.exclude_services:
         both = ", ".join(sorted(request.only_services & request.exclude_services))
         raise PlanRequestError(f"services {both} are both required and excluded; choose one")
+    if len(request.via) > 5:
+        raise PlanRequestError(f"{len(request.via)} via points; accepted: at most 5")
     if not request.direct_modes and not request.service_kinds and not request.only_services:
         raise PlanRequestError("no mode allowed; accepted: at least one mode or service kind")
 
@@ -238,7 +242,20 @@ class TripPlanner:
         )
         candidates: list[Itinerary] = []
         candidates += self._direct(context)
-        for service in self._allowed(request, catalogue):
+        services = list(self._allowed(request, catalogue))
+        if request.via and services:
+            # Sharing and timetabled trips through given points are not planned yet: say so
+            # rather than drop the via points silently.
+            context.errors.append(
+                PlanError(
+                    "VIA_DIRECT_MODES_ONLY",
+                    "with via points, only walking, cycling and driving itineraries are "
+                    "planned; remove the via points to use the services",
+                    "via",
+                )
+            )
+            services = []
+        for service in services:
             try:
                 candidates += self._with_service(context, service)
             except RoutingError as exc:
@@ -413,13 +430,19 @@ class TripPlanner:
                 continue
             try:
                 router = self.network.router(mode)
-                a = router.snap(*request.origin, name="origin")
-                b = router.snap(*request.destination, name="destination")
+                points = [request.origin, *request.via, request.destination]
+                names = ["origin", *(f"via {i + 1}" for i in range(len(request.via)))]
+                snaps = [
+                    router.snap(*p, name=n)
+                    for p, n in zip(points, [*names, "destination"], strict=True)
+                ]
                 avoid = context.walk_avoid if mode is Mode.WALK else frozenset()
-                ride = self._ride(
-                    mode, leg_mode, a, b, factor, co2, avoid, context.drive_duration_s
-                )
-                found.append(self._chain(context, [ride]))
+                # One leg per stretch between via points, end to end, in the same mode.
+                rides = [
+                    self._ride(mode, leg_mode, a, b, factor, co2, avoid, context.drive_duration_s)
+                    for a, b in itertools.pairwise(snaps)
+                ]
+                found.append(self._chain(context, rides))
             except RoutingError as exc:
                 context.errors.append(PlanError(exc.code, f"{name.lower()}: {exc}"))
         return found

@@ -339,6 +339,7 @@ def _request(
     modes: PlanModesInput | None,
     preferences: PlanPreferencesInput | None,
     num_itineraries: int,
+    via: list[PlanLocationInput] | None = None,
 ) -> PlanRequest:
     when, arrive_by = dt.datetime.now(PARIS), False
     if date_time is not None:
@@ -375,6 +376,7 @@ def _request(
         service_kinds=kinds,
         only_services=only,
         exclude_services=exclude or frozenset(),
+        via=tuple(_location(planning, v, f"via[{i}]") for i, v in enumerate(via or [])),
         preferences=Preferences(
             walk_speed_kmh=prefs.walk_speed_kmh or defaults.walk_speed_kmh,
             bike_speed_kmh=prefs.bike_speed_kmh or defaults.bike_speed_kmh,
@@ -430,6 +432,7 @@ class PlanningQuery:
         num_itineraries: int = 5,
         first: int | None = None,
         after: str | None = None,
+        via: list[PlanLocationInput] | None = None,
     ) -> PlanConnection:
         if not 1 <= num_itineraries <= MAX_ITINERARIES:
             raise InvalidInput(
@@ -442,7 +445,7 @@ class PlanningQuery:
             raise InvalidInput(
                 f"minServiceRating {min_rating}; accepted: 1 to 5", field="minServiceRating"
             )
-        args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES)
+        args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES, via)
         request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
         itineraries = list(outcome.result.itineraries) if outcome else []
         # Counted once per plan (not per page), per zone pair; a failure never fails the plan.

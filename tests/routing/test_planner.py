@@ -320,3 +320,17 @@ def test_no_timetabled_service_on_sunday(planner: TripPlanner) -> None:
     )
     assert not any(leg.transit for it in plan.itineraries for leg in it.legs)
     assert any(e.code == "NO_TRANSIT_CONNECTION" for e in plan.errors)
+
+
+def test_via_points_chain_direct_legs_and_say_services_skip_them(planner: TripPlanner) -> None:
+    catalogue = ServiceCatalogue((bikes(),), version=1)
+    result = planner.plan(
+        request(at(0, 0), at(0, 1), via=(at(4, 4),), direct_modes=frozenset({"WALK"})), catalogue
+    )
+    walk = result.itineraries[0]
+    assert [leg.mode for leg in walk.legs] == [LegMode.WALK, LegMode.WALK]
+    assert walk.distance_m == pytest.approx(3200 + 2800, rel=1e-2)
+    assert walk.legs[0].end == walk.legs[1].start
+    assert any(e.code == "VIA_DIRECT_MODES_ONLY" for e in result.errors)
+    with pytest.raises(PlanRequestError, match="at most 5"):
+        planner.plan(request(at(0, 0), at(0, 1), via=(at(1, 1),) * 6), catalogue)
