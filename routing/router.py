@@ -199,13 +199,13 @@ class StreetRouter:
         for a in start.positions:
             for b in end.positions:
                 if a.edge == b.edge and a.fraction <= b.fraction:
-                    cost = (b.fraction - a.fraction) * weights[a.edge]
+                    cost = _part(weights[a.edge], b.fraction - a.fraction)
                     if cost < best_cost:
                         best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
         sources = np.array([graph.heads[p.edge] for p in start.positions], np.int64)
-        source_costs = np.array([(1 - p.fraction) * weights[p.edge] for p in start.positions])
+        source_costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in start.positions])
         targets = np.array([graph.tails[p.edge] for p in end.positions], np.int64)
-        target_costs = np.array([p.fraction * weights[p.edge] for p in end.positions])
+        target_costs = np.array([_part(weights[p.edge], p.fraction) for p in end.positions])
         found = graph.hierarchies[metric].query(sources, source_costs, targets, target_costs)
         if found is not None:
             # A shared hierarchy (time for distance) answers in its own unit: recompute.
@@ -248,21 +248,21 @@ class StreetRouter:
         for a in start.positions:
             for b in end.positions:
                 if a.edge == b.edge and a.fraction <= b.fraction:
-                    cost = (b.fraction - a.fraction) * weights[a.edge]
+                    cost = _part(weights[a.edge], b.fraction - a.fraction)
                     if cost < best_cost:
                         best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
         sources = np.array([graph.heads[p.edge] for p in start.positions], np.int64)
-        source_costs = np.array([(1 - p.fraction) * weights[p.edge] for p in start.positions])
+        source_costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in start.positions])
         dist, pred = dijkstra_tree(graph.indptr, graph.heads, weights, sources, source_costs)
         for b in end.positions:
             node = int(graph.tails[b.edge])
-            cost = dist[node] + b.fraction * weights[b.edge]
+            cost = dist[node] + _part(weights[b.edge], b.fraction)
             if cost < best_cost:
                 edges = path_edges(pred, graph.tails, node)
                 first = int(graph.tails[edges[0]]) if edges else node
                 a = min(
                     (p for p in start.positions if int(graph.heads[p.edge]) == first),
-                    key=lambda p: (1 - p.fraction) * weights[p.edge],
+                    key=lambda p: _part(weights[p.edge], 1 - p.fraction),
                 )
                 best_cost = cost
                 best = [
@@ -298,7 +298,7 @@ class StreetRouter:
         graph = self.graph
         weights = self._weights(metric, avoid)
         sources = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
-        costs = np.array([(1 - p.fraction) * weights[p.edge] for p in snap.positions])
+        costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in snap.positions])
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
 
     def costs_to(
@@ -317,10 +317,10 @@ class StreetRouter:
         for j, end in enumerate(ends):
             best = np.inf
             for b in end.positions:
-                best = min(best, costs[graph.tails[b.edge]] + b.fraction * weights[b.edge])
+                best = min(best, costs[graph.tails[b.edge]] + _part(weights[b.edge], b.fraction))
                 for a in start.positions:  # ahead on the start's own edge: no node in between
                     if a.edge == b.edge and a.fraction <= b.fraction:
-                        best = min(best, (b.fraction - a.fraction) * weights[a.edge])
+                        best = min(best, _part(weights[a.edge], b.fraction - a.fraction))
             out[j] = best
         return out
 
@@ -397,6 +397,11 @@ class StreetRouter:
                 "area_km2": round(float(area.area) / 1e6, 3),
             },
         }
+
+
+def _part(weight: float, fraction: float) -> float:
+    """The cost of a fraction of an edge; nothing of an impassable edge costs nothing."""
+    return 0.0 if fraction <= 0.0 else float(weight) * fraction
 
 
 def _to_lonlat(projection: Any, xy: NDArray[np.float64]) -> NDArray[np.float64]:

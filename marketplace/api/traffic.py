@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from shapely.geometry import Point, shape
@@ -34,6 +34,7 @@ from marketplace.api.relay import (
 from marketplace.api.types.traffic import (
     DemandImportType,
     DemandMatrixType,
+    DemandSourceScaleInput,
     IncidentReportType,
     ScenarioResult,
     TrafficAlgorithm,
@@ -55,6 +56,7 @@ from marketplace.traffic.runner import (
     AssignmentOptions,
     ScenarioEdits,
     drive_graph,
+    requested_sources,
     run_assignment,
     run_scenario_against_latest,
 )
@@ -322,29 +324,44 @@ class TrafficMutation:
         return DemandImportType.from_row(row)
 
     @strawberry.mutation(
-        description="Assign a period's demand at user equilibrium and store the run. A run "
-        "that does not reach relativeGap within maxIterations is returned with its gap "
-        "(status NOT_CONVERGED) and leaves the previous results in place. Planners only."
+        description="Assign a period's demand at user equilibrium and store the run. The "
+        "demand comes from demandSource, or from several demandSources summed on the street "
+        "network's nodes (each scaled by its sourceScales entry, default 1; a source with no "
+        "trips in the period is reported in the run's sources, not an error, unless all are "
+        "empty). A run that does not reach relativeGap within maxIterations is returned with "
+        "its gap (status NOT_CONVERGED) and leaves the previous results in place. Planners only."
     )
     async def run_assignment(
         self,
         info: Info,
         period: str,
-        demand_source: DemandSource,
+        demand_source: DemandSource | None = None,
+        demand_sources: list[DemandSource] | None = None,
+        source_scales: list[DemandSourceScaleInput] | None = None,
         algorithm: TrafficAlgorithm = TrafficAlgorithm.BFW,
         relative_gap: float = 1e-4,
         max_iterations: int = 500,
         min_volume_capacity: float = 0.9,
-        planned_trip_scale: float = 1.0,
+        planned_trip_scale: Annotated[
+            float,
+            strawberry.argument(
+                description="Vehicles per planned trip (the PLANNED_TRIPS source's scale)."
+            ),
+        ] = 1.0,
     ) -> TrafficRunType:
         await require_planner(info)
+        sources = requested_sources(
+            source=demand_source,
+            sources=demand_sources,
+            scales=[(s.source, s.scale) for s in source_scales or []],
+            planned_trip_scale=planned_trip_scale,
+        )
         network = _network(info)
         options = AssignmentOptions(
             algorithm=algorithm.value,
             relative_gap=relative_gap,
             max_iterations=max_iterations,
             min_volume_capacity=min_volume_capacity,
-            planned_trip_scale=planned_trip_scale,
         )
         run = await run_in_threadpool(
             lambda: run_assignment(
@@ -352,7 +369,7 @@ class TrafficMutation:
                 network,
                 _config(info),
                 period=period,
-                source=demand_source,
+                sources=sources,
                 options=options,
             )
         )

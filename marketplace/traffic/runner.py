@@ -19,7 +19,14 @@ from marketplace.db import Database
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.models import DemandSource, TrafficRun
 from marketplace.traffic.config import TrafficConfig, period_named
-from marketplace.traffic.demand import DemandCase, demand_case, invalid_demand
+from marketplace.traffic.demand import (
+    DemandCase,
+    SourceRequest,
+    check_scale_of,
+    check_sources,
+    combined_case,
+    invalid_demand,
+)
 from marketplace.traffic.planned import check_scale
 from marketplace.traffic.runs import RunInputs, latest_run, store_run
 from routing.assignment import AssignmentNetwork, assign
@@ -44,6 +51,7 @@ __all__ = [
     "ScenarioOutcome",
     "drive_graph",
     "network_sha256",
+    "requested_sources",
     "run_assignment",
     "run_scenario_against_latest",
 ]
@@ -61,7 +69,6 @@ class AssignmentOptions:
     relative_gap: float = 1e-4
     max_iterations: int = 500
     min_volume_capacity: float = DEFAULT_MIN_VOLUME_CAPACITY
-    planned_trip_scale: float = 1.0
 
     def checked(self, config: TrafficConfig) -> AssignmentOptions:
         """Itself, or :class:`InvalidInput` naming the value out of range."""
@@ -84,8 +91,56 @@ class AssignmentOptions:
                 f"minVolumeCapacity {self.min_volume_capacity}; accepted: 0 to 100",
                 field="minVolumeCapacity",
             )
-        check_scale(self.planned_trip_scale)
         return self
+
+
+def requested_sources(
+    *,
+    source: DemandSource | None = None,
+    sources: Sequence[DemandSource] | None = None,
+    scales: Sequence[tuple[DemandSource, float]] = (),
+    planned_trip_scale: float = 1.0,
+) -> tuple[SourceRequest, ...]:
+    """The sources a planner asked for (``demandSource`` or ``demandSources``) with their
+    scales (``sourceScales``; ``plannedTripScale`` is PLANNED_TRIPS's).
+
+    Raises
+    ------
+    InvalidInput
+        Neither or both of ``source`` and ``sources``; an empty list or a source twice; a
+        scale twice, for a source not asked for, or not > 0.
+    """
+    accepted = ", ".join(s.name for s in DemandSource)
+    if source is not None and sources is not None:
+        raise InvalidInput("give demandSource or demandSources, not both", field="demandSources")
+    if source is None and sources is None:
+        raise InvalidInput(
+            f"demandSources is missing; give one or more of {accepted}", field="demandSources"
+        )
+    chosen = [source] if source is not None else list(sources or [])
+    given: dict[DemandSource, float] = {}
+    for name, scale in scales:
+        if name in given:
+            raise InvalidInput(
+                f"sourceScales gives {name.name} more than once; give each scale once",
+                field="sourceScales",
+            )
+        if name not in chosen:
+            raise InvalidInput(
+                f"sourceScales gives a scale for {name.name}, which is not among the demand "
+                f"sources ({', '.join(s.name for s in chosen) or 'none'})",
+                field="sourceScales",
+            )
+        given[name] = check_scale_of(name, scale)
+    check_scale(planned_trip_scale)
+    if planned_trip_scale != 1.0 and DemandSource.PLANNED_TRIPS in chosen:
+        if DemandSource.PLANNED_TRIPS in given:
+            raise InvalidInput(
+                "PLANNED_TRIPS is scaled by both plannedTripScale and sourceScales; give one",
+                field="sourceScales",
+            )
+        given[DemandSource.PLANNED_TRIPS] = planned_trip_scale
+    return check_sources([SourceRequest(s, given.get(s, 1.0)) for s in chosen])
 
 
 def drive_graph(network: StreetNetwork) -> CompactGraph:
@@ -129,10 +184,11 @@ def run_assignment(
     config: TrafficConfig,
     *,
     period: str,
-    source: DemandSource,
+    sources: Sequence[SourceRequest],
     options: AssignmentOptions = AssignmentOptions(),
 ) -> TrafficRun:
-    """Assign a period's demand from ``source`` and store the run.
+    """Assign a period's demand from ``sources`` (summed on the graph's nodes when several:
+    :func:`marketplace.traffic.demand.combined_case`) and store the run.
 
     Returns
     -------
@@ -143,22 +199,16 @@ def run_assignment(
     Raises
     ------
     InvalidInput
-        Unknown period, bad options, or a demand the network cannot carry (zones off the
-        network, unreachable pairs, no trips in the period).
+        Unknown period, bad options or sources, or a demand the network cannot carry (zones
+        off the network, unreachable pairs, no trips in the period from any source).
     NotFound
-        ``IMPORTED`` with nothing imported.
+        ``IMPORTED`` alone with nothing imported.
     """
     the_period = period_named(period)
     options = options.checked(config)
+    requests = check_sources(sources)
     graph = drive_graph(network)
-    case = db.call(
-        demand_case,
-        source=source,
-        period=the_period,
-        graph=graph,
-        config=config,
-        planned_trip_scale=options.planned_trip_scale,
-    )
+    case = db.call(combined_case, requests=requests, period=the_period, graph=graph, config=config)
     with _RUN_LOCK:
         result, hotspots = _assign_case(graph, case, options)
     inputs = RunInputs(
@@ -232,6 +282,7 @@ def run_scenario_against_latest(
             "runAssignment again on the loaded one"
         )
     graph = drive_graph(network)
+    # The base run's own demand, sources combined as they were: later imports change nothing.
     case = DemandCase.from_json(
         base.demand, source=base.demand_source, period=the_period, import_id=base.demand_import_id
     )

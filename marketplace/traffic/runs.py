@@ -23,6 +23,7 @@ from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSeg
 from marketplace.traffic.demand import DemandCase
 from routing.assignment import AssignmentResult
 from routing.compact import CompactGraph
+from routing.demand import DEFAULT_PERIODS
 from routing.hotspots import Hotspot, hotspot_radius_m
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
     "get_run",
     "get_segment",
     "latest_run",
+    "latest_segment_delays",
     "list_runs",
+    "peak_period",
     "run_hotspots",
     "run_segments",
     "segment_keys",
@@ -251,3 +254,36 @@ def run_hotspots(session: Session, run_id: int, limit: int | None = None) -> lis
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
+
+
+def latest_segment_delays(session: Session) -> dict[str, dict[str, float]]:
+    """Per period with a successful base run: the delay of each delayed segment of its
+    latest run, by segment key, in vehicle-hours per hour of the period.
+
+    Per hour, so periods of different lengths compare by how congested they are, not by
+    how long they last (the eight-hour off-peak would otherwise outweigh a two-hour peak).
+    """
+    delays: dict[str, dict[str, float]] = {}
+    for period in DEFAULT_PERIODS:
+        run = latest_run(session, period.name)
+        if run is None:
+            continue
+        rows = session.exec(
+            select(TrafficSegment.segment_key, TrafficSegment.delay_veh_h).where(
+                TrafficSegment.run_id == run.id, TrafficSegment.delay_veh_h > 0
+            )
+        )
+        delays[period.name] = {key: delay / run.period_h for key, delay in rows}
+    return delays
+
+
+def peak_period(segment_keys: Sequence[str], delays: dict[str, dict[str, float]]) -> str | None:
+    """The period whose latest run has the most delay per hour on these segments (the first
+    period of :data:`routing.demand.DEFAULT_PERIODS` on a tie); ``None`` if none has any."""
+    best: str | None = None
+    most = 0.0
+    for period, by_key in delays.items():
+        total = sum(by_key.get(key, 0.0) for key in segment_keys)
+        if total > most:
+            best, most = period, total
+    return best

@@ -326,3 +326,27 @@ def test_exports_of_the_latest_run(api: Api, cast: Cast) -> None:
         ("/traffic/evening_peak/segments.csv", 404),
     ):
         assert api.client.get(path, headers=headers).status_code == status, path
+
+
+PEAKS = """query($period: String!) {
+  hotspots(period: $period, limit: 20) { rank streets segmentKeys peakPeriod } }"""
+
+
+def test_a_hotspot_peaks_in_the_period_whose_latest_run_delays_it_most(
+    api: Api, cast: Cast
+) -> None:
+    key = cast.planner
+    # The same trips in both peaks, twice as many in the evening.
+    trips = TRIPS_CSV.replace("issy_west,bas_meudon,evening_peak,1500", "").rstrip() + "\n"
+    trips += "bas_meudon,issy_west,evening_peak,4000\nval_fleury,issy_west,evening_peak,2000\n"
+    api.ok(IMPORT, {"zones": ZONES_CSV, "trips": trips}, key=key)
+    api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=key)
+    morning = api.ok(PEAKS, {"period": "morning_peak"}, key=key)["hotspots"]
+    assert morning and {h["peakPeriod"] for h in morning} == {"morning_peak"}
+
+    api.ok(RUN, {"period": "evening_peak", "source": "IMPORTED"}, key=key)
+    morning = api.ok(PEAKS, {"period": "morning_peak"}, key=key)["hotspots"]
+    assert "Rue de Paris" in morning[0]["streets"]
+    assert morning[0]["peakPeriod"] == "evening_peak"
+    evening = api.ok(PEAKS, {"period": "evening_peak"}, key=key)["hotspots"]
+    assert evening[0]["peakPeriod"] == "evening_peak"

@@ -30,15 +30,23 @@ from marketplace.models import (
     TrafficSegment,
 )
 from marketplace.traffic.config import period_named
+from marketplace.traffic.demand import SourceTotal
 from marketplace.traffic.incidents import hotspot_of, incident_author, incidents_near
 from marketplace.traffic.planned import DemandCell, DemandMatrix, cell_centre, period_of
-from marketplace.traffic.runs import latest_run, run_hotspots
+from marketplace.traffic.runs import (
+    latest_run,
+    latest_segment_delays,
+    peak_period,
+    run_hotspots,
+)
 
 __all__ = [
     "ChangedSegment",
     "DemandCellType",
     "DemandImportType",
     "DemandMatrixType",
+    "DemandSourceScaleInput",
+    "DemandSourceTotalType",
     "GridCell",
     "HotspotDigest",
     "IncidentAuthorType",
@@ -76,12 +84,55 @@ class TrafficAreaInput:
     polygon: JSON | None = strawberry.UNSET
 
 
+@strawberry.input(description="A factor a demand source's trips are multiplied by (> 0).")
+class DemandSourceScaleInput:
+    source: DemandSource
+    scale: float
+
+
+@strawberry.type(
+    name="DemandSourceTotal",
+    description="What one demand source contributed to a run: trips between distinct street "
+    "nodes (trips whose two ends snap to one node load no street and are not counted).",
+)
+class DemandSourceTotalType:
+    source: DemandSource
+    scale: float = strawberry.field(description="The factor its trips were multiplied by.")
+    trips: float = strawberry.field(description="Trips in the period, after scaling.")
+    trips_veh_h: float = strawberry.field(description="The same as an hourly flow.")
+    zones: int = strawberry.field(description="Zones (or grid cells) of the source used.")
+    note: str | None = strawberry.field(
+        description="Why the source contributed no trips in the period; null otherwise."
+    )
+
+    @classmethod
+    def from_total(cls, total: SourceTotal, period_h: float) -> DemandSourceTotalType:
+        return cls(
+            source=total.source,
+            scale=total.scale,
+            trips=round(total.trips_veh_h * period_h, 3),
+            trips_veh_h=round(total.trips_veh_h, 3),
+            zones=total.zones,
+            note=total.note,
+        )
+
+
+def run_source_totals(run: TrafficRun) -> list[SourceTotal]:
+    """The per-source totals stored with a run (one for runs stored before sources combined)."""
+    stored = json.loads(run.demand).get("sources")
+    if stored:
+        return [SourceTotal.from_json(s) for s in stored]
+    return [SourceTotal(run.demand_source, 1.0, run.total_demand_veh_h, run.zone_count)]
+
+
 @strawberry.type(name="TrafficRun", description="One assignment of a period's demand.")
 class TrafficRunType:
     id: strawberry.ID
     period: str
     period_hours: float
-    demand_source: DemandSource
+    demand_source: DemandSource = strawberry.field(
+        description="The demand's source; the first of `sources` when several were combined."
+    )
     algorithm: str
     target_gap: float
     relative_gap: float
@@ -107,6 +158,17 @@ class TrafficRunType:
         description="Whether this is the run planners see for its period (the newest "
         "successful base run)."
     )
+    row: strawberry.Private[TrafficRun]
+
+    @strawberry.field(
+        description="Each demand source of the run, in the order asked, with its trips; they "
+        "add up to totalDemandVehH. A source empty in the period has trips 0 and a note."
+    )
+    def sources(self) -> list[DemandSourceTotalType]:
+        return [
+            DemandSourceTotalType.from_total(t, self.row.period_h)
+            for t in run_source_totals(self.row)
+        ]
 
     @classmethod
     def from_row(cls, run: TrafficRun, *, latest_id: int | None) -> TrafficRunType:
@@ -138,6 +200,7 @@ class TrafficRunType:
             if run.base_run_id is not None
             else None,
             is_latest=run.id == latest_id,
+            row=run,
         )
 
 
@@ -225,6 +288,20 @@ class TrafficHotspotType:
             raise InvalidInput(f"limit {limit}; accepted: 1 to 100", field="limit")
         rows = await info.context.run(incidents_near, self.row, limit=limit)
         return [IncidentReportType.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The period whose latest run has the most delay on this hotspot's "
+        "segments, per hour of the period (periods differ in length); null when no latest "
+        "run delays them."
+    )
+    async def peak_period(self, info: Info) -> str | None:
+        # One read of the latest runs' delays per request, however many hotspots.
+        cache: dict[str, dict[str, dict[str, float]]] = info.context.__dict__.setdefault(
+            "_traffic_segment_delays", {}
+        )
+        if "delays" not in cache:
+            cache["delays"] = await info.context.run(latest_segment_delays)
+        return peak_period(self.segment_keys, cache["delays"])
 
     @classmethod
     def from_row(cls, hotspot: TrafficHotspot, period: str) -> TrafficHotspotType:
