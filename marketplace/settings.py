@@ -73,6 +73,9 @@ class Settings:
         Largest batch of stations or availability rows in one mutation.
     graphiql
         Serve GraphiQL on ``GET /graphql`` from a browser.
+    public_url
+        Where people reach the web client; links in emails (sign-up confirmations) start
+        with it. Never taken from the request's ``Host`` header, which a caller controls.
     """
 
     database_url: str
@@ -84,6 +87,7 @@ class Settings:
     max_query_depth: int = 10
     max_batch_size: int = 1000
     graphiql: bool = True
+    public_url: str = "http://localhost:8000"
 
     @classmethod
     def from_environ(
@@ -112,7 +116,7 @@ class Settings:
         Variables: ``DATABASE_URL``, ``ISSY_BROADCAST_URL`` (or ``REDIS_URL``),
         ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
-        off).
+        off), ``ISSY_PUBLIC_URL``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -128,4 +132,5 @@ class Settings:
             max_query_depth=_int(env, "ISSY_MAX_QUERY_DEPTH", 10),
             max_batch_size=_int(env, "ISSY_MAX_BATCH_SIZE", 1000),
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
+            public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
         )

@@ -185,7 +185,10 @@ class CommunityMutation:
         )
         return SuggestionType.from_row(row)
 
-    @strawberry.mutation(description="Vote for a suggestion (residents); voting twice is harmless.")
+    @strawberry.mutation(
+        description="Vote for a suggestion (residents): one vote each, a second one is a "
+        "CONFLICT (withdraw first)."
+    )
     async def vote_for_suggestion(self, info: Info, id: strawberry.ID) -> SuggestionVoteResult:
         sid = _id(id, "Suggestion")
         actor = await info.context.actor()
@@ -310,7 +313,8 @@ class CommunityMutation:
         return ProposalType.from_row(row)
 
     @strawberry.mutation(
-        description="Vote for a proposal (residents; `vote: false` withdraws); idempotent."
+        description="Vote for a proposal (residents; `vote: false` withdraws). One vote each: "
+        "voting again is a CONFLICT; withdrawing is idempotent."
     )
     async def vote_for_proposal(
         self, info: Info, id: strawberry.ID, vote: bool = True

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from marketplace.accounts import Actor
 from marketplace.api.community_paging import decode_keyset_cursor, keyset_connection, page_size
 from marketplace.api.context import Info
+from marketplace.api.inputs import BBoxInput
 from marketplace.api.permissions import IsModerator
 from marketplace.api.relay import Connection, Node, decode_global_id
 from marketplace.api.types.community import (
@@ -17,11 +18,13 @@ from marketplace.api.types.community import (
     ReviewType,
     SuggestionType,
 )
+from marketplace.api.types.enums import ServiceKind
 from marketplace.api.types.moderation import (
     CONTENT_TYPE_NAMES,
     ModerationActionType,
     ReportType,
 )
+from marketplace.catalogue.geo import BBox
 from marketplace.community.challenges import get_challenge, get_proposal, list_challenges
 from marketplace.community.comments import get_comment
 from marketplace.community.moderation import moderation_trail, open_reports
@@ -83,10 +86,18 @@ def content_ref(global_id: strawberry.ID) -> tuple[ContentKind, int]:
     return kind, db_id
 
 
-@strawberry.input(description="Which suggestions to list.")
+@strawberry.input(description="Which suggestions to list; every given criterion must hold.")
 class SuggestionFilterInput:
     status: list[SuggestionStatus] | None = None
     service_id: strawberry.ID | None = None
+    kinds: list[ServiceKind] | None = strawberry.field(
+        default=None, description="Suggestions concerning at least one of these kinds."
+    )
+    bbox: BBoxInput | None = strawberry.field(
+        default=None,
+        description="Suggestions located in the box (a point inside, or an area overlapping "
+        "it); those without a location are left out.",
+    )
 
 
 @strawberry.type
@@ -108,9 +119,22 @@ class CommunityQuery:
             if filter and filter.service_id
             else None
         )
+        kinds = filter.kinds if filter and filter.kinds else []
+        bbox = (
+            BBox(filter.bbox.min_lon, filter.bbox.min_lat, filter.bbox.max_lon, filter.bbox.max_lat)
+            if filter and filter.bbox
+            else None
+        )
         page = await info.context.run(
             lambda s: list_suggestions(
-                s, sort=sort, first=size, after=cursor, status=status, service_id=service_id
+                s,
+                sort=sort,
+                first=size,
+                after=cursor,
+                status=status,
+                service_id=service_id,
+                kinds=kinds,
+                bbox=bbox,
             )
         )
         return keyset_connection(page, SuggestionType.from_row, after=cursor)

@@ -18,7 +18,7 @@ from marketplace.api.types.enums import (
 )
 from marketplace.catalogue.geo import BBox
 from marketplace.catalogue.offers import PricingPlanInput, VehicleTypeInput
-from marketplace.catalogue.search import Near, ServiceFilter
+from marketplace.catalogue.search import Near, ServiceFilter, ServiceSort
 from marketplace.catalogue.services import ServiceFields
 from marketplace.catalogue.stations import AvailabilityInput, StationInput
 from marketplace.catalogue.validation import OpeningPeriod
@@ -36,6 +36,12 @@ __all__ = [
     "UpdateServiceInput",
     "VehicleTypeGQLInput",
 ]
+
+strawberry.enum(
+    ServiceSort,
+    description="ID: oldest first (the default); NEWEST first; BEST_RATED first (average of "
+    "the visible reviews, then their number; unrated services last).",
+)
 
 
 def _area_text(value: Any) -> str | None:

@@ -1,6 +1,11 @@
-"""GraphQL for people's accounts: sign up, sign in, sign out (here or everywhere), viewer.
+"""GraphQL for people's accounts: sign up, confirm, sign in, sign out (here or everywhere),
+viewer.
 
-A session token comes back from ``signUp`` and ``signIn``; clients send it as
+``signUp`` answers alike whether or not the email is registered and returns no token: the
+confirmation link sent to the address carries one, which ``confirmSignUp`` exchanges for
+the new account's first session (see :mod:`marketplace.people.signup`).
+
+A session token comes back from ``confirmSignUp`` and ``signIn``; clients send it as
 ``Authorization: Bearer sess_…`` (or in the ``connection_init`` payload of a WebSocket), the
 same header partners use for API keys.
 """
@@ -11,7 +16,7 @@ import strawberry
 
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPerson
-from marketplace.api.types.people import SignedIn, ViewerType
+from marketplace.api.types.people import SignedIn, SignUpRequested, ViewerType
 from marketplace.models import Person
 from marketplace.people.sessions import (
     SignInRefused,
@@ -19,8 +24,8 @@ from marketplace.people.sessions import (
     attempt_sign_in,
     sign_out,
     sign_out_everywhere,
-    sign_up,
 )
+from marketplace.people.signup import confirm_sign_up, request_sign_up
 
 __all__ = ["PeopleMutation", "PeopleQuery"]
 
@@ -48,13 +53,35 @@ class PeopleQuery:
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(
-        description="Create a resident's account and sign in. Passwords: 10 to 256 characters, "
-        "not a well-known one."
+        description="Ask for a resident's account. Always answers the same for a valid input, "
+        "whether or not the email has an account; a message goes to the address (a link to "
+        "confirm a new account, valid 24 hours, or a notice that an account exists). "
+        "Passwords: 10 to 256 characters, not a well-known one. At most 3 sign-ups per email "
+        "and 20 per client address an hour (RATE_LIMITED)."
     )
-    async def sign_up(self, info: Info, email: str, password: str, display_name: str) -> SignedIn:
-        started = await info.context.run(
-            lambda s: sign_up(s, email=email, password=password, display_name=display_name)
+    async def sign_up(
+        self, info: Info, email: str, password: str, display_name: str
+    ) -> SignUpRequested:
+        client = info.context.connection.client
+        public_url = info.context.settings.public_url
+        accepted = await info.context.run(
+            lambda s: request_sign_up(
+                s,
+                email=email,
+                password=password,
+                display_name=display_name,
+                public_url=public_url,
+                client=client.host if client else None,
+            )
         )
+        return SignUpRequested(email=accepted.email, message=accepted.message)
+
+    @strawberry.mutation(
+        description="Follow the link of a sign-up message: creates the resident's account and "
+        "signs in. BAD_USER_INPUT for an unknown, used or expired link."
+    )
+    async def confirm_sign_up(self, info: Info, token: str) -> SignedIn:
+        started = await info.context.run(lambda s: confirm_sign_up(s, token=token))
         return _signed_in(started)
 
     @strawberry.mutation(

@@ -6,6 +6,7 @@ import strawberry
 from sqlmodel import Session
 
 from marketplace.accounts import Actor, list_api_keys, list_partners
+from marketplace.api.community_paging import decode_keyset_cursor, keyset_connection
 from marketplace.api.community_queries import COMMUNITY_NODE_TYPES, load_community_node
 from marketplace.api.context import Info
 from marketplace.api.inputs import ServiceFilterInput
@@ -20,7 +21,13 @@ from marketplace.api.relay import (
 )
 from marketplace.api.types import ApiKeyType, PartnerType, ServiceType, StationNear, StationType
 from marketplace.catalogue.access import can_view
-from marketplace.catalogue.search import ServiceFilter, search_services, stations_near
+from marketplace.catalogue.search import (
+    ServiceFilter,
+    ServiceSort,
+    search_services,
+    sorted_services,
+    stations_near,
+)
 from marketplace.catalogue.services import get_service
 from marketplace.errors import InvalidInput
 from marketplace.models import ApiKey, MobilityService, Partner, Station, StationAvailability
@@ -60,7 +67,8 @@ class Query:
         return await info.context.run(load_node, actor, type_name, db_id)
 
     @strawberry.field(
-        description="Services you may see, by id. Without a status filter: published ones."
+        description="Services you may see, by id unless sorted otherwise. Without a status "
+        "filter: published ones. Cursors belong to one sort: page with the same `sort`."
     )
     async def services(
         self,
@@ -68,14 +76,23 @@ class Query:
         filter: ServiceFilterInput | None = None,
         first: int | None = None,
         after: str | None = None,
+        sort: ServiceSort = ServiceSort.ID,
     ) -> Connection[ServiceType]:
         settings = info.context.settings
         size = check_page_size(
             first, default=settings.default_page_size, maximum=settings.max_page_size
         )
-        after_id = decode_cursor(after)
         criteria = filter.to_domain() if filter else ServiceFilter()
         actor = await info.context.actor()
+        if sort is not ServiceSort.ID:
+            after_key = decode_keyset_cursor(after)
+            keyset = await info.context.run(
+                lambda s: sorted_services(
+                    s, actor=actor, criteria=criteria, sort=sort, first=size, after=after_key
+                )
+            )
+            return keyset_connection(keyset, ServiceType.from_row, after=after_key)
+        after_id = decode_cursor(after)
         page = await info.context.run(
             lambda s: search_services(s, actor=actor, criteria=criteria, first=size, after=after_id)
         )

@@ -5,11 +5,13 @@ by bounding boxes, then shapely and the haversine decide exactly, as does ``open
 opening hours; the catalogue of one city is small enough (hundreds of services) for that
 second step to stay cheap.
 Pages are ordered by id, and a cursor is the last id seen, so pages stay stable while
-services are added.
+services are added. :func:`sorted_services` also sorts them newest first or best rated
+first, with ``(key, id)`` cursors (keyset paging) that stay stable the same way.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +31,9 @@ from marketplace.catalogue.validation import (
     load_opening_hours,
     validate_service_area,
 )
+from marketplace.community.paging import Page as KeysetPage
+from marketplace.community.paging import SortKey, keyset_page
+from marketplace.community.ratings import rating_summaries
 from marketplace.errors import InvalidInput
 from marketplace.models import (
     MobilityService,
@@ -42,12 +47,23 @@ __all__ = [
     "MAX_RADIUS_M",
     "Near",
     "ServiceFilter",
+    "ServiceSort",
     "StationHit",
     "search_services",
+    "sorted_services",
     "stations_near",
 ]
 
 MAX_RADIUS_M = 20_000.0
+
+
+class ServiceSort(enum.Enum):
+    """Orders of a services list: ``ID`` (oldest first, the default), ``NEWEST`` first, or
+    ``BEST_RATED`` first (community rating, see :func:`rating_sort_key`)."""
+
+    ID = "id"
+    NEWEST = "newest"
+    BEST_RATED = "best_rated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +220,20 @@ def _matches_exactly(session: Session, service: MobilityService, criteria: Servi
     return True
 
 
+def _checked(criteria: ServiceFilter) -> ServiceFilter:
+    if criteria.near is not None:
+        _check_near(criteria.near)
+    if criteria.bbox is not None:
+        _check_bbox(criteria.bbox)
+    if criteria.within is not None:
+        criteria = replace(
+            criteria, within=validate_service_area(criteria.within, field="within").geojson
+        )
+    if criteria.open_at is not None and criteria.open_at.tzinfo is None:
+        raise InvalidInput("openAt needs a timezone, e.g. 2030-01-01T08:00:00+01:00")
+    return criteria
+
+
 def search_services(
     session: Session,
     *,
@@ -222,16 +252,7 @@ def search_services(
     InvalidInput
         Bad ``near`` (point far from Issy, radius out of range) or ``bbox``.
     """
-    if criteria.near is not None:
-        _check_near(criteria.near)
-    if criteria.bbox is not None:
-        _check_bbox(criteria.bbox)
-    if criteria.within is not None:
-        criteria = replace(
-            criteria, within=validate_service_area(criteria.within, field="within").geojson
-        )
-    if criteria.open_at is not None and criteria.open_at.tzinfo is None:
-        raise InvalidInput("openAt needs a timezone, e.g. 2030-01-01T08:00:00+01:00")
+    criteria = _checked(criteria)
     conditions = _sql_conditions(actor, criteria)
     if not criteria.needs_exact_check:
         total = session.exec(
@@ -248,6 +269,73 @@ def search_services(
     matching = [s for s in candidates if _matches_exactly(session, s, criteria)]
     remaining = [s for s in matching if after is None or (s.id or 0) > after]
     return Page(items=remaining[:first], total=len(matching), has_next_page=len(remaining) > first)
+
+
+def rating_sort_key(average: float | None, count: int) -> int:
+    """The integer a service sorts on for ``BEST_RATED``: the average of its visible reviews
+    (to the hundredth of a star), then the number of reviews, so 4.5 stars from 30 residents
+    come before 4.5 stars from one; services nobody rated (key 0) come last."""
+    if average is None or count == 0:
+        return 0
+    return round(average * 100) * 1_000_000 + min(count, 999_999)
+
+
+def sorted_services(
+    session: Session,
+    *,
+    actor: Actor | None,
+    criteria: ServiceFilter,
+    sort: ServiceSort,
+    first: int,
+    after: tuple[int, int] | None = None,
+) -> KeysetPage[MobilityService]:
+    """Services ``actor`` may see that meet ``criteria``, in ``sort`` order, with keyset
+    cursors: ``first`` of them after the ``(key, id)`` cursor ``after``.
+
+    ``NEWEST`` sorts on the id, descending (ids grow with creation). ``BEST_RATED`` sorts on
+    :func:`rating_sort_key`, descending, ties newest first; it is decided in Python over
+    the matching services (hundreds in one city). A cursor holds the sort key and the id of
+    the last row seen, so adding services never shifts a page; a service whose rating
+    changes between two pages moves, as in any list sorted on a live value.
+
+    Raises
+    ------
+    InvalidInput
+        Bad ``near`` or ``bbox``, or ``openAt`` without a timezone.
+    """
+    criteria = _checked(criteria)
+    conditions = _sql_conditions(actor, criteria)
+    if sort is ServiceSort.NEWEST and not criteria.needs_exact_check:
+        query = select(MobilityService).where(*conditions)
+        key = SortKey(col(MobilityService.id), col(MobilityService.id), descending=True)
+        return keyset_page(session, query, sort=key, first=first, after=after)
+    candidates = session.exec(select(MobilityService).where(*conditions))
+    matching = [
+        s
+        for s in candidates
+        if not criteria.needs_exact_check or _matches_exactly(session, s, criteria)
+    ]
+    keyed: list[tuple[int, int, MobilityService]]
+    if sort is ServiceSort.BEST_RATED:
+        ratings = rating_summaries(session, [s.id for s in matching if s.id is not None])
+        keyed = [
+            (rating_sort_key(ratings[s.id].average, ratings[s.id].count), s.id, s)
+            for s in matching
+            if s.id is not None
+        ]
+    elif sort is ServiceSort.NEWEST:
+        keyed = [(s.id, s.id, s) for s in matching if s.id is not None]
+    else:
+        keyed = [(-s.id, s.id, s) for s in matching if s.id is not None]
+    keyed.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    remaining = [row for row in keyed if after is None or (row[0], row[1]) < after]
+    page = remaining[:first]
+    return KeysetPage(
+        items=[row[2] for row in page],
+        cursors=[(row[0], row[1]) for row in page],
+        total=len(keyed),
+        has_next_page=len(remaining) > first,
+    )
 
 
 def stations_near(

@@ -226,8 +226,12 @@ def proposal_service_ids(session: Session, proposal_ids: Sequence[int]) -> dict[
 def vote_for_proposal(
     session: Session, *, actor: Actor | None, proposal_id: int, vote: bool
 ) -> ProposalVoted:
-    """A resident votes for a proposal (``vote=True``) or withdraws (``False``); both are
-    idempotent. Votes close with the challenge.
+    """A resident votes for a proposal (``vote=True``) or withdraws (``False``). Votes close
+    with the challenge.
+
+    As for suggestions (:func:`marketplace.community.suggestions.vote_for_suggestion`), a
+    second vote is a ``CONFLICT`` (issue 6: "CONFLICT on a second review or vote") that
+    changes nothing, and withdrawing is idempotent.
 
     Raises
     ------
@@ -235,7 +239,7 @@ def vote_for_proposal(
         Not a resident.
     NotFound
     Conflict
-        The challenge is closed.
+        The challenge is closed, or the resident voted for this proposal already.
     """
     actor = require_resident(actor, "voting")
     assert actor.person_id is not None
@@ -250,7 +254,11 @@ def vote_for_proposal(
             ProposalVote.proposal_id == proposal_id, ProposalVote.person_id == actor.person_id
         )
     ).first()
-    if vote and existing is None:
+    if vote and existing is not None:
+        raise Conflict(
+            f"you already voted for proposal {proposal_id}; withdraw your vote first to vote again"
+        )
+    if vote:
         session.add(ProposalVote(proposal_id=proposal_id, person_id=actor.person_id))
         proposal.vote_count += 1
     elif not vote and existing is not None:

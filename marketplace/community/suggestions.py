@@ -1,4 +1,7 @@
-"""Residents' suggestions: writing them, voting (idempotent), following, and their status.
+"""Residents' suggestions: writing them, voting, following, and their status.
+
+One vote per resident: a second vote is a ``CONFLICT`` (as a second review is), and
+withdrawing is idempotent. See :func:`vote_for_suggestion` for why.
 
 Votes keep ``Suggestion.vote_count`` in step in the same transaction, under a row lock, so
 "most voted" sorts in SQL and concurrent votes never lose a count.
@@ -10,10 +13,14 @@ import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
+from shapely.geometry import box, shape
 from sqlmodel import Session, col, select
 
 from marketplace.accounts import Actor
+from marketplace.catalogue.geo import BBox
 from marketplace.catalogue.services import get_service
 from marketplace.catalogue.validation import check_coordinates, validate_service_area
 from marketplace.community.access import may_decide, require_person, require_resident
@@ -27,7 +34,7 @@ from marketplace.community.limits import (
     clean_text,
 )
 from marketplace.community.paging import Page, SortKey, keyset_page
-from marketplace.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from marketplace.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from marketplace.models import (
     MobilityService,
     ServiceKind,
@@ -221,6 +228,37 @@ def update_suggestion(
     return suggestion
 
 
+def _check_bbox(bbox: BBox) -> None:
+    if not (bbox.min_lon < bbox.max_lon and bbox.min_lat < bbox.max_lat):
+        raise InvalidInput(
+            "bbox must have minLon < maxLon and minLat < maxLat, got "
+            f"({bbox.min_lon}, {bbox.min_lat}, {bbox.max_lon}, {bbox.max_lat})",
+            field="bbox",
+        )
+
+
+def _ids_in_bbox(session: Session, query: Any, bbox: BBox) -> list[int]:
+    """Ids of the suggestions of ``query`` whose location (point or area) meets the box.
+
+    Locations are GeoJSON text, so the test runs in shapely over the matching located
+    suggestions (a city has a few thousand at most); the list then pages in SQL."""
+    area = box(bbox.min_lon, bbox.min_lat, bbox.max_lon, bbox.max_lat)
+    located = select(col(Suggestion.id), col(Suggestion.location)).where(
+        query.whereclause, col(Suggestion.location).is_not(None)
+    )
+    ids = []
+    for suggestion_id, location in session.exec(located):
+        if suggestion_id is None or location is None:
+            continue
+        try:
+            geometry = shape(json.loads(location))
+        except (TypeError, ValueError, AttributeError, KeyError):
+            continue  # never stored so (validate_location), but a bad row must not break lists
+        if geometry.intersects(area):
+            ids.append(int(suggestion_id))
+    return ids
+
+
 def list_suggestions(
     session: Session,
     *,
@@ -229,13 +267,38 @@ def list_suggestions(
     after: tuple[int, int] | None,
     status: Sequence[SuggestionStatus] = (),
     service_id: int | None = None,
+    kinds: Sequence[ServiceKind] = (),
+    bbox: BBox | None = None,
 ) -> Page[Suggestion]:
-    """Visible suggestions, filtered and sorted."""
+    """Visible suggestions, filtered and sorted.
+
+    Parameters
+    ----------
+    kinds
+        Suggestions concerning at least one of these kinds.
+    bbox
+        Suggestions whose location (a point, or an area that overlaps the box) meets the
+        box; suggestions without a location are left out.
+
+    Raises
+    ------
+    InvalidInput
+        A box with its corners swapped.
+    """
     query = select(Suggestion).where(col(Suggestion.hidden_at).is_(None))
     if status:
         query = query.where(col(Suggestion.status).in_(list(status)))
     if service_id is not None:
         query = query.where(Suggestion.service_id == service_id)
+    if kinds:
+        # ``kinds`` is stored as "A,B"; wrapped in commas, each name matches exactly.
+        wrapped = sa.literal(",") + col(Suggestion.kinds) + sa.literal(",")
+        query = query.where(
+            sa.or_(*(wrapped.like(f"%,{kind.name},%") for kind in dict.fromkeys(kinds)))
+        )
+    if bbox is not None:
+        _check_bbox(bbox)
+        query = query.where(col(Suggestion.id).in_(_ids_in_bbox(session, query, bbox)))
     key = (
         SortKey(col(Suggestion.vote_count), col(Suggestion.id))
         if sort is SuggestionSort.MOST_VOTED
@@ -245,13 +308,23 @@ def list_suggestions(
 
 
 def vote_for_suggestion(session: Session, *, actor: Actor | None, suggestion_id: int) -> Voted:
-    """A resident's vote; voting again changes nothing (idempotent).
+    """A resident's vote.
+
+    A second vote is refused with ``CONFLICT`` ("you already voted; withdraw first"), as
+    issue 6 asks ("CONFLICT on a second review or vote"): one vote each is a rule the
+    caller should hear about, like one review each, and a client showing a stale "vote"
+    button learns that its view is out of date instead of silently succeeding. The vote
+    count is never changed by it, so retrying is still safe; withdrawing
+    (:func:`withdraw_vote`) stays idempotent, since "no vote of mine" is a state to reach,
+    not an act that can be repeated.
 
     Raises
     ------
     NotAuthenticated, Forbidden
         Not a resident.
     NotFound
+    Conflict
+        The resident voted for this suggestion already.
     """
     actor = require_resident(actor, "voting")
     suggestion = _lock(session, suggestion_id)
@@ -261,12 +334,16 @@ def vote_for_suggestion(session: Session, *, actor: Actor | None, suggestion_id:
             SuggestionVote.person_id == actor.person_id,
         )
     ).first()
-    if existing is None:
-        assert actor.person_id is not None
-        session.add(SuggestionVote(suggestion_id=suggestion_id, person_id=actor.person_id))
-        suggestion.vote_count += 1
-        session.add(suggestion)
-        _follow(session, actor.person_id, suggestion_id)
+    if existing is not None:
+        raise Conflict(
+            f"you already voted for suggestion {suggestion_id}; withdraw your vote first to "
+            "vote again"
+        )
+    assert actor.person_id is not None
+    session.add(SuggestionVote(suggestion_id=suggestion_id, person_id=actor.person_id))
+    suggestion.vote_count += 1
+    session.add(suggestion)
+    _follow(session, actor.person_id, suggestion_id)
     return Voted(suggestion=suggestion, voted=True)
 
 

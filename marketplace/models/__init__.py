@@ -18,7 +18,15 @@ from marketplace.models.moderation import (
     ModerationDecision,
 )
 from marketplace.models.partner import ApiKey, Partner, PartnerKind
-from marketplace.models.people import Person, PersonRole, PersonSession, SignInAttempt
+from marketplace.models.people import (
+    OutboxMessage,
+    Person,
+    PersonRole,
+    PersonSession,
+    SignInAttempt,
+    SignUpAttempt,
+    SignUpRequest,
+)
 from marketplace.models.pricing import PricingPlan
 from marketplace.models.service import MobilityService, ServiceKind, ServiceStatus
 from marketplace.models.station import Station, StationAvailability, StationKind
@@ -56,6 +64,7 @@ __all__ = [
     "MobilityService",
     "ModerationAction",
     "ModerationDecision",
+    "OutboxMessage",
     "Partner",
     "PartnerKind",
     "Person",
@@ -72,6 +81,8 @@ __all__ = [
     "ServiceKind",
     "ServiceStatus",
     "SignInAttempt",
+    "SignUpAttempt",
+    "SignUpRequest",
     "Station",
     "StationAvailability",
     "StationKind",

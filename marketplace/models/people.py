@@ -14,7 +14,15 @@ from sqlmodel import Field, SQLModel
 
 from marketplace.models._columns import UTCDateTime, enum_column, utcnow
 
-__all__ = ["Person", "PersonRole", "PersonSession", "SignInAttempt"]
+__all__ = [
+    "OutboxMessage",
+    "Person",
+    "PersonRole",
+    "PersonSession",
+    "SignInAttempt",
+    "SignUpAttempt",
+    "SignUpRequest",
+]
 
 
 class PersonRole(enum.Enum):
@@ -88,3 +96,57 @@ class SignInAttempt(SQLModel, table=True):
     email_sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     succeeded: bool = Field(default=False, nullable=False)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class SignUpRequest(SQLModel, table=True):
+    """A sign-up waiting for its email to be confirmed.
+
+    No :class:`Person` exists until the link sent to the address is followed, so an
+    unconfirmed sign-up holds no account, and a sign-up for a registered email touches
+    nothing of that account. Only a SHA-256 of the confirmation token is stored.
+    """
+
+    __tablename__ = "sign_up_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, index=True))
+    display_name: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
+    password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    token_sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class SignUpAttempt(SQLModel, table=True):
+    """One accepted sign-up request, counted per email and per client address.
+
+    ``key_sha256`` is a SHA-256 of ``email:<normalised email>`` or ``ip:<address>``, so the
+    rate limit works without keeping either in clear.
+    """
+
+    __tablename__ = "sign_up_attempt"
+    __table_args__ = (sa.Index("ix_sign_up_attempt_key_sha256_at", "key_sha256", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email the platform would send (sign-up confirmations, "you already have an
+    account" notices), written in the same transaction as what caused it.
+
+    A deployment plugs a sender in (:func:`marketplace.people.outbox.deliver_outbox` with an
+    SMTP sender) that sends unsent rows and stamps ``sent_at``; without one the rows simply
+    wait, and tests read them.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, index=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
+    subject: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -1,4 +1,4 @@
-"""People's accounts: credentials, sign-up and sign-in, sessions."""
+"""People's accounts: credentials, sign-up confirmed by email, sign-in, sessions, outbox."""
 
 from marketplace.people.credentials import (
     check_password,
@@ -7,6 +7,7 @@ from marketplace.people.credentials import (
     use_hasher,
     verify_password,
 )
+from marketplace.people.outbox import MailSender, deliver_outbox, unsent_messages
 from marketplace.people.sessions import (
     SESSION_PREFIX,
     SignInLimit,
@@ -18,24 +19,35 @@ from marketplace.people.sessions import (
     is_session_token,
     sign_out,
     sign_out_everywhere,
-    sign_up,
+)
+from marketplace.people.signup import (
+    SignUpAccepted,
+    SignUpLimit,
+    confirm_sign_up,
+    request_sign_up,
 )
 
 __all__ = [
     "SESSION_PREFIX",
+    "MailSender",
     "SignInLimit",
     "SignInRefused",
+    "SignUpAccepted",
+    "SignUpLimit",
     "StartedSession",
     "attempt_sign_in",
     "authenticate_session",
     "check_password",
+    "confirm_sign_up",
     "create_person",
+    "deliver_outbox",
     "hash_password",
     "is_session_token",
     "normalise_email",
+    "request_sign_up",
     "sign_out",
     "sign_out_everywhere",
-    "sign_up",
+    "unsent_messages",
     "use_hasher",
     "verify_password",
 ]

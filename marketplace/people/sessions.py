@@ -1,4 +1,6 @@
-"""Sign-up, sign-in and sessions of people, and turning a session token into an Actor.
+"""Sign-in and sessions of people, and turning a session token into an Actor.
+
+Residents sign up through :mod:`marketplace.people.signup` (confirmed by email).
 
 A session token reads ``sess_<secret>`` (256 random bits); only its SHA-256 is stored, so a
 leaked database holds no usable token. Sessions expire, and can be revoked one by one
@@ -6,7 +8,8 @@ leaked database holds no usable token. Sessions expire, and can be revoked one b
 
 Sign-in failures are counted per email in the database (so the limit holds across server
 processes) and for addresses without an account too: neither the error messages nor the
-limit tell whether an email is registered.
+limit tell whether an email is registered. A sign-up not confirmed yet has no account, so
+signing in with it fails exactly like an unknown email.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ __all__ = [
     "is_session_token",
     "sign_out",
     "sign_out_everywhere",
-    "sign_up",
+    "start_session",
 ]
 
 SESSION_PREFIX = "sess_"
@@ -97,7 +100,8 @@ def is_session_token(token: str) -> bool:
     return token.startswith(SESSION_PREFIX)
 
 
-def _start_session(session: Session, person: Person, ttl: timedelta) -> StartedSession:
+def start_session(session: Session, person: Person, ttl: timedelta) -> StartedSession:
+    """A new session for ``person`` (signing in, or confirming a sign-up)."""
     assert person.id is not None
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     row = PersonSession(person_id=person.id, token_sha256=_sha256(token), expires_at=utcnow() + ttl)
@@ -115,7 +119,11 @@ def create_person(
     display_name: str | None = None,
     partner_id: int | None = None,
 ) -> Person:
-    """Create an account of any role (the command line makes planners and admins).
+    """Create an account of any role directly (the command line makes planners, admins and
+    partner members; residents sign up through :mod:`marketplace.people.signup`).
+
+    This is an administrator's tool and says when the email is taken; the public sign-up
+    never does.
 
     Raises
     ------
@@ -151,31 +159,6 @@ def create_person(
     session.add(person)
     session.flush()
     return person
-
-
-def sign_up(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    display_name: str,
-    ttl: timedelta = DEFAULT_SESSION_TTL,
-) -> StartedSession:
-    """Create a resident's account and sign them in.
-
-    Raises
-    ------
-    InvalidInput, Conflict
-        See :func:`create_person`.
-    """
-    person = create_person(
-        session,
-        email=email,
-        password=password,
-        role=PersonRole.RESIDENT,
-        display_name=display_name,
-    )
-    return _start_session(session, person, ttl)
 
 
 def _recent_failures(
@@ -245,7 +228,7 @@ def attempt_sign_in(
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
         session.add(person)
-    return _start_session(session, person, ttl)
+    return start_session(session, person, ttl)
 
 
 def authenticate_session(session: Session, token: str) -> Actor:

@@ -6,13 +6,46 @@ modules load with ``pytest_plugins``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from marketplace.people.outbox import unsent_messages
 from marketplace.people.sessions import StartedSession, attempt_sign_in
 from tests.marketplace.conftest import Api, Partners
 
 PASSWORD = "correct horse battery staple"
+
+SIGN_UP = """mutation($email: String!, $password: String!, $name: String!) {
+  signUp(email: $email, password: $password, displayName: $name) { email message } }"""
+CONFIRM = """mutation($token: String!) {
+  confirmSignUp(token: $token) { token expiresAt viewer { email displayName role } } }"""
+_LINK_TOKEN = re.compile(r"token=(conf_[A-Za-z0-9_-]+)")
+
+
+def outbox(api: Api, email: str) -> list[tuple[str, str]]:
+    """(kind, body) of the messages waiting in the outbox for ``email``, oldest first."""
+    return api.db.call(  # type: ignore[no-any-return]
+        lambda s: [(m.kind, m.body) for m in unsent_messages(s, to=email)]
+    )
+
+
+def confirmation_token(api: Api, email: str) -> str:
+    """The token of the latest confirmation link sent to ``email``."""
+    bodies = [body for kind, body in outbox(api, email) if kind == "sign_up_confirmation"]
+    assert bodies, f"no confirmation link was sent to {email}"
+    found = _LINK_TOKEN.search(bodies[-1])
+    assert found is not None
+    return found.group(1)
+
+
+def sign_up_and_confirm(
+    api: Api, email: str, password: str = PASSWORD, name: str = "Anne"
+) -> dict[str, Any]:
+    """Sign up through the API, follow the link of the outbox; ``confirmSignUp``'s result."""
+    accepted = api.ok(SIGN_UP, {"email": email, "password": password, "name": name})["signUp"]
+    token = confirmation_token(api, accepted["email"])
+    return api.ok(CONFIRM, {"token": token})["confirmSignUp"]  # type: ignore[no-any-return]
 
 
 def session_token(api: Api, email: str, password: str = PASSWORD) -> str:

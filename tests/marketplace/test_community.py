@@ -10,7 +10,7 @@ import pytest
 
 from marketplace.community import service_ratings
 from tests.marketplace.community_helpers import Cast, code, suggest
-from tests.marketplace.conftest import ISSY_SQUARE, Api, create_service
+from tests.marketplace.conftest import ISSY_SQUARE, Api, create_service, published_service
 
 REVIEW = """mutation($id: ID!, $rating: Int!, $text: String!) {
   reviewService(serviceId: $id, rating: $rating, text: $text) {
@@ -161,21 +161,30 @@ def test_suggestion_locations_are_validated(
     assert message in body["errors"][0]["message"]
 
 
-def test_votes_are_idempotent_and_withdrawable(api: Api, cast: Cast):
+def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(api: Api, cast: Cast):
     sid = suggest(api, cast.resident)["id"]
-    for _ in range(3):
-        result = api.ok(VOTE, {"id": sid}, key=cast.other_resident)["voteForSuggestion"]
-        assert result == {"voted": True, "suggestion": {"voteCount": 1, "viewerHasVoted": True}}
+    result = api.ok(VOTE, {"id": sid}, key=cast.other_resident)["voteForSuggestion"]
+    assert result == {"voted": True, "suggestion": {"voteCount": 1, "viewerHasVoted": True}}
+    for _ in range(2):
+        again = api.error(VOTE, {"id": sid}, key=cast.other_resident)
+        assert again["extensions"]["code"] == "CONFLICT"
+        assert "already voted" in again["message"] and "withdraw" in again["message"]
+    query = "query($id: ID!) { suggestion(id: $id) { voteCount viewerHasVoted } }"
+    assert api.ok(query, {"id": sid}, key=cast.other_resident)["suggestion"] == {
+        "voteCount": 1,
+        "viewerHasVoted": True,
+    }
     api.ok(VOTE, {"id": sid}, key=cast.resident)
     for _ in range(2):
         result = api.ok(WITHDRAW, {"id": sid}, key=cast.other_resident)["withdrawSuggestionVote"]
         assert result == {"voted": False, "suggestion": {"voteCount": 1}}
-    query = "query($id: ID!) { suggestion(id: $id) { voteCount viewerHasVoted } }"
     assert api.ok(query, {"id": sid}, key=cast.other_resident)["suggestion"] == {
         "voteCount": 1,
         "viewerHasVoted": False,
     }
     assert api.ok(query, {"id": sid})["suggestion"]["viewerHasVoted"] is False
+    # After withdrawing, voting again is allowed.
+    assert api.ok(VOTE, {"id": sid}, key=cast.other_resident)["voteForSuggestion"]["voted"]
 
 
 def test_suggestions_sort_by_votes_and_page(api: Api, cast: Cast):
@@ -289,11 +298,13 @@ def test_challenges_proposals_and_votes(api: Api, cast: Cast, service: dict[str,
     api.ok(PROPOSE, {"c": cid}, key=cast.partners.b)  # partners' API keys propose too
     vote = """mutation($id: ID!, $v: Boolean!) {
       voteForProposal(id: $id, vote: $v) { voted proposal { voteCount } } }"""
-    for _ in range(2):
-        api.ok(vote, {"id": pid, "v": True}, key=cast.resident)
+    api.ok(vote, {"id": pid, "v": True}, key=cast.resident)
+    again = api.post(vote, {"id": pid, "v": True}, key=cast.resident)
+    assert code(again) == "CONFLICT"  # one vote each
     result = api.ok(vote, {"id": pid, "v": True}, key=cast.other_resident)["voteForProposal"]
     assert result["proposal"]["voteCount"] == 2
-    api.ok(vote, {"id": pid, "v": False}, key=cast.other_resident)
+    for _ in range(2):  # withdrawing is idempotent
+        api.ok(vote, {"id": pid, "v": False}, key=cast.other_resident)
     query = """query($id: ID!) { challenge(id: $id) { isOpen
       proposals(sort: MOST_VOTED) { totalCount nodes { title voteCount services { name } } } } }"""
     data = api.ok(query, {"id": cid})["challenge"]
@@ -335,3 +346,117 @@ def test_challenges_close_at_their_deadline(api: Api, cast: Cast):
     assert "closed" in closed["errors"][0]["message"]
     listing = api.ok("{ challenges(openOnly: true) { totalCount } }")
     assert listing["challenges"]["totalCount"] == 0
+
+
+SORTED_SERVICES = """query($sort: ServiceSort!, $first: Int, $after: String) {
+  services(sort: $sort, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { name rating { average count } } } }"""
+
+
+def _all_pages(api: Api, sort: str, first: int = 2) -> list[str]:
+    names: list[str] = []
+    after = None
+    while True:
+        page = api.ok(SORTED_SERVICES, {"sort": sort, "first": first, "after": after})["services"]
+        names += [node["name"] for node in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return names
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_services_sort_by_community_rating_and_newest(api: Api, cast: Cast):
+    ids = {
+        name: published_service(api, cast.partners.a, name=name)["id"]
+        for name in ("One five", "Two fours", "Unrated", "Two fives")
+    }
+    for who, name, stars in (
+        (cast.resident, "One five", 5),
+        (cast.resident, "Two fours", 5),
+        (cast.other_resident, "Two fours", 3),
+        (cast.resident, "Two fives", 5),
+        (cast.other_resident, "Two fives", 5),
+    ):
+        api.ok(REVIEW, {"id": ids[name], "rating": stars, "text": "ok"}, key=who)
+    # Average first, then the number of reviews; unrated last.
+    assert _all_pages(api, "BEST_RATED") == ["Two fives", "One five", "Two fours", "Unrated"]
+    assert _all_pages(api, "NEWEST") == ["Two fives", "Unrated", "Two fours", "One five"]
+    assert _all_pages(api, "ID") == ["One five", "Two fours", "Unrated", "Two fives"]
+    # Default order unchanged: by id, oldest first.
+    assert [n["name"] for n in api.ok("{ services { nodes { name } } }")["services"]["nodes"]] == [
+        "One five",
+        "Two fours",
+        "Unrated",
+        "Two fives",
+    ]
+
+
+@pytest.mark.parametrize("sort", ["NEWEST", "BEST_RATED"])
+def test_sorted_service_pages_stay_stable_when_services_are_added(api: Api, cast: Cast, sort: str):
+    for name in ("A", "B", "C", "D"):
+        published_service(api, cast.partners.a, name=name)
+    first = api.ok(SORTED_SERVICES, {"sort": sort, "first": 2})["services"]
+    assert first["totalCount"] == 4
+    published_service(api, cast.partners.a, name="E (new)")
+    after = first["pageInfo"]["endCursor"]
+    second = api.ok(SORTED_SERVICES, {"sort": sort, "first": 10, "after": after})["services"]
+    seen = [n["name"] for n in first["nodes"]] + [n["name"] for n in second["nodes"]]
+    assert sorted(seen) == ["A", "B", "C", "D"]  # nothing repeated, nothing skipped
+    assert second["totalCount"] == 5
+
+
+def test_sorted_services_refuse_a_cursor_of_another_sort(api: Api, cast: Cast):
+    published_service(api, cast.partners.a, name="A")
+    published_service(api, cast.partners.a, name="B")
+    by_id = api.ok("{ services(first: 1) { pageInfo { endCursor } } }")["services"]
+    body = api.post(SORTED_SERVICES, {"sort": "NEWEST", "after": by_id["pageInfo"]["endCursor"]})
+    assert code(body) == "BAD_USER_INPUT"
+
+
+FILTERED_SUGGESTIONS = """query($filter: SuggestionFilterInput, $first: Int, $after: String) {
+  suggestions(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
+
+
+def _titles(api: Api, filter: dict[str, Any], first: int = 10) -> list[str]:
+    page = api.ok(FILTERED_SUGGESTIONS, {"filter": filter, "first": first})["suggestions"]
+    return [node["title"] for node in page["nodes"]]
+
+
+def test_suggestions_filtered_by_kinds(api: Api, cast: Cast):
+    suggest(api, cast.resident, title="Bikes", kinds=["BIKE_SHARE"])
+    suggest(api, cast.resident, title="Bikes and parking", kinds=["BIKE_SHARE", "PARKING"])
+    suggest(api, cast.resident, title="Car share", kinds=["CAR_SHARE"])
+    suggest(api, cast.other_resident, title="No kind")
+    assert _titles(api, {"kinds": ["PARKING"]}) == ["Bikes and parking"]
+    assert _titles(api, {"kinds": ["BIKE_SHARE"]}) == ["Bikes and parking", "Bikes"]
+    assert _titles(api, {"kinds": ["CAR_SHARE", "PARKING"]}) == ["Car share", "Bikes and parking"]
+    assert _titles(api, {"kinds": []}) == ["No kind", "Car share", "Bikes and parking", "Bikes"]
+
+
+def test_suggestions_filtered_by_area(api: Api, cast: Cast):
+    inside = {"type": "Point", "coordinates": [2.270, 48.825]}
+    outside = {"type": "Point", "coordinates": [2.250, 48.835]}
+    overlapping = {
+        "type": "Polygon",
+        "coordinates": [
+            [[2.274, 48.822], [2.290, 48.822], [2.290, 48.828], [2.274, 48.828], [2.274, 48.822]]
+        ],
+    }
+    suggest(api, cast.resident, title="Inside", location=inside, kinds=["PARKING"])
+    suggest(api, cast.resident, title="Outside", location=outside, kinds=["PARKING"])
+    suggest(api, cast.resident, title="Area", location=overlapping)
+    suggest(api, cast.other_resident, title="Nowhere", kinds=["PARKING"])
+    bbox = {"minLon": 2.262, "minLat": 48.820, "maxLon": 2.278, "maxLat": 48.830}
+    assert _titles(api, {"bbox": bbox}) == ["Area", "Inside"]
+    assert _titles(api, {"bbox": bbox, "kinds": ["PARKING"]}) == ["Inside"]
+    # Pages of a filtered list follow each other.
+    page = api.ok(FILTERED_SUGGESTIONS, {"filter": {"bbox": bbox}, "first": 1})["suggestions"]
+    assert (page["totalCount"], page["pageInfo"]["hasNextPage"]) == (2, True)
+    rest = api.ok(
+        FILTERED_SUGGESTIONS,
+        {"filter": {"bbox": bbox}, "first": 1, "after": page["pageInfo"]["endCursor"]},
+    )["suggestions"]
+    assert [n["title"] for n in rest["nodes"]] == ["Inside"]
+    swapped = {**bbox, "minLon": 2.278, "maxLon": 2.262}
+    body = api.post(FILTERED_SUGGESTIONS, {"filter": {"bbox": swapped}})
+    assert code(body) == "BAD_USER_INPUT"

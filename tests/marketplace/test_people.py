@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -12,14 +13,21 @@ from marketplace.accounts import Actor
 from marketplace.cli import main
 from marketplace.db import Database
 from marketplace.errors import InvalidInput
-from marketplace.models import PartnerKind, PersonRole, PersonSession, utcnow
-from marketplace.people import check_password, normalise_email
-from tests.marketplace.community_helpers import PASSWORD, Cast, code
+from marketplace.models import PartnerKind, PersonRole, PersonSession, SignUpRequest, utcnow
+from marketplace.people import check_password, deliver_outbox, normalise_email, signup
+from marketplace.people.signup import SIGN_UP_ACCEPTED
+from tests.marketplace.community_helpers import (
+    CONFIRM,
+    PASSWORD,
+    SIGN_UP,
+    Cast,
+    code,
+    confirmation_token,
+    outbox,
+    sign_up_and_confirm,
+)
 from tests.marketplace.conftest import Api, Partners
 
-SIGN_UP = """mutation($email: String!, $password: String!, $name: String!) {
-  signUp(email: $email, password: $password, displayName: $name) {
-    token expiresAt viewer { email displayName role partner { name } } } }"""
 SIGN_IN = """mutation($email: String!, $password: String!) {
   signIn(email: $email, password: $password) { token viewer { email role } } }"""
 VIEWER = "{ viewer { email role displayName partner { name } } }"
@@ -27,27 +35,75 @@ VIEWER = "{ viewer { email role displayName partner { name } } }"
 pytest_plugins = ["tests.marketplace.community_fixtures"]
 
 
-def sign_up(api: Api, email: str = "Anne.Martin@Example.ORG", password: str = PASSWORD):
-    return api.post(SIGN_UP, {"email": email, "password": password, "name": "Anne"})
+def sign_up(
+    api: Api, email: str = "Anne.Martin@Example.ORG", password: str = PASSWORD, name: str = "Anne"
+) -> dict[str, Any]:
+    return api.post(SIGN_UP, {"email": email, "password": password, "name": name})
 
 
-def test_sign_up_signs_in_a_resident_with_a_normalised_email(api: Api):
-    data = sign_up(api)["data"]["signUp"]
+def signed_up(api: Api, email: str = "Anne.Martin@Example.ORG") -> str:
+    """A confirmed resident's session token."""
+    return sign_up_and_confirm(api, email)["token"]  # type: ignore[no-any-return]
+
+
+def test_sign_up_sends_a_link_that_creates_the_account_and_signs_in(api: Api):
+    accepted = sign_up(api)["data"]["signUp"]
+    assert accepted == {"email": "anne.martin@example.org", "message": SIGN_UP_ACCEPTED}
+    # No account before the link is followed: signing in fails like for an unknown email.
+    error = api.error(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
+    assert error["message"] == "email or password is wrong"
+    token = confirmation_token(api, "anne.martin@example.org")
+    data = api.ok(CONFIRM, {"token": token})["confirmSignUp"]
     assert data["token"].startswith("sess_")
     assert data["viewer"] == {
         "email": "anne.martin@example.org",
         "displayName": "Anne",
         "role": "RESIDENT",
-        "partner": None,
     }
     assert api.ok(VIEWER, key=data["token"])["viewer"]["email"] == "anne.martin@example.org"
     again = api.ok(SIGN_IN, {"email": "  ANNE.martin@example.org ", "password": PASSWORD})
     assert again["signIn"]["viewer"]["role"] == "RESIDENT"
+    # The link works once.
+    used = api.error(CONFIRM, {"token": token})
+    assert used["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "already used or expired" in used["message"]
+
+
+def test_a_confirmation_link_expires(api: Api):
+    sign_up(api)
+    token = confirmation_token(api, "anne.martin@example.org")
+
+    def expire(session):
+        for row in session.exec(select(SignUpRequest)):
+            row.expires_at = utcnow() - timedelta(seconds=1)
+
+    api.db.call(expire)
+    assert code(api.post(CONFIRM, {"token": token})) == "BAD_USER_INPUT"
+    assert code(api.post(CONFIRM, {"token": "conf_made-up"})) == "BAD_USER_INPUT"
+
+
+def test_only_the_first_followed_link_creates_the_account(api: Api):
+    sign_up(api, password=PASSWORD)
+    first = confirmation_token(api, "anne.martin@example.org")
+    sign_up(api, password="another long passphrase")
+    second = confirmation_token(api, "anne.martin@example.org")
+    assert first != second
+    api.ok(CONFIRM, {"token": second})
+    assert code(api.post(CONFIRM, {"token": first})) == "BAD_USER_INPUT"
+    assert code(api.post(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD}))
+    api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": "another long passphrase"})
 
 
 def test_the_session_token_is_stored_hashed(api: Api):
-    token = sign_up(api)["data"]["signUp"]["token"]
+    token = signed_up(api)
     stored = api.db.call(lambda s: [row.token_sha256 for row in s.exec(select(PersonSession))])
+    assert len(stored) == 1 and token not in stored[0] and len(stored[0]) == 64
+
+
+def test_the_confirmation_token_is_stored_hashed(api: Api):
+    sign_up(api)
+    token = confirmation_token(api, "anne.martin@example.org")
+    stored = api.db.call(lambda s: [row.token_sha256 for row in s.exec(select(SignUpRequest))])
     assert len(stored) == 1 and token not in stored[0] and len(stored[0]) == 64
 
 
@@ -78,25 +134,98 @@ def test_malformed_emails_are_refused(email: str):
         normalise_email(email)
 
 
-def test_a_second_sign_up_with_the_same_email_is_refused(api: Api):
+def test_sign_up_of_a_registered_email_answers_like_a_fresh_one(api: Api):
+    existing = signed_up(api)
+    registered = sign_up(api, email="ANNE.MARTIN@example.org", password="an attacker's guess")
+    fresh = sign_up(api, email="someone.new@example.org", password="an attacker's guess")
+    assert "errors" not in registered and "errors" not in fresh
+    assert registered["data"]["signUp"]["message"] == fresh["data"]["signUp"]["message"]
+    assert (
+        set(registered["data"]["signUp"])
+        == set(fresh["data"]["signUp"])
+        == {
+            "email",
+            "message",
+        }
+    )
+    # The registered address only gets a notice, with no link and no token.
+    kinds = [kind for kind, _ in outbox(api, "anne.martin@example.org")]
+    assert kinds == ["sign_up_confirmation", "sign_up_existing_account"]
+    notice = outbox(api, "anne.martin@example.org")[-1][1]
+    assert "already has one" in notice and "conf_" not in notice and "sess_" not in notice
+    # Nothing about the existing account changed: its password and session still work.
+    assert api.ok(VIEWER, key=existing)["viewer"]["email"] == "anne.martin@example.org"
+    api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
+    assert code(
+        api.post(SIGN_IN, {"email": "anne.martin@example.org", "password": "an attacker's guess"})
+    )
+    pending = api.db.call(lambda s: [r.email for r in s.exec(select(SignUpRequest))])
+    assert pending == ["someone.new@example.org"]
+
+
+def test_sign_up_hashes_the_password_for_registered_emails_too(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+):
+    """Both answers cost one argon2 hash: timing does not tell a registered email."""
+    signed_up(api)
+    calls: list[str] = []
+    real = signup.hash_password
+    monkeypatch.setattr(signup, "hash_password", lambda p: calls.append(p) or real(p))
+    sign_up(api, email="anne.martin@example.org", password="first long password")
+    sign_up(api, email="fresh@example.org", password="second long password")
+    assert calls == ["first long password", "second long password"]
+
+
+@pytest.mark.parametrize("registered", [True, False], ids=["registered", "unknown-email"])
+def test_sign_up_is_rate_limited_per_email(api: Api, registered: bool):
+    if registered:
+        signed_up(api, email="anne.martin@example.org")  # the first of the 3 allowed
+    for _ in range(2 if registered else 3):
+        assert code(sign_up(api, email="anne.martin@example.org")) is None
+    limited = sign_up(api, email="anne.martin@example.org")
+    assert code(limited) == "RATE_LIMITED"
+    assert "too many sign-ups for this email" in limited["errors"][0]["message"]
+    assert limited["errors"][0]["extensions"]["retryAfterSeconds"] > 0
+    assert code(sign_up(api, email="other@example.org")) is None
+
+
+def test_sign_up_is_rate_limited_per_client_address(api: Api):
+    for n in range(20):
+        assert code(sign_up(api, email=f"person{n}@example.org")) is None
+    limited = sign_up(api, email="one.more@example.org")
+    assert code(limited) == "RATE_LIMITED"
+    assert "from your network address" in limited["errors"][0]["message"]
+
+
+def test_the_outbox_is_delivered_by_a_plugged_in_sender(api: Api):
     sign_up(api)
-    body = sign_up(api, email="ANNE.MARTIN@example.org")
-    assert code(body) == "CONFLICT"
+    sent: list[tuple[str, str]] = []
+
+    class Sender:
+        def send(self, *, to: str, subject: str, body: str) -> None:
+            sent.append((to, subject))
+
+    assert api.db.call(lambda s: deliver_outbox(s, Sender())) == 1
+    assert sent == [("anne.martin@example.org", "Issy Mobility: confirm your account")]
+    assert outbox(api, "anne.martin@example.org") == []
 
 
 def test_wrong_password_and_unknown_email_fail_alike(api: Api):
-    sign_up(api)
+    signed_up(api)
+    sign_up(api, email="pending@example.org")  # not confirmed: no account yet
     wrong = api.error(SIGN_IN, {"email": "anne.martin@example.org", "password": "nope nope nope"})
     unknown = api.error(SIGN_IN, {"email": "nobody@example.org", "password": "nope nope nope"})
-    assert wrong["message"] == unknown["message"] == "email or password is wrong"
-    assert wrong["extensions"] == unknown["extensions"]
+    pending = api.error(SIGN_IN, {"email": "pending@example.org", "password": PASSWORD})
+    assert wrong["message"] == unknown["message"] == pending["message"]
+    assert wrong["message"] == "email or password is wrong"
+    assert wrong["extensions"] == unknown["extensions"] == pending["extensions"]
     assert wrong["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 @pytest.mark.parametrize("registered", [True, False], ids=["registered", "unknown-email"])
 def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool):
     if registered:
-        sign_up(api)
+        signed_up(api)
     variables = {"email": "anne.martin@example.org", "password": "wrong password!"}
     for _ in range(5):
         assert api.error(SIGN_IN, variables)["extensions"]["code"] == "UNAUTHENTICATED"
@@ -113,7 +242,7 @@ def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool):
 
 
 def test_sign_out_revokes_only_this_session(api: Api):
-    first = sign_up(api)["data"]["signUp"]["token"]
+    first = signed_up(api)
     second = api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
     second_token = second["signIn"]["token"]
     assert api.ok("mutation { signOut }", key=first) == {"signOut": True}
@@ -124,14 +253,14 @@ def test_sign_out_revokes_only_this_session(api: Api):
 
 
 def test_sign_out_everywhere(api: Api):
-    first = sign_up(api)["data"]["signUp"]["token"]
+    first = signed_up(api)
     api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
     assert api.ok("mutation { signOutEverywhere }", key=first) == {"signOutEverywhere": 2}
     assert api.error(VIEWER, key=first)["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_expired_sessions_are_refused(api: Api):
-    token = sign_up(api)["data"]["signUp"]["token"]
+    token = signed_up(api)
 
     def expire(session):
         for row in session.exec(select(PersonSession)):

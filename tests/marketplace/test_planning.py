@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from marketplace.app import create_app
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
+from tests.marketplace.community_helpers import sign_up_and_confirm
 from tests.marketplace.conftest import Api, Partners, create_service
 
 ORIGIN = {"coordinate": {"latitude": 48.8150, "longitude": 2.2420}}
@@ -287,10 +288,7 @@ def test_min_service_rating_filters_by_residents_reviews(
         {"id": service["id"]},
         key=partners.a,
     )
-    token = planner_api.ok(
-        'mutation { signUp(email: "lea@example.org", password: "correct horse battery", '
-        'displayName: "Léa") { token } }'
-    )["signUp"]["token"]
+    token = sign_up_and_confirm(planner_api, "lea@example.org", name="Léa")["token"]
     planner_api.ok(
         'mutation($id: ID!) { reviewService(serviceId: $id, rating: 2, text: "vide") { id } }',
         {"id": service["id"]},

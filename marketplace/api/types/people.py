@@ -11,7 +11,7 @@ from marketplace.api.relay import encode_global_id
 from marketplace.api.types.partner import PartnerType
 from marketplace.models import Person, PersonRole
 
-__all__ = ["PersonRole", "PersonType", "SignedIn", "ViewerType"]
+__all__ = ["PersonRole", "PersonType", "SignUpRequested", "SignedIn", "ViewerType"]
 
 strawberry.enum(
     PersonRole,
@@ -68,3 +68,13 @@ class SignedIn:
     token: str = strawberry.field(description="Shown once; keep it secret, like a password.")
     expires_at: datetime
     viewer: ViewerType
+
+
+@strawberry.type(
+    description="The answer to every valid sign-up, whether or not the email already has an "
+    "account: what happens next is in the message sent to that address (a confirmation link "
+    "for a new account, a notice for an existing one)."
+)
+class SignUpRequested:
+    email: str = strawberry.field(description="The email, normalised (trimmed, lower-cased).")
+    message: str = strawberry.field(description="What to do next, for people to read.")
