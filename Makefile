@@ -8,7 +8,7 @@ SHARED_DATA ?= $(abspath ../shared/data)
 # still starts, and routing answers say how to give one).
 DEFAULT_STREETS := $(firstword $(wildcard $(SHARED_DATA)/streets/grand_paris_carbike_topology_2023.nodes.csv.gz))
 
-.PHONY: setup run test lint
+.PHONY: setup run test lint browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+# The web client's libraries (Leaflet, axe-core) come from the npm registry, pinned by
+# package-lock.json; the app serves them from node_modules/ (no CDN, no bundler).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 20+ and npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+		|| echo "warning: could not install chromium (needs root); browser tests will fail" >&2; }
+
+setup: $(VENV)/.installed node_modules/.package-lock.json browser
 
 run: setup
 	ISSY_STREETS=$${ISSY_STREETS:-$(DEFAULT_STREETS)} $(BIN)/issy-mobility serve

@@ -1,0 +1,84 @@
+"""Ideas and challenges: a resident reads the city's challenge, places an idea on the map,
+votes and comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import Tab, WebServer
+
+pytestmark = pytest.mark.browser
+
+SIGN_IN = "mutation In($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }"
+OPEN_CHALLENGE = """
+mutation Open($input: ChallengeInput!) { openChallenge(input: $input) { id } }
+"""
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[2.236, 48.810], [2.246, 48.810], [2.246, 48.818], [2.236, 48.818], [2.236, 48.810]]
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def challenge(web_server: WebServer) -> None:
+    web_server.person(
+        "moderation@ville-issy.example", "la mairie veille au grain", "admin", "Ville"
+    )
+    token = web_server.graphql(
+        SIGN_IN, {"e": "moderation@ville-issy.example", "p": "la mairie veille au grain"}
+    )["signIn"]["token"]
+    web_server.graphql(
+        OPEN_CHALLENGE,
+        {
+            "input": {
+                "title": "Le dernier kilomètre depuis la gare de Meudon",
+                "text": "Comment rejoindre le plateau le soir, après 21 h ?",
+                "area": SQUARE,
+                "deadline": "2031-06-30T18:00:00+02:00",
+            }
+        },
+        key=token,
+    )
+
+
+def test_resident_places_an_idea_votes_and_comments(
+    tab: Tab, web_server: WebServer, challenge: None
+) -> None:
+    web_server.resident("sacha@example.org", "un plateau bien desservi", "Sacha")
+    page = tab.page
+    tab.goto("#/ideas")
+    page.get_by_text("Le dernier kilomètre depuis la gare de Meudon").wait_for()
+    assert "Ouvert jusqu’au" in page.locator(".card", has_text="dernier kilomètre").inner_text()
+
+    page.locator("main").get_by_role("link", name="Connectez-vous").click()
+    signin = page.locator("form", has=page.get_by_role("heading", name="Connexion"))
+    signin.get_by_label("Adresse e-mail").fill("sacha@example.org")
+    signin.get_by_label("Mot de passe").fill("un plateau bien desservi")
+    signin.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Proposer une idée").wait_for()
+
+    page.get_by_label("Titre").fill("Navette du soir vers le plateau")
+    page.get_by_label("Votre idée").fill("Une navette toutes les 20 minutes de 21 h à minuit.")
+    page.get_by_label("Navette").check()
+    page.wait_for_selector("#ideas-map[data-streets]")
+    box = page.locator("#ideas-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "Lieu :" in page.locator("form", has_text="Proposer une idée").inner_text()
+    page.get_by_role("button", name="Proposer", exact=True).click()
+
+    card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
+    card.wait_for()
+    card.get_by_role("button", name="Voter pour « Navette du soir vers le plateau »").click()
+    card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
+    card.get_by_text("1 vote(s)").wait_for()
+
+    card.get_by_text("Commentaires (0)").click()
+    card.get_by_label("Votre commentaire").fill("Avec un arrêt place Rabelais ?")
+    card.get_by_role("button", name="Commenter").click()
+    card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
+    card.get_by_text("Commentaires (1)").wait_for()
+    tab.screenshot("ideas")
+    tab.assert_accessible()

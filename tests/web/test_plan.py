@@ -1,0 +1,156 @@
+"""Plan a trip in the browser: autocomplete, map clicks, itineraries drawn, errors in words."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from tests.web.conftest import Tab
+
+pytestmark = pytest.mark.browser
+
+# Two places in the west Issy + Meudon extract, about 1.8 km apart.
+RUE_LILY = (48.8091, 2.2563)
+NORTH_WEST = (48.8193, 2.2400)
+
+
+def plan_hash(origin: tuple[float, float], destination: tuple[float, float], **extra: str) -> str:
+    params = f"from={origin[0]},{origin[1]}&to={destination[0]},{destination[1]}"
+    for name, value in extra.items():
+        params += f"&{name}={value}"
+    return f"#/plan?{params}"
+
+
+def wait_for_streets(tab: Tab, selector: str = "#plan-map") -> None:
+    tab.page.wait_for_selector(f"{selector}[data-streets]")
+    assert int(tab.page.get_attribute(selector, "data-streets")) > 100
+
+
+def test_plan_a_trip_with_autocomplete_and_map_click(tab: Tab) -> None:
+    page = tab.page
+    tab.goto("#/plan")
+    wait_for_streets(tab)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
+
+    origin = page.get_by_role("combobox", name="Départ")
+    origin.fill("Rue Lily")
+    page.get_by_role("option", name="Rue Lily").first.wait_for()
+    origin.press("ArrowDown")
+    origin.press("Enter")
+    assert origin.input_value() == "Rue Lily"
+    assert origin.get_attribute("aria-expanded") == "false"
+
+    # The destination by a click on the map, about 1 km north-west of the origin's pin.
+    pin = page.locator(".endpoint-a").bounding_box()
+    assert pin is not None
+    page.mouse.click(pin["x"] - 150, pin["y"] - 100)
+    destination = page.get_by_role("combobox", name="Arrivée")
+    assert "," in destination.input_value()
+
+    page.get_by_role("button", name="Rechercher").click()
+    first = page.locator("button.itinerary").first
+    first.wait_for()
+    assert first.get_attribute("aria-pressed") == "true"
+    text = first.inner_text()
+    assert "min" in text and "CO₂" in text and "à pied" in text
+    assert page.locator("#plan-map").get_attribute("data-legs") is not None
+    assert page.locator(".leg").count() >= 1
+    assert page.locator(".endpoint-a").count() == 1 and page.locator(".endpoint-b").count() == 1
+
+    # Another itinerary, when offered, becomes the one drawn and detailed.
+    if page.locator("button.itinerary").count() > 1:
+        page.locator("button.itinerary").nth(1).click()
+        assert page.locator("button.itinerary").nth(1).get_attribute("aria-pressed") == "true"
+        assert "itinéraire 2" in page.locator("#details-title").inner_text()
+
+    # The plan lives in the URL.
+    query = parse_qs(page.url.split("?", 1)[1])
+    assert query["fromLabel"] == ["Rue Lily"] and "to" in query
+    tab.screenshot("plan-desktop")
+    tab.assert_accessible()
+    assert not [e for e in tab.errors if "favicon" not in e], tab.errors
+
+
+def test_a_shared_link_plans_again(tab: Tab) -> None:
+    tab.goto(
+        plan_hash(
+            RUE_LILY, NORTH_WEST, fromLabel="Rue%20Lily", direct="WALK", services="",
+            optimize="CO2", minRating="4", maxWalk="5000",
+        )
+    )  # fmt: skip
+    page = tab.page
+    page.locator("button.itinerary").first.wait_for()
+    assert page.get_by_label("Optimiser").input_value() == "CO2"
+    assert page.get_by_label("Note minimale des services").input_value() == "4"
+    assert page.get_by_role("combobox", name="Départ").input_value() == "Rue Lily"
+    assert page.locator('input[name="direct"][value="BICYCLE"]').is_checked() is False
+    badges = page.locator("button.itinerary .mode-badge").all_inner_texts()
+    assert set(badges) == {"Marche"}
+
+
+def test_a_failed_plan_says_why(tab: Tab) -> None:
+    # Montmartre: far outside the street extract the server holds.
+    tab.goto(plan_hash((48.8867, 2.3431), NORTH_WEST))
+    alert = tab.page.locator(".results .error[role=alert]")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "hors de la zone couverte" in text
+    assert "km" in text  # the server's own words say how far
+    assert tab.page.locator("button.itinerary").count() == 0
+    tab.screenshot("plan-error")
+
+
+def test_missing_destination_is_flagged_on_the_form(tab: Tab) -> None:
+    tab.goto("#/plan")
+    page = tab.page
+    page.get_by_role("combobox", name="Départ").fill("48.8091, 2.2563")
+    page.get_by_role("combobox", name="Départ").press("Enter")
+    page.get_by_role("button", name="Rechercher").click()
+    assert "Arrivée" in page.locator(".form-error").inner_text()
+    assert page.get_by_role("combobox", name="Arrivée").get_attribute("aria-invalid") == "true"
+
+
+def test_plan_on_a_phone_in_english(phone_tab: Tab) -> None:
+    page = phone_tab.page
+    phone_tab.goto(plan_hash(RUE_LILY, NORTH_WEST))
+    page.locator("button.itinerary").first.wait_for()
+    page.get_by_role("button", name="Switch to English").click()
+    page.get_by_role("heading", name="Plan a trip").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("button.itinerary").first.wait_for()
+    assert "walking" in page.locator("button.itinerary").first.inner_text()
+    # The map comes first on a phone, the panel below it; nothing overflows sideways.
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    # A new search brings the list into view on a phone.
+    page.wait_for_function("() => window.scrollY > 0")
+    # Full-page captures resize the viewport (and so the vh-sized map): scroll instead.
+    page.evaluate("() => window.scrollTo(0, 0)")
+    phone_tab.screenshot("plan-phone")
+    page.locator("#itineraries-title").scroll_into_view_if_needed()
+    phone_tab.screenshot("plan-phone-results")
+    phone_tab.assert_accessible()
+
+
+def test_keyboard_reaches_the_form_and_focus_is_visible(tab: Tab) -> None:
+    page = tab.page
+    tab.goto("#/plan")
+    page.get_by_role("heading", name="Planifier un trajet").wait_for()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('role')") == "combobox":
+            break
+    focused = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            return {name: document.activeElement.name, outline: style.outlineStyle,
+                    width: parseFloat(style.outlineWidth)};
+        }"""
+    )
+    assert focused["name"] == "origin"
+    assert focused["outline"] != "none" and focused["width"] >= 2
