@@ -1,8 +1,7 @@
 """Compiled kernels of the traffic assignment: all-or-nothing loads and the exact line search.
 
 Kept apart from :mod:`routing.assignment` so the algorithm reads without the numba plumbing.
-The binary heap with lazy deletion mirrors the one in :mod:`routing.search`; it is kept here
-so the two can evolve apart.
+Shortest-path trees use the binary heap with lazy deletion of :mod:`routing.search`.
 """
 
 from __future__ import annotations
@@ -11,43 +10,9 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from routing.search import _heap_pop, _heap_push
+
 __all__ = ["all_or_nothing", "line_search"]
-
-
-@numba.njit(cache=True)
-def _heap_push(keys: np.ndarray, items: np.ndarray, size: int, key: float, item: int) -> int:
-    i = size
-    keys[i] = key
-    items[i] = item
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        items[parent], items[i] = items[i], items[parent]
-        i = parent
-    return size + 1
-
-
-@numba.njit(cache=True)
-def _heap_pop(keys: np.ndarray, items: np.ndarray, size: int) -> tuple[float, int, int]:
-    key, item = keys[0], items[0]
-    size -= 1
-    keys[0], items[0] = keys[size], items[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
-            break
-        keys[i], keys[child] = keys[child], keys[i]
-        items[i], items[child] = items[child], items[i]
-        i = child
-    return key, item, size
 
 
 @numba.njit(cache=True)

@@ -524,26 +524,13 @@ class TripPlanner:
         assert pickup_walk is not None and dropoff_walk is not None
         pickup_place = _station_place(pickup)
         dropoff_place = _station_place(dropoff)
-        leg_mode = _SHARE_LEG.get(service.kind, LegMode.BIKE_SHARE)
-        co2 = _co2(service.co2_g_per_km, service.kind)
-
-        def riding(t: dt.datetime) -> Leg:
-            leg = self.street_leg(
-                service.ride_mode,
-                leg_mode,
-                ride_a,
-                ride_b,
-                t + dt.timedelta(seconds=UNLOCK_S),
-                factor=self._ride_factor(context, service),
-                from_place=pickup_place,
-                to_place=dropoff_place,
-                service_id=service.id,
-                pricing=service.pricing,
-                co2_g_per_km=co2,
-                speed_kmh=service.ride_speed_kmh,
-                duration_s=context.drive_duration_s,
-            )
-            return _stretch(leg, before_s=UNLOCK_S, after_s=RETURN_S)
+        riding = self._share_ride(
+            context,
+            service,
+            (ride_a, ride_b),
+            (pickup_place, dropoff_place),
+            return_s=RETURN_S,
+        )
 
         return [
             self._chain(
@@ -557,6 +544,38 @@ class TripPlanner:
                 ],
             )
         ]
+
+    def _share_ride(
+        self,
+        context: _Context,
+        service: SharedVehicleService,
+        legs: tuple[Snap, Snap],
+        places: tuple[Place, Place],
+        *,
+        return_s: float,
+    ) -> Callable[[dt.datetime], Leg]:
+        """Unlock, ride a shared vehicle between two snapped points, return it."""
+        leg_mode = _SHARE_LEG.get(service.kind, LegMode.BIKE_SHARE)
+
+        def riding(t: dt.datetime) -> Leg:
+            leg = self.street_leg(
+                service.ride_mode,
+                leg_mode,
+                legs[0],
+                legs[1],
+                t + dt.timedelta(seconds=UNLOCK_S),
+                factor=self._ride_factor(context, service),
+                from_place=places[0],
+                to_place=places[1],
+                service_id=service.id,
+                pricing=service.pricing,
+                co2_g_per_km=_co2(service.co2_g_per_km, service.kind),
+                speed_kmh=service.ride_speed_kmh,
+                duration_s=context.drive_duration_s,
+            )
+            return _stretch(leg, before_s=UNLOCK_S, after_s=return_s)
+
+        return riding
 
     def _ride_factor(self, context: _Context, service: SharedVehicleService) -> float:
         return context.bike_factor if service.kind is ServiceKind.BIKE_SHARE else 1.0
@@ -619,27 +638,11 @@ class TripPlanner:
                 )
             )
             return []
-        leg_mode = _SHARE_LEG.get(service.kind, LegMode.SCOOTER_SHARE)
         pickup_place = Place(pickup_lat, pickup_lon, pickup_name)
         dropoff_place = Place(end_pt.y, end_pt.x)
-
-        def riding(t: dt.datetime) -> Leg:
-            leg = self.street_leg(
-                service.ride_mode,
-                leg_mode,
-                ride_a,
-                ride_b,
-                t + dt.timedelta(seconds=UNLOCK_S),
-                factor=self._ride_factor(context, service),
-                from_place=pickup_place,
-                to_place=dropoff_place,
-                service_id=service.id,
-                pricing=service.pricing,
-                co2_g_per_km=_co2(service.co2_g_per_km, service.kind),
-                speed_kmh=service.ride_speed_kmh,
-                duration_s=context.drive_duration_s,
-            )
-            return _stretch(leg, before_s=UNLOCK_S, after_s=0.0)
+        riding = self._share_ride(
+            context, service, (ride_a, ride_b), (pickup_place, dropoff_place), return_s=0.0
+        )
 
         parts = [
             self._walk(context, context.origin_walk, walk_a, to_place=pickup_place),
