@@ -37,7 +37,8 @@ setup: $(VENV)/.installed node_modules/.package-lock.json browser
 run: setup
 	ISSY_STREETS=$${ISSY_STREETS:-$(DEFAULT_STREETS)} $(BIN)/issy-mobility serve
 
-test: setup
+# Lint and types first: a style or typing slip fails as fast as a broken test.
+test: setup lint
 	ISSY_SHARED_DATA=$${ISSY_SHARED_DATA:-$(SHARED_DATA)} $(BIN)/python -m pytest
 
 lint: setup
