@@ -10,7 +10,7 @@ from typing import Any
 
 from routing.steps import Step
 
-__all__ = ["Itinerary", "Leg", "LegMode", "Place", "TransitDetails", "keep_useful"]
+__all__ = ["Itinerary", "Leg", "LegMode", "Place", "StopVisit", "TransitDetails", "keep_useful"]
 
 LatLon = tuple[float, float]
 
@@ -43,6 +43,17 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class StopVisit:
+    """A stop a timetabled leg passes without the traveller getting off."""
+
+    stop_id: str
+    name: str
+    lat: float
+    lon: float
+    time: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TransitDetails:
     """The timetabled part of a leg: route, trip and the stops passed on the way."""
 
@@ -50,7 +61,7 @@ class TransitDetails:
     route_name: str
     trip_id: str
     headsign: str | None
-    intermediate_stops: tuple[tuple[str, str, dt.datetime], ...] = ()  # (stop id, name, time)
+    intermediate_stops: tuple[StopVisit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

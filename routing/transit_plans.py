@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from routing.itinerary import Itinerary, Leg, LegMode, Place, TransitDetails
+from routing.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
 from routing.modes import Mode
 from routing.raptor import RaptorIndex
 from routing.services import DEFAULT_CO2_G_PER_KM, ServiceKind, TransitService
@@ -205,7 +205,8 @@ def _ride(
             trip_id=part.trip.id,
             headsign=part.trip.headsign or None,
             intermediate_stops=tuple(
-                (c.stop.id, c.stop.name, clock(c.arrival_s)) for c in part.intermediate_stops
+                StopVisit(c.stop.id, c.stop.name, c.stop.lat, c.stop.lon, clock(c.arrival_s))
+                for c in part.intermediate_stops
             ),
         ),
     )

@@ -146,10 +146,12 @@ class LegStep:
     lon: float
 
 
-@strawberry.type
+@strawberry.type(description="A stop passed on a timetabled leg, with its position.")
 class TransitStopCall:
     stop_id: str
     name: str
+    lat: float
+    lon: float
     time: dt.datetime
 
 
@@ -255,8 +257,8 @@ def _leg(leg: Leg) -> LegType:
             trip_id=leg.transit.trip_id,
             headsign=leg.transit.headsign,
             intermediate_stops=[
-                TransitStopCall(stop_id=sid, name=name, time=time)
-                for sid, name, time in leg.transit.intermediate_stops
+                TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
+                for v in leg.transit.intermediate_stops
             ],
         )
     return LegType(

@@ -309,6 +309,9 @@ def test_timetabled_line_with_walks_to_and_from_stops(planner: TripPlanner) -> N
     assert ride.start >= NOW and ride.start.minute % 10 == 5  # departures at :05, :15 ...
     assert legs[0].end <= ride.start and ride.end == legs[2].start
     assert ride.price_minor == 215
+    passed = ride.transit.intermediate_stops
+    assert passed and all(v.lat == pytest.approx(at(4, 0)[0]) for v in passed)
+    assert [v.time for v in passed] == sorted(v.time for v in passed)
     assert ride.from_place.stop_id in {"n0", "n1"} and ride.to_place.stop_id in {"n3", "n4"}
 
 
