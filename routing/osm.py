@@ -6,12 +6,12 @@ fast one may travel. osmnx then does what it does best: lengths and simplificati
 are merged only along one OSM way, so ``osmid``, ``name``, ``highway`` and ``speed_kph``
 stay single values on every edge.
 
-This is the only module that configures or calls osmnx for OSM data.
+This module and :mod:`routing.graphml` (osmnx GraphML files) are the only ones that
+configure or call osmnx for OSM data.
 """
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import itertools
 import json
@@ -23,14 +23,15 @@ import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 import osmium
 import osmnx as ox
-from shapely.geometry import LineString
 
+from routing._osm_shared import _graph_attrs, _open_text, lanes_per_direction
 from routing.errors import NoStreetNetworkError, StreetDataError
+from routing.graphml import street_graphs_from_graphml
 from routing.modes import DEFAULT_PROFILES, Mode, ModeProfile, travel_rules
 from routing.sources import ACCEPTED_FORMATS, SourceKind, StreetSource, detect_street_source
 from routing.topology import ProgressCallback, report, street_graphs_from_topology
@@ -51,19 +52,6 @@ class _Ways:
 
     coords: dict[int, tuple[float, float]] = field(default_factory=dict)  # id -> (lon, lat)
     ways: list[tuple[int, list[int], dict[str, str]]] = field(default_factory=list)
-
-
-def _graph_attrs(
-    mode: Mode, source: str, *, oneway_known: bool, warnings: Iterable[str]
-) -> dict[str, Any]:
-    """The graph-level attributes every street graph carries (the compiler reads them)."""
-    return {
-        "crs": "epsg:4326",
-        "mode": mode.value,
-        "source": source,
-        "oneway_known": oneway_known,
-        "warnings": list(warnings),
-    }
 
 
 def _split_at_gaps(way_id: int, refs: list[int | None], tags: dict[str, str], into: _Ways) -> None:
@@ -99,14 +87,6 @@ def _read_osmium(source: StreetSource) -> _Ways:
                 refs.append(None)
         _split_at_gaps(way.id, refs, dict(way.tags), parsed)
     return parsed
-
-
-def _open_text(source: StreetSource) -> IO[str]:
-    if source.compression == "gz":
-        return gzip.open(source.path, "rt", encoding="utf-8")
-    if source.compression == "bz2":
-        return bz2.open(source.path, "rt", encoding="utf-8")
-    return source.path.open("r", encoding="utf-8")
 
 
 def _read_overpass_json(source: StreetSource) -> _Ways:
@@ -147,34 +127,6 @@ def _read_ways(source: StreetSource) -> _Ways:
             f"{source.path}: cannot read {source.kind.value} data ({type(exc).__name__}: "
             f"{exc}); " + ACCEPTED_FORMATS
         ) from exc
-
-
-def _lanes(value: str | None) -> float | None:
-    try:
-        lanes = float(str(value).split(";")[0])
-    except (TypeError, ValueError):
-        return None
-    return lanes if 0 < lanes <= 12 else None
-
-
-def lanes_per_direction(
-    tags: Mapping[str, str], two_way: bool
-) -> tuple[float | None, float | None]:
-    """Lanes in each direction of a way (None when unknown), as traffic capacity needs.
-
-    ``lanes:forward``/``lanes:backward`` when tagged; else ``lanes`` split evenly on a two-way
-    street (OSM counts both directions there), or all of them on a one-way street.
-    """
-    total = _lanes(tags.get("lanes"))
-    forward = _lanes(tags.get("lanes:forward"))
-    backward = _lanes(tags.get("lanes:backward"))
-    if total is not None and two_way:
-        forward = forward if forward is not None else max(1.0, total / 2)
-        backward = backward if backward is not None else max(1.0, total / 2)
-    elif total is not None:
-        forward = forward if forward is not None else total
-        backward = backward if backward is not None else total
-    return forward, backward
 
 
 def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.MultiDiGraph:
@@ -246,204 +198,6 @@ def _graphs_from_ways(
     return graphs
 
 
-_GRAPHML_TAG_KEYS = (
-    "highway",
-    "lanes",
-    "maxspeed",
-    "junction",
-    "access",
-    "vehicle",
-    "motor_vehicle",
-    "motorcar",
-    "bicycle",
-    "foot",
-    "service",
-    "area",
-    "sidewalk",
-    "oneway:bicycle",
-    "cycleway",
-    "cycleway:left",
-    "cycleway:right",
-    "cycleway:both",
-)
-
-
-def _first(value: Any) -> Any:
-    """osmnx stores the values of merged ways as lists; the first stands for the edge."""
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
-def _joined_names(value: Any) -> str | None:
-    """Distinct names of a merged edge joined with " / ", in the order osmnx kept them."""
-    names = value if isinstance(value, list) else [value]
-    distinct = dict.fromkeys(str(n) for n in names if n not in (None, "") and n == n)
-    return " / ".join(distinct) or None
-
-
-def _graphml_tags(data: Mapping[str, Any], oneway: bool) -> dict[str, str]:
-    tags: dict[str, str] = {}
-    for key in _GRAPHML_TAG_KEYS:
-        value = data.get(key)
-        if isinstance(value, list):
-            value = ";".join(map(str, value)) if key == "maxspeed" else _first(value)
-        if value is not None:
-            tags[key] = str(value)
-    tags["oneway"] = "yes" if oneway else "no"
-    return tags
-
-
-def _way_id(value: Any) -> int | None:
-    try:
-        return int(_first(value))
-    except (TypeError, ValueError):
-        return None  # absent, or something no OSM way id looks like
-
-
-def _is_true(value: Any) -> bool:
-    value = _first(value)
-    return value is True or str(value).strip().lower() in {"true", "yes", "1"}
-
-
-def _load_graphml(source: StreetSource) -> nx.MultiGraph:
-    try:
-        if source.compression:
-            with _open_text(source) as stream:
-                graph = ox.load_graphml(graphml_str=stream.read())
-        else:
-            graph = ox.load_graphml(source.path)
-    # networkx, ElementTree, lxml and osmnx's type converters each raise their own types.
-    except Exception as exc:
-        raise StreetDataError(
-            f"{source.path}: cannot read GraphML ({type(exc).__name__}: {exc}); " + ACCEPTED_FORMATS
-        ) from exc
-    if len(graph) == 0 or graph.number_of_edges() == 0:
-        raise StreetDataError(f"{source.path}: GraphML holds no streets; " + ACCEPTED_FORMATS)
-    for node, data in graph.nodes(data=True):
-        if not all(isinstance(data.get(k), float) and math.isfinite(data[k]) for k in "xy"):
-            raise StreetDataError(
-                f"{source.path}: GraphML node {node!r} lacks numeric x/y (lon/lat); "
-                "accepted: an osmnx GraphML (ox.save_graphml)"
-            )
-    return graph
-
-
-def _edge_length_m(
-    data: Mapping[str, Any], xy_a: tuple[float, float], xy_b: tuple[float, float]
-) -> float:
-    given = _first(data.get("length"))
-    if isinstance(given, int | float) and math.isfinite(given) and given >= 0:
-        return float(given)
-    geometry = data.get("geometry")
-    coords = list(geometry.coords) if geometry is not None else [xy_a, xy_b]
-    return float(
-        sum(
-            ox.distance.great_circle(lat1, lon1, lat2, lon2)
-            for (lon1, lat1), (lon2, lat2) in itertools.pairwise(coords)
-        )
-    )
-
-
-def _oriented(graph: nx.MultiGraph, u: Any, v: Any, data: Mapping[str, Any]) -> tuple[Any, Any]:
-    """(from, to) of an undirected edge following its geometry, the way osmnx drew it."""
-    coords = list(data["geometry"].coords)
-    start = coords[0]
-    d_u = (graph.nodes[u]["x"] - start[0]) ** 2 + (graph.nodes[u]["y"] - start[1]) ** 2
-    d_v = (graph.nodes[v]["x"] - start[0]) ** 2 + (graph.nodes[v]["y"] - start[1]) ** 2
-    return (u, v) if d_u <= d_v else (v, u)
-
-
-def _graphml_mode_graph(
-    graph: nx.MultiGraph, mode: Mode, profile: ModeProfile
-) -> tuple[nx.MultiDiGraph, int]:
-    """The mode's directed graph, and how many one-way edges had no direction to go by."""
-    directed = graph.is_directed()
-    out = nx.MultiDiGraph()
-    unknown_oneway = 0
-    for u, v, data in graph.edges(data=True):
-        oneway = _is_true(data.get("oneway"))
-        a, b = u, v
-        if oneway and not directed:
-            if data.get("geometry") is not None:
-                a, b = _oriented(graph, u, v, data)
-            else:
-                oneway = False
-                unknown_oneway += 1
-        rule = travel_rules(_graphml_tags(data, oneway), mode, profile)
-        if rule is None:
-            continue
-        xy_a = (graph.nodes[a]["x"], graph.nodes[a]["y"])
-        xy_b = (graph.nodes[b]["x"], graph.nodes[b]["y"])
-        length_m = _edge_length_m(data, xy_a, xy_b)
-        attrs = {
-            "length": length_m,
-            "speed_kph": float(rule.speed_kmh),
-            "travel_time": length_m / (rule.speed_kmh / 3.6),
-            "name": _joined_names(data.get("name")),
-            "osmid": _way_id(data.get("osmid")),
-            "highway": None if data.get("highway") is None else str(_first(data["highway"])),
-            "lanes": lanes_per_direction(
-                _graphml_tags(data, oneway), bool(rule.forward and rule.backward)
-            )[0],
-        }
-        coords_ab: list[tuple[float, float]] | None = None
-        if data.get("geometry") is not None:
-            coords_ab = list(data["geometry"].coords)
-            if _oriented(graph, u, v, data)[0] != a:
-                coords_ab.reverse()
-        # In a directed osmnx graph a two-way street already has its reverse edge.
-        reverse_allowed = rule.backward and (oneway or not directed)
-        for start, end, allowed in ((a, b, rule.forward), (b, a, reverse_allowed)):
-            if not allowed:
-                continue
-            edge = dict(attrs)
-            if coords_ab is not None:
-                edge["geometry"] = LineString(coords_ab if start == a else coords_ab[::-1])
-            out.add_edge(start, end, **edge)
-    for node, data in out.nodes(data=True):
-        data["x"], data["y"] = graph.nodes[node]["x"], graph.nodes[node]["y"]
-    return out, unknown_oneway
-
-
-def _street_graphs_from_graphml(
-    source: StreetSource, modes: tuple[Mode, ...], profiles: Mapping[Mode, ModeProfile]
-) -> dict[Mode, nx.MultiDiGraph]:
-    """Per-mode graphs from an osmnx GraphML, directed or made undirected after download."""
-    graph = _load_graphml(source)
-    base_warnings = [
-        "GraphML keeps only the tags osmnx kept (highway, maxspeed, oneway...): foot and "
-        "bicycle access and contraflow cycling are unknown, and walk and bike can use only "
-        "the streets the file holds"
-    ]
-    if all(isinstance(n, int) for n in graph) and set(graph) == set(range(len(graph))):
-        base_warnings.append("node ids are 0..n-1 labels, not OSM node ids")
-    has_oneway = any("oneway" in d for _, _, d in graph.edges(data=True))
-    graphs: dict[Mode, nx.MultiDiGraph] = {}
-    for mode in modes:
-        out, unknown = _graphml_mode_graph(graph, mode, profiles[mode])
-        if out.number_of_edges() == 0:
-            raise StreetDataError(
-                f"{source.path}: no streets usable for {mode.value} found; " + ACCEPTED_FORMATS
-            )
-        warnings = list(base_warnings)
-        if not has_oneway:
-            warnings.append(
-                "one-way data missing: car routes may use one-way streets against traffic"
-            )
-        elif unknown:
-            warnings.append(
-                f"GraphML is undirected: {unknown} one-way edge(s) without geometry have no "
-                "known direction and were kept two-way; car routes may use them against traffic"
-            )
-        oneway_known = has_oneway and unknown == 0
-        out.graph = _graph_attrs(
-            mode, str(source.path), oneway_known=oneway_known, warnings=warnings
-        )
-        graphs[mode] = out
-    return graphs
-
-
 def street_graphs_from_file(
     path: Path,
     modes: Iterable[Mode] = tuple(Mode),
@@ -493,7 +247,7 @@ def street_graphs_from_file(
             source.path, source.edges_path, modes, profiles, progress=progress
         )
     if source.kind is SourceKind.GRAPHML:
-        graphs = _street_graphs_from_graphml(source, modes, profiles)
+        graphs = street_graphs_from_graphml(source, modes, profiles)
     else:
         graphs = _graphs_from_ways(_read_ways(source), modes, profiles, source, progress)
     summary = ", ".join(f"{m.value} {len(g)}/{g.number_of_edges()}" for m, g in graphs.items())

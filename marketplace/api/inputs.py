@@ -130,6 +130,10 @@ class CreateServiceInput:
     service_area: JSON | None = strawberry.field(
         default=None, description="GeoJSON Polygon or MultiPolygon within 30 km of Issy."
     )
+    no_parking_area: JSON | None = strawberry.field(
+        default=None,
+        description="GeoJSON Polygon or MultiPolygon where rides may not end (free-floating).",
+    )
     opening_hours: list[OpeningPeriodInput] | None = None
     wheelchair_accessible: bool = False
     co2_g_per_km: float | None = strawberry.field(default=None, name="co2GPerKm")
@@ -142,6 +146,7 @@ class CreateServiceInput:
             website=self.website,
             booking_url=self.booking_url,
             service_area=_area_text(self.service_area),
+            no_parking_area=_area_text(self.no_parking_area),
             opening_hours=_hours(self.opening_hours),
             wheelchair_accessible=self.wheelchair_accessible,
             co2_g_per_km=self.co2_g_per_km,
@@ -156,6 +161,7 @@ class UpdateServiceInput:
     website: str | None = strawberry.UNSET
     booking_url: str | None = strawberry.UNSET
     service_area: JSON | None = strawberry.UNSET
+    no_parking_area: JSON | None = strawberry.UNSET
     opening_hours: list[OpeningPeriodInput] | None = strawberry.UNSET
     wheelchair_accessible: bool | None = strawberry.UNSET
     co2_g_per_km: float | None = strawberry.field(default=strawberry.UNSET, name="co2GPerKm")
@@ -171,6 +177,7 @@ class UpdateServiceInput:
                 "website",
                 "booking_url",
                 "service_area",
+                "no_parking_area",
                 "opening_hours",
                 "wheelchair_accessible",
                 "co2_g_per_km",
@@ -180,8 +187,9 @@ class UpdateServiceInput:
         for required in ("kind", "name", "wheelchair_accessible"):
             if required in given and given[required] is None:
                 raise InvalidInput(f"{required} cannot be null", field=required)
-        if "service_area" in given:
-            given["service_area"] = _area_text(given["service_area"])
+        for area in ("service_area", "no_parking_area"):
+            if area in given:
+                given[area] = _area_text(given[area])
         if "opening_hours" in given:
             given["opening_hours"] = _hours(given["opening_hours"])
         return given

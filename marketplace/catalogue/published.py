@@ -108,6 +108,7 @@ class ServiceView:
     partner_id: int
     booking_url: str | None
     service_area_geojson: str | None
+    no_parking_geojson: str | None
     opening_hours: tuple[OpeningPeriod, ...] | None
     wheelchair_accessible: bool
     co2_g_per_km: float | None
@@ -187,6 +188,7 @@ def published_services(
                 partner_id=s.partner_id,
                 booking_url=s.booking_url,
                 service_area_geojson=s.service_area,
+                no_parking_geojson=s.no_parking_area,
                 opening_hours=tuple(hours) if hours is not None else None,
                 wheelchair_accessible=s.wheelchair_accessible,
                 co2_g_per_km=s.co2_g_per_km,

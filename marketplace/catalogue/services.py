@@ -37,6 +37,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "Page",
     "ServiceFields",
+    "apply_field",
     "change_status",
     "count_visible",
     "create_service",
@@ -57,6 +58,7 @@ EDITABLE_FIELDS = frozenset(
         "website",
         "booking_url",
         "service_area",
+        "no_parking_area",
         "opening_hours",
         "wheelchair_accessible",
         "co2_g_per_km",
@@ -83,6 +85,7 @@ class ServiceFields:
     website: str | None = None
     booking_url: str | None = None
     service_area: str | None = None
+    no_parking_area: str | None = None
     opening_hours: list[OpeningPeriod] | None = None
     wheelchair_accessible: bool = False
     co2_g_per_km: float | None = None
@@ -107,6 +110,9 @@ def _apply(service: MobilityService, name: str, value: Any) -> None:
         service.area_min_lat = area.bbox.min_lat if area else None
         service.area_max_lon = area.bbox.max_lon if area else None
         service.area_max_lat = area.bbox.max_lat if area else None
+    elif name == "no_parking_area":
+        area = validate_service_area(value, field="noParkingArea") if value is not None else None
+        service.no_parking_area = area.geojson if area else None
     elif name == "opening_hours":
         service.opening_hours = dump_opening_hours(value)
     elif name == "wheelchair_accessible":
@@ -118,6 +124,17 @@ def _apply(service: MobilityService, name: str, value: Any) -> None:
         raise InvalidInput(
             f"{name!r} cannot be changed; editable: {', '.join(sorted(EDITABLE_FIELDS))}"
         )
+
+
+def apply_field(service: MobilityService, name: str, value: Any) -> None:
+    """Validate one editable field and set it on ``service`` (imports use it too).
+
+    Raises
+    ------
+    InvalidInput
+        The value breaks the field's rule, or the field is not editable.
+    """
+    _apply(service, name, value)
 
 
 def create_service(

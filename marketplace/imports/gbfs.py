@@ -14,12 +14,15 @@ nothing: rows are matched on the feed's own ids.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.ops import unary_union
 from sqlmodel import Session, select
 
 from marketplace.accounts import Actor
@@ -29,7 +32,7 @@ from marketplace.catalogue.offers import (
     set_pricing_plan,
     upsert_vehicle_types,
 )
-from marketplace.catalogue.services import lock_owned_service
+from marketplace.catalogue.services import apply_field, lock_owned_service
 from marketplace.catalogue.stations import (
     AvailabilityInput,
     StationInput,
@@ -61,6 +64,8 @@ class GbfsFeeds:
     vehicle_types: list[VehicleTypeInput] | None
     pricing_plans: list[PricingPlanInput] | None
     skipped: list[SkippedRow]
+    no_parking_area: str | None = None  # GeoJSON MultiPolygon of zones where rides may not end
+    no_parking_zones: int = 0
 
 
 def _rows(feed: str, document: Any, key: str) -> list[Any]:
@@ -278,8 +283,11 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
     status = rows("station_status", "stations")
     types = rows("vehicle_types", "vehicle_types")
     plans = rows("system_pricing_plans", "plans")
-    if "geofencing_zones" in documents:
-        skipped.append(SkippedRow("geofencing_zones", "*", "geofencing zones are not stored yet"))
+    no_parking, zones = (
+        _no_parking(documents["geofencing_zones"], skipped)
+        if "geofencing_zones" in documents
+        else (None, 0)
+    )
 
     def keep(parsed: list[Any]) -> list[Any]:
         return [item for item in parsed if item is not None]
@@ -294,7 +302,57 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
         if plans is not None
         else None,
         skipped=skipped,
+        no_parking_area=no_parking,
+        no_parking_zones=zones,
     )
+
+
+def _ends_forbidden(rules: Any) -> bool:
+    """Whether a zone's rules forbid ending a ride there (GBFS 3.0 or 2.x field names)."""
+    if not isinstance(rules, list):
+        return False
+    for rule in rules:
+        if not isinstance(rule, dict):
+            continue
+        # A rule limited to some vehicle types still marks the area: the planner does not
+        # know which vehicle a traveller will find, so it keeps clear of it.
+        if rule.get("ride_end_allowed") is False or rule.get("ride_allowed") is False:
+            return True
+    return False
+
+
+def _no_parking(document: Any, skipped: list[SkippedRow]) -> tuple[str | None, int]:
+    """The union of geofencing zones where rides may not end, as GeoJSON, and their count."""
+    data = document.get("data") if isinstance(document, dict) else None
+    zones = data.get("geofencing_zones") if isinstance(data, dict) else None
+    features = zones.get("features") if isinstance(zones, dict) else None
+    if not isinstance(features, list):
+        raise InvalidInput(
+            "geofencing_zones has no data.geofencing_zones.features list; accepted: a GBFS "
+            "geofencing_zones.json document (a GeoJSON FeatureCollection)",
+            field="geofencing_zones",
+        )
+    shapes = []
+    for index, feature in enumerate(features):
+        ident = str(index)
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict) or not _ends_forbidden(props.get("rules")):
+            continue
+        try:
+            geometry = shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            skipped.append(SkippedRow("geofencing_zones", ident, f"unreadable geometry: {exc}"))
+            continue
+        if not isinstance(geometry, Polygon | MultiPolygon) or not geometry.is_valid:
+            skipped.append(SkippedRow("geofencing_zones", ident, "not a valid (Multi)Polygon"))
+            continue
+        shapes.append(geometry)
+    if not shapes:
+        return None, 0
+    merged = unary_union(shapes)
+    if isinstance(merged, Polygon):
+        merged = MultiPolygon([merged])
+    return json.dumps(mapping(merged)), len(shapes)
 
 
 def _dedupe(items: list[Any], key: str, feed: str, skipped: list[SkippedRow]) -> list[Any]:
@@ -357,6 +415,10 @@ def import_gbfs(
     ):
         set_pricing_plan(session, actor=actor, service_id=service_id, plan=plan)
         report.count("system_pricing_plans", updated=1)
+    if feeds.no_parking_area is not None:
+        apply_field(service, "no_parking_area", feeds.no_parking_area)
+        service.version += 1
+        report.count("geofencing_zones", updated=feeds.no_parking_zones)
     report.station_ids = tuple(sorted(station_ids))
     report.service = service
     return report

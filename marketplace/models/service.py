@@ -71,6 +71,8 @@ class MobilityService(SQLModel, table=True):
     area_min_lat: float | None = None
     area_max_lon: float | None = None
     area_max_lat: float | None = None
+    # GeoJSON (Multi)Polygon where rides may not end (GBFS geofencing, ride_end_allowed false).
+    no_parking_area: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     opening_hours: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     wheelchair_accessible: bool = False
     co2_g_per_km: float | None = None

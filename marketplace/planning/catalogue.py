@@ -87,10 +87,10 @@ def _station(view: StationView) -> Station:
     )
 
 
-def _zone(view: ServiceView) -> object | None:
-    if not view.service_area_geojson:
+def _zone(geojson: str | None) -> object | None:
+    if not geojson:
         return None
-    return shapely.make_valid(shape(json.loads(view.service_area_geojson)))
+    return shapely.make_valid(shape(json.loads(geojson)))
 
 
 def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
@@ -146,7 +146,7 @@ def to_routing_catalogue(
         stations = tuple(_station(s) for s in view.stations)
         try:
             if kind in (ServiceKind.BIKE_SHARE, ServiceKind.SCOOTER_SHARE, ServiceKind.CAR_SHARE):
-                zone = None if stations else _zone(view)
+                zone = None if stations else _zone(view.service_area_geojson)
                 if not stations and zone is None:
                     continue  # neither stations nor a zone: nothing to plan with
                 services.append(
@@ -157,6 +157,7 @@ def to_routing_catalogue(
                         ride_mode=Mode.DRIVE if kind is ServiceKind.CAR_SHARE else Mode.BIKE,
                         stations=stations,
                         zone=zone,
+                        no_parking=_zone(view.no_parking_geojson),
                         pricing=pricing,
                         ride_speed_kmh=SCOOTER_SPEED_KMH
                         if kind is ServiceKind.SCOOTER_SHARE
@@ -172,7 +173,7 @@ def to_routing_catalogue(
                     OnDemandService(
                         sid,
                         view.name,
-                        _zone(view),
+                        _zone(view.service_area_geojson),
                         DEFAULT_ON_DEMAND_WAIT_S,
                         pricing,
                         view.co2_g_per_km,

@@ -109,10 +109,26 @@ def test_bad_rows_are_skipped_with_reasons(api: Api, partners: Partners):
                 ]
             }
         },
-        "geofencing_zones": {"data": {"geofencing_zones": {"type": "FeatureCollection"}}},
+        "geofencing_zones": {
+            "data": {
+                "geofencing_zones": {
+                    "type": "FeatureCollection",
+                    "features": [
+                        _zone("no-parking", 2.270, 48.824, ride_end_allowed=False),
+                        _zone("slow", 2.280, 48.830, ride_end_allowed=True),
+                        {
+                            "type": "Feature",
+                            "geometry": None,
+                            "properties": {"rules": [{"ride_allowed": False}]},
+                        },
+                    ],
+                }
+            }
+        },
     }
     report = api.ok(IMPORT, {"id": service["id"], "feeds": feeds}, key=partners.a)["importGbfs"]
     assert report["counts"] == [
+        {"feed": "geofencing_zones", "created": 0, "updated": 1},
         {"feed": "station_information", "created": 2, "updated": 0},
         {"feed": "station_status", "created": 1, "updated": 0},
     ]
@@ -123,7 +139,34 @@ def test_bad_rows_are_skipped_with_reasons(api: Api, partners: Partners):
     assert "repeated id" in reasons[("station_information", "ok")]
     assert reasons[("station_status", "ghost")] == "unknown station"
     assert "is not a count" in reasons[("station_status", "v3")]
-    assert "not stored yet" in reasons[("geofencing_zones", "*")]
+    assert "unreadable geometry" in reasons[("geofencing_zones", "2")]
+    stored = api.ok(
+        "query($id: ID!) { service(id: $id) { noParkingArea } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )["service"]["noParkingArea"]
+    # Only the zone where rides may not end is kept, as a MultiPolygon.
+    assert stored["type"] == "MultiPolygon" and len(stored["coordinates"]) == 1
+    assert stored["coordinates"][0][0][0] == pytest.approx([2.270, 48.824])
+
+
+def _zone(name: str, lon: float, lat: float, *, ride_end_allowed: bool) -> dict[str, object]:
+    """A small square GBFS 3.0 geofencing zone with one rule."""
+    ring = [
+        [lon, lat],
+        [lon + 0.002, lat],
+        [lon + 0.002, lat + 0.002],
+        [lon, lat + 0.002],
+        [lon, lat],
+    ]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+        "properties": {
+            "name": [{"text": name, "language": "fr"}],
+            "rules": [{"ride_end_allowed": ride_end_allowed}],
+        },
+    }
 
 
 @pytest.mark.parametrize(

@@ -325,3 +325,47 @@ def test_car_legs_follow_the_congested_times_of_the_trips_period(
     congested = car_duration_s(MONDAY_MORNING)
     assert congested > free_morning * 1.05  # the same trip now meets the morning's hotspots
     assert car_duration_s(midday) == pytest.approx(free_midday)  # no run for the off-peak
+
+
+def _square(lon: float, lat: float, half_deg: float) -> dict[str, Any]:
+    ring = [
+        [lon - half_deg, lat - half_deg],
+        [lon + half_deg, lat - half_deg],
+        [lon + half_deg, lat + half_deg],
+        [lon - half_deg, lat + half_deg],
+        [lon - half_deg, lat - half_deg],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_free_floating_rides_end_outside_published_no_parking(
+    planner_api: Api, partners: Partners
+) -> None:
+    import shapely
+    from shapely.geometry import shape
+
+    no_parking = _square(2.2520, 48.8240, 0.0015)  # around the destination
+    service = create_service(
+        planner_api,
+        partners.b,
+        kind="SCOOTER_SHARE",
+        name="Trottinettes",
+        serviceArea=_square(2.2470, 48.8195, 0.02),
+        noParkingArea=no_parking,
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.b,
+    )
+    result = plan(planner_api, modes={"direct": ["WALK"], "services": ["SCOOTER_SHARE"]})
+    trips = [
+        e["node"]["legs"]
+        for e in result["edges"]
+        if any(leg["mode"] == "SCOOTER_SHARE" for leg in e["node"]["legs"])
+    ]
+    assert trips, result["routingErrors"]
+    ride = next(leg for leg in trips[0] if leg["mode"] == "SCOOTER_SHARE")
+    end = shapely.Point(ride["geojson"]["coordinates"][-1])
+    assert not shape(no_parking).contains(end)
+    assert trips[0][-1]["mode"] == "WALK"  # the last stretch out of the no-parking area

@@ -44,6 +44,10 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
 ]
 PHONE = {"width": 390, "height": 844}
+# A made-up bus line, a test fixture only (stops on streets of the west-Issy extract, from Rue
+# Lily to the north-west corner the plan tests ride to), 07:00 to 09:50 every 10 minutes, every
+# day; one stop_times row is bad on purpose, for the import reports.
+GTFS_FIXTURE = Path(__file__).parent / "fixtures" / "gtfs_test_bus"
 DESKTOP = {"width": 1366, "height": 900}
 
 

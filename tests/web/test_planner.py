@@ -57,7 +57,7 @@ def traffic_run(web_server: WebServer) -> str:
     return token
 
 
-def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str) -> None:
+def sign_in_to_the_dashboard(tab: Tab) -> None:
     page = tab.page
     tab.goto("#/planner")
     page.locator("main").get_by_role("link", name="Se connecter").click()
@@ -65,8 +65,12 @@ def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str
     signin.get_by_label("Adresse e-mail").fill(EMAIL)
     signin.get_by_label("Mot de passe").fill(PASSWORD)
     signin.get_by_role("button", name="Se connecter").click()
-
     page.get_by_role("heading", name="Tableau de bord trafic").wait_for()
+
+
+def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str) -> None:
+    page = tab.page
+    sign_in_to_the_dashboard(tab)
     page.wait_for_selector("#planner-map[data-hotspots]")
     assert int(page.get_attribute("#planner-map", "data-hotspots")) >= 1
     assert int(page.get_attribute("#planner-map", "data-segments")) >= 1
@@ -103,7 +107,50 @@ def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str
     outcome = page.locator(".scenario-result")
     outcome.wait_for()
     assert "véh·h" in outcome.inner_text()
+    # The scenario's run joins the runs table.
+    page.locator(".runs-table tbody tr").filter(has_text="Scénario").filter(
+        has_text="Rue Rabelais"
+    ).first.wait_for()
     tab.screenshot("planner-scenario")
+
+
+def test_run_the_assignment_from_the_dashboard(tab: Tab, traffic_run: str) -> None:
+    page = tab.page
+    sign_in_to_the_dashboard(tab)
+    page.wait_for_selector("#planner-map[data-refreshes='1']")
+    form = page.locator("form", has=page.get_by_role("heading", name="Lancer l’affectation"))
+    assert form.get_by_label("Période").input_value() == "morning_peak"
+    assert form.get_by_label("matrice importée").is_checked()
+
+    # No demand source: said on the form, nothing runs.
+    form.get_by_label("matrice importée").uncheck()
+    form.get_by_role("button", name="Lancer l’affectation").click()
+    assert "au moins une source" in form.locator(".form-error").inner_text()
+
+    # By keyboard: tick the imported matrix again, set the threshold, run.
+    form.get_by_label("matrice importée").focus()
+    page.keyboard.press("Space")
+    assert form.get_by_label("matrice importée").is_checked()
+    form.get_by_label("Seuil volume/capacité des points noirs").fill("0.5")
+    form.get_by_role("button", name="Lancer l’affectation").focus()
+    page.keyboard.press("Enter")
+    result = form.locator(".assignment-result")
+    result.wait_for(timeout=120_000)
+    text = result.inner_text()
+    assert "Calcul convergé" in text, text
+    assert "Écart relatif" in text and "Itérations" in text
+    assert result.get_attribute("data-converged") == "true"
+    run_id = result.get_attribute("data-run-id")
+
+    # The dashboard is drawn again: the new run heads the runs table, hotspots are listed.
+    page.wait_for_selector("#planner-map[data-refreshes='2']")
+    newest = page.locator(".runs-table tbody tr").first
+    assert newest.get_attribute("data-run-id") == run_id
+    assert "Situation de référence (affiché)" in newest.inner_text()
+    assert int(page.get_attribute("#planner-map", "data-hotspots")) >= 1
+    assert page.locator("table.hotspot-table tbody tr").count() >= 1
+    tab.screenshot("planner-assignment", full_page=True)
+    tab.assert_accessible()
 
 
 def test_planner_dashboard_needs_a_planner(tab: Tab) -> None:

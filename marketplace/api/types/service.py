@@ -41,6 +41,9 @@ class ServiceType(Node):
     service_area: JSON | None = strawberry.field(
         description="GeoJSON Polygon or MultiPolygon, [longitude, latitude] (WGS 84)."
     )
+    no_parking_area: JSON | None = strawberry.field(
+        description="Where rides may not end (GeoJSON, from GBFS geofencing or the partner)."
+    )
     opening_hours: list[OpeningPeriodType] | None = strawberry.field(
         description="Weekly opening periods; null means always open."
     )
@@ -71,6 +74,7 @@ class ServiceType(Node):
             status=row.status,
             status_changed_at=row.status_changed_at,
             service_area=json.loads(row.service_area) if row.service_area else None,
+            no_parking_area=json.loads(row.no_parking_area) if row.no_parking_area else None,
             opening_hours=None
             if hours is None
             else [OpeningPeriodType(day=p.day, opens=p.opens, closes=p.closes) for p in hours],

@@ -5,6 +5,7 @@ import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { createMap, focusOn, L, pointMarker } from '../map.js';
+import { readZip } from '../zip.js';
 import { kindBadge, SERVICE_KINDS } from './services.js';
 
 const ALL_STATUSES = ['DRAFT', 'PUBLISHED', 'SUSPENDED', 'RETIRED'];
@@ -173,7 +174,7 @@ function createForm() {
 
 const EDITOR_QUERY = `query Edit($id: ID!) {
   service(id: $id) {
-    id kind name status version description
+    id kind name status version description website bookingUrl wheelchairAccessible co2GPerKm
     stations { id externalId name kind lat lon capacity availability { vehiclesAvailable docksAvailable reportedAt } }
     pricingPlans { externalId name currency unlockFeeMinor perMinuteMinor perKmMinor }
   }
@@ -193,6 +194,8 @@ async function renderEditor(main, me, id, header, capabilities) {
   const lifecycleMessage = el('div', { role: 'status' });
   const stationsRegion = el('section', { 'aria-labelledby': 'st-title' });
   const mapElement = el('div', { class: 'map editor-map', id: 'editor-map' });
+  const editForm = buildEditForm();
+  const importRegion = buildImportForms();
   const stationForm = buildStationForm();
   const priceForm = buildPriceForm();
   const availabilityForm = el('div');
@@ -201,7 +204,7 @@ async function renderEditor(main, me, id, header, capabilities) {
     el('p', {}, el('a', { href: '#/partner' }, t('partner.backToList'))),
     el('h1', {}, service.name), header, summary, lifecycle, lifecycleMessage,
     el('div', { class: 'service-layout' },
-      el('div', {}, stationsRegion, stationForm.form, availabilityForm, priceForm.form),
+      el('div', {}, stationsRegion, stationForm.form, availabilityForm, priceForm.form, editForm.form, importRegion),
       el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t('partner.mapHint'))))));
 
   const map = createMap(mapElement, { label: t('partner.mapLabel'), capabilities });
@@ -215,6 +218,7 @@ async function renderEditor(main, me, id, header, capabilities) {
   async function reload() {
     service = (await gql(EDITOR_QUERY, { id }, { auth: true })).service;
     draw();
+    editForm.fill();
   }
 
   function draw() {
@@ -357,6 +361,210 @@ async function renderEditor(main, me, id, header, capabilities) {
     };
   }
 
+  /** The service's own fields, sent with the version they were read at (CONFLICT if stale). */
+  function buildEditForm() {
+    const kind = el('select', { name: 'editKind' }, SERVICE_KINDS.map((value) => el('option', { value }, t(`kind.${value}`))));
+    const name = el('input', { type: 'text', name: 'editName', required: true, maxlength: 200 });
+    const description = el('textarea', { name: 'editDescription', rows: 3 });
+    const website = el('input', { type: 'url', name: 'editWebsite' });
+    const bookingUrl = el('input', { type: 'url', name: 'editBookingUrl' });
+    const co2 = el('input', { type: 'number', name: 'editCo2', min: 0, step: 0.1, inputmode: 'decimal' });
+    const wheelchair = el('input', { type: 'checkbox', name: 'editWheelchair' });
+    const readVersion = el('p', { class: 'hint' });
+    const message = el('div', { role: 'status' });
+    const form = el('form', { class: 'narrow', 'aria-labelledby': 'edit-title' },
+      el('h2', { id: 'edit-title' }, t('partner.edit')), readVersion,
+      field(t('partner.kind'), kind), field(t('partner.name'), name), field(t('partner.description'), description),
+      field(t('partner.website'), website), field(t('partner.bookingUrl'), bookingUrl), field(t('partner.co2'), co2),
+      el('label', { class: 'check' }, wheelchair, ' ', t('partner.wheelchair')),
+      message, el('button', { type: 'submit', class: 'primary' }, t('partner.saveEdit')));
+    // The version the form's values were read at: what updateService is told to expect.
+    let version = service.version;
+    function fill() {
+      version = service.version;
+      kind.value = service.kind;
+      name.value = service.name;
+      description.value = service.description ?? '';
+      website.value = service.website ?? '';
+      bookingUrl.value = service.bookingUrl ?? '';
+      co2.value = service.co2GPerKm ?? '';
+      wheelchair.checked = Boolean(service.wheelchairAccessible);
+      name.removeAttribute('aria-invalid');
+      readVersion.textContent = t('partner.editVersion', { n: version });
+    }
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (!name.value.trim()) {
+        name.setAttribute('aria-invalid', 'true');
+        message.replaceChildren(el('p', { class: 'form-error' }, t('partner.nameRequired')));
+        name.focus();
+        return;
+      }
+      const input = {
+        kind: kind.value, name: name.value.trim(), description: description.value,
+        website: website.value.trim() || null, bookingUrl: bookingUrl.value.trim() || null,
+        co2GPerKm: co2.value === '' ? null : Number(co2.value), wheelchairAccessible: wheelchair.checked,
+      };
+      message.replaceChildren(statusLine(t('partner.saving')));
+      try {
+        await gql(`mutation Update($id: ID!, $v: Int!, $input: UpdateServiceInput!) {
+          updateService(id: $id, expectedVersion: $v, input: $input) { id version } }`, { id, v: version, input }, { auth: true });
+        await reload();
+        document.querySelector('main h1').textContent = service.name;
+        message.replaceChildren(el('p', { class: 'success' }, t('partner.edited', { n: service.version })));
+        announce(t('partner.edited', { n: service.version }));
+      } catch (error) {
+        if (error.code === 'CONFLICT') {
+          const current = error.errors?.[0]?.extensions?.currentVersion;
+          const reloadButton = el('button', { type: 'button', class: 'secondary', onclick: async () => {
+            reloadButton.disabled = true;
+            try {
+              await reload();
+              document.querySelector('main h1').textContent = service.name;
+              message.replaceChildren(el('p', { class: 'success' }, t('partner.reloaded', { n: service.version })));
+              name.focus();
+            } catch (reloadError) {
+              message.replaceChildren(errorBox(reloadError));
+            }
+          } }, t('partner.reload'));
+          message.replaceChildren(el('div', { class: 'error conflict', role: 'alert' },
+            el('strong', {}, t('partner.conflictTitle')), ' ',
+            t('partner.conflict', { mine: version, current: current ?? '?' }),
+            el('div', { class: 'row' }, reloadButton)));
+          reloadButton.focus();
+        } else {
+          message.replaceChildren(errorBox(error));
+        }
+      }
+    });
+    fill();
+    return { form, fill };
+  }
+
+  /** GBFS (pasted or uploaded JSON) and GTFS (a .zip or its .txt files) imports, with their report. */
+  function buildImportForms() {
+    const report = el('div', { class: 'import-report-box', role: 'status' });
+    async function runImport(mutation, argument, value, button) {
+      report.replaceChildren(statusLine(t('partner.importing')));
+      button.disabled = true;
+      try {
+        const data = await gql(`mutation Import($id: ID!, $value: JSON!) {
+          ${mutation}(serviceId: $id, ${argument}: $value) {
+            counts { feed created updated } skippedCount skipped { feed id reason } } }`, { id, value }, { auth: true });
+        const result = data[mutation];
+        report.replaceChildren(importReport(result));
+        announce(t('partner.importDone'));
+        await reload();
+      } catch (error) {
+        report.replaceChildren(errorBox(error));
+      } finally {
+        button.disabled = false;
+      }
+    }
+
+    // GBFS: each feed pasted, or read from an uploaded .json file into its box.
+    const gbfsFeeds = ['station_information', 'station_status'];
+    const boxes = {};
+    const gbfsFields = gbfsFeeds.map((feed) => {
+      const text = el('textarea', { name: `gbfs_${feed}`, rows: 4, spellcheck: 'false', class: 'code' });
+      const file = el('input', { type: 'file', name: `gbfs_${feed}_file`, accept: '.json,application/json' });
+      file.addEventListener('change', async () => {
+        if (file.files.length) text.value = await file.files[0].text();
+      });
+      boxes[feed] = text;
+      return el('div', { class: 'import-feed' },
+        field(t('partner.gbfsPaste', { feed: `${feed}.json` }), text),
+        field(t('partner.gbfsFile', { feed: `${feed}.json` }), file));
+    });
+    const gbfsSubmit = el('button', { type: 'submit', class: 'primary' }, t('partner.importGbfs'));
+    const gbfsError = el('div', { class: 'form-error', role: 'alert' });
+    const gbfs = el('form', { class: 'import-form', 'aria-labelledby': 'gbfs-title' },
+      el('h3', { id: 'gbfs-title' }, t('partner.gbfsTitle')), el('p', { class: 'hint' }, t('partner.gbfsHint')),
+      gbfsFields, gbfsError, gbfsSubmit);
+    gbfs.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      gbfsError.replaceChildren();
+      const feeds = {};
+      for (const feed of gbfsFeeds) {
+        const box = boxes[feed];
+        box.removeAttribute('aria-invalid');
+        if (!box.value.trim()) continue;
+        try {
+          feeds[feed] = JSON.parse(box.value);
+        } catch (error) {
+          box.setAttribute('aria-invalid', 'true');
+          gbfsError.textContent = t('partner.badJson', { feed: `${feed}.json`, reason: error.message });
+          box.focus();
+          return;
+        }
+      }
+      if (!Object.keys(feeds).length) {
+        boxes.station_information.setAttribute('aria-invalid', 'true');
+        gbfsError.textContent = t('partner.gbfsEmpty');
+        boxes.station_information.focus();
+        return;
+      }
+      await runImport('importGbfs', 'feeds', feeds, gbfsSubmit);
+    });
+
+    // GTFS: a .zip (unpacked here) or the .txt files themselves.
+    const gtfsFile = el('input', { type: 'file', name: 'gtfsFiles', multiple: true, accept: '.zip,.txt,application/zip,text/plain' });
+    const gtfsSubmit = el('button', { type: 'submit', class: 'primary' }, t('partner.importGtfs'));
+    const gtfsError = el('div', { class: 'form-error', role: 'alert' });
+    const gtfs = el('form', { class: 'import-form', 'aria-labelledby': 'gtfs-title' },
+      el('h3', { id: 'gtfs-title' }, t('partner.gtfsTitle')),
+      field(t('partner.gtfsFiles'), gtfsFile, t('partner.gtfsHint')), gtfsError, gtfsSubmit);
+    gtfs.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      gtfsError.replaceChildren();
+      gtfsFile.removeAttribute('aria-invalid');
+      const files = {};
+      try {
+        for (const file of gtfsFile.files) {
+          if (/\.zip$/i.test(file.name)) {
+            for (const [name, text] of Object.entries(await readZip(file))) if (/\.txt$/i.test(name)) files[name] = text;
+          } else if (/\.txt$/i.test(file.name)) {
+            files[file.name] = await file.text();
+          }
+        }
+      } catch (error) {
+        gtfsFile.setAttribute('aria-invalid', 'true');
+        gtfsError.textContent = t('partner.badZip', { reason: error.message });
+        return;
+      }
+      if (!Object.keys(files).length) {
+        gtfsFile.setAttribute('aria-invalid', 'true');
+        gtfsError.textContent = t('partner.gtfsEmpty');
+        gtfsFile.focus();
+        return;
+      }
+      await runImport('importGtfs', 'files', files, gtfsSubmit);
+    });
+
+    return el('section', { class: 'narrow', 'aria-labelledby': 'import-title' },
+      el('h2', { id: 'import-title' }, t('partner.import')), el('p', { class: 'hint' }, t('partner.importHint')),
+      gbfs, gtfs, report);
+  }
+
   draw();
   return { dispose: () => map.remove() };
+}
+
+/** What an import did: rows written per feed, and the rows skipped with their reasons. */
+function importReport(result) {
+  return el('div', { class: 'import-report' },
+    el('h3', { id: 'import-report-title' }, t('partner.importReport')),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'import-counts' },
+      el('caption', {}, t('partner.importCounts')),
+      el('thead', {}, el('tr', {}, ['feed', 'created', 'updated'].map((key) => el('th', { scope: 'col' }, t(`partner.importCol.${key}`))))),
+      el('tbody', {}, result.counts.map((count) => el('tr', {},
+        el('th', { scope: 'row' }, count.feed), el('td', {}, String(count.created)), el('td', {}, String(count.updated))))))),
+    el('p', { class: result.skippedCount ? 'warning' : 'success' }, t('partner.skippedCount', { n: result.skippedCount })),
+    result.skipped.length
+      ? el('div', { class: 'table-wrap' }, el('table', { class: 'import-skipped' },
+        el('caption', {}, t('partner.skippedRows', { n: result.skipped.length })),
+        el('thead', {}, el('tr', {}, ['feed', 'row', 'reason'].map((key) => el('th', { scope: 'col' }, t(`partner.importCol.${key}`))))),
+        el('tbody', {}, result.skipped.map((row) => el('tr', {},
+          el('td', {}, row.feed), el('th', { scope: 'row' }, row.id), el('td', {}, row.reason))))))
+      : null);
 }

@@ -28,7 +28,7 @@ const PLAN_QUERY = `query Plan($origin: PlanLocationInput!, $destination: PlanLo
         to { lat lon name stationId stopId vehiclesAvailable docksAvailable }
         service { id name kind }
         steps { instruction streetName distanceM durationS turn lat lon }
-        transit { routeName headsign intermediateStops { stopId name time } }
+        transit { routeName headsign intermediateStops { stopId name lat lon time } }
       }
     } }
   }
@@ -133,10 +133,12 @@ export async function render(main, { params, capabilities }) {
   const resultsRegion = el('section', { class: 'results', 'aria-labelledby': 'results-title' },
     el('h2', { id: 'results-title', class: 'visually-hidden' }, t('plan.results')));
   const mapElement = el('div', { class: 'map', id: 'plan-map' });
+  // What the drawn itinerary's colours and marks mean (shown once an itinerary is drawn).
+  const legendElement = el('div', { class: 'legend route-legend', role: 'group', 'aria-label': t('plan.legend'), hidden: true });
   main.replaceChildren(
     el('div', { class: 'plan-layout' },
       el('div', { class: 'panel' }, heading, form, resultsRegion),
-      el('div', { class: 'map-column' }, mapElement, mapSettings())),
+      el('div', { class: 'map-column' }, mapElement, legendElement, mapSettings())),
   );
 
   const map = createMap(mapElement, { label: t('plan.mapLabel'), capabilities, fitStreets: () => !state.origin && !state.destination });
@@ -285,7 +287,7 @@ export async function render(main, { params, capabilities }) {
       lastResult = data.plan;
       showResults({ scrollToResults: true });
     } catch (error) {
-      routeLayer.clearLayers();
+      clearRoute();
       resultsRegion.replaceChildren(errorBox(error));
       announce(t('plan.failed'));
     } finally {
@@ -346,7 +348,7 @@ export async function render(main, { params, capabilities }) {
         requestAnimationFrame(() => resultsRegion.scrollIntoView({ block: 'start' }));
       }
     } else {
-      routeLayer.clearLayers();
+      clearRoute();
       announce(t('plan.failed'));
     }
     resultsRegion.replaceChildren(el('h2', { id: 'results-title', class: 'visually-hidden' }, t('plan.results')), ...children);
@@ -380,7 +382,8 @@ export async function render(main, { params, capabilities }) {
         leg.transit?.intermediateStops?.length
           ? el('details', { class: 'steps' },
             el('summary', {}, t('plan.stops', { n: leg.transit.intermediateStops.length })),
-            el('ol', {}, leg.transit.intermediateStops.map((stop) => el('li', {}, `${fmt.time(stop.time)} ${stop.name}`))))
+            el('ol', { class: 'stop-list' }, leg.transit.intermediateStops.map((stop) => el('li', {},
+              el('span', { class: 'stop-dot', 'aria-hidden': 'true' }), ' ', `${fmt.time(stop.time)} ${stop.name}`))))
           : null));
     });
     return el('section', { class: 'itinerary-details', 'aria-labelledby': 'details-title' },
@@ -418,9 +421,29 @@ export async function render(main, { params, capabilities }) {
         }
       }
     }
+    // The stops a timetabled leg passes: small markers in the leg's colour, named and timed.
+    let stops = 0;
+    for (const leg of itinerary.legs) {
+      const colour = MODE_COLOURS[leg.mode] || '#334155';
+      for (const stop of leg.transit?.intermediateStops ?? []) {
+        if (!Number.isFinite(stop.lat) || !Number.isFinite(stop.lon)) continue;
+        stopMarker(stop, colour).addTo(routeLayer);
+        stops += 1;
+      }
+    }
     mapElement.dataset.legs = String(itinerary.legs.length);
+    mapElement.dataset.stops = String(stops);
+    legendElement.replaceChildren(...routeLegend(itinerary, stops));
+    legendElement.hidden = false;
     const bounds = routeLayer.getBounds();
     focusOn(map, bounds);
+  }
+
+  function clearRoute() {
+    routeLayer.clearLayers();
+    delete mapElement.dataset.stops;
+    legendElement.hidden = true;
+    legendElement.replaceChildren();
   }
 
   drawEndpoints();
@@ -428,6 +451,39 @@ export async function render(main, { params, capabilities }) {
   else if (!hasPlan) resultsRegion.replaceChildren(el('p', { class: 'warning' }, t('plan.unavailable')));
 
   return { dispose: () => map.remove() };
+}
+
+/** A timetabled leg's intermediate stop: a small ring in the leg's colour, its name and time on hover or focus. */
+function stopMarker(stop, colour) {
+  const label = t('plan.stopAt', { name: stop.name, time: fmt.time(stop.time) });
+  const icon = L.divIcon({
+    className: 'transit-stop',
+    html: `<span style="--mode-colour: ${colour}"></span>`,
+    iconSize: [14, 14],
+    iconAnchor: [7, 7],
+  });
+  const marker = L.marker([stop.lat, stop.lon], { icon, title: label, alt: label, keyboard: true, riseOnHover: true });
+  marker.bindTooltip(label, { direction: 'top', offset: [0, -6] });
+  marker.on('add', () => {
+    const node = marker.getElement();
+    if (node) {
+      node.dataset.stopId = stop.stopId;
+      node.setAttribute('aria-label', label);
+    }
+  });
+  return marker;
+}
+
+/** The legend of the drawn itinerary: one line per mode in its colour, and the stop marks. */
+function routeLegend(itinerary, stops) {
+  const modes = [...new Set(itinerary.legs.map((leg) => leg.mode))];
+  return [
+    el('span', { class: 'legend-title' }, t('plan.legend')),
+    ...modes.map((mode) => el('span', { class: 'legend-item' },
+      el('span', { class: `legend-line${mode === 'WALK' ? ' dashed' : ''}`, style: `--mode-colour: ${MODE_COLOURS[mode] || '#334155'}`, 'aria-hidden': 'true' }), ' ', t(`mode.${mode}`))),
+    stops ? el('span', { class: 'legend-item' },
+      el('span', { class: 'stop-dot', style: `--mode-colour: ${MODE_COLOURS[itinerary.legs.find((leg) => leg.transit?.intermediateStops?.length)?.mode] || MODE_COLOURS.TRANSIT}`, 'aria-hidden': 'true' }), ' ', t('plan.legendStop')) : null,
+  ];
 }
 
 function defaultLocalTime() {

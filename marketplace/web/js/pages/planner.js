@@ -2,7 +2,7 @@
 // coloured by volume/capacity, a ranked table, and the run's exports. For planner accounts
 // (or the city's API key from the partner console); shown only when the server has traffic.
 import { gql, partnerKey, residentSession } from '../api.js';
-import { el, errorBox, field, statusLine } from '../dom.js';
+import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { createMap, focusOn, L } from '../map.js';
@@ -61,16 +61,20 @@ export async function render(main, { params, capabilities }) {
   const demandBox = el('section', { 'aria-labelledby': 'demand-title' });
   const runsBox = el('section', { 'aria-labelledby': 'runs-title' });
   const scenarioBox = el('section', { 'aria-labelledby': 'scenario-title' });
+  const assignmentBox = el('section', { 'aria-labelledby': 'assignment-title' });
   page.append(form, summary, el('div', { class: 'service-layout planner-layout' },
     el('div', {}, table, exportsBox), el('div', { class: 'map-column' }, mapElement, legend())),
-  el('div', { class: 'service-layout' }, el('div', {}, runsBox, scenarioBox), el('div', {}, demandBox)));
+  el('div', { class: 'service-layout' }, el('div', {}, runsBox, assignmentBox, scenarioBox), el('div', {}, demandBox)));
 
   const map = createMap(mapElement, { label: t('planner.mapLabel'), capabilities });
   const segmentsLayer = L.featureGroup().addTo(map);
   const hotspotLayer = L.featureGroup().addTo(map);
   const incidentLayer = L.featureGroup().addTo(map);
+  const runsTitle = el('h2', { id: 'runs-title' }, t('planner.runs'));
+  let refreshes = 0;
 
-  try {
+  /** The period's latest run, hotspots, congested streets and runs: drawn again after each new run. */
+  async function loadDashboard() {
     const data = await gql(`query Dashboard($period: String!, $minVc: Float!) {
       trafficRuns(period: $period, limit: 5) { id status isLatest createdAt totalDelayVehH maxVolumeCapacity hotspotCount demandSource scenario }
       hotspots(period: $period, limit: 20) { id rank streets latitude longitude radiusM totalDelayVehH maxVolumeCapacity volumeVehH }
@@ -78,13 +82,15 @@ export async function render(main, { params, capabilities }) {
         totalCount edges { node { id street volumeCapacity delayVehH geometry } }
       }
     }`, { period, minVc: Number(minVc) || 0 }, { auth: who.auth });
-    const run = data.trafficRuns.find((r) => r.isLatest) ?? data.trafficRuns[0];
+    const run = data.trafficRuns.find((r) => r.isLatest) ?? data.trafficRuns.find((r) => !r.scenario && r.status === 'SUCCEEDED');
     summary.replaceChildren(el('p', {}, run
       ? t('planner.runSummary', {
         date: fmt.dateTime(run.createdAt), delay: fmt.number(run.totalDelayVehH), vc: fmt.number(run.maxVolumeCapacity, 2),
         n: run.hotspotCount, source: t(`demandSource.${run.demandSource}`),
       })
       : t('planner.noRun')));
+    segmentsLayer.clearLayers();
+    hotspotLayer.clearLayers();
     for (const edge of data.congestionReport.edges) {
       const segment = edge.node;
       L.geoJSON(segment.geometry, { style: { color: vcColour(segment.volumeCapacity), weight: 5, opacity: 0.95 } })
@@ -104,8 +110,35 @@ export async function render(main, { params, capabilities }) {
       data.hotspots.length ? hotspotTable(data.hotspots, map) : el('p', {}, t('planner.noHotspots')));
     exportsBox.replaceChildren(el('h2', { id: 'exports-title' }, t('planner.exports')),
       el('ul', { class: 'plain export-list' }, EXPORTS.map((name) => el('li', {}, exportButton(period, name, who)))));
-    runsBox.replaceChildren(el('h2', { id: 'runs-title' }, t('planner.runs')), runsTable(data.trafficRuns));
-    scenarioBox.replaceChildren(scenarioForm(period, who));
+    showRuns(data.trafficRuns);
+    refreshes += 1;
+    mapElement.dataset.refreshes = String(refreshes);
+  }
+
+  function showRuns(runs) {
+    runsBox.replaceChildren(runsTitle, runsTable(runs));
+  }
+
+  /** Only the runs table (after a scenario, which stores a run but changes no hotspot). */
+  async function loadRuns() {
+    try {
+      const data = await gql(`query Runs($period: String!) {
+        trafficRuns(period: $period, limit: 5) { id status isLatest createdAt totalDelayVehH maxVolumeCapacity hotspotCount demandSource scenario }
+      }`, { period }, { auth: who.auth });
+      showRuns(data.trafficRuns);
+    } catch (error) {
+      runsBox.replaceChildren(runsTitle, errorBox(error));
+    }
+  }
+
+  try {
+    await loadDashboard();
+    scenarioBox.replaceChildren(scenarioForm(period, who, loadRuns));
+    if (capabilities.mutation.has('runAssignment')) {
+      assignmentBox.replaceChildren(assignmentForm(period, who, async (ranPeriod) => {
+        if (ranPeriod === period) await loadDashboard();
+      }));
+    }
   } catch (error) {
     summary.replaceChildren(errorBox(error));
   }
@@ -157,14 +190,15 @@ function runsTable(runs) {
   if (!runs.length) return el('p', {}, t('planner.noRun'));
   return el('div', { class: 'table-wrap' }, el('table', { class: 'runs-table' },
     el('thead', {}, el('tr', {}, ['date', 'kind', 'delay', 'hotspots'].map((key) => el('th', { scope: 'col' }, t(`planner.runCol.${key}`))))),
-    el('tbody', {}, runs.map((run) => el('tr', {},
+    el('tbody', {}, runs.map((run) => el('tr', { dataset: { runId: run.id } },
       el('th', { scope: 'row' }, fmt.dateTime(run.createdAt)),
-      el('td', {}, run.scenario ? `${t('planner.scenario')}: ${run.scenario.join(', ')}` : t('planner.baseRun'), run.isLatest ? ` (${t('planner.latest')})` : ''),
+      el('td', {}, run.scenario ? `${t('planner.scenario')}: ${run.scenario.join(', ')}` : t('planner.baseRun'), run.isLatest ? ` (${t('planner.latest')})` : '',
+        run.status === 'NOT_CONVERGED' ? ` (${t('planner.notConverged')})` : ''),
       el('td', {}, fmt.number(run.totalDelayVehH, 1)),
       el('td', {}, String(run.hotspotCount)))))));
 }
 
-function scenarioForm(period, who) {
+function scenarioForm(period, who, onRun) {
   const streets = el('input', { type: 'text', name: 'closeStreets', required: true });
   const mode = el('select', { name: 'scenarioEdit' },
     el('option', { value: 'closeStreets' }, t('planner.closeStreets')),
@@ -198,8 +232,75 @@ function scenarioForm(period, who) {
         })),
         outcome.hotspotsAppeared.length ? el('p', {}, t('planner.appeared', { streets: outcome.hotspotsAppeared.map((h) => h.streets.slice(0, 2).join(', ')).join(' ; ') })) : null,
         outcome.hotspotsDisappeared.length ? el('p', {}, t('planner.disappeared', { streets: outcome.hotspotsDisappeared.map((h) => h.streets.slice(0, 2).join(', ')).join(' ; ') })) : null));
+      await onRun?.();
     } catch (error) {
       result.replaceChildren(errorBox(error));
+    }
+  });
+  return form;
+}
+
+const DEMAND_SOURCES = ['IMPORTED', 'ISSY_DEFAULT', 'PLANNED_TRIPS'];
+
+/** Run the assignment of a period (planners): its gap, iterations and convergence, then a refresh. */
+function assignmentForm(period, who, onRun) {
+  const periodSelect = el('select', { name: 'assignmentPeriod' }, PERIODS.map((p) => el('option', { value: p, selected: p === period }, t(`period.${p}`))));
+  const sources = DEMAND_SOURCES.map((source) => el('input', { type: 'checkbox', name: 'demandSources', value: source, checked: source === 'IMPORTED' }));
+  const sourcesError = el('div', { class: 'form-error', role: 'alert', id: 'assignment-sources-error' });
+  const gap = el('input', { type: 'number', name: 'relativeGap', min: 0, max: 1, step: 'any', value: '0.0001', inputmode: 'decimal' });
+  const iterations = el('input', { type: 'number', name: 'maxIterations', min: 1, max: 10000, step: 1, value: '500', inputmode: 'numeric' });
+  const minVc = el('input', { type: 'number', name: 'assignmentMinVc', min: 0, max: 5, step: 0.1, value: '0.9', inputmode: 'decimal' });
+  const submit = el('button', { type: 'submit', class: 'primary' }, t('planner.runAssignment'));
+  const result = el('div', { role: 'status' });
+  const form = el('form', { class: 'narrow', 'aria-labelledby': 'assignment-title' },
+    el('h2', { id: 'assignment-title' }, t('planner.assignmentTitle')),
+    el('p', { class: 'hint' }, t('planner.assignmentHint')),
+    field(t('planner.period'), periodSelect),
+    el('fieldset', { 'aria-describedby': 'assignment-sources-error' }, el('legend', {}, t('planner.demandSources')),
+      el('div', { class: 'checks' }, sources.map((box) => el('label', { class: 'check' }, box, ' ', t(`demandSource.${box.value}`))))),
+    sourcesError,
+    el('div', { class: 'row' }, field(t('planner.relativeGap'), gap), field(t('planner.maxIterations'), iterations), field(t('planner.hotspotThreshold'), minVc)),
+    submit, result);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sourcesError.replaceChildren();
+    const chosen = sources.filter((box) => box.checked).map((box) => box.value);
+    if (!chosen.length) {
+      sourcesError.textContent = t('planner.noSources');
+      sources[0].focus();
+      return;
+    }
+    const ranPeriod = periodSelect.value;
+    result.replaceChildren(statusLine(t('planner.assigning')));
+    form.setAttribute('aria-busy', 'true');
+    submit.disabled = true;
+    try {
+      const data = await gql(`mutation Assign($period: String!, $sources: [DemandSource!], $gap: Float!, $iterations: Int!, $minVc: Float!) {
+        runAssignment(period: $period, demandSources: $sources, relativeGap: $gap, maxIterations: $iterations, minVolumeCapacity: $minVc) {
+          id status converged relativeGap targetGap iterations maxIterations hotspotCount totalDelayVehH elapsedS
+        } }`, {
+        period: ranPeriod, sources: chosen, gap: Number(gap.value) || 0.0001,
+        iterations: Math.max(1, Math.round(Number(iterations.value) || 500)), minVc: Number(minVc.value) || 0,
+      }, { auth: who.auth });
+      const run = data.runAssignment;
+      const facts = {
+        gap: fmt.number(run.relativeGap, 6), target: fmt.number(run.targetGap, 6), iterations: run.iterations,
+        max: run.maxIterations, n: run.hotspotCount, delay: fmt.number(run.totalDelayVehH, 1), seconds: fmt.number(run.elapsedS, 1),
+      };
+      result.replaceChildren(el('div', { class: `assignment-result ${run.converged ? 'success-box' : 'warning'}`, dataset: { runId: run.id, converged: String(run.converged) } },
+        el('p', {}, el('strong', {}, run.converged ? t('planner.converged') : t('planner.notConvergedLong'))),
+        el('ul', { class: 'plain' },
+          el('li', {}, t('planner.assignmentGap', facts)),
+          el('li', {}, t('planner.assignmentIterations', facts)),
+          el('li', {}, t('planner.assignmentHotspots', facts))),
+        ranPeriod === period ? null : el('p', {}, el('a', { href: `#/planner?period=${ranPeriod}` }, t('planner.seePeriod', { period: t(`period.${ranPeriod}`) })))));
+      announce(run.converged ? t('planner.converged') : t('planner.notConvergedLong'));
+      await onRun(ranPeriod);
+    } catch (error) {
+      result.replaceChildren(errorBox(error));
+    } finally {
+      form.removeAttribute('aria-busy');
+      submit.disabled = false;
     }
   });
   return form;
