@@ -1,4 +1,37 @@
 """Issy Mobility's street routing engine: OSM -> compact graphs -> search.
 
 This package never imports ``marketplace``; it takes paths, speeds and modes as arguments.
+The names below are the engine's public face; the modules hold the rest.
 """
+
+from routing.errors import (
+    InvalidCoordinateError,
+    LocationOutsideNetworkError,
+    NoRouteError,
+    NoStreetNetworkError,
+    RoutingError,
+    StreetDataError,
+)
+from routing.modes import Mode, ModeProfile
+from routing.network import StreetNetwork, build_artefact, open_street_network
+from routing.planner import PlanRequest, PlanResult, TripPlanner
+from routing.router import StreetRoute, StreetRouter
+
+__all__ = [
+    "InvalidCoordinateError",
+    "LocationOutsideNetworkError",
+    "Mode",
+    "ModeProfile",
+    "NoRouteError",
+    "NoStreetNetworkError",
+    "PlanRequest",
+    "PlanResult",
+    "RoutingError",
+    "StreetDataError",
+    "StreetNetwork",
+    "StreetRoute",
+    "StreetRouter",
+    "TripPlanner",
+    "build_artefact",
+    "open_street_network",
+]

@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 
 from routing.ch import ContractionHierarchy
 from routing.errors import CorruptArtefactError, StreetDataError
-from routing.geometry import BoundingBox, haversine_m
+from routing.geometry import BoundingBox
 from routing.modes import Mode
 
 if TYPE_CHECKING:
@@ -136,22 +136,21 @@ class CompactGraph:
 
     def node_index(self, osm_id: int) -> int:
         """The compact index of an OSM node id (raises KeyError when absent)."""
-        position = int(np.searchsorted(self._osm_sorted, osm_id))
-        if position < self._osm_sorted.shape[0] and self._osm_sorted[position] == osm_id:
-            return int(self._osm_order[position])
+        order, ids = self._osm_lookup
+        position = int(np.searchsorted(ids, osm_id))
+        if position < ids.shape[0] and ids[position] == osm_id:
+            return int(order[position])
         raise KeyError(osm_id)
 
     @property
-    def _osm_order(self) -> NDArray[np.int64]:
-        cached = self.__dict__.get("_osm_order_cache")
+    def _osm_lookup(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The node order that sorts OSM ids, and the sorted ids (built on first use)."""
+        cached = self.__dict__.get("_osm_lookup_cache")
         if cached is None:
-            cached = np.argsort(self.node_osm_id, kind="stable")
-            object.__setattr__(self, "_osm_order_cache", cached)
+            order = np.argsort(self.node_osm_id, kind="stable")
+            cached = (order, self.node_osm_id[order])
+            object.__setattr__(self, "_osm_lookup_cache", cached)
         return cached
-
-    @property
-    def _osm_sorted(self) -> NDArray[np.int64]:
-        return self.node_osm_id[self._osm_order]
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """Every array to store, the hierarchies' under ``ch_<metric>__`` prefixes."""
@@ -558,14 +557,3 @@ def _sha256(path: Path) -> str:
     except FileNotFoundError:
         raise CorruptArtefactError(f"{path} is missing; build the artefact again") from None
     return digest.hexdigest()
-
-
-def straight_length_m(graph: CompactGraph) -> NDArray[np.float64]:
-    """Straight-line length of every edge (diagnostics: how curved the geometry is)."""
-    result = haversine_m(
-        graph.node_lat[graph.tails],
-        graph.node_lon[graph.tails],
-        graph.node_lat[graph.heads],
-        graph.node_lon[graph.heads],
-    )
-    return np.asarray(result)

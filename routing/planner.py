@@ -35,6 +35,7 @@ from routing.errors import (
     NoRouteError,
     RoutingError,
 )
+from routing.geometry import haversine_m
 from routing.itinerary import Itinerary, Leg, LegMode, Place, keep_useful
 from routing.modes import DEFAULT_PROFILES, Mode
 from routing.network import StreetNetwork
@@ -288,6 +289,7 @@ class TripPlanner:
         if isinstance(service, OnDemandService):
             return self._on_demand(context, service)
         if isinstance(service, TransitService):
+            # transit_plans builds on this module's planner: imported here to avoid a cycle.
             from routing.transit_plans import plan_with_timetable
 
             return plan_with_timetable(self, context, service)
@@ -772,6 +774,4 @@ def _co2(published: float | None, kind: ServiceKind) -> float:
 
 
 def _same_place(a: Snap, b: Snap) -> bool:
-    from routing.geometry import haversine_m
-
     return float(haversine_m(a.query_lat, a.query_lon, b.query_lat, b.query_lon)) < 10.0

@@ -193,17 +193,8 @@ class StreetRouter:
     def _best_spans(self, start: Snap, end: Snap, metric: Metric) -> list[_Span] | None:
         graph = self.graph
         weights = graph.weights(metric)
-        best_cost = np.inf
-        best: list[_Span] | None = None
-        # Both points on one edge, the destination further along: no search needed.
-        for a in start.positions:
-            for b in end.positions:
-                if a.edge == b.edge and a.fraction <= b.fraction:
-                    cost = _part(weights[a.edge], b.fraction - a.fraction)
-                    if cost < best_cost:
-                        best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
-        sources = np.array([graph.heads[p.edge] for p in start.positions], np.int64)
-        source_costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in start.positions])
+        best_cost, best = _along_one_edge(start, end, weights)
+        sources, source_costs = _leaving(graph, start, weights)
         targets = np.array([graph.tails[p.edge] for p in end.positions], np.int64)
         target_costs = np.array([_part(weights[p.edge], p.fraction) for p in end.positions])
         found = graph.hierarchies[metric].query(sources, source_costs, targets, target_costs)
@@ -244,15 +235,8 @@ class StreetRouter:
     ) -> list[_Span] | None:
         """One-to-one on modified weights, where the hierarchy (built on the originals) can't go."""
         graph = self.graph
-        best_cost, best = np.inf, None
-        for a in start.positions:
-            for b in end.positions:
-                if a.edge == b.edge and a.fraction <= b.fraction:
-                    cost = _part(weights[a.edge], b.fraction - a.fraction)
-                    if cost < best_cost:
-                        best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
-        sources = np.array([graph.heads[p.edge] for p in start.positions], np.int64)
-        source_costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in start.positions])
+        best_cost, best = _along_one_edge(start, end, weights)
+        sources, source_costs = _leaving(graph, start, weights)
         dist, pred = dijkstra_tree(graph.indptr, graph.heads, weights, sources, source_costs)
         for b in end.positions:
             node = int(graph.tails[b.edge])
@@ -297,8 +281,7 @@ class StreetRouter:
         """Least cost from a snapped point to every node (``inf`` beyond ``limit``)."""
         graph = self.graph
         weights = self._weights(metric, avoid)
-        sources = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
-        costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in snap.positions])
+        sources, costs = _leaving(graph, snap, weights)
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
 
     def costs_to(
@@ -315,12 +298,9 @@ class StreetRouter:
         weights = self._weights(metric, avoid)
         out = np.full(len(ends), np.inf)
         for j, end in enumerate(ends):
-            best = np.inf
+            best = _along_one_edge(start, end, weights)[0]  # ahead on the start's own edge
             for b in end.positions:
                 best = min(best, costs[graph.tails[b.edge]] + _part(weights[b.edge], b.fraction))
-                for a in start.positions:  # ahead on the start's own edge: no node in between
-                    if a.edge == b.edge and a.fraction <= b.fraction:
-                        best = min(best, _part(weights[a.edge], b.fraction - a.fraction))
             out[j] = best
         return out
 
@@ -397,6 +377,29 @@ class StreetRouter:
                 "area_km2": round(float(area.area) / 1e6, 3),
             },
         }
+
+
+def _along_one_edge(
+    start: Snap, end: Snap, weights: NDArray[np.float64]
+) -> tuple[float, list[_Span] | None]:
+    """Both points on one edge, the destination further along: the cost with no search."""
+    best_cost, best = np.inf, None
+    for a in start.positions:
+        for b in end.positions:
+            if a.edge == b.edge and a.fraction <= b.fraction:
+                cost = _part(weights[a.edge], b.fraction - a.fraction)
+                if cost < best_cost:
+                    best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
+    return best_cost, best
+
+
+def _leaving(
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The nodes a search leaves a snapped point by, and the cost of reaching each."""
+    nodes = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
+    costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in snap.positions])
+    return nodes, costs
 
 
 def _part(weight: float, fraction: float) -> float:

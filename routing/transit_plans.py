@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from routing.geometry import haversine_m
 from routing.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
 from routing.modes import Mode
 from routing.raptor import RaptorIndex
@@ -31,20 +32,23 @@ __all__ = ["PARIS", "plan_with_timetable"]
 
 PARIS = ZoneInfo("Europe/Paris")
 _MAX_ACCESS_STOPS = 12
-_indexes: dict[tuple[int, dt.date], RaptorIndex] = {}
+# Keyed by the timetable's id; the entry holds the timetable itself, so that id cannot be
+# reused by another timetable while the entry lives.
+_indexes: dict[tuple[int, dt.date], tuple[object, RaptorIndex]] = {}
 _lock = threading.Lock()
 
 
 def _index(service: TransitService, day: dt.date) -> RaptorIndex:
     key = (id(service.timetable), day)
     with _lock:
-        index = _indexes.get(key)
-        if index is None:
-            if len(_indexes) > 64:  # old snapshots' timetables: drop them all, rebuild lazily
-                _indexes.clear()
-            transfers = straight_line_transfers(service.timetable.stops)
-            index = RaptorIndex(service.timetable, day, transfers=transfers)
-            _indexes[key] = index
+        entry = _indexes.get(key)
+        if entry is not None and entry[0] is service.timetable:
+            return entry[1]
+        if len(_indexes) > 64:  # old snapshots' timetables: drop them all, rebuild lazily
+            _indexes.clear()
+        transfers = straight_line_transfers(service.timetable.stops)
+        index = RaptorIndex(service.timetable, day, transfers=transfers)
+        _indexes[key] = (service.timetable, index)
         return index
 
 
@@ -217,8 +221,6 @@ def _stop_place(stop: TransitStop) -> Place:
 
 
 def _metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    from routing.geometry import haversine_m
-
     return float(haversine_m(a[0], a[1], b[0], b[1]))
 
 

@@ -13,12 +13,19 @@ import datetime as dt
 import enum
 from typing import Any, cast
 
+import polyline as polyline_codec
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 
 from marketplace.api.context import Info
-from marketplace.api.relay import PageInfo, decode_cursor, decode_global_id, encode_cursor
+from marketplace.api.relay import (
+    PageInfo,
+    decode_cursor,
+    decode_global_id,
+    encode_cursor,
+    encode_global_id,
+)
 from marketplace.api.types import ServiceType
 from marketplace.api.types.enums import ServiceKind as ModelServiceKind
 from marketplace.errors import InvalidInput, MarketplaceError, NotFound
@@ -233,8 +240,6 @@ class Place:
 def _place(place: Any) -> LegPlace:
     station = None
     if place.station_id is not None:
-        from marketplace.api.relay import encode_global_id
-
         station = encode_global_id("Station", int(place.station_id))
     return LegPlace(
         lat=place.lat,
@@ -248,8 +253,6 @@ def _place(place: Any) -> LegPlace:
 
 
 def _leg(leg: Leg) -> LegType:
-    import polyline as polyline_codec
-
     transit = None
     if leg.transit is not None:
         transit = TransitInfo(
@@ -504,8 +507,6 @@ class PlanningQuery:
                 if network and Mode.WALK in network.routers
                 else None
             )
-            from marketplace.api.relay import encode_global_id
-
             return [
                 Place(
                     label=h.label,
