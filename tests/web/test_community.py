@@ -67,7 +67,7 @@ def test_sign_up_review_and_see_the_rating_change(
     vote = page.get_by_role("button", name="Voter pour « Une station près du parc »")
     vote.wait_for()
     vote.click()
-    page.locator(".suggestion-list li", has_text="1 vote(s)").wait_for()
+    page.locator(".suggestion-list li", has_text="1 vote").wait_for()
     withdraw = page.get_by_role("button", name="Retirer mon vote pour « Une station près du parc »")
     assert withdraw.get_attribute("aria-pressed") == "true"
     tab.screenshot("service-community")

@@ -73,7 +73,7 @@ def test_resident_places_an_idea_votes_and_comments(
     card.wait_for()
     card.get_by_role("button", name="Voter pour « Navette du soir vers le plateau »").click()
     card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
-    card.get_by_text("1 vote(s)").wait_for()
+    card.get_by_text("1 vote").wait_for()
 
     card.get_by_text("Commentaires (0)").click()
     card.get_by_label("Votre commentaire").fill("Avec un arrêt place Rabelais ?")

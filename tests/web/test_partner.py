@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def set_availability(tab: Tab, station: str, vehicles: int, docks: int) -> None:
     form.get_by_label("Places libres").fill(str(docks))
     form.get_by_role("button", name="Envoyer").click()
     page.get_by_role("listitem").filter(has_text=f"{station} (").filter(
-        has_text=f"{vehicles} véhicule(s)"
+        has_text=f"{vehicles} véhicule{'s' if vehicles > 1 else ''} disponible"
     ).wait_for()
 
 
@@ -101,7 +102,7 @@ def test_publish_a_service_in_the_console_and_ride_it_in_the_next_plan(
     shared.first.click()
     details = page.locator(".itinerary-details")
     assert details.get_by_role("link", name="Vélos du Plateau").count() >= 1
-    assert "véhicule(s) disponible(s)" in details.inner_text()
+    assert re.search(r"\d+ véhicules? disponibles?", details.inner_text())
     assert "€" in shared.first.inner_text()
     tab.screenshot("plan-with-published-service")
 
@@ -260,12 +261,12 @@ def test_import_gbfs_and_gtfs_feeds_in_the_console(
             for i in range(counts.count())}  # fmt: skip
     assert rows["station_information"] == ["2", "0"], rows
     assert rows["station_status"][0] == "1", rows
-    assert "1 ligne(s) ignorée(s)" in report.inner_text()
+    assert "1 ligne ignorée." in report.inner_text()
     skipped = report.locator("table.import-skipped tbody tr")
     assert skipped.count() == 1
     assert "perdue" in skipped.first.inner_text() and "lat/lon" in skipped.first.inner_text()
     page.get_by_role("listitem").filter(has_text="Rue Lily (lily)").filter(
-        has_text="4 véhicule(s)"
+        has_text="4 véhicules disponibles"
     ).wait_for()
     tab.screenshot("partner-import-gbfs", full_page=True)
     tab.assert_accessible()
@@ -286,7 +287,7 @@ def test_import_gbfs_and_gtfs_feeds_in_the_console(
     gtfs.get_by_role("button", name="Importer le GTFS").click()
     report.wait_for()
     report.locator("table.import-counts").get_by_text("stop_times.txt").wait_for()
-    assert "1 ligne(s) ignorée(s)" in report.inner_text()
+    assert "1 ligne ignorée." in report.inner_text()
     assert "unknown trip_id or stop_id" in report.locator("table.import-skipped").inner_text()
     page.get_by_role("heading", name="Stations (4)").wait_for()
 

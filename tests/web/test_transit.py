@@ -54,7 +54,7 @@ def test_a_timetabled_leg_draws_its_intermediate_stops(tab: Tab, test_bus: str) 
     bus.first.click()
     details = page.locator(".itinerary-details")
     assert "T1" in details.inner_text()
-    details.get_by_text("2 arrêt(s) intermédiaire(s)").click()
+    details.get_by_text("2 arrêts intermédiaires").click()
     assert "Arrêt École" in details.inner_text() and "Arrêt Gare de Meudon" in details.inner_text()
 
     # The two stops between boarding and alighting, on the map, named and timed.

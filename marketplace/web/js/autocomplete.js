@@ -1,7 +1,7 @@
 // An ARIA 1.2 combobox over `placeSearch`, accepting "lat, lon" typed directly too.
 import { gql } from './api.js';
 import { el } from './dom.js';
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 
 let counter = 0;
 

@@ -3,7 +3,7 @@
 import { ApiError, gql, residentSession } from './api.js';
 import { announce, el, errorBox, field, statusLine } from './dom.js';
 import * as fmt from './format.js';
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 
 function stars(rating) {
   return el('span', { class: 'stars', role: 'img', 'aria-label': t('community.stars', { n: rating }) },

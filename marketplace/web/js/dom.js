@@ -1,5 +1,5 @@
 // Small DOM helpers: elements are built with text nodes, never from HTML strings of user data.
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 
 /** el('a', {href: '#'}, 'text', child...) */
 export function el(tag, attrs = {}, ...children) {

@@ -1,11 +1,7 @@
 // Numbers, money, durations and times in the reader's language (times in Europe/Paris).
-import { language, t } from './i18n.js';
+import { locale, t } from './i18n/index.js';
 
 const TIME_ZONE = 'Europe/Paris';
-
-function locale() {
-  return language() === 'fr' ? 'fr-FR' : 'en-GB';
-}
 
 export function duration(seconds) {
   const minutes = Math.max(1, Math.round(seconds / 60));

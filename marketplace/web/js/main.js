@@ -1,6 +1,6 @@
 // Hash router: #/plan, #/services, #/services/<id>, #/partner, #/planner.
 import { capabilities, residentSession } from './api.js';
-import { applyStaticTranslations, language, setLanguage, t } from './i18n.js';
+import { applyStaticTranslations, language, setLanguage, t } from './i18n/index.js';
 import { el, errorBox } from './dom.js';
 
 const pages = {

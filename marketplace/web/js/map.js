@@ -2,7 +2,7 @@
 // own GeoJSON (the `streetMap` query) so the map reads offline; tiles only when configured.
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { gql } from './api.js';
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 
 export { L };
 

@@ -1,7 +1,7 @@
 // Residents' accounts: sign up, sign in, sign out (the session token stays in this browser).
 import { gql, residentSession, setResidentSession } from '../api.js';
 import { announce, el, errorBox, field, statusLine } from '../dom.js';
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 
 const SIGNED_IN = 'token expiresAt viewer { id displayName email role }';
 // Where to go once the emailed link is followed (it may open in another tab, hence storage).

@@ -3,7 +3,7 @@
 import { gql, residentSession } from '../api.js';
 import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { createMap, focusOn, L, pointMarker } from '../map.js';
 import { SERVICE_KINDS } from './services.js';
 

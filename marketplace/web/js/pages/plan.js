@@ -4,7 +4,7 @@ import { ApiError, gql } from '../api.js';
 import { placeInput } from '../autocomplete.js';
 import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { modeIcon } from '../icons.js';
 import { createMap, focusOn, endpointMarker, L, legLayer, MODE_COLOURS, pointMarker, setTileUrl, tileUrl } from '../map.js';
 

@@ -4,7 +4,7 @@
 import { gql, partnerKey, residentSession } from '../api.js';
 import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { createMap, focusOn, L } from '../map.js';
 
 const PERIODS = ['morning_peak', 'evening_peak', 'off_peak'];

@@ -6,7 +6,7 @@ import { placeInput } from '../autocomplete.js';
 import { communitySection } from '../community.js';
 import { el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { createMap, focusOn, L, MODE_COLOURS, pointMarker } from '../map.js';
 
 export const SERVICE_KINDS = ['BIKE_SHARE', 'SCOOTER_SHARE', 'CAR_SHARE', 'SHUTTLE', 'ON_DEMAND', 'CARPOOL', 'PARKING', 'EV_CHARGING', 'PUBLIC_TRANSPORT'];
