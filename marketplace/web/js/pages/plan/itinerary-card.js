@@ -1,0 +1,53 @@
+// The selected itinerary in detail: one card per leg with its mode, service or line, times,
+// places (and live availability at stations), turn-by-turn steps and intermediate stops.
+import { availabilityText } from '../../components/availability.js';
+import { modeBadge, modeColour } from '../../components/mode-badge.js';
+import { el } from '../../dom.js';
+import * as fmt from '../../format.js';
+import { t } from '../../i18n/index.js';
+
+export function placeName(place) {
+  return place.name || `${place.lat.toFixed(5)}, ${place.lon.toFixed(5)}`;
+}
+
+function legCard(leg, fromLabel, toLabel) {
+  const availability = [availabilityText(leg.from), availabilityText(leg.to)];
+  return el('li', { class: 'leg', style: `--mode-colour: ${modeColour(leg.mode)}` },
+    el('div', { class: 'leg-head' },
+      modeBadge(leg.mode),
+      leg.service ? el('a', { href: `#/services/${encodeURIComponent(leg.service.id)}` }, leg.service.name) : null,
+      leg.transit ? el('span', {}, `${leg.transit.routeName}${leg.transit.headsign ? ` → ${leg.transit.headsign}` : ''}`) : null,
+      el('span', { class: 'leg-facts' }, `${fmt.duration(leg.durationS)} · ${fmt.distance(leg.distanceM)}`,
+        leg.priceMinor ? ` · ${fmt.price(leg.priceMinor, leg.currency)}` : '')),
+    el('p', { class: 'leg-places' },
+      `${fmt.time(leg.start)} ${fromLabel}`,
+      availability[0] ? ` (${availability[0]})` : '',
+      ' → ',
+      `${fmt.time(leg.end)} ${toLabel}`,
+      availability[1] ? ` (${availability[1]})` : ''),
+    leg.steps.length
+      ? el('details', { class: 'steps' },
+        el('summary', {}, t('plan.steps', { n: leg.steps.length })),
+        el('ol', {}, leg.steps.map((step) => el('li', {}, step.instruction, ' ', el('span', { class: 'hint' }, fmt.distance(step.distanceM))))))
+      : null,
+    leg.transit?.intermediateStops?.length
+      ? el('details', { class: 'steps' },
+        el('summary', {}, t('plan.stops', { n: leg.transit.intermediateStops.length })),
+        el('ol', { class: 'stop-list' }, leg.transit.intermediateStops.map((stop) => el('li', {},
+          el('span', { class: 'stop-dot', 'aria-hidden': 'true' }), ' ', `${fmt.time(stop.time)} ${stop.name}`))))
+      : null);
+}
+
+/**
+ * The card of itinerary number `position` (1-based). Unnamed ends of the trip read as what
+ * the commuter typed or picked: `originLabel` and `destinationLabel`.
+ */
+export function itineraryCard(itinerary, { position, originLabel, destinationLabel }) {
+  const last = itinerary.legs.length - 1;
+  const label = (place, fallback) => (place.name ? placeName(place) : fallback || placeName(place));
+  const legs = el('ol', { class: 'legs' }, itinerary.legs.map((leg, index) => legCard(leg,
+    label(leg.from, index === 0 ? originLabel : null),
+    label(leg.to, index === last ? destinationLabel : null))));
+  return el('section', { class: 'itinerary-details', 'aria-labelledby': 'details-title' },
+    el('h2', { id: 'details-title' }, t('plan.details', { n: position })), legs);
+}
