@@ -5,7 +5,7 @@ import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n/index.js';
 import { createMap, focusOn, L, pointMarker } from '../map.js';
-import { SERVICE_KINDS } from './services.js';
+import { SERVICE_KINDS } from '../components/service-kinds.js';
 
 const SORTS = ['MOST_VOTED', 'NEWEST'];
 
