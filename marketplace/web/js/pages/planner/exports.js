@@ -1,0 +1,34 @@
+// The run's exports (CSV, GeoJSON, PNG) as download buttons.
+import { el, errorBox } from '../../dom.js';
+import { t } from '../../i18n/index.js';
+
+const EXPORTS = ['hotspots.csv', 'hotspots.geojson', 'segments.csv', 'segments.geojson', 'hotspots.png'];
+
+function exportButton(period, name, who) {
+  // The exports need the bearer token, which a plain link cannot carry: fetch, then save.
+  return el('button', { type: 'button', class: 'secondary', dataset: { export: name }, onclick: async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      const response = await fetch(`/traffic/${encodeURIComponent(period)}/${name}`, { headers: { Authorization: `Bearer ${who.token}` } });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        throw new Error(body.error || `HTTP ${response.status}`);
+      }
+      const blob = await response.blob();
+      const link = el('a', { href: URL.createObjectURL(blob), download: `issy_traffic_${period}_${name}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (error) {
+      button.after(errorBox(error));
+    } finally {
+      button.disabled = false;
+    }
+  } }, t('planner.download', { name }));
+}
+
+export function exportList(period, who) {
+  return el('ul', { class: 'plain export-list' }, EXPORTS.map((name) => el('li', {}, exportButton(period, name, who))));
+}

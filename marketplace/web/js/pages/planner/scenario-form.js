@@ -1,0 +1,48 @@
+// A scenario for the period: streets closed or a lane removed, compared with the base case
+// (time spent, hotspots before and after, which appeared and which went).
+import { gql } from '../../api.js';
+import { el, errorBox, field, statusLine } from '../../dom.js';
+import * as fmt from '../../format.js';
+import { t } from '../../i18n/index.js';
+
+export function scenarioForm(period, who, onRun) {
+  const streets = el('input', { type: 'text', name: 'closeStreets', required: true });
+  const mode = el('select', { name: 'scenarioEdit' },
+    el('option', { value: 'closeStreets' }, t('planner.closeStreets')),
+    el('option', { value: 'removeLaneStreets' }, t('planner.removeLane')));
+  const result = el('div', { role: 'status' });
+  const form = el('form', { class: 'narrow', 'aria-labelledby': 'scenario-title' },
+    el('h2', { id: 'scenario-title' }, t('planner.scenarioTitle')),
+    field(t('planner.scenarioEdit'), mode),
+    field(t('planner.streets'), streets, t('planner.streetsHint')),
+    el('button', { type: 'submit', class: 'primary' }, t('planner.runScenario')), result);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const names = streets.value.split(';').map((name) => name.trim()).filter(Boolean);
+    if (!names.length) {
+      streets.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    result.replaceChildren(statusLine(t('planner.computing')));
+    try {
+      const data = await gql(`mutation Scenario($period: String!, $streets: [String!]) {
+        runScenario(period: $period, ${mode.value}: $streets) {
+          edits closedSegments baseVehicleHours scenarioVehicleHours vehicleHoursChange baseHotspots scenarioHotspots
+          hotspotsAppeared { rank streets } hotspotsDisappeared { rank streets }
+        } }`, { period, streets: names }, { auth: who.auth });
+      const outcome = data.runScenario;
+      result.replaceChildren(el('div', { class: 'scenario-result' },
+        el('p', {}, t('planner.scenarioOutcome', {
+          base: fmt.number(outcome.baseVehicleHours, 1), scenario: fmt.number(outcome.scenarioVehicleHours, 1),
+          change: `${outcome.vehicleHoursChange >= 0 ? '+' : ''}${fmt.number(outcome.vehicleHoursChange, 1)}`,
+          baseHotspots: outcome.baseHotspots, scenarioHotspots: outcome.scenarioHotspots,
+        })),
+        outcome.hotspotsAppeared.length ? el('p', {}, t('planner.appeared', { streets: outcome.hotspotsAppeared.map((h) => h.streets.slice(0, 2).join(', ')).join(' ; ') })) : null,
+        outcome.hotspotsDisappeared.length ? el('p', {}, t('planner.disappeared', { streets: outcome.hotspotsDisappeared.map((h) => h.streets.slice(0, 2).join(', ')).join(' ; ') })) : null));
+      await onRun?.();
+    } catch (error) {
+      result.replaceChildren(errorBox(error));
+    }
+  });
+  return form;
+}
