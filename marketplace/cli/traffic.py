@@ -25,9 +25,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marketplace.streets import ARTEFACT_CACHE_DIR, default_streets_source
-from routing.compact import CompactGraph
 from routing.errors import NoStreetNetworkError
-from routing.modes import Mode
+from routing.street.graph import CompactGraph
+from routing.street.modes import Mode
 
 __all__ = ["register"]
 
@@ -104,10 +104,10 @@ def _iteration(iteration: int, gap: float) -> None:
 
 def _load_case(args: argparse.Namespace) -> _Case:
     """Everything the assignment needs, validated before any file is written."""
-    from routing.capacity import capacity_from_compact
-    from routing.demand import DemandError, od_matrix_from_csv, zone_nodes
-    from routing.issy_demand import IssyDemandSources, issy_demand
-    from routing.network import open_street_network
+    from routing.regions.issy_demand import IssyDemandSources, issy_demand
+    from routing.street.network import open_street_network
+    from routing.traffic.capacity import capacity_from_compact
+    from routing.traffic.demand import DemandError, od_matrix_from_csv, zone_nodes
 
     od_csv = args.od_zones is not None or args.od_trips is not None
     if od_csv == (args.issy_demand is not None) or (
@@ -152,9 +152,9 @@ def _load_case(args: argparse.Namespace) -> _Case:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from routing.assignment import AssignmentNetwork, assign
-    from routing.hotspots import find_hotspots
-    from routing.traffic_exports import write_traffic_exports
+    from routing.traffic.assignment import AssignmentNetwork, assign
+    from routing.traffic.exports import write_traffic_exports
+    from routing.traffic.hotspots import find_hotspots
 
     case = _load_case(args)
     _progress(
@@ -237,7 +237,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _scenario(args: argparse.Namespace) -> int:
-    from routing.scenarios import (
+    from routing.traffic.scenarios import (
         ScenarioError,
         ScenarioInputs,
         close_street,

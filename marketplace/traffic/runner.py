@@ -29,14 +29,14 @@ from marketplace.traffic.demand import (
 )
 from marketplace.traffic.planned import check_scale
 from marketplace.traffic.runs import RunInputs, latest_run, store_run
-from routing.assignment import AssignmentNetwork, assign
-from routing.capacity import capacity_from_compact
-from routing.compact import CompactGraph
-from routing.demand import DemandError, zone_nodes
-from routing.hotspots import DEFAULT_MIN_VOLUME_CAPACITY, find_hotspots
-from routing.modes import Mode
-from routing.network import StreetNetwork
-from routing.scenarios import (
+from routing.street.graph import CompactGraph
+from routing.street.modes import Mode
+from routing.street.network import StreetNetwork
+from routing.traffic.assignment import AssignmentNetwork, assign
+from routing.traffic.capacity import capacity_from_compact
+from routing.traffic.demand import DemandError, zone_nodes
+from routing.traffic.hotspots import DEFAULT_MIN_VOLUME_CAPACITY, find_hotspots
+from routing.traffic.scenarios import (
     ScenarioEdit,
     ScenarioError,
     ScenarioInputs,
