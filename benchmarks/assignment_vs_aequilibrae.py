@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")  # AequilibraE's tqdm bars flood stdout
 
-from routing.street.graph import CompactGraph, compile_graph  # noqa: E402
+from routing.street.compile import compile_graph  # noqa: E402
+from routing.street.graph import CompactGraph  # noqa: E402
 from routing.street.modes import Mode  # noqa: E402
 from routing.street.readers.osm import street_graphs_from_file  # noqa: E402
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign  # noqa: E402

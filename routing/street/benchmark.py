@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.geometry import haversine_m
-from routing.street.graph import compile_graph, largest_strong_component
+from routing.street.compile import compile_graph, largest_strong_component
 from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.street.modes import DEFAULT_PROFILES, Mode
 

@@ -8,7 +8,6 @@ takes any of those or an artefact folder; for a raw source it reuses the artefac
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from routing.errors import NoStreetNetworkError
-from routing.street.graph import (
-    CompactGraph,
-    compile_graph,
+from routing.street.artefact import (
+    file_sha256,
     is_artefact,
     load_artefact,
     read_manifest,
     save_artefact,
 )
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 from routing.street.readers.sources import detect_street_source
 from routing.street.router import StreetRouter
@@ -168,9 +168,4 @@ def _file_sha256(path: Path) -> str:
     else:
         found = detect_street_source(path)
         files = [found.path] + ([found.edges_path] if found.edges_path else [])
-    digest = hashlib.sha256()
-    for file in files:
-        with file.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 22), b""):
-                digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(*files)

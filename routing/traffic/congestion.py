@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from routing.street.graph import CompactGraph, Metric, _build_hierarchies
+from routing.street.compile import build_hierarchies
+from routing.street.graph import CompactGraph, Metric, PathIndex
 from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.traffic.assignment import AssignmentResult
 
@@ -63,15 +64,14 @@ def congested_graph(
             f"min {float(np.nanmin(congested_s - graph.duration_s)):.3g} s against free flow"
         )
     distance = graph.hierarchies.get("distance")
-    hierarchies: dict[Metric, ContractionHierarchy]
+    hierarchies: dict[Metric, PathIndex]
     if distance is not None and distance is not graph.hierarchies.get("time"):
         by_time = ContractionHierarchy.build(
             graph.indptr, graph.heads, congested_s, progress=progress
         )
         hierarchies = {"time": by_time, "distance": distance}
     else:
-        # The proposal for compact: make this helper public as ``build_hierarchies``.
-        hierarchies = _build_hierarchies(
+        hierarchies = build_hierarchies(
             graph.indptr, graph.heads.astype(np.int64), graph.length_m, congested_s, progress
         )
     info = {

@@ -29,7 +29,7 @@ from routing.planning.services import (
     Station,
     TransitService,
 )
-from routing.street.graph import compile_graph
+from routing.street.compile import compile_graph
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
 from routing.street.router import StreetRouter

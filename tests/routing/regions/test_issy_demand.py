@@ -19,7 +19,8 @@ from routing.regions.issy_demand import (
     IssyDemandSources,
     issy_demand,
 )
-from routing.street.graph import CompactGraph, compile_graph
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import DEFAULT_PROFILES, Mode
 from routing.street.readers.osm import street_graphs_from_file
 from routing.traffic.demand import DemandError

@@ -17,7 +17,8 @@ from routing.errors import (
     LocationOutsideNetworkError,
     NoRouteError,
 )
-from routing.street.graph import compile_graph, load_artefact, save_artefact
+from routing.street.artefact import load_artefact, save_artefact
+from routing.street.compile import compile_graph
 from routing.street.modes import Mode
 from routing.street.router import StreetRouter
 from routing.street.steps import Turn

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from routing.street.graph import compile_graph
+from routing.street.compile import compile_graph
 from routing.street.modes import Mode
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign, bpr_time_s
 from routing.traffic.capacity import (

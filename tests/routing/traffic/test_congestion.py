@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routing.street.graph import CompactGraph, compile_graph
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.street.router import StreetRouter
 from routing.traffic.assignment import AssignmentResult

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routing.street.graph import compile_graph
+from routing.street.compile import compile_graph
 from routing.street.modes import Mode
 from routing.traffic.demand import (
     DEFAULT_PERIODS,

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routing.street.graph import CompactGraph, compile_graph
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign
 from routing.traffic.capacity import capacity_from_compact

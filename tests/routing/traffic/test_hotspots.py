@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routing.street.graph import CompactGraph, compile_graph
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign, bpr_time_s
 from routing.traffic.capacity import capacity_from_graph

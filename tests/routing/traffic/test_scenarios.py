@@ -10,7 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from routing.street.graph import CompactGraph, compile_graph
+from routing.street.compile import compile_graph
+from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.traffic.capacity import capacity_from_compact
 from routing.traffic.scenarios import (
