@@ -39,9 +39,9 @@ from routing.errors import (
     RoutingError,
 )
 from routing.planning.itinerary import Itinerary, Leg
-from routing.planning.planner import PlanError, PlanRequest, PlanRequestError, Preferences
+from routing.planning.request import PlanError, PlanRequest, PlanRequestError, Preferences
 from routing.planning.services import ServiceKind as RoutingServiceKind
-from routing.planning.transit import PARIS
+from routing.regions.issy import TIMEZONE as PARIS
 from routing.street.modes import Mode
 
 __all__ = ["PlanningQuery"]

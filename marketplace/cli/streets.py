@@ -165,7 +165,7 @@ def _print_info(manifest: Any, folder: Path) -> None:
 
 
 def _graph_download(args: argparse.Namespace) -> int:
-    from routing.street.readers.osm import download_issy_osm
+    from routing.regions.issy import download_issy_osm
 
     path = download_issy_osm(ISSY_DOWNLOAD_DIR, margin_m=args.margin_m)
     print(f"Issy street data saved to {path}; build it with `issy-mobility graph build`")

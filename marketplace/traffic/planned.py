@@ -24,7 +24,7 @@ from marketplace.db import Database
 from marketplace.errors import InvalidInput
 from marketplace.models import PlannedTripCount
 from marketplace.traffic.config import DEFAULT_CELL_SIZE_M, period_named
-from routing.planning.transit import PARIS
+from routing.regions.issy import TIMEZONE as PARIS
 from routing.traffic.demand import DEFAULT_PERIODS, Period
 
 __all__ = [

@@ -13,14 +13,14 @@ import datetime as dt
 import itertools
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
-
-import numpy as np
 
 from routing.geometry import haversine_m
+from routing.planning.access import nearest_by_walk
+from routing.planning.context import PlanContext, service_co2_g_per_km
 from routing.planning.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
-from routing.planning.services import DEFAULT_CO2_G_PER_KM, ServiceKind, TransitService
+from routing.planning.request import PlanError
+from routing.planning.services import ServiceKind, TransitService
+from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
 from routing.transit.raptor import RaptorIndex
 from routing.transit.timetable import (
@@ -31,12 +31,8 @@ from routing.transit.timetable import (
     straight_line_transfers,
 )
 
-if TYPE_CHECKING:
-    from routing.planning.planner import TripPlanner, _Context
+__all__ = ["plan_with_timetable"]
 
-__all__ = ["PARIS", "plan_with_timetable"]
-
-PARIS = ZoneInfo("Europe/Paris")
 _MAX_ACCESS_STOPS = 12
 # Keyed by the timetable's id; the entry holds the timetable itself, so that id cannot be
 # reused by another timetable while the entry lives.
@@ -59,37 +55,24 @@ def _index(service: TransitService, day: dt.date) -> RaptorIndex:
 
 
 def _stop_costs(
-    planner: TripPlanner, context: _Context, *, from_origin: bool, stops: tuple[TransitStop, ...]
+    context: PlanContext, *, from_origin: bool, stops: tuple[TransitStop, ...]
 ) -> dict[str, float]:
-    """Walking seconds between the origin (or destination) and the nearest stops."""
-    walk = planner.network.router(Mode.WALK)
-    start = context.origin_walk if from_origin else context.destination_walk
-    costs = context.walk_from_origin if from_origin else context.walk_to_destination
-    found: list[tuple[float, str]] = []
-    for stop in stops:
-        snap = planner.snap_station(Mode.WALK, stop.lat, stop.lon)
-        if snap is None:
-            continue
-        seconds = float(walk.costs_to(start, costs, [snap], avoid=context.walk_avoid)[0])
-        if np.isfinite(seconds):
-            found.append((seconds * context.walk_factor, stop.id))
-    found.sort()
-    return {stop_id: seconds for seconds, stop_id in found[:_MAX_ACCESS_STOPS]}
+    """Walking seconds (at the traveller's pace) between the origin or destination and the
+    nearest stops; equal times keep the stops' id order."""
+    by_id = sorted(stops, key=lambda stop: stop.id)
+    found = nearest_by_walk(context, by_id, from_origin=from_origin, limit=_MAX_ACCESS_STOPS)
+    return {stop.id: seconds * context.walk_factor for seconds, stop, _ in found}
 
 
-def plan_with_timetable(
-    planner: TripPlanner, context: _Context, service: TransitService
-) -> list[Itinerary]:
+def plan_with_timetable(context: PlanContext, service: TransitService) -> list[Itinerary]:
     """Itineraries riding ``service``'s timetable, Pareto over arrival time and transfers."""
-    from routing.planning.planner import PlanError
-
     request = context.request
-    local = request.time.astimezone(PARIS)
+    local = request.time.astimezone(TIMEZONE)
     day = local.date()
     seconds = local.hour * 3600 + local.minute * 60 + local.second
     timetable = service.timetable
-    access = _stop_costs(planner, context, from_origin=True, stops=timetable.stops)
-    egress = _stop_costs(planner, context, from_origin=False, stops=timetable.stops)
+    access = _stop_costs(context, from_origin=True, stops=timetable.stops)
+    egress = _stop_costs(context, from_origin=False, stops=timetable.stops)
     limit = request.preferences.max_walk_m
     if not access or not egress:
         where = "origin" if not access else "destination"
@@ -111,28 +94,27 @@ def plan_with_timetable(
             PlanError("NO_TRANSIT_CONNECTION", f"{service.name}: no connection at that time")
         )
         return []
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
-    return [_itinerary(planner, context, service, journey, midnight) for journey in journeys]
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE)
+    return [_itinerary(context, service, journey, midnight) for journey in journeys]
 
 
 def _itinerary(
-    planner: TripPlanner,
-    context: _Context,
+    context: PlanContext,
     service: TransitService,
     journey: Journey,
     midnight: dt.datetime,
 ) -> Itinerary:
     def at(seconds: float) -> dt.datetime:
         # Wall-clock time from seconds after midnight, right across DST changes.
-        return (midnight.astimezone(dt.UTC) + dt.timedelta(seconds=seconds)).astimezone(PARIS)
+        return (midnight.astimezone(dt.UTC) + dt.timedelta(seconds=seconds)).astimezone(TIMEZONE)
 
     walk_mode = LegMode.WALK
     legs: list[Leg] = []
-    access_snap = planner.snap_station(Mode.WALK, journey.access_stop.lat, journey.access_stop.lon)
-    egress_snap = planner.snap_station(Mode.WALK, journey.egress_stop.lat, journey.egress_stop.lon)
+    access_snap = context.snap_station(Mode.WALK, journey.access_stop.lat, journey.access_stop.lon)
+    egress_snap = context.snap_station(Mode.WALK, journey.egress_stop.lat, journey.egress_stop.lon)
     assert access_snap is not None and egress_snap is not None
     first_ride = journey.transit_legs[0]
-    access_leg = planner.street_leg(
+    access_leg = context.street_leg(
         Mode.WALK,
         walk_mode,
         context.origin_walk,
@@ -144,9 +126,7 @@ def _itinerary(
     )
     legs.append(access_leg)
     leg_mode = LegMode.SHUTTLE if service.kind is ServiceKind.SHUTTLE else LegMode.TRANSIT
-    co2 = service.co2_g_per_km
-    if co2 is None:
-        co2 = DEFAULT_CO2_G_PER_KM.get(service.kind, 0.0)
+    co2 = service_co2_g_per_km(service.co2_g_per_km, service.kind)
     fare_paid = False
     for part in journey.legs:
         if isinstance(part, TransferLeg):
@@ -169,7 +149,7 @@ def _itinerary(
         legs.append(_ride(part, leg_mode, service, co2, at, charge=not fare_paid))
         fare_paid = True  # one fare per journey on one network (Île-de-France style)
     last_ride = journey.transit_legs[-1]
-    egress_leg = planner.street_leg(
+    egress_leg = context.street_leg(
         Mode.WALK,
         walk_mode,
         egress_snap,
@@ -180,7 +160,7 @@ def _itinerary(
         avoid=context.walk_avoid,
     )
     legs.append(egress_leg)
-    return Itinerary(tuple(legs), warnings=planner.network.warnings)
+    return Itinerary(tuple(legs), warnings=context.network.warnings)
 
 
 def _ride(

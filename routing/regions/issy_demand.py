@@ -20,7 +20,7 @@ Sources (the caller passes their paths; see ``../shared/data/SOURCES.md`` 2.3-2.
 
 Zones
 -----
-One zone per rail stop area inside the study box (:data:`ISSY_BOX`, Issy's boundary box with
+One zone per rail stop area inside the study box (:data:`STUDY_BOX`, Issy's boundary box with
 a margin that keeps the stations on its edge: Porte de Versailles, Marcel Sembat, Meudon,
 Clamart); stop areas with neither validations nor RATP entries (tram-only stops: tram
 validations are not in the data) get no zone. Then one zone per cell of a grid of about
@@ -91,16 +91,17 @@ from routing.traffic.demand import (
 )
 
 __all__ = [
-    "ISSY_BOX",
     "ISSY_PERIODS",
+    "STUDY_BOX",
     "IssyDemand",
     "IssyDemandAssumptions",
     "IssyDemandSources",
     "issy_demand",
 ]
 
-ISSY_BOX = BoundingBox(min_lat=48.8110, min_lon=2.2350, max_lat=48.8360, max_lon=2.2900)
-"""Issy's boundary box (lat 48.8133-48.8346, lon 2.2357-2.2894) with a small margin."""
+STUDY_BOX = BoundingBox(min_lat=48.8110, min_lon=2.2350, max_lat=48.8360, max_lon=2.2900)
+""":data:`~routing.regions.issy.ISSY_BOX` widened by 40-260 m so the stations on its edge
+(Porte de Versailles, Marcel Sembat, Meudon, Clamart) fall inside."""
 
 ISSY_PERIODS: tuple[Period, ...] = tuple(
     p for p in DEFAULT_PERIODS if p.name in ("morning_peak", "evening_peak")
@@ -377,7 +378,7 @@ def _csv_rows(path: Path, required: tuple[str, ...], delimiter: str) -> Iterator
 
 
 def _station_zones(path: Path) -> dict[str, tuple[tuple[float, float], str]]:
-    """Stop areas inside :data:`ISSY_BOX`: mean position over their lines, and a name."""
+    """Stop areas inside :data:`STUDY_BOX`: mean position over their lines, and a name."""
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     names: dict[str, str] = {}
     for row in _csv_rows(path, ("geo_point_2d", "nom_gares", "id_ref_zdc"), ";"):
@@ -387,7 +388,7 @@ def _station_zones(path: Path) -> dict[str, tuple[tuple[float, float], str]]:
             raise DemandError(
                 f"{path.name}: geo_point_2d {row['geo_point_2d']!r} is not 'lat, lon'"
             ) from None
-        if ISSY_BOX.contains(lat, lon):
+        if STUDY_BOX.contains(lat, lon):
             points[row["id_ref_zdc"]].append((lat, lon))
             names.setdefault(row["id_ref_zdc"], row["nom_gares"])
     return {
@@ -433,7 +434,7 @@ def _ratp_entries(path: Path) -> dict[str, float]:
 
 
 def _poi_cells(path: Path, cell_deg: tuple[float, float]) -> list[tuple[str, float, float, int]]:
-    """Grid cells over :data:`ISSY_BOX` holding points of interest: id, mean point, count."""
+    """Grid cells over :data:`STUDY_BOX` holding points of interest: id, mean point, count."""
     try:
         with (
             gzip.open(path, "rt", encoding="utf-8")
@@ -449,10 +450,10 @@ def _poi_cells(path: Path, cell_deg: tuple[float, float]) -> list[tuple[str, flo
         if not coordinates or len(coordinates) != 2:
             continue
         lon, lat = float(coordinates[0]), float(coordinates[1])
-        if not ISSY_BOX.contains(lat, lon):
+        if not STUDY_BOX.contains(lat, lon):
             continue
-        row = int((lat - ISSY_BOX.min_lat) // cell_deg[0])
-        col = int((lon - ISSY_BOX.min_lon) // cell_deg[1])
+        row = int((lat - STUDY_BOX.min_lat) // cell_deg[0])
+        col = int((lon - STUDY_BOX.min_lon) // cell_deg[1])
         cells[(row, col)].append((lat, lon))
     if not cells:
         raise DemandError(f"{path.name}: no point of interest lies inside the Issy box")

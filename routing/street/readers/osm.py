@@ -12,14 +12,9 @@ configure or call osmnx for OSM data.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
-import math
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +24,7 @@ import networkx as nx
 import osmium
 import osmnx as ox
 
-from routing.errors import NoStreetNetworkError, StreetDataError
+from routing.errors import StreetDataError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile, travel_rules
 from routing.street.readers._shared import _graph_attrs, _open_text, lanes_per_direction
 from routing.street.readers.graphml import street_graphs_from_graphml
@@ -41,14 +36,7 @@ from routing.street.readers.sources import (
 )
 from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
 
-__all__ = ["ISSY_BBOX", "download_issy_osm", "street_graphs_from_file"]
-
-# Issy-les-Moulineaux (OSM relation 85527) as (west, south, east, north), from the
-# Nominatim boundary in the shared data; the download adds a margin so trips that leave
-# the commune briefly (quais, Paris 15e, Vanves) still route.
-ISSY_BBOX = (2.2357, 48.8133, 2.2894, 48.8346)
-
-_EARTH_M_PER_DEG_LAT = 111_320.0
+__all__ = ["street_graphs_from_file"]
 
 
 @dataclass(slots=True)
@@ -259,81 +247,3 @@ def street_graphs_from_file(
     elapsed_s = time.perf_counter() - started
     report(progress, f"loaded {source.path} in {elapsed_s:.1f} s (nodes/edges: {summary})")
     return graphs
-
-
-def _issy_bbox_with_margin(margin_m: float) -> tuple[float, float, float, float]:
-    west, south, east, north = ISSY_BBOX
-    dlat = margin_m / _EARTH_M_PER_DEG_LAT
-    dlon = margin_m / (_EARTH_M_PER_DEG_LAT * math.cos(math.radians((south + north) / 2)))
-    return west - dlon, south - dlat, east + dlon, north + dlat
-
-
-def _overpass_query(bbox: tuple[float, float, float, float]) -> str:
-    west, south, east, north = bbox
-    timeout_s = int(ox.settings.requests_timeout)
-    # Every highway way with all its tags, and its nodes: the rules in routing.street.modes need
-    # the access and cycling tags that osmnx's own graph download would drop.
-    return (
-        f"[out:json][timeout:{timeout_s}];"
-        f'(way["highway"]({south:.6f},{west:.6f},{north:.6f},{east:.6f});>;);out body;'
-    )
-
-
-def _fetch_overpass(query: str) -> bytes:
-    url = str(ox.settings.overpass_url).rstrip("/") + "/interpreter"
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode({"data": query}).encode(),
-        headers={"User-Agent": str(ox.settings.http_user_agent)},
-    )
-    with urllib.request.urlopen(request, timeout=ox.settings.requests_timeout) as reply:
-        body: bytes = reply.read()
-    return body
-
-
-def download_issy_osm(cache_dir: Path, *, margin_m: float = 1000) -> Path:
-    """Download Issy's streets (all highway ways, all tags) from Overpass, once.
-
-    Parameters
-    ----------
-    cache_dir
-        Folder for the cached reply; created when missing.
-    margin_m
-        Margin around the commune's bounding box, in metres.
-
-    Returns
-    -------
-    pathlib.Path
-        The cached Overpass JSON (``.json.gz``), ready for :func:`street_graphs_from_file`.
-        A cached file is returned without touching the network.
-
-    Raises
-    ------
-    NoStreetNetworkError
-        Nothing is cached and Overpass cannot be reached or answers without streets.
-    """
-    if not 0 <= margin_m <= 20_000:
-        raise ValueError(f"margin_m={margin_m!r} is out of range; accepted: 0 to 20000 m")
-    cache_dir = Path(cache_dir)
-    target = cache_dir / f"issy_streets_overpass_margin{int(margin_m)}m.json.gz"
-    if target.is_file() and target.stat().st_size > 0:
-        return target
-    query = _overpass_query(_issy_bbox_with_margin(margin_m))
-    report(None, f"downloading Issy streets from Overpass ({query})")
-    try:
-        body = _fetch_overpass(query)
-        elements = json.loads(body).get("elements")
-    except (urllib.error.URLError, OSError, ValueError, AttributeError) as exc:
-        raise NoStreetNetworkError(
-            f"cannot download Issy's streets from {ox.settings.overpass_url} ({exc}) and "
-            f"nothing is cached at {target}; pass a local OSM file instead"
-        ) from exc
-    if not elements:
-        raise NoStreetNetworkError(
-            f"Overpass answered without streets for Issy; nothing cached at {target}"
-        )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(gzip.compress(body))
-    partial.replace(target)  # a crash mid-write never leaves a truncated cache behind
-    return target

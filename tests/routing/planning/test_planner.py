@@ -11,14 +11,8 @@ import shapely
 
 from routing.errors import LocationOutsideNetworkError
 from routing.planning.itinerary import LegMode
-from routing.planning.planner import (
-    RETURN_S,
-    UNLOCK_S,
-    PlanRequest,
-    PlanRequestError,
-    Preferences,
-    TripPlanner,
-)
+from routing.planning.planner import TripPlanner
+from routing.planning.request import PlanRequest, PlanRequestError, Preferences
 from routing.planning.services import (
     OnDemandService,
     ParkingService,
@@ -29,6 +23,7 @@ from routing.planning.services import (
     Station,
     TransitService,
 )
+from routing.planning.shared_vehicles import RETURN_S, UNLOCK_S
 from routing.street.compile import compile_graph
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork

@@ -13,7 +13,7 @@ import pytest
 
 from routing.geometry import haversine_m
 from routing.regions.issy_demand import (
-    ISSY_BOX,
+    STUDY_BOX,
     IssyDemand,
     IssyDemandAssumptions,
     IssyDemandSources,
@@ -45,12 +45,12 @@ def issy_grid() -> CompactGraph:
     """A two-way test grid of 300 m blocks over the Issy box (test streets, not Issy's)."""
     rows, cols = 11, 15
     graph = nx.MultiDiGraph(crs="epsg:4326", source="test grid over the Issy box")
-    dlat = (ISSY_BOX.max_lat - ISSY_BOX.min_lat) / (rows - 1)
-    dlon = (ISSY_BOX.max_lon - ISSY_BOX.min_lon) / (cols - 1)
+    dlat = (STUDY_BOX.max_lat - STUDY_BOX.min_lat) / (rows - 1)
+    dlon = (STUDY_BOX.max_lon - STUDY_BOX.min_lon) / (cols - 1)
     for r in range(rows):
         for c in range(cols):
             graph.add_node(
-                r * 100 + c + 1, y=ISSY_BOX.min_lat + r * dlat, x=ISSY_BOX.min_lon + c * dlon
+                r * 100 + c + 1, y=STUDY_BOX.min_lat + r * dlat, x=STUDY_BOX.min_lon + c * dlon
             )
     for r in range(rows):
         for c in range(cols):

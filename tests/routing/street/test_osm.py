@@ -16,9 +16,10 @@ import pytest
 from shapely.geometry import LineString
 
 from routing.errors import NoStreetNetworkError, StreetDataError
+from routing.regions.issy import download_issy_osm
 from routing.street.modes import Mode
-from routing.street.readers import osm
-from routing.street.readers.osm import download_issy_osm, street_graphs_from_file
+from routing.street.readers import download
+from routing.street.readers.osm import street_graphs_from_file
 
 CROSSROADS = "osm/issy_mairie_crossroads_2019.osm.gz"
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
@@ -399,7 +400,7 @@ def test_download_returns_the_cache_without_the_network(
     def offline(query: str) -> bytes:
         raise AssertionError("the network must not be used when a cache exists")
 
-    monkeypatch.setattr(osm, "_fetch_overpass", offline)
+    monkeypatch.setattr(download, "_fetch_overpass", offline)
     cached = tmp_path / "issy_streets_overpass_margin1000m.json.gz"
     cached.write_bytes(gzip.compress(json.dumps({"elements": [{"type": "node"}]}).encode()))
     assert download_issy_osm(tmp_path) == cached
@@ -411,7 +412,7 @@ def test_download_offline_without_cache_raises(
     def offline(query: str) -> bytes:
         raise urllib.error.URLError("no route to host")
 
-    monkeypatch.setattr(osm, "_fetch_overpass", offline)
+    monkeypatch.setattr(download, "_fetch_overpass", offline)
     with pytest.raises(NoStreetNetworkError, match="pass a local OSM file"):
         download_issy_osm(tmp_path / "cache")
 
@@ -426,7 +427,7 @@ def test_download_caches_the_reply_and_it_loads(
         queries.append(query)
         return reply
 
-    monkeypatch.setattr(osm, "_fetch_overpass", fake_overpass)
+    monkeypatch.setattr(download, "_fetch_overpass", fake_overpass)
     path = download_issy_osm(tmp_path, margin_m=500)
     assert path.is_file() and 'way["highway"]' in queries[0]
     assert download_issy_osm(tmp_path, margin_m=500) == path and len(queries) == 1
