@@ -47,18 +47,25 @@ So on the topology, where every car edge runs at the profile's 50 km/h, every ed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from routing.street.graph import CompactGraph
 
-if TYPE_CHECKING:
-    import networkx as nx
+
+class EdgeAttributes(Protocol):
+    """A street graph whose edges carry osmnx attributes (a networkx ``MultiDiGraph``).
+
+    Only ``edges(data=True)`` is read, so the traffic layer needs no networkx of its own.
+    """
+
+    def edges(self, *, data: bool) -> Iterable[tuple[Any, Any, Mapping[str, Any]]]: ...
+
 
 __all__ = [
     "DEFAULT_CAPACITY_TABLE",
@@ -170,7 +177,7 @@ def _highway(value: Any) -> str | None:
 
 
 def capacity_from_graph(
-    graph: nx.MultiDiGraph,
+    graph: EdgeAttributes,
     compact: CompactGraph | None = None,
     table: CapacityTable = DEFAULT_CAPACITY_TABLE,
     *,
