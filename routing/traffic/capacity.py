@@ -57,6 +57,13 @@ from numpy.typing import NDArray
 
 from routing.street.graph import CompactGraph
 
+__all__ = [
+    "DEFAULT_CAPACITY_TABLE",
+    "CapacityTable",
+    "capacity_from_compact",
+    "capacity_from_graph",
+]
+
 
 class EdgeAttributes(Protocol):
     """A street graph whose edges carry osmnx attributes (a networkx ``MultiDiGraph``).
@@ -65,14 +72,6 @@ class EdgeAttributes(Protocol):
     """
 
     def edges(self, *, data: bool) -> Iterable[tuple[Any, Any, Mapping[str, Any]]]: ...
-
-
-__all__ = [
-    "DEFAULT_CAPACITY_TABLE",
-    "CapacityTable",
-    "capacity_from_compact",
-    "capacity_from_graph",
-]
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
