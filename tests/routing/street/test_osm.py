@@ -31,7 +31,7 @@ VICTOR_CRESSON_WAY = 4783299  # primary, oneway=yes in the 2019 crossroads extra
 
 
 def assert_osmnx_contract(graph: nx.MultiDiGraph, mode: Mode) -> None:
-    """What routing/compact.py relies on, checked on every edge and node."""
+    """What routing/street/compile.py relies on, checked on every edge and node."""
     assert graph.graph["crs"] == "epsg:4326"
     assert graph.graph["mode"] == mode.value
     assert isinstance(graph.graph["source"], str)
