@@ -28,12 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")  # AequilibraE's tqdm bars flood stdout
 
-from routing.assignment import AssignmentNetwork, AssignmentResult, assign  # noqa: E402
-from routing.capacity import capacity_from_compact  # noqa: E402
-from routing.compact import CompactGraph, compile_graph  # noqa: E402
-from routing.demand import Zone, gravity_model, zone_nodes, zone_travel_times_s  # noqa: E402
-from routing.modes import Mode  # noqa: E402
-from routing.osm import street_graphs_from_file  # noqa: E402
+from routing.street.compile import compile_graph  # noqa: E402
+from routing.street.graph import CompactGraph  # noqa: E402
+from routing.street.modes import Mode  # noqa: E402
+from routing.street.readers.osm import street_graphs_from_file  # noqa: E402
+from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign  # noqa: E402
+from routing.traffic.capacity import capacity_from_compact  # noqa: E402
+from routing.traffic.demand import Zone, gravity_model, zone_nodes, zone_travel_times_s  # noqa: E402
 
 BBOX = (48.80, 2.22, 48.85, 2.31)  # south, west, north, east
 LOADED_VEH_H = 50.0  # links below this in both runs are left out of the relative difference

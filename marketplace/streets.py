@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routing.errors import NoStreetNetworkError, RoutingError
-from routing.modes import Mode
-from routing.network import StreetNetwork, open_street_network
+from routing.street.modes import Mode
+from routing.street.network import StreetNetwork, open_street_network
 
 __all__ = [
     "ARTEFACT_CACHE_DIR",

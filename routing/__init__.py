@@ -12,10 +12,11 @@ from routing.errors import (
     RoutingError,
     StreetDataError,
 )
-from routing.modes import Mode, ModeProfile
-from routing.network import StreetNetwork, build_artefact, open_street_network
-from routing.planner import PlanRequest, PlanResult, TripPlanner
-from routing.router import StreetRoute, StreetRouter
+from routing.planning.planner import TripPlanner
+from routing.planning.request import PlanRequest, PlanResult
+from routing.street.modes import Mode, ModeProfile
+from routing.street.network import StreetNetwork, build_artefact, open_street_network
+from routing.street.router import StreetRoute, StreetRouter
 
 __all__ = [
     "InvalidCoordinateError",

@@ -38,11 +38,11 @@ from routing.errors import (
     NoStreetNetworkError,
     RoutingError,
 )
-from routing.itinerary import Itinerary, Leg
-from routing.modes import Mode
-from routing.planner import PlanError, PlanRequest, PlanRequestError, Preferences
-from routing.services import ServiceKind as RoutingServiceKind
-from routing.transit_plans import PARIS
+from routing.planning.itinerary import Itinerary, Leg
+from routing.planning.request import PlanError, PlanRequest, PlanRequestError, Preferences
+from routing.planning.services import ServiceKind as RoutingServiceKind
+from routing.regions.issy import TIMEZONE as PARIS
+from routing.street.modes import Mode
 
 __all__ = ["PlanningQuery"]
 

@@ -63,7 +63,7 @@ from marketplace.traffic.runner import (
 from marketplace.traffic.runs import get_run, get_segment, latest_run, list_runs, run_hotspots
 from marketplace.traffic.runs import run_segments as stored_segments
 from routing.errors import RoutingError
-from routing.network import StreetNetwork
+from routing.street.network import StreetNetwork
 
 __all__ = ["TrafficMutation", "TrafficQuery", "require_planner"]
 

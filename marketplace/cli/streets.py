@@ -11,7 +11,7 @@ from typing import Any
 
 from marketplace.streets import ARTEFACT_CACHE_DIR, ISSY_DOWNLOAD_DIR, default_streets_source
 from routing.errors import NoStreetNetworkError
-from routing.modes import DEFAULT_PROFILES, Mode, ModeProfile
+from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 
 __all__ = ["parse_latlon", "register"]
 
@@ -117,7 +117,7 @@ def _progress(message: str) -> None:
 
 
 def _graph_build(args: argparse.Namespace) -> int:
-    from routing.network import build_artefact, cached_artefact_folder
+    from routing.street.network import build_artefact, cached_artefact_folder
 
     source = _source(args)
     modes = tuple(Mode(m.strip()) for m in args.modes.split(",") if m.strip())
@@ -133,7 +133,7 @@ def _graph_build(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace, modes: tuple[Mode, ...] | None = None) -> Any:
-    from routing.network import open_street_network
+    from routing.street.network import open_street_network
 
     return open_street_network(
         _source(args), cache_dir=ARTEFACT_CACHE_DIR, modes=modes, progress=_progress
@@ -165,7 +165,7 @@ def _print_info(manifest: Any, folder: Path) -> None:
 
 
 def _graph_download(args: argparse.Namespace) -> int:
-    from routing.osm import download_issy_osm
+    from routing.regions.issy import download_issy_osm
 
     path = download_issy_osm(ISSY_DOWNLOAD_DIR, margin_m=args.margin_m)
     print(f"Issy street data saved to {path}; build it with `issy-mobility graph build`")
@@ -199,7 +199,7 @@ def _isochrone(args: argparse.Namespace) -> int:
 
 
 def _bench_routing(args: argparse.Namespace) -> int:
-    from routing.benchmark import run_routing_benchmark
+    from routing.street.benchmark import run_routing_benchmark
 
     record = run_routing_benchmark(
         _source(args),

@@ -25,9 +25,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marketplace.streets import ARTEFACT_CACHE_DIR, default_streets_source
-from routing.compact import CompactGraph
 from routing.errors import NoStreetNetworkError
-from routing.modes import Mode
+from routing.street.graph import CompactGraph
+from routing.street.modes import Mode
 
 __all__ = ["register"]
 
@@ -104,10 +104,10 @@ def _iteration(iteration: int, gap: float) -> None:
 
 def _load_case(args: argparse.Namespace) -> _Case:
     """Everything the assignment needs, validated before any file is written."""
-    from routing.capacity import capacity_from_compact
-    from routing.demand import DemandError, od_matrix_from_csv, zone_nodes
-    from routing.issy_demand import IssyDemandSources, issy_demand
-    from routing.network import open_street_network
+    from routing.regions.issy_demand import IssyDemandSources, issy_demand
+    from routing.street.network import open_street_network
+    from routing.traffic.capacity import capacity_from_compact
+    from routing.traffic.demand import DemandError, od_matrix_from_csv, zone_nodes
 
     od_csv = args.od_zones is not None or args.od_trips is not None
     if od_csv == (args.issy_demand is not None) or (
@@ -152,31 +152,32 @@ def _load_case(args: argparse.Namespace) -> _Case:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from routing.assignment import AssignmentNetwork, assign
-    from routing.hotspots import find_hotspots
-    from routing.traffic_exports import write_traffic_exports
+    from routing.traffic.pipeline import AssignmentSettings, assign_period
 
     case = _load_case(args)
     _progress(
         f"assigning {case.trips_veh_h.sum():,.0f} veh/h between {len(case.zone_ids)} zones "
         f"({case.period}, {args.algorithm}, target gap {args.gap:g})"
     )
-    network = AssignmentNetwork.from_compact(case.graph, case.capacity_veh_h)
-    result = assign(
-        network,
-        case.zone_nodes,
-        case.trips_veh_h,
+    settings = AssignmentSettings(
         algorithm=args.algorithm,
         relative_gap=args.gap,
         max_iterations=args.max_iterations,
+        min_volume_capacity=args.min_vc,
+    )
+    outcome = assign_period(
+        case.graph,
+        case.zone_nodes,
+        case.trips_veh_h,
+        period=case.period,
         period_h=case.period_h,
+        settings=settings,
+        capacity_veh_h=case.capacity_veh_h,
         progress=_iteration,
     )
+    result, hotspots = outcome.result, outcome.hotspots
     if not result.converged:
         _progress(f"not converged: gap {result.relative_gap:.3e} after {result.iterations} its")
-    hotspots = find_hotspots(
-        case.graph, result, min_volume_capacity=args.min_vc, period=case.period
-    )
     summary = {
         "period": case.period,
         "period_h": case.period_h,
@@ -189,35 +190,12 @@ def _assign(args: argparse.Namespace) -> int:
         "iterations": result.iterations,
         "converged": result.converged,
         "elapsed_s": round(result.elapsed_s, 3),
-        "totals": {
-            "demand_veh_h": round(result.total_demand_veh_h, 2),
-            "vehicle_hours": round(
-                float(result.volume_veh_h @ result.congested_time_s) / 3600 * case.period_h, 3
-            ),
-            "delay_veh_h": round(result.total_delay_veh_h, 4),
-            "loaded_segments": int((result.volume_veh_h > 0).sum()),
-            "max_volume_capacity": round(float(result.volume_capacity_ratio.max()), 4),
-            "hotspots": len(hotspots),
-        },
-        "top_hotspots": [
-            {
-                "rank": h.rank,
-                "streets": list(h.street_names),
-                "lat": round(h.centroid_lat, 6),
-                "lon": round(h.centroid_lon, 6),
-                "total_delay_veh_h": round(h.total_delay_veh_h, 4),
-                "max_volume_capacity": round(h.max_volume_capacity, 4),
-            }
-            for h in hotspots[: args.top]
-        ],
+        "totals": outcome.totals(),
+        "top_hotspots": outcome.top_hotspots(args.top),
         "attribution": "© OpenStreetMap contributors; Île-de-France Mobilités; RATP; Ville d'Issy",
     }
-    written = write_traffic_exports(
+    written = outcome.write_exports(
         args.out,
-        case.graph,
-        result,
-        hotspots,
-        period=case.period,
         png=not args.no_png,
         extra={"summary.json": lambda path: _write_json(path, summary)},
     )
@@ -237,7 +215,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _scenario(args: argparse.Namespace) -> int:
-    from routing.scenarios import (
+    from routing.traffic.scenarios import (
         ScenarioError,
         ScenarioInputs,
         close_street,

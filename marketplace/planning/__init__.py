@@ -23,10 +23,11 @@ from marketplace.streets import StreetsState
 from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
 from marketplace.traffic.runs import latest_run, run_segments
-from routing.modes import Mode
-from routing.network import StreetNetwork
-from routing.planner import PlanError, PlanRequest, PlanResult, TripPlanner
-from routing.services import ServiceCatalogue
+from routing.planning.planner import TripPlanner
+from routing.planning.request import PlanError, PlanRequest, PlanResult
+from routing.planning.services import ServiceCatalogue
+from routing.street.modes import Mode
+from routing.street.network import StreetNetwork
 
 __all__ = ["PlanOutcome", "Planning"]
 

@@ -23,8 +23,7 @@ from marketplace.catalogue.published import ServiceView, StationView, published_
 from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
 from marketplace.models import ServiceKind as ModelKind
-from routing.modes import Mode
-from routing.services import (
+from routing.planning.services import (
     OnDemandService,
     ParkingService,
     PricingPlan,
@@ -34,7 +33,8 @@ from routing.services import (
     Station,
     TransitService,
 )
-from routing.timetable import (
+from routing.street.modes import Mode
+from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
     TimetableError,

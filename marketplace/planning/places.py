@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from marketplace.catalogue.published import ServiceView
-from routing.compact import CompactGraph
+from routing.street.graph import CompactGraph
 
 __all__ = ["MAX_MAP_FEATURES", "PlaceHit", "search_places", "street_map"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from marketplace.errors import InvalidInput
 from marketplace.settings import REPO_ROOT
-from routing.demand import DEFAULT_PERIODS, Period
+from routing.traffic.demand import DEFAULT_PERIODS, Period
 
 __all__ = [
     "DEFAULT_CELL_SIZE_M",

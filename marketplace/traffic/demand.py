@@ -30,9 +30,9 @@ from marketplace.errors import InvalidInput, NotFound
 from marketplace.models import DemandImport, DemandSource
 from marketplace.traffic.config import TrafficConfig
 from marketplace.traffic.planned import cell_centre, planned_counts
-from routing.compact import CompactGraph
-from routing.demand import DemandError, Period, Zone, od_matrix_from_csv, zone_nodes
 from routing.geometry import haversine_m
+from routing.street.graph import CompactGraph
+from routing.traffic.demand import DemandError, Period, Zone, od_matrix_from_csv, zone_nodes
 
 __all__ = [
     "DemandCase",
@@ -431,7 +431,7 @@ def _planned_case(
 def _issy_case(
     period: Period, graph: CompactGraph, config: TrafficConfig, scale: float = 1.0
 ) -> DemandCase:
-    from routing.issy_demand import IssyDemandSources, issy_demand
+    from routing.regions.issy_demand import IssyDemandSources, issy_demand
 
     try:
         sources = IssyDemandSources.from_data_dir(config.open_data_dir)

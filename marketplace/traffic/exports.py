@@ -20,11 +20,10 @@ import numpy as np
 
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import TrafficHotspot, TrafficRun, TrafficSegment
-from routing.assignment import AssignmentResult
-from routing.capacity import capacity_from_compact
-from routing.compact import CompactGraph
-from routing.hotspots import Hotspot
-from routing.traffic_exports import (
+from routing.street.graph import CompactGraph
+from routing.traffic.assignment import AssignmentResult
+from routing.traffic.capacity import capacity_from_compact
+from routing.traffic.exports import (
     HOTSPOT_COLUMNS,
     SEGMENT_COLUMNS,
     hotspot_records,
@@ -33,6 +32,7 @@ from routing.traffic_exports import (
     segments_geojson,
     write_hotspot_map,
 )
+from routing.traffic.hotspots import Hotspot
 
 __all__ = ["EXPORT_FILES", "ExportFile", "export_file", "stored_result"]
 

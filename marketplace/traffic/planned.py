@@ -24,8 +24,8 @@ from marketplace.db import Database
 from marketplace.errors import InvalidInput
 from marketplace.models import PlannedTripCount
 from marketplace.traffic.config import DEFAULT_CELL_SIZE_M, period_named
-from routing.demand import DEFAULT_PERIODS, Period
-from routing.transit_plans import PARIS
+from routing.regions.issy import TIMEZONE as PARIS
+from routing.traffic.demand import DEFAULT_PERIODS, Period
 
 __all__ = [
     "DemandCell",

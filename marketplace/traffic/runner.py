@@ -29,14 +29,14 @@ from marketplace.traffic.demand import (
 )
 from marketplace.traffic.planned import check_scale
 from marketplace.traffic.runs import RunInputs, latest_run, store_run
-from routing.assignment import AssignmentNetwork, assign
-from routing.capacity import capacity_from_compact
-from routing.compact import CompactGraph
-from routing.demand import DemandError, zone_nodes
-from routing.hotspots import DEFAULT_MIN_VOLUME_CAPACITY, find_hotspots
-from routing.modes import Mode
-from routing.network import StreetNetwork
-from routing.scenarios import (
+from routing.street.graph import CompactGraph
+from routing.street.modes import Mode
+from routing.street.network import StreetNetwork
+from routing.traffic.capacity import capacity_from_compact
+from routing.traffic.demand import DemandError, zone_nodes
+from routing.traffic.hotspots import DEFAULT_MIN_VOLUME_CAPACITY
+from routing.traffic.pipeline import AssignmentSettings, PeriodAssignment, assign_period
+from routing.traffic.scenarios import (
     ScenarioEdit,
     ScenarioError,
     ScenarioInputs,
@@ -157,25 +157,24 @@ def network_sha256(network: StreetNetwork) -> str:
 
 def _assign_case(
     graph: CompactGraph, case: DemandCase, options: AssignmentOptions
-) -> tuple[Any, list[Any]]:
+) -> PeriodAssignment:
+    settings = AssignmentSettings(
+        algorithm=options.algorithm,  # type: ignore[arg-type]
+        relative_gap=options.relative_gap,
+        max_iterations=options.max_iterations,
+        min_volume_capacity=options.min_volume_capacity,
+    )
     try:
-        nodes = zone_nodes(case.zones, graph)
-        network = AssignmentNetwork.from_compact(graph, capacity_from_compact(graph))
-        result = assign(
-            network,
-            nodes,
+        return assign_period(
+            graph,
+            zone_nodes(case.zones, graph),
             case.trips_veh_h,
-            algorithm=options.algorithm,  # type: ignore[arg-type]
-            relative_gap=options.relative_gap,
-            max_iterations=options.max_iterations,
+            period=case.period.name,
             period_h=case.period.duration_h,
+            settings=settings,
         )
     except DemandError as error:
         raise invalid_demand(error, "demandSource") from None
-    hotspots = find_hotspots(
-        graph, result, min_volume_capacity=options.min_volume_capacity, period=case.period.name
-    )
-    return result, hotspots
 
 
 def run_assignment(
@@ -210,7 +209,7 @@ def run_assignment(
     graph = drive_graph(network)
     case = db.call(combined_case, requests=requests, period=the_period, graph=graph, config=config)
     with _RUN_LOCK:
-        result, hotspots = _assign_case(graph, case, options)
+        outcome = _assign_case(graph, case, options)
     inputs = RunInputs(
         case=case,
         algorithm=options.algorithm,
@@ -219,7 +218,9 @@ def run_assignment(
         min_volume_capacity=options.min_volume_capacity,
         network_sha256=network_sha256(network),
     )
-    return db.call(store_run, graph=graph, result=result, hotspots=hotspots, inputs=inputs)
+    return db.call(
+        store_run, graph=graph, result=outcome.result, hotspots=outcome.hotspots, inputs=inputs
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 from marketplace.errors import NotFound
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.demand import DemandCase
-from routing.assignment import AssignmentResult
-from routing.compact import CompactGraph
-from routing.demand import DEFAULT_PERIODS
-from routing.hotspots import Hotspot, hotspot_radius_m
+from routing.street.graph import CompactGraph
+from routing.traffic.assignment import AssignmentResult
+from routing.traffic.demand import DEFAULT_PERIODS
+from routing.traffic.hotspots import Hotspot, hotspot_radius_m
 
 __all__ = [
     "RunInputs",

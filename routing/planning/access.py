@@ -1,0 +1,69 @@
+"""Walking to and from stations and stops: the one bounded walking search all strategies use.
+
+The planner's two walking searches (from the origin, to the destination) are bounded by the
+traveller's maximum walk; a station or stop counts as reachable when its snap on the walking
+network has a finite cost in them. Docked shares, free-floating vehicles, car parks and
+timetabled stops all choose their candidates here, nearest by walking time first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
+
+import numpy as np
+
+from routing.planning.context import PlanContext
+from routing.street.modes import Mode
+from routing.street.snap import Snap
+
+__all__ = ["CANDIDATE_STATIONS", "nearest_by_walk", "walk_cost_s"]
+
+CANDIDATE_STATIONS = 4
+
+
+class _Located(Protocol):
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
+
+
+PlaceT = TypeVar("PlaceT", bound=_Located)
+
+
+def walk_cost_s(context: PlanContext, target: Snap, *, from_origin: bool) -> float:
+    """Walking seconds (at the network's pace) between the origin or destination and ``target``.
+
+    Infinite when ``target`` lies beyond the walking limit.
+    """
+    start = context.origin_walk if from_origin else context.destination_walk
+    costs = context.walk_from_origin if from_origin else context.walk_to_destination
+    walk = context.network.router(Mode.WALK)
+    return float(walk.costs_to(start, costs, [target], avoid=context.walk_avoid)[0])
+
+
+def nearest_by_walk(
+    context: PlanContext,
+    places: Iterable[PlaceT],
+    *,
+    from_origin: bool,
+    limit: int = CANDIDATE_STATIONS,
+) -> list[tuple[float, PlaceT, Snap]]:
+    """The ``limit`` places within walking reach, nearest (by walking seconds) first.
+
+    Each comes with its walking cost at the network's pace (scale it by the context's
+    ``walk_factor`` for the traveller's) and its snap on the walking network. Ties keep the
+    order of ``places``.
+    """
+    reachable = []
+    for place in places:
+        snap = context.snap_station(Mode.WALK, place.lat, place.lon)
+        if snap is None:
+            continue
+        cost = walk_cost_s(context, snap, from_origin=from_origin)
+        if np.isfinite(cost):
+            reachable.append((cost, place, snap))
+    reachable.sort(key=lambda item: item[0])
+    return reachable[:limit]

@@ -1,0 +1,199 @@
+"""Itineraries and legs, and how a set of them is kept useful: no dominated, no near-duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from routing.street.steps import Step
+
+__all__ = ["Itinerary", "Leg", "LegMode", "Place", "StopVisit", "TransitDetails", "keep_useful"]
+
+LatLon = tuple[float, float]
+
+
+class LegMode(enum.StrEnum):
+    """How one leg is travelled (OpenTripPlanner's names where they exist)."""
+
+    WALK = "WALK"
+    BICYCLE = "BICYCLE"
+    CAR = "CAR"
+    BIKE_SHARE = "BIKE_SHARE"
+    SCOOTER_SHARE = "SCOOTER_SHARE"
+    CAR_SHARE = "CAR_SHARE"
+    ON_DEMAND = "ON_DEMAND"
+    SHUTTLE = "SHUTTLE"
+    TRANSIT = "TRANSIT"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a leg starts or ends: a point, maybe a station or stop with its availability."""
+
+    lat: float
+    lon: float
+    name: str | None = None
+    station_id: str | None = None
+    stop_id: str | None = None
+    vehicles_available: int | None = None
+    docks_available: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StopVisit:
+    """A stop a timetabled leg passes without the traveller getting off."""
+
+    stop_id: str
+    name: str
+    lat: float
+    lon: float
+    time: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransitDetails:
+    """The timetabled part of a leg: route, trip and the stops passed on the way."""
+
+    route_id: str
+    route_name: str
+    trip_id: str
+    headsign: str | None
+    intermediate_stops: tuple[StopVisit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One part of an itinerary, travelled in one way."""
+
+    mode: LegMode
+    start: dt.datetime
+    end: dt.datetime
+    from_place: Place
+    to_place: Place
+    distance_m: float
+    coordinates: tuple[LatLon, ...]
+    service_id: str | None = None
+    price_minor: int = 0
+    currency: str | None = None
+    co2_g: float = 0.0
+    steps: tuple[Step, ...] = ()
+    transit: TransitDetails | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerary:
+    """A door-to-door trip: legs end to end, with totals computed from them."""
+
+    legs: tuple[Leg, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.legs[0].start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.legs[-1].end
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+    @property
+    def distance_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs)
+
+    @property
+    def walk_distance_m(self) -> float:
+        return sum(leg.distance_m for leg in self.legs if leg.mode is LegMode.WALK)
+
+    @property
+    def transfers(self) -> int:
+        riding = [leg for leg in self.legs if leg.mode not in (LegMode.WALK,)]
+        return max(0, len(riding) - 1)
+
+    @property
+    def co2_g(self) -> float:
+        return sum(leg.co2_g for leg in self.legs)
+
+    @property
+    def currency(self) -> str | None:
+        currencies = {leg.currency for leg in self.legs if leg.currency}
+        return currencies.pop() if len(currencies) == 1 else ("EUR" if not currencies else None)
+
+    @property
+    def price_minor(self) -> int | None:
+        """Total price, or None when legs are priced in different currencies."""
+        if self.currency is None:
+            return None
+        return sum(leg.price_minor for leg in self.legs)
+
+    @property
+    def signature(self) -> tuple[tuple[str, str | None], ...]:
+        """What makes two itineraries the same kind of trip: modes and services in order."""
+        return tuple((leg.mode.value, leg.service_id) for leg in self.legs)
+
+    @property
+    def private_vehicles(self) -> frozenset[LegMode]:
+        return frozenset(leg.mode for leg in self.legs if leg.mode in _PRIVATE)
+
+    def criteria(self) -> tuple[float, float, float, float]:
+        price = self.price_minor if self.price_minor is not None else float("inf")
+        return (self.duration_s, float(price), self.co2_g, self.walk_distance_m)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "modes": [leg.mode.value for leg in self.legs],
+            "duration_s": round(self.duration_s),
+            "distance_m": round(self.distance_m),
+            "price_minor": self.price_minor,
+        }
+
+
+_PRIVATE = frozenset({LegMode.BICYCLE, LegMode.CAR})
+
+
+def _dominates(a: Itinerary, b: Itinerary) -> bool:
+    # Riding one's own bike or car needs one at hand: such a trip never hides one that does
+    # without (a walk is not "worse" than a bike ride for someone who has no bike).
+    if not a.private_vehicles <= b.private_vehicles:
+        return False
+    ca, cb = a.criteria(), b.criteria()
+    return all(x <= y for x, y in zip(ca, cb, strict=True)) and ca != cb
+
+
+def keep_useful(
+    itineraries: Sequence[Itinerary], *, optimize: str = "time", similar_ratio: float = 0.05
+) -> list[Itinerary]:
+    """Drop itineraries worse in every respect than another, and near-duplicates.
+
+    Two itineraries with the same modes and services in the same order whose durations differ
+    by less than ``similar_ratio`` are near-duplicates: the better one stays. The rest is
+    sorted by ``optimize`` (``time``, ``price`` or ``co2``), ties broken by duration.
+    """
+    keys = {
+        "time": lambda i: (i.duration_s, i.criteria()[1]),
+        "price": lambda i: (i.criteria()[1], i.duration_s),
+        "co2": lambda i: (i.co2_g, i.duration_s),
+    }
+    ordered = sorted(itineraries, key=keys.get(optimize, keys["time"]))
+    kept: list[Itinerary] = []
+    for candidate in ordered:
+        if any(_dominates(other, candidate) for other in ordered if other is not candidate):
+            continue
+        duplicate = any(
+            other.signature == candidate.signature
+            and abs(other.duration_s - candidate.duration_s)
+            <= similar_ratio * max(other.duration_s, 1.0)
+            for other in kept
+        )
+        if not duplicate:
+            kept.append(candidate)
+    return kept

@@ -1,0 +1,179 @@
+"""Multimodal trip planning: the street routers combined with the published services.
+
+The planner takes a :class:`~routing.planning.services.ServiceCatalogue` snapshot with each
+request, so a service published, moved or emptied a moment ago changes the very next plan;
+street graphs are never rebuilt. Combinations tried, each a candidate itinerary:
+
+- direct: walk, own bike, own car (parking at the destination when a car park has room);
+- docked share: walk to a station with vehicles, ride to a station with free docks, walk;
+- free-floating share: walk to a vehicle (or into the zone), ride, end in the zone outside
+  no-parking areas, walk;
+- on-demand: wait, ride inside the zone;
+- timetabled (shuttles, public transport): walk to stops, ride with transfers, walk
+  (:mod:`routing.planning.transit`).
+
+Each combination is a strategy module taking the request's :class:`~routing.planning.context.
+PlanContext`; this module only validates, prepares the context and dispatches services.
+Failures of one combination become :class:`~routing.planning.request.PlanError` values beside
+the itineraries, as in OpenTripPlanner's ``routingErrors``; only a request that is wrong as a
+whole raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from routing.errors import RoutingError
+from routing.planning.context import PlanContext, StationSnaps, same_place
+from routing.planning.direct import plan_direct
+from routing.planning.itinerary import Itinerary, keep_useful
+from routing.planning.on_demand import plan_on_demand
+from routing.planning.parking import plan_drive_and_park
+from routing.planning.request import (
+    PlanError,
+    PlanRequest,
+    PlanRequestError,
+    PlanResult,
+    validate_request,
+)
+from routing.planning.services import (
+    OnDemandService,
+    ParkingService,
+    Service,
+    ServiceCatalogue,
+    SharedVehicleService,
+    TransitService,
+)
+from routing.planning.shared_vehicles import plan_shared_vehicle
+from routing.planning.transit import plan_with_timetable
+from routing.street.modes import DEFAULT_PROFILES, Mode
+from routing.street.network import StreetNetwork
+
+__all__ = ["TripPlanner"]
+
+WHEELCHAIR_AVOID = frozenset({"steps"})
+
+
+class TripPlanner:
+    """Plans trips on a street network with the services of a catalogue snapshot."""
+
+    def __init__(
+        self,
+        network: StreetNetwork,
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.network = network
+        self._clock = clock
+        profiles = network.manifest.get("profiles", {})
+        self._walk_kmh = float(profiles.get("walk", DEFAULT_PROFILES[Mode.WALK].speed_kmh))
+        self._bike_kmh = float(profiles.get("bike", DEFAULT_PROFILES[Mode.BIKE].speed_kmh))
+        self._snaps: StationSnaps = {}
+
+    def plan(
+        self,
+        request: PlanRequest,
+        catalogue: ServiceCatalogue,
+        *,
+        drive_duration_s: np.ndarray | None = None,
+    ) -> PlanResult:
+        """Plan ``request`` with the services of ``catalogue``.
+
+        ``drive_duration_s`` gives the drive graph's edge times to use instead of free-flow
+        ones (the congested times of the trip's period, from a traffic assignment).
+
+        Raises
+        ------
+        PlanRequestError
+            When the request as a whole is invalid (time without zone or out of range,
+            conflicting options, speeds out of range).
+        InvalidCoordinateError, LocationOutsideNetworkError
+            When the origin or destination cannot be placed on the walking network.
+        """
+        validate_request(request, self._clock())
+        known = catalogue.by_id()
+        unknown = sorted((request.only_services or frozenset()) - known.keys())
+        unknown += sorted(request.exclude_services - known.keys())
+        errors = [
+            PlanError("UNKNOWN_SERVICE", f"service {sid} is not published", "modes")
+            for sid in unknown
+        ]
+        walk = self.network.router(Mode.WALK)
+        origin = walk.snap(*request.origin, name="origin")
+        destination = walk.snap(*request.destination, name="destination")
+        if same_place(origin, destination):
+            raise PlanRequestError(
+                "origin and destination are the same place (less than 10 m apart); "
+                "accepted: two distinct points"
+            )
+        prefs = request.preferences
+        walk_limit_s = prefs.max_walk_m / (self._walk_kmh / 3.6)
+        # Wheelchair users cannot take steps where the map says there are some.
+        avoid = WHEELCHAIR_AVOID if prefs.wheelchair else frozenset()
+        context = PlanContext(
+            network=self.network,
+            request=request,
+            origin_walk=origin,
+            destination_walk=destination,
+            walk_from_origin=walk.costs_from(origin, limit=walk_limit_s, avoid=avoid),
+            # Pedestrians may use every street both ways, so costs from the destination are
+            # the costs to it.
+            walk_to_destination=walk.costs_from(destination, limit=walk_limit_s, avoid=avoid),
+            walk_factor=self._walk_kmh / prefs.walk_speed_kmh,
+            bike_factor=self._bike_kmh / prefs.bike_speed_kmh,
+            walk_avoid=avoid,
+            drive_duration_s=drive_duration_s,
+            errors=errors,
+            station_snaps=self._snaps,
+        )
+        candidates: list[Itinerary] = []
+        candidates += plan_direct(context)
+        services = list(self._allowed(request, catalogue))
+        if request.via and services:
+            # Sharing and timetabled trips through given points are not planned yet: say so
+            # rather than drop the via points silently.
+            context.errors.append(
+                PlanError(
+                    "VIA_DIRECT_MODES_ONLY",
+                    "with via points, only walking, cycling and driving itineraries are "
+                    "planned; remove the via points to use the services",
+                    "via",
+                )
+            )
+            services = []
+        for service in services:
+            try:
+                candidates += self._with_service(context, service)
+            except RoutingError as exc:
+                context.errors.append(PlanError(exc.code, f"{service.name}: {exc}"))
+        if not candidates and not context.errors:
+            context.errors.append(
+                PlanError("NO_ROUTE", "no itinerary matches the allowed modes and services")
+            )
+        useful = keep_useful(candidates, optimize=prefs.optimize)
+        return PlanResult(tuple(useful[: prefs.num_itineraries]), tuple(context.errors))
+
+    def _allowed(self, request: PlanRequest, catalogue: ServiceCatalogue) -> Iterable[Service]:
+        for service in catalogue.services:
+            if service.id in request.exclude_services:
+                continue
+            if request.only_services is not None:
+                if service.id in request.only_services:
+                    yield service
+                continue
+            if service.kind in request.service_kinds:
+                yield service
+
+    def _with_service(self, context: PlanContext, service: Service) -> list[Itinerary]:
+        if isinstance(service, SharedVehicleService):
+            return plan_shared_vehicle(context, service)
+        if isinstance(service, ParkingService):
+            return plan_drive_and_park(context, service)
+        if isinstance(service, OnDemandService):
+            return plan_on_demand(context, service)
+        if isinstance(service, TransitService):
+            return plan_with_timetable(context, service)
+        return []

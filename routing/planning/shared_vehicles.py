@@ -1,0 +1,231 @@
+"""Shared vehicles: docked (stations) and free-floating (a zone, maybe published vehicles).
+
+Docked: walk to a station with a vehicle, ride to a station with a free dock, walk on; the
+pair of stations with the shortest total time wins among the few nearest each end. Free
+floating: walk to a published vehicle near the origin (or into the zone), ride, leave the
+vehicle at the destination or the nearest point of the zone outside its no-parking areas, walk.
+Unlocking and returning take the minutes apps tell users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import shapely
+from shapely.ops import nearest_points
+
+from routing.errors import NoRouteError, RoutingError
+from routing.planning.access import nearest_by_walk, walk_cost_s
+from routing.planning.context import (
+    LegPart,
+    PlanContext,
+    same_place,
+    service_co2_g_per_km,
+    station_place,
+    stretch,
+)
+from routing.planning.itinerary import Itinerary, Leg, LegMode, Place
+from routing.planning.request import PlanError
+from routing.planning.services import ServiceKind, SharedVehicleService, Station
+from routing.street.modes import Mode
+from routing.street.snap import Snap
+
+__all__ = ["plan_shared_vehicle"]
+
+_SHARE_LEG = {
+    ServiceKind.BIKE_SHARE: LegMode.BIKE_SHARE,
+    ServiceKind.SCOOTER_SHARE: LegMode.SCOOTER_SHARE,
+    ServiceKind.CAR_SHARE: LegMode.CAR_SHARE,
+}
+# Time to take a vehicle from a dock or unlock it, and to return it: what apps tell users.
+UNLOCK_S = 60.0
+RETURN_S = 30.0
+
+
+def plan_shared_vehicle(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
+    """Itineraries riding ``service``, docked or free-floating as it is published."""
+    if service.docked:
+        return plan_docked(context, service)
+    return plan_free_floating(context, service)
+
+
+def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
+    """Walk to a station with a vehicle, ride to one with a free dock, walk to the end."""
+    with_vehicles = [s for s in service.stations if (s.vehicles_available or 0) > 0]
+    with_docks = [s for s in service.stations if (s.docks_available or 0) > 0]
+    pickups = nearest_by_walk(context, with_vehicles, from_origin=True)
+    dropoffs = nearest_by_walk(context, with_docks, from_origin=False)
+    limit = context.request.preferences.max_walk_m
+    if not pickups:
+        context.errors.append(
+            PlanError(
+                "NO_SERVICE_AVAILABLE",
+                f"{service.name}: no station with a vehicle available within {limit:.0f} m "
+                "walk of the origin",
+                "origin",
+            )
+        )
+        return []
+    if not dropoffs:
+        context.errors.append(
+            PlanError(
+                "NO_SERVICE_AVAILABLE",
+                f"{service.name}: no station with a free dock within {limit:.0f} m walk of "
+                "the destination",
+                "destination",
+            )
+        )
+        return []
+    ride = context.network.router(service.ride_mode)
+    best: tuple[float, Station, Snap, Station, Snap] | None = None
+    for walk_in, pickup, _ in pickups:
+        a = context.snap_station(service.ride_mode, pickup.lat, pickup.lon)
+        for walk_out, dropoff, _ in dropoffs:
+            b = context.snap_station(service.ride_mode, dropoff.lat, dropoff.lon)
+            if a is None or b is None or pickup.id == dropoff.id:
+                continue
+            try:
+                ride_s = ride.route_between(a, b).duration_s * _ride_factor(context, service)
+            except NoRouteError:
+                continue
+            total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor
+            if best is None or total < best[0]:
+                best = (total, pickup, a, dropoff, b)
+    if best is None:
+        context.errors.append(
+            PlanError("NO_ROUTE", f"{service.name}: no ride joins the nearby stations")
+        )
+        return []
+    _, pickup, ride_a, dropoff, ride_b = best
+    pickup_walk = context.snap_station(Mode.WALK, pickup.lat, pickup.lon)
+    dropoff_walk = context.snap_station(Mode.WALK, dropoff.lat, dropoff.lon)
+    assert pickup_walk is not None and dropoff_walk is not None
+    pickup_place = station_place(pickup)
+    dropoff_place = station_place(dropoff)
+    riding = _share_ride(
+        context,
+        service,
+        (ride_a, ride_b),
+        (pickup_place, dropoff_place),
+        return_s=RETURN_S,
+    )
+
+    return [
+        context.chain(
+            [
+                context.walk(context.origin_walk, pickup_walk, to_place=pickup_place),
+                riding,
+                context.walk(dropoff_walk, context.destination_walk, from_place=dropoff_place),
+            ],
+        )
+    ]
+
+
+def _share_ride(
+    context: PlanContext,
+    service: SharedVehicleService,
+    legs: tuple[Snap, Snap],
+    places: tuple[Place, Place],
+    *,
+    return_s: float,
+) -> LegPart:
+    """Unlock, ride a shared vehicle between two snapped points, return it."""
+    leg_mode = _SHARE_LEG.get(service.kind, LegMode.BIKE_SHARE)
+
+    def riding(t: dt.datetime) -> Leg:
+        leg = context.street_leg(
+            service.ride_mode,
+            leg_mode,
+            legs[0],
+            legs[1],
+            t + dt.timedelta(seconds=UNLOCK_S),
+            factor=_ride_factor(context, service),
+            from_place=places[0],
+            to_place=places[1],
+            service_id=service.id,
+            pricing=service.pricing,
+            co2_g_per_km=service_co2_g_per_km(service.co2_g_per_km, service.kind),
+            speed_kmh=service.ride_speed_kmh,
+            duration_s=context.drive_duration_s,
+        )
+        return stretch(leg, before_s=UNLOCK_S, after_s=return_s)
+
+    return riding
+
+
+def _ride_factor(context: PlanContext, service: SharedVehicleService) -> float:
+    # The traveller's own cycling pace applies to shared bikes; engines set the others'.
+    return context.bike_factor if service.kind is ServiceKind.BIKE_SHARE else 1.0
+
+
+def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
+    """Walk to a vehicle (or into the zone), ride, leave it where parking is allowed, walk."""
+    request = context.request
+    zone = service.zone
+    if zone is None:
+        return []
+    origin_pt = shapely.Point(request.origin[1], request.origin[0])
+    destination_pt = shapely.Point(request.destination[1], request.destination[0])
+    # Where to pick up: a published vehicle near the origin, else the zone's nearest point.
+    if service.vehicles:
+        vehicles = [v for v in service.vehicles if (v.vehicles_available or 1) > 0]
+        near = nearest_by_walk(context, vehicles, from_origin=True)
+        if not near:
+            context.errors.append(
+                PlanError(
+                    "NO_SERVICE_AVAILABLE",
+                    f"{service.name}: no vehicle within walking distance of the origin",
+                    "origin",
+                )
+            )
+            return []
+        pickup_lat, pickup_lon = near[0][1].lat, near[0][1].lon
+        pickup_name = near[0][1].name
+    else:
+        point = origin_pt if zone.contains(origin_pt) else nearest_points(zone, origin_pt)[0]
+        pickup_lat, pickup_lon, pickup_name = point.y, point.x, None
+    # Where to leave it: the destination if allowed, else the nearest allowed point.
+    allowed = zone.difference(service.no_parking) if service.no_parking is not None else zone
+    if allowed.is_empty:
+        return []
+    end_pt = (
+        destination_pt
+        if allowed.contains(destination_pt)
+        else nearest_points(
+            allowed.buffer(-1e-5) if allowed.area > 1e-8 else allowed, destination_pt
+        )[0]
+    )
+    ride = context.network.router(service.ride_mode)
+    walk = context.network.router(Mode.WALK)
+    try:
+        ride_a = ride.snap(pickup_lat, pickup_lon, name="pick-up point")
+        ride_b = ride.snap(end_pt.y, end_pt.x, name="drop-off point")
+        walk_a = walk.snap(pickup_lat, pickup_lon, name="pick-up point")
+        walk_b = walk.snap(end_pt.y, end_pt.x, name="drop-off point")
+    except RoutingError as exc:
+        context.errors.append(PlanError(exc.code, f"{service.name}: {exc}"))
+        return []
+    access_m = walk_cost_s(context, walk_a, from_origin=True)
+    if not np.isfinite(access_m):
+        context.errors.append(
+            PlanError(
+                "NO_SERVICE_AVAILABLE",
+                f"{service.name}: the service zone is beyond walking distance of the origin",
+                "origin",
+            )
+        )
+        return []
+    pickup_place = Place(pickup_lat, pickup_lon, pickup_name)
+    dropoff_place = Place(end_pt.y, end_pt.x)
+    riding = _share_ride(
+        context, service, (ride_a, ride_b), (pickup_place, dropoff_place), return_s=0.0
+    )
+
+    parts = [
+        context.walk(context.origin_walk, walk_a, to_place=pickup_place),
+        riding,
+    ]
+    if not same_place(walk_b, context.destination_walk):
+        parts.append(context.walk(walk_b, context.destination_walk, from_place=dropoff_place))
+    return [context.chain(parts)]

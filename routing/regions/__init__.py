@@ -1,0 +1,1 @@
+"""What belongs to one city rather than to the engine: Issy's box, timezone and demand model."""

@@ -1,0 +1,249 @@
+"""OSM street data (file or download) -> one osmnx-style street graph per travel mode.
+
+Every reader turns its format into the same thing, highway ways with their tags and node
+coordinates, and :mod:`routing.street.modes` decides per way and mode whether, which way and how
+fast one may travel. osmnx then does what it does best: lengths and simplification. Edges
+are merged only along one OSM way, so ``osmid``, ``name``, ``highway`` and ``speed_kph``
+stay single values on every edge.
+
+This module and :mod:`routing.street.readers.graphml` (osmnx GraphML files) are the only ones that
+configure or call osmnx for OSM data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import osmium
+import osmnx as ox
+
+from routing.errors import StreetDataError
+from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile, travel_rules
+from routing.street.readers._shared import _graph_attrs, _open_text, lanes_per_direction
+from routing.street.readers.graphml import street_graphs_from_graphml
+from routing.street.readers.sources import (
+    ACCEPTED_FORMATS,
+    SourceKind,
+    StreetSource,
+    detect_street_source,
+)
+from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
+
+__all__ = ["street_graphs_from_file"]
+
+
+@dataclass(slots=True)
+class _Ways:
+    """Highway ways as read from a file: coordinates and tags, nothing decided yet."""
+
+    coords: dict[int, tuple[float, float]] = field(default_factory=dict)  # id -> (lon, lat)
+    ways: list[tuple[int, list[int], dict[str, str]]] = field(default_factory=list)
+
+
+def _split_at_gaps(way_id: int, refs: list[int | None], tags: dict[str, str], into: _Ways) -> None:
+    """Add the runs of a way whose nodes have coordinates; extracts cut ways at their edge."""
+    run: list[int] = []
+    for ref in [*refs, None]:
+        if ref is not None:
+            run.append(ref)
+            continue
+        if len(run) >= 2:
+            into.ways.append((way_id, run, tags))
+        run = []
+
+
+def _read_osmium(source: StreetSource) -> _Ways:
+    parsed = _Ways()
+    osm_file = osmium.io.File(str(source.path), source.osmium_format)
+    processor = (
+        osmium.FileProcessor(osm_file, osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+        .with_filter(osmium.filter.KeyFilter("highway"))
+    )
+    for way in processor:
+        if not isinstance(way, osmium.osm.Way):
+            continue  # the filters pass ways only; this keeps the type checker honest
+        refs: list[int | None] = []
+        for node in way.nodes:
+            if node.location.valid():
+                parsed.coords[node.ref] = (node.lon, node.lat)
+                refs.append(node.ref)
+            else:
+                refs.append(None)
+        _split_at_gaps(way.id, refs, dict(way.tags), parsed)
+    return parsed
+
+
+def _read_overpass_json(source: StreetSource) -> _Ways:
+    with _open_text(source) as stream:
+        reply = json.load(stream)
+    elements = reply.get("elements") if isinstance(reply, dict) else None
+    if not isinstance(elements, list) or not elements:
+        raise StreetDataError(
+            f"{source.path}: JSON has no Overpass 'elements' list; " + ACCEPTED_FORMATS
+        )
+    parsed = _Ways()
+    ways: list[dict[str, Any]] = []
+    for element in elements:
+        if not isinstance(element, dict):
+            continue
+        if element.get("type") == "node" and "lat" in element and "lon" in element:
+            parsed.coords[int(element["id"])] = (float(element["lon"]), float(element["lat"]))
+        elif element.get("type") == "way" and "highway" in (element.get("tags") or {}):
+            ways.append(element)
+    for way in ways:
+        refs = [int(r) if int(r) in parsed.coords else None for r in way.get("nodes") or []]
+        tags = {str(k): str(v) for k, v in way["tags"].items()}
+        _split_at_gaps(int(way["id"]), refs, tags, parsed)
+    return parsed
+
+
+def _read_ways(source: StreetSource) -> _Ways:
+    """Parse the file, turning every parser's own failure into a StreetDataError."""
+    try:
+        if source.kind is SourceKind.OVERPASS_JSON:
+            return _read_overpass_json(source)
+        return _read_osmium(source)
+    except StreetDataError:
+        raise
+    # pyosmium raises RuntimeError for bad XML/PBF; json, gzip and bz2 raise their own.
+    except (RuntimeError, OSError, EOFError, ValueError, TypeError, KeyError) as exc:
+        raise StreetDataError(
+            f"{source.path}: cannot read {source.kind.value} data ({type(exc).__name__}: "
+            f"{exc}); " + ACCEPTED_FORMATS
+        ) from exc
+
+
+def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.MultiDiGraph:
+    """One directed edge per consecutive node pair the mode may travel, unsimplified."""
+    graph = nx.MultiDiGraph(crs="epsg:4326")
+    for way_id, refs, tags in parsed.ways:
+        rule = travel_rules(tags, mode, profile)
+        if rule is None or not (rule.forward or rule.backward):
+            continue
+        attrs = {
+            "osmid": way_id,
+            "name": tags.get("name") or None,
+            "highway": tags.get("highway"),
+            "speed_kph": float(rule.speed_kmh),
+        }
+        lanes_forward, lanes_backward = lanes_per_direction(tags, rule.forward and rule.backward)
+        forward_attrs = {**attrs, "lanes": lanes_forward}
+        backward_attrs = {**attrs, "lanes": lanes_backward}
+        for a, b in itertools.pairwise(refs):
+            if a == b:
+                continue  # a node repeated in a way is a mapping slip, not a street
+            if rule.forward:
+                graph.add_edge(a, b, **forward_attrs)
+            if rule.backward:
+                graph.add_edge(b, a, **backward_attrs)
+    for node, data in graph.nodes(data=True):
+        data["x"], data["y"] = parsed.coords[node]
+    return graph
+
+
+def _finish_mode_graph(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    ox.distance.add_edge_lengths(raw)
+    for _, _, data in raw.edges(data=True):
+        data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6)
+    # Merge only along one way: attributes stay single values and nodes where streets
+    # change name or class stay nodes (the compiler and directions need them).
+    graph = ox.simplify_graph(raw, edge_attrs_differ=["osmid"])
+    graph.remove_nodes_from(list(nx.isolates(graph)))
+    for _, _, data in graph.edges(data=True):
+        # numpy scalars from osmnx's vectorised lengths: plain floats pickle and compare cleanly
+        data["length"] = float(data["length"])
+        data["travel_time"] = float(data["travel_time"])
+    return graph
+
+
+def _graphs_from_ways(
+    parsed: _Ways,
+    modes: tuple[Mode, ...],
+    profiles: Mapping[Mode, ModeProfile],
+    source: StreetSource,
+    progress: ProgressCallback | None,
+) -> dict[Mode, nx.MultiDiGraph]:
+    if not parsed.ways:
+        raise StreetDataError(
+            f"{source.path}: no highway ways with node coordinates found; " + ACCEPTED_FORMATS
+        )
+    graphs: dict[Mode, nx.MultiDiGraph] = {}
+    for mode in modes:
+        report(progress, f"building the {mode.value} graph from {len(parsed.ways)} ways")
+        raw = _raw_mode_graph(parsed, mode, profiles[mode])
+        if raw.number_of_edges() == 0:
+            raise StreetDataError(
+                f"{source.path}: no streets usable for {mode.value} found among "
+                f"{len(parsed.ways)} highway ways; " + ACCEPTED_FORMATS
+            )
+        graph = _finish_mode_graph(raw)
+        graph.graph = _graph_attrs(mode, str(source.path), oneway_known=True, warnings=[])
+        graphs[mode] = graph
+    return graphs
+
+
+def street_graphs_from_file(
+    path: Path,
+    modes: Iterable[Mode] = tuple(Mode),
+    profiles: Mapping[Mode, ModeProfile] = DEFAULT_PROFILES,
+    *,
+    progress: ProgressCallback | None = None,
+) -> dict[Mode, nx.MultiDiGraph]:
+    """Load a street data file into one directed street graph per mode.
+
+    Parameters
+    ----------
+    path
+        OSM XML (``.osm``, ``.osm.gz``, ``.osm.bz2``), OSM PBF, Overpass JSON (``.json``,
+        ``.json.gz``), osmnx GraphML (``.graphml``, ``.graphml.gz``), or the topology CSV
+        pair (either file or their common prefix). The content decides, not the name.
+    modes
+        The modes to build graphs for.
+    profiles
+        Speeds per mode (see :func:`routing.street.modes.travel_rules` for car speeds).
+    progress
+        Called with a short message at each loading step; steps are also logged at INFO.
+
+    Returns
+    -------
+    dict[Mode, networkx.MultiDiGraph]
+        Per mode, a simplified graph in osmnx conventions: node ids (OSM ids where the
+        source has them) with ``x``/``y`` in lon/lat; an edge u->v only where the mode may
+        travel u->v, with ``length`` (m), ``speed_kph``, ``travel_time`` (s), ``name``,
+        ``osmid``, ``highway`` and, when not straight, ``geometry``; graph attributes
+        ``crs``, ``mode``, ``source``, ``oneway_known`` and ``warnings``. Every component
+        is kept; nodes on no edge are dropped.
+
+    Raises
+    ------
+    StreetDataError
+        The file is missing, empty, corrupt or truncated, of a format not accepted, or
+        holds no street usable by one of ``modes``.
+    """
+    modes = tuple(modes)
+    missing = [m for m in modes if m not in profiles]
+    assert not missing, f"no profile for {missing}"  # programmer error, not bad data
+    started = time.perf_counter()
+    source = detect_street_source(Path(path))
+    report(progress, f"reading {source.kind.value} street data from {source.path}")
+    if source.kind is SourceKind.TOPOLOGY_CSV:
+        return street_graphs_from_topology(
+            source.path, source.edges_path, modes, profiles, progress=progress
+        )
+    if source.kind is SourceKind.GRAPHML:
+        graphs = street_graphs_from_graphml(source, modes, profiles)
+    else:
+        graphs = _graphs_from_ways(_read_ways(source), modes, profiles, source, progress)
+    summary = ", ".join(f"{m.value} {len(g)}/{g.number_of_edges()}" for m, g in graphs.items())
+    elapsed_s = time.perf_counter() - started
+    report(progress, f"loaded {source.path} in {elapsed_s:.1f} s (nodes/edges: {summary})")
+    return graphs

@@ -1,0 +1,148 @@
+"""Snap a coordinate to the nearest point on the nearest usable street edge.
+
+Snapping to edges rather than nodes matters on long blocks: the nearest node of a point in the
+middle of a 300 m street is 150 m away, the street itself a few metres. Both directed edges of
+a two-way street share one geometry, so a snap keeps every edge within a small tolerance of
+the nearest: the search may then leave the point in either direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+from routing.errors import LocationOutsideNetworkError
+from routing.geometry import LocalProjection, validate_coordinate
+from routing.street.graph import CompactGraph
+
+__all__ = ["DEFAULT_MAX_SNAP_DISTANCE_M", "EdgePosition", "Snap", "Snapper"]
+
+DEFAULT_MAX_SNAP_DISTANCE_M = 500.0
+# Edges whose distance is within this of the nearest one count as equally near (same street,
+# other direction, or a crossing exactly at the point).
+_TIE_TOLERANCE_M = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class EdgePosition:
+    """A point on a directed edge: ``fraction`` of its geometric length from the tail."""
+
+    edge: int
+    fraction: float
+
+
+@dataclass(frozen=True, slots=True)
+class Snap:
+    """Where a coordinate meets the network."""
+
+    query_lat: float
+    query_lon: float
+    lat: float
+    lon: float
+    distance_m: float
+    positions: tuple[EdgePosition, ...]
+
+
+class Snapper:
+    """Nearest-edge lookups over a compact graph (an STR-tree of edge polylines in metres)."""
+
+    def __init__(self, graph: CompactGraph) -> None:
+        self._graph = graph
+        bbox = graph.bbox
+        self._projection = LocalProjection(
+            (bbox.min_lat + bbox.max_lat) / 2, (bbox.min_lon + bbox.max_lon) / 2
+        )
+        x, y = self._projection.to_xy(graph.geometry_lat, graph.geometry_lon)
+        counts = np.diff(graph.geometry_offsets)
+        owners = np.repeat(np.arange(graph.edge_count), counts)
+        self._lines = shapely.linestrings(np.column_stack([x, y]), indices=owners)
+        self._line_length_m: NDArray[np.float64] = shapely.length(self._lines)
+        self._tree = shapely.STRtree(self._lines)
+        self._core_edges = np.flatnonzero(graph.core_edge)
+        self._core_tree = shapely.STRtree(self._lines[self._core_edges])
+
+    @property
+    def projection(self) -> LocalProjection:
+        return self._projection
+
+    def snap(
+        self,
+        lat: float,
+        lon: float,
+        *,
+        max_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M,
+        name: str = "coordinate",
+    ) -> Snap:
+        """Snap ``(lat, lon)`` to the network.
+
+        Raises
+        ------
+        InvalidCoordinateError
+            When the coordinate is not valid (NaN, out of range, swapped lat/lon).
+        LocationOutsideNetworkError
+            When no usable edge lies within ``max_distance_m``.
+        """
+        lat, lon = validate_coordinate(lat, lon, name=name, bbox=self._graph.bbox)
+        x, y = self._projection.to_xy(np.array([lat]), np.array([lon]))
+        point = shapely.points(x[0], y[0])
+        nearest, distance = self._tree.query_nearest(
+            point, max_distance=max_distance_m, return_distance=True
+        )
+        if nearest.size == 0:
+            raise LocationOutsideNetworkError(self._outside_message(lat, lon, max_distance_m, name))
+        best_m = float(distance.min())
+        edges = self._ties(self._tree, np.arange(self._graph.edge_count), point, best_m)
+        if not self._graph.core_edge[edges].any():
+            # The nearest street is a cut-off piece (a one-way stub at the extract's border,
+            # an island): offer the nearest well-connected street too, within the same limit.
+            core_near, core_distance = self._core_tree.query_nearest(
+                point, max_distance=max_distance_m, return_distance=True
+            )
+            if core_near.size:
+                core_best = float(core_distance.min())
+                edges = np.concatenate(
+                    [edges, self._ties(self._core_tree, self._core_edges, point, core_best)]
+                )
+        lines = self._lines[edges]
+        distances = shapely.distance(lines, point)
+        along = shapely.line_locate_point(lines, point)
+        lengths = self._line_length_m[edges]
+        fractions = np.divide(along, lengths, out=np.zeros_like(along), where=lengths > 0)
+        first = int(np.argmin(distances))
+        snapped = shapely.line_interpolate_point(lines[first], along[first])
+        snapped_lat, snapped_lon = self._projection.to_latlon(
+            np.array([shapely.get_x(snapped)]), np.array([shapely.get_y(snapped)])
+        )
+        positions = tuple(
+            EdgePosition(int(edge), float(np.clip(f, 0.0, 1.0)))
+            for edge, f in zip(edges, fractions, strict=True)
+        )
+        return Snap(lat, lon, float(snapped_lat[0]), float(snapped_lon[0]), best_m, positions)
+
+    def _ties(
+        self,
+        tree: shapely.STRtree,
+        edge_ids: NDArray[np.int64],
+        point: shapely.Point,
+        best_m: float,
+    ) -> NDArray[np.int64]:
+        """Edges of ``tree`` as near to ``point`` as the nearest, within the tie tolerance."""
+        found = tree.query(point, predicate="dwithin", distance=best_m + _TIE_TOLERANCE_M)
+        edges = edge_ids[found]
+        near = shapely.distance(self._lines[edges], point) <= best_m + _TIE_TOLERANCE_M
+        return edges[near]
+
+    def _outside_message(self, lat: float, lon: float, max_distance_m: float, name: str) -> str:
+        x, y = self._projection.to_xy(np.array([lat]), np.array([lon]))
+        nearest = self._tree.query_nearest(shapely.points(x[0], y[0]), return_distance=True)
+        gap_km = float(nearest[1].min()) / 1000 if nearest[1].size else float("nan")
+        bbox = self._graph.bbox
+        return (
+            f"{name} ({lat:.5f}, {lon:.5f}) lies {gap_km:.1f} km from the nearest street usable "
+            f"for {self._graph.mode.value}; accepted: within {max_distance_m:.0f} m of the "
+            f"network, which covers lat {bbox.min_lat:.3f} to {bbox.max_lat:.3f}, "
+            f"lon {bbox.min_lon:.3f} to {bbox.max_lon:.3f}"
+        )

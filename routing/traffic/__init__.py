@@ -1,0 +1,1 @@
+"""Traffic on the drive graph: demand, capacity, assignment, congestion, hotspots, scenarios."""

@@ -1,0 +1,1 @@
+"""The transit layer: timetables, GTFS reading and RAPTOR; it knows no streets."""

@@ -1,0 +1,432 @@
+"""The per-file GTFS parsers: stops, agency, routes, calendars, trips and stop times.
+
+:class:`_Reader` turns a :class:`~routing.transit._gtfs_fields._Feed` into the value objects of a
+:class:`~routing.transit.timetable.Timetable`, counting what it made and listing, as
+``(file, line, reason)``, the rows it skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from itertools import pairwise
+
+from routing.transit._gtfs_fields import (
+    _at,
+    _clock,
+    _date,
+    _Feed,
+    _integer,
+    _number,
+    _required,
+    _restrictions,
+    _time,
+)
+from routing.transit.timetable import (
+    ServiceCalendar,
+    Timetable,
+    TimetableError,
+    TransitRoute,
+    TransitStop,
+    TransitTrip,
+)
+
+_REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+_UNREAD_FILES = {
+    "frequencies.txt": "its trips run only at the times stop_times.txt gives",
+    "transfers.txt": "pass footpaths and a transfer time to the search instead",
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# GTFS route_type -> engine mode; extended (Google "HVT") types by hundreds.
+_BASIC_ROUTE_TYPES = {
+    0: "tram",
+    1: "subway",
+    2: "rail",
+    3: "bus",
+    4: "ferry",
+    5: "cable_car",
+    6: "cable_car",
+    7: "funicular",
+    11: "trolleybus",
+    12: "rail",
+}
+_EXTENDED_ROUTE_TYPES = {
+    1: "rail",
+    2: "bus",
+    4: "subway",
+    7: "bus",
+    8: "trolleybus",
+    9: "tram",
+    10: "ferry",
+    12: "ferry",
+    13: "cable_car",
+    14: "funicular",
+}
+
+
+class _Reader:
+    """Reads the tables of one feed, in dependency order, into a :class:`Timetable`."""
+
+    def __init__(self, feed: _Feed) -> None:
+        self.feed = feed
+        self.created: dict[str, int] = {}
+        self.skipped: list[tuple[str, int, str]] = []  # file, line, reason
+        self.interpolated = 0
+        self.skipped_routes: set[str] = set()
+
+    def read(self) -> Timetable:
+        for name in _REQUIRED_FILES:
+            if not self.feed.has(name):
+                raise TimetableError(
+                    f"{self.feed.source_id}: {name} is missing; a feed needs "
+                    f"{', '.join(_REQUIRED_FILES)} and calendar.txt and/or "
+                    "calendar_dates.txt"
+                )
+        for name, reason in _UNREAD_FILES.items():
+            if self.feed.has(name):
+                self._skip(name, 0, f"{name} is not read: {reason}")
+        stops, stations = self._stops()
+        calendars = self._calendars()
+        routes = self._routes(self._agency_id())
+        trips = self._trips(routes, calendars)
+        timed = self._stop_times(trips, stops, stations)
+        self.created.update(
+            stops=len(stops),
+            stations=len(stations),
+            routes=len(routes),
+            trips=len(timed),
+            calendars=len(calendars),
+        )
+        return Timetable(
+            stops=tuple(stops.values()),
+            routes=tuple(routes.values()),
+            trips=tuple(timed),
+            calendars=tuple(calendars.values()),
+            source_id=self.feed.source_id,
+            stations=tuple(stations.values()),
+        )
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _rows(self, name: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+        text = self.feed.read(name)
+        if text is None:
+            return
+        if not text.strip():
+            raise TimetableError(
+                f"{name} line 1: the file is empty; expected a header naming the columns "
+                f"{', '.join(required)}"
+            )
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [column.strip() for column in next(reader)]
+            missing = [column for column in required if column not in header]
+            if missing:
+                raise TimetableError(
+                    f"{name} line 1: required column(s) {', '.join(missing)} missing; the "
+                    f"header names {', '.join(header)}"
+                )
+            for record in reader:
+                if not any(value.strip() for value in record):
+                    continue  # blank lines, common at the end of hand-edited files
+                if len(record) > len(header):
+                    raise TimetableError(
+                        f"{name} line {reader.line_num}: {len(record)} fields but the header "
+                        f"names {len(header)} columns"
+                    )
+                values = [value.strip() for value in record]
+                # Trailing optional fields may be left off entirely.
+                yield reader.line_num, dict(zip(header, values + [""] * len(header), strict=False))
+        except csv.Error as error:
+            raise TimetableError(f"{name} line {reader.line_num}: {error}") from None
+
+    def _skip(self, name: str, line: int, reason: str) -> None:
+        self.skipped.append((name, line, reason))
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _stops(self) -> tuple[dict[str, TransitStop], dict[str, TransitStop]]:
+        name = "stops.txt"
+        stops: dict[str, TransitStop] = {}
+        stations: dict[str, TransitStop] = {}
+        parents: dict[str, tuple[int, str]] = {}
+        unusable: set[str] = set()
+        for line, row in self._rows(name, ("stop_id",)):
+            stop_id = _required(row, "stop_id", name, line)
+            if stop_id in stops or stop_id in stations or stop_id in unusable:
+                raise TimetableError(f"{name} line {line}: stop_id {stop_id!r} appears twice")
+            kind = _integer(row.get("location_type", ""), "location_type", name, line, default=0)
+            if kind not in (0, 1):
+                unusable.add(stop_id)
+                self._skip(
+                    name,
+                    line,
+                    f"stop {stop_id!r}: location_type {kind} is not a "
+                    "stop or station (entrance, node or boarding area)",
+                )
+                continue
+            wheelchair = {"1": True, "2": False}.get(row.get("wheelchair_boarding", ""))
+            with _at(name, line):
+                stop = TransitStop(
+                    id=stop_id,
+                    name=_required(row, "stop_name", name, line),
+                    lat=_number(row, "stop_lat", name, line),
+                    lon=_number(row, "stop_lon", name, line),
+                    wheelchair=wheelchair,
+                    parent_station=row.get("parent_station") or None,
+                )
+            if kind == 1:
+                stations[stop_id] = stop
+                self._skip(
+                    name,
+                    line,
+                    f"stop {stop_id!r} is a station (location_type 1): "
+                    "kept as a parent, not a boarding point",
+                )
+            else:
+                stops[stop_id] = stop
+                if stop.parent_station is not None:
+                    parents[stop_id] = (line, stop.parent_station)
+        for stop_id, (line, parent) in parents.items():
+            if parent not in stations:
+                raise TimetableError(
+                    f"{name} line {line}: parent_station {parent!r} of stop {stop_id!r} is not "
+                    "a station (location_type 1) of this file"
+                )
+            stop = stops[stop_id]
+            if stop.wheelchair is None and stations[parent].wheelchair is not None:
+                # GTFS: an unspecified child stop inherits its station's accessibility.
+                stops[stop_id] = TransitStop(
+                    stop.id, stop.name, stop.lat, stop.lon, stations[parent].wheelchair, parent
+                )
+        stations = {
+            k: TransitStop(s.id, s.name, s.lat, s.lon, s.wheelchair) for k, s in stations.items()
+        }
+        return stops, stations
+
+    def _agency_id(self) -> str:
+        agencies = [
+            row.get("agency_id") or row.get("agency_name", "")
+            for _, row in self._rows("agency.txt", ())
+        ]
+        self.created["agencies"] = len(agencies)
+        return agencies[0] if len(agencies) == 1 else ""
+
+    def _routes(self, default_agency: str) -> dict[str, TransitRoute]:
+        name = "routes.txt"
+        routes: dict[str, TransitRoute] = {}
+        for line, row in self._rows(name, ("route_id", "route_type")):
+            route_id = _required(row, "route_id", name, line)
+            if route_id in routes:
+                raise TimetableError(f"{name} line {line}: route_id {route_id!r} appears twice")
+            route_type = _integer(row["route_type"], "route_type", name, line)
+            mode = _BASIC_ROUTE_TYPES.get(route_type) or _EXTENDED_ROUTE_TYPES.get(
+                route_type // 100 if route_type >= 100 else -1
+            )
+            if mode is None:
+                self.skipped_routes.add(route_id)
+                self._skip(
+                    name,
+                    line,
+                    f"route {route_id!r}: route_type {route_type} is not "
+                    "a timetabled mode the engine plans with; its trips are skipped",
+                )
+                continue
+            with _at(name, line):
+                routes[route_id] = TransitRoute(
+                    id=route_id,
+                    short_name=row.get("route_short_name", ""),
+                    long_name=row.get("route_long_name", ""),
+                    mode=mode,
+                    agency_id=row.get("agency_id") or default_agency,
+                    color=row.get("route_color", "").lstrip("#") or None,
+                )
+        return routes
+
+    def _calendars(self) -> dict[str, ServiceCalendar]:
+        if not (self.feed.has("calendar.txt") or self.feed.has("calendar_dates.txt")):
+            raise TimetableError(
+                f"{self.feed.source_id}: calendar.txt and calendar_dates.txt are both missing; "
+                "a feed needs at least one"
+            )
+        calendars: dict[str, ServiceCalendar] = {}
+        name = "calendar.txt"
+        for line, row in self._rows(name, ("service_id", *_WEEKDAYS, "start_date", "end_date")):
+            service_id = _required(row, "service_id", name, line)
+            if service_id in calendars:
+                raise TimetableError(f"{name} line {line}: service_id {service_id!r} appears twice")
+            for weekday in _WEEKDAYS:
+                if row[weekday] not in ("0", "1"):
+                    raise TimetableError(
+                        f"{name} line {line}: {weekday} {row[weekday]!r}; expected 0 or 1"
+                    )
+            with _at(name, line):
+                calendars[service_id] = ServiceCalendar(
+                    service_id,
+                    tuple(row[weekday] == "1" for weekday in _WEEKDAYS),
+                    _date(row, "start_date", name, line),
+                    _date(row, "end_date", name, line),
+                )
+        exceptions: dict[tuple[str, date], bool] = {}  # (service, day) -> added
+        name = "calendar_dates.txt"
+        for line, row in self._rows(name, ("service_id", "date", "exception_type")):
+            key = (_required(row, "service_id", name, line), _date(row, "date", name, line))
+            if row["exception_type"] not in ("1", "2"):
+                raise TimetableError(
+                    f"{name} line {line}: exception_type {row['exception_type']!r}; expected 1 "
+                    "(service added) or 2 (service removed)"
+                )
+            added = row["exception_type"] == "1"
+            if exceptions.get(key, added) != added:
+                raise TimetableError(
+                    f"{name} line {line}: service {key[0]!r} is both added and removed on {key[1]}"
+                )
+            exceptions[key] = added
+        for (service_id, day), added in exceptions.items():
+            # A service known only from calendar_dates.txt has no weekly pattern.
+            calendar = calendars.get(service_id) or ServiceCalendar(service_id)
+            calendars[service_id] = (
+                replace(calendar, added_dates=calendar.added_dates | {day})
+                if added
+                else replace(calendar, removed_dates=calendar.removed_dates | {day})
+            )
+        return dict(sorted(calendars.items()))
+
+    def _trips(
+        self, routes: dict[str, TransitRoute], calendars: dict[str, ServiceCalendar]
+    ) -> dict[str, tuple[int, dict[str, str]]]:
+        name = "trips.txt"
+        trips: dict[str, tuple[int, dict[str, str]]] = {}
+        for line, row in self._rows(name, ("route_id", "service_id", "trip_id")):
+            trip_id = _required(row, "trip_id", name, line)
+            if trip_id in trips:
+                raise TimetableError(f"{name} line {line}: trip_id {trip_id!r} appears twice")
+            route_id, service_id = row["route_id"], row["service_id"]
+            if route_id in self.skipped_routes:
+                self._skip(name, line, f"trip {trip_id!r}: its route {route_id!r} is skipped")
+                trips[trip_id] = (line, {})
+                continue
+            if route_id not in routes:
+                raise TimetableError(
+                    f"{name} line {line}: route_id {route_id!r} of trip "
+                    f"{trip_id!r} is not in routes.txt"
+                )
+            if service_id not in calendars:
+                raise TimetableError(
+                    f"{name} line {line}: service_id {service_id!r} of trip "
+                    f"{trip_id!r} is in neither calendar.txt nor "
+                    "calendar_dates.txt"
+                )
+            trips[trip_id] = (line, row)
+        return trips
+
+    def _stop_times(
+        self,
+        trips: dict[str, tuple[int, dict[str, str]]],
+        stops: dict[str, TransitStop],
+        stations: dict[str, TransitStop],
+    ) -> list[TransitTrip]:
+        name = "stop_times.txt"
+        calls: dict[str, list[tuple[int, int, str, int | None, int | None, bool, bool]]] = {}
+        required = ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time")
+        count = 0
+        for line, row in self._rows(name, required):
+            trip_id, stop_id = row["trip_id"], row["stop_id"]
+            if trip_id not in trips:
+                raise TimetableError(f"{name} line {line}: trip_id {trip_id!r} is not in trips.txt")
+            if stop_id not in stops:
+                what = (
+                    "is a station; stop times name boarding stops"
+                    if stop_id in stations
+                    else "is not a stop of stops.txt"
+                )
+                raise TimetableError(f"{name} line {line}: stop_id {stop_id!r} {what}")
+            sequence = _integer(row["stop_sequence"], "stop_sequence", name, line)
+            arrival = _time(row["arrival_time"], "arrival_time", name, line)
+            departure = _time(row["departure_time"], "departure_time", name, line)
+            # One of the two alone means the vehicle does not dwell.
+            arrival = departure if arrival is None else arrival
+            departure = arrival if departure is None else departure
+            # pickup_type / drop_off_type 1: none; 2 and 3 (phone, ask the driver) still run.
+            pickup = _integer(row.get("pickup_type", ""), "pickup_type", name, line, default=0)
+            drop_off = _integer(
+                row.get("drop_off_type", ""), "drop_off_type", name, line, default=0
+            )
+            calls.setdefault(trip_id, []).append(
+                (sequence, line, stop_id, arrival, departure, pickup != 1, drop_off != 1)
+            )
+            count += 1
+        self.created["stop_times"] = count
+        result: list[TransitTrip] = []
+        for trip_id, (trip_line, row) in trips.items():
+            if not row:
+                continue  # its route was skipped
+            trip_calls = sorted(calls.get(trip_id, []))
+            if len(trip_calls) < 2:
+                self._skip(
+                    "trips.txt",
+                    trip_line,
+                    f"trip {trip_id!r} has {len(trip_calls)} stop time(s); a trip needs at least 2",
+                )
+                continue
+            for (seq_a, line_a, *_), (seq_b, line_b, *_) in pairwise(trip_calls):
+                if seq_a == seq_b:
+                    raise TimetableError(
+                        f"{name} line {line_b}: stop_sequence {seq_b} of trip "
+                        f"{trip_id!r} repeats line {line_a}"
+                    )
+            arrivals, departures = self._interpolate(trip_id, trip_calls)
+            with _at(name, trip_calls[0][1]):
+                result.append(
+                    TransitTrip(
+                        id=trip_id,
+                        route_id=row["route_id"],
+                        service_id=row["service_id"],
+                        headsign=row.get("trip_headsign", ""),
+                        stop_ids=tuple(call[2] for call in trip_calls),
+                        arrival_s=arrivals,
+                        departure_s=departures,
+                        pickup=_restrictions(call[5] for call in trip_calls),
+                        drop_off=_restrictions(call[6] for call in trip_calls),
+                    )
+                )
+        return result
+
+    def _interpolate(
+        self,
+        trip_id: str,
+        calls: list[tuple[int, int, str, int | None, int | None, bool, bool]],
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        name = "stop_times.txt"
+        for position in (0, -1):
+            if calls[position][3] is None:
+                raise TimetableError(
+                    f"{name} line {calls[position][1]}: the "
+                    f"{'first' if position == 0 else 'last'} stop time of "
+                    f"trip {trip_id!r} has no time; GTFS requires one"
+                )
+        arrivals = [call[3] for call in calls]
+        departures = [call[4] for call in calls]
+        previous_s, previous_line = 0, calls[0][1]
+        known = [i for i, value in enumerate(arrivals) if value is not None]
+        for a, b in pairwise(known):
+            for i in range(a + 1, b):
+                # Blank times at timepoint-less stops: spread evenly by stop index.
+                value = departures[a] + (arrivals[b] - departures[a]) * (i - a) // (b - a)  # type: ignore[operator]
+                arrivals[i] = departures[i] = value
+                self.interpolated += 1
+        for call, arrival, departure in zip(calls, arrivals, departures, strict=True):
+            assert arrival is not None and departure is not None
+            if arrival < previous_s or departure < arrival:
+                raise TimetableError(
+                    f"{name} line {call[1]}: trip {trip_id!r} at stop {call[2]!r} arrives "
+                    f"{_clock(arrival)} and leaves {_clock(departure)} after "
+                    f"{_clock(previous_s)} (line {previous_line}); expected times that never "
+                    "decrease along the trip"
+                )
+            previous_s, previous_line = departure, call[1]
+        return tuple(arrivals), tuple(departures)  # type: ignore[arg-type]

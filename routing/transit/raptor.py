@@ -1,0 +1,492 @@
+"""Public transport journeys by RAPTOR (Delling, Pajor, Werneck 2012), compiled with numba.
+
+Round *k* of RAPTOR finds the earliest arrival at every stop with at most *k* vehicles, so the
+rounds give the Pareto set over (arrival, transfers) for free. A :class:`RaptorIndex` is built
+once per service day from a :class:`~routing.transit.timetable.Timetable`:
+trips sharing a route and a
+stop sequence form a *pattern*, sorted by departure; trips that overtake one another go to
+separate patterns, because a round boards the earliest catchable trip by binary search.
+
+``arrive_by`` runs the same kernel on the time-reversed timetable (reverse RAPTOR: negated
+times, reversed stop sequences and footpaths), so it answers, per number of transfers, the
+latest departure that still arrives in time.
+
+Times are whole seconds after midnight of the index's day. Trips of the previous service day
+still running after midnight (GTFS times past 24:00:00) are included, shifted by one day.
+
+A footpath transfer follows the origin or a ride, never another footpath, so give footpaths
+between every pair of stops a passenger may walk between. ``min_transfer_s`` is the slack
+between reaching a stop after a ride (on foot or not) and boarding the next vehicle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
+from routing.transit.timetable import (
+    Journey,
+    StopCall,
+    Timetable,
+    TimetableError,
+    TransferLeg,
+    TransitLeg,
+    TransitTrip,
+)
+
+__all__ = ["DEFAULT_MAX_DURATION_S", "RaptorIndex"]
+
+#: Longest journey searched by default, waiting included: ample for a city.
+DEFAULT_MAX_DURATION_S = 4 * 3600
+
+_DAY_S = 86_400
+_INF = np.iinfo(np.int64).max // 4  # room to add walking seconds without overflow
+
+
+@dataclass(frozen=True, slots=True)
+class _TripRef:
+    trip: TransitTrip
+    offset_s: int  # added to the trip's times to count from the query day's midnight
+    service_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class _Network:
+    """One direction of the timetable as flat arrays; the reverse one has negated times.
+
+    ``arrays`` are the kernel's network arguments, in the order :func:`_raptor` unpacks them:
+    CSR pattern -> stops, pattern -> rows of ``trip_refs``, pattern -> offset of its [trip,
+    position] block of arrival and departure times, CSR stop -> (pattern, position), CSR
+    stop -> footpaths (target stop, seconds), and per pattern stop whether one may board and
+    alight there.
+    """
+
+    arrays: tuple[NDArray[np.int64], ...]
+    trip_refs: tuple[_TripRef, ...]
+    trip_pattern: NDArray[np.int64]
+    reverse: bool
+
+    def board_stop(self, row: int, position: int) -> int:
+        pattern_stop_start, pattern_stops = self.arrays[0], self.arrays[1]
+        return int(pattern_stops[pattern_stop_start[self.trip_pattern[row]] + position])
+
+    def pattern_length(self, row: int) -> int:
+        pattern = self.trip_pattern[row]
+        return int(self.arrays[0][pattern + 1] - self.arrays[0][pattern])
+
+
+class RaptorIndex:
+    """The timetable of one service day, compiled for RAPTOR queries. Thread-safe to query.
+
+    Parameters
+    ----------
+    timetable
+        The feed to search.
+    day
+        The query day; times in queries and answers count from its midnight.
+    transfers
+        Footpaths ``stop id -> [(stop id, walking seconds), ...]`` (from street routing, or
+        :func:`routing.transit.timetable.straight_line_transfers`).
+        Changing vehicles at the same stop
+        needs no entry.
+
+    Raises
+    ------
+    TimetableError
+        When a transfer names an unknown stop or has a negative or non-finite duration.
+    """
+
+    def __init__(
+        self,
+        timetable: Timetable,
+        day: date,
+        *,
+        transfers: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+    ) -> None:
+        self.timetable = timetable
+        self.day = day
+        self.stops = timetable.stops
+        self._stop_index = {stop.id: i for i, stop in enumerate(self.stops)}
+        self._children: dict[str, list[str]] = {}
+        for stop in self.stops:
+            if stop.parent_station is not None:
+                self._children.setdefault(stop.parent_station, []).append(stop.id)
+        refs = [_TripRef(t, 0, day) for t in timetable.active_trips(day)]
+        yesterday = day - timedelta(days=1)
+        refs += [
+            _TripRef(t, -_DAY_S, yesterday)
+            for t in timetable.active_trips(yesterday)
+            if t.arrival_s[-1] > _DAY_S
+        ]
+        self._refs = refs
+        self._footpaths = self._footpath_edges(transfers or {})
+        self._forward = self._build(reverse=False)
+        self._backward: _Network | None = None  # built on the first arrive-by query
+
+    @property
+    def pattern_count(self) -> int:
+        """How many patterns the day's trips form (overtaking trips split a route)."""
+        return len(self._forward.arrays[0]) - 1
+
+    def depart_at(
+        self,
+        access: Mapping[str, float],
+        egress: Mapping[str, float],
+        depart_at_s: int,
+        *,
+        max_transfers: int = 4,
+        min_transfer_s: int = 60,
+        max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+    ) -> list[Journey]:
+        """Earliest-arrival journeys leaving at or after ``depart_at_s``, Pareto over transfers.
+
+        Parameters
+        ----------
+        access, egress
+            Walking seconds from the origin to stops and from stops to the destination; a
+            station id stands for all its stops.
+        depart_at_s
+            Departure from the origin, seconds after midnight of ``day``.
+        max_transfers
+            Most vehicle changes a journey may have.
+        min_transfer_s
+            Slack between reaching a stop (by vehicle or on foot) and boarding the next
+            vehicle; footpaths add their walking time before it.
+        max_duration_s
+            Journeys arriving later than ``depart_at_s + max_duration_s`` are not searched
+            (``None``: no limit); it keeps a late query from answering the next night's bus.
+
+        Returns
+        -------
+        list[Journey]
+            One journey per number of transfers that arrives strictly earlier than every
+            journey with fewer, ordered by transfers; empty when no journey exists. A ride
+            must also beat walking through a stop that is both an access and an egress stop:
+            the planner's direct walk covers that case.
+
+        Raises
+        ------
+        TimetableError
+            When an access or egress stop is unknown or its time negative or not finite.
+        """
+        return self._search(
+            access, egress, depart_at_s, max_transfers, min_transfer_s, max_duration_s, False
+        )
+
+    #: The name the planner calls; a forward (earliest-arrival) search.
+    search = depart_at
+
+    def arrive_by(
+        self,
+        access: Mapping[str, float],
+        egress: Mapping[str, float],
+        arrive_by_s: int,
+        *,
+        max_transfers: int = 4,
+        min_transfer_s: int = 60,
+        max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+    ) -> list[Journey]:
+        """Latest-departure journeys arriving by ``arrive_by_s`` (reverse RAPTOR).
+
+        Same parameters as :meth:`depart_at`; answers, per number of transfers, the journey
+        leaving the origin latest, kept when it leaves strictly later than every journey
+        with fewer transfers. Departures before ``arrive_by_s - max_duration_s`` are not
+        searched.
+        """
+        if self._backward is None:
+            self._backward = self._build(reverse=True)
+        return self._search(
+            egress, access, -arrive_by_s, max_transfers, min_transfer_s, max_duration_s, True
+        )
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _footpath_edges(
+        self, transfers: Mapping[str, Sequence[tuple[str, float]]]
+    ) -> list[tuple[int, int, int]]:
+        edges: list[tuple[int, int, int]] = []
+        for from_id, pairs in transfers.items():
+            for to_id, walk_s in pairs:
+                for stop_id in (from_id, to_id):
+                    if stop_id not in self._stop_index:
+                        raise TimetableError(
+                            f"transfer {from_id!r} -> {to_id!r}: stop {stop_id!r} is not a "
+                            f"boarding stop of timetable {self.timetable.source_id!r}"
+                        )
+                if not (math.isfinite(walk_s) and walk_s >= 0):
+                    raise TimetableError(
+                        f"transfer {from_id!r} -> {to_id!r}: {walk_s!r} s; expected finite "
+                        "seconds >= 0"
+                    )
+                if from_id != to_id:
+                    edges.append(
+                        (self._stop_index[from_id], self._stop_index[to_id], math.ceil(walk_s))
+                    )
+        return edges
+
+    def _build(self, *, reverse: bool) -> _Network:
+        n_stops = len(self.stops)
+        # A pattern shares its stops and where boarding and alighting are allowed.
+        groups: dict[tuple[str, tuple[str, ...], tuple[bool, ...], tuple[bool, ...]], list[int]]
+        groups = {}
+        for row, ref in enumerate(self._refs):
+            trip = ref.trip
+            every = (True,) * len(trip.stop_ids)
+            key = (trip.route_id, trip.stop_ids, trip.pickup or every, trip.drop_off or every)
+            groups.setdefault(key, []).append(row)
+        # Per trip, times in this direction's terms: reversed and negated for reverse RAPTOR.
+        times: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
+        for ref in self._refs:
+            arr = np.asarray(ref.trip.arrival_s, np.int64) + ref.offset_s
+            dep = np.asarray(ref.trip.departure_s, np.int64) + ref.offset_s
+            times.append((-dep[::-1], -arr[::-1]) if reverse else (arr, dep))
+        # (stop indices, can board, can alight, trip rows); reversed, alighting is boarding.
+        patterns: list[tuple[list[int], tuple[bool, ...], tuple[bool, ...], list[int]]] = []
+        for (_, stop_ids, pickup, drop_off), rows in groups.items():
+            if reverse:
+                stop_ids, pickup, drop_off = stop_ids[::-1], drop_off[::-1], pickup[::-1]
+            stops = [self._stop_index[s] for s in stop_ids]
+            rows.sort(key=lambda r: (times[r][1][0], times[r][0][-1]))
+            # No overtaking within a pattern: each trip joins the first one whose last trip
+            # it never passes, so departures at every stop stay sorted for binary search.
+            split: list[list[int]] = []
+            for row in rows:
+                arr, dep = times[row]
+                for members in split:
+                    last_arr, last_dep = times[members[-1]]
+                    if np.all(arr >= last_arr) and np.all(dep >= last_dep):
+                        members.append(row)
+                        break
+                else:
+                    split.append([row])
+            patterns += [(stops, pickup, drop_off, members) for members in split]
+
+        pattern_stop_start = np.zeros(len(patterns) + 1, np.int64)
+        pattern_trip_start = np.zeros(len(patterns) + 1, np.int64)
+        time_start = np.zeros(len(patterns) + 1, np.int64)
+        for p, (stops, _, _, members) in enumerate(patterns):
+            pattern_stop_start[p + 1] = pattern_stop_start[p] + len(stops)
+            pattern_trip_start[p + 1] = pattern_trip_start[p] + len(members)
+            time_start[p + 1] = time_start[p] + len(stops) * len(members)
+        pattern_stops = np.array([s for stops, *_ in patterns for s in stops], np.int64)
+        can_board = np.array([f for _, flags, _, _ in patterns for f in flags], np.int64)
+        can_alight = np.array([f for _, _, flags, _ in patterns for f in flags], np.int64)
+        ordered_rows = [row for *_, members in patterns for row in members]
+        empty = np.zeros(0, np.int64)
+        arrival_s = np.concatenate([times[r][0] for r in ordered_rows] or [empty])
+        departure_s = np.concatenate([times[r][1] for r in ordered_rows] or [empty])
+        trip_pattern = np.repeat(np.arange(len(patterns)), np.diff(pattern_trip_start))
+
+        # Stop -> (pattern, position), grouped by stop through a stable sort.
+        positions = np.arange(len(pattern_stops)) - np.repeat(
+            pattern_stop_start[:-1], np.diff(pattern_stop_start)
+        )
+        owners = np.repeat(np.arange(len(patterns)), np.diff(pattern_stop_start))
+        order = np.argsort(pattern_stops, kind="stable")
+        stop_pattern_start = np.zeros(n_stops + 1, np.int64)
+        np.cumsum(np.bincount(pattern_stops, minlength=n_stops), out=stop_pattern_start[1:])
+
+        edges = [(b, a, w) if reverse else (a, b, w) for a, b, w in self._footpaths]
+        edges.sort()
+        transfer_start = np.zeros(n_stops + 1, np.int64)
+        np.cumsum(
+            np.bincount(np.array([a for a, _, _ in edges], np.int64), minlength=n_stops),
+            out=transfer_start[1:],
+        )
+        arrays = (
+            pattern_stop_start,
+            pattern_stops,
+            pattern_trip_start,
+            time_start[:-1].copy(),
+            arrival_s,
+            departure_s,
+            stop_pattern_start,
+            owners[order].astype(np.int64),
+            positions[order].astype(np.int64),
+            transfer_start,
+            np.array([b for _, b, _ in edges], np.int64),
+            np.array([w for _, _, w in edges], np.int64),
+            can_board,
+            can_alight,
+        )
+        return _Network(
+            arrays=tuple(np.ascontiguousarray(a, np.int64) for a in arrays),
+            trip_refs=tuple(self._refs[r] for r in ordered_rows),
+            trip_pattern=trip_pattern.astype(np.int64),
+            reverse=reverse,
+        )
+
+    # -- querying ---------------------------------------------------------------------------
+
+    def _seconds_by_stop(self, seconds: Mapping[str, float], role: str) -> dict[int, int]:
+        result: dict[int, int] = {}
+        for stop_id, value in seconds.items():
+            if not (
+                isinstance(value, int | float | np.number) and math.isfinite(value) and value >= 0
+            ):
+                raise TimetableError(
+                    f"{role} stop {stop_id!r}: {value!r} s; expected finite seconds >= 0"
+                )
+            ids = self._children.get(stop_id, [stop_id])
+            for one in ids:
+                if one not in self._stop_index:
+                    raise TimetableError(
+                        f"{role} stop {stop_id!r} is not a stop or station of timetable "
+                        f"{self.timetable.source_id!r}"
+                    )
+                index = self._stop_index[one]
+                result[index] = min(result.get(index, _INF), math.ceil(value))
+        return result
+
+    def _search(
+        self,
+        sources: Mapping[str, float],
+        targets: Mapping[str, float],
+        start_s: int,
+        max_transfers: int,
+        min_transfer_s: int,
+        max_duration_s: int | None,
+        reverse: bool,
+    ) -> list[Journey]:
+        if max_transfers < 0 or min_transfer_s < 0 or (max_duration_s or 0) < 0:
+            raise TimetableError(
+                f"max_transfers={max_transfers}, min_transfer_s={min_transfer_s}, "
+                f"max_duration_s={max_duration_s}; expected all >= 0"
+            )
+        bound_s = _INF if max_duration_s is None else int(start_s) + max_duration_s
+        net = self._backward if reverse else self._forward
+        assert net is not None
+        source_s = self._seconds_by_stop(sources, "egress" if reverse else "access")
+        target_s = self._seconds_by_stop(targets, "access" if reverse else "egress")
+        if not source_s or not target_s:
+            return []
+        n_stops = len(self.stops)
+        seeds = np.array(list(source_s), np.int64)
+        seed_s = np.array([source_s[s] for s in seeds], np.int64)
+        target_by_stop = np.full(n_stops, -1, np.int64)
+        for stop, seconds in target_s.items():
+            target_by_stop[stop] = seconds
+        labels = _raptor(
+            net.arrays,
+            seeds,
+            seed_s,
+            target_by_stop,
+            int(start_s),
+            bound_s,
+            max_transfers + 1,
+            int(min_transfer_s),
+        )
+        arrival = labels[0]
+        journeys: list[Journey] = []
+        targets_idx = np.flatnonzero(target_by_stop >= 0)
+        # Round 0 walks through a stop without riding: a ride must beat that to count.
+        best = int((arrival[0, targets_idx] + target_by_stop[targets_idx]).min())
+        for k in range(1, arrival.shape[0]):
+            at_target = arrival[k, targets_idx] + target_by_stop[targets_idx]
+            stop = int(targets_idx[int(np.argmin(at_target))])
+            if at_target.min() >= best or at_target.min() > bound_s:
+                continue
+            best = int(at_target.min())
+            steps = _trace(labels, net, k, stop)
+            journeys.append(self._journey(net, steps, source_s, target_s))
+        return journeys
+
+    def _journey(
+        self,
+        net: _Network,
+        steps: list[tuple[int, int, int, int]],
+        source_s: dict[int, int],
+        target_s: dict[int, int],
+    ) -> Journey:
+        # steps run from source to target in the network's direction: (_RIDE, row, board
+        # position, alight position) or (_WALK, from stop, to stop, seconds); flip for reverse.
+        if net.reverse:
+            flipped = []
+            for kind, a, b, c in reversed(steps):
+                if kind == _RIDE:
+                    n = net.pattern_length(a)
+                    flipped.append((kind, a, n - 1 - c, n - 1 - b))
+                else:
+                    flipped.append((kind, b, a, c))
+            steps = flipped
+            source_s, target_s = target_s, source_s
+        legs: list[TransitLeg | TransferLeg] = []
+        for kind, a, b, c in steps:
+            if kind == _WALK:
+                legs.append(TransferLeg(self.stops[a], self.stops[b], c))
+            else:
+                legs.append(self._ride(net.trip_refs[a], b, c))
+        first_stop = legs[0].board_stop if isinstance(legs[0], TransitLeg) else legs[0].from_stop
+        last_stop = legs[-1].alight_stop if isinstance(legs[-1], TransitLeg) else legs[-1].to_stop
+        access_s = source_s[self._stop_index[first_stop.id]]
+        egress_s = target_s[self._stop_index[last_stop.id]]
+        # Walk back from the first ride's departure and forward from the last ride's arrival.
+        rides = [i for i, leg in enumerate(legs) if isinstance(leg, TransitLeg)]
+        before_s = sum(leg.duration_s for leg in legs[: rides[0]])
+        after_s = sum(leg.duration_s for leg in legs[rides[-1] + 1 :])
+        first_ride, last_ride = legs[rides[0]], legs[rides[-1]]
+        assert isinstance(first_ride, TransitLeg) and isinstance(last_ride, TransitLeg)
+        return Journey(
+            access_stop=first_stop,
+            access_s=access_s,
+            egress_stop=last_stop,
+            egress_s=egress_s,
+            legs=tuple(legs),
+            departure_s=first_ride.departure_s - before_s - access_s,
+            arrival_s=last_ride.arrival_s + after_s + egress_s,
+        )
+
+    def _ride(self, ref: _TripRef, board: int, alight: int) -> TransitLeg:
+        trip, offset_s = ref.trip, ref.offset_s
+        stop_by_id = self.timetable.stop_by_id
+        calls = tuple(
+            StopCall(
+                stop_by_id[trip.stop_ids[i]],
+                trip.arrival_s[i] + offset_s,
+                trip.departure_s[i] + offset_s,
+            )
+            for i in range(board + 1, alight)
+        )
+        return TransitLeg(
+            route=self.timetable.route_by_id[trip.route_id],
+            trip=trip,
+            service_date=ref.service_date,
+            board_stop=stop_by_id[trip.stop_ids[board]],
+            alight_stop=stop_by_id[trip.stop_ids[alight]],
+            departure_s=trip.departure_s[board] + offset_s,
+            arrival_s=trip.arrival_s[alight] + offset_s,
+            intermediate_stops=calls,
+        )
+
+
+def _trace(
+    labels: tuple[NDArray[np.int64], ...], net: _Network, k: int, stop: int
+) -> list[tuple[int, int, int, int]]:
+    """Follow parent labels from (round ``k``, ``stop``) back to a source, in travel order."""
+    _, kind, ride_row, ride_board, ride_alight, walk_from, walk_s = labels
+    steps: list[tuple[int, int, int, int]] = []
+    while True:
+        while k > 0 and kind[k, stop] == 0:
+            k -= 1  # the label was copied from a round with fewer rides
+        label = kind[k, stop]
+        if label == _ACCESS:
+            break
+        if label == _WALK:
+            source = int(walk_from[k, stop])
+            steps.append((_WALK, source, stop, int(walk_s[k, stop])))
+            stop = source
+            if k == 0:
+                break  # round 0 walks start at a source stop
+        # A walk's source keeps its ride in the ride arrays even when a walk beat it there.
+        row, board = int(ride_row[k, stop]), int(ride_board[k, stop])
+        steps.append((_RIDE, row, board, int(ride_alight[k, stop])))
+        stop = net.board_stop(row, board)
+        k -= 1
+    steps.reverse()
+    return steps
