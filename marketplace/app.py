@@ -19,14 +19,14 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from marketplace.api.live import LiveUpdates
 from marketplace.api.schema import GraphQLView
 from marketplace.db import Database
-from marketplace.gbfs.routes import gbfs_routes
-from marketplace.planning import Planning
+from marketplace.events.live import LiveUpdates
+from marketplace.http.gbfs import gbfs_routes
+from marketplace.http.traffic_exports import traffic_routes
+from marketplace.planning.plans import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
-from marketplace.traffic.routes import traffic_routes
 
 __all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
 

@@ -8,12 +8,9 @@ import json
 from datetime import datetime
 
 import strawberry
-from sqlmodel import Session
 from strawberry.scalars import JSON
 
-from marketplace.accounts import Actor
 from marketplace.api.community_queries import content_ref
-from marketplace.api.community_subscriptions import publish_event
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsModerator
 from marketplace.api.relay import decode_global_id
@@ -27,9 +24,8 @@ from marketplace.api.types.community import (
 from marketplace.api.types.enums import ServiceKind
 from marketplace.api.types.moderation import ModerationActionType, ReportType
 from marketplace.community import challenges, comments, moderation, reviews, suggestions
-from marketplace.community.events import CommunityEvent, CommunityEventKind
 from marketplace.errors import InvalidInput
-from marketplace.models import Comment, ModerationDecision, Suggestion, SuggestionStatus
+from marketplace.models import ModerationDecision, SuggestionStatus
 
 __all__ = ["CommunityMutation", "ProposalVoteResult", "SuggestionVoteResult"]
 
@@ -88,28 +84,6 @@ class ProposalVoteResult:
 
 def _id(global_id: strawberry.ID, type_name: str) -> int:
     return decode_global_id(global_id, type_name)[1]
-
-
-def _comment(
-    session: Session,
-    actor: Actor | None,
-    suggestion_id: int,
-    text: str,
-    parent_id: int | None,
-    official: bool,
-) -> tuple[Comment, SuggestionStatus]:
-    """Add the comment; the suggestion's status goes with the live event."""
-    comment = comments.add_comment(
-        session,
-        actor=actor,
-        suggestion_id=suggestion_id,
-        text=text,
-        parent_id=parent_id,
-        official=official,
-    )
-    suggestion = session.get(Suggestion, suggestion_id)
-    assert suggestion is not None
-    return comment, suggestion.status
 
 
 @strawberry.type
@@ -238,17 +212,10 @@ class CommunityMutation:
         sid = _id(suggestion_id, "Suggestion")
         pid = _id(parent_id, "Comment") if parent_id else None
         actor = await info.context.actor()
-        row, status = await info.context.run(lambda s: _comment(s, actor, sid, text, pid, official))
-        assert row.id is not None
-        await publish_event(
-            info,
-            CommunityEvent(
-                kind=CommunityEventKind.NEW_COMMENT,
-                suggestion_id=sid,
-                status=status,
-                comment_id=row.id,
-                by_person_id=row.author_id,
-            ),
+        row = await info.context.run(
+            lambda s: comments.add_comment(
+                s, actor=actor, suggestion_id=sid, text=text, parent_id=pid, official=official
+            )
         )
         return CommentType.from_row(row)
 
@@ -261,19 +228,10 @@ class CommunityMutation:
     ) -> SuggestionType:
         sid = _id(id, "Suggestion")
         actor = await info.context.actor()
-        row, change = await info.context.run(
+        row, _ = await info.context.run(
             lambda s: suggestions.change_status(
                 s, actor=actor, suggestion_id=sid, status=status, reason=reason
             )
-        )
-        await publish_event(
-            info,
-            CommunityEvent(
-                kind=CommunityEventKind.STATUS_CHANGED,
-                suggestion_id=sid,
-                status=row.status,
-                by_person_id=change.decided_by_id,
-            ),
         )
         return SuggestionType.from_row(row)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from sqlmodel import Session
 
-from marketplace.accounts import Actor
 from marketplace.api.community_paging import decode_keyset_cursor, keyset_connection, page_size
 from marketplace.api.context import Info
 from marketplace.api.inputs import BBoxInput
@@ -35,6 +34,7 @@ from marketplace.community.suggestions import (
     list_suggestions,
 )
 from marketplace.errors import InvalidInput, NotFound
+from marketplace.identity.actors import Actor
 from marketplace.models import ContentKind, SuggestionStatus
 
 __all__ = ["COMMUNITY_NODE_TYPES", "CommunityQuery", "content_ref", "load_community_node"]

@@ -1,8 +1,9 @@
 """Live activity on followed suggestions: new comments and status changes.
 
-Mutations publish a :class:`~marketplace.community.events.CommunityEvent` once committed, on
-the community channel of the live-update bus (in process, or Redis across processes); each
-subscriber keeps the events about suggestions it follows at the moment they arrive.
+Storage functions record a :class:`~marketplace.events.community.CommunityEvent`; once
+committed it reaches the community channel of the live-update bus (in process, or Redis
+across processes); each subscriber keeps the events about suggestions it follows at the
+moment they arrive.
 """
 
 from __future__ import annotations
@@ -18,27 +19,20 @@ from marketplace.api.context import Info
 from marketplace.api.permissions import IsPerson
 from marketplace.api.types.community import CommentType, SuggestionType
 from marketplace.community.comments import get_comment
-from marketplace.community.events import (
-    CHANNEL,
-    CommunityEvent,
-    CommunityEventKind,
-    decode_event,
-    encode_event,
-)
 from marketplace.community.suggestions import get_suggestion, is_following
 from marketplace.errors import NotFound
+from marketplace.events.community import (
+    CHANNEL,
+    CommunityEventKind,
+    decode_event,
+)
 from marketplace.models import SuggestionStatus
 
-__all__ = ["CommunitySubscription", "SuggestionActivity", "publish_event"]
+__all__ = ["CommunitySubscription", "SuggestionActivity"]
 
 log = logging.getLogger(__name__)
 
 strawberry.enum(CommunityEventKind, name="SuggestionActivityKind")
-
-
-async def publish_event(info: Info, event: CommunityEvent) -> None:
-    """Tell the followers of a suggestion about a committed change."""
-    await info.context.live.broadcast.publish(CHANNEL, encode_event(event))
 
 
 @strawberry.type(description="Something happened on a suggestion you follow.")

@@ -11,11 +11,10 @@ from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
 from marketplace.api.types import ServiceType
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
 from marketplace.errors import InvalidInput
-from marketplace.imports.gbfs import import_gbfs, parse_gbfs
-from marketplace.imports.gtfs import import_gtfs, parse_gtfs
-from marketplace.imports.report import ImportReport
+from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
+from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
+from marketplace.ingest.report import ImportReport
 
 __all__ = ["ImportMutation"]
 
@@ -67,26 +66,6 @@ def _report(report: ImportReport) -> ImportReportType:
     )
 
 
-def _notify(info: Info, report: ImportReport, kinds: dict[ChangeKind, tuple[str, ...]]) -> None:
-    """One event per kind of change the import made (``kinds``: the feeds behind each)."""
-    service = report.service
-    assert service is not None and service.id is not None
-    for kind, feeds in kinds.items():
-        if any(report.created.get(feed) or report.updated.get(feed) for feed in feeds):
-            info.context.notify(
-                CatalogueEvent(
-                    kind=kind,
-                    service_id=service.id,
-                    partner_id=service.partner_id,
-                    status=service.status,
-                    version=service.version,
-                    station_ids=report.station_ids
-                    if kind in {ChangeKind.STATIONS, ChangeKind.AVAILABILITY}
-                    else (),
-                )
-            )
-
-
 @strawberry.type
 class ImportMutation:
     @strawberry.mutation(
@@ -111,15 +90,6 @@ class ImportMutation:
         report = await info.context.run(
             lambda s: import_gbfs(s, actor=actor, service_id=sid, feeds=parse_gbfs(documents))
         )
-        _notify(
-            info,
-            report,
-            {
-                ChangeKind.STATIONS: ("station_information",),
-                ChangeKind.AVAILABILITY: ("station_status",),
-                ChangeKind.OFFER: ("vehicle_types", "system_pricing_plans"),
-            },
-        )
         return _report(report)
 
     @strawberry.mutation(
@@ -142,10 +112,5 @@ class ImportMutation:
         texts: dict[str, str] = files
         report = await info.context.run(
             lambda s: import_gtfs(s, actor=actor, service_id=sid, feed=parse_gtfs(texts))
-        )
-        _notify(
-            info,
-            report,
-            {ChangeKind.STATIONS: ("stops.txt",), ChangeKind.TIMETABLE: ("trips.txt",)},
         )
         return _report(report)

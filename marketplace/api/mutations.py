@@ -1,8 +1,8 @@
 """The Mutation root: partners manage their services, stations, prices and keys.
 
-Every mutation runs its storage work in one transaction in a worker thread, then, once
-committed, tells the catalogue observers what changed (the planner's index and the
-subscriptions).
+Every mutation runs its storage work in one transaction in a worker thread; the storage
+functions record what changed and the unit of work publishes it once committed (the
+planner's index and the subscriptions hear of it).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from datetime import datetime
 
 import strawberry
 
-from marketplace.accounts import PartnerActor, create_api_key, require_actor, revoke_api_key
 from marketplace.api.context import Info
 from marketplace.api.inputs import (
     AvailabilityRowInput,
@@ -30,11 +29,12 @@ from marketplace.api.types import (
     ServiceType,
     VehicleTypeType,
 )
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
 from marketplace.catalogue.offers import set_pricing_plan, upsert_vehicle_types
 from marketplace.catalogue.services import change_status, create_service, update_service
 from marketplace.catalogue.stations import update_availability, upsert_stations
-from marketplace.models import MobilityService, ServiceStatus
+from marketplace.identity.actors import PartnerActor, require_actor
+from marketplace.identity.partners import create_api_key, revoke_api_key
+from marketplace.models import ServiceStatus
 
 __all__ = ["AvailabilityUpdated", "Mutation", "StationsUpserted"]
 
@@ -57,25 +57,6 @@ async def _actor(info: Info) -> PartnerActor:
     return require_actor(await info.context.actor())
 
 
-def _notify(
-    info: Info,
-    kind: ChangeKind,
-    service: MobilityService,
-    station_ids: tuple[int, ...] = (),
-) -> None:
-    assert service.id is not None
-    info.context.notify(
-        CatalogueEvent(
-            kind=kind,
-            service_id=service.id,
-            partner_id=service.partner_id,
-            status=service.status,
-            version=service.version,
-            station_ids=station_ids,
-        )
-    )
-
-
 async def _set_status(
     info: Info, id: strawberry.ID, status: ServiceStatus, expected_version: int | None
 ) -> ServiceType:
@@ -86,7 +67,6 @@ async def _set_status(
             s, actor=actor, service_id=service_id, status=status, expected_version=expected_version
         )
     )
-    _notify(info, ChangeKind.SERVICE, row)
     return ServiceType.from_row(row)
 
 
@@ -103,7 +83,6 @@ class Mutation:
         actor = await _actor(info)
         fields = input.to_domain()
         row = await info.context.run(lambda s: create_service(s, actor=actor, fields=fields))
-        _notify(info, ChangeKind.SERVICE, row)
         return ServiceType.from_row(row)
 
     @strawberry.mutation(
@@ -126,7 +105,6 @@ class Mutation:
                 changes=changes,
             )
         )
-        _notify(info, ChangeKind.SERVICE, row)
         return ServiceType.from_row(row)
 
     @strawberry.mutation(
@@ -172,7 +150,6 @@ class Mutation:
                 s, actor=actor, service_id=sid, stations=rows, max_batch=limit
             )
         )
-        _notify(info, ChangeKind.STATIONS, result.service, result.station_ids)
         return StationsUpserted(
             created=result.created,
             updated=result.updated,
@@ -196,7 +173,6 @@ class Mutation:
                 s, actor=actor, service_id=sid, rows=rows, max_batch=limit
             )
         )
-        _notify(info, ChangeKind.AVAILABILITY, result.service, result.station_ids)
         return AvailabilityUpdated(created=result.created, updated=result.updated)
 
     @strawberry.mutation(
@@ -209,10 +185,9 @@ class Mutation:
         sid = _service_id(service_id)
         actor = await _actor(info)
         value = plan.to_domain()
-        row, service = await info.context.run(
+        row, _ = await info.context.run(
             lambda s: set_pricing_plan(s, actor=actor, service_id=sid, plan=value)
         )
-        _notify(info, ChangeKind.OFFER, service)
         return PricingPlanType.from_row(row)
 
     @strawberry.mutation(
@@ -225,10 +200,9 @@ class Mutation:
         sid = _service_id(service_id)
         actor = await _actor(info)
         values = [v.to_domain() for v in vehicle_types]
-        rows, service = await info.context.run(
+        rows, _ = await info.context.run(
             lambda s: upsert_vehicle_types(s, actor=actor, service_id=sid, vehicle_types=values)
         )
-        _notify(info, ChangeKind.OFFER, service)
         return [VehicleTypeType.from_row(row) for row in rows]
 
     @strawberry.mutation(

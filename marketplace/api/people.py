@@ -3,7 +3,7 @@ viewer.
 
 ``signUp`` answers alike whether or not the email is registered and returns no token: the
 confirmation link sent to the address carries one, which ``confirmSignUp`` exchanges for
-the new account's first session (see :mod:`marketplace.people.signup`).
+the new account's first session (see :mod:`marketplace.identity.signup`).
 
 A session token comes back from ``confirmSignUp`` and ``signIn``; clients send it as
 ``Authorization: Bearer sess_…`` (or in the ``connection_init`` payload of a WebSocket), the
@@ -17,15 +17,15 @@ import strawberry
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPerson
 from marketplace.api.types.people import SignedIn, SignUpRequested, ViewerType
-from marketplace.models import Person
-from marketplace.people.sessions import (
+from marketplace.identity.sessions import (
     SignInRefused,
     StartedSession,
     attempt_sign_in,
     sign_out,
     sign_out_everywhere,
 )
-from marketplace.people.signup import confirm_sign_up, request_sign_up
+from marketplace.identity.signup import confirm_sign_up, request_sign_up
+from marketplace.models import Person
 
 __all__ = ["PeopleMutation", "PeopleQuery"]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from marketplace.accounts import Actor
 from marketplace.api.context import Info
 from marketplace.errors import Forbidden
+from marketplace.identity.actors import Actor
 
 __all__ = ["IsModerator", "IsPartner", "IsPerson", "IsPlanner"]
 

@@ -29,8 +29,8 @@ from marketplace.api.relay import (
 from marketplace.api.types import ServiceType
 from marketplace.api.types.enums import ServiceKind as ModelServiceKind
 from marketplace.errors import InvalidInput, MarketplaceError, NotFound
-from marketplace.planning import Planning, PlanOutcome
 from marketplace.planning.places import search_places, street_map
+from marketplace.planning.plans import Planning, PlanOutcome
 from marketplace.traffic import record_planned_trip
 from routing.errors import (
     InvalidCoordinateError,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from sqlmodel import Session
 
-from marketplace.accounts import Actor, list_api_keys, list_partners
 from marketplace.api.community_paging import decode_keyset_cursor, keyset_connection
 from marketplace.api.community_queries import COMMUNITY_NODE_TYPES, load_community_node
 from marketplace.api.context import Info
@@ -30,6 +29,8 @@ from marketplace.catalogue.search import (
 )
 from marketplace.catalogue.services import get_service
 from marketplace.errors import InvalidInput
+from marketplace.identity.actors import Actor
+from marketplace.identity.partners import list_api_keys, list_partners
 from marketplace.models import ApiKey, MobilityService, Partner, Station, StationAvailability
 
 __all__ = ["Query", "load_node"]

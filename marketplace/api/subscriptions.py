@@ -11,14 +11,14 @@ from datetime import datetime
 
 import strawberry
 
-from marketplace.accounts import Actor
 from marketplace.api.context import Info
 from marketplace.api.relay import decode_global_id, encode_global_id
 from marketplace.api.types import ServiceType
 from marketplace.api.types.enums import ServiceStatus
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
 from marketplace.catalogue.services import get_service
 from marketplace.errors import NotFound
+from marketplace.events.catalogue import CatalogueEvent, ChangeKind
+from marketplace.identity.actors import Actor
 
 __all__ = ["AvailabilityChange", "ServiceChange", "Subscription"]
 

@@ -19,7 +19,6 @@ from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from marketplace.accounts import Actor
 from marketplace.api.context import Info
 from marketplace.api.planning import StreetsUnavailable
 from marketplace.api.relay import (
@@ -47,6 +46,7 @@ from marketplace.api.types.traffic import (
 )
 from marketplace.catalogue.validation import validate_service_area
 from marketplace.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from marketplace.identity.actors import Actor
 from marketplace.models import DemandSource, IncidentCategory, RunStatus, TrafficRun
 from marketplace.traffic.config import TrafficConfig, period_named, traffic_config
 from marketplace.traffic.demand import import_demand, validate_import

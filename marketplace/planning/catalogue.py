@@ -18,10 +18,11 @@ from collections.abc import Callable
 import shapely
 from shapely.geometry import shape
 
-from marketplace.catalogue.events import CatalogueEvent, subscribe
 from marketplace.catalogue.published import ServiceView, StationView, published_services
 from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
+from marketplace.events.bus import subscribe
+from marketplace.events.catalogue import CatalogueEvent
 from marketplace.models import ServiceKind as ModelKind
 from routing.modes import Mode
 from routing.services import (
@@ -205,7 +206,7 @@ class PlannerCatalogue:
         self._snapshot: ServiceCatalogue | None = None
         self._views: dict[str, ServiceView] = {}
         self._version = 0
-        self._unsubscribe: Callable[[], None] = subscribe(self._changed)
+        self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -17,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.geo import haversine_m
 from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import Forbidden, InvalidInput, NotAuthenticated, RateLimited
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     IncidentCategory,
     IncidentReport,

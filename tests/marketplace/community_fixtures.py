@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
+from marketplace.identity import credentials
+from marketplace.identity.sessions import create_person
 from marketplace.models import PersonRole
-from marketplace.people import credentials
-from marketplace.people.sessions import create_person
 from tests.marketplace.community_helpers import PASSWORD, Cast, session_token
 from tests.marketplace.conftest import Api, Partners, published_service
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace.people.outbox import unsent_messages
-from marketplace.people.sessions import StartedSession, attempt_sign_in
+from marketplace.identity.outbox import unsent_messages
+from marketplace.identity.sessions import StartedSession, attempt_sign_in
 from tests.marketplace.conftest import Api, Partners
 
 PASSWORD = "correct horse battery staple"

@@ -23,9 +23,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from marketplace.accounts import create_api_key, create_partner
 from marketplace.app import create_app
 from marketplace.db import Database, upgrade_database
+from marketplace.identity.partners import create_api_key, create_partner
 from marketplace.models import PartnerKind
 from marketplace.settings import Settings
 

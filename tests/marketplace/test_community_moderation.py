@@ -231,14 +231,14 @@ def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast)
 async def test_community_events_cross_processes_through_redis():
     import asyncio
 
-    from marketplace.api.live import LiveUpdates
-    from marketplace.community.events import (
+    from marketplace.events.community import (
         CHANNEL,
         CommunityEvent,
         CommunityEventKind,
         decode_event,
         encode_event,
     )
+    from marketplace.events.live import LiveUpdates
     from marketplace.models import SuggestionStatus
 
     sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from marketplace.api.live import LiveUpdates, decode_event, encode_event
-from marketplace.catalogue import events
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
 from marketplace.catalogue.published import (
     published_availability,
     published_service,
     published_services,
 )
+from marketplace.events import bus
+from marketplace.events.catalogue import CatalogueEvent, ChangeKind, decode_event, encode_event
+from marketplace.events.live import LiveUpdates
 from marketplace.models import ServiceKind, ServiceStatus
 from tests.marketplace.conftest import (
     PUBLISH,
@@ -41,7 +41,7 @@ PRICING = """mutation($id: ID!) { setPricingPlan(serviceId: $id, plan: {
 @pytest.fixture
 def received() -> Any:
     got: list[CatalogueEvent] = []
-    unsubscribe = events.subscribe(got.append)
+    unsubscribe = bus.subscribe(CatalogueEvent, got.append)
     yield got
     unsubscribe()
 
@@ -83,7 +83,7 @@ def test_a_failing_observer_does_not_break_the_mutation(api: Api, partners: Part
     def broken(event: CatalogueEvent) -> None:
         raise RuntimeError("observer bug")
 
-    unsubscribe = events.subscribe(broken)
+    unsubscribe = bus.subscribe(CatalogueEvent, broken)
     try:
         create_service(api, partners.a)
     finally:
@@ -202,7 +202,7 @@ async def test_events_reach_other_processes_through_redis():
     await sender.start()
     await receiver.start()
     got: list[CatalogueEvent] = []
-    unsubscribe = events.subscribe(got.append)
+    unsubscribe = bus.subscribe(CatalogueEvent, got.append)
     try:
         await asyncio.sleep(0.3)  # both relays subscribed
         event = CatalogueEvent(
@@ -212,7 +212,7 @@ async def test_events_reach_other_processes_through_redis():
             status=ServiceStatus.PUBLISHED,
             version=2,
         )
-        events.publish(event)
+        bus.publish(event)
         for _ in range(50):
             if any(e.origin == sender.origin for e in got):
                 break

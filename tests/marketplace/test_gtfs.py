@@ -12,7 +12,7 @@ import pytest
 from marketplace.catalogue.published import published_service
 from marketplace.catalogue.timetables import published_timetables
 from marketplace.cli import main
-from marketplace.imports.gtfs import read_gtfs
+from marketplace.ingest.gtfs import read_gtfs
 from tests.marketplace.conftest import Api, Partners
 from tests.marketplace.conftest import published_service as publish_via_api
 

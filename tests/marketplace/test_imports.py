@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from marketplace.cli import main
 from marketplace.errors import InvalidInput
-from marketplace.imports.sources import feed_name, read_gbfs_sources
+from marketplace.ingest.sources import feed_name, read_gbfs_sources
 from marketplace.models import Station, StationAvailability
 from tests.marketplace.conftest import Api, Partners, published_service
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from marketplace.accounts import Actor
 from marketplace.cli import main
 from marketplace.db import Database
 from marketplace.errors import InvalidInput
+from marketplace.identity import check_password, deliver_outbox, normalise_email, signup
+from marketplace.identity.actors import Actor
+from marketplace.identity.signup import SIGN_UP_ACCEPTED
 from marketplace.models import PartnerKind, PersonRole, PersonSession, SignUpRequest, utcnow
-from marketplace.people import check_password, deliver_outbox, normalise_email, signup
-from marketplace.people.signup import SIGN_UP_ACCEPTED
 from tests.marketplace.community_helpers import (
     CONFIRM,
     PASSWORD,
@@ -331,7 +331,7 @@ def test_cli_creates_an_admin_who_can_sign_in(
 ):
     import io
 
-    from marketplace.people.sessions import StartedSession, attempt_sign_in
+    from marketplace.identity.sessions import StartedSession, attempt_sign_in
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)

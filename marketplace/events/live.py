@@ -1,31 +1,30 @@
-"""Live catalogue events for subscriptions, in process or across processes through Redis.
+"""Live events for subscriptions, in process or across processes through Redis.
 
-:class:`LiveUpdates` subscribes to :mod:`marketplace.catalogue.events` and republishes each
-local event on a ``broadcaster`` channel (``memory://`` by default, ``redis://`` when the
-settings say so). GraphQL subscriptions listen on that channel. With Redis, events from other
-server processes are also handed to this process's catalogue observers, so every process's
-trip planner refreshes, whichever process took the partner's mutation.
+:class:`LiveUpdates` subscribes to the event bus (:mod:`marketplace.events.bus`) and
+republishes each local event on a ``broadcaster`` channel (``memory://`` by default,
+``redis://`` when the settings say so): catalogue events on one channel, community events on
+another. GraphQL subscriptions listen on those channels. With Redis, catalogue events from
+other server processes are also handed to this process's observers, so every process's trip
+planner refreshes, whichever process took the partner's mutation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
 
 from broadcaster import Broadcast
 from broadcaster._backends.redis import RedisBackend
 from broadcaster._base import Unsubscribed
 
-from marketplace.catalogue import events
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
-from marketplace.models import ServiceStatus
+from marketplace.events import bus, community
+from marketplace.events.catalogue import CatalogueEvent, decode_event, encode_event
+from marketplace.events.community import CommunityEvent
 
-__all__ = ["CHANNEL", "LiveUpdates", "decode_event", "encode_event"]
+__all__ = ["CHANNEL", "LiveUpdates"]
 
 log = logging.getLogger(__name__)
 
@@ -53,39 +52,8 @@ def _broadcast(url: str | None) -> Broadcast:
     return Broadcast(url)
 
 
-def encode_event(event: CatalogueEvent, origin: str) -> str:
-    """JSON for the wire, stamped with the sending process."""
-    return json.dumps(
-        {
-            "kind": event.kind.value,
-            "service_id": event.service_id,
-            "partner_id": event.partner_id,
-            "status": event.status.name,
-            "version": event.version,
-            "station_ids": list(event.station_ids),
-            "at": event.at.isoformat(),
-            "origin": origin,
-        }
-    )
-
-
-def decode_event(message: str) -> CatalogueEvent:
-    """The event of :func:`encode_event`."""
-    data = json.loads(message)
-    return CatalogueEvent(
-        kind=ChangeKind(data["kind"]),
-        service_id=data["service_id"],
-        partner_id=data["partner_id"],
-        status=ServiceStatus[data["status"]],
-        version=data["version"],
-        station_ids=tuple(data["station_ids"]),
-        at=datetime.fromisoformat(data["at"]),
-        origin=data["origin"],
-    )
-
-
 class LiveUpdates:
-    """The bridge between catalogue observers and a broadcast channel.
+    """The bridge between the event bus and the broadcast channels.
 
     Parameters
     ----------
@@ -99,20 +67,24 @@ class LiveUpdates:
         self.origin = uuid.uuid4().hex
         self._loop: asyncio.AbstractEventLoop | None = None
         self._relay: asyncio.Task[None] | None = None
-        self._unsubscribe = lambda: None
+        self._unsubscribers: list[Callable[[], None]] = []
         self._pending: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Connect, and start forwarding events both ways."""
         await self.broadcast.connect()
         self._loop = asyncio.get_running_loop()
-        self._unsubscribe = events.subscribe(self._forward)
+        self._unsubscribers = [
+            bus.subscribe(CatalogueEvent, self._forward),
+            bus.subscribe(CommunityEvent, self._forward_community),
+        ]
         if self.shared:
             self._relay = asyncio.create_task(self._relay_remote_events())
 
     async def stop(self) -> None:
         """Stop forwarding and disconnect."""
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
         if self._relay is not None:
             self._relay.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -125,17 +97,24 @@ class LiveUpdates:
         if event.origin is not None or self._loop is None:
             return  # relayed from another process: already on the channel
         message = encode_event(event, self.origin)
-        self._loop.call_soon_threadsafe(self._schedule_publish, message)
+        self._loop.call_soon_threadsafe(self._schedule_publish, CHANNEL, message)
 
-    def _schedule_publish(self, message: str) -> None:
-        task = asyncio.ensure_future(self.broadcast.publish(CHANNEL, message))
+    def _forward_community(self, event: CommunityEvent) -> None:
+        # Followers listen on the community channel itself: nothing to relay back.
+        if self._loop is None:
+            return
+        message = community.encode_event(event)
+        self._loop.call_soon_threadsafe(self._schedule_publish, community.CHANNEL, message)
+
+    def _schedule_publish(self, channel: str, message: str) -> None:
+        task = asyncio.ensure_future(self.broadcast.publish(channel, message))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
     async def _relay_remote_events(self) -> None:
         async for event in self.listen():
             if event.origin != self.origin:
-                events.publish(event)
+                bus.publish(event)
 
     async def listen(self) -> AsyncIterator[CatalogueEvent]:
         """Every catalogue event from now on (this process's and, with Redis, others')."""

@@ -3,7 +3,7 @@
 ``signUp`` never says whether an address has an account: it checks the input (email
 format, password rules, display name; these say nothing about who is registered), hashes
 the password in every case (so both cases cost the same), and answers the same message.
-What differs goes only to the mailbox, through the outbox (:mod:`marketplace.people.outbox`):
+What differs goes only to the mailbox, through the outbox (:mod:`marketplace.identity.outbox`):
 
 - a fresh address gets a confirmation link; following it (``confirmSignUp``) creates the
   resident's account with the password given at sign-up and signs them in. Until then
@@ -17,7 +17,6 @@ counted for registered and fresh emails alike.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,15 +25,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
 from marketplace.errors import InvalidInput, RateLimited
-from marketplace.models import Person, PersonRole, SignUpAttempt, SignUpRequest, utcnow
-from marketplace.people.credentials import (
+from marketplace.identity.credentials import (
     check_display_name,
     check_password,
     hash_password,
     normalise_email,
+    sha256_hex,
 )
-from marketplace.people.outbox import queue_message
-from marketplace.people.sessions import DEFAULT_SESSION_TTL, StartedSession, start_session
+from marketplace.identity.outbox import queue_message
+from marketplace.identity.sessions import DEFAULT_SESSION_TTL, StartedSession, start_session
+from marketplace.models import Person, PersonRole, SignUpAttempt, SignUpRequest, utcnow
 
 __all__ = [
     "CONFIRMATION_PREFIX",
@@ -79,10 +79,6 @@ class SignUpAccepted:
 
     email: str
     message: str = SIGN_UP_ACCEPTED
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _check_rate(session: Session, keys: list[tuple[str, int, str]], limit: SignUpLimit) -> None:
@@ -139,9 +135,9 @@ def request_sign_up(
     email = normalise_email(email)
     check_password(password, email=email)
     name = check_display_name(display_name)
-    keys = [(_sha256(f"email:{email}"), limit.per_email, "for this email")]
+    keys = [(sha256_hex(f"email:{email}"), limit.per_email, "for this email")]
     if client:
-        keys.append((_sha256(f"ip:{client}"), limit.per_client, "from your network address"))
+        keys.append((sha256_hex(f"ip:{client}"), limit.per_client, "from your network address"))
     _check_rate(session, keys, limit)
     # Hashed in both cases, so a registered email answers as slowly as a fresh one.
     password_hash = hash_password(password)
@@ -172,7 +168,7 @@ def request_sign_up(
             email=email,
             display_name=name,
             password_hash=password_hash,
-            token_sha256=_sha256(token),
+            token_sha256=sha256_hex(token),
             expires_at=utcnow() + CONFIRMATION_TTL,
         )
     )
@@ -205,7 +201,7 @@ def confirm_sign_up(
         Unknown, used or expired link, or the email got an account in the meantime.
     """
     request = session.exec(
-        select(SignUpRequest).where(SignUpRequest.token_sha256 == _sha256(token.strip()))
+        select(SignUpRequest).where(SignUpRequest.token_sha256 == sha256_hex(token.strip()))
     ).first()
     if request is None or request.expires_at <= utcnow():
         raise InvalidInput(INVALID_LINK, field="token")

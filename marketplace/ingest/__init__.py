@@ -1,8 +1,8 @@
 """Feed imports (GBFS, GTFS): parse, validate, then write through the catalogue functions."""
 
-from marketplace.imports.gbfs import GBFS_FEEDS, import_gbfs, parse_gbfs
-from marketplace.imports.gtfs import import_gtfs, parse_gtfs, read_gtfs
-from marketplace.imports.report import ImportReport, SkippedRow
+from marketplace.ingest.gbfs import GBFS_FEEDS, import_gbfs, parse_gbfs
+from marketplace.ingest.gtfs import import_gtfs, parse_gtfs, read_gtfs
+from marketplace.ingest.report import ImportReport, SkippedRow
 
 __all__ = [
     "GBFS_FEEDS",

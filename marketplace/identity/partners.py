@@ -1,4 +1,5 @@
-"""Partners and API keys: creating them, and turning a bearer token into an :class:`Actor`.
+"""Partners and API keys: creating them, and turning a bearer token into an
+:class:`~marketplace.identity.actors.Actor`.
 
 A key reads ``issy_<prefix>_<secret>``: the prefix (public, unique) finds the row, the secret
 is compared with the stored SHA-256 in constant time. The full key is returned once, at
@@ -7,30 +8,26 @@ creation, and never stored.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
 
 from sqlmodel import Session, col, select
 
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
-from marketplace.models import ApiKey, Partner, PartnerKind, PersonRole, utcnow
+from marketplace.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from marketplace.identity.actors import Actor
+from marketplace.identity.credentials import sha256_hex
+from marketplace.models import ApiKey, Partner, PartnerKind, utcnow
 
 __all__ = [
-    "Actor",
     "CreatedKey",
-    "PartnerActor",
     "authenticate",
     "create_api_key",
     "create_partner",
     "get_partner",
     "list_api_keys",
     "list_partners",
-    "require_actor",
-    "require_city",
     "revoke_api_key",
 ]
 
@@ -40,79 +37,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is calling: the partner behind an API key, or a signed-in person.
-
-    A person's ``role`` says what they may do; a partner member also carries its partner's
-    fields and acts for it as the partner's API keys do. Residents and city staff without a
-    partner have ``partner_id = None``.
-    """
-
-    partner_id: int | None
-    partner_name: str | None
-    kind: PartnerKind | None
-    key_id: int | None = None
-    person_id: int | None = None
-    role: PersonRole | None = None
-    session_id: int | None = None
-
-    @property
-    def is_city(self) -> bool:
-        """City partners administer the catalogue (suspend any service)."""
-        return self.kind is PartnerKind.CITY
-
-    @property
-    def is_partner(self) -> bool:
-        """Acts for a partner: an API key, or a partner member's session."""
-        return self.partner_id is not None
-
-    @property
-    def is_person(self) -> bool:
-        """A signed-in person (not a machine with an API key)."""
-        return self.person_id is not None
-
-    @property
-    def is_resident(self) -> bool:
-        """A resident: writes reviews, suggestions and votes."""
-        return self.role is PersonRole.RESIDENT
-
-    @property
-    def is_planner(self) -> bool:
-        """City traffic planners and admins, and the city's own API keys (its dashboards)."""
-        if self.role in {PersonRole.PLANNER, PersonRole.ADMIN}:
-            return True
-        return self.role is None and self.is_city
-
-    @property
-    def is_moderator(self) -> bool:
-        """City admins moderate community content; machines never do."""
-        return self.role is PersonRole.ADMIN
-
-
-if TYPE_CHECKING:
-
-    class PartnerActor(Actor):
-        """An :class:`Actor` known to act for a partner (what :func:`require_actor` returns),
-        so type checkers see ``partner_id`` as an ``int``."""
-
-        partner_id: int
-        partner_name: str
-        kind: PartnerKind
-
-else:
-    PartnerActor = Actor
-
-
-@dataclass(frozen=True, slots=True)
 class CreatedKey:
     """A new key row and its secret token, which is shown this once only."""
 
     key: ApiKey
     token: str
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _clean_name(name: str, what: str, max_len: int) -> str:
@@ -190,7 +119,7 @@ def create_api_key(
         partner_id=partner_id,
         name=name,
         prefix=prefix,
-        secret_sha256=_hash(secret),
+        secret_sha256=sha256_hex(secret),
         expires_at=expires_at,
     )
     session.add(key)
@@ -211,7 +140,7 @@ def authenticate(session: Session, token: str) -> Actor:
     if scheme != KEY_SCHEME or not prefix or not secret:
         raise NotAuthenticated("malformed API key; expected 'Authorization: Bearer issy_…'")
     key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-    if key is None or not hmac.compare_digest(key.secret_sha256, _hash(secret)):
+    if key is None or not hmac.compare_digest(key.secret_sha256, sha256_hex(secret)):
         raise NotAuthenticated("unknown API key")
     now = utcnow()
     if key.revoked_at is not None:
@@ -249,25 +178,3 @@ def revoke_api_key(session: Session, *, actor: Actor, key_id: int) -> ApiKey:
         key.revoked_at = utcnow()
         session.add(key)
     return key
-
-
-def require_actor(actor: Actor | None) -> PartnerActor:
-    """The actor if it acts for a partner: :class:`NotAuthenticated` for anonymous callers,
-    :class:`Forbidden` for people who are no partner's members."""
-    if actor is None:
-        raise NotAuthenticated(
-            "this operation needs a partner API key: send 'Authorization: Bearer issy_…'"
-        )
-    if actor.partner_id is None:
-        raise Forbidden(
-            "this operation is for partners: use a partner API key or a partner member's account"
-        )
-    return cast(PartnerActor, actor)
-
-
-def require_city(actor: Actor | None) -> PartnerActor:
-    """The actor if it is a city partner, else :class:`Forbidden`."""
-    actor = require_actor(actor)
-    if not actor.is_city:
-        raise Forbidden("only the city's partner accounts may do this")
-    return actor

@@ -13,6 +13,7 @@ from typing import Any
 
 from marketplace.catalogue.published import ServiceView
 from marketplace.catalogue.validation import minor_unit_digits
+from marketplace.clock import PARIS
 from marketplace.models import ServiceKind
 
 __all__ = ["FEEDS", "GBFS_KINDS", "TTL_S", "build_feed"]
@@ -20,7 +21,6 @@ __all__ = ["FEEDS", "GBFS_KINDS", "TTL_S", "build_feed"]
 GBFS_VERSION = "3.0"
 TTL_S = 60
 LANGUAGE = "fr"
-TIMEZONE = "Europe/Paris"
 GBFS_KINDS = frozenset({ServiceKind.BIKE_SHARE, ServiceKind.SCOOTER_SHARE})
 _DAYS = {"MONDAY": "Mo", "TUESDAY": "Tu", "WEDNESDAY": "We", "THURSDAY": "Th",
          "FRIDAY": "Fr", "SATURDAY": "Sa", "SUNDAY": "Su"}  # fmt: skip
@@ -51,7 +51,7 @@ def _system_information(service: ServiceView, base_url: str) -> dict[str, Any]:
         "languages": [LANGUAGE],
         "name": _text(service.name),
         "opening_hours": _opening_hours(service),
-        "timezone": TIMEZONE,
+        "timezone": PARIS.key,
     }
     if service.booking_url:
         data["url"] = service.booking_url

@@ -10,7 +10,7 @@ from marketplace.api.relay import decode_global_id
 from marketplace.catalogue.published import published_service
 from marketplace.db import Database
 from marketplace.errors import InvalidInput
-from marketplace.gbfs.feeds import FEEDS, GBFS_KINDS, TTL_S, build_feed
+from marketplace.feeds.gbfs import FEEDS, GBFS_KINDS, TTL_S, build_feed
 
 __all__ = ["gbfs_routes"]
 

@@ -1,6 +1,6 @@
 """Live community events (new comments, status changes) on the shared broadcast channel.
 
-They travel on the live-update bus of :mod:`marketplace.api.live` (in process, or through
+They travel on the live-update bus of :mod:`marketplace.events.live` (in process, or through
 Redis across server processes), on a channel of their own so catalogue listeners never see
 them.
 """

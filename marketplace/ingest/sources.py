@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from marketplace.errors import InvalidInput
-from marketplace.imports.gbfs import GBFS_FEEDS
+from marketplace.ingest.gbfs import GBFS_FEEDS
 
 __all__ = ["feed_name", "read_gbfs_sources"]
 

@@ -1,14 +1,14 @@
 """People's accounts: credentials, sign-up confirmed by email, sign-in, sessions, outbox."""
 
-from marketplace.people.credentials import (
+from marketplace.identity.credentials import (
     check_password,
     hash_password,
     normalise_email,
     use_hasher,
     verify_password,
 )
-from marketplace.people.outbox import MailSender, deliver_outbox, unsent_messages
-from marketplace.people.sessions import (
+from marketplace.identity.outbox import MailSender, deliver_outbox, unsent_messages
+from marketplace.identity.sessions import (
     SESSION_PREFIX,
     SignInLimit,
     SignInRefused,
@@ -20,7 +20,7 @@ from marketplace.people.sessions import (
     sign_out,
     sign_out_everywhere,
 )
-from marketplace.people.signup import (
+from marketplace.identity.signup import (
     SignUpAccepted,
     SignUpLimit,
     confirm_sign_up,

@@ -21,12 +21,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.services import lock_owned_service
 from marketplace.catalogue.stations import StationInput, upsert_stations
 from marketplace.catalogue.validation import check_coordinates
 from marketplace.errors import InvalidInput
-from marketplace.imports.report import ImportReport, SkippedRow
+from marketplace.events.catalogue import ChangeKind
+from marketplace.events.changes import record_service_change
+from marketplace.identity.actors import Actor
+from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import (
     Station,
     StationKind,
@@ -287,6 +289,8 @@ def import_gtfs(
     session.add_all(trips.values())
     session.flush()
     report.count("trips.txt", created=len(trips))
+    if trips:
+        record_service_change(session, ChangeKind.TIMETABLE, service)
 
     times: dict[tuple[int, int], dict[str, Any]] = {}
     for row in feed.tables["stop_times.txt"]:

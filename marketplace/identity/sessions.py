@@ -1,6 +1,6 @@
 """Sign-in and sessions of people, and turning a session token into an Actor.
 
-Residents sign up through :mod:`marketplace.people.signup` (confirmed by email).
+Residents sign up through :mod:`marketplace.identity.signup` (confirmed by email).
 
 A session token reads ``sess_<secret>`` (256 random bits); only its SHA-256 is stored, so a
 leaked database holds no usable token. Sessions expire, and can be revoked one by one
@@ -14,14 +14,12 @@ signing in with it fails exactly like an unknown email.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, col, delete, func, select
 
-from marketplace.accounts import Actor
 from marketplace.errors import (
     Conflict,
     InvalidInput,
@@ -30,16 +28,18 @@ from marketplace.errors import (
     NotFound,
     RateLimited,
 )
-from marketplace.models import Partner, Person, PersonRole, PersonSession, SignInAttempt, utcnow
-from marketplace.people.credentials import (
+from marketplace.identity.actors import Actor
+from marketplace.identity.credentials import (
     check_display_name,
     check_password,
     hash_password,
     needs_rehash,
     normalise_email,
+    sha256_hex,
     verify_password,
     waste_verification_time,
 )
+from marketplace.models import Partner, Person, PersonRole, PersonSession, SignInAttempt, utcnow
 
 __all__ = [
     "DEFAULT_SESSION_TTL",
@@ -91,10 +91,6 @@ class SignInRefused:
     error: MarketplaceError
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def is_session_token(token: str) -> bool:
     """Whether a bearer token is a person's session token (rather than an API key)."""
     return token.startswith(SESSION_PREFIX)
@@ -104,7 +100,9 @@ def start_session(session: Session, person: Person, ttl: timedelta) -> StartedSe
     """A new session for ``person`` (signing in, or confirming a sign-up)."""
     assert person.id is not None
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
-    row = PersonSession(person_id=person.id, token_sha256=_sha256(token), expires_at=utcnow() + ttl)
+    row = PersonSession(
+        person_id=person.id, token_sha256=sha256_hex(token), expires_at=utcnow() + ttl
+    )
     session.add(row)
     session.flush()
     return StartedSession(person=person, session=row, token=token)
@@ -120,7 +118,7 @@ def create_person(
     partner_id: int | None = None,
 ) -> Person:
     """Create an account of any role directly (the command line makes planners, admins and
-    partner members; residents sign up through :mod:`marketplace.people.signup`).
+    partner members; residents sign up through :mod:`marketplace.identity.signup`).
 
     This is an administrator's tool and says when the email is taken; the public sign-up
     never does.
@@ -205,7 +203,7 @@ def attempt_sign_in(
         email = normalise_email(email)
     except InvalidInput:
         return SignInRefused(NotAuthenticated(WRONG_CREDENTIALS))
-    email_sha256 = _sha256(email)
+    email_sha256 = sha256_hex(email)
     failures = _recent_failures(session, email_sha256, limit)
     if len(failures) >= limit.max_failures:
         wait = failures[0].at + limit.window - utcnow()
@@ -240,7 +238,7 @@ def authenticate_session(session: Session, token: str) -> Actor:
         Unknown, revoked or expired session, or a disabled account: sign in again.
     """
     row = session.exec(
-        select(PersonSession).where(PersonSession.token_sha256 == _sha256(token))
+        select(PersonSession).where(PersonSession.token_sha256 == sha256_hex(token))
     ).first()
     now = utcnow()
     if row is None or row.revoked_at is not None:

@@ -8,6 +8,7 @@ successful sign-in.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ __all__ = [
     "hash_password",
     "needs_rehash",
     "normalise_email",
+    "sha256_hex",
     "use_hasher",
     "verify_password",
     "waste_verification_time",
@@ -165,3 +167,9 @@ def waste_verification_time(password: str) -> None:
     if key not in _dummy_hashes:
         _dummy_hashes[key] = _hasher.hash("not a real password, only for timing")
     verify_password(_dummy_hashes[key], password)
+
+
+def sha256_hex(text: str) -> str:
+    """The SHA-256 of ``text`` in hex: how API key secrets, session and sign-up tokens and
+    rate-limit keys are stored, so a database leak reveals none of them."""
+    return hashlib.sha256(text.encode()).hexdigest()

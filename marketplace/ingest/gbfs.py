@@ -25,7 +25,6 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.ops import unary_union
 from sqlmodel import Session, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.offers import (
     PricingPlanInput,
     VehicleTypeInput,
@@ -41,7 +40,8 @@ from marketplace.catalogue.stations import (
 )
 from marketplace.catalogue.validation import CURRENCIES, check_coordinates, minor_unit_digits
 from marketplace.errors import InvalidInput
-from marketplace.imports.report import ImportReport, SkippedRow
+from marketplace.identity.actors import Actor
+from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import FormFactor, Propulsion, Station
 
 __all__ = ["GBFS_FEEDS", "GbfsFeeds", "import_gbfs", "parse_gbfs"]
