@@ -45,3 +45,4 @@ lint: setup
 	$(BIN)/ruff check routing marketplace tests benchmarks
 	$(BIN)/ruff format --check routing marketplace tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 from starlette.requests import HTTPConnection
 from strawberry.types import Info as _Info
 
-from marketplace.api.community_loaders import CommunityLoaders
-from marketplace.api.loaders import Loaders
+from marketplace.api.catalogue.loaders import Loaders
+from marketplace.api.community.loaders import CommunityLoaders
 from marketplace.db import Database
 from marketplace.errors import NotAuthenticated
 from marketplace.events.live import LiveUpdates

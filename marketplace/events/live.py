@@ -116,6 +116,14 @@ class LiveUpdates:
             if event.origin != self.origin:
                 bus.publish(event)
 
+    def listening(self, channel: str) -> int:
+        """How many subscriptions of this process listen on ``channel`` now.
+
+        A GraphQL subscription hears only events published after it reached the channel;
+        callers that must not miss the first event (tests, health checks) wait on this.
+        """
+        return len(self.broadcast._subscribers.get(channel, ()))
+
     async def listen(self) -> AsyncIterator[CatalogueEvent]:
         """Every catalogue event from now on (this process's and, with Redis, others')."""
         async with self.broadcast.subscribe(CHANNEL) as subscriber:

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from marketplace.api.context import Context
+from marketplace.api.relay import decode_global_id
 from marketplace.errors import (
     Conflict,
     Forbidden,
@@ -23,6 +24,7 @@ from marketplace.errors import (
     NotAuthenticated,
     NotFound,
 )
+from marketplace.identity.actors import require_planner
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.config import period_named
 from marketplace.traffic.exports import EXPORT_FILES, export_file
@@ -54,8 +56,6 @@ def _read(
         if run is None:
             raise NotFound(f"no successful traffic run of {period} yet; run runAssignment first")
     else:
-        from marketplace.api.relay import decode_global_id
-
         run_id = int(run_param) if run_param.isdigit() else decode_global_id(run_param)[1]
         run = get_run(session, run_id)
         if run.period != period or run.status is not RunStatus.SUCCEEDED:
@@ -70,13 +70,7 @@ async def _export(request: Request) -> Response:
     state = request.app.state
     context = Context(settings=state.settings, db=state.db, live=state.live, connection=request)
     try:
-        actor = await context.actor()
-        if actor is None:
-            raise NotAuthenticated(
-                "traffic exports are for the city's planners: send 'Authorization: Bearer …'"
-            )
-        if not actor.is_planner:
-            raise Forbidden("traffic exports are for the city's planners")
+        require_planner(await context.actor(), what="traffic exports")
         period_named(period)
         if name not in EXPORT_FILES:
             raise NotFound(f"no export {name!r}; available: {', '.join(EXPORT_FILES)}")

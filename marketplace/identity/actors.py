@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 from marketplace.errors import Forbidden, NotAuthenticated
 from marketplace.models import PartnerKind, PersonRole
 
-__all__ = ["Actor", "PartnerActor", "require_actor", "require_city"]
+__all__ = ["Actor", "PartnerActor", "require_actor", "require_city", "require_planner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,4 +99,27 @@ def require_city(actor: Actor | None) -> PartnerActor:
     actor = require_actor(actor)
     if not actor.is_city:
         raise Forbidden("only the city's partner accounts may do this")
+    return actor
+
+
+def require_planner(actor: Actor | None, *, what: str = "traffic results") -> Actor:
+    """The actor if it is one of the city's planners (``Actor.is_planner``): the one check
+    behind every "planners only" answer, GraphQL or HTTP.
+
+    Raises
+    ------
+    NotAuthenticated
+        Anonymous caller.
+    Forbidden
+        Any other caller.
+    """
+    if actor is None:
+        raise NotAuthenticated(
+            f"{what} are for the city's planners: sign in with a planner account or send the "
+            "city's API key"
+        )
+    if not actor.is_planner:
+        raise Forbidden(
+            f"{what} are for the city's planners (planner and admin accounts, the city's API keys)"
+        )
     return actor

@@ -30,6 +30,7 @@ __all__ = [
     "RunInputs",
     "get_run",
     "get_segment",
+    "latest_hotspots",
     "latest_run",
     "latest_segment_delays",
     "list_runs",
@@ -242,6 +243,12 @@ def get_segment(session: Session, segment_id: int) -> TrafficSegment:
     if segment is None:
         raise NotFound(f"no traffic segment with id {segment_id}")
     return segment
+
+
+def latest_hotspots(session: Session, period: str) -> list[TrafficHotspot]:
+    """The hotspots of the latest successful run of ``period``; none before its first run."""
+    run = latest_run(session, period)
+    return run_hotspots(session, run.id) if run is not None and run.id else []
 
 
 def run_hotspots(session: Session, run_id: int, limit: int | None = None) -> list[TrafficHotspot]:

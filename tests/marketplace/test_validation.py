@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.marketplace.conftest import CREATE, Api, Partners
+from tests.marketplace.helpers import CREATE, Api, Partners
 
 FAR_SQUARE = {  # around Lyon
     "type": "Polygon",
@@ -135,7 +135,7 @@ def test_body_size_limit(settings, database_url):
 
 
 def test_internal_errors_are_masked(api: Api, partners: Partners, monkeypatch):
-    import marketplace.api.queries as queries
+    import marketplace.api.identity.queries as queries
 
     def broken(session):  # type: ignore[no-untyped-def]
         raise RuntimeError("secret table name in a stack trace")

@@ -2,7 +2,7 @@
 
 Object types are built from rows by ``from_row``; fields that need the database or the
 caller (a report's author, the hotspot a report falls in) resolve in
-:mod:`marketplace.api.traffic`.
+:mod:`marketplace.api.traffic.queries`.
 """
 
 from __future__ import annotations
@@ -14,30 +14,22 @@ from typing import Any, cast
 
 import polyline as polyline_codec
 import strawberry
+from sqlmodel import Session
 from strawberry.scalars import JSON
 
-from marketplace.api.context import Info
 from marketplace.api.relay import PageInfo, encode_global_id
-from marketplace.errors import Forbidden, InvalidInput
 from marketplace.models import (
     DemandImport,
     DemandSource,
     IncidentCategory,
-    IncidentReport,
     RunStatus,
-    TrafficHotspot,
     TrafficRun,
     TrafficSegment,
 )
-from marketplace.traffic.config import period_named
 from marketplace.traffic.demand import SourceTotal
-from marketplace.traffic.incidents import hotspot_of, incident_author, incidents_near
-from marketplace.traffic.planned import DemandCell, DemandMatrix, cell_centre, period_of
+from marketplace.traffic.planned import DemandCell, DemandMatrix, cell_centre
 from marketplace.traffic.runs import (
     latest_run,
-    latest_segment_delays,
-    peak_period,
-    run_hotspots,
 )
 
 __all__ = [
@@ -45,21 +37,17 @@ __all__ = [
     "DemandCellType",
     "DemandImportType",
     "DemandMatrixType",
-    "DemandSourceScaleInput",
     "DemandSourceTotalType",
     "GridCell",
     "HotspotDigest",
-    "IncidentAuthorType",
-    "IncidentReportType",
     "PeriodTrips",
     "ScenarioResult",
     "TrafficAlgorithm",
-    "TrafficAreaInput",
-    "TrafficHotspotType",
     "TrafficRunType",
     "TrafficSegmentConnection",
     "TrafficSegmentEdge",
     "TrafficSegmentType",
+    "run_type",
 ]
 
 strawberry.enum(DemandSource, description="Where a run's demand comes from.")
@@ -72,22 +60,6 @@ class TrafficAlgorithm(enum.Enum):
     FW = "fw"
     CFW = "cfw"
     BFW = "bfw"
-
-
-@strawberry.input(
-    description="Where to look: a bbox [west, south, east, north] or a GeoJSON Polygon / "
-    "MultiPolygon (exactly one).",
-    one_of=True,
-)
-class TrafficAreaInput:
-    bbox: list[float] | None = strawberry.UNSET
-    polygon: JSON | None = strawberry.UNSET
-
-
-@strawberry.input(description="A factor a demand source's trips are multiplied by (> 0).")
-class DemandSourceScaleInput:
-    source: DemandSource
-    scale: float
 
 
 @strawberry.type(
@@ -265,65 +237,6 @@ class TrafficSegmentConnection:
     run: TrafficRunType
 
 
-@strawberry.type(name="TrafficHotspot", description="Connected congested segments of a run.")
-class TrafficHotspotType:
-    id: strawberry.ID
-    run_id: strawberry.ID
-    rank: int
-    period: str
-    streets: list[str]
-    latitude: float
-    longitude: float
-    radius_m: float
-    total_delay_veh_h: float
-    max_volume_capacity: float
-    volume_veh_h: float
-    length_m: float
-    segment_keys: list[str]
-    row: strawberry.Private[TrafficHotspot]
-
-    @strawberry.field(description="Incident reports within the hotspot's radius, newest first.")
-    async def incidents(self, info: Info, limit: int = 20) -> list[IncidentReportType]:
-        if not 1 <= limit <= 100:
-            raise InvalidInput(f"limit {limit}; accepted: 1 to 100", field="limit")
-        rows = await info.context.run(incidents_near, self.row, limit=limit)
-        return [IncidentReportType.from_row(r) for r in rows]
-
-    @strawberry.field(
-        description="The period whose latest run has the most delay on this hotspot's "
-        "segments, per hour of the period (periods differ in length); null when no latest "
-        "run delays them."
-    )
-    async def peak_period(self, info: Info) -> str | None:
-        # One read of the latest runs' delays per request, however many hotspots.
-        cache: dict[str, dict[str, dict[str, float]]] = info.context.__dict__.setdefault(
-            "_traffic_segment_delays", {}
-        )
-        if "delays" not in cache:
-            cache["delays"] = await info.context.run(latest_segment_delays)
-        return peak_period(self.segment_keys, cache["delays"])
-
-    @classmethod
-    def from_row(cls, hotspot: TrafficHotspot, period: str) -> TrafficHotspotType:
-        assert hotspot.id is not None
-        return cls(
-            id=encode_global_id("TrafficHotspot", hotspot.id),
-            run_id=encode_global_id("TrafficRun", hotspot.run_id),
-            rank=hotspot.rank,
-            period=period,
-            streets=json.loads(hotspot.streets),
-            latitude=round(hotspot.centroid_lat, 6),
-            longitude=round(hotspot.centroid_lon, 6),
-            radius_m=round(hotspot.radius_m, 1),
-            total_delay_veh_h=round(hotspot.total_delay_veh_h, 4),
-            max_volume_capacity=round(hotspot.max_volume_capacity, 4),
-            volume_veh_h=round(hotspot.volume_veh_h, 2),
-            length_m=round(hotspot.length_m, 1),
-            segment_keys=json.loads(hotspot.segment_keys),
-            row=hotspot,
-        )
-
-
 @strawberry.type(description="A grid cell of about cellSizeM metres; only its centre is given.")
 class GridCell:
     id: str
@@ -479,75 +392,7 @@ class ScenarioResult:
         )
 
 
-@strawberry.type(name="IncidentAuthor", description="Who reported (planners only).")
-class IncidentAuthorType:
-    kind: str = strawberry.field(description="PERSON, API_KEY or PARTNER.")
-    display_name: str | None
-    partner_name: str | None
-
-
-def _latest_hotspots(session: Any, period: str) -> tuple[str, list[TrafficHotspot]]:
-    run = latest_run(session, period)
-    return period, run_hotspots(session, run.id) if run is not None and run.id else []
-
-
-@strawberry.type(name="IncidentReport", description="Something reported on the street.")
-class IncidentReportType:
-    id: strawberry.ID
-    category: IncidentCategory
-    description: str
-    latitude: float
-    longitude: float
-    occurred_at: dt.datetime
-    created_at: dt.datetime
-    period: str | None = strawberry.field(
-        description="The demand period the incident happened in (Paris time), if any."
-    )
-    row: strawberry.Private[IncidentReport]
-
-    @classmethod
-    def from_row(cls, row: IncidentReport) -> IncidentReportType:
-        assert row.id is not None
-        period = period_of(row.occurred_at)
-        return cls(
-            id=encode_global_id("IncidentReport", row.id),
-            category=row.category,
-            description=row.description,
-            latitude=row.lat,
-            longitude=row.lon,
-            occurred_at=row.occurred_at,
-            created_at=row.created_at,
-            period=period.name if period else None,
-            row=row,
-        )
-
-    @strawberry.field(description="Who reported it: planners only (FORBIDDEN for others).")
-    async def author(self, info: Info) -> IncidentAuthorType | None:
-        actor = await info.context.actor()
-        author = await info.context.run(incident_author, self.row, actor=actor)
-        if author is None:
-            return None
-        return IncidentAuthorType(
-            kind=author.kind, display_name=author.display_name, partner_name=author.partner_name
-        )
-
-    @strawberry.field(
-        description="The hotspot of the latest run of `period` (default: the incident's own "
-        "period) it falls in; planners only."
-    )
-    async def hotspot(self, info: Info, period: str | None = None) -> TrafficHotspotType | None:
-        actor = await info.context.actor()
-        if actor is None or not actor.is_planner:
-            raise Forbidden("hotspots are for the city's planners")
-        name = period or self.period
-        if name is None:
-            return None
-        period_named(name)
-        # One read of the latest hotspots per period and request, however many reports.
-        cache: dict[str, list[TrafficHotspot]] = info.context.__dict__.setdefault(
-            "_traffic_hotspots", {}
-        )
-        if name not in cache:
-            cache[name] = (await info.context.run(_latest_hotspots, name))[1]
-        found = hotspot_of(self.row.lat, self.row.lon, cache[name])
-        return TrafficHotspotType.from_row(found, name) if found is not None else None
+def run_type(session: Session, run: TrafficRun) -> TrafficRunType:
+    """The run as GraphQL, knowing whether it is the latest of its period."""
+    latest = latest_run(session, run.period)
+    return TrafficRunType.from_row(run, latest_id=latest.id if latest else None)

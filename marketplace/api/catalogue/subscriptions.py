@@ -1,4 +1,4 @@
-"""The Subscription root (graphql-transport-ws): live service and availability changes.
+"""The catalogue subscriptions (graphql-transport-ws): live service and availability changes.
 
 A subscriber receives only events about services it may see: published ones, its own, and
 for the city, every service that is not a draft.
@@ -11,16 +11,15 @@ from datetime import datetime
 
 import strawberry
 
+from marketplace.api.catalogue.types import ServiceStatus, ServiceType
 from marketplace.api.context import Info
 from marketplace.api.relay import decode_global_id, encode_global_id
-from marketplace.api.types import ServiceType
-from marketplace.api.types.enums import ServiceStatus
 from marketplace.catalogue.services import get_service
 from marketplace.errors import NotFound
 from marketplace.events.catalogue import CatalogueEvent, ChangeKind
 from marketplace.identity.actors import Actor
 
-__all__ = ["AvailabilityChange", "ServiceChange", "Subscription"]
+__all__ = ["AvailabilityChange", "CatalogueSubscription", "ServiceChange"]
 
 strawberry.enum(ChangeKind, description="What changed about a service.")
 
@@ -69,7 +68,7 @@ def _wanted(event: CatalogueEvent, service_db_id: int | None) -> bool:
 
 
 @strawberry.type
-class Subscription:
+class CatalogueSubscription:
     @strawberry.subscription(
         description="Changes to services (fields, status, stations, prices): all you may see, "
         "or one service."

@@ -8,17 +8,15 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from marketplace.api.community_paging import (
+from marketplace.api.catalogue.types import ServiceKind, ServiceType
+from marketplace.api.context import Info
+from marketplace.api.identity.types import PartnerType, PersonType
+from marketplace.api.paging import (
     decode_keyset_cursor,
     keyset_connection,
     page_size,
 )
-from marketplace.api.context import Info
 from marketplace.api.relay import Connection, Node, encode_global_id
-from marketplace.api.types.enums import ServiceKind
-from marketplace.api.types.partner import PartnerType
-from marketplace.api.types.people import PersonType
-from marketplace.api.types.service import ServiceType
 from marketplace.catalogue.access import can_view
 from marketplace.community.challenges import ProposalSort, list_proposals
 from marketplace.community.comments import list_comments
@@ -47,6 +45,7 @@ __all__ = [
     "SuggestionSort",
     "SuggestionStatus",
     "SuggestionType",
+    "person_of",
 ]
 
 strawberry.enum(SuggestionStatus, description="NEW -> UNDER_STUDY -> PLANNED -> DONE, or DECLINED.")
@@ -55,7 +54,8 @@ strawberry.enum(ReviewSort, description="NEWEST first, BEST_RATED first, or WORS
 strawberry.enum(ProposalSort, description="NEWEST first, or MOST_VOTED first.")
 
 
-async def _person(info: Info, person_id: int | None) -> PersonType | None:
+async def person_of(info: Info, person_id: int | None) -> PersonType | None:
+    """The person of an author or decider id, through the request's loader (null if none)."""
     if person_id is None:
         return None
     row = await info.context.community.person.load(person_id)
@@ -90,7 +90,7 @@ class OfficialReplyType:
 
     @strawberry.field(description="The partner's member who wrote it; null for an API key.")
     async def by(self, info: Info) -> PersonType | None:
-        return await _person(info, self.by_db_id)
+        return await person_of(info, self.by_db_id)
 
 
 @strawberry.type(name="Review", description="A resident's rating and text about a service.")
@@ -124,7 +124,7 @@ class ReviewType(Node):
 
     @strawberry.field
     async def author(self, info: Info) -> PersonType | None:
-        return await _person(info, self.author_db_id)
+        return await person_of(info, self.author_db_id)
 
     @strawberry.field
     async def service(self, info: Info) -> ServiceType | None:
@@ -167,7 +167,7 @@ class StatusChangeType:
 
     @strawberry.field(description="The person who decided; null for a partner's API key.")
     async def decided_by(self, info: Info) -> PersonType | None:
-        return await _person(info, self.decided_by_db_id)
+        return await person_of(info, self.decided_by_db_id)
 
     @strawberry.field(description="The partner the decision was made for; null for the city.")
     async def partner(self, info: Info) -> PartnerType | None:
@@ -205,7 +205,7 @@ class CommentType(Node):
 
     @strawberry.field
     async def author(self, info: Info) -> PersonType | None:
-        return await _person(info, self.author_db_id)
+        return await person_of(info, self.author_db_id)
 
     @strawberry.field(description="The partner an official answer speaks for.")
     async def official_partner(self, info: Info) -> PartnerType | None:
@@ -256,7 +256,7 @@ class SuggestionType(Node):
 
     @strawberry.field
     async def author(self, info: Info) -> PersonType | None:
-        return await _person(info, self.author_db_id)
+        return await person_of(info, self.author_db_id)
 
     @strawberry.field(description="The service it is about, if any (and if you may see it).")
     async def service(self, info: Info) -> ServiceType | None:

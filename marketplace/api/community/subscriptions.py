@@ -15,9 +15,9 @@ from datetime import datetime
 import strawberry
 from broadcaster._base import Unsubscribed
 
+from marketplace.api.community.types import CommentType, SuggestionType
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPerson
-from marketplace.api.types.community import CommentType, SuggestionType
 from marketplace.community.comments import get_comment
 from marketplace.community.suggestions import get_suggestion, is_following
 from marketplace.errors import NotFound

@@ -5,24 +5,23 @@ from __future__ import annotations
 import strawberry
 from sqlmodel import Session
 
-from marketplace.api.community_paging import decode_keyset_cursor, keyset_connection, page_size
-from marketplace.api.context import Info
-from marketplace.api.inputs import BBoxInput
-from marketplace.api.permissions import IsModerator
-from marketplace.api.relay import Connection, Node, decode_global_id
-from marketplace.api.types.community import (
+from marketplace.api.community.inputs import SuggestionFilterInput
+from marketplace.api.community.moderation_types import (
+    CONTENT_TYPE_NAMES,
+    ModerationActionType,
+    ReportType,
+)
+from marketplace.api.community.types import (
     ChallengeType,
     CommentType,
     ProposalType,
     ReviewType,
     SuggestionType,
 )
-from marketplace.api.types.enums import ServiceKind
-from marketplace.api.types.moderation import (
-    CONTENT_TYPE_NAMES,
-    ModerationActionType,
-    ReportType,
-)
+from marketplace.api.context import Info
+from marketplace.api.paging import decode_keyset_cursor, keyset_connection, page_size
+from marketplace.api.permissions import IsModerator
+from marketplace.api.relay import Connection, Node, decode_global_id
 from marketplace.catalogue.geo import BBox
 from marketplace.community.challenges import get_challenge, get_proposal, list_challenges
 from marketplace.community.comments import get_comment
@@ -35,7 +34,7 @@ from marketplace.community.suggestions import (
 )
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.identity.actors import Actor
-from marketplace.models import ContentKind, SuggestionStatus
+from marketplace.models import ContentKind
 
 __all__ = ["COMMUNITY_NODE_TYPES", "CommunityQuery", "content_ref", "load_community_node"]
 
@@ -84,20 +83,6 @@ def content_ref(global_id: strawberry.ID) -> tuple[ContentKind, int]:
             field="contentId",
         )
     return kind, db_id
-
-
-@strawberry.input(description="Which suggestions to list; every given criterion must hold.")
-class SuggestionFilterInput:
-    status: list[SuggestionStatus] | None = None
-    service_id: strawberry.ID | None = None
-    kinds: list[ServiceKind] | None = strawberry.field(
-        default=None, description="Suggestions concerning at least one of these kinds."
-    )
-    bbox: BBoxInput | None = strawberry.field(
-        default=None,
-        description="Suggestions located in the box (a point inside, or an area overlapping "
-        "it); those without a location are left out.",
-    )
 
 
 @strawberry.type

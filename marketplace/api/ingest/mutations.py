@@ -7,16 +7,16 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from marketplace.api.catalogue.types import ServiceType
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
-from marketplace.api.types import ServiceType
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
 from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
 from marketplace.ingest.report import ImportReport
 
-__all__ = ["ImportMutation"]
+__all__ = ["IngestMutation"]
 
 MAX_SKIPPED_SHOWN = 200
 
@@ -67,7 +67,7 @@ def _report(report: ImportReport) -> ImportReportType:
 
 
 @strawberry.type
-class ImportMutation:
+class IngestMutation:
     @strawberry.mutation(
         description="Import GBFS 2.x/3.0 feeds into your service, in one transaction. `feeds` "
         "maps feed names (station_information, station_status, vehicle_types, "

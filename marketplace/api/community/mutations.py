@@ -1,28 +1,27 @@
 """The community part of the Mutation root: reviews, suggestions, votes, comments,
-challenges and moderation. Storage work runs in one transaction; live events go out after
-commit."""
+challenges and moderation. Storage work runs in one transaction; the storage layer sends the
+live events once it has committed."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
 
-from marketplace.api.community_queries import content_ref
-from marketplace.api.context import Info
-from marketplace.api.permissions import IsModerator
-from marketplace.api.relay import decode_global_id
-from marketplace.api.types.community import (
+from marketplace.api.community.inputs import ChallengeInput, SuggestionInput, SuggestionUpdateInput
+from marketplace.api.community.moderation_types import ModerationActionType, ReportType
+from marketplace.api.community.queries import content_ref
+from marketplace.api.community.types import (
     ChallengeType,
     CommentType,
     ProposalType,
     ReviewType,
     SuggestionType,
 )
-from marketplace.api.types.enums import ServiceKind
-from marketplace.api.types.moderation import ModerationActionType, ReportType
+from marketplace.api.context import Info
+from marketplace.api.permissions import IsModerator
+from marketplace.api.relay import decode_global_id
 from marketplace.community import challenges, comments, moderation, reviews, suggestions
 from marketplace.errors import InvalidInput
 from marketplace.models import ModerationDecision, SuggestionStatus
@@ -39,35 +38,6 @@ def _geojson(value: JSON | None, field: str) -> str | None:
         return json.dumps(value)
     except (TypeError, ValueError):
         raise InvalidInput(f"{field} is not GeoJSON", field=field) from None
-
-
-@strawberry.input(description="A new suggestion. Texts are stored exactly as written.")
-class SuggestionInput:
-    title: str = strawberry.field(description="1 to 150 characters.")
-    text: str = strawberry.field(description="1 to 5000 characters.")
-    location: JSON | None = strawberry.field(
-        default=None, description="GeoJSON Point, Polygon or MultiPolygon near Issy."
-    )
-    kinds: list[ServiceKind] = strawberry.field(default_factory=list)
-    service_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The service it improves, if any."
-    )
-
-
-@strawberry.input(description="Changes to your suggestion; omitted fields stay.")
-class SuggestionUpdateInput:
-    title: str | None = None
-    text: str | None = None
-    location: JSON | None = None
-    kinds: list[ServiceKind] | None = None
-
-
-@strawberry.input(description="A city challenge.")
-class ChallengeInput:
-    title: str
-    text: str
-    area: JSON = strawberry.field(description="GeoJSON Polygon or MultiPolygon near Issy.")
-    deadline: datetime = strawberry.field(description="With a timezone; in the future.")
 
 
 @strawberry.type(description="A suggestion after your vote or withdrawal.")

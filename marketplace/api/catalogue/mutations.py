@@ -7,12 +7,9 @@ planner's index and the subscriptions hear of it).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
-from marketplace.api.context import Info
-from marketplace.api.inputs import (
+from marketplace.api.catalogue.inputs import (
     AvailabilityRowInput,
     CreateServiceInput,
     PricingPlanGQLInput,
@@ -20,23 +17,17 @@ from marketplace.api.inputs import (
     UpdateServiceInput,
     VehicleTypeGQLInput,
 )
+from marketplace.api.catalogue.types import PricingPlanType, ServiceType, VehicleTypeType
+from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
-from marketplace.api.types import (
-    ApiKeyType,
-    CreatedApiKey,
-    PricingPlanType,
-    ServiceType,
-    VehicleTypeType,
-)
 from marketplace.catalogue.offers import set_pricing_plan, upsert_vehicle_types
 from marketplace.catalogue.services import change_status, create_service, update_service
 from marketplace.catalogue.stations import update_availability, upsert_stations
 from marketplace.identity.actors import PartnerActor, require_actor
-from marketplace.identity.partners import create_api_key, revoke_api_key
 from marketplace.models import ServiceStatus
 
-__all__ = ["AvailabilityUpdated", "Mutation", "StationsUpserted"]
+__all__ = ["AvailabilityUpdated", "CatalogueMutation", "StationsUpserted"]
 
 
 @strawberry.type(description="What `upsertStations` did.")
@@ -75,7 +66,7 @@ def _service_id(id: strawberry.ID) -> int:
 
 
 @strawberry.type
-class Mutation:
+class CatalogueMutation:
     @strawberry.mutation(
         description="Create a DRAFT service owned by you.", permission_classes=[IsPartner]
     )
@@ -204,28 +195,3 @@ class Mutation:
             lambda s: upsert_vehicle_types(s, actor=actor, service_id=sid, vehicle_types=values)
         )
         return [VehicleTypeType.from_row(row) for row in rows]
-
-    @strawberry.mutation(
-        description="Issue a new API key for your organisation; its secret is shown once.",
-        permission_classes=[IsPartner],
-    )
-    async def create_api_key(
-        self, info: Info, name: str = "default", expires_at: datetime | None = None
-    ) -> CreatedApiKey:
-        actor = await _actor(info)
-        created = await info.context.run(
-            lambda s: create_api_key(
-                s, partner_id=actor.partner_id, name=name, expires_at=expires_at
-            )
-        )
-        return CreatedApiKey(api_key=ApiKeyType.from_row(created.key), secret=created.token)
-
-    @strawberry.mutation(
-        description="Revoke one of your API keys; it is refused from then on.",
-        permission_classes=[IsPartner],
-    )
-    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyType:
-        _, key_id = decode_global_id(id, expected="ApiKey")
-        actor = await _actor(info)
-        row = await info.context.run(lambda s: revoke_api_key(s, actor=actor, key_id=key_id))
-        return ApiKeyType.from_row(row)

@@ -6,9 +6,10 @@ from datetime import datetime
 
 import strawberry
 
+from marketplace.api.community.types import person_of
 from marketplace.api.context import Info
+from marketplace.api.identity.types import PersonType
 from marketplace.api.relay import encode_global_id
-from marketplace.api.types.people import PersonType
 from marketplace.models import ContentKind, ContentReport, ModerationAction, ModerationDecision
 
 __all__ = [
@@ -29,13 +30,6 @@ CONTENT_TYPE_NAMES = {
     ContentKind.PROPOSAL: "Proposal",
 }
 """The GraphQL type (and global-id prefix) of each kind of content."""
-
-
-async def _person(info: Info, person_id: int | None) -> PersonType | None:
-    if person_id is None:
-        return None
-    row = await info.context.community.person.load(person_id)
-    return PersonType.from_row(row) if row is not None else None
 
 
 @strawberry.type(name="ContentReport", description="A person's report of abusive content.")
@@ -63,7 +57,7 @@ class ReportType:
 
     @strawberry.field
     async def reporter(self, info: Info) -> PersonType | None:
-        return await _person(info, self.reporter_db_id)
+        return await person_of(info, self.reporter_db_id)
 
 
 @strawberry.type(
@@ -90,4 +84,4 @@ class ModerationActionType:
 
     @strawberry.field
     async def moderator(self, info: Info) -> PersonType | None:
-        return await _person(info, self.moderator_db_id)
+        return await person_of(info, self.moderator_db_id)

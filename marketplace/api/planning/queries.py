@@ -10,15 +10,27 @@ street network loaded every answer is a ``SERVICE_UNAVAILABLE`` error that names
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any, cast
 
-import polyline as polyline_codec
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 
 from marketplace.api.context import Info
+from marketplace.api.planning.inputs import (
+    PlanDateTimeInput,
+    PlanLocationInput,
+    PlanModesInput,
+    PlanPreferencesInput,
+    StreetMode,
+)
+from marketplace.api.planning.types import (
+    Place,
+    PlanConnection,
+    PlanEdge,
+    RoutingErrorType,
+    itinerary_type,
+)
 from marketplace.api.relay import (
     PageInfo,
     decode_cursor,
@@ -26,9 +38,7 @@ from marketplace.api.relay import (
     encode_cursor,
     encode_global_id,
 )
-from marketplace.api.types import ServiceType
-from marketplace.api.types.enums import ServiceKind as ModelServiceKind
-from marketplace.errors import InvalidInput, MarketplaceError, NotFound
+from marketplace.errors import InvalidInput, NotFound, StreetsUnavailable
 from marketplace.planning.places import search_places, street_map
 from marketplace.planning.plans import Planning, PlanOutcome
 from marketplace.traffic import record_planned_trip
@@ -38,7 +48,6 @@ from routing.errors import (
     NoStreetNetworkError,
     RoutingError,
 )
-from routing.itinerary import Itinerary, Leg
 from routing.modes import Mode
 from routing.planner import PlanError, PlanRequest, PlanRequestError, Preferences
 from routing.services import ServiceKind as RoutingServiceKind
@@ -47,272 +56,6 @@ from routing.transit_plans import PARIS
 __all__ = ["PlanningQuery"]
 
 MAX_ITINERARIES = 20
-
-
-class StreetsUnavailable(MarketplaceError):
-    """No street network is loaded; the message names the fix."""
-
-    code = "SERVICE_UNAVAILABLE"
-
-
-# --- inputs -----------------------------------------------------------------------------------
-
-
-@strawberry.input(description="A point in WGS 84 decimal degrees.")
-class CoordinateInput:
-    latitude: float
-    longitude: float
-
-
-@strawberry.input(
-    description="Where a trip starts or ends: a coordinate or a published station (exactly "
-    "one), with an optional label to show."
-)
-class PlanLocationInput:
-    coordinate: CoordinateInput | None = None
-    station_id: strawberry.ID | None = None
-    label: str | None = None
-
-
-@strawberry.input(
-    description="Leave at or after, or arrive by (one of). Default: now.", one_of=True
-)
-class PlanDateTimeInput:
-    earliest_departure: dt.datetime | None = strawberry.UNSET
-    latest_arrival: dt.datetime | None = strawberry.UNSET
-
-
-@strawberry.enum(description="Travel on one's own: on foot, own bike, own car.")
-class DirectMode(enum.Enum):
-    WALK = "WALK"
-    BICYCLE = "BICYCLE"
-    CAR = "CAR"
-
-
-@strawberry.enum(description="What to optimise the itineraries for.")
-class PlanOptimize(enum.Enum):
-    TIME = "time"
-    PRICE = "price"
-    CO2 = "co2"
-
-
-@strawberry.enum(description="Which street network to draw.")
-class StreetMode(enum.Enum):
-    WALK = "walk"
-    BIKE = "bike"
-    DRIVE = "drive"
-
-
-@strawberry.input(description="Modes allowed. Omitted lists mean everything.")
-class PlanModesInput:
-    direct: list[DirectMode] | None = None
-    services: list[ModelServiceKind] | None = None
-    include_services: list[strawberry.ID] | None = None
-    exclude_services: list[strawberry.ID] | None = None
-
-
-@strawberry.input(description="The traveller's preferences.")
-class PlanPreferencesInput:
-    walk_speed_kmh: float | None = None
-    bike_speed_kmh: float | None = None
-    max_walk_distance_m: float | None = None
-    wheelchair: bool | None = None
-    optimize: PlanOptimize | None = None
-    min_service_rating: float | None = None
-
-
-# --- outputs ----------------------------------------------------------------------------------
-
-
-@strawberry.type(description="Why one way of travelling gave nothing (OTP routing error).")
-class RoutingErrorType:
-    code: str
-    description: str
-    input_field: str | None
-
-
-@strawberry.type(description="Where a leg starts or ends, with availability at planning time.")
-class LegPlace:
-    lat: float
-    lon: float
-    name: str | None
-    station_id: strawberry.ID | None
-    stop_id: str | None
-    vehicles_available: int | None
-    docks_available: int | None
-
-
-@strawberry.type(description="One turn-by-turn instruction of a street leg.")
-class LegStep:
-    instruction: str
-    street_name: str | None
-    distance_m: float
-    duration_s: float
-    turn: str
-    lat: float
-    lon: float
-
-
-@strawberry.type(description="A stop passed on a timetabled leg, with its position.")
-class TransitStopCall:
-    stop_id: str
-    name: str
-    lat: float
-    lon: float
-    time: dt.datetime
-
-
-@strawberry.type(description="The timetabled part of a leg.")
-class TransitInfo:
-    route_name: str
-    trip_id: str
-    headsign: str | None
-    intermediate_stops: list[TransitStopCall]
-
-
-@strawberry.type(description="One part of an itinerary travelled one way.")
-class LegType:
-    mode: str
-    start: dt.datetime
-    end: dt.datetime
-    duration_s: float
-    distance_m: float
-    from_: LegPlace = strawberry.field(name="from")
-    to: LegPlace
-    price_minor: int
-    currency: str | None
-    co2_grams: float
-    polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
-    geojson: JSON = strawberry.field(description="GeoJSON LineString, [lon, lat].")
-    steps: list[LegStep]
-    transit: TransitInfo | None
-    service_id: strawberry.Private[str | None]
-
-    @strawberry.field(description="The marketplace service this leg uses, if any.")
-    async def service(self, info: Info) -> ServiceType | None:
-        if self.service_id is None:
-            return None
-        row = await info.context.loaders.service.load(int(self.service_id))
-        return ServiceType.from_row(row) if row is not None else None
-
-
-@strawberry.type(name="Itinerary", description="A door-to-door trip.")
-class ItineraryType:
-    start: dt.datetime
-    end: dt.datetime
-    duration_s: float
-    distance_m: float
-    walk_distance_m: float
-    transfers: int
-    price_minor: int | None
-    currency: str | None
-    co2_grams: float
-    legs: list[LegType]
-
-
-@strawberry.type
-class PlanEdge:
-    cursor: str
-    node: ItineraryType
-
-
-@strawberry.type(description="Itineraries (best first) and why some ways gave nothing.")
-class PlanConnection:
-    edges: list[PlanEdge]
-    page_info: PageInfo
-    routing_errors: list[RoutingErrorType]
-    search_date_time: dt.datetime
-    warnings: list[str]
-
-
-@strawberry.type(description="A place to start or end a trip.")
-class Place:
-    label: str
-    kind: str
-    lat: float
-    lon: float
-    station_id: strawberry.ID | None
-
-
-# --- mapping ----------------------------------------------------------------------------------
-
-
-def _place(place: Any) -> LegPlace:
-    station = None
-    if place.station_id is not None:
-        station = encode_global_id("Station", int(place.station_id))
-    return LegPlace(
-        lat=place.lat,
-        lon=place.lon,
-        name=place.name,
-        station_id=station,
-        stop_id=place.stop_id,
-        vehicles_available=place.vehicles_available,
-        docks_available=place.docks_available,
-    )
-
-
-def _leg(leg: Leg) -> LegType:
-    transit = None
-    if leg.transit is not None:
-        transit = TransitInfo(
-            route_name=leg.transit.route_name,
-            trip_id=leg.transit.trip_id,
-            headsign=leg.transit.headsign,
-            intermediate_stops=[
-                TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
-                for v in leg.transit.intermediate_stops
-            ],
-        )
-    return LegType(
-        mode=leg.mode.value,
-        start=leg.start,
-        end=leg.end,
-        duration_s=round(leg.duration_s, 1),
-        distance_m=round(leg.distance_m, 1),
-        from_=_place(leg.from_place),
-        to=_place(leg.to_place),
-        price_minor=leg.price_minor,
-        currency=leg.currency,
-        co2_grams=round(leg.co2_g, 1),
-        polyline=polyline_codec.encode(list(leg.coordinates), 5),
-        geojson=cast(
-            JSON,
-            {
-                "type": "LineString",
-                "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
-            },
-        ),
-        steps=[
-            LegStep(
-                instruction=s.instruction,
-                street_name=s.street,
-                distance_m=round(s.distance_m, 1),
-                duration_s=round(s.duration_s, 1),
-                turn=s.turn.value,
-                lat=s.lat,
-                lon=s.lon,
-            )
-            for s in leg.steps
-        ],
-        transit=transit,
-        service_id=leg.service_id,
-    )
-
-
-def _itinerary(itinerary: Itinerary) -> ItineraryType:
-    return ItineraryType(
-        start=itinerary.start,
-        end=itinerary.end,
-        duration_s=round(itinerary.duration_s, 1),
-        distance_m=round(itinerary.distance_m, 1),
-        walk_distance_m=round(itinerary.walk_distance_m, 1),
-        transfers=itinerary.transfers,
-        price_minor=itinerary.price_minor,
-        currency=itinerary.currency,
-        co2_grams=round(itinerary.co2_g, 1),
-        legs=[_leg(leg) for leg in itinerary.legs],
-    )
 
 
 def _service_id(global_id: strawberry.ID) -> str:
@@ -471,7 +214,7 @@ class PlanningQuery:
             raise InvalidInput("first must be >= 0", field="first")
         page = itineraries[start : start + page_size]
         edges = [
-            PlanEdge(cursor=encode_cursor(start + i), node=_itinerary(it))
+            PlanEdge(cursor=encode_cursor(start + i), node=itinerary_type(it))
             for i, it in enumerate(page)
         ]
         warnings = list(planning.network().warnings)

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from marketplace.api.types.enums import (
+from marketplace.api.catalogue.types import (
     FormFactor,
     Propulsion,
     ServiceKind,

@@ -1,5 +1,5 @@
-"""GraphQL for people's accounts: sign up, confirm, sign in, sign out (here or everywhere),
-viewer.
+"""Identity mutations: partners' API keys, and people's accounts (sign up, confirm, sign in,
+sign out here or everywhere).
 
 ``signUp`` answers alike whether or not the email is registered and returns no token: the
 confirmation link sent to the address carries one, which ``confirmSignUp`` exchanges for
@@ -12,11 +12,22 @@ same header partners use for API keys.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from marketplace.api.context import Info
-from marketplace.api.permissions import IsPerson
-from marketplace.api.types.people import SignedIn, SignUpRequested, ViewerType
+from marketplace.api.identity.types import (
+    ApiKeyType,
+    CreatedApiKey,
+    SignedIn,
+    SignUpRequested,
+    ViewerType,
+)
+from marketplace.api.permissions import IsPartner, IsPerson
+from marketplace.api.relay import decode_global_id
+from marketplace.identity.actors import PartnerActor, require_actor
+from marketplace.identity.partners import create_api_key, revoke_api_key
 from marketplace.identity.sessions import (
     SignInRefused,
     StartedSession,
@@ -25,9 +36,8 @@ from marketplace.identity.sessions import (
     sign_out_everywhere,
 )
 from marketplace.identity.signup import confirm_sign_up, request_sign_up
-from marketplace.models import Person
 
-__all__ = ["PeopleMutation", "PeopleQuery"]
+__all__ = ["ApiKeyMutation", "PeopleMutation"]
 
 
 def _signed_in(started: StartedSession) -> SignedIn:
@@ -38,16 +48,37 @@ def _signed_in(started: StartedSession) -> SignedIn:
     )
 
 
+async def _partner(info: Info) -> PartnerActor:
+    # IsPartner ran first; require_actor narrows the type to a partner's actor.
+    return require_actor(await info.context.actor())
+
+
 @strawberry.type
-class PeopleQuery:
-    @strawberry.field(description="The signed-in person; null when anonymous or an API key.")
-    async def viewer(self, info: Info) -> ViewerType | None:
-        actor = await info.context.actor()
-        if actor is None or actor.person_id is None:
-            return None
-        person_id = actor.person_id
-        row = await info.context.run(lambda s: s.get(Person, person_id))
-        return ViewerType.from_row(row) if row is not None else None
+class ApiKeyMutation:
+    @strawberry.mutation(
+        description="Issue a new API key for your organisation; its secret is shown once.",
+        permission_classes=[IsPartner],
+    )
+    async def create_api_key(
+        self, info: Info, name: str = "default", expires_at: datetime | None = None
+    ) -> CreatedApiKey:
+        actor = await _partner(info)
+        created = await info.context.run(
+            lambda s: create_api_key(
+                s, partner_id=actor.partner_id, name=name, expires_at=expires_at
+            )
+        )
+        return CreatedApiKey(api_key=ApiKeyType.from_row(created.key), secret=created.token)
+
+    @strawberry.mutation(
+        description="Revoke one of your API keys; it is refused from then on.",
+        permission_classes=[IsPartner],
+    )
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyType:
+        _, key_id = decode_global_id(id, expected="ApiKey")
+        actor = await _partner(info)
+        row = await info.context.run(lambda s: revoke_api_key(s, actor=actor, key_id=key_id))
+        return ApiKeyType.from_row(row)
 
 
 @strawberry.type
