@@ -1,4 +1,6 @@
-"""People's accounts: credentials, sign-up confirmed by email, sign-in, sessions, outbox."""
+"""Identity: partners and their API keys (:mod:`~marketplace.identity.partners`), who is calling
+(:mod:`~marketplace.identity.actors`), and people's accounts: credentials, sign-up confirmed by
+email, sign-in, sessions, outbox."""
 
 from marketplace.identity.credentials import (
     check_password,

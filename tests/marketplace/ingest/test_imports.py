@@ -13,7 +13,7 @@ from marketplace.cli import main
 from marketplace.errors import InvalidInput
 from marketplace.ingest.sources import feed_name, read_gbfs_sources
 from marketplace.models import Station, StationAvailability
-from tests.marketplace.conftest import Api, Partners, published_service
+from tests.marketplace.helpers import Api, Partners, published_service
 
 IMPORT = """mutation($id: ID!, $feeds: JSON!) {
   importGbfs(serviceId: $id, feeds: $feeds) {

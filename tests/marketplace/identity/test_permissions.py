@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.marketplace.conftest import Api, Partners, create_service, published_service
+from tests.marketplace.helpers import Api, Partners, create_service, published_service
 
 READ = "query($id: ID!) { service(id: $id) { id status } }"
 UPDATE = """mutation($id: ID!, $v: Int!) {

@@ -3,18 +3,29 @@ rates, script text kept verbatim, and live activity on followed suggestions."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from marketplace.community import service_ratings
-from marketplace.models import Review, Suggestion
+from marketplace.events.community import (
+    CHANNEL,
+    CommunityEvent,
+    CommunityEventKind,
+    decode_event,
+    encode_event,
+)
+from marketplace.events.live import LiveUpdates
+from marketplace.models import Review, Suggestion, SuggestionStatus
 from tests.marketplace.community_helpers import Cast, code, suggest
-from tests.marketplace.conftest import Api, published_service
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
+from tests.marketplace.helpers import (
+    Api,
+    published_service,
+    wait_for_listener,
+    wait_for_redis_subscribers,
+)
 
 HIDE = """mutation($c: ID!, $reason: String!) { hideContent(contentId: $c, reason: $reason) {
   decision reason contentKind moderator { role } } }"""
@@ -180,7 +191,7 @@ def test_followers_hear_of_new_comments_and_status_changes(api: Api, cast: Cast)
         )
         assert ws.receive_json()["type"] == "connection_ack"
         ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
-        time.sleep(0.3)  # let the server subscribe to the channel before events flow
+        wait_for_listener(api, CHANNEL)  # events published before that are not for this socket
         api.ok(COMMENT, {"s": other, "text": "elsewhere"}, key=cast.other_resident)
         api.ok(COMMENT, {"s": followed, "text": "my own"}, key=cast.resident)  # not echoed
         api.ok(COMMENT, {"s": followed, "text": "<b>great</b>"}, key=cast.other_resident)
@@ -229,18 +240,6 @@ def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast)
 
 @pytest.mark.redis
 async def test_community_events_cross_processes_through_redis():
-    import asyncio
-
-    from marketplace.events.community import (
-        CHANNEL,
-        CommunityEvent,
-        CommunityEventKind,
-        decode_event,
-        encode_event,
-    )
-    from marketplace.events.live import LiveUpdates
-    from marketplace.models import SuggestionStatus
-
     sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")
     await sender.start()
     await receiver.start()
@@ -249,7 +248,7 @@ async def test_community_events_cross_processes_through_redis():
     )
     try:
         async with receiver.broadcast.subscribe(CHANNEL) as subscriber:
-            await asyncio.sleep(0.3)  # the subscription reaches Redis
+            await wait_for_redis_subscribers(CHANNEL, 1)  # the subscription reached Redis
             await sender.broadcast.publish(CHANNEL, encode_event(event))
             message = await asyncio.wait_for(subscriber.get(), timeout=5)
         assert decode_event(message.message) == event

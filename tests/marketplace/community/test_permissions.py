@@ -14,9 +14,7 @@ from typing import Any
 import pytest
 
 from tests.marketplace.community_helpers import Cast, code, suggest
-from tests.marketplace.conftest import ISSY_SQUARE, Api, published_service
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
+from tests.marketplace.helpers import ISSY_SQUARE, Api, published_service
 
 OK = "OK"
 WHO = ("anonymous", "resident", "other_resident", "member", "other_member", "planner", "admin")

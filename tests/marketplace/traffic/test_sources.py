@@ -6,29 +6,21 @@ Bas-Meudon extract, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from marketplace.settings import Settings
-from marketplace.streets import StreetsState
 from marketplace.traffic import record_planned_trip
 from tests.marketplace.community_helpers import Cast
-from tests.marketplace.conftest import Api
-from tests.marketplace.test_traffic import (
+from tests.marketplace.helpers import Api
+from tests.marketplace.trips import (
     IMPORT,
     RUN,
     SCENARIO,
     TRIPS_CSV,
     ZONES_CSV,
-    meudon_streets,
-    traffic_app,
+    monday_at,
 )
-from tests.marketplace.test_traffic_demand import _at
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
 
 COMBINED = """mutation($period: String!, $sources: [DemandSource!],
                   $scales: [DemandSourceScaleInput!], $source: DemandSource,
@@ -43,17 +35,6 @@ RUN_SOURCES = """query { trafficRuns(limit: 1) { id scenario baseRunId
 PLANNED_FROM, PLANNED_TO = (48.8150, 2.2420), (48.8240, 2.2520)
 
 
-@pytest.fixture(scope="module")
-def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
-    return meudon_streets(shared_data, tmp_path_factory.mktemp("streets"))
-
-
-@pytest.fixture
-def api(settings: Settings, streets: StreetsState, shared_data: Path) -> Iterator[Api]:
-    with traffic_app(settings, streets, shared_data) as app:
-        yield app
-
-
 def _run(api: Api, key: str, **variables: Any) -> dict[str, Any]:
     payload = {"period": "morning_peak", **variables}
     run: dict[str, Any] = api.ok(COMBINED, payload, key=key)["runAssignment"]
@@ -63,9 +44,9 @@ def _run(api: Api, key: str, **variables: Any) -> dict[str, Any]:
 
 def _plan_trips(api: Api) -> None:
     for _ in range(6):
-        assert record_planned_trip(api.db, PLANNED_FROM, PLANNED_TO, _at(8))
+        assert record_planned_trip(api.db, PLANNED_FROM, PLANNED_TO, monday_at(8))
     for _ in range(4):
-        assert record_planned_trip(api.db, PLANNED_TO, PLANNED_FROM, _at(8))
+        assert record_planned_trip(api.db, PLANNED_TO, PLANNED_FROM, monday_at(8))
 
 
 def test_three_sources_combined_add_up_to_the_sum_of_their_parts(api: Api, cast: Cast) -> None:

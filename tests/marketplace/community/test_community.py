@@ -10,7 +10,7 @@ import pytest
 
 from marketplace.community import service_ratings
 from tests.marketplace.community_helpers import Cast, code, suggest
-from tests.marketplace.conftest import ISSY_SQUARE, Api, create_service, published_service
+from tests.marketplace.helpers import ISSY_SQUARE, Api, create_service, published_service
 
 REVIEW = """mutation($id: ID!, $rating: Int!, $text: String!) {
   reviewService(serviceId: $id, rating: $rating, text: $text) {
@@ -31,8 +31,6 @@ COMMENT = """mutation($id: ID!, $text: String!, $parent: ID, $official: Boolean!
 STATUS = """mutation($id: ID!, $status: SuggestionStatus!, $reason: String!) {
   setSuggestionStatus(id: $id, status: $status, reason: $reason) {
     status statusHistory { fromStatus toStatus reason decidedBy { role } partner { name } } } }"""
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
 
 
 def _db_id(global_id: str) -> int:

@@ -13,8 +13,8 @@ from marketplace.catalogue.published import published_service
 from marketplace.catalogue.timetables import published_timetables
 from marketplace.cli import main
 from marketplace.ingest.gtfs import read_gtfs
-from tests.marketplace.conftest import Api, Partners
-from tests.marketplace.conftest import published_service as publish_via_api
+from tests.marketplace.helpers import Api, Partners
+from tests.marketplace.helpers import published_service as publish_via_api
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gtfs_navette"
 IMPORT = """mutation($id: ID!, $files: JSON!) {

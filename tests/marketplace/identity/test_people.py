@@ -26,13 +26,11 @@ from tests.marketplace.community_helpers import (
     outbox,
     sign_up_and_confirm,
 )
-from tests.marketplace.conftest import Api, Partners
+from tests.marketplace.helpers import Api, Partners
 
 SIGN_IN = """mutation($email: String!, $password: String!) {
   signIn(email: $email, password: $password) { token viewer { email role } } }"""
 VIEWER = "{ viewer { email role displayName partner { name } } }"
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
 
 
 def sign_up(

@@ -7,24 +7,26 @@ Bas-Meudon extract, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from marketplace.settings import Settings
-from marketplace.streets import StreetsState
 from marketplace.traffic import TrafficConfig, record_planned_trip
 from marketplace.traffic import planned as planned_module
 from marketplace.traffic.planned import cell_centre, cell_of
 from tests.marketplace.community_helpers import Cast, code
-from tests.marketplace.conftest import Api
-from tests.marketplace.test_planning import DESTINATION, MONDAY_MORNING, ORIGIN, PARIS, PLAN
-from tests.marketplace.test_traffic import RUN, imported_run, meudon_streets, traffic_app
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
+from tests.marketplace.helpers import Api
+from tests.marketplace.trips import (
+    DESTINATION,
+    MONDAY_MORNING,
+    ORIGIN,
+    PARIS,
+    PLAN,
+    RUN,
+    imported_run,
+    monday_at,
+)
 
 MATRIX = """query($min: Int!) { demandMatrix(period: "morning_peak", minTrips: $min) {
   period minTrips cellSizeM suppressedCells
@@ -36,22 +38,6 @@ INCIDENTS = """query { incidentReports { totalCount edges { node {
   hotspot(period: "morning_peak") { rank streets } } } } }"""
 OWN_INCIDENTS = "query { incidentReports { totalCount edges { node { id description } } } }"
 FAR = (48.8000, 2.2200)  # Meudon, far from the Bas-Meudon hotspots
-
-
-@pytest.fixture(scope="module")
-def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
-    return meudon_streets(shared_data, tmp_path_factory.mktemp("streets"))
-
-
-@pytest.fixture
-def api(settings: Settings, streets: StreetsState, shared_data: Path) -> Iterator[Api]:
-    with traffic_app(settings, streets, shared_data) as app:
-        yield app
-
-
-def _at(hour: int) -> dt.datetime:
-    day = dt.datetime.fromisoformat(MONDAY_MORNING).date()
-    return dt.datetime.combine(day, dt.time(hour, 15), tzinfo=PARIS)
 
 
 def _yesterday(hour: int) -> dt.datetime:
@@ -81,11 +67,11 @@ def test_planned_trips_are_counted_per_cell_and_small_cells_suppressed(
     assert all(isinstance(v, str) and v.startswith("500m:") for v in rows[0][:2])
 
     for _ in range(5):
-        assert record_planned_trip(api.db, origin, destination, _at(8))
+        assert record_planned_trip(api.db, origin, destination, monday_at(8))
     for _ in range(2):
-        assert record_planned_trip(api.db, destination, origin, _at(7))
-    assert not record_planned_trip(api.db, origin, destination, _at(23))  # no period at night
-    assert record_planned_trip(api.db, origin, destination, _at(17))  # evening peak
+        assert record_planned_trip(api.db, destination, origin, monday_at(7))
+    assert not record_planned_trip(api.db, origin, destination, monday_at(23))  # no period at night
+    assert record_planned_trip(api.db, origin, destination, monday_at(17))  # evening peak
 
     matrix = api.ok(MATRIX, {"min": 0}, key=cast.planner)["demandMatrix"]
     assert matrix["minTrips"] == 5 and matrix["cellSizeM"] == 500

@@ -7,51 +7,24 @@ test runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from marketplace.app import create_app
-from marketplace.settings import Settings
-from marketplace.streets import StreetsState, load_streets
-from marketplace.traffic import TrafficConfig
 from tests.marketplace.community_helpers import Cast, code
-from tests.marketplace.conftest import Api
-
-pytest_plugins = ["tests.marketplace.community_fixtures"]
-
-MEUDON = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
-# Four points on streets of the extract: Bas-Meudon, west Issy, Val Fleury, Meudon centre.
-ZONES_CSV = (
-    "zone_id,lat,lon\n"
-    "bas_meudon,48.8150,2.2420\n"
-    "issy_west,48.8240,2.2520\n"
-    "val_fleury,48.8050,2.2300\n"
-    "meudon_centre,48.8130,2.2380\n"
+from tests.marketplace.helpers import Api
+from tests.marketplace.trips import (
+    IMPORT,
+    RUN,
+    SCENARIO,
+    TRIPS_CSV,
+    ZONES_CSV,
+    imported_run,
 )
-# 3,600 trips over the two hours of the morning peak: 1,800 veh/h.
-TRIPS_CSV = (
-    "origin,destination,period,trips\n"
-    "bas_meudon,issy_west,morning_peak,2000\n"
-    "val_fleury,issy_west,morning_peak,1000\n"
-    "meudon_centre,bas_meudon,morning_peak,600\n"
-    "issy_west,bas_meudon,evening_peak,1500\n"
-)
-IMPORT = """mutation($zones: String!, $trips: String!) {
-  importDemand(zonesCsv: $zones, tripsCsv: $trips) { id zones periods { period trips } } }"""
-RUN = """mutation($period: String!, $source: DemandSource!, $gap: Float, $iterations: Int,
-                  $scale: Float) {
-  runAssignment(period: $period, demandSource: $source, relativeGap: $gap,
-                maxIterations: $iterations, plannedTripScale: $scale) {
-    id period status converged relativeGap iterations algorithm isLatest hotspotCount
-    totalDemandVehH totalVehicleHours totalDelayVehH loadedSegments zoneCount demandSource } }"""
+
 REPORT = """query($period: String!, $area: TrafficAreaInput, $min: Float!, $first: Int,
                  $after: String) {
   congestionReport(period: $period, area: $area, minVolumeCapacity: $min, first: $first,
@@ -64,45 +37,6 @@ HOTSPOTS = """query($period: String!, $limit: Int!) {
   hotspots(period: $period, limit: $limit) {
     id rank streets latitude longitude radiusM totalDelayVehH maxVolumeCapacity segmentKeys } }"""
 RUNS = "query { trafficRuns { id period status isLatest scenario baseRunId } }"
-SCENARIO = """mutation($streets: [String!], $ways: [ID!]) {
-  runScenario(period: "morning_peak", closeStreets: $streets, closeWays: $ways) {
-    edits closedSegments baseVehicleHours scenarioVehicleHours vehicleHoursChange
-    run { id status scenario baseRunId isLatest } baseRun { id isLatest }
-    mostChangedSegments { street volumeChangeVehH } } }"""
-
-
-def meudon_streets(shared_data: Path, cache_dir: Path) -> StreetsState:
-    """The real extract's street network, built once into ``cache_dir``."""
-    state = load_streets(shared_data / MEUDON, cache_dir=cache_dir)
-    assert state.network is not None, state.problem
-    return state
-
-
-@contextlib.contextmanager
-def traffic_app(settings: Settings, streets: StreetsState, shared_data: Path) -> Iterator[Api]:
-    """The app with the street network and the open data for the Issy demand."""
-    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
-        client.app.state.traffic_config = TrafficConfig(open_data_dir=shared_data)  # type: ignore[attr-defined]
-        yield Api(client)
-
-
-@pytest.fixture(scope="module")
-def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
-    return meudon_streets(shared_data, tmp_path_factory.mktemp("streets"))
-
-
-@pytest.fixture
-def api(settings: Settings, streets: StreetsState, shared_data: Path) -> Iterator[Api]:
-    """Overrides the conftest's app, which has no street network."""
-    with traffic_app(settings, streets, shared_data) as app:
-        yield app
-
-
-def imported_run(api: Api, key: str) -> dict[str, Any]:
-    """Import the four-zone matrix and assign its morning peak."""
-    api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=key)
-    variables = {"period": "morning_peak", "source": "IMPORTED"}
-    return api.ok(RUN, variables, key=key)["runAssignment"]
 
 
 def report(api: Api, key: str, **variables: Any) -> dict[str, Any]:

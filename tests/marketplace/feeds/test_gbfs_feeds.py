@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.marketplace.conftest import Api, Partners, create_service, published_service
+from tests.marketplace.helpers import Api, Partners, create_service, published_service
 
 SETUP = """mutation($id: ID!) {
   upsertStations(serviceId: $id, stations: [

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
@@ -19,34 +18,21 @@ from marketplace.app import create_app
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
 from tests.marketplace.community_helpers import sign_up_and_confirm
-from tests.marketplace.conftest import Api, Partners, create_service
+from tests.marketplace.helpers import Api, Partners, create_service
+from tests.marketplace.trips import (
+    DESTINATION,
+    IMPORT,
+    MONDAY_MORNING,
+    ORIGIN,
+    PARIS,
+    PLAN,
+    RUN,
+    TRIPS_CSV,
+    ZONES_CSV,
+)
 
-ORIGIN = {"coordinate": {"latitude": 48.8150, "longitude": 2.2420}}
-DESTINATION = {"coordinate": {"latitude": 48.8240, "longitude": 2.2520}}
-PARIS = ZoneInfo("Europe/Paris")
-# Plans must be within 60 days of now: the next Monday at 08:30, Paris time.
-_today = dt.datetime.now(PARIS).date()
-_monday = _today + dt.timedelta(days=(7 - _today.weekday()) % 7 or 7)
-MONDAY_MORNING = dt.datetime.combine(_monday, dt.time(8, 30), tzinfo=PARIS).isoformat()
 REPORTED_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
 
-PLAN = """
-query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
-           $modes: PlanModesInput, $when: PlanDateTimeInput,
-           $preferences: PlanPreferencesInput) {
-  plan(origin: $origin, destination: $destination, modes: $modes, dateTime: $when,
-       preferences: $preferences) {
-    edges { cursor node {
-      durationS distanceM priceMinor currency co2Grams start end
-      legs { mode durationS distanceM priceMinor polyline geojson
-             from { name stationId vehiclesAvailable } to { name docksAvailable }
-             service { id name } steps { instruction turn } }
-    } }
-    routingErrors { code description inputField }
-    warnings
-  }
-}
-"""
 
 STATIONS = """
 mutation($id: ID!) {
@@ -307,8 +293,6 @@ def test_min_service_rating_filters_by_residents_reviews(
 def test_car_legs_follow_the_congested_times_of_the_trips_period(
     planner_api: Api, partners: Partners
 ) -> None:
-    from tests.marketplace.test_traffic import IMPORT, RUN, TRIPS_CSV, ZONES_CSV
-
     def car_duration_s(when: str) -> float:
         result = plan(planner_api, modes={"direct": ["CAR"]}, when={"earliestDeparture": when})
         return next(e["node"]["durationS"] for e in result["edges"])

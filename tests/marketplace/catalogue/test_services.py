@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.marketplace.conftest import (
+from tests.marketplace.helpers import (
     ISSY_SQUARE,
     PUBLISH,
     Api,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marketplace.models import ApiKey, utcnow
-from tests.marketplace.conftest import Api, Partners
+from tests.marketplace.helpers import Api, Partners
 
 CREATE_KEY = """mutation($name: String!, $exp: DateTime) {
   createApiKey(name: $name, expiresAt: $exp) { secret apiKey { id name prefix revokedAt } } }"""

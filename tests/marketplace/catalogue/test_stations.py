@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from marketplace.models import StationAvailability
-from tests.marketplace.conftest import Api, Partners, published_service
+from tests.marketplace.helpers import Api, Partners, published_service
 
 UPSERT = """mutation($id: ID!, $s: [StationInput!]!) {
   upsertStations(serviceId: $id, stations: $s) {
