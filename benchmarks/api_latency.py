@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from marketplace.accounts import create_api_key, create_partner
 from marketplace.app import create_app
+from marketplace.identity.partners import create_api_key, create_partner
 from marketplace.models import PartnerKind
 from marketplace.settings import Settings
 

@@ -36,8 +36,8 @@ from starlette.testclient import TestClient
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from marketplace.accounts import create_api_key, create_partner  # noqa: E402
 from marketplace.app import create_app  # noqa: E402
+from marketplace.identity.partners import create_api_key, create_partner  # noqa: E402
 from marketplace.models import PartnerKind  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 from marketplace.streets import load_streets  # noqa: E402

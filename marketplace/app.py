@@ -13,20 +13,20 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from marketplace.api.live import LiveUpdates
 from marketplace.api.schema import GraphQLView
 from marketplace.db import Database
-from marketplace.gbfs.routes import gbfs_routes
-from marketplace.planning import Planning
+from marketplace.events.live import LiveUpdates
+from marketplace.http.gbfs import gbfs_routes
+from marketplace.http.health import health_routes
+from marketplace.http.traffic_exports import traffic_routes
+from marketplace.planning.plans import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
-from marketplace.traffic.routes import traffic_routes
 
 __all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
 
@@ -105,29 +105,6 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
-async def _healthz(request: Request) -> JSONResponse:
-    db: Database = request.app.state.db
-
-    def ping() -> str:
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-        return db.backend
-
-    try:
-        backend = await run_in_threadpool(ping)
-    except Exception:
-        log.exception("health check: database unreachable")
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-    return JSONResponse(
-        {
-            "status": "ok",
-            "database": backend,
-            "streets": request.app.state.planning.streets.network is not None,
-            "live": "redis" if request.app.state.live.shared else "in-process",
-        }
-    )
-
-
 def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
     """No loader (or nothing loaded): a state whose problem names the fix."""
     if loaded is not None:
@@ -204,7 +181,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/healthz", _healthz),
+            *health_routes(),
             *gbfs_routes(),
             *traffic_routes(),
             # Last: the client's catch-all mount must not shadow the API.

@@ -7,15 +7,18 @@ same storage functions serve the API, the command line and the tests.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
+from anyio import to_thread
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
+
+from marketplace.events.unit_of_work import publish_pending
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -156,14 +159,18 @@ class Database:
     def call(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``work(session, *args, **kwargs)`` in one transaction, committed on success.
 
-        Any exception rolls the whole transaction back, so a batch is all or nothing.
+        Any exception rolls the whole transaction back, so a batch is all or nothing. The
+        changes the work recorded (:mod:`marketplace.events`) are published once committed.
         """
-        with self.session() as session, session.begin():
-            return work(session, *args, **kwargs)
+        with self.session() as session:
+            with session.begin():
+                result = work(session, *args, **kwargs)
+            publish_pending(session)
+            return result
 
     async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """:meth:`call` in a worker thread, so the event loop keeps serving."""
-        return await run_in_threadpool(self.call, work, *args, **kwargs)
+        return await to_thread.run_sync(functools.partial(self.call, work, *args, **kwargs))
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -16,6 +16,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "RateLimited",
+    "StreetsUnavailable",
 ]
 
 
@@ -69,3 +70,9 @@ class RateLimited(MarketplaceError):
     """Too many attempts or posts in a short time; the message says when to try again."""
 
     code = "RATE_LIMITED"
+
+
+class StreetsUnavailable(MarketplaceError):
+    """No street network is loaded; the message names the fix."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 from starlette.requests import HTTPConnection
 from strawberry.types import Info as _Info
 
-from marketplace.accounts import Actor, authenticate
-from marketplace.api.community_loaders import CommunityLoaders
-from marketplace.api.live import LiveUpdates
-from marketplace.api.loaders import Loaders
-from marketplace.catalogue.events import CatalogueEvent, publish
+from marketplace.api.catalogue.loaders import Loaders
+from marketplace.api.community.loaders import CommunityLoaders
 from marketplace.db import Database
 from marketplace.errors import NotAuthenticated
-from marketplace.people.sessions import authenticate_session, is_session_token
+from marketplace.events.live import LiveUpdates
+from marketplace.identity.actors import Actor
+from marketplace.identity.partners import authenticate
+from marketplace.identity.sessions import authenticate_session, is_session_token
 from marketplace.settings import Settings
 
 __all__ = ["Context", "Info", "bearer_token"]
@@ -72,7 +72,7 @@ class Context:
     async def actor(self) -> Actor | None:
         """The calling partner or person, or ``None`` when no token was sent.
 
-        ``Bearer sess_…`` is a person's session (:mod:`marketplace.people`); any other bearer
+        ``Bearer sess_…`` is a person's session (:mod:`marketplace.identity`); any other bearer
         token is a partner API key.
 
         Raises
@@ -95,10 +95,6 @@ class Context:
     async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run storage work in one transaction in a worker thread."""
         return await self.db.run(work, *args, **kwargs)
-
-    def notify(self, event: CatalogueEvent) -> None:
-        """Tell the catalogue observers about a committed change."""
-        publish(event)
 
 
 Info = _Info[Context, None]

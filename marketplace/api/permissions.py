@@ -10,9 +10,9 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from marketplace.accounts import Actor
 from marketplace.api.context import Info
 from marketplace.errors import Forbidden
+from marketplace.identity.actors import Actor, require_planner
 
 __all__ = ["IsModerator", "IsPartner", "IsPerson", "IsPlanner"]
 
@@ -62,13 +62,19 @@ class IsPerson(_HasRole):
         return actor.is_person
 
 
-class IsPlanner(_HasRole):
-    """City traffic planners and admins (and the city's own API keys, for its dashboards)."""
+class IsPlanner(BasePermission):
+    """City traffic planners and admins (and the city's own API keys, for its dashboards).
 
-    refusal = "this operation is for the city's traffic planners"
+    The check is :func:`~marketplace.identity.actors.require_planner`, the same the HTTP
+    exports use; it raises ``UNAUTHENTICATED`` or ``FORBIDDEN`` with its reason.
+    """
 
-    def allows(self, actor: Actor) -> bool:
-        return actor.is_planner
+    message = "this operation is for the city's traffic planners"
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it per class)
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        require_planner(await info.context.actor())
+        return True
 
 
 class IsModerator(_HasRole):

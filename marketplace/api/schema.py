@@ -20,19 +20,23 @@ from strawberry.extensions import (
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.tools import merge_types
 
-from marketplace.api.community_mutations import CommunityMutation
-from marketplace.api.community_queries import CommunityQuery
-from marketplace.api.community_subscriptions import CommunitySubscription
+from marketplace.api.catalogue.mutations import CatalogueMutation
+from marketplace.api.catalogue.queries import CatalogueQuery
+from marketplace.api.catalogue.subscriptions import CatalogueSubscription
+from marketplace.api.catalogue.types import ServiceType, StationType
+from marketplace.api.community.mutations import CommunityMutation
+from marketplace.api.community.queries import CommunityQuery
+from marketplace.api.community.subscriptions import CommunitySubscription
 from marketplace.api.context import Context
 from marketplace.api.errors import mask_internal_errors
-from marketplace.api.imports import ImportMutation
-from marketplace.api.mutations import Mutation
-from marketplace.api.people import PeopleMutation, PeopleQuery
-from marketplace.api.planning import PlanningQuery
-from marketplace.api.queries import Query
-from marketplace.api.subscriptions import Subscription
-from marketplace.api.traffic import TrafficMutation, TrafficQuery
-from marketplace.api.types import ApiKeyType, PartnerType, ServiceType, StationType
+from marketplace.api.identity.mutations import ApiKeyMutation, PeopleMutation
+from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
+from marketplace.api.identity.types import ApiKeyType, PartnerType
+from marketplace.api.ingest.mutations import IngestMutation
+from marketplace.api.node import NodeQuery
+from marketplace.api.planning.queries import PlanningQuery
+from marketplace.api.traffic.mutations import TrafficMutation
+from marketplace.api.traffic.queries import TrafficQuery
 from marketplace.settings import Settings
 
 __all__ = ["SCHEMA_FILE", "GraphQLView", "build_schema", "schema", "schema_sdl"]
@@ -52,14 +56,31 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
     depth_rules = QueryDepthLimiter(max_depth=max_depth).validation_rules
     return strawberry.Schema(
+        # Root fields in the order of the committed schema.graphql: domain by domain.
         query=merge_types(
-            "Query", (Query, PlanningQuery, CommunityQuery, PeopleQuery, TrafficQuery)
+            "Query",
+            (
+                NodeQuery,
+                CatalogueQuery,
+                PartnerQuery,
+                PlanningQuery,
+                CommunityQuery,
+                PeopleQuery,
+                TrafficQuery,
+            ),
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, ImportMutation, CommunityMutation, PeopleMutation, TrafficMutation),
+            (
+                CatalogueMutation,
+                ApiKeyMutation,
+                IngestMutation,
+                CommunityMutation,
+                PeopleMutation,
+                TrafficMutation,
+            ),
         ),
-        subscription=merge_types("Subscription", (Subscription, CommunitySubscription)),
+        subscription=merge_types("Subscription", (CatalogueSubscription, CommunitySubscription)),
         # Node implementations reached only through `node(id)` must still be in the schema.
         types=[ServiceType, StationType, PartnerType, ApiKeyType],
         extensions=[

@@ -2,10 +2,9 @@
 
 For the trip planner, the read side is :mod:`marketplace.catalogue.published` (services,
 stations, availability, prices) and :mod:`marketplace.catalogue.timetables` (GTFS trips),
-and the change notifications :mod:`marketplace.catalogue.events`.
+and the change notifications :mod:`marketplace.events`.
 """
 
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind, publish, subscribe
 from marketplace.catalogue.published import (
     AvailabilityView,
     PricingView,
@@ -27,8 +26,6 @@ from marketplace.catalogue.timetables import (
 __all__ = [
     "AvailabilityView",
     "CalendarView",
-    "CatalogueEvent",
-    "ChangeKind",
     "PricingView",
     "RouteView",
     "ServiceView",
@@ -36,10 +33,8 @@ __all__ = [
     "TimetableView",
     "TripView",
     "VehicleTypeView",
-    "publish",
     "published_availability",
     "published_service",
     "published_services",
     "published_timetables",
-    "subscribe",
 ]

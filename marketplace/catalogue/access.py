@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from marketplace.accounts import Actor, require_actor
 from marketplace.errors import Forbidden, NotFound
+from marketplace.identity.actors import Actor, require_actor
 from marketplace.models import MobilityService, ServiceStatus
 
 __all__ = ["can_view", "require_owner", "require_visible", "visible_clause"]

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.services import lock_owned_service
 from marketplace.catalogue.validation import check_currency, check_non_negative, check_text
 from marketplace.errors import InvalidInput
+from marketplace.events.catalogue import ChangeKind
+from marketplace.events.changes import record_service_change
+from marketplace.identity.actors import Actor
 from marketplace.models import FormFactor, MobilityService, PricingPlan, Propulsion, VehicleType
 
 __all__ = [
@@ -97,6 +99,7 @@ def set_pricing_plan(
     row.daily_cap_minor = plan.daily_cap_minor
     session.add(row)
     session.flush()
+    record_service_change(session, ChangeKind.OFFER, service)
     return row, service
 
 
@@ -140,6 +143,7 @@ def upsert_vehicle_types(
         session.add(row)
         rows.append(row)
     session.flush()
+    record_service_change(session, ChangeKind.OFFER, service)
     return rows, service
 
 

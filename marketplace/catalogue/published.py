@@ -2,8 +2,8 @@
 
 The routing engine knows nothing of SQL; these functions hand it frozen dataclasses of the
 services that are ``PUBLISHED`` now, with their stations, live availability, prices and
-vehicle types. Pair them with :func:`marketplace.catalogue.events.subscribe` to refresh an
-index when a :class:`~marketplace.catalogue.events.CatalogueEvent` arrives.
+vehicle types. Pair them with :func:`marketplace.events.catalogue.subscribe` to refresh an
+index when a :class:`~marketplace.events.catalogue.CatalogueEvent` arrives.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from shapely.geometry import Point, box, shape
 from sqlmodel import Session, col, func, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.access import visible_clause
 from marketplace.catalogue.geo import BBox, circle_bbox, haversine_m, to_local_metres
 from marketplace.catalogue.services import Page
@@ -35,6 +34,7 @@ from marketplace.community.paging import Page as KeysetPage
 from marketplace.community.paging import SortKey, keyset_page
 from marketplace.community.ratings import rating_summaries
 from marketplace.errors import InvalidInput
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     MobilityService,
     ServiceKind,

@@ -13,7 +13,6 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session, col, func, select
 
-from marketplace.accounts import Actor, require_actor
 from marketplace.catalogue.access import require_owner, require_visible, visible_clause
 from marketplace.catalogue.validation import (
     OpeningPeriod,
@@ -24,6 +23,9 @@ from marketplace.catalogue.validation import (
     validate_service_area,
 )
 from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.events.catalogue import ChangeKind
+from marketplace.events.changes import record_service_change
+from marketplace.identity.actors import Actor, require_actor
 from marketplace.models import (
     MobilityService,
     Partner,
@@ -160,6 +162,7 @@ def create_service(
         _apply(service, name, getattr(fields, name))
     session.add(service)
     session.flush()
+    record_service_change(session, ChangeKind.SERVICE, service)
     return service
 
 
@@ -255,6 +258,7 @@ def update_service(
     _touch(service)
     session.add(service)
     session.flush()
+    record_service_change(session, ChangeKind.SERVICE, service)
     return service
 
 
@@ -340,6 +344,7 @@ def change_status(
     _touch(service)
     session.add(service)
     session.flush()
+    record_service_change(session, ChangeKind.SERVICE, service)
     return service
 
 

@@ -15,10 +15,12 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.services import lock_owned_service
 from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import InvalidInput
+from marketplace.events.catalogue import ChangeKind
+from marketplace.events.changes import record_service_change
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     MobilityService,
     Station,
@@ -173,6 +175,7 @@ def upsert_stations(
         touched.append(station)
     session.flush()
     ids = tuple(s.id for s in touched if s.id is not None)
+    record_service_change(session, ChangeKind.STATIONS, service, ids)
     return UpsertCounts(created=created, updated=updated, station_ids=ids, service=service)
 
 
@@ -266,6 +269,7 @@ def update_availability(
     )
     session.execute(upsert, values)
     created = len(set(ids) - existing)
+    record_service_change(session, ChangeKind.AVAILABILITY, service, ids)
     return UpsertCounts(
         created=created, updated=len(rows) - created, station_ids=tuple(ids), service=service
     )

@@ -10,17 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import explain_validity
 
 from marketplace.catalogue.geo import ISSY_LAT, ISSY_LON, BBox, haversine_m
+from marketplace.clock import PARIS
 from marketplace.errors import InvalidInput
 
 __all__ = [
     "CURRENCIES",
-    "ISSY_TIMEZONE",
     "MAX_DISTANCE_FROM_ISSY_M",
     "WEEKDAYS",
     "OpeningPeriod",
@@ -38,7 +37,6 @@ __all__ = [
 ]
 
 MAX_DISTANCE_FROM_ISSY_M = 30_000.0
-ISSY_TIMEZONE = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 # Active ISO 4217 codes (2024); a partner quoting in another currency is almost surely a typo.
 CURRENCIES = frozenset(
@@ -394,7 +392,7 @@ def is_open_at(periods: list[OpeningPeriod] | None, moment: datetime) -> bool:
         return True
     if moment.tzinfo is None:
         raise InvalidInput("openAt needs a timezone, e.g. 2030-01-01T08:00:00+01:00")
-    local = moment.astimezone(ISSY_TIMEZONE)
+    local = moment.astimezone(PARIS)
     day = WEEKDAYS[local.weekday()]
     minute = local.hour * 60 + local.minute
     return any(

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from marketplace.accounts import Actor
-from marketplace.imports.report import ImportReport
+from marketplace.identity.actors import Actor
+from marketplace.ingest.report import ImportReport
 
 __all__ = ["register"]
 
@@ -52,8 +52,8 @@ def _db_id(value: str, type_name: str) -> int:
 
 
 def _import_gbfs(args: argparse.Namespace) -> int:
-    from marketplace.imports.gbfs import import_gbfs, parse_gbfs
-    from marketplace.imports.sources import read_gbfs_sources
+    from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
+    from marketplace.ingest.sources import read_gbfs_sources
 
     print(f"reading {len(args.sources)} GBFS source(s)…", file=sys.stderr)
     feeds = parse_gbfs(read_gbfs_sources(args.sources))
@@ -65,7 +65,7 @@ def _import_gbfs(args: argparse.Namespace) -> int:
 
 
 def _import_gtfs(args: argparse.Namespace) -> int:
-    from marketplace.imports.gtfs import import_gtfs, parse_gtfs, read_gtfs
+    from marketplace.ingest.gtfs import import_gtfs, parse_gtfs, read_gtfs
 
     print(f"reading GTFS {args.path}…", file=sys.stderr)
     feed = parse_gtfs(read_gtfs(args.path))
@@ -77,11 +77,11 @@ def _import_gtfs(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int:
-    from marketplace.accounts import get_partner
     from marketplace.api.relay import encode_global_id
     from marketplace.catalogue.services import ServiceFields, change_status, create_service
     from marketplace.db import Database
     from marketplace.errors import MarketplaceError
+    from marketplace.identity.partners import get_partner
     from marketplace.models import ServiceKind, ServiceStatus
     from marketplace.settings import Settings
 

@@ -66,8 +66,8 @@ def _create(args: argparse.Namespace) -> int:
     from marketplace.api.relay import encode_global_id
     from marketplace.db import Database
     from marketplace.errors import MarketplaceError
+    from marketplace.identity.sessions import create_person
     from marketplace.models import PersonRole
-    from marketplace.people.sessions import create_person
     from marketplace.settings import Settings
 
     password = _read_password(args.password_stdin)

@@ -94,10 +94,10 @@ def _export_schema(args: argparse.Namespace) -> int:
 def _partner_create(args: argparse.Namespace) -> int:
     import sys
 
-    from marketplace.accounts import create_api_key, create_partner
     from marketplace.api.relay import encode_global_id
     from marketplace.db import Database
     from marketplace.errors import MarketplaceError
+    from marketplace.identity.partners import create_api_key, create_partner
     from marketplace.models import PartnerKind
     from marketplace.settings import Settings
 

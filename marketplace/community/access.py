@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from marketplace.accounts import Actor
 from marketplace.errors import Forbidden, NotAuthenticated
+from marketplace.identity.actors import Actor
 from marketplace.models import MobilityService, Suggestion
 
 __all__ = [

@@ -9,12 +9,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.validation import validate_service_area
 from marketplace.community.access import require_moderator, require_partner, require_resident
 from marketplace.community.limits import MAX_TEXT, MAX_TITLE, clean_text
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     Challenge,
     MobilityService,

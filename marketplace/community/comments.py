@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.community.access import require_person
 from marketplace.community.limits import (
     DEFAULT_POSTING_LIMIT,
@@ -18,6 +17,9 @@ from marketplace.community.limits import (
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.community.suggestions import get_suggestion, is_following
 from marketplace.errors import Forbidden, InvalidInput, NotFound
+from marketplace.events.changes import record_community_event
+from marketplace.events.community import CommunityEvent, CommunityEventKind
+from marketplace.identity.actors import Actor
 from marketplace.models import Comment, SuggestionFollow
 
 __all__ = ["add_comment", "get_comment", "list_comments", "replies_of"]
@@ -103,6 +105,17 @@ def add_comment(
     if not is_following(session, person_id=actor.person_id, suggestion_id=suggestion.id):
         session.add(SuggestionFollow(suggestion_id=suggestion.id, person_id=actor.person_id))
     session.flush()
+    assert comment.id is not None
+    record_community_event(
+        session,
+        CommunityEvent(
+            kind=CommunityEventKind.NEW_COMMENT,
+            suggestion_id=suggestion.id,
+            status=suggestion.status,
+            comment_id=comment.id,
+            by_person_id=comment.author_id,
+        ),
+    )
     return comment
 
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.community.access import require_moderator, require_person
 from marketplace.community.limits import (
     DEFAULT_POSTING_LIMIT,
@@ -21,6 +20,7 @@ from marketplace.community.limits import (
     clean_text,
 )
 from marketplace.errors import Conflict, NotFound
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     Comment,
     ContentKind,

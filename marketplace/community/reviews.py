@@ -6,7 +6,6 @@ import enum
 
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.services import get_service
 from marketplace.community.access import require_partner, require_resident
 from marketplace.community.limits import (
@@ -18,6 +17,7 @@ from marketplace.community.limits import (
 )
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.identity.actors import Actor
 from marketplace.models import MobilityService, Review, ServiceStatus, utcnow
 
 __all__ = [

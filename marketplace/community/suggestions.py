@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from shapely.geometry import box, shape
 from sqlmodel import Session, col, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.geo import BBox
 from marketplace.catalogue.services import get_service
 from marketplace.catalogue.validation import check_coordinates, validate_service_area
@@ -35,6 +34,9 @@ from marketplace.community.limits import (
 )
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from marketplace.events.changes import record_community_event
+from marketplace.events.community import CommunityEvent, CommunityEventKind
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     MobilityService,
     ServiceKind,
@@ -450,6 +452,15 @@ def change_status(
     session.add(suggestion)
     session.add(change)
     session.flush()
+    record_community_event(
+        session,
+        CommunityEvent(
+            kind=CommunityEventKind.STATUS_CHANGED,
+            suggestion_id=suggestion_id,
+            status=suggestion.status,
+            by_person_id=change.decided_by_id,
+        ),
+    )
     return suggestion, change
 
 

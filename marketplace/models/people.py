@@ -40,7 +40,7 @@ class PersonRole(enum.Enum):
 
 
 class Person(SQLModel, table=True):
-    """A person's account; ``email`` is stored normalised (see :mod:`marketplace.people`)."""
+    """A person's account; ``email`` is stored normalised (see :mod:`marketplace.identity`)."""
 
     __tablename__ = "person"
 
@@ -136,7 +136,7 @@ class OutboxMessage(SQLModel, table=True):
     """An email the platform would send (sign-up confirmations, "you already have an
     account" notices), written in the same transaction as what caused it.
 
-    A deployment plugs a sender in (:func:`marketplace.people.outbox.deliver_outbox` with an
+    A deployment plugs a sender in (:func:`marketplace.identity.outbox.deliver_outbox` with an
     SMTP sender) that sends unsent rows and stamps ``sent_at``; without one the rows simply
     wait, and tests read them.
     """

@@ -1,7 +1,7 @@
 """The published catalogue as the trip planner's values, kept current by catalogue events.
 
 :class:`PlannerCatalogue` reads the published services (never drafts) through
-:mod:`marketplace.catalogue.published` and maps them to :mod:`routing.services` values. The
+:mod:`marketplace.catalogue.published` and maps them to :mod:`routing.planning.services` values. The
 snapshot is cached and dropped whenever a catalogue event arrives (in process, or from other
 server processes through the broadcast bus), so the next plan reads the change: a service
 published, suspended or retired, a station moved, an availability emptied.
@@ -18,10 +18,11 @@ from collections.abc import Callable
 import shapely
 from shapely.geometry import shape
 
-from marketplace.catalogue.events import CatalogueEvent, subscribe
 from marketplace.catalogue.published import ServiceView, StationView, published_services
 from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
+from marketplace.events.bus import subscribe
+from marketplace.events.catalogue import CatalogueEvent
 from marketplace.models import ServiceKind as ModelKind
 from routing.planning.services import (
     OnDemandService,
@@ -205,7 +206,7 @@ class PlannerCatalogue:
         self._snapshot: ServiceCatalogue | None = None
         self._views: dict[str, ServiceView] = {}
         self._version = 0
-        self._unsubscribe: Callable[[], None] = subscribe(self._changed)
+        self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -2,7 +2,7 @@
 
 Plain functions over a session or a :class:`~marketplace.db.Database`, as the catalogue's are;
 the engine's work (assignment, hotspots, scenarios) comes from :mod:`routing` and runs in the
-caller's worker thread. The GraphQL layer is :mod:`marketplace.api.traffic`.
+caller's worker thread. The GraphQL layer is :mod:`marketplace.api.traffic.queries`.
 """
 
 from marketplace.traffic.config import TrafficConfig, period_named

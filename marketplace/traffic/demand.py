@@ -6,10 +6,11 @@ for one period. The case is stored with the run (:meth:`DemandCase.to_json`), so
 compares against exactly the demand its base run had, whatever was imported since.
 
 Sources are combined (:func:`combined_case`) on the drive graph's nodes, the one zone system
-they share: each source's zones are snapped to their nodes (:func:`routing.demand.zone_nodes`)
-and the trips summed per (origin node, destination node). Each source's scale multiplies its
-trips first. Pairs whose two ends snap to one node load no street and are not counted, so the
-per-source totals (:class:`SourceTotal`, stored with the run) add up to the run's demand.
+they share: each source's zones are snapped to their nodes
+(:func:`routing.traffic.demand.zone_nodes`) and the trips summed per (origin node, destination
+node). Each source's scale multiplies its trips first. Pairs whose two ends snap to one node
+load no street and are not counted, so the per-source totals (:class:`SourceTotal`, stored with
+the run) add up to the run's demand.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def validate_import(zones_csv: str, trips_csv: str, graph: CompactGraph) -> tupl
         Naming each bad line (``trips.csv line 3: ...``) or each zone off the network.
     """
     with tempfile.TemporaryDirectory(prefix="issy-od-") as folder:
-        # routing.demand names the files in its messages: call them what planners call them.
+        # routing.traffic.demand names the files in its messages: call them what planners call them.
         zones_path, trips_path = Path(folder) / "zones.csv", Path(folder) / "trips.csv"
         zones_path.write_text(zones_csv, encoding="utf-8")
         trips_path.write_text(trips_csv, encoding="utf-8")

@@ -1,6 +1,6 @@
 """Planners' files for a stored run: segments and hotspots as GeoJSON and CSV, a PNG map.
 
-The files come from :mod:`routing.traffic_exports`, the same writers as the command line's,
+The files come from :mod:`routing.traffic.exports`, the same writers as the command line's,
 fed with the stored run rebuilt onto the loaded drive graph (:func:`stored_result`). That
 needs the graph the run was computed on; a run from another network is refused with
 :class:`~marketplace.errors.Conflict` rather than drawn on the wrong streets.

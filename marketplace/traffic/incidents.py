@@ -3,7 +3,7 @@
 Anyone signed in (a person's session or a partner's API key) may report. Planners see every
 report with its author; everyone else sees only their own reports (a partner's key sees its
 partner's), and never an author. A report falls in a hotspot of a run when it lies within
-the hotspot's radius (:func:`routing.hotspots.hotspot_radius_m`, stored with the hotspot)
+the hotspot's radius (:func:`routing.traffic.hotspots.hotspot_radius_m`, stored with the hotspot)
 plus a street's width; of several, the one whose centre is relatively nearest wins.
 """
 
@@ -17,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from marketplace.accounts import Actor
 from marketplace.catalogue.geo import haversine_m
 from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import Forbidden, InvalidInput, NotAuthenticated, RateLimited
+from marketplace.identity.actors import Actor
 from marketplace.models import (
     IncidentCategory,
     IncidentReport,

@@ -20,11 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from marketplace.clock import PARIS
 from marketplace.db import Database
 from marketplace.errors import InvalidInput
 from marketplace.models import PlannedTripCount
 from marketplace.traffic.config import DEFAULT_CELL_SIZE_M, period_named
-from routing.regions.issy import TIMEZONE as PARIS
 from routing.traffic.demand import DEFAULT_PERIODS, Period
 
 __all__ = [
@@ -178,7 +178,7 @@ def demand_matrix(session: Session, *, period: str, min_trips: int, floor: int) 
     Parameters
     ----------
     period
-        A period name (:data:`routing.demand.DEFAULT_PERIODS`).
+        A period name (:data:`routing.traffic.demand.DEFAULT_PERIODS`).
     min_trips
         The caller's threshold; it may raise the floor, never lower it.
     floor

@@ -30,6 +30,7 @@ __all__ = [
     "RunInputs",
     "get_run",
     "get_segment",
+    "latest_hotspots",
     "latest_run",
     "latest_segment_delays",
     "list_runs",
@@ -244,6 +245,12 @@ def get_segment(session: Session, segment_id: int) -> TrafficSegment:
     return segment
 
 
+def latest_hotspots(session: Session, period: str) -> list[TrafficHotspot]:
+    """The hotspots of the latest successful run of ``period``; none before its first run."""
+    run = latest_run(session, period)
+    return run_hotspots(session, run.id) if run is not None and run.id else []
+
+
 def run_hotspots(session: Session, run_id: int, limit: int | None = None) -> list[TrafficHotspot]:
     """A run's hotspots by rank (most delay first)."""
     query = (
@@ -279,7 +286,7 @@ def latest_segment_delays(session: Session) -> dict[str, dict[str, float]]:
 
 def peak_period(segment_keys: Sequence[str], delays: dict[str, dict[str, float]]) -> str | None:
     """The period whose latest run has the most delay per hour on these segments (the first
-    period of :data:`routing.demand.DEFAULT_PERIODS` on a tie); ``None`` if none has any."""
+    period of :data:`routing.traffic.demand.DEFAULT_PERIODS` on a tie); ``None`` if none has any."""
     best: str | None = None
     most = 0.0
     for period, by_key in delays.items():

@@ -1,7 +1,6 @@
 """Helpers of the people and community tests: the cast of people, suggestions, error codes.
 
-The fixtures that use them live in :mod:`tests.marketplace.community_fixtures`, which test
-modules load with ``pytest_plugins``.
+The fixtures that use them live in ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -10,9 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace.people.outbox import unsent_messages
-from marketplace.people.sessions import StartedSession, attempt_sign_in
-from tests.marketplace.conftest import Api, Partners
+from marketplace.identity.outbox import unsent_messages
+from marketplace.identity.sessions import StartedSession, attempt_sign_in
+from tests.marketplace.helpers import Api, Partners
 
 PASSWORD = "correct horse battery staple"
 

@@ -1,4 +1,5 @@
-"""Fixtures: the real ASGI app on SQLite (temp file) and PostgreSQL (a private schema).
+"""Fixtures: the real ASGI app on SQLite (temp file) and PostgreSQL (a private schema), the
+partners, and the cast of people of the community tests (with cheap password hashing).
 
 Each backend's database is migrated once per session; every test starts from empty tables.
 PostgreSQL tests carry the ``postgres`` marker and use a schema of their own inside the
@@ -7,15 +8,14 @@ PostgreSQL tests carry the ``postgres`` marker and use a schema of their own ins
 
 from __future__ import annotations
 
-import os
 import uuid
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlmodel import SQLModel
 
 with warnings.catch_warnings():
@@ -23,28 +23,21 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from marketplace.accounts import create_api_key, create_partner
 from marketplace.app import create_app
 from marketplace.db import Database, upgrade_database
-from marketplace.models import PartnerKind
+from marketplace.identity import credentials
+from marketplace.identity.partners import create_api_key, create_partner
+from marketplace.identity.sessions import create_person
+from marketplace.models import PartnerKind, PersonRole
 from marketplace.settings import Settings
-
-POSTGRES_URL = os.environ.get(
-    "ISSY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.marketplace.community_helpers import PASSWORD, Cast, session_token
+from tests.marketplace.helpers import (
+    POSTGRES_URL,
+    Api,
+    Partners,
+    postgres_schema_url,
+    published_service,
 )
-
-# A small square in Issy (around the Mairie), lon/lat.
-ISSY_SQUARE = {
-    "type": "Polygon",
-    "coordinates": [
-        [[2.262, 48.820], [2.278, 48.820], [2.278, 48.830], [2.262, 48.830], [2.262, 48.820]]
-    ],
-}
-
-
-def postgres_schema_url(schema: str) -> str:
-    """The test database URL with ``search_path`` set to ``schema``."""
-    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture(scope="session")
@@ -102,43 +95,6 @@ def _empty(database: Database) -> None:
                 connection.exec_driver_sql(f"DELETE FROM {table}")
 
 
-@dataclass
-class Api:
-    """A test client speaking GraphQL to the app."""
-
-    client: TestClient
-
-    @property
-    def db(self) -> Database:
-        return self.client.app.state.db
-
-    def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        response = self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def ok(
-        self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
-    ) -> dict[str, Any]:
-        """The ``data`` of a query that must succeed."""
-        body = self.post(query, variables, key=key)
-        assert not body.get("errors"), body["errors"]
-        return body["data"]
-
-    def error(
-        self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
-    ) -> dict[str, Any]:
-        """The first error of a query that must fail."""
-        body = self.post(query, variables, key=key)
-        assert body.get("errors"), body
-        return body["errors"][0]
-
-
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, max_page_size=50, default_page_size=10)
@@ -148,18 +104,6 @@ def settings(database_url: str) -> Settings:
 def api(settings: Settings) -> Iterator[Api]:
     with TestClient(create_app(settings)) as client:
         yield Api(client)
-
-
-@dataclass(frozen=True)
-class Partners:
-    """Three partners and a key each: operators A and B, and the city."""
-
-    a_id: int
-    a: str
-    b_id: int
-    b: str
-    city_id: int
-    city: str
 
 
 @pytest.fixture
@@ -180,21 +124,40 @@ def partners(api: Api) -> Partners:
     return api.db.call(make)
 
 
-CREATE = """
-mutation($input: CreateServiceInput!) {
-  createService(input: $input) { id name status version kind }
-}
-"""
-PUBLISH = "mutation($id: ID!) { publishService(id: $id) { id status version } }"
+@pytest.fixture(autouse=True)
+def cheap_hashing() -> Iterator[None]:
+    """argon2id with tiny costs: the real parameters take ~100 ms a hash."""
+    previous = credentials.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    credentials.use_hasher(previous)
 
 
-def create_service(api: Api, key: str, **fields: Any) -> dict[str, Any]:
-    """Create a service through the API (a bike share in Issy unless told otherwise)."""
-    payload = {"kind": "BIKE_SHARE", "name": "Issy Vélo", "serviceArea": ISSY_SQUARE, **fields}
-    return api.ok(CREATE, {"input": payload}, key=key)["createService"]
+@pytest.fixture
+def cast(api: Api, partners: Partners) -> Cast:
+    def make(session: Any) -> None:
+        for email, role, partner in (
+            ("anne@example.org", PersonRole.RESIDENT, None),
+            ("bruno@example.org", PersonRole.RESIDENT, None),
+            ("member@alpha.example", PersonRole.PARTNER_MEMBER, partners.a_id),
+            ("member@beta.example", PersonRole.PARTNER_MEMBER, partners.b_id),
+            ("planner@issy.example", PersonRole.PLANNER, None),
+            ("admin@issy.example", PersonRole.ADMIN, None),
+        ):
+            create_person(session, email=email, password=PASSWORD, role=role, partner_id=partner)
+
+    api.db.call(make)
+    return Cast(
+        resident=session_token(api, "anne@example.org"),
+        other_resident=session_token(api, "bruno@example.org"),
+        member=session_token(api, "member@alpha.example"),
+        other_member=session_token(api, "member@beta.example"),
+        planner=session_token(api, "planner@issy.example"),
+        admin=session_token(api, "admin@issy.example"),
+        partners=partners,
+    )
 
 
-def published_service(api: Api, key: str, **fields: Any) -> dict[str, Any]:
-    """Create and publish a service; returns it as published."""
-    service = create_service(api, key, **fields)
-    return api.ok(PUBLISH, {"id": service["id"]}, key=key)["publishService"]
+@pytest.fixture
+def service(api: Api, partners: Partners) -> dict[str, Any]:
+    """A published service of partner A."""
+    return published_service(api, partners.a)

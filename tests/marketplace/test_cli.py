@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.accounts import authenticate
 from marketplace.cli import main
 from marketplace.db import Database
+from marketplace.identity.partners import authenticate
 
 
 @pytest.fixture

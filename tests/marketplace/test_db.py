@@ -13,7 +13,7 @@ from marketplace.db import Database, normalise_database_url, upgrade_database
 from marketplace.settings import Settings, default_database_url
 from marketplace.streets import StreetsState
 from routing.errors import NoStreetNetworkError
-from tests.marketplace.conftest import POSTGRES_URL, postgres_schema_url
+from tests.marketplace.helpers import POSTGRES_URL, postgres_schema_url
 
 
 @pytest.mark.parametrize(

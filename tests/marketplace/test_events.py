@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 from typing import Any
 
 import pytest
 
-from marketplace.api.live import LiveUpdates, decode_event, encode_event
-from marketplace.catalogue import events
-from marketplace.catalogue.events import CatalogueEvent, ChangeKind
 from marketplace.catalogue.published import (
     published_availability,
     published_service,
     published_services,
 )
+from marketplace.events import bus
+from marketplace.events.catalogue import CatalogueEvent, ChangeKind, decode_event, encode_event
+from marketplace.events.live import CHANNEL, LiveUpdates
 from marketplace.models import ServiceKind, ServiceStatus
-from tests.marketplace.conftest import (
+from tests.marketplace.helpers import (
     PUBLISH,
     Api,
     Partners,
     create_service,
+    wait_for_listener,
+    wait_for_redis_subscribers,
 )
-from tests.marketplace.conftest import (
+from tests.marketplace.helpers import (
     published_service as publish_via_api,
 )
 
@@ -41,7 +42,7 @@ PRICING = """mutation($id: ID!) { setPricingPlan(serviceId: $id, plan: {
 @pytest.fixture
 def received() -> Any:
     got: list[CatalogueEvent] = []
-    unsubscribe = events.subscribe(got.append)
+    unsubscribe = bus.subscribe(CatalogueEvent, got.append)
     yield got
     unsubscribe()
 
@@ -83,7 +84,7 @@ def test_a_failing_observer_does_not_break_the_mutation(api: Api, partners: Part
     def broken(event: CatalogueEvent) -> None:
         raise RuntimeError("observer bug")
 
-    unsubscribe = events.subscribe(broken)
+    unsubscribe = bus.subscribe(CatalogueEvent, broken)
     try:
         create_service(api, partners.a)
     finally:
@@ -135,19 +136,19 @@ def test_event_wire_format_round_trips():
     assert decoded == dataclasses.replace(event, origin="proc-1")
 
 
-def _subscribe(ws: Any, query: str, key: str | None = None) -> None:
+def _subscribe(api: Api, ws: Any, query: str, key: str | None = None) -> None:
     ws.send_json(
         {"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"} if key else {}}
     )
     assert ws.receive_json()["type"] == "connection_ack"
     ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
-    time.sleep(0.3)  # let the server reach the broadcast subscription before events flow
+    wait_for_listener(api, CHANNEL)  # events published before that are not for this socket
 
 
 def test_service_changed_subscription(api: Api, partners: Partners):
     query = "subscription { serviceChanged { change status version service { name } } }"
     with api.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-        _subscribe(ws, query)
+        _subscribe(api, ws, query)
         service = create_service(api, partners.a)  # a draft: anonymous does not hear of it
         api.ok(PUBLISH, {"id": service["id"]}, key=partners.a)
         message = ws.receive_json()
@@ -164,7 +165,7 @@ def test_service_changed_subscription(api: Api, partners: Partners):
 def test_owner_hears_of_its_drafts(api: Api, partners: Partners):
     query = "subscription { serviceChanged { status service { name } } }"
     with api.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-        _subscribe(ws, query, key=partners.a)
+        _subscribe(api, ws, query, key=partners.a)
         create_service(api, partners.b, name="Not mine")
         create_service(api, partners.a, name="Mine")
         message = ws.receive_json()
@@ -188,7 +189,7 @@ def test_availability_changed_subscription(api: Api, partners: Partners):
                 "payload": {"query": query, "variables": {"id": service["id"]}},
             }
         )
-        time.sleep(0.3)
+        wait_for_listener(api, CHANNEL)
         api.ok(AVAILABILITY, {"id": service["id"]}, key=partners.a)
         message = ws.receive_json()
         data = message["payload"]["data"]["availabilityChanged"]
@@ -202,9 +203,9 @@ async def test_events_reach_other_processes_through_redis():
     await sender.start()
     await receiver.start()
     got: list[CatalogueEvent] = []
-    unsubscribe = events.subscribe(got.append)
+    unsubscribe = bus.subscribe(CatalogueEvent, got.append)
     try:
-        await asyncio.sleep(0.3)  # both relays subscribed
+        await wait_for_redis_subscribers(CHANNEL, 2)  # both relays subscribed
         event = CatalogueEvent(
             kind=ChangeKind.SERVICE,
             service_id=1,
@@ -212,7 +213,7 @@ async def test_events_reach_other_processes_through_redis():
             status=ServiceStatus.PUBLISHED,
             version=2,
         )
-        events.publish(event)
+        bus.publish(event)
         for _ in range(50):
             if any(e.origin == sender.origin for e in got):
                 break

@@ -111,7 +111,7 @@ class WebServer:
     def confirmation_link(self, email: str) -> str:
         """The sign-up link in the newest message the outbox holds for ``email``."""
         from marketplace.db import Database
-        from marketplace.people.outbox import unsent_messages
+        from marketplace.identity.outbox import unsent_messages
 
         database = Database(self.database_url)
         try:

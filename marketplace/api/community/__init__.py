@@ -1,0 +1,3 @@
+"""Community GraphQL: reviews, suggestions, votes, comments, proposals, challenges, moderation, and
+live activity on followed suggestions.
+"""

@@ -1,0 +1,1 @@
+"""Identity GraphQL: partners and their API keys, people's accounts and sessions."""

@@ -1,0 +1,1 @@
+"""Ingest GraphQL: partners import GBFS and GTFS feeds into their services."""

@@ -1,0 +1,116 @@
+"""Import mutations: a partner uploads its GBFS or GTFS feed and gets a report back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from marketplace.api.catalogue.types import ServiceType
+from marketplace.api.context import Info
+from marketplace.api.permissions import IsPartner
+from marketplace.api.relay import decode_global_id
+from marketplace.errors import InvalidInput
+from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
+from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
+from marketplace.ingest.report import ImportReport
+
+__all__ = ["IngestMutation"]
+
+MAX_SKIPPED_SHOWN = 200
+
+
+@strawberry.type(description="Rows written from one feed.")
+class ImportCount:
+    feed: str
+    created: int
+    updated: int
+
+
+@strawberry.type(name="SkippedRow", description="A row left out of an import, and why.")
+class SkippedRowType:
+    feed: str
+    id: str
+    reason: str
+
+
+@strawberry.type(name="ImportReport", description="What an import did.")
+class ImportReportType:
+    service: ServiceType
+    counts: list[ImportCount]
+    skipped_count: int
+    skipped: list[SkippedRowType] = strawberry.field(
+        description=f"The first {MAX_SKIPPED_SHOWN} rows skipped, with reasons."
+    )
+
+
+def _report(report: ImportReport) -> ImportReportType:
+    assert report.service is not None
+    feeds = sorted(set(report.created) | set(report.updated))
+    return ImportReportType(
+        service=ServiceType.from_row(report.service),
+        counts=[
+            ImportCount(
+                feed=feed,
+                created=report.created.get(feed, 0),
+                updated=report.updated.get(feed, 0),
+            )
+            for feed in feeds
+        ],
+        skipped_count=len(report.skipped),
+        skipped=[
+            SkippedRowType(feed=s.feed, id=s.id, reason=s.reason)
+            for s in report.skipped[:MAX_SKIPPED_SHOWN]
+        ],
+    )
+
+
+@strawberry.type
+class IngestMutation:
+    @strawberry.mutation(
+        description="Import GBFS 2.x/3.0 feeds into your service, in one transaction. `feeds` "
+        "maps feed names (station_information, station_status, vehicle_types, "
+        "system_pricing_plans, geofencing_zones) to their JSON documents. Rows are matched "
+        "on the feed's ids, so importing again updates rather than duplicates.",
+        permission_classes=[IsPartner],
+    )
+    async def import_gbfs(
+        self, info: Info, service_id: strawberry.ID, feeds: JSON
+    ) -> ImportReportType:
+        _, sid = decode_global_id(service_id, expected="MobilityService")
+        actor = await info.context.actor()
+        if not isinstance(feeds, dict):
+            raise InvalidInput(
+                "feeds must be an object mapping feed names to GBFS documents, e.g. "
+                '{"station_information": {...}, "station_status": {...}}'
+            )
+        documents: dict[str, Any] = feeds
+        # Parsing a metropolis-sized feed is CPU work: keep it off the event loop too.
+        report = await info.context.run(
+            lambda s: import_gbfs(s, actor=actor, service_id=sid, feeds=parse_gbfs(documents))
+        )
+        return _report(report)
+
+    @strawberry.mutation(
+        description="Import a GTFS feed (stops, routes, trips, stop_times, calendar and/or "
+        "calendar_dates) into your service, in one transaction. `files` maps file names "
+        "(`stops.txt`…) to their CSV text. Stops are upserted as stations; the timetable is "
+        "replaced as a whole.",
+        permission_classes=[IsPartner],
+    )
+    async def import_gtfs(
+        self, info: Info, service_id: strawberry.ID, files: JSON
+    ) -> ImportReportType:
+        _, sid = decode_global_id(service_id, expected="MobilityService")
+        actor = await info.context.actor()
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise InvalidInput(
+                "files must be an object mapping GTFS file names to their CSV text, e.g. "
+                '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
+            )
+        texts: dict[str, str] = files
+        report = await info.context.run(
+            lambda s: import_gtfs(s, actor=actor, service_id=sid, feed=parse_gtfs(texts))
+        )
+        return _report(report)

@@ -1,0 +1,1 @@
+"""Planning GraphQL for commuters: trip plans, place search and the street map."""

@@ -1,0 +1,296 @@
+"""GraphQL for commuters: ``plan`` (modelled on OpenTripPlanner's planConnection),
+``placeSearch`` and ``streetMap``.
+
+Expected failures of a plan (a point off the network, no service near, no connection) come
+back as ``routingErrors`` beside whatever itineraries were found, as OTP does; a request that
+is wrong as a whole (no timezone, conflicting options) is a ``BAD_USER_INPUT`` error; with no
+street network loaded every answer is a ``SERVICE_UNAVAILABLE`` error that names the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from strawberry.scalars import JSON
+
+from marketplace.api.context import Info
+from marketplace.api.planning.inputs import (
+    PlanDateTimeInput,
+    PlanLocationInput,
+    PlanModesInput,
+    PlanPreferencesInput,
+    StreetMode,
+)
+from marketplace.api.planning.types import (
+    Place,
+    PlanConnection,
+    PlanEdge,
+    RoutingErrorType,
+    itinerary_type,
+)
+from marketplace.api.relay import (
+    PageInfo,
+    decode_cursor,
+    decode_global_id,
+    encode_cursor,
+    encode_global_id,
+)
+from marketplace.clock import PARIS
+from marketplace.errors import InvalidInput, NotFound, StreetsUnavailable
+from marketplace.planning.places import search_places, street_map
+from marketplace.planning.plans import Planning, PlanOutcome
+from marketplace.traffic import record_planned_trip
+from routing.errors import (
+    InvalidCoordinateError,
+    LocationOutsideNetworkError,
+    NoStreetNetworkError,
+    RoutingError,
+)
+from routing.planning.request import PlanError, PlanRequest, PlanRequestError, Preferences
+from routing.planning.services import ServiceKind as RoutingServiceKind
+from routing.street.modes import Mode
+
+__all__ = ["PlanningQuery"]
+
+MAX_ITINERARIES = 20
+
+
+def _service_id(global_id: strawberry.ID) -> str:
+    _, db_id = decode_global_id(global_id, "MobilityService")
+    return str(db_id)
+
+
+def _location(planning: Planning, location: PlanLocationInput, name: str) -> tuple[float, float]:
+    coordinate, station = location.coordinate, location.station_id
+    if (coordinate is None) == (station is None):
+        raise InvalidInput(f"{name}: give exactly one of coordinate and stationId", field=name)
+    if coordinate is not None:
+        return coordinate.latitude, coordinate.longitude
+    assert station is not None
+    _, station_db_id = decode_global_id(station, "Station")
+    _, views = planning.catalogue.snapshot()
+    for view in views.values():
+        for s in view.stations:
+            if s.id == station_db_id:
+                return s.lat, s.lon
+    raise NotFound(f"{name}: station {station} is not a station of a published service")
+
+
+def _request(
+    planning: Planning,
+    origin: PlanLocationInput,
+    destination: PlanLocationInput,
+    date_time: PlanDateTimeInput | None,
+    modes: PlanModesInput | None,
+    preferences: PlanPreferencesInput | None,
+    num_itineraries: int,
+    via: list[PlanLocationInput] | None = None,
+) -> PlanRequest:
+    when, arrive_by = dt.datetime.now(PARIS), False
+    if date_time is not None:
+        if date_time.latest_arrival not in (None, strawberry.UNSET):
+            when, arrive_by = date_time.latest_arrival, True
+        elif date_time.earliest_departure not in (None, strawberry.UNSET):
+            when = date_time.earliest_departure
+    if when.tzinfo is None:
+        raise InvalidInput(
+            f"dateTime {when.isoformat()} has no timezone; accepted: ISO 8601 with an offset, "
+            "e.g. 2026-11-30T08:30:00+01:00",
+            field="dateTime",
+        )
+    prefs = preferences or PlanPreferencesInput()
+    defaults = Preferences()
+    kinds = frozenset(RoutingServiceKind)
+    direct = frozenset({"WALK", "BICYCLE", "CAR"})
+    only = exclude = None
+    if modes is not None:
+        if modes.direct is not None:
+            direct = frozenset(m.value for m in modes.direct)
+        if modes.services is not None:
+            kinds = frozenset(RoutingServiceKind[k.name] for k in modes.services)
+        if modes.include_services:
+            only = frozenset(_service_id(i) for i in modes.include_services)
+        if modes.exclude_services:
+            exclude = frozenset(_service_id(i) for i in modes.exclude_services)
+    return PlanRequest(
+        origin=_location(planning, origin, "origin"),
+        destination=_location(planning, destination, "destination"),
+        time=when,
+        arrive_by=arrive_by,
+        direct_modes=direct,
+        service_kinds=kinds,
+        only_services=only,
+        exclude_services=exclude or frozenset(),
+        via=tuple(_location(planning, v, f"via[{i}]") for i, v in enumerate(via or [])),
+        preferences=Preferences(
+            walk_speed_kmh=prefs.walk_speed_kmh or defaults.walk_speed_kmh,
+            bike_speed_kmh=prefs.bike_speed_kmh or defaults.bike_speed_kmh,
+            max_walk_m=prefs.max_walk_distance_m
+            if prefs.max_walk_distance_m is not None
+            else defaults.max_walk_m,
+            wheelchair=bool(prefs.wheelchair),
+            optimize=prefs.optimize.value if prefs.optimize else "time",
+            num_itineraries=num_itineraries,
+        ),
+    )
+
+
+def _planning(info: Info) -> Planning:
+    planning: Planning | None = getattr(info.context.connection.app.state, "planning", None)
+    if planning is None:
+        raise StreetsUnavailable("trip planning is not set up on this server")
+    return planning
+
+
+def _run_plan(
+    planning: Planning, request_args: tuple[Any, ...], min_rating: float | None
+) -> tuple[PlanRequest | None, PlanOutcome | None, list[PlanError]]:
+    """Blocking: build the request and plan it, turning location problems into errors."""
+    try:
+        planning.network()
+    except NoStreetNetworkError as exc:
+        raise StreetsUnavailable(str(exc)) from None
+    except RoutingError as exc:
+        raise StreetsUnavailable(f"the street network could not be loaded: {exc}") from None
+    request = _request(planning, *request_args)
+    try:
+        return request, planning.plan(request, min_rating=min_rating), []
+    except PlanRequestError as exc:
+        raise InvalidInput(str(exc)) from None
+    except InvalidCoordinateError as exc:
+        return request, None, [PlanError("LOCATION_NOT_FOUND", str(exc))]
+    except LocationOutsideNetworkError as exc:
+        return request, None, [PlanError("OUTSIDE_BOUNDS", str(exc))]
+
+
+@strawberry.type
+class PlanningQuery:
+    @strawberry.field(description="Plan a trip with walking, cycling, driving and the services.")
+    async def plan(
+        self,
+        info: Info,
+        origin: PlanLocationInput,
+        destination: PlanLocationInput,
+        date_time: PlanDateTimeInput | None = None,
+        modes: PlanModesInput | None = None,
+        preferences: PlanPreferencesInput | None = None,
+        num_itineraries: int = 5,
+        first: int | None = None,
+        after: str | None = None,
+        via: list[PlanLocationInput] | None = None,
+    ) -> PlanConnection:
+        if not 1 <= num_itineraries <= MAX_ITINERARIES:
+            raise InvalidInput(
+                f"numItineraries {num_itineraries}; accepted: 1 to {MAX_ITINERARIES}",
+                field="numItineraries",
+            )
+        planning = _planning(info)
+        min_rating = preferences.min_service_rating if preferences else None
+        if min_rating is not None and not 1.0 <= min_rating <= 5.0:
+            raise InvalidInput(
+                f"minServiceRating {min_rating}; accepted: 1 to 5", field="minServiceRating"
+            )
+        args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES, via)
+        request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
+        itineraries = list(outcome.result.itineraries) if outcome else []
+        # Counted once per plan (not per page), per zone pair; a failure never fails the plan.
+        if request is not None and itineraries and after is None:
+            await run_in_threadpool(
+                record_planned_trip,
+                info.context.db,
+                request.origin,
+                request.destination,
+                request.time,
+            )
+        errors = list(outcome.result.errors) if outcome else problems
+        itineraries = itineraries[:num_itineraries]
+        position = decode_cursor(after)
+        start = 0 if position is None else position + 1
+        page_size = first if first is not None else num_itineraries
+        if page_size < 0:
+            raise InvalidInput("first must be >= 0", field="first")
+        page = itineraries[start : start + page_size]
+        edges = [
+            PlanEdge(cursor=encode_cursor(start + i), node=itinerary_type(it))
+            for i, it in enumerate(page)
+        ]
+        warnings = list(planning.network().warnings)
+        return PlanConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + len(page) < len(itineraries),
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            routing_errors=[
+                RoutingErrorType(code=e.code, description=e.message, input_field=e.input_field)
+                for e in errors
+            ],
+            search_date_time=request.time if request else dt.datetime.now(PARIS),
+            warnings=warnings,
+        )
+
+    @strawberry.field(description="Streets and stations matching a text, best first.")
+    async def place_search(self, info: Info, text: str, first: int = 8) -> list[Place]:
+        if not 1 <= first <= 50:
+            raise InvalidInput(f"first {first}; accepted: 1 to 50", field="first")
+        if len(text) > 200:
+            raise InvalidInput("text is longer than 200 characters", field="text")
+        planning = _planning(info)
+
+        def search() -> list[Place]:
+            _, views = planning.catalogue.snapshot()
+            network = planning.streets.network
+            graph = (
+                network.routers[Mode.WALK].graph
+                if network and Mode.WALK in network.routers
+                else None
+            )
+            return [
+                Place(
+                    label=h.label,
+                    kind=h.kind,
+                    lat=h.lat,
+                    lon=h.lon,
+                    station_id=encode_global_id("Station", h.station_id)
+                    if h.station_id is not None
+                    else None,
+                )
+                for h in search_places(
+                    text, graph=graph, services=list(views.values()), first=first
+                )
+            ]
+
+        return await run_in_threadpool(search)
+
+    @strawberry.field(
+        description="Street centrelines as a GeoJSON FeatureCollection, to draw without tiles."
+    )
+    async def street_map(
+        self, info: Info, bbox: list[float] | None = None, mode: StreetMode = StreetMode.WALK
+    ) -> JSON:
+        if bbox is not None and (len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3])):
+            raise InvalidInput(
+                f"bbox {bbox}; accepted: [west, south, east, north] with west < east and "
+                "south < north",
+                field="bbox",
+            )
+        planning = _planning(info)
+
+        def draw() -> JSON:
+            try:
+                network = planning.network()
+            except RoutingError as exc:
+                raise StreetsUnavailable(str(exc)) from None
+            router = network.router(Mode(mode.value))
+            try:
+                box = (bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None
+                return cast(JSON, street_map(router.graph, box))
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field="bbox") from None
+
+        return await run_in_threadpool(draw)

@@ -1,0 +1,223 @@
+"""What a ``plan`` query answers: itineraries of legs, with places, steps and transit
+calls, and why some ways of travelling gave nothing; and the engine values turned into them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+import polyline as polyline_codec
+import strawberry
+from strawberry.scalars import JSON
+
+from marketplace.api.catalogue.types import ServiceType
+from marketplace.api.context import Info
+from marketplace.api.relay import (
+    PageInfo,
+    encode_global_id,
+)
+from routing.planning.itinerary import Itinerary, Leg
+
+__all__ = [
+    "ItineraryType",
+    "LegPlace",
+    "LegStep",
+    "LegType",
+    "Place",
+    "PlanConnection",
+    "PlanEdge",
+    "RoutingErrorType",
+    "TransitInfo",
+    "TransitStopCall",
+    "itinerary_type",
+    "leg_place",
+    "leg_type",
+]
+
+
+@strawberry.type(description="Why one way of travelling gave nothing (OTP routing error).")
+class RoutingErrorType:
+    code: str
+    description: str
+    input_field: str | None
+
+
+@strawberry.type(description="Where a leg starts or ends, with availability at planning time.")
+class LegPlace:
+    lat: float
+    lon: float
+    name: str | None
+    station_id: strawberry.ID | None
+    stop_id: str | None
+    vehicles_available: int | None
+    docks_available: int | None
+
+
+@strawberry.type(description="One turn-by-turn instruction of a street leg.")
+class LegStep:
+    instruction: str
+    street_name: str | None
+    distance_m: float
+    duration_s: float
+    turn: str
+    lat: float
+    lon: float
+
+
+@strawberry.type(description="A stop passed on a timetabled leg, with its position.")
+class TransitStopCall:
+    stop_id: str
+    name: str
+    lat: float
+    lon: float
+    time: dt.datetime
+
+
+@strawberry.type(description="The timetabled part of a leg.")
+class TransitInfo:
+    route_name: str
+    trip_id: str
+    headsign: str | None
+    intermediate_stops: list[TransitStopCall]
+
+
+@strawberry.type(description="One part of an itinerary travelled one way.")
+class LegType:
+    mode: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    distance_m: float
+    from_: LegPlace = strawberry.field(name="from")
+    to: LegPlace
+    price_minor: int
+    currency: str | None
+    co2_grams: float
+    polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
+    geojson: JSON = strawberry.field(description="GeoJSON LineString, [lon, lat].")
+    steps: list[LegStep]
+    transit: TransitInfo | None
+    service_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The marketplace service this leg uses, if any.")
+    async def service(self, info: Info) -> ServiceType | None:
+        if self.service_id is None:
+            return None
+        row = await info.context.loaders.service.load(int(self.service_id))
+        return ServiceType.from_row(row) if row is not None else None
+
+
+@strawberry.type(name="Itinerary", description="A door-to-door trip.")
+class ItineraryType:
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    distance_m: float
+    walk_distance_m: float
+    transfers: int
+    price_minor: int | None
+    currency: str | None
+    co2_grams: float
+    legs: list[LegType]
+
+
+@strawberry.type
+class PlanEdge:
+    cursor: str
+    node: ItineraryType
+
+
+@strawberry.type(description="Itineraries (best first) and why some ways gave nothing.")
+class PlanConnection:
+    edges: list[PlanEdge]
+    page_info: PageInfo
+    routing_errors: list[RoutingErrorType]
+    search_date_time: dt.datetime
+    warnings: list[str]
+
+
+@strawberry.type(description="A place to start or end a trip.")
+class Place:
+    label: str
+    kind: str
+    lat: float
+    lon: float
+    station_id: strawberry.ID | None
+
+
+def leg_place(place: Any) -> LegPlace:
+    station = None
+    if place.station_id is not None:
+        station = encode_global_id("Station", int(place.station_id))
+    return LegPlace(
+        lat=place.lat,
+        lon=place.lon,
+        name=place.name,
+        station_id=station,
+        stop_id=place.stop_id,
+        vehicles_available=place.vehicles_available,
+        docks_available=place.docks_available,
+    )
+
+
+def leg_type(leg: Leg) -> LegType:
+    transit = None
+    if leg.transit is not None:
+        transit = TransitInfo(
+            route_name=leg.transit.route_name,
+            trip_id=leg.transit.trip_id,
+            headsign=leg.transit.headsign,
+            intermediate_stops=[
+                TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
+                for v in leg.transit.intermediate_stops
+            ],
+        )
+    return LegType(
+        mode=leg.mode.value,
+        start=leg.start,
+        end=leg.end,
+        duration_s=round(leg.duration_s, 1),
+        distance_m=round(leg.distance_m, 1),
+        from_=leg_place(leg.from_place),
+        to=leg_place(leg.to_place),
+        price_minor=leg.price_minor,
+        currency=leg.currency,
+        co2_grams=round(leg.co2_g, 1),
+        polyline=polyline_codec.encode(list(leg.coordinates), 5),
+        geojson=cast(
+            JSON,
+            {
+                "type": "LineString",
+                "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
+            },
+        ),
+        steps=[
+            LegStep(
+                instruction=s.instruction,
+                street_name=s.street,
+                distance_m=round(s.distance_m, 1),
+                duration_s=round(s.duration_s, 1),
+                turn=s.turn.value,
+                lat=s.lat,
+                lon=s.lon,
+            )
+            for s in leg.steps
+        ],
+        transit=transit,
+        service_id=leg.service_id,
+    )
+
+
+def itinerary_type(itinerary: Itinerary) -> ItineraryType:
+    return ItineraryType(
+        start=itinerary.start,
+        end=itinerary.end,
+        duration_s=round(itinerary.duration_s, 1),
+        distance_m=round(itinerary.distance_m, 1),
+        walk_distance_m=round(itinerary.walk_distance_m, 1),
+        transfers=itinerary.transfers,
+        price_minor=itinerary.price_minor,
+        currency=itinerary.currency,
+        co2_grams=round(itinerary.co2_g, 1),
+        legs=[leg_type(leg) for leg in itinerary.legs],
+    )

@@ -1,0 +1,171 @@
+"""Traffic mutations: planners import demand and run assignments and scenarios; anyone
+signed in reports an incident."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+
+from marketplace.api.context import Info
+from marketplace.api.permissions import IsPlanner
+from marketplace.api.traffic.hotspot_types import IncidentReportType
+from marketplace.api.traffic.inputs import (
+    DemandSourceScaleInput,
+    ReportIncidentInput,
+)
+from marketplace.api.traffic.network import drive_network, traffic_settings
+from marketplace.api.traffic.types import (
+    DemandImportType,
+    ScenarioResult,
+    TrafficAlgorithm,
+    TrafficRunType,
+    run_type,
+)
+from marketplace.errors import InvalidInput
+from marketplace.models import DemandSource
+from marketplace.traffic.demand import import_demand, validate_import
+from marketplace.traffic.incidents import report_incident
+from marketplace.traffic.runner import (
+    AssignmentOptions,
+    ScenarioEdits,
+    drive_graph,
+    requested_sources,
+    run_assignment,
+    run_scenario_against_latest,
+)
+
+__all__ = ["TrafficMutation"]
+
+MAX_CSV_CHARACTERS = 1_000_000
+
+
+@strawberry.type
+class TrafficMutation:
+    @strawberry.mutation(
+        description="Import an OD matrix (zones.csv: zone_id,lat,lon; trips.csv: origin,"
+        "destination,period,trips per period). Validated whole: BAD_USER_INPUT names each bad "
+        "line; nothing is stored then. Planners only.",
+        permission_classes=[IsPlanner],
+    )
+    async def import_demand(self, info: Info, zones_csv: str, trips_csv: str) -> DemandImportType:
+        if len(zones_csv) + len(trips_csv) > MAX_CSV_CHARACTERS:
+            raise InvalidInput(
+                f"the OD files hold more than {MAX_CSV_CHARACTERS} characters; aggregate zones"
+            )
+        graph = drive_graph(drive_network(info))
+        zones_json, trips_json = await run_in_threadpool(
+            validate_import, zones_csv, trips_csv, graph
+        )
+        row = await info.context.run(import_demand, zones_json=zones_json, trips_json=trips_json)
+        return DemandImportType.from_row(row)
+
+    @strawberry.mutation(
+        description="Assign a period's demand at user equilibrium and store the run. The "
+        "demand comes from demandSource, or from several demandSources summed on the street "
+        "network's nodes (each scaled by its sourceScales entry, default 1; a source with no "
+        "trips in the period is reported in the run's sources, not an error, unless all are "
+        "empty). A run that does not reach relativeGap within maxIterations is returned with "
+        "its gap (status NOT_CONVERGED) and leaves the previous results in place. Planners only.",
+        permission_classes=[IsPlanner],
+    )
+    async def run_assignment(
+        self,
+        info: Info,
+        period: str,
+        demand_source: DemandSource | None = None,
+        demand_sources: list[DemandSource] | None = None,
+        source_scales: list[DemandSourceScaleInput] | None = None,
+        algorithm: TrafficAlgorithm = TrafficAlgorithm.BFW,
+        relative_gap: float = 1e-4,
+        max_iterations: int = 500,
+        min_volume_capacity: float = 0.9,
+        planned_trip_scale: Annotated[
+            float,
+            strawberry.argument(
+                description="Vehicles per planned trip (the PLANNED_TRIPS source's scale)."
+            ),
+        ] = 1.0,
+    ) -> TrafficRunType:
+        sources = requested_sources(
+            source=demand_source,
+            sources=demand_sources,
+            scales=[(s.source, s.scale) for s in source_scales or []],
+            planned_trip_scale=planned_trip_scale,
+        )
+        network = drive_network(info)
+        options = AssignmentOptions(
+            algorithm=algorithm.value,
+            relative_gap=relative_gap,
+            max_iterations=max_iterations,
+            min_volume_capacity=min_volume_capacity,
+        )
+        run = await run_in_threadpool(
+            lambda: run_assignment(
+                info.context.db,
+                network,
+                traffic_settings(info),
+                period=period,
+                sources=sources,
+                options=options,
+            )
+        )
+        return await info.context.run(run_type, run)
+
+    @strawberry.mutation(
+        description="Close streets or ways, or take a lane from them, and compare with the "
+        "latest base run of the period (same demand and options). Planners only.",
+        permission_classes=[IsPlanner],
+    )
+    async def run_scenario(
+        self,
+        info: Info,
+        period: str,
+        close_streets: list[str] | None = None,
+        close_ways: list[strawberry.ID] | None = None,
+        remove_lane_streets: list[str] | None = None,
+        remove_lane_ways: list[strawberry.ID] | None = None,
+    ) -> ScenarioResult:
+        network = drive_network(info)
+        edits = ScenarioEdits(
+            close_streets=[s.strip() for s in close_streets or []],
+            close_ways=[_way(w, "closeWays") for w in close_ways or []],
+            remove_lane_streets=[s.strip() for s in remove_lane_streets or []],
+            remove_lane_ways=[_way(w, "removeLaneWays") for w in remove_lane_ways or []],
+        )
+        outcome = await run_in_threadpool(
+            lambda: run_scenario_against_latest(
+                info.context.db, network, period=period, edits=edits
+            )
+        )
+        run = await info.context.run(run_type, outcome.run)
+        base = await info.context.run(run_type, outcome.base_run)
+        return ScenarioResult.from_summary(outcome.summary, run, base)
+
+    @strawberry.mutation(
+        description="Report an incident at a point (signed-in people and API keys). At most "
+        "1000 characters of description; the author is visible to the city's planners only."
+    )
+    async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentReportType:
+        actor = await info.context.actor()
+        row = await info.context.run(
+            report_incident,
+            actor=actor,
+            category=input.category,
+            description=input.description,
+            lat=input.latitude,
+            lon=input.longitude,
+            occurred_at=input.occurred_at,
+        )
+        return IncidentReportType.from_row(row)
+
+
+def _way(value: strawberry.ID, field: str) -> int:
+    try:
+        way = int(str(value))
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not an OSM way id", field=field) from None
+    if way <= 0:
+        raise InvalidInput(f"{field}: {way} is not an OSM way id (ids are > 0)", field=field)
+    return way

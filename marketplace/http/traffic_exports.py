@@ -1,0 +1,102 @@
+"""``GET /traffic/<period>/<file>``: the latest run's exports, for planners.
+
+Files: ``segments.geojson``, ``segments.csv``, ``hotspots.geojson``, ``hotspots.csv`` and
+``hotspots.png``; ``?run=<TrafficRun id>`` picks another successful run of the period. The
+same bearer authentication as ``/graphql`` (a planner's session or the city's API key);
+errors are JSON ``{"error": message, "code": CODE}`` with the matching HTTP status.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from marketplace.api.context import Context
+from marketplace.api.relay import decode_global_id
+from marketplace.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MarketplaceError,
+    NotAuthenticated,
+    NotFound,
+)
+from marketplace.identity.actors import require_planner
+from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
+from marketplace.traffic.config import period_named
+from marketplace.traffic.exports import EXPORT_FILES, export_file
+from marketplace.traffic.runner import drive_graph, network_sha256
+from marketplace.traffic.runs import get_run, latest_run, run_hotspots, run_segments
+from routing.errors import RoutingError
+
+__all__ = ["traffic_routes"]
+
+_STATUS = {
+    InvalidInput: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+
+def _error(error: MarketplaceError) -> JSONResponse:
+    status = next((s for kind, s in _STATUS.items() if isinstance(error, kind)), 400)
+    return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+
+
+def _read(
+    session: Session, period: str, run_param: str | None
+) -> tuple[TrafficRun, list[TrafficSegment], list[TrafficHotspot]]:
+    if run_param is None:
+        run = latest_run(session, period)
+        if run is None:
+            raise NotFound(f"no successful traffic run of {period} yet; run runAssignment first")
+    else:
+        run_id = int(run_param) if run_param.isdigit() else decode_global_id(run_param)[1]
+        run = get_run(session, run_id)
+        if run.period != period or run.status is not RunStatus.SUCCEEDED:
+            raise NotFound(f"run {run_param} is no successful run of {period}")
+    assert run.id is not None
+    return run, run_segments(session, run.id), run_hotspots(session, run.id)
+
+
+async def _export(request: Request) -> Response:
+    period: str = request.path_params["period"]
+    name: str = request.path_params["file"]
+    state = request.app.state
+    context = Context(settings=state.settings, db=state.db, live=state.live, connection=request)
+    try:
+        require_planner(await context.actor(), what="traffic exports")
+        period_named(period)
+        if name not in EXPORT_FILES:
+            raise NotFound(f"no export {name!r}; available: {', '.join(EXPORT_FILES)}")
+        run, segments, hotspots = await state.db.run(_read, period, request.query_params.get("run"))
+        try:
+            network = state.planning.network()
+            graph = drive_graph(network)
+        except RoutingError as exc:
+            return JSONResponse({"error": str(exc), "code": "SERVICE_UNAVAILABLE"}, status_code=503)
+        exported = await run_in_threadpool(
+            export_file, name, graph, run, segments, hotspots, network_sha256(network)
+        )
+    except MarketplaceError as error:
+        return _error(error)
+    filename = f"issy_traffic_{period}_run{run.id}_{name}"
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # Planners' data: never kept by a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def traffic_routes() -> list[Route]:
+    """The routes to mount in the app."""
+    return [Route("/traffic/{period}/{file}", _export, name="traffic_export")]

@@ -1,0 +1,180 @@
+"""Partners and API keys: creating them, and turning a bearer token into an
+:class:`~marketplace.identity.actors.Actor`.
+
+A key reads ``issy_<prefix>_<secret>``: the prefix (public, unique) finds the row, the secret
+is compared with the stored SHA-256 in constant time. The full key is returned once, at
+creation, and never stored.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from marketplace.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from marketplace.identity.actors import Actor
+from marketplace.identity.credentials import sha256_hex
+from marketplace.models import ApiKey, Partner, PartnerKind, utcnow
+
+__all__ = [
+    "CreatedKey",
+    "authenticate",
+    "create_api_key",
+    "create_partner",
+    "get_partner",
+    "list_api_keys",
+    "list_partners",
+    "revoke_api_key",
+]
+
+KEY_SCHEME = "issy"
+# Writing last_used_at on every request would turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedKey:
+    """A new key row and its secret token, which is shown this once only."""
+
+    key: ApiKey
+    token: str
+
+
+def _clean_name(name: str, what: str, max_len: int) -> str:
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > max_len:
+        raise InvalidInput(f"{what} must be 1 to {max_len} characters, got {name!r}")
+    return cleaned
+
+
+def create_partner(session: Session, *, name: str, kind: PartnerKind) -> Partner:
+    """Register a partner organisation.
+
+    Raises
+    ------
+    InvalidInput
+        Empty or overlong name.
+    Conflict
+        A partner of that name exists already.
+    """
+    name = _clean_name(name, "partner name", 200)
+    if session.exec(select(Partner).where(Partner.name == name)).first() is not None:
+        raise Conflict(f"a partner named {name!r} exists already; partner names are unique")
+    partner = Partner(name=name, kind=kind)
+    session.add(partner)
+    session.flush()
+    return partner
+
+
+def get_partner(session: Session, partner_id: int) -> Partner:
+    """The partner of that id.
+
+    Raises
+    ------
+    NotFound
+    """
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(f"no partner with id {partner_id}")
+    return partner
+
+
+def list_partners(session: Session) -> list[Partner]:
+    """Every partner, by name."""
+    return list(session.exec(select(Partner).order_by(col(Partner.name))))
+
+
+def create_api_key(
+    session: Session,
+    *,
+    partner_id: int,
+    name: str = "default",
+    expires_at: datetime | None = None,
+) -> CreatedKey:
+    """Issue a new API key for a partner.
+
+    Returns
+    -------
+    CreatedKey
+        The stored row and the full token (``issy_<prefix>_<secret>``), to show once.
+
+    Raises
+    ------
+    InvalidInput
+        Bad name, or an expiry that is naive or already past.
+    """
+    name = _clean_name(name, "key name", 100)
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise InvalidInput("expiresAt needs a timezone, e.g. 2030-01-01T00:00:00Z")
+        if expires_at <= utcnow():
+            raise InvalidInput(f"expiresAt {expires_at.isoformat()} is in the past")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(
+        partner_id=partner_id,
+        name=name,
+        prefix=prefix,
+        secret_sha256=sha256_hex(secret),
+        expires_at=expires_at,
+    )
+    session.add(key)
+    session.flush()
+    return CreatedKey(key=key, token=f"{KEY_SCHEME}_{prefix}_{secret}")
+
+
+def authenticate(session: Session, token: str) -> Actor:
+    """The partner a bearer token belongs to; records when the key was last used.
+
+    Raises
+    ------
+    NotAuthenticated
+        Malformed, unknown, revoked or expired key (the message says which, never whose).
+    """
+    scheme, _, rest = token.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != KEY_SCHEME or not prefix or not secret:
+        raise NotAuthenticated("malformed API key; expected 'Authorization: Bearer issy_…'")
+    key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if key is None or not hmac.compare_digest(key.secret_sha256, sha256_hex(secret)):
+        raise NotAuthenticated("unknown API key")
+    now = utcnow()
+    if key.revoked_at is not None:
+        raise NotAuthenticated(f"API key {key.prefix} was revoked; create a new one")
+    if key.expires_at is not None and key.expires_at <= now:
+        raise NotAuthenticated(f"API key {key.prefix} expired at {key.expires_at.isoformat()}")
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        key.last_used_at = now
+        session.add(key)
+    partner = get_partner(session, key.partner_id)
+    assert partner.id is not None
+    return Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind, key_id=key.id)
+
+
+def list_api_keys(session: Session, *, actor: Actor) -> list[ApiKey]:
+    """The caller's own keys (never their secrets), newest first."""
+    query = (
+        select(ApiKey).where(ApiKey.partner_id == actor.partner_id).order_by(col(ApiKey.id).desc())
+    )
+    return list(session.exec(query))
+
+
+def revoke_api_key(session: Session, *, actor: Actor, key_id: int) -> ApiKey:
+    """Revoke one of the caller's keys; revoking twice is harmless.
+
+    Raises
+    ------
+    NotFound
+        No such key among the caller's (another partner's keys are not even acknowledged).
+    """
+    key = session.get(ApiKey, key_id)
+    if key is None or key.partner_id != actor.partner_id:
+        raise NotFound(f"no API key with id {key_id} among yours")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.add(key)
+    return key

@@ -1,0 +1,136 @@
+"""Trip planning in the marketplace: the street network, the planner and the live catalogue.
+
+:class:`Planning` lives in ``app.state.planning``. Each plan reads the current catalogue
+snapshot (rebuilt after any partner change), keeps only services open at the trip's time and,
+when asked, accessible in a wheelchair, then runs the engine's planner. All its methods block:
+call them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from marketplace.catalogue.published import ServiceView
+from marketplace.catalogue.validation import is_open_at
+from marketplace.community import service_ratings
+from marketplace.db import Database
+from marketplace.planning.catalogue import PlannerCatalogue
+from marketplace.streets import StreetsState
+from marketplace.traffic.planned import period_of
+from marketplace.traffic.runner import network_sha256
+from marketplace.traffic.runs import latest_run, run_segments
+from routing.planning.planner import TripPlanner
+from routing.planning.request import PlanError, PlanRequest, PlanResult
+from routing.planning.services import ServiceCatalogue
+from routing.street.modes import Mode
+from routing.street.network import StreetNetwork
+
+__all__ = ["PlanOutcome", "Planning"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """The planner's answer plus the service views its legs refer to (by routing id)."""
+
+    result: PlanResult
+    services: dict[str, ServiceView]
+
+
+class Planning:
+    """Plans trips on the loaded street network with the published services."""
+
+    def __init__(self, streets: StreetsState, db: Database) -> None:
+        self.streets = streets
+        self._db = db
+        self.catalogue = PlannerCatalogue(db)
+        self._planner = TripPlanner(streets.network) if streets.network is not None else None
+        self._congested: dict[int, np.ndarray] = {}
+
+    def close(self) -> None:
+        self.catalogue.close()
+
+    def congested_drive_times(self, when: dt.datetime) -> np.ndarray | None:
+        """Edge times of the drive graph in the traffic of ``when``'s period, if assessed.
+
+        The latest successful assignment of that period (on this very graph) replaces the
+        free-flow times of its loaded segments, so car legs reflect the hotspots planners
+        see. None when no such run exists: cars then drive at free-flow speed.
+        """
+        network = self.streets.network
+        if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
+            return None
+        period = period_of(when)
+        if period is None:
+            return None
+        with self._db.session() as session:
+            run = latest_run(session, period.name)
+            if run is None or run.id is None or run.network_sha256 != network_sha256(network):
+                return None
+            cached = self._congested.get(run.id)
+            if cached is None:
+                graph = network.router(Mode.DRIVE).graph
+                times = graph.duration_s.copy()
+                for segment in run_segments(session, run.id):
+                    if 0 <= segment.edge < times.shape[0]:
+                        times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
+                self._congested = {run.id: times}  # only the latest run per server matters
+                cached = times
+        return cached
+
+    def network(self) -> StreetNetwork:
+        """The street network (raises the load problem, which names the fix, if none)."""
+        return self.streets.require()
+
+    def plan(self, request: PlanRequest, *, min_rating: float | None = None) -> PlanOutcome:
+        """Plan ``request`` on the current catalogue (see :meth:`TripPlanner.plan`).
+
+        ``min_rating`` keeps only services whose residents' average rating reaches it
+        (services nobody has rated yet are left out too: they have not earned it).
+        """
+        self.network()
+        assert self._planner is not None
+        catalogue, views = self.catalogue.snapshot()
+        ratings: dict[str, float] = {}
+        if min_rating is not None:
+            with self._db.session() as session:
+                found = service_ratings(session, [int(sid) for sid in views])
+            ratings = {str(sid): average for sid, average in found.items()}
+        usable, notes = _usable(catalogue, views, request, min_rating, ratings)
+        result = self._planner.plan(
+            request, usable, drive_duration_s=self.congested_drive_times(request.time)
+        )
+        if notes:
+            result = dataclasses.replace(result, errors=result.errors + tuple(notes))
+        return PlanOutcome(result, views)
+
+
+def _usable(
+    catalogue: ServiceCatalogue,
+    views: dict[str, ServiceView],
+    request: PlanRequest,
+    min_rating: float | None,
+    ratings: dict[str, float],
+) -> tuple[ServiceCatalogue, list[PlanError]]:
+    """The services that may serve this trip, and why asked-for others may not."""
+    asked = request.only_services or frozenset()
+    kept, notes = [], []
+    for service in catalogue.services:
+        view = views.get(service.id)
+        if view is None:
+            continue
+        reason = None
+        if not is_open_at(list(view.opening_hours) if view.opening_hours else None, request.time):
+            reason = f"{view.name} is closed at that time"
+        elif request.preferences.wheelchair and not view.wheelchair_accessible:
+            reason = f"{view.name} is not wheelchair accessible"
+        elif min_rating is not None and ratings.get(service.id, 0.0) < min_rating:
+            reason = f"{view.name} is rated below {min_rating:g}"
+        if reason is None:
+            kept.append(service)
+        elif service.id in asked:
+            notes.append(PlanError("NO_SERVICE_AVAILABLE", reason, "modes"))
+    return ServiceCatalogue(tuple(kept), catalogue.version), notes

@@ -1,0 +1,160 @@
+"""Bad input answered with BAD_USER_INPUT and a message that says what is accepted; limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.marketplace.helpers import CREATE, Api, Partners
+
+FAR_SQUARE = {  # around Lyon
+    "type": "Polygon",
+    "coordinates": [[[4.83, 45.76], [4.84, 45.76], [4.84, 45.77], [4.83, 45.77], [4.83, 45.76]]],
+}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[2.26, 48.82], [2.28, 48.83], [2.28, 48.82], [2.26, 48.83], [2.26, 48.82]]],
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        pytest.param(
+            {"serviceArea": BOWTIE}, "not a valid polygon: Self-intersection", id="bowtie"
+        ),
+        pytest.param({"serviceArea": FAR_SQUARE}, "km from Issy", id="far-away"),
+        pytest.param(
+            {"serviceArea": {"type": "Point", "coordinates": [2.27, 48.82]}},
+            "GeoJSON Point; accepted: Polygon or MultiPolygon",
+            id="point",
+        ),
+        pytest.param({"serviceArea": "{not json"}, "serviceArea is not JSON", id="not-json"),
+        pytest.param(
+            {"serviceArea": {"type": "Polygon", "coordinates": [[[2.26, 48.82]]]}},
+            "malformed coordinates",
+            id="too-few-points",
+        ),
+        pytest.param({"name": "   "}, "name must not be empty", id="empty-name"),
+        pytest.param({"website": "ftp://x"}, "not an absolute http(s) URL", id="bad-url"),
+        pytest.param({"co2GPerKm": -1.0}, "co2GPerKm is -1.0", id="negative-co2"),
+        pytest.param(
+            {"openingHours": [{"day": "Funday", "opens": "08:00", "closes": "09:00"}]},
+            "'Funday' is not one of MONDAY",
+            id="bad-day",
+        ),
+        pytest.param(
+            {"openingHours": [{"day": "MONDAY", "opens": "22:00", "closes": "06:00"}]},
+            "closes must be later the same day",
+            id="overnight",
+        ),
+        pytest.param(
+            {"openingHours": [{"day": "MONDAY", "opens": "8h", "closes": "09:00"}]},
+            "is not a time HH:MM",
+            id="bad-time",
+        ),
+        pytest.param(
+            {
+                "openingHours": [
+                    {"day": "MONDAY", "opens": "08:00", "closes": "12:00"},
+                    {"day": "MONDAY", "opens": "11:00", "closes": "14:00"},
+                ]
+            },
+            "overlaps another period on MONDAY",
+            id="overlap",
+        ),
+    ],
+)
+def test_bad_service_input(api: Api, partners: Partners, fields: dict[str, Any], fragment: str):
+    payload = {"kind": "BIKE_SHARE", "name": "Issy Vélo", **fields}
+    error = api.error(CREATE, {"input": payload}, key=partners.a)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert fragment in error["message"]
+    assert (
+        api.ok("{ services(filter: {status: [DRAFT]}) { totalCount } }", key=partners.a)[
+            "services"
+        ]["totalCount"]
+        == 0
+    )
+
+
+def test_unknown_enum_value_is_a_validation_error(api: Api, partners: Partners):
+    error = api.error(CREATE, {"input": {"kind": "TELEPORT", "name": "x"}}, key=partners.a)
+    assert "TELEPORT" in error["message"]
+
+
+def test_bad_near_point(api: Api):
+    query = "{ services(filter: {near: {lat: 43.3, lon: 5.37, radiusM: 100}}) { totalCount } }"
+    error = api.error(query)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "km from Issy" in error["message"]
+
+
+def test_bad_bbox(api: Api):
+    query = """{ services(filter: {bbox: {minLon: 2.3, minLat: 48.8, maxLon: 2.2, maxLat: 48.9}})
+      { totalCount } }"""
+    error = api.error(query)
+    assert "minLon < maxLon" in error["message"]
+
+
+def test_query_depth_limit(api: Api):
+    query = "{ stationsNear(lat: 48.82, lon: 2.27, radiusM: 100) " + (
+        "{ station { service { stations { service { stations { service { stations "
+        "{ service { stations { service { name } } } } } } } } } } } }"
+    )
+    error = api.error(query)
+    assert "exceeds maximum operation depth" in error["message"]
+
+
+def test_body_size_limit(settings, database_url):
+    from dataclasses import replace
+
+    from starlette.testclient import TestClient
+
+    from marketplace.app import create_app
+
+    small = replace(settings, max_body_bytes=1000)
+    with TestClient(create_app(small)) as client:
+        big = {"query": "{ partners { name } }", "variables": {"pad": "x" * 2000}}
+        response = client.post("/graphql", json=big)
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+        def chunks():  # no Content-Length: counted as it streams
+            yield b'{"query": "{ partners { name } }", "pad": "'
+            for _ in range(10):
+                yield b"x" * 200
+            yield b'"}'
+
+        response = client.post(
+            "/graphql", content=chunks(), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 413
+        assert client.post("/graphql", json={"query": "{ partners { name } }"}).status_code == 200
+
+
+def test_internal_errors_are_masked(api: Api, partners: Partners, monkeypatch):
+    import marketplace.api.identity.queries as queries
+
+    def broken(session):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret table name in a stack trace")
+
+    monkeypatch.setattr(queries, "list_partners", broken)
+    body = api.post("{ partners { name } }")
+    error = body["errors"][0]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert "secret" not in str(body)
+
+
+def test_health(api: Api):
+    response = api.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_graphiql_in_a_browser(api: Api):
+    response = api.client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

@@ -1,0 +1,355 @@
+"""Trip plans through the real app: a service a partner publishes shows up in the next plan.
+
+The street network is the real tagged OSM extract of west Issy and Bas-Meudon; the services
+are published through the GraphQL API, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from marketplace.app import create_app
+from marketplace.settings import Settings
+from marketplace.streets import StreetsState, load_streets
+from tests.marketplace.community_helpers import sign_up_and_confirm
+from tests.marketplace.helpers import Api, Partners, create_service
+from tests.marketplace.trips import (
+    DESTINATION,
+    IMPORT,
+    MONDAY_MORNING,
+    ORIGIN,
+    PARIS,
+    PLAN,
+    RUN,
+    TRIPS_CSV,
+    ZONES_CSV,
+)
+
+REPORTED_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+
+
+STATIONS = """
+mutation($id: ID!) {
+  upsertStations(serviceId: $id, stations: [
+    {externalId: "a", name: "Station Guilmant", lat: 48.8152, lon: 2.2423, capacity: 20},
+    {externalId: "b", name: "Station Stalingrad", lat: 48.8238, lon: 2.2517, capacity: 20}
+  ]) { created }
+  setPricingPlan(serviceId: $id, plan: {externalId: "std", name: "Standard", currency: "EUR",
+                 unlockFeeMinor: 100, perMinuteMinor: 5}) { currency }
+}
+"""
+AVAILABILITY = """
+mutation($id: ID!, $bikes: Int!, $at: DateTime!) {
+  updateAvailability(serviceId: $id, availability: [
+    {stationExternalId: "a", vehiclesAvailable: $bikes, docksAvailable: 10,
+     reportedAt: $at},
+    {stationExternalId: "b", vehiclesAvailable: 0, docksAvailable: 12,
+     reportedAt: $at}
+  ]) { updated created }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
+    source = shared_data / "osm" / "meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+    state = load_streets(source, cache_dir=tmp_path_factory.mktemp("streets"))
+    assert state.network is not None, state.problem
+    return state
+
+
+@pytest.fixture
+def planner_api(settings: Settings, streets: StreetsState) -> Iterator[Api]:
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        yield Api(client)
+
+
+def plan(api: Api, **variables: Any) -> dict[str, Any]:
+    base = {
+        "origin": ORIGIN,
+        "destination": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+    }
+    return api.ok(PLAN, {**base, **variables})["plan"]
+
+
+def bike_share_legs(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        leg
+        for edge in result["edges"]
+        for leg in edge["node"]["legs"]
+        if leg["mode"] == "BIKE_SHARE"
+    ]
+
+
+def test_walk_bike_and_car_on_real_streets(planner_api: Api) -> None:
+    result = plan(planner_api)
+    modes = {edge["node"]["legs"][0]["mode"] for edge in result["edges"]}
+    assert {"WALK", "BICYCLE", "CAR"} <= modes
+    walk = next(e["node"] for e in result["edges"] if e["node"]["legs"][0]["mode"] == "WALK")
+    assert 1000 < walk["distanceM"] < 3000
+    assert walk["legs"][0]["steps"][0]["turn"] == "depart"
+    assert walk["legs"][0]["geojson"]["type"] == "LineString"
+    assert walk["start"].startswith(MONDAY_MORNING[:16])
+
+
+def test_published_service_shows_up_in_the_next_plan(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos Bas-Meudon")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    # A draft is never read by trip plans.
+    assert bike_share_legs(plan(planner_api)) == []
+
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    ride = bike_share_legs(plan(planner_api))
+    assert len(ride) == 1
+    assert ride[0]["service"] == {"id": service["id"], "name": "Vélos Bas-Meudon"}
+    assert ride[0]["from"]["name"] == "Station Guilmant"
+    assert ride[0]["from"]["vehiclesAvailable"] == 5
+    assert ride[0]["to"]["docksAvailable"] == 12
+    assert ride[0]["priceMinor"] >= 100
+
+    # The station is emptied: the very next plan has no bike share and says why.
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 0, "at": REPORTED_AT}, key=partners.a
+    )
+    emptied = plan(planner_api)
+    assert bike_share_legs(emptied) == []
+    assert any(e["code"] == "NO_SERVICE_AVAILABLE" for e in emptied["routingErrors"])
+
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 3, "at": REPORTED_AT}, key=partners.a
+    )
+    assert len(bike_share_legs(plan(planner_api))) == 1
+    planner_api.ok(
+        "mutation($id: ID!) { suspendService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    assert bike_share_legs(plan(planner_api)) == []
+
+
+def test_only_and_excluded_services(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    excluded = plan(planner_api, modes={"excludeServices": [service["id"]]})
+    assert bike_share_legs(excluded) == []
+    only = plan(planner_api, modes={"direct": ["WALK"], "includeServices": [service["id"]]})
+    assert {leg["mode"] for e in only["edges"] for leg in e["node"]["legs"]} <= {
+        "WALK",
+        "BIKE_SHARE",
+    }
+    assert bike_share_legs(only)
+
+
+@pytest.mark.parametrize(
+    ("variables", "code"),
+    [
+        pytest.param(
+            {"origin": {"coordinate": {"latitude": 48.90, "longitude": 2.35}}},
+            "OUTSIDE_BOUNDS",
+            id="far",
+        ),
+        pytest.param(
+            {"origin": {"coordinate": {"latitude": 2.242, "longitude": 48.815}}},
+            "LOCATION_NOT_FOUND",
+            id="swapped",
+        ),
+    ],
+)
+def test_bad_locations_are_routing_errors(
+    planner_api: Api, variables: dict[str, Any], code: str
+) -> None:
+    result = plan(planner_api, **variables)
+    assert result["edges"] == []
+    assert result["routingErrors"][0]["code"] == code
+    assert "origin" in result["routingErrors"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        pytest.param(
+            {"when": {"earliestDeparture": "2026-11-30T08:30:00"}}, "has no timezone", id="naive"
+        ),
+        pytest.param(
+            {
+                "when": {
+                    "earliestDeparture": (
+                        dt.datetime.now(PARIS) + dt.timedelta(days=400)
+                    ).isoformat()
+                }
+            },
+            "days from now",
+            id="far-future",
+        ),
+        pytest.param({"destination": ORIGIN}, "same place", id="same-place"),
+        pytest.param(
+            {
+                "modes": {
+                    "includeServices": ["TW9iaWxpdHlTZXJ2aWNlOjE="],
+                    "excludeServices": ["TW9iaWxpdHlTZXJ2aWNlOjE="],
+                }
+            },
+            "both required and excluded",
+            id="conflict",
+        ),
+    ],
+)
+def test_bad_requests_are_user_errors(
+    planner_api: Api, variables: dict[str, Any], message: str
+) -> None:
+    base = {
+        "origin": ORIGIN,
+        "destination": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+    }
+    error = planner_api.error(PLAN, {**base, **variables})
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert message in error["message"]
+
+
+def test_place_search_and_street_map(planner_api: Api, partners: Partners) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    places = planner_api.ok('{ placeSearch(text: "stalingrad") { label kind lat lon stationId } }')[
+        "placeSearch"
+    ]
+    kinds = {p["kind"] for p in places}
+    assert {"street", "station"} <= kinds
+    assert any(p["label"] == "Quai de la Bataille de Stalingrad" for p in places)
+    accents = planner_api.ok('{ placeSearch(text: "general") { label } }')["placeSearch"]
+    assert all("Général" in p["label"] or "General" in p["label"] for p in accents)
+    drawn = planner_api.ok("{ streetMap(bbox: [2.24, 48.81, 2.25, 48.82]) }")["streetMap"]
+    assert drawn["type"] == "FeatureCollection" and drawn["features"]
+    assert "OpenStreetMap" in drawn["attribution"]
+    bad = planner_api.error("{ streetMap(bbox: [2.25, 48.81, 2.24, 48.82]) }")
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_without_streets_every_answer_names_the_fix(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        api = Api(client)
+        error = api.error(PLAN, {"origin": ORIGIN, "destination": DESTINATION})
+        assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert "--streets PATH" in error["message"]
+        assert client.get("/healthz").json()["streets"] is False
+
+
+def test_min_service_rating_filters_by_residents_reviews(
+    planner_api: Api, partners: Partners
+) -> None:
+    service = create_service(planner_api, partners.a, name="Vélos")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+    token = sign_up_and_confirm(planner_api, "lea@example.org", name="Léa")["token"]
+    planner_api.ok(
+        'mutation($id: ID!) { reviewService(serviceId: $id, rating: 2, text: "vide") { id } }',
+        {"id": service["id"]},
+        key=token,
+    )
+    strict = plan(planner_api, preferences={"minServiceRating": 4})
+    assert bike_share_legs(strict) == []
+    lenient = plan(planner_api, preferences={"minServiceRating": 2})
+    assert len(bike_share_legs(lenient)) == 1
+    error = planner_api.error(
+        PLAN, {"origin": ORIGIN, "destination": DESTINATION, "preferences": {"minServiceRating": 9}}
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_car_legs_follow_the_congested_times_of_the_trips_period(
+    planner_api: Api, partners: Partners
+) -> None:
+    def car_duration_s(when: str) -> float:
+        result = plan(planner_api, modes={"direct": ["CAR"]}, when={"earliestDeparture": when})
+        return next(e["node"]["durationS"] for e in result["edges"])
+
+    midday = MONDAY_MORNING.replace("T08:30", "T13:00")
+    free_morning, free_midday = car_duration_s(MONDAY_MORNING), car_duration_s(midday)
+    assert free_morning == pytest.approx(free_midday)
+
+    # The city's planners assign the morning peak: 1,800 veh/h from Bas-Meudon to west Issy.
+    planner_api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=partners.city)
+    run = planner_api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=partners.city)
+    assert run["runAssignment"]["converged"]
+
+    congested = car_duration_s(MONDAY_MORNING)
+    assert congested > free_morning * 1.05  # the same trip now meets the morning's hotspots
+    assert car_duration_s(midday) == pytest.approx(free_midday)  # no run for the off-peak
+
+
+def _square(lon: float, lat: float, half_deg: float) -> dict[str, Any]:
+    ring = [
+        [lon - half_deg, lat - half_deg],
+        [lon + half_deg, lat - half_deg],
+        [lon + half_deg, lat + half_deg],
+        [lon - half_deg, lat + half_deg],
+        [lon - half_deg, lat - half_deg],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_free_floating_rides_end_outside_published_no_parking(
+    planner_api: Api, partners: Partners
+) -> None:
+    import shapely
+    from shapely.geometry import shape
+
+    no_parking = _square(2.2520, 48.8240, 0.0015)  # around the destination
+    service = create_service(
+        planner_api,
+        partners.b,
+        kind="SCOOTER_SHARE",
+        name="Trottinettes",
+        serviceArea=_square(2.2470, 48.8195, 0.02),
+        noParkingArea=no_parking,
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.b,
+    )
+    result = plan(planner_api, modes={"direct": ["WALK"], "services": ["SCOOTER_SHARE"]})
+    trips = [
+        e["node"]["legs"]
+        for e in result["edges"]
+        if any(leg["mode"] == "SCOOTER_SHARE" for leg in e["node"]["legs"])
+    ]
+    assert trips, result["routingErrors"]
+    ride = next(leg for leg in trips[0] if leg["mode"] == "SCOOTER_SHARE")
+    end = shapely.Point(ride["geojson"]["coordinates"][-1])
+    assert not shape(no_parking).contains(end)
+    assert trips[0][-1]["mode"] == "WALK"  # the last stretch out of the no-parking area
