@@ -145,7 +145,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        targets = {"sqlite": (f"sqlite:///{Path(folder) / 'bench.sqlite3'}", lambda: None)}
+        targets: dict[str, tuple[str, Callable[[], None]]] = {
+            "sqlite": (f"sqlite:///{Path(folder) / 'bench.sqlite3'}", lambda: None)
+        }
         if not args.no_postgres:
             targets["postgresql"] = _postgres_schema(args.postgres)
         for backend, (url, cleanup) in targets.items():

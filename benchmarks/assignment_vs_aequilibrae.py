@@ -146,7 +146,9 @@ def run_aequilibrae(
     }
 
 
-def agreement(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> dict[str, float]:
+def agreement(
+    ours: NDArray[np.float64], theirs: NDArray[np.float64]
+) -> dict[str, float | list[float]]:
     loaded = (ours >= LOADED_VEH_H) | (theirs >= LOADED_VEH_H)
     relative = np.abs(ours - theirs)[loaded] / np.maximum(ours, theirs)[loaded]
     worst = int(np.flatnonzero(loaded)[np.argmax(relative)])

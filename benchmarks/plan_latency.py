@@ -27,16 +27,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from marketplace.app import create_app  # noqa: E402
+from marketplace.db import Database  # noqa: E402
 from marketplace.identity.partners import create_api_key, create_partner  # noqa: E402
 from marketplace.models import PartnerKind  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
@@ -152,10 +154,11 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         settings = Settings(database_url=url)
         with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
-            db = client.app.state.db
+            db: Database = cast(Starlette, client.app).state.db
 
             def partner(session: Any) -> str:
                 made = create_partner(session, name="Bench operator", kind=PartnerKind.OPERATOR)
+                assert made.id is not None
                 return create_api_key(session, partner_id=made.id).token
 
             key = db.call(partner)

@@ -11,11 +11,9 @@ from strawberry.types import Info as _Info
 from marketplace.api.catalogue.loaders import Loaders
 from marketplace.api.community.loaders import CommunityLoaders
 from marketplace.db import Database
-from marketplace.errors import NotAuthenticated
 from marketplace.events.live import LiveUpdates
 from marketplace.identity.actors import Actor
-from marketplace.identity.partners import authenticate
-from marketplace.identity.sessions import authenticate_session, is_session_token
+from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
 from marketplace.settings import Settings
 
 __all__ = ["Context", "Info", "bearer_token"]
@@ -39,12 +37,7 @@ def bearer_token(
     if header is None and connection_params:
         value = connection_params.get("Authorization") or connection_params.get("authorization")
         header = value if isinstance(value, str) else None
-    if header is None or not header.strip():
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("Authorization must read 'Bearer <API key>'")
-    return token.strip()
+    return bearer_token_of(header)
 
 
 class Context:
@@ -85,10 +78,8 @@ class Context:
             token = bearer_token(self.connection, self.connection_params)
             if token is None:
                 self._actor = None
-            elif is_session_token(token):
-                self._actor = await self.db.run(authenticate_session, token)
             else:
-                self._actor = await self.db.run(authenticate, token)
+                self._actor = await self.db.run(authenticate_bearer, token)
             self._actor_resolved = True
         return self._actor
 

@@ -35,7 +35,7 @@ def _text(value: str) -> list[dict[str, str]]:
 
 
 def _money(minor: int, currency: str) -> float:
-    return minor / 10 ** minor_unit_digits(currency)
+    return float(minor / 10 ** minor_unit_digits(currency))
 
 
 def _opening_hours(service: ServiceView) -> str:

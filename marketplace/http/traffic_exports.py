@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from marketplace.api.context import Context
 from marketplace.api.relay import decode_global_id
 from marketplace.errors import (
     Conflict,
@@ -25,6 +24,7 @@ from marketplace.errors import (
     NotFound,
 )
 from marketplace.identity.actors import require_planner
+from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.config import period_named
 from marketplace.traffic.exports import EXPORT_FILES, export_file
@@ -68,9 +68,10 @@ async def _export(request: Request) -> Response:
     period: str = request.path_params["period"]
     name: str = request.path_params["file"]
     state = request.app.state
-    context = Context(settings=state.settings, db=state.db, live=state.live, connection=request)
     try:
-        require_planner(await context.actor(), what="traffic exports")
+        token = bearer_token_of(request.headers.get("authorization"))
+        actor = None if token is None else await state.db.run(authenticate_bearer, token)
+        require_planner(actor, what="traffic exports")
         period_named(period)
         if name not in EXPORT_FILES:
             raise NotFound(f"no export {name!r}; available: {', '.join(EXPORT_FILES)}")

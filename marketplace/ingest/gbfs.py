@@ -218,7 +218,8 @@ def _minor(amount: Any, currency: str) -> int | None:
     number = _number(amount)
     if number is None or number < 0:
         return None
-    return round(number * 10 ** minor_unit_digits(currency))
+    rounded: int = round(number * 10 ** minor_unit_digits(currency))
+    return rounded
 
 
 def _segment_rate(segments: Any, currency: str, per: float) -> int:

@@ -47,12 +47,15 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
-def enum_column(enum_class: type[enum.Enum], *, nullable: bool = False, **kw: Any) -> sa.Column:
+def enum_column(
+    enum_class: type[enum.Enum], *, nullable: bool = False, **kw: Any
+) -> sa.Column[Any]:
     """A column storing the enum's member *names* as plain text.
 
     Text rather than a native PostgreSQL enum so adding a member needs no migration.
@@ -61,4 +64,13 @@ def enum_column(enum_class: type[enum.Enum], *, nullable: bool = False, **kw: An
         sa.Enum(enum_class, native_enum=False, length=32, create_constraint=False),
         nullable=nullable,
         **kw,
+    )
+
+
+def foreign_key_column(
+    target: str, *, nullable: bool = False, ondelete: str = "CASCADE"
+) -> sa.Column[Any]:
+    """An indexed integer foreign key to ``target`` (``"table.column"``)."""
+    return sa.Column(
+        sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
     )

@@ -7,15 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from marketplace.models._columns import UTCDateTime, utcnow
+from marketplace.models._columns import UTCDateTime, foreign_key_column, utcnow
 
 __all__ = ["Challenge", "Proposal", "ProposalService", "ProposalVote"]
-
-
-def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
-    return sa.Column(
-        sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-    )
 
 
 class Challenge(SQLModel, table=True):
@@ -30,7 +24,7 @@ class Challenge(SQLModel, table=True):
     area: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     deadline: datetime = Field(sa_type=UTCDateTime, nullable=False)
     created_by_id: int | None = Field(
-        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("person.id", nullable=True, ondelete="SET NULL")
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
@@ -41,10 +35,10 @@ class Proposal(SQLModel, table=True):
     __tablename__ = "proposal"
 
     id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(sa_column=_fk("challenge.id"))
-    partner_id: int = Field(sa_column=_fk("partner.id"))
+    challenge_id: int = Field(sa_column=foreign_key_column("challenge.id"))
+    partner_id: int = Field(sa_column=foreign_key_column("partner.id"))
     author_id: int | None = Field(
-        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("person.id", nullable=True, ondelete="SET NULL")
     )
     title: str = Field(sa_column=sa.Column(sa.String(150), nullable=False))
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
@@ -60,8 +54,8 @@ class ProposalService(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("proposal_id", "service_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(sa_column=_fk("proposal.id"))
-    service_id: int = Field(sa_column=_fk("mobility_service.id"))
+    proposal_id: int = Field(sa_column=foreign_key_column("proposal.id"))
+    service_id: int = Field(sa_column=foreign_key_column("mobility_service.id"))
 
 
 class ProposalVote(SQLModel, table=True):
@@ -71,6 +65,6 @@ class ProposalVote(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("proposal_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(sa_column=_fk("proposal.id"))
-    person_id: int = Field(sa_column=_fk("person.id"))
+    proposal_id: int = Field(sa_column=foreign_key_column("proposal.id"))
+    person_id: int = Field(sa_column=foreign_key_column("person.id"))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from marketplace.models._columns import UTCDateTime, enum_column, utcnow
+from marketplace.models._columns import UTCDateTime, enum_column, foreign_key_column, utcnow
 
 __all__ = [
     "Comment",
@@ -25,12 +25,6 @@ __all__ = [
     "SuggestionStatusChange",
     "SuggestionVote",
 ]
-
-
-def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
-    return sa.Column(
-        sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-    )
 
 
 class SuggestionStatus(enum.Enum):
@@ -56,8 +50,8 @@ class Review(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    service_id: int = Field(sa_column=_fk("mobility_service.id"))
-    author_id: int = Field(sa_column=_fk("person.id"))
+    service_id: int = Field(sa_column=foreign_key_column("mobility_service.id"))
+    author_id: int = Field(sa_column=foreign_key_column("person.id"))
     rating: int = Field(nullable=False)
     text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
@@ -65,7 +59,7 @@ class Review(SQLModel, table=True):
     hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reply_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     reply_by_id: int | None = Field(
-        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("person.id", nullable=True, ondelete="SET NULL")
     )
     replied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -80,9 +74,10 @@ class Suggestion(SQLModel, table=True):
     __tablename__ = "suggestion"
 
     id: int | None = Field(default=None, primary_key=True)
-    author_id: int = Field(sa_column=_fk("person.id"))
+    author_id: int = Field(sa_column=foreign_key_column("person.id"))
     service_id: int | None = Field(
-        default=None, sa_column=_fk("mobility_service.id", nullable=True, ondelete="SET NULL")
+        default=None,
+        sa_column=foreign_key_column("mobility_service.id", nullable=True, ondelete="SET NULL"),
     )
     title: str = Field(sa_column=sa.Column(sa.String(150), nullable=False))
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
@@ -104,8 +99,8 @@ class SuggestionVote(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("suggestion_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    suggestion_id: int = Field(sa_column=_fk("suggestion.id"))
-    person_id: int = Field(sa_column=_fk("person.id"))
+    suggestion_id: int = Field(sa_column=foreign_key_column("suggestion.id"))
+    person_id: int = Field(sa_column=foreign_key_column("person.id"))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -116,8 +111,8 @@ class SuggestionFollow(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("suggestion_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    suggestion_id: int = Field(sa_column=_fk("suggestion.id"))
-    person_id: int = Field(sa_column=_fk("person.id"))
+    suggestion_id: int = Field(sa_column=foreign_key_column("suggestion.id"))
+    person_id: int = Field(sa_column=foreign_key_column("person.id"))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -131,13 +126,15 @@ class Comment(SQLModel, table=True):
     __tablename__ = "comment"
 
     id: int | None = Field(default=None, primary_key=True)
-    suggestion_id: int = Field(sa_column=_fk("suggestion.id"))
-    parent_id: int | None = Field(default=None, sa_column=_fk("comment.id", nullable=True))
-    author_id: int = Field(sa_column=_fk("person.id"))
+    suggestion_id: int = Field(sa_column=foreign_key_column("suggestion.id"))
+    parent_id: int | None = Field(
+        default=None, sa_column=foreign_key_column("comment.id", nullable=True)
+    )
+    author_id: int = Field(sa_column=foreign_key_column("person.id"))
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     official: bool = Field(default=False, nullable=False)
     partner_id: int | None = Field(
-        default=None, sa_column=_fk("partner.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("partner.id", nullable=True, ondelete="SET NULL")
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -149,14 +146,14 @@ class SuggestionStatusChange(SQLModel, table=True):
     __tablename__ = "suggestion_status_change"
 
     id: int | None = Field(default=None, primary_key=True)
-    suggestion_id: int = Field(sa_column=_fk("suggestion.id"))
+    suggestion_id: int = Field(sa_column=foreign_key_column("suggestion.id"))
     from_status: SuggestionStatus = Field(sa_column=enum_column(SuggestionStatus))
     to_status: SuggestionStatus = Field(sa_column=enum_column(SuggestionStatus))
     reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     decided_by_id: int | None = Field(
-        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("person.id", nullable=True, ondelete="SET NULL")
     )
     partner_id: int | None = Field(
-        default=None, sa_column=_fk("partner.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("partner.id", nullable=True, ondelete="SET NULL")
     )
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

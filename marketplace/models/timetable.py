@@ -7,6 +7,7 @@ Times are seconds after midnight of the service day, as in GTFS (they may pass 2
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -20,7 +21,7 @@ __all__ = [
 ]
 
 
-def _service_fk() -> sa.Column:
+def _service_fk() -> sa.Column[Any]:
     return sa.Column(
         sa.Integer,
         sa.ForeignKey("mobility_service.id", ondelete="CASCADE"),

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from marketplace.models._columns import UTCDateTime, enum_column, utcnow
+from marketplace.models._columns import UTCDateTime, enum_column, foreign_key_column, utcnow
 
 __all__ = [
     "DemandImport",
@@ -64,13 +65,7 @@ class IncidentCategory(enum.Enum):
     OTHER = "other"
 
 
-def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
-    return sa.Column(
-        sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-    )
-
-
-def _float() -> sa.Column:
+def _float() -> sa.Column[Any]:
     return sa.Column(sa.Float, nullable=False)
 
 
@@ -85,7 +80,10 @@ class TrafficRun(SQLModel, table=True):
     period_h: float = Field(sa_column=_float())
     demand_source: DemandSource = Field(sa_column=enum_column(DemandSource))
     demand_import_id: int | None = Field(
-        default=None, sa_column=_fk("traffic_demand_import.id", nullable=True, ondelete="SET NULL")
+        default=None,
+        sa_column=foreign_key_column(
+            "traffic_demand_import.id", nullable=True, ondelete="SET NULL"
+        ),
     )
     algorithm: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
     target_gap: float = Field(sa_column=_float())
@@ -109,7 +107,8 @@ class TrafficRun(SQLModel, table=True):
     scenario: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     """JSON list of the edits' descriptions; ``None`` for a base run."""
     base_run_id: int | None = Field(
-        default=None, sa_column=_fk("traffic_run.id", nullable=True, ondelete="SET NULL")
+        default=None,
+        sa_column=foreign_key_column("traffic_run.id", nullable=True, ondelete="SET NULL"),
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
@@ -121,7 +120,7 @@ class TrafficSegment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("run_id", "segment_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(sa_column=_fk("traffic_run.id"))
+    run_id: int = Field(sa_column=foreign_key_column("traffic_run.id"))
     edge: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
     segment_key: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     osm_way_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
@@ -148,7 +147,7 @@ class TrafficHotspot(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("run_id", "rank"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(sa_column=_fk("traffic_run.id"))
+    run_id: int = Field(sa_column=foreign_key_column("traffic_run.id"))
     rank: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
     streets: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     """JSON list of street names, the one with most delay first."""
@@ -199,12 +198,12 @@ class IncidentReport(SQLModel, table=True):
     lon: float = Field(sa_column=_float())
     occurred_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     author_person_id: int | None = Field(
-        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("person.id", nullable=True, ondelete="SET NULL")
     )
     author_partner_id: int | None = Field(
-        default=None, sa_column=_fk("partner.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("partner.id", nullable=True, ondelete="SET NULL")
     )
     author_key_id: int | None = Field(
-        default=None, sa_column=_fk("api_key.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=foreign_key_column("api_key.id", nullable=True, ondelete="SET NULL")
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

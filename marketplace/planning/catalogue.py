@@ -91,7 +91,8 @@ def _station(view: StationView) -> Station:
 def _zone(geojson: str | None) -> object | None:
     if not geojson:
         return None
-    return shapely.make_valid(shape(json.loads(geojson)))
+    zone: object = shapely.make_valid(shape(json.loads(geojson)))
+    return zone
 
 
 def _timetable(view: ServiceView, table: TimetableView) -> Timetable:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import assert_type
 
 import numpy as np
 
@@ -174,6 +175,5 @@ class TripPlanner:
             return plan_drive_and_park(context, service)
         if isinstance(service, OnDemandService):
             return plan_on_demand(context, service)
-        if isinstance(service, TransitService):
-            return plan_with_timetable(context, service)
-        return []
+        assert_type(service, TransitService)
+        return plan_with_timetable(context, service)

@@ -132,8 +132,11 @@ class Snapper:
         """Edges of ``tree`` as near to ``point`` as the nearest, within the tie tolerance."""
         found = tree.query(point, predicate="dwithin", distance=best_m + _TIE_TOLERANCE_M)
         edges = edge_ids[found]
-        near = shapely.distance(self._lines[edges], point) <= best_m + _TIE_TOLERANCE_M
-        return edges[near]
+        near: NDArray[np.bool_] = (
+            shapely.distance(self._lines[edges], point) <= best_m + _TIE_TOLERANCE_M
+        )
+        nearest: NDArray[np.int64] = edges[near]
+        return nearest
 
     def _outside_message(self, lat: float, lon: float, max_distance_m: float, name: str) -> str:
         x, y = self._projection.to_xy(np.array([lat]), np.array([lon]))

@@ -300,7 +300,8 @@ def zone_nodes(
     ]
     if problems:
         raise DemandError("; ".join(problems[:_MAX_PROBLEMS_LISTED]), problems)
-    return nodes.astype(np.int64)
+    node_ids: NDArray[np.int64] = nodes.astype(np.int64)
+    return node_ids
 
 
 def zone_travel_times_s(

@@ -115,7 +115,8 @@ def _cluster_labels(
     ones = np.ones(tails.shape[0])
     adjacency = coo_matrix((ones, (tails, heads)), shape=(node_count, node_count)).tocsr()
     _, node_label = connected_components(adjacency, directed=False)
-    return node_label[tails].astype(np.int64)
+    labels: NDArray[np.int64] = node_label[tails].astype(np.int64)
+    return labels
 
 
 def _hotspot(

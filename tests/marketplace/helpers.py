@@ -13,7 +13,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 with warnings.catch_warnings():
     # Starlette 1.x nudges towards httpx2; the TestClient works the same on httpx.
@@ -21,6 +21,8 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 import redis.asyncio as redis
+from starlette.applications import Starlette
+from starlette.datastructures import State
 
 from marketplace.db import Database
 from marketplace.events.live import LiveUpdates
@@ -43,6 +45,11 @@ def postgres_schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
 
 
+def app_state(client: TestClient) -> State:
+    """The state of the Starlette app ``client`` drives (its database, live updates...)."""
+    return cast(Starlette, client.app).state
+
+
 @dataclass
 class Api:
     """A test client speaking GraphQL to the app."""
@@ -51,7 +58,8 @@ class Api:
 
     @property
     def db(self) -> Database:
-        return self.client.app.state.db
+        database: Database = app_state(self.client).db
+        return database
 
     def post(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
@@ -61,7 +69,8 @@ class Api:
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         assert response.status_code == 200, response.text
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     def ok(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
@@ -69,7 +78,8 @@ class Api:
         """The ``data`` of a query that must succeed."""
         body = self.post(query, variables, key=key)
         assert not body.get("errors"), body["errors"]
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
 
     def error(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
@@ -77,7 +87,8 @@ class Api:
         """The first error of a query that must fail."""
         body = self.post(query, variables, key=key)
         assert body.get("errors"), body
-        return body["errors"][0]
+        first: dict[str, Any] = body["errors"][0]
+        return first
 
 
 @dataclass(frozen=True)
@@ -103,13 +114,15 @@ PUBLISH = "mutation($id: ID!) { publishService(id: $id) { id status version } }"
 def create_service(api: Api, key: str, **fields: Any) -> dict[str, Any]:
     """Create a service through the API (a bike share in Issy unless told otherwise)."""
     payload = {"kind": "BIKE_SHARE", "name": "Issy Vélo", "serviceArea": ISSY_SQUARE, **fields}
-    return api.ok(CREATE, {"input": payload}, key=key)["createService"]
+    created: dict[str, Any] = api.ok(CREATE, {"input": payload}, key=key)["createService"]
+    return created
 
 
 def published_service(api: Api, key: str, **fields: Any) -> dict[str, Any]:
     """Create and publish a service; returns it as published."""
     service = create_service(api, key, **fields)
-    return api.ok(PUBLISH, {"id": service["id"]}, key=key)["publishService"]
+    published: dict[str, Any] = api.ok(PUBLISH, {"id": service["id"]}, key=key)["publishService"]
+    return published
 
 
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -127,7 +140,7 @@ def wait_until(condition: Callable[[], bool], *, what: str, timeout_s: float = 5
 def wait_for_listener(api: Api, channel: str) -> None:
     """Wait until the server's subscription listens on ``channel`` (a GraphQL subscription
     hears only what is published after that)."""
-    live: LiveUpdates = api.client.app.state.live
+    live: LiveUpdates = app_state(api.client).live
     wait_until(lambda: live.listening(channel) > 0, what=f"a subscription on {channel}")
 
 

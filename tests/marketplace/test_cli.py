@@ -18,7 +18,7 @@ def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_migrate(database_file: Path, capsys: pytest.CaptureFixture[str]):
+def test_migrate(database_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
     assert "database at head (sqlite)" in capsys.readouterr().out
     assert database_file.exists()
@@ -26,7 +26,7 @@ def test_migrate(database_file: Path, capsys: pytest.CaptureFixture[str]):
 
 def test_partner_create_prints_an_id_and_a_working_key(
     database_file: Path, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     assert main(["partner", "create", "--name", "Ville d'Issy", "--kind", "city"]) == 0
     out = capsys.readouterr().out
     key = next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
@@ -37,13 +37,13 @@ def test_partner_create_prints_an_id_and_a_working_key(
     assert (actor.partner_name, actor.is_city) == ("Ville d'Issy", True)
 
 
-def test_partner_names_are_unique(database_file: Path, capsys: pytest.CaptureFixture[str]):
+def test_partner_names_are_unique(database_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["partner", "create", "--name", "Alpha"]) == 0
     assert main(["partner", "create", "--name", "Alpha"]) == 2
     assert "a partner named 'Alpha' exists already" in capsys.readouterr().err
 
 
-def test_export_schema(tmp_path: Path):
+def test_export_schema(tmp_path: Path) -> None:
     output = tmp_path / "schema.graphql"
     assert main(["export-schema", "--output", str(output)]) == 0
     assert "type MobilityService implements Node" in output.read_text()

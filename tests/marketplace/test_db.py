@@ -25,16 +25,16 @@ from tests.marketplace.helpers import POSTGRES_URL, postgres_schema_url
         pytest.param("sqlite:////tmp/x.db", "sqlite:////tmp/x.db", id="sqlite"),
     ],
 )
-def test_normalise_database_url(url: str, expected: str):
+def test_normalise_database_url(url: str, expected: str) -> None:
     assert normalise_database_url(url) == expected
 
 
-def test_other_databases_are_refused():
+def test_other_databases_are_refused() -> None:
     with pytest.raises(ValueError, match="accepted: sqlite"):
         normalise_database_url("mysql://u@h/db")
 
 
-def test_settings_from_environ(tmp_path: Path):
+def test_settings_from_environ(tmp_path: Path) -> None:
     env = {
         "DATABASE_URL": "postgresql://postgres@127.0.0.1/test",
         "ISSY_BROADCAST_URL": "redis://127.0.0.1:6379",
@@ -51,7 +51,7 @@ def test_settings_from_environ(tmp_path: Path):
         Settings.from_environ(environ={"ISSY_MAX_PAGE_SIZE": "many"})
 
 
-def test_default_database_is_sqlite_under_data(tmp_path: Path):
+def test_default_database_is_sqlite_under_data(tmp_path: Path) -> None:
     url = default_database_url(tmp_path / "data")
     assert url == f"sqlite:///{tmp_path / 'data' / 'issy.sqlite3'}"
     assert (tmp_path / "data").is_dir()
@@ -88,13 +88,13 @@ def _check_migrates_empty_database(url: str) -> None:
         database.dispose()
 
 
-def test_migrations_apply_on_an_empty_sqlite_database(tmp_path: Path):
+def test_migrations_apply_on_an_empty_sqlite_database(tmp_path: Path) -> None:
     database_file = tmp_path / "nested" / "fresh.sqlite3"
     _check_migrates_empty_database(f"sqlite:///{database_file}")
     assert database_file.exists()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -103,7 +103,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path):
 
 
 @pytest.mark.postgres
-def test_migrations_apply_on_an_empty_postgres_schema():
+def test_migrations_apply_on_an_empty_postgres_schema() -> None:
     schema = f"mkt_fresh_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as connection:
@@ -116,7 +116,7 @@ def test_migrations_apply_on_an_empty_postgres_schema():
         admin.dispose()
 
 
-def test_models_match_the_migrations(tmp_path: Path):
+def test_models_match_the_migrations(tmp_path: Path) -> None:
     """Autogenerate finds nothing to do: the tables and the migrations tell one story."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -129,7 +129,7 @@ def test_models_match_the_migrations(tmp_path: Path):
     database.dispose()
 
 
-def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path):
+def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path) -> None:
     import warnings
 
     from marketplace.app import create_app

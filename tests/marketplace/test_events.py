@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ PRICING = """mutation($id: ID!) { setPricingPlan(serviceId: $id, plan: {
 
 
 @pytest.fixture
-def received() -> Any:
+def received() -> Iterator[list[CatalogueEvent]]:
     got: list[CatalogueEvent] = []
     unsubscribe = bus.subscribe(CatalogueEvent, got.append)
     yield got
@@ -53,7 +54,9 @@ def _db_id(global_id: str) -> int:
     return int(base64.urlsafe_b64decode(global_id).decode().split(":")[1])
 
 
-def test_mutations_notify_observers_after_commit(api: Api, partners: Partners, received):
+def test_mutations_notify_observers_after_commit(
+    api: Api, partners: Partners, received: list[CatalogueEvent]
+) -> None:
     service = create_service(api, partners.a)
     api.ok(PUBLISH, {"id": service["id"]}, key=partners.a)
     api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
@@ -72,7 +75,9 @@ def test_mutations_notify_observers_after_commit(api: Api, partners: Partners, r
     assert received[1].version == 2
 
 
-def test_failed_mutations_notify_nobody(api: Api, partners: Partners, received):
+def test_failed_mutations_notify_nobody(
+    api: Api, partners: Partners, received: list[CatalogueEvent]
+) -> None:
     service = publish_via_api(api, partners.a)
     received.clear()
     api.error(PUBLISH, {"id": service["id"]}, key=partners.a)
@@ -80,7 +85,9 @@ def test_failed_mutations_notify_nobody(api: Api, partners: Partners, received):
     assert received == []
 
 
-def test_a_failing_observer_does_not_break_the_mutation(api: Api, partners: Partners, received):
+def test_a_failing_observer_does_not_break_the_mutation(
+    api: Api, partners: Partners, received: list[CatalogueEvent]
+) -> None:
     def broken(event: CatalogueEvent) -> None:
         raise RuntimeError("observer bug")
 
@@ -92,7 +99,7 @@ def test_a_failing_observer_does_not_break_the_mutation(api: Api, partners: Part
     assert len(received) == 1
 
 
-def test_published_catalogue_for_the_planner(api: Api, partners: Partners):
+def test_published_catalogue_for_the_planner(api: Api, partners: Partners) -> None:
     service = publish_via_api(api, partners.a, co2GPerKm=0.0)
     create_service(api, partners.b, name="Draft of B")
     api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
@@ -123,7 +130,7 @@ def test_published_catalogue_for_the_planner(api: Api, partners: Partners):
     assert api.db.call(published_availability, station_ids=[view.stations[0].id]) == {}
 
 
-def test_event_wire_format_round_trips():
+def test_event_wire_format_round_trips() -> None:
     event = CatalogueEvent(
         kind=ChangeKind.AVAILABILITY,
         service_id=3,
@@ -145,7 +152,7 @@ def _subscribe(api: Api, ws: Any, query: str, key: str | None = None) -> None:
     wait_for_listener(api, CHANNEL)  # events published before that are not for this socket
 
 
-def test_service_changed_subscription(api: Api, partners: Partners):
+def test_service_changed_subscription(api: Api, partners: Partners) -> None:
     query = "subscription { serviceChanged { change status version service { name } } }"
     with api.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         _subscribe(api, ws, query)
@@ -162,7 +169,7 @@ def test_service_changed_subscription(api: Api, partners: Partners):
         ws.send_json({"id": "1", "type": "complete"})
 
 
-def test_owner_hears_of_its_drafts(api: Api, partners: Partners):
+def test_owner_hears_of_its_drafts(api: Api, partners: Partners) -> None:
     query = "subscription { serviceChanged { status service { name } } }"
     with api.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         _subscribe(api, ws, query, key=partners.a)
@@ -175,7 +182,7 @@ def test_owner_hears_of_its_drafts(api: Api, partners: Partners):
         }
 
 
-def test_availability_changed_subscription(api: Api, partners: Partners):
+def test_availability_changed_subscription(api: Api, partners: Partners) -> None:
     service = publish_via_api(api, partners.a)
     api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
     query = "subscription($id: ID) { availabilityChanged(serviceId: $id) { serviceId stationIds } }"
@@ -198,7 +205,7 @@ def test_availability_changed_subscription(api: Api, partners: Partners):
 
 
 @pytest.mark.redis
-async def test_events_reach_other_processes_through_redis():
+async def test_events_reach_other_processes_through_redis() -> None:
     sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")
     await sender.start()
     await receiver.start()

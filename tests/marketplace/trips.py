@@ -113,4 +113,5 @@ def imported_run(api: Api, key: str) -> dict[str, Any]:
     """Import the four-zone matrix and assign its morning peak."""
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=key)
     variables = {"period": "morning_peak", "source": "IMPORTED"}
-    return api.ok(RUN, variables, key=key)["runAssignment"]
+    run: dict[str, Any] = api.ok(RUN, variables, key=key)["runAssignment"]
+    return run

@@ -17,12 +17,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pluggy
 import pytest
 
 from tests.conftest import REPO_ROOT
@@ -77,7 +78,8 @@ class WebServer:
         )
         body = response.json()
         assert not body.get("errors"), body["errors"]
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
 
     def partner_key(self, name: str, kind: str = "startup") -> str:
         """A partner's first API key, made by the operators' command line (once per name)."""
@@ -266,7 +268,9 @@ class Tab:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:

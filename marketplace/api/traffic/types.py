@@ -32,15 +32,20 @@ from marketplace.traffic.runs import (
     latest_run,
 )
 
+# DemandSource, IncidentCategory and RunStatus are the storage enums, registered with GraphQL
+# descriptions below and exported so the inputs and hotspot types use the registered ones.
 __all__ = [
     "ChangedSegment",
     "DemandCellType",
     "DemandImportType",
     "DemandMatrixType",
+    "DemandSource",
     "DemandSourceTotalType",
     "GridCell",
     "HotspotDigest",
+    "IncidentCategory",
     "PeriodTrips",
+    "RunStatus",
     "ScenarioResult",
     "TrafficAlgorithm",
     "TrafficRunType",

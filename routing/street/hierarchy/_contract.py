@@ -199,7 +199,7 @@ def _priority(s: _BuildState, v: int) -> float:
         removed_hops += s.pool.hops[inc.eid[k]]
     for k in range(out.start[v], out.start[v] + out.length[v]):
         removed_hops += s.pool.hops[out.eid[k]]
-    return s.level[v] + added / removed + added_hops / removed_hops
+    return float(s.level[v] + added / removed + added_hops / removed_hops)
 
 
 @numba.njit(cache=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.marketplace.helpers import (
@@ -29,11 +31,13 @@ mutation($id: ID!, $v: Int!, $input: UpdateServiceInput!) {
 """
 
 
-def names(data: dict) -> list[str]:
+def names(data: dict[str, Any]) -> list[str]:
     return [edge["node"]["name"] for edge in data["services"]["edges"]]
 
 
-def test_created_service_is_a_draft_then_listed_once_published(api: Api, partners: Partners):
+def test_created_service_is_a_draft_then_listed_once_published(
+    api: Api, partners: Partners
+) -> None:
     service = create_service(api, partners.a, description="Vélos en libre service")
     assert service["status"] == "DRAFT"
     assert service["version"] == 1
@@ -48,7 +52,7 @@ def test_created_service_is_a_draft_then_listed_once_published(api: Api, partner
     assert node["operator"] == {"name": "Alpha Bikes", "kind": "STARTUP"}
 
 
-def test_service_fields_round_trip(api: Api, partners: Partners):
+def test_service_fields_round_trip(api: Api, partners: Partners) -> None:
     service = create_service(
         api,
         partners.a,
@@ -78,7 +82,7 @@ def test_service_fields_round_trip(api: Api, partners: Partners):
     assert data["statusChangedBy"] == {"name": "Alpha Bikes"}
 
 
-def test_update_with_current_version_applies_and_bumps_it(api: Api, partners: Partners):
+def test_update_with_current_version_applies_and_bumps_it(api: Api, partners: Partners) -> None:
     service = create_service(api, partners.a)
     updated = api.ok(
         UPDATE,
@@ -89,7 +93,9 @@ def test_update_with_current_version_applies_and_bumps_it(api: Api, partners: Pa
     assert updated["version"] == 2
 
 
-def test_update_with_stale_version_is_a_conflict_and_changes_nothing(api: Api, partners: Partners):
+def test_update_with_stale_version_is_a_conflict_and_changes_nothing(
+    api: Api, partners: Partners
+) -> None:
     service = create_service(api, partners.a)
     api.ok(UPDATE, {"id": service["id"], "v": 1, "input": {"name": "First"}}, key=partners.a)
     error = api.error(
@@ -106,7 +112,7 @@ def test_update_with_stale_version_is_a_conflict_and_changes_nothing(api: Api, p
     assert current == {"name": "First", "description": "", "version": 2}
 
 
-def test_lifecycle_transitions(api: Api, partners: Partners):
+def test_lifecycle_transitions(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     suspend = "mutation($id: ID!) { suspendService(id: $id) { status } }"
     retire = "mutation($id: ID!) { retireService(id: $id) { status } }"
@@ -126,14 +132,14 @@ def test_lifecycle_transitions(api: Api, partners: Partners):
     assert error["extensions"]["code"] == "CONFLICT"
 
 
-def test_publishing_twice_is_a_conflict(api: Api, partners: Partners):
+def test_publishing_twice_is_a_conflict(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     error = api.error(PUBLISH, {"id": service["id"]}, key=partners.a)
     assert error["extensions"]["code"] == "CONFLICT"
     assert "PUBLISHED" in error["message"]
 
 
-def test_status_change_with_expected_version(api: Api, partners: Partners):
+def test_status_change_with_expected_version(api: Api, partners: Partners) -> None:
     service = create_service(api, partners.a)
     mutation = (
         "mutation($id: ID!, $v: Int) { publishService(id: $id, expectedVersion: $v) { version } }"
@@ -145,7 +151,7 @@ def test_status_change_with_expected_version(api: Api, partners: Partners):
     }
 
 
-def test_filters(api: Api, partners: Partners):
+def test_filters(api: Api, partners: Partners) -> None:
     published_service(api, partners.a, name="Vélo Alpha", wheelchairAccessible=False)
     published_service(
         api,
@@ -176,7 +182,7 @@ def test_filters(api: Api, partners: Partners):
     assert names(api.ok(SERVICES, {"filter": outside})) == []
 
 
-def test_near_finds_services_by_station(api: Api, partners: Partners):
+def test_near_finds_services_by_station(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a, serviceArea=None)
     api.ok(
         """mutation($id: ID!, $s: [StationInput!]!) {
@@ -193,7 +199,7 @@ def test_near_finds_services_by_station(api: Api, partners: Partners):
     assert names(api.ok(SERVICES, {"filter": near})) == []
 
 
-def test_pagination_with_cursors_and_total_count(api: Api, partners: Partners):
+def test_pagination_with_cursors_and_total_count(api: Api, partners: Partners) -> None:
     for i in range(5):
         published_service(api, partners.a, name=f"Service {i}")
     first = api.ok(SERVICES, {"first": 2})["services"]
@@ -210,7 +216,7 @@ def test_pagination_with_cursors_and_total_count(api: Api, partners: Partners):
     assert seen == [f"Service {i}" for i in range(5)]
 
 
-def test_pagination_of_a_geographic_filter(api: Api, partners: Partners):
+def test_pagination_of_a_geographic_filter(api: Api, partners: Partners) -> None:
     for i in range(3):
         published_service(api, partners.a, name=f"S{i}")
     near = {"near": {"lat": 48.8245, "lon": 2.27, "radiusM": 500}}
@@ -227,20 +233,20 @@ def test_pagination_of_a_geographic_filter(api: Api, partners: Partners):
         pytest.param(0, "first=0 is out of range", id="zero"),
     ],
 )
-def test_page_size_out_of_range(api: Api, first: int, fragment: str):
+def test_page_size_out_of_range(api: Api, first: int, fragment: str) -> None:
     error = api.error(SERVICES, {"first": first})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["maxPageSize"] == 50
     assert fragment in error["message"]
 
 
-def test_bad_cursor(api: Api):
+def test_bad_cursor(api: Api) -> None:
     error = api.error(SERVICES, {"after": "nonsense"})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "pageInfo.endCursor" in error["message"]
 
 
-def test_node_resolves_global_ids(api: Api, partners: Partners):
+def test_node_resolves_global_ids(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     data = api.ok(
         """query($id: ID!) { node(id: $id) { id ... on MobilityService { name } } }""",
@@ -254,7 +260,7 @@ def test_node_resolves_global_ids(api: Api, partners: Partners):
     assert data["node"]["name"] == partner["name"]
 
 
-def test_unknown_and_malformed_ids(api: Api, partners: Partners):
+def test_unknown_and_malformed_ids(api: Api, partners: Partners) -> None:
     unknown = "TW9iaWxpdHlTZXJ2aWNlOjk5OTk="  # MobilityService:9999
     error = api.error("query($id: ID!) { service(id: $id) { name } }", {"id": unknown})
     assert error["extensions"]["code"] == "NOT_FOUND"
@@ -268,7 +274,7 @@ def test_unknown_and_malformed_ids(api: Api, partners: Partners):
     assert "is a Partner, not a MobilityService" in error["message"]
 
 
-def test_partners_and_me(api: Api, partners: Partners):
+def test_partners_and_me(api: Api, partners: Partners) -> None:
     assert [p["name"] for p in api.ok("{ partners { name } }")["partners"]] == [
         "Alpha Bikes",
         "Beta Scooters",
@@ -281,7 +287,7 @@ def test_partners_and_me(api: Api, partners: Partners):
     }
 
 
-def test_within_a_polygon(api: Api, partners: Partners):
+def test_within_a_polygon(api: Api, partners: Partners) -> None:
     published_service(api, partners.a, name="In Issy")
     east = {  # a square in Paris 15e, away from ISSY_SQUARE
         "type": "Polygon",
@@ -302,7 +308,7 @@ def test_within_a_polygon(api: Api, partners: Partners):
     assert error["message"].startswith("within is a GeoJSON Point")
 
 
-def test_open_at(api: Api, partners: Partners):
+def test_open_at(api: Api, partners: Partners) -> None:
     weekdays = [
         {"day": day, "opens": "07:00", "closes": "20:00"}
         for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")

@@ -34,9 +34,10 @@ def grid(n: int) -> list[dict[str, Any]]:
 
 
 def count_availability(api: Api) -> int:
-    return api.db.call(
+    count: int = api.db.call(
         lambda s: s.exec(select(func.count()).select_from(StationAvailability)).one()
     )
+    return count
 
 
 @pytest.fixture
@@ -44,7 +45,9 @@ def service(api: Api, partners: Partners) -> dict[str, Any]:
     return published_service(api, partners.a)
 
 
-def test_upsert_creates_then_updates_by_external_id(api: Api, partners: Partners, service):
+def test_upsert_creates_then_updates_by_external_id(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     first = api.ok(UPSERT, {"id": service["id"], "s": grid(3)}, key=partners.a)["upsertStations"]
     assert (first["created"], first["updated"]) == (3, 0)
     changed = [*grid(3)[1:], grid(4)[3]]
@@ -57,7 +60,9 @@ def test_upsert_creates_then_updates_by_external_id(api: Api, partners: Partners
     assert stations[1]["name"] == "Renamed"
 
 
-def test_availability_batch_of_500_in_one_call(api: Api, partners: Partners, service):
+def test_availability_batch_of_500_in_one_call(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     api.ok(UPSERT, {"id": service["id"], "s": grid(500)}, key=partners.a)
     rows = [
         {"stationExternalId": f"st-{i:04d}", "vehiclesAvailable": i % 20, "docksAvailable": 3}
@@ -77,7 +82,9 @@ def test_availability_batch_of_500_in_one_call(api: Api, partners: Partners, ser
     assert count_availability(api) == 500
 
 
-def test_one_bad_row_and_nothing_is_written(api: Api, partners: Partners, service):
+def test_one_bad_row_and_nothing_is_written(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     api.ok(UPSERT, {"id": service["id"], "s": grid(300)}, key=partners.a)
     rows = [{"stationExternalId": f"st-{i:04d}", "vehiclesAvailable": 1} for i in range(300)]
     rows[250]["docksAvailable"] = -2
@@ -91,7 +98,9 @@ def test_one_bad_row_and_nothing_is_written(api: Api, partners: Partners, servic
     assert count_availability(api) == 0
 
 
-def test_negative_capacity_rejects_the_whole_station_batch(api: Api, partners: Partners, service):
+def test_negative_capacity_rejects_the_whole_station_batch(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     stations = grid(5)
     stations[3]["capacity"] = -1
     error = api.error(UPSERT, {"id": service["id"], "s": stations}, key=partners.a)
@@ -100,7 +109,9 @@ def test_negative_capacity_rejects_the_whole_station_batch(api: Api, partners: P
     assert api.ok(STATIONS, {"id": service["id"]})["service"]["stations"] == []
 
 
-def test_station_far_from_issy_is_rejected(api: Api, partners: Partners, service):
+def test_station_far_from_issy_is_rejected(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     stations = grid(1)
     stations[0].update(lat=45.764, lon=4.8357)  # Lyon
     error = api.error(UPSERT, {"id": service["id"], "s": stations}, key=partners.a)
@@ -108,12 +119,12 @@ def test_station_far_from_issy_is_rejected(api: Api, partners: Partners, service
     assert "km from Issy" in error["message"]
 
 
-def test_batch_size_limit(api: Api, partners: Partners, service):
+def test_batch_size_limit(api: Api, partners: Partners, service: dict[str, Any]) -> None:
     error = api.error(UPSERT, {"id": service["id"], "s": []}, key=partners.a)
     assert "send between 1 and 1000 per call" in error["message"]
 
 
-def test_stations_near(api: Api, partners: Partners, service):
+def test_stations_near(api: Api, partners: Partners, service: dict[str, Any]) -> None:
     api.ok(UPSERT, {"id": service["id"], "s": grid(50)}, key=partners.a)
     query = """query($lat: Float!, $lon: Float!, $r: Float!, $first: Int) {
       stationsNear(lat: $lat, lon: $lon, radiusM: $r, first: $first) {
@@ -130,8 +141,8 @@ def test_stations_near(api: Api, partners: Partners, service):
 
 
 def test_stations_of_unpublished_services_are_not_near_anything(
-    api: Api, partners: Partners, service
-):
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     api.ok(UPSERT, {"id": service["id"], "s": grid(3)}, key=partners.a)
     api.ok(
         "mutation($id: ID!) { suspendService(id: $id) { id } }",
@@ -147,7 +158,9 @@ PRICING = """mutation($id: ID!, $p: PricingPlanInput!) {
     externalId currency unlockFeeMinor perMinuteMinor dailyCapMinor } }"""
 
 
-def test_pricing_plan_set_and_replaced(api: Api, partners: Partners, service):
+def test_pricing_plan_set_and_replaced(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
     plan = {"externalId": "std", "name": "Standard", "currency": "eur", "unlockFeeMinor": 100}
     result = api.ok(
         PRICING, {"id": service["id"], "p": {**plan, "perMinuteMinor": 5}}, key=partners.a
@@ -170,14 +183,16 @@ def test_pricing_plan_set_and_replaced(api: Api, partners: Partners, service):
         pytest.param({"dailyCapMinor": 50}, "below unlockFeeMinor 100", id="cap"),
     ],
 )
-def test_bad_pricing_plan(api: Api, partners: Partners, service, change, fragment):
+def test_bad_pricing_plan(
+    api: Api, partners: Partners, service: dict[str, Any], change: dict[str, Any], fragment: str
+) -> None:
     plan = {"externalId": "std", "name": "Standard", "currency": "EUR", "unlockFeeMinor": 100}
     error = api.error(PRICING, {"id": service["id"], "p": {**plan, **change}}, key=partners.a)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert fragment in error["message"]
 
 
-def test_vehicle_types(api: Api, partners: Partners, service):
+def test_vehicle_types(api: Api, partners: Partners, service: dict[str, Any]) -> None:
     mutation = """mutation($id: ID!, $v: [VehicleTypeInput!]!) {
       setVehicleTypes(serviceId: $id, vehicleTypes: $v) {
         externalId formFactor propulsion maxRangeM } }"""

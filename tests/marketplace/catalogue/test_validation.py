@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from marketplace.settings import Settings
 from tests.marketplace.helpers import CREATE, Api, Partners
 
 FAR_SQUARE = {  # around Lyon
@@ -66,7 +68,9 @@ BOWTIE = {
         ),
     ],
 )
-def test_bad_service_input(api: Api, partners: Partners, fields: dict[str, Any], fragment: str):
+def test_bad_service_input(
+    api: Api, partners: Partners, fields: dict[str, Any], fragment: str
+) -> None:
     payload = {"kind": "BIKE_SHARE", "name": "Issy Vélo", **fields}
     error = api.error(CREATE, {"input": payload}, key=partners.a)
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
@@ -79,26 +83,26 @@ def test_bad_service_input(api: Api, partners: Partners, fields: dict[str, Any],
     )
 
 
-def test_unknown_enum_value_is_a_validation_error(api: Api, partners: Partners):
+def test_unknown_enum_value_is_a_validation_error(api: Api, partners: Partners) -> None:
     error = api.error(CREATE, {"input": {"kind": "TELEPORT", "name": "x"}}, key=partners.a)
     assert "TELEPORT" in error["message"]
 
 
-def test_bad_near_point(api: Api):
+def test_bad_near_point(api: Api) -> None:
     query = "{ services(filter: {near: {lat: 43.3, lon: 5.37, radiusM: 100}}) { totalCount } }"
     error = api.error(query)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "km from Issy" in error["message"]
 
 
-def test_bad_bbox(api: Api):
+def test_bad_bbox(api: Api) -> None:
     query = """{ services(filter: {bbox: {minLon: 2.3, minLat: 48.8, maxLon: 2.2, maxLat: 48.9}})
       { totalCount } }"""
     error = api.error(query)
     assert "minLon < maxLon" in error["message"]
 
 
-def test_query_depth_limit(api: Api):
+def test_query_depth_limit(api: Api) -> None:
     query = "{ stationsNear(lat: 48.82, lon: 2.27, radiusM: 100) " + (
         "{ station { service { stations { service { stations { service { stations "
         "{ service { stations { service { name } } } } } } } } } } } }"
@@ -107,7 +111,7 @@ def test_query_depth_limit(api: Api):
     assert "exceeds maximum operation depth" in error["message"]
 
 
-def test_body_size_limit(settings, database_url):
+def test_body_size_limit(settings: Settings, database_url: str) -> None:
     from dataclasses import replace
 
     from starlette.testclient import TestClient
@@ -121,7 +125,7 @@ def test_body_size_limit(settings, database_url):
         assert response.status_code == 413
         assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
-        def chunks():  # no Content-Length: counted as it streams
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
             yield b'{"query": "{ partners { name } }", "pad": "'
             for _ in range(10):
                 yield b"x" * 200
@@ -134,7 +138,9 @@ def test_body_size_limit(settings, database_url):
         assert client.post("/graphql", json={"query": "{ partners { name } }"}).status_code == 200
 
 
-def test_internal_errors_are_masked(api: Api, partners: Partners, monkeypatch):
+def test_internal_errors_are_masked(
+    api: Api, partners: Partners, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import marketplace.api.identity.queries as queries
 
     def broken(session):  # type: ignore[no-untyped-def]
@@ -148,13 +154,13 @@ def test_internal_errors_are_masked(api: Api, partners: Partners, monkeypatch):
     assert "secret" not in str(body)
 
 
-def test_health(api: Api):
+def test_health(api: Api) -> None:
     response = api.client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 
 
-def test_graphiql_in_a_browser(api: Api):
+def test_graphiql_in_a_browser(api: Api) -> None:
     response = api.client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()

@@ -44,7 +44,7 @@ def review(api: Api, token: str, service_id: str, rating: int, text: str = "ok")
     return body
 
 
-def test_review_and_rating_aggregates(api: Api, cast: Cast, service: dict[str, Any]):
+def test_review_and_rating_aggregates(api: Api, cast: Cast, service: dict[str, Any]) -> None:
     assert api.ok(RATING, {"id": service["id"]})["service"]["rating"] == {
         "average": None,
         "count": 0,
@@ -65,7 +65,7 @@ def test_review_and_rating_aggregates(api: Api, cast: Cast, service: dict[str, A
 
 def test_a_second_review_is_a_conflict_and_the_first_is_editable(
     api: Api, cast: Cast, service: dict[str, Any]
-):
+) -> None:
     first = review(api, cast.resident, service["id"], 4)["data"]["reviewService"]
     second = review(api, cast.resident, service["id"], 1)
     assert code(second) == "CONFLICT"
@@ -79,18 +79,20 @@ def test_a_second_review_is_a_conflict_and_the_first_is_editable(
 
 
 @pytest.mark.parametrize("rating", [0, 6])
-def test_ratings_are_one_to_five(api: Api, cast: Cast, service: dict[str, Any], rating: int):
+def test_ratings_are_one_to_five(
+    api: Api, cast: Cast, service: dict[str, Any], rating: int
+) -> None:
     body = review(api, cast.resident, service["id"], rating)
     assert code(body) == "BAD_USER_INPUT"
     assert "give 1 to 5 stars" in body["errors"][0]["message"]
 
 
-def test_drafts_cannot_be_reviewed(api: Api, cast: Cast):
+def test_drafts_cannot_be_reviewed(api: Api, cast: Cast) -> None:
     draft = create_service(api, cast.partners.a)
     assert code(review(api, cast.resident, draft["id"], 3)) == "NOT_FOUND"
 
 
-def test_reviews_sort_and_page(api: Api, cast: Cast, service: dict[str, Any]):
+def test_reviews_sort_and_page(api: Api, cast: Cast, service: dict[str, Any]) -> None:
     review(api, cast.resident, service["id"], 2, "first")
     review(api, cast.other_resident, service["id"], 5, "second")
     newest = api.ok(REVIEWS, {"id": service["id"], "sort": "NEWEST"})["reviews"]
@@ -108,7 +110,9 @@ def test_reviews_sort_and_page(api: Api, cast: Cast, service: dict[str, Any]):
     assert [n["rating"] for n in worst["nodes"]] == [2, 5]
 
 
-def test_the_partner_replies_officially_to_a_review(api: Api, cast: Cast, service: dict[str, Any]):
+def test_the_partner_replies_officially_to_a_review(
+    api: Api, cast: Cast, service: dict[str, Any]
+) -> None:
     rid = review(api, cast.resident, service["id"], 3)["data"]["reviewService"]["id"]
     reply = 'mutation($id: ID!) { replyToReview(id: $id, text: "Thanks, fixed.") { id } }'
     assert code(api.post(reply, {"id": rid}, key=cast.other_member)) == "FORBIDDEN"
@@ -121,7 +125,7 @@ def test_the_partner_replies_officially_to_a_review(api: Api, cast: Cast, servic
 POINT = {"type": "Point", "coordinates": [2.2735, 48.8245]}
 
 
-def test_suggestions_with_location_and_kinds(api: Api, cast: Cast):
+def test_suggestions_with_location_and_kinds(api: Api, cast: Cast) -> None:
     made = suggest(api, cast.resident, location=POINT, kinds=["BIKE_SHARE", "PARKING"])
     assert made["status"] == "NEW" and made["kinds"] == ["BIKE_SHARE", "PARKING"]
     assert made["location"] == POINT
@@ -149,7 +153,7 @@ def test_suggestions_with_location_and_kinds(api: Api, cast: Cast):
 )
 def test_suggestion_locations_are_validated(
     api: Api, cast: Cast, location: dict[str, Any], message: str
-):
+) -> None:
     body = api.post(
         "mutation($i: SuggestionInput!) { suggest(input: $i) { id } }",
         {"i": {"title": "t", "text": "x", "location": location}},
@@ -159,7 +163,9 @@ def test_suggestion_locations_are_validated(
     assert message in body["errors"][0]["message"]
 
 
-def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(api: Api, cast: Cast):
+def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(
+    api: Api, cast: Cast
+) -> None:
     sid = suggest(api, cast.resident)["id"]
     result = api.ok(VOTE, {"id": sid}, key=cast.other_resident)["voteForSuggestion"]
     assert result == {"voted": True, "suggestion": {"voteCount": 1, "viewerHasVoted": True}}
@@ -185,7 +191,7 @@ def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(api:
     assert api.ok(VOTE, {"id": sid}, key=cast.other_resident)["voteForSuggestion"]["voted"]
 
 
-def test_suggestions_sort_by_votes_and_page(api: Api, cast: Cast):
+def test_suggestions_sort_by_votes_and_page(api: Api, cast: Cast) -> None:
     ids = [suggest(api, cast.resident, title=f"idea {i}")["id"] for i in range(3)]
     api.ok(VOTE, {"id": ids[0]}, key=cast.resident)
     api.ok(VOTE, {"id": ids[0]}, key=cast.other_resident)
@@ -204,7 +210,7 @@ def test_suggestions_sort_by_votes_and_page(api: Api, cast: Cast):
     assert bad["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-def test_threaded_comments_and_official_answers(api: Api, cast: Cast):
+def test_threaded_comments_and_official_answers(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     top = api.ok(COMMENT, {"id": sid, "text": "Yes please"}, key=cast.other_resident)
     parent = top["commentOnSuggestion"]["id"]
@@ -227,7 +233,7 @@ def test_threaded_comments_and_official_answers(api: Api, cast: Cast):
     ]
 
 
-def test_status_changes_record_who_and_why(api: Api, cast: Cast):
+def test_status_changes_record_who_and_why(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     api.ok(
         STATUS, {"id": sid, "status": "UNDER_STUDY", "reason": "On the 2027 plan"}, key=cast.planner
@@ -258,7 +264,7 @@ def test_status_changes_record_who_and_why(api: Api, cast: Cast):
 
 def test_only_the_services_partner_decides_on_suggestions_about_it(
     api: Api, cast: Cast, service: dict[str, Any]
-):
+) -> None:
     sid = suggest(api, cast.resident, serviceId=service["id"])["id"]
     variables = {"id": sid, "status": "DECLINED", "reason": "Not for us"}
     assert code(api.post(STATUS, variables, key=cast.other_member)) == "FORBIDDEN"
@@ -282,10 +288,11 @@ def _challenge(api: Api, cast: Cast, deadline: datetime | None = None) -> str:
         "area": ISSY_SQUARE,
         "deadline": deadline.isoformat(),
     }
-    return api.ok(CHALLENGE, {"input": payload}, key=cast.admin)["openChallenge"]["id"]
+    challenge_id: str = api.ok(CHALLENGE, {"input": payload}, key=cast.admin)["openChallenge"]["id"]
+    return challenge_id
 
 
-def test_challenges_proposals_and_votes(api: Api, cast: Cast, service: dict[str, Any]):
+def test_challenges_proposals_and_votes(api: Api, cast: Cast, service: dict[str, Any]) -> None:
     cid = _challenge(api, cast)
     draft = create_service(api, cast.partners.a, name="Night shuttle (draft)")
     proposal = api.ok(PROPOSE, {"c": cid, "s": [service["id"], draft["id"]]}, key=cast.member)
@@ -315,7 +322,7 @@ def test_challenges_proposals_and_votes(api: Api, cast: Cast, service: dict[str,
     assert mine["voteCount"] == 1
 
 
-def test_challenges_close_at_their_deadline(api: Api, cast: Cast):
+def test_challenges_close_at_their_deadline(api: Api, cast: Cast) -> None:
     past = api.post(
         CHALLENGE,
         {
@@ -362,7 +369,7 @@ def _all_pages(api: Api, sort: str, first: int = 2) -> list[str]:
         after = page["pageInfo"]["endCursor"]
 
 
-def test_services_sort_by_community_rating_and_newest(api: Api, cast: Cast):
+def test_services_sort_by_community_rating_and_newest(api: Api, cast: Cast) -> None:
     ids = {
         name: published_service(api, cast.partners.a, name=name)["id"]
         for name in ("One five", "Two fours", "Unrated", "Two fives")
@@ -389,7 +396,9 @@ def test_services_sort_by_community_rating_and_newest(api: Api, cast: Cast):
 
 
 @pytest.mark.parametrize("sort", ["NEWEST", "BEST_RATED"])
-def test_sorted_service_pages_stay_stable_when_services_are_added(api: Api, cast: Cast, sort: str):
+def test_sorted_service_pages_stay_stable_when_services_are_added(
+    api: Api, cast: Cast, sort: str
+) -> None:
     for name in ("A", "B", "C", "D"):
         published_service(api, cast.partners.a, name=name)
     first = api.ok(SORTED_SERVICES, {"sort": sort, "first": 2})["services"]
@@ -402,7 +411,7 @@ def test_sorted_service_pages_stay_stable_when_services_are_added(api: Api, cast
     assert second["totalCount"] == 5
 
 
-def test_sorted_services_refuse_a_cursor_of_another_sort(api: Api, cast: Cast):
+def test_sorted_services_refuse_a_cursor_of_another_sort(api: Api, cast: Cast) -> None:
     published_service(api, cast.partners.a, name="A")
     published_service(api, cast.partners.a, name="B")
     by_id = api.ok("{ services(first: 1) { pageInfo { endCursor } } }")["services"]
@@ -420,7 +429,7 @@ def _titles(api: Api, filter: dict[str, Any], first: int = 10) -> list[str]:
     return [node["title"] for node in page["nodes"]]
 
 
-def test_suggestions_filtered_by_kinds(api: Api, cast: Cast):
+def test_suggestions_filtered_by_kinds(api: Api, cast: Cast) -> None:
     suggest(api, cast.resident, title="Bikes", kinds=["BIKE_SHARE"])
     suggest(api, cast.resident, title="Bikes and parking", kinds=["BIKE_SHARE", "PARKING"])
     suggest(api, cast.resident, title="Car share", kinds=["CAR_SHARE"])
@@ -431,7 +440,7 @@ def test_suggestions_filtered_by_kinds(api: Api, cast: Cast):
     assert _titles(api, {"kinds": []}) == ["No kind", "Car share", "Bikes and parking", "Bikes"]
 
 
-def test_suggestions_filtered_by_area(api: Api, cast: Cast):
+def test_suggestions_filtered_by_area(api: Api, cast: Cast) -> None:
     inside = {"type": "Point", "coordinates": [2.270, 48.825]}
     outside = {"type": "Point", "coordinates": [2.250, 48.835]}
     overlapping = {

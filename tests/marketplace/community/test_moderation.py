@@ -50,7 +50,7 @@ def _review(api: Api, cast: Cast, token: str, rating: int) -> tuple[str, str]:
     return service["id"], rid
 
 
-def test_hide_and_restore_keep_an_audit_trail(api: Api, cast: Cast):
+def test_hide_and_restore_keep_an_audit_trail(api: Api, cast: Cast) -> None:
     service_id, rid = _review(api, cast, cast.resident, 1)
     report = api.ok(REPORT, {"c": rid, "reason": "insulting"}, key=cast.other_resident)
     again = api.ok(REPORT, {"c": rid, "reason": "still insulting"}, key=cast.other_resident)
@@ -93,14 +93,14 @@ def test_hide_and_restore_keep_an_audit_trail(api: Api, cast: Cast):
     assert all(t["moderator"] == {"displayName": "admin"} and t["at"] for t in trail)
 
 
-def test_moderation_needs_a_reason(api: Api, cast: Cast):
+def test_moderation_needs_a_reason(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     body = api.post(HIDE, {"c": sid, "reason": "   "}, key=cast.admin)
     assert code(body) == "BAD_USER_INPUT"
     assert "reason must not be empty" in body["errors"][0]["message"]
 
 
-def test_hidden_comments_leave_their_thread(api: Api, cast: Cast):
+def test_hidden_comments_leave_their_thread(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     keep = api.ok(COMMENT, {"s": sid, "text": "fine"}, key=cast.resident)["commentOnSuggestion"]
     spam = api.ok(COMMENT, {"s": sid, "text": "BUY NOW"}, key=cast.other_resident)
@@ -110,7 +110,7 @@ def test_hidden_comments_leave_their_thread(api: Api, cast: Cast):
     assert comments == {"totalCount": 1, "nodes": [{"id": keep["id"]}]}
 
 
-def test_only_content_ids_are_moderated(api: Api, cast: Cast):
+def test_only_content_ids_are_moderated(api: Api, cast: Cast) -> None:
     service = published_service(api, cast.partners.a)
     body = api.post(HIDE, {"c": service["id"], "reason": "x"}, key=cast.admin)
     assert code(body) == "BAD_USER_INPUT"
@@ -125,7 +125,7 @@ def test_only_content_ids_are_moderated(api: Api, cast: Cast):
         pytest.param({"title": "   "}, "title must not be empty", id="empty-title"),
     ],
 )
-def test_text_limits(api: Api, cast: Cast, fields: dict[str, str], message: str):
+def test_text_limits(api: Api, cast: Cast, fields: dict[str, str], message: str) -> None:
     body = api.post(
         "mutation($i: SuggestionInput!) { suggest(input: $i) { id } }",
         {"i": {"title": "Idea", "text": "Text", **fields}},
@@ -135,14 +135,14 @@ def test_text_limits(api: Api, cast: Cast, fields: dict[str, str], message: str)
     assert message in body["errors"][0]["message"]
 
 
-def test_comment_length_limit(api: Api, cast: Cast):
+def test_comment_length_limit(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     body = api.post(COMMENT, {"s": sid, "text": "x" * 2001}, key=cast.other_resident)
     assert code(body) == "BAD_USER_INPUT"
     assert "at most 2000" in body["errors"][0]["message"]
 
 
-def test_posting_too_fast_is_rate_limited(api: Api, cast: Cast):
+def test_posting_too_fast_is_rate_limited(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]  # post 1 of the minute
     for i in range(4):
         api.ok(COMMENT, {"s": sid, "text": f"comment {i}"}, key=cast.resident)
@@ -156,7 +156,7 @@ def test_posting_too_fast_is_rate_limited(api: Api, cast: Cast):
     assert api.ok(count, {"s": sid})["suggestion"]["comments"]["totalCount"] == 5
 
 
-def test_script_text_comes_back_verbatim(api: Api, cast: Cast):
+def test_script_text_comes_back_verbatim(api: Api, cast: Cast) -> None:
     made = suggest(api, cast.resident, title=SCRIPT[:150], text=SCRIPT)
     assert (made["title"], made["text"]) == (SCRIPT[:150], SCRIPT)
     comment = api.ok(COMMENT, {"s": made["id"], "text": SCRIPT}, key=cast.other_resident)
@@ -180,7 +180,7 @@ def _next(ws: Any) -> dict[str, Any]:
     return message["payload"]["data"]["followedSuggestionActivity"]  # type: ignore[no-any-return]
 
 
-def test_followers_hear_of_new_comments_and_status_changes(api: Api, cast: Cast):
+def test_followers_hear_of_new_comments_and_status_changes(api: Api, cast: Cast) -> None:
     followed = suggest(api, cast.resident)["id"]
     other = suggest(api, cast.other_resident, title="Not followed")["id"]
     query = """subscription { followedSuggestionActivity {
@@ -217,7 +217,7 @@ def test_followers_hear_of_new_comments_and_status_changes(api: Api, cast: Cast)
         ws.send_json({"id": "1", "type": "complete"})
 
 
-def test_subscribing_needs_a_person(api: Api, cast: Cast):
+def test_subscribing_needs_a_person(api: Api, cast: Cast) -> None:
     with api.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init", "payload": {}})
         assert ws.receive_json()["type"] == "connection_ack"
@@ -229,7 +229,7 @@ def test_subscribing_needs_a_person(api: Api, cast: Cast):
         assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast):
+def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast) -> None:
     sid = suggest(api, cast.resident)["id"]
     query = "query($id: ID!) { node(id: $id) { id ... on Suggestion { title } } }"
     assert api.ok(query, {"id": sid})["node"] == {"id": sid, "title": "Bike racks at the Mairie"}
@@ -239,7 +239,7 @@ def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast)
 
 
 @pytest.mark.redis
-async def test_community_events_cross_processes_through_redis():
+async def test_community_events_cross_processes_through_redis() -> None:
     sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")
     await sender.start()
     await receiver.start()

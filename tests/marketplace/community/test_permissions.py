@@ -129,7 +129,7 @@ def scenario(api: Api, cast: Cast) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("operation", list(MATRIX))
-def test_matrix(api: Api, cast: Cast, scenario: dict[str, Any], operation: str):
+def test_matrix(api: Api, cast: Cast, scenario: dict[str, Any], operation: str) -> None:
     query, extra = OPERATIONS[operation]
     got = {}
     for who in WHO_AND_KEY:
@@ -143,7 +143,7 @@ def test_matrix(api: Api, cast: Cast, scenario: dict[str, Any], operation: str):
 @pytest.mark.parametrize("who", WHO)
 def test_hidden_content_is_gone_for_everyone_but_moderators(
     api: Api, cast: Cast, scenario: dict[str, Any], who: str
-):
+) -> None:
     api.ok(
         'mutation($c: ID!) { hideContent(contentId: $c, reason: "spam") { decision } }',
         {"c": scenario["s"]},
@@ -161,7 +161,7 @@ def test_hidden_content_is_gone_for_everyone_but_moderators(
 
 def test_a_partner_decides_only_on_its_own_services_suggestions(
     api: Api, cast: Cast, scenario: dict[str, Any]
-):
+) -> None:
     about = suggest(api, cast.resident, serviceId=scenario["svc"])
     query = """mutation($s: ID!) { setSuggestionStatus(id: $s, status: PLANNED, reason: "r") {
       status } }"""

@@ -27,7 +27,7 @@ def get(api: Api, path: str) -> Any:
     return response.json()
 
 
-def test_published_bike_share_has_gbfs_feeds(api: Api, partners: Partners):
+def test_published_bike_share_has_gbfs_feeds(api: Api, partners: Partners) -> None:
     service = published_service(
         api,
         partners.a,
@@ -73,7 +73,7 @@ def test_published_bike_share_has_gbfs_feeds(api: Api, partners: Partners):
     assert plan["per_min_pricing"] == [{"start": 0, "rate": 0.05, "interval": 1}]
 
 
-def test_no_gbfs_for_drafts_other_kinds_or_unknown_feeds(api: Api, partners: Partners):
+def test_no_gbfs_for_drafts_other_kinds_or_unknown_feeds(api: Api, partners: Partners) -> None:
     draft = create_service(api, partners.a)
     parking = published_service(api, partners.a, kind="PARKING")
     bikes = published_service(api, partners.a)

@@ -14,7 +14,7 @@ REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }"
 ME = "{ me { name } }"
 
 
-def test_create_list_and_use_a_key(api: Api, partners: Partners):
+def test_create_list_and_use_a_key(api: Api, partners: Partners) -> None:
     created = api.ok(CREATE_KEY, {"name": "ci"}, key=partners.a)["createApiKey"]
     secret = created["secret"]
     assert secret.startswith(f"issy_{created['apiKey']['prefix']}_")
@@ -25,7 +25,7 @@ def test_create_list_and_use_a_key(api: Api, partners: Partners):
     assert keys[0]["lastUsedAt"] is not None
 
 
-def test_keys_are_private_to_their_partner(api: Api, partners: Partners):
+def test_keys_are_private_to_their_partner(api: Api, partners: Partners) -> None:
     a_keys = api.ok(KEYS, key=partners.a)["apiKeys"]
     b_keys = api.ok(KEYS, key=partners.b)["apiKeys"]
     assert {k["id"] for k in a_keys}.isdisjoint({k["id"] for k in b_keys})
@@ -37,12 +37,12 @@ def test_keys_are_private_to_their_partner(api: Api, partners: Partners):
     assert api.ok(query, {"id": a_keys[0]["id"]}, key=partners.b)["node"] is None
 
 
-def test_anonymous_callers_have_no_keys(api: Api):
+def test_anonymous_callers_have_no_keys(api: Api) -> None:
     error = api.error(KEYS)
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_revoked_key_is_refused(api: Api, partners: Partners):
+def test_revoked_key_is_refused(api: Api, partners: Partners) -> None:
     created = api.ok(CREATE_KEY, {"name": "temp"}, key=partners.a)["createApiKey"]
     revoked = api.ok(REVOKE, {"id": created["apiKey"]["id"]}, key=created["secret"])
     assert revoked["revokeApiKey"]["revokedAt"] is not None
@@ -54,12 +54,12 @@ def test_revoked_key_is_refused(api: Api, partners: Partners):
     assert api.ok(ME, key=partners.a)["me"] is not None
 
 
-def test_expired_key_is_refused(api: Api, partners: Partners):
+def test_expired_key_is_refused(api: Api, partners: Partners) -> None:
     soon = (utcnow() + timedelta(hours=1)).isoformat()
     created = api.ok(CREATE_KEY, {"name": "short", "exp": soon}, key=partners.a)["createApiKey"]
     assert api.ok(ME, key=created["secret"])["me"] == {"name": "Alpha Bikes"}
 
-    def expire(session):  # type: ignore[no-untyped-def]
+    def expire(session) -> None:  # type: ignore[no-untyped-def]
         key = session.get(ApiKey, int(_db_id(created["apiKey"]["id"])))
         key.expires_at = utcnow() - timedelta(seconds=1)
         session.add(key)
@@ -70,14 +70,14 @@ def test_expired_key_is_refused(api: Api, partners: Partners):
     assert "expired" in error["message"]
 
 
-def test_expiry_in_the_past_is_bad_input(api: Api, partners: Partners):
+def test_expiry_in_the_past_is_bad_input(api: Api, partners: Partners) -> None:
     past = (utcnow() - timedelta(days=1)).isoformat()
     error = api.error(CREATE_KEY, {"name": "x", "exp": past}, key=partners.a)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "in the past" in error["message"]
 
 
-def test_unknown_and_malformed_keys(api: Api, partners: Partners):
+def test_unknown_and_malformed_keys(api: Api, partners: Partners) -> None:
     forged = partners.a[:-4] + "AAAA"
     for key, fragment in (
         (forged, "unknown API key"),
@@ -95,7 +95,7 @@ def test_unknown_and_malformed_keys(api: Api, partners: Partners):
     assert "Bearer" in error["message"]
 
 
-def test_a_bad_key_is_never_treated_as_anonymous(api: Api):
+def test_a_bad_key_is_never_treated_as_anonymous(api: Api) -> None:
     error = api.error("{ services { totalCount } }", key="issy_000000000000_nope")
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 

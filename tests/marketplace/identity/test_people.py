@@ -7,12 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from marketplace.cli import main
 from marketplace.db import Database
 from marketplace.errors import InvalidInput
-from marketplace.identity import check_password, deliver_outbox, normalise_email, signup
+from marketplace.identity import (
+    check_password,
+    credentials,
+    deliver_outbox,
+    normalise_email,
+    signup,
+)
 from marketplace.identity.actors import Actor
 from marketplace.identity.signup import SIGN_UP_ACCEPTED
 from marketplace.models import PartnerKind, PersonRole, PersonSession, SignUpRequest, utcnow
@@ -44,7 +50,7 @@ def signed_up(api: Api, email: str = "Anne.Martin@Example.ORG") -> str:
     return sign_up_and_confirm(api, email)["token"]  # type: ignore[no-any-return]
 
 
-def test_sign_up_sends_a_link_that_creates_the_account_and_signs_in(api: Api):
+def test_sign_up_sends_a_link_that_creates_the_account_and_signs_in(api: Api) -> None:
     accepted = sign_up(api)["data"]["signUp"]
     assert accepted == {"email": "anne.martin@example.org", "message": SIGN_UP_ACCEPTED}
     # No account before the link is followed: signing in fails like for an unknown email.
@@ -67,11 +73,11 @@ def test_sign_up_sends_a_link_that_creates_the_account_and_signs_in(api: Api):
     assert "already used or expired" in used["message"]
 
 
-def test_a_confirmation_link_expires(api: Api):
+def test_a_confirmation_link_expires(api: Api) -> None:
     sign_up(api)
     token = confirmation_token(api, "anne.martin@example.org")
 
-    def expire(session):
+    def expire(session: Session) -> None:
         for row in session.exec(select(SignUpRequest)):
             row.expires_at = utcnow() - timedelta(seconds=1)
 
@@ -80,7 +86,7 @@ def test_a_confirmation_link_expires(api: Api):
     assert code(api.post(CONFIRM, {"token": "conf_made-up"})) == "BAD_USER_INPUT"
 
 
-def test_only_the_first_followed_link_creates_the_account(api: Api):
+def test_only_the_first_followed_link_creates_the_account(api: Api) -> None:
     sign_up(api, password=PASSWORD)
     first = confirmation_token(api, "anne.martin@example.org")
     sign_up(api, password="another long passphrase")
@@ -92,13 +98,13 @@ def test_only_the_first_followed_link_creates_the_account(api: Api):
     api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": "another long passphrase"})
 
 
-def test_the_session_token_is_stored_hashed(api: Api):
+def test_the_session_token_is_stored_hashed(api: Api) -> None:
     token = signed_up(api)
     stored = api.db.call(lambda s: [row.token_sha256 for row in s.exec(select(PersonSession))])
     assert len(stored) == 1 and token not in stored[0] and len(stored[0]) == 64
 
 
-def test_the_confirmation_token_is_stored_hashed(api: Api):
+def test_the_confirmation_token_is_stored_hashed(api: Api) -> None:
     sign_up(api)
     token = confirmation_token(api, "anne.martin@example.org")
     stored = api.db.call(lambda s: [row.token_sha256 for row in s.exec(select(SignUpRequest))])
@@ -115,24 +121,24 @@ def test_the_confirmation_token_is_stored_hashed(api: Api):
         pytest.param("anne.martin", "must not be your email", id="email-local-part"),
     ],
 )
-def test_password_rules_say_what_is_wrong(password: str, message: str):
+def test_password_rules_say_what_is_wrong(password: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         check_password(password, email="anne.martin@example.org")
 
 
-def test_weak_password_through_the_api(api: Api):
+def test_weak_password_through_the_api(api: Api) -> None:
     body = sign_up(api, password="short")
     assert code(body) == "BAD_USER_INPUT"
     assert "at least 10" in body["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("email", ["no-at-sign", "a@b", "two@@example.org", "x" * 250 + "@e.org"])
-def test_malformed_emails_are_refused(email: str):
+def test_malformed_emails_are_refused(email: str) -> None:
     with pytest.raises(InvalidInput, match="email must look like"):
         normalise_email(email)
 
 
-def test_sign_up_of_a_registered_email_answers_like_a_fresh_one(api: Api):
+def test_sign_up_of_a_registered_email_answers_like_a_fresh_one(api: Api) -> None:
     existing = signed_up(api)
     registered = sign_up(api, email="ANNE.MARTIN@example.org", password="an attacker's guess")
     fresh = sign_up(api, email="someone.new@example.org", password="an attacker's guess")
@@ -163,19 +169,24 @@ def test_sign_up_of_a_registered_email_answers_like_a_fresh_one(api: Api):
 
 def test_sign_up_hashes_the_password_for_registered_emails_too(
     api: Api, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """Both answers cost one argon2 hash: timing does not tell a registered email."""
     signed_up(api)
     calls: list[str] = []
-    real = signup.hash_password
-    monkeypatch.setattr(signup, "hash_password", lambda p: calls.append(p) or real(p))
+    real = credentials.hash_password
+
+    def counted(password: str) -> str:
+        calls.append(password)
+        return real(password)
+
+    monkeypatch.setattr(signup, "hash_password", counted)
     sign_up(api, email="anne.martin@example.org", password="first long password")
     sign_up(api, email="fresh@example.org", password="second long password")
     assert calls == ["first long password", "second long password"]
 
 
 @pytest.mark.parametrize("registered", [True, False], ids=["registered", "unknown-email"])
-def test_sign_up_is_rate_limited_per_email(api: Api, registered: bool):
+def test_sign_up_is_rate_limited_per_email(api: Api, registered: bool) -> None:
     if registered:
         signed_up(api, email="anne.martin@example.org")  # the first of the 3 allowed
     for _ in range(2 if registered else 3):
@@ -187,7 +198,7 @@ def test_sign_up_is_rate_limited_per_email(api: Api, registered: bool):
     assert code(sign_up(api, email="other@example.org")) is None
 
 
-def test_sign_up_is_rate_limited_per_client_address(api: Api):
+def test_sign_up_is_rate_limited_per_client_address(api: Api) -> None:
     for n in range(20):
         assert code(sign_up(api, email=f"person{n}@example.org")) is None
     limited = sign_up(api, email="one.more@example.org")
@@ -195,7 +206,7 @@ def test_sign_up_is_rate_limited_per_client_address(api: Api):
     assert "from your network address" in limited["errors"][0]["message"]
 
 
-def test_the_outbox_is_delivered_by_a_plugged_in_sender(api: Api):
+def test_the_outbox_is_delivered_by_a_plugged_in_sender(api: Api) -> None:
     sign_up(api)
     sent: list[tuple[str, str]] = []
 
@@ -208,7 +219,7 @@ def test_the_outbox_is_delivered_by_a_plugged_in_sender(api: Api):
     assert outbox(api, "anne.martin@example.org") == []
 
 
-def test_wrong_password_and_unknown_email_fail_alike(api: Api):
+def test_wrong_password_and_unknown_email_fail_alike(api: Api) -> None:
     signed_up(api)
     sign_up(api, email="pending@example.org")  # not confirmed: no account yet
     wrong = api.error(SIGN_IN, {"email": "anne.martin@example.org", "password": "nope nope nope"})
@@ -221,7 +232,7 @@ def test_wrong_password_and_unknown_email_fail_alike(api: Api):
 
 
 @pytest.mark.parametrize("registered", [True, False], ids=["registered", "unknown-email"])
-def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool):
+def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool) -> None:
     if registered:
         signed_up(api)
     variables = {"email": "anne.martin@example.org", "password": "wrong password!"}
@@ -239,7 +250,7 @@ def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool):
     )
 
 
-def test_sign_out_revokes_only_this_session(api: Api):
+def test_sign_out_revokes_only_this_session(api: Api) -> None:
     first = signed_up(api)
     second = api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
     second_token = second["signIn"]["token"]
@@ -250,17 +261,17 @@ def test_sign_out_revokes_only_this_session(api: Api):
     assert api.ok(VIEWER, key=second_token)["viewer"] is not None
 
 
-def test_sign_out_everywhere(api: Api):
+def test_sign_out_everywhere(api: Api) -> None:
     first = signed_up(api)
     api.ok(SIGN_IN, {"email": "anne.martin@example.org", "password": PASSWORD})
     assert api.ok("mutation { signOutEverywhere }", key=first) == {"signOutEverywhere": 2}
     assert api.error(VIEWER, key=first)["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_expired_sessions_are_refused(api: Api):
+def test_expired_sessions_are_refused(api: Api) -> None:
     token = signed_up(api)
 
-    def expire(session):
+    def expire(session: Session) -> None:
         for row in session.exec(select(PersonSession)):
             row.expires_at = utcnow() - timedelta(seconds=1)
 
@@ -269,12 +280,12 @@ def test_expired_sessions_are_refused(api: Api):
     assert (error["extensions"]["code"], "expired" in error["message"]) == ("UNAUTHENTICATED", True)
 
 
-def test_unknown_session_tokens_are_refused_not_ignored(api: Api):
+def test_unknown_session_tokens_are_refused_not_ignored(api: Api) -> None:
     error = api.error(VIEWER, key="sess_made-up")
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_a_partner_member_acts_for_its_partner(api: Api, cast: Cast):
+def test_a_partner_member_acts_for_its_partner(api: Api, cast: Cast) -> None:
     assert api.ok(VIEWER, key=cast.member)["viewer"]["partner"] == {"name": "Alpha Bikes"}
     query = 'mutation { createService(input: {kind: PARKING, name: "P Mairie"}) { status } }'
     assert api.ok(query, key=cast.member)["createService"] == {"status": "DRAFT"}
@@ -285,7 +296,9 @@ def test_a_partner_member_acts_for_its_partner(api: Api, cast: Cast):
 
 
 @pytest.mark.parametrize("who", ["resident", "planner", "admin"])
-def test_people_without_a_partner_may_not_use_partner_operations(api: Api, cast: Cast, who: str):
+def test_people_without_a_partner_may_not_use_partner_operations(
+    api: Api, cast: Cast, who: str
+) -> None:
     query = 'mutation { createService(input: {kind: PARKING, name: "P"}) { id } }'
     error = api.error(query, key=cast.token(who))
     assert error["extensions"]["code"] == "FORBIDDEN"
@@ -295,7 +308,7 @@ def test_people_without_a_partner_may_not_use_partner_operations(api: Api, cast:
     ] == ("FORBIDDEN")
 
 
-def test_api_keys_have_no_viewer(api: Api, partners: Partners):
+def test_api_keys_have_no_viewer(api: Api, partners: Partners) -> None:
     assert api.ok(VIEWER, key=partners.a) == {"viewer": None}
     assert api.ok(VIEWER) == {"viewer": None}
     error = api.error("mutation { signOutEverywhere }", key=partners.a)
@@ -320,13 +333,13 @@ def test_api_keys_have_no_viewer(api: Api, partners: Partners):
         pytest.param(Actor(1, "A", PartnerKind.STARTUP, key_id=1), False, False, id="key"),
     ],
 )
-def test_roles_of_actors(actor: Actor, planner: bool, moderator: bool):
+def test_roles_of_actors(actor: Actor, planner: bool, moderator: bool) -> None:
     assert (actor.is_planner, actor.is_moderator) == (planner, moderator)
 
 
 def test_cli_creates_an_admin_who_can_sign_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     import io
 
     from marketplace.identity.sessions import StartedSession, attempt_sign_in
@@ -348,7 +361,7 @@ def test_cli_creates_an_admin_who_can_sign_in(
 
 def test_cli_refuses_a_partner_member_without_partner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     import io
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")

@@ -83,7 +83,7 @@ QUERIES = {
 )
 def test_matrix(
     api: Api, partners: Partners, operation: str, status: str, who: str, expected: str | None
-):
+) -> None:
     if status == "DRAFT":
         service = create_service(api, partners.a)
     else:
@@ -91,19 +91,19 @@ def test_matrix(
     assert attempt(api, QUERIES[operation], service, key_of(partners, who)) == expected
 
 
-def test_forbidden_message_says_whose_service_it_is(api: Api, partners: Partners):
+def test_forbidden_message_says_whose_service_it_is(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     error = api.error(UPDATE, {"id": service["id"], "v": service["version"]}, key=partners.b)
     assert "belongs to another partner; only its owner may change it" in error["message"]
 
 
-def test_unauthenticated_message_says_how_to_authenticate(api: Api, partners: Partners):
+def test_unauthenticated_message_says_how_to_authenticate(api: Api, partners: Partners) -> None:
     error = api.error('mutation { createService(input: {kind: PARKING, name: "P"}) { id } }')
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
     assert "Authorization: Bearer" in error["message"]
 
 
-def test_a_city_suspension_only_the_city_lifts(api: Api, partners: Partners):
+def test_a_city_suspension_only_the_city_lifts(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     assert attempt(api, SUSPEND, service, partners.city) is OK
     # The city sees suspended services (to oversee them); other partners do not.
@@ -115,7 +115,7 @@ def test_a_city_suspension_only_the_city_lifts(api: Api, partners: Partners):
     assert attempt(api, PUBLISH, service, partners.city) is OK
 
 
-def test_drafts_are_listed_only_for_their_owner(api: Api, partners: Partners):
+def test_drafts_are_listed_only_for_their_owner(api: Api, partners: Partners) -> None:
     create_service(api, partners.a, name="A draft")
     create_service(api, partners.b, name="B draft")
     query = """{ services(filter: {status: [DRAFT]}) { totalCount edges { node { name } } } }"""
@@ -130,14 +130,14 @@ def test_drafts_are_listed_only_for_their_owner(api: Api, partners: Partners):
         assert data["totalCount"] == len(expected)
 
 
-def test_node_hides_drafts_of_others(api: Api, partners: Partners):
+def test_node_hides_drafts_of_others(api: Api, partners: Partners) -> None:
     service = create_service(api, partners.a)
     query = "query($id: ID!) { node(id: $id) { id } }"
     assert api.ok(query, {"id": service["id"]}, key=partners.b)["node"] is None
     assert api.ok(query, {"id": service["id"]}, key=partners.a)["node"] == {"id": service["id"]}
 
 
-def test_the_city_cannot_lift_a_suspension_it_did_not_impose(api: Api, partners: Partners):
+def test_the_city_cannot_lift_a_suspension_it_did_not_impose(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     assert attempt(api, SUSPEND, service, partners.a) is OK
     error = api.error(PUBLISH, {"id": service["id"]}, key=partners.city)

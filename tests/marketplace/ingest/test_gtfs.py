@@ -31,7 +31,7 @@ def counts(report: dict[str, Any]) -> dict[str, tuple[int, int]]:
     return {c["feed"]: (c["created"], c["updated"]) for c in report["counts"]}
 
 
-def test_import_a_shuttle_timetable(api: Api, partners: Partners, files):
+def test_import_a_shuttle_timetable(api: Api, partners: Partners, files: dict[str, str]) -> None:
     service = publish_via_api(api, partners.a, kind="SHUTTLE", name="Navette", serviceArea=None)
     report = api.ok(IMPORT, {"id": service["id"], "files": files}, key=partners.a)["importGtfs"]
     assert counts(report) == {
@@ -56,6 +56,7 @@ def test_import_a_shuttle_timetable(api: Api, partners: Partners, files):
         (86580, 86580),  # 24:03:00, past midnight of the service day
     ]
     view = api.db.call(published_service, timetable.service_id)
+    assert view is not None
     stops = {s.id: s for s in view.stations}
     assert [stops[sid].name for sid, _, _ in late.stop_times] == [
         "Mairie d'Issy",
@@ -94,8 +95,8 @@ def test_import_a_shuttle_timetable(api: Api, partners: Partners, files):
     ],
 )
 def test_malformed_feed_is_rejected_and_nothing_changes(
-    api: Api, partners: Partners, files, change, fragment
-):
+    api: Api, partners: Partners, files: dict[str, str], change: dict[str, str], fragment: str
+) -> None:
     service = publish_via_api(api, partners.a, kind="SHUTTLE", serviceArea=None)
     api.ok(IMPORT, {"id": service["id"], "files": files}, key=partners.a)
     broken = {k: v for k, v in (files | change).items() if v is not None}
@@ -106,13 +107,15 @@ def test_malformed_feed_is_rejected_and_nothing_changes(
     assert len(timetable.trips) == 4
 
 
-def test_files_must_be_csv_texts(api: Api, partners: Partners):
+def test_files_must_be_csv_texts(api: Api, partners: Partners) -> None:
     service = publish_via_api(api, partners.a, kind="SHUTTLE", serviceArea=None)
     error = api.error(IMPORT, {"id": service["id"], "files": {"stops.txt": 3}}, key=partners.a)
     assert "files must be an object mapping GTFS file names" in error["message"]
 
 
-def test_cli_import_of_a_zip(tmp_path: Path, monkeypatch, capsys):
+def test_cli_import_of_a_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'gtfs.sqlite3'}")
     archive = tmp_path / "navette.zip"
     with zipfile.ZipFile(archive, "w") as zipped:

@@ -50,7 +50,9 @@ def counts(api: Api) -> tuple[int, int]:
     return api.db.call(count)
 
 
-def test_import_the_velib_snapshot_then_again(api: Api, partners: Partners, velib):
+def test_import_the_velib_snapshot_then_again(
+    api: Api, partners: Partners, velib: dict[str, Any]
+) -> None:
     service = published_service(api, partners.a, name="Vélib' Métropole", serviceArea=None)
     first = api.ok(IMPORT, {"id": service["id"], "feeds": velib}, key=partners.a)["importGbfs"]
     assert first["counts"] == [
@@ -74,7 +76,7 @@ def test_import_the_velib_snapshot_then_again(api: Api, partners: Partners, veli
     assert "Mairie d'Issy" in names
 
 
-def test_bad_rows_are_skipped_with_reasons(api: Api, partners: Partners):
+def test_bad_rows_are_skipped_with_reasons(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
     feeds = {
         "station_information": {
@@ -184,8 +186,8 @@ def _zone(name: str, lon: float, lat: float, *, ride_end_allowed: bool) -> dict[
     ],
 )
 def test_malformed_documents_are_rejected_and_nothing_changes(
-    api: Api, partners: Partners, velib_30, feeds, fragment
-):
+    api: Api, partners: Partners, velib_30: dict[str, Any], feeds: Any, fragment: str
+) -> None:
     service = published_service(api, partners.a)
     api.ok(IMPORT, {"id": service["id"], "feeds": velib_30}, key=partners.a)
     error = api.error(
@@ -200,20 +202,20 @@ def test_malformed_documents_are_rejected_and_nothing_changes(
     assert counts(api) == (30, 30)
 
 
-def test_only_the_owner_imports(api: Api, partners: Partners):
+def test_only_the_owner_imports(api: Api, partners: Partners) -> None:
     service = published_service(api, partners.a)
-    feeds = {"station_information": {"data": {"stations": []}}}
+    feeds: dict[str, Any] = {"station_information": {"data": {"stations": []}}}
     error = api.error(IMPORT, {"id": service["id"], "feeds": feeds}, key=partners.b)
     assert error["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_feed_names_from_file_names():
+def test_feed_names_from_file_names() -> None:
     assert feed_name("velib_station_information_2025-10-18.json") == "station_information"
     assert feed_name("https://x/gbfs/3.0/station_status.json") == "station_status"
     assert feed_name("free_bike_status.json") is None
 
 
-def test_discovery_file_is_followed():
+def test_discovery_file_is_followed() -> None:
     discovery = {
         "data": {
             "feeds": [
@@ -235,7 +237,12 @@ def test_discovery_file_is_followed():
         read_gbfs_sources(["https://x/data.json"], fetch=fetch)
 
 
-def test_cli_import(shared_data: Path, tmp_path: Path, monkeypatch, capsys):
+def test_cli_import(
+    shared_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     assert main(["partner", "create", "--name", "Vélib' Métropole"]) == 0
     folder = str(shared_data / "bikeshare")

@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from marketplace.app import create_app
+from marketplace.clock import PARIS
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
 from tests.marketplace.community_helpers import sign_up_and_confirm
@@ -24,7 +25,6 @@ from tests.marketplace.trips import (
     IMPORT,
     MONDAY_MORNING,
     ORIGIN,
-    PARIS,
     PLAN,
     RUN,
     TRIPS_CSV,
@@ -76,7 +76,8 @@ def plan(api: Api, **variables: Any) -> dict[str, Any]:
         "destination": DESTINATION,
         "when": {"earliestDeparture": MONDAY_MORNING},
     }
-    return api.ok(PLAN, {**base, **variables})["plan"]
+    plan: dict[str, Any] = api.ok(PLAN, {**base, **variables})["plan"]
+    return plan
 
 
 def bike_share_legs(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -295,7 +296,8 @@ def test_car_legs_follow_the_congested_times_of_the_trips_period(
 ) -> None:
     def car_duration_s(when: str) -> float:
         result = plan(planner_api, modes={"direct": ["CAR"]}, when={"earliestDeparture": when})
-        return next(e["node"]["durationS"] for e in result["edges"])
+        duration_s: float = next(e["node"]["durationS"] for e in result["edges"])
+        return duration_s
 
     midday = MONDAY_MORNING.replace("T08:30", "T13:00")
     free_morning, free_midday = car_duration_s(MONDAY_MORNING), car_duration_s(midday)

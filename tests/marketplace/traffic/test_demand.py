@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from marketplace.clock import PARIS
 from marketplace.traffic import TrafficConfig, record_planned_trip
 from marketplace.traffic import planned as planned_module
 from marketplace.traffic.planned import cell_centre, cell_of
@@ -21,7 +22,6 @@ from tests.marketplace.trips import (
     DESTINATION,
     MONDAY_MORNING,
     ORIGIN,
-    PARIS,
     PLAN,
     RUN,
     imported_run,

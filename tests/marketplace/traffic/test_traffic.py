@@ -41,7 +41,8 @@ RUNS = "query { trafficRuns { id period status isLatest scenario baseRunId } }"
 
 def report(api: Api, key: str, **variables: Any) -> dict[str, Any]:
     payload = {"period": "morning_peak", "min": 0.0, **variables}
-    return api.ok(REPORT, payload, key=key)["congestionReport"]
+    report: dict[str, Any] = api.ok(REPORT, payload, key=key)["congestionReport"]
+    return report
 
 
 def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) -> None:

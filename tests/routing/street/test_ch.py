@@ -205,7 +205,7 @@ def test_round_trip_through_npz_gives_identical_answers() -> None:
     graph = Graph(30, edges)
     ch = graph.hierarchy()
     buffer = io.BytesIO()
-    np.savez(buffer, **ch.to_arrays())
+    np.savez(buffer, **ch.to_arrays())  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
     buffer.seek(0)
     with np.load(buffer) as stored:
         loaded = ContractionHierarchy.from_arrays(dict(stored))

@@ -10,7 +10,13 @@ from scipy.optimize import brentq
 
 from routing.street.compile import compile_graph
 from routing.street.modes import Mode
-from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign, bpr_time_s
+from routing.traffic.assignment import (
+    Algorithm,
+    AssignmentNetwork,
+    AssignmentResult,
+    assign,
+    bpr_time_s,
+)
 from routing.traffic.capacity import (
     DEFAULT_CAPACITY_TABLE,
     capacity_from_compact,
@@ -53,7 +59,7 @@ def node_balance(network: AssignmentNetwork, volume: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_two_parallel_linear_links_split_as_the_closed_form_says(algorithm: str) -> None:
+def test_two_parallel_linear_links_split_as_the_closed_form_says(algorithm: Algorithm) -> None:
     # t_i = a_i + b_i v_i with BPR beta=1 (alpha = b_i c_i / a_i): equal times at equilibrium
     # give v_1 = (a_2 - a_1 + b_2 D) / (b_1 + b_2).
     a1, b1, a2, b2, demand = 600.0, 0.3, 900.0, 0.1, 3000.0
@@ -106,7 +112,7 @@ def braess(bridge: bool) -> tuple[AssignmentNetwork, dict[tuple[int, int], int]]
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_braess_bridge_draws_everyone_and_makes_everyone_slower(algorithm: str) -> None:
+def test_braess_bridge_draws_everyone_and_makes_everyone_slower(algorithm: Algorithm) -> None:
     zones, trips = single_pair(0, 3, 4000.0)
     network, edge = braess(bridge=True)
     result = assign(network, zones, trips, algorithm=algorithm)
@@ -130,7 +136,7 @@ def test_braess_bridge_draws_everyone_and_makes_everyone_slower(algorithm: str) 
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_braess_with_linear_costs_has_the_interior_equilibrium(algorithm: str) -> None:
+def test_braess_with_linear_costs_has_the_interior_equilibrium(algorithm: Algorithm) -> None:
     # Costs 1 + 10v (s->a, b->t), 50 + v (s->b, a->t), 10 + v (bridge), demand 6: by symmetry
     # and equal route costs, 27/13 on each outer route and 24/13 over the bridge.
     rows = [(0, 1, 1.0, 10.0), (2, 3, 1.0, 10.0), (0, 2, 50.0, 1.0), (1, 3, 50.0, 1.0)]
@@ -175,7 +181,7 @@ def grid_demand(size: int = 7, seed: int = 6) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_gap_falls_below_target_and_is_reported_each_iteration(algorithm: str) -> None:
+def test_gap_falls_below_target_and_is_reported_each_iteration(algorithm: Algorithm) -> None:
     network = grid_network()
     zones, trips = grid_demand()
     seen: list[tuple[int, float]] = []
@@ -261,7 +267,9 @@ def test_no_trips_is_an_equilibrium_at_once() -> None:
         pytest.param([0, 3], [[0, 5.0, 1.0]], "expected (2, 2)", id="shape"),
     ],
 )
-def test_bad_demand_is_refused_with_the_value(zones: list[int], trips: list, message: str) -> None:
+def test_bad_demand_is_refused_with_the_value(
+    zones: list[int], trips: list[list[float]], message: str
+) -> None:
     network, _ = braess(bridge=True)
     with pytest.raises(DemandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         assign(network, np.array(zones), np.array(trips, float))
