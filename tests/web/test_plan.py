@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import pytest
@@ -215,11 +216,14 @@ def test_the_shared_link_keeps_the_time_and_my_location_fills_the_origin(tab: Ta
     assert "heure de départ" in page.locator(".share").inner_text()
     # A chosen time is in the page's own URL too.
     page.get_by_label("Quand").select_option("arrive")
-    page.get_by_label("Date et heure").fill("2026-03-02T08:30")
+    tomorrow = (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%dT08:30")
+    page.get_by_label("Date et heure").fill(tomorrow)
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_function("() => location.hash.includes('when=arrive')")
     query = parse_qs(page.url.split("?", 1)[1])
-    assert query["at"] == ["2026-03-02T08:30"]
+    assert query["at"] == [tomorrow]
+    page.locator("button.itinerary").first.wait_for()
+    assert "heure d’arrivée" in page.locator(".share").inner_text()
     # A desktop keeps the panel beside the map.
     panel = page.locator(".panel").bounding_box()
     map_box = page.locator("#plan-map").bounding_box()
