@@ -124,13 +124,18 @@ def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
 def web_client_routes() -> list[BaseRoute]:
     """The web client at ``/`` and its browser libraries under ``/vendor`` (from npm).
 
-    Leaflet is served from the installed npm package, never a CDN. When the packages are not
-    installed (``make setup`` runs ``npm ci``) the client is still served; its map says why.
+    Leaflet and Leaflet-Geoman are served from the installed npm packages, never a CDN. When
+    the packages are not installed (``make setup`` runs ``npm ci``) the client is still served;
+    its map says why.
     """
     routes: list[BaseRoute] = []
     leaflet = NODE_MODULES / "leaflet" / "dist"
     if leaflet.is_dir():
         routes.append(Mount("/vendor/leaflet", app=StaticFiles(directory=leaflet), name="leaflet"))
+    # The partner console draws service zones with Leaflet-Geoman (npm, like Leaflet).
+    geoman = NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"
+    if geoman.is_dir():
+        routes.append(Mount("/vendor/geoman", app=StaticFiles(directory=geoman), name="geoman"))
     if WEB_DIR.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIR, html=True), name="web"))
     return routes

@@ -8,6 +8,7 @@ from tests.web.conftest import Tab, WebServer
 
 pytestmark = pytest.mark.browser
 
+SUGGEST = "mutation S($input: SuggestionInput!) { suggest(input: $input) { id } }"
 REVIEW = """
 mutation Review($id: ID!, $rating: Int!, $text: String!) {
   reviewService(serviceId: $id, rating: $rating, text: $text) { id }
@@ -59,16 +60,27 @@ def test_sign_up_review_and_see_the_rating_change(
     # Camille's own review is now editable in place.
     page.get_by_role("heading", name="Modifier votre avis").wait_for()
 
-    # An idea for the service, and a vote for it.
+    # Camille's idea for the service is not hers to vote for; Dominique's is.
     suggest = page.locator("form", has=page.get_by_role("heading", name="Proposer une idée"))
     suggest.get_by_label("Titre").fill("Une station près du parc")
     suggest.get_by_label("Votre idée").fill("Au parc de l'Île Saint-Germain, le week-end.")
     suggest.get_by_role("button", name="Proposer").click()
-    vote = page.get_by_role("button", name="Voter pour « Une station près du parc »")
-    vote.wait_for()
+    mine = page.locator(".suggestion-list li", has_text="Une station près du parc")
+    mine.get_by_text("Votre idée : vous ne pouvez pas voter pour elle.").wait_for()
+    assert mine.get_by_role("button").count() == 0
+    web_server.graphql(
+        SUGGEST,
+        {"input": {"title": "Des bornes à la gare", "text": "Deux bornes de plus à la gare.",
+                   "serviceId": catalogue["scooters"]}},
+        key=token,
+    )  # fmt: skip
+    page.reload()
+    vote = page.get_by_role("button", name="Voter pour « Des bornes à la gare »")
     vote.click()
-    page.locator(".suggestion-list li", has_text="1 vote").wait_for()
-    withdraw = page.get_by_role("button", name="Retirer mon vote pour « Une station près du parc »")
+    page.locator(".suggestion-list li", has_text="Des bornes à la gare").filter(
+        has_text="1 vote"
+    ).wait_for()
+    withdraw = page.get_by_role("button", name="Retirer mon vote pour « Des bornes à la gare »")
     assert withdraw.get_attribute("aria-pressed") == "true"
     tab.screenshot("service-community")
     tab.assert_accessible()

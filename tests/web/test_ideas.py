@@ -10,6 +10,7 @@ from tests.web.conftest import Tab, WebServer
 pytestmark = pytest.mark.browser
 
 SIGN_IN = "mutation In($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }"
+VOTE = "mutation V($id: ID!) { voteForSuggestion(id: $id) { voted } }"
 OPEN_CHALLENGE = """
 mutation Open($input: ChallengeInput!) { openChallenge(input: $input) { id } }
 """
@@ -69,16 +70,40 @@ def test_resident_places_an_idea_votes_and_comments(
     assert "Lieu :" in page.locator("form", has_text="Proposer une idée").inner_text()
     page.get_by_role("button", name="Proposer", exact=True).click()
 
+    # One's own idea is not votable; following it shows, and can be undone.
     card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
     card.wait_for()
-    card.get_by_role("button", name="Voter pour « Navette du soir vers le plateau »").click()
-    card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
-    card.get_by_text("1 vote").wait_for()
+    card.get_by_text("Votre idée : vous ne pouvez pas voter pour elle.").wait_for()
+    assert (
+        card.get_by_role("button", name="Voter pour « Navette du soir vers le plateau »").count()
+        == 0
+    )
+    follow = "Suivre « Navette du soir vers le plateau »"
+    card.get_by_role("button", name=follow, exact=True).click()
+    unfollow = card.get_by_role("button", name="Ne plus suivre « Navette du soir vers le plateau »")
+    unfollow.wait_for()
+    assert unfollow.get_attribute("aria-pressed") == "true"
+    assert card.locator(".followed-badge").inner_text() == "Suivie"
+    page.reload()  # the followed state survives a reload
+    unfollow.wait_for()
+    unfollow.click()
+    card.get_by_role("button", name=follow, exact=True).wait_for()
+    assert card.locator(".followed-badge").count() == 0
 
+    # A comment posted leaves its thread open, with the comment in it.
     card.get_by_text("Commentaires (0)").click()
     card.get_by_label("Votre commentaire").fill("Avec un arrêt place Rabelais ?")
     card.get_by_role("button", name="Commenter").click()
-    card = page.locator(".suggestion-list .card", has_text="Navette du soir vers le plateau")
     card.get_by_text("Commentaires (1)").wait_for()
+    assert card.locator("details").get_attribute("open") is not None
+    card.get_by_text("Avec un arrêt place Rabelais ?").wait_for()
+    assert card.get_by_label("Votre commentaire").is_visible()
     tab.screenshot("ideas")
     tab.assert_accessible()
+
+    # Another resident votes for it (through the API); Sacha sees the count.
+    other = web_server.resident("noa@example.org", "la navette de minuit", "Noa")
+    idea_id = card.get_attribute("data-id")
+    web_server.graphql(VOTE, {"id": idea_id}, key=other)
+    page.reload()
+    card.get_by_text("1 vote").wait_for()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import pytest
@@ -121,17 +122,115 @@ def test_plan_on_a_phone_in_english(phone_tab: Tab) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator("button.itinerary").first.wait_for()
     assert "walking" in page.locator("button.itinerary").first.inner_text()
-    # The map comes first on a phone, the panel below it; nothing overflows sideways.
+    # Nothing overflows sideways.
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390
     # A new search brings the list into view on a phone.
     page.wait_for_function("() => window.scrollY > 0")
     # Full-page captures resize the viewport (and so the vh-sized map): scroll instead.
     page.evaluate("() => window.scrollTo(0, 0)")
-    phone_tab.screenshot("plan-phone")
+    phone_tab.screenshot("plan-phone-en")
     page.locator("#itineraries-title").scroll_into_view_if_needed()
-    phone_tab.screenshot("plan-phone-results")
+    phone_tab.screenshot("plan-phone-results-en")
     phone_tab.assert_accessible()
+
+
+def page_top(tab: Tab, selector: str) -> float:
+    """The top of the first element matching ``selector``, in page (not viewport) pixels."""
+    top: float = tab.page.evaluate(
+        "(s) => document.querySelector(s).getBoundingClientRect().top + window.scrollY", selector
+    )
+    return top
+
+
+def test_a_phone_reads_form_then_itineraries_then_map_with_steps(phone_tab: Tab) -> None:
+    page = phone_tab.page
+    phone_tab.goto(plan_hash(RUE_LILY, NORTH_WEST, fromLabel="Rue%20Lily"))
+    page.locator("button.itinerary").first.wait_for()
+    # The menu is one line of tabs under the brand, however many pages it lists.
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('.site-header nav li:not([hidden])')]"
+        ".map((li) => Math.round(li.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 3 and len(set(tops)) == 1, tops
+    assert page.locator(".site-header").bounding_box()["height"] < 100
+    # Form, then the itineraries, then the map, then the selected itinerary's steps.
+    order = [
+        page_top(phone_tab, s)
+        for s in (".plan-form", "#itineraries-title", "#plan-map", "#details-title")
+    ]
+    assert order == sorted(order), order
+    # Choosing an itinerary shows its map and its steps together on the screen.
+    chosen = page.locator("button.itinerary").last
+    chosen.click()
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('#plan-map').getBoundingClientRect().top) < 2"
+    )
+    page.locator(".leg .steps summary").first.click()
+    page.locator(".leg .steps li").first.scroll_into_view_if_needed()
+    map_box = page.locator("#plan-map").bounding_box()
+    step_box = page.locator(".leg .steps li").first.bounding_box()
+    assert map_box is not None and step_box is not None
+    assert map_box["y"] >= -1 and map_box["y"] + map_box["height"] <= step_box["y"]
+    assert step_box["y"] + step_box["height"] <= 844
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone_tab.screenshot("plan-phone-map-and-steps")
+    phone_tab.assert_accessible()
+
+
+def test_suggestions_open_right_under_the_field_on_a_phone(phone_tab: Tab) -> None:
+    page = phone_tab.page
+    phone_tab.goto("#/plan")
+    destination = page.get_by_role("combobox", name="Arrivée")
+    destination.fill("Rue Lily")
+    page.get_by_role("option", name="Rue Lily").first.wait_for()
+    field_box = destination.bounding_box()
+    list_box = page.get_by_role("listbox", name="Arrivée").bounding_box()
+    assert field_box is not None and list_box is not None
+    assert 0 <= list_box["y"] - (field_box["y"] + field_box["height"]) <= 6
+    assert abs(list_box["x"] - field_box["x"]) <= 2
+    phone_tab.screenshot("plan-phone-suggestions")
+
+
+def test_the_shared_link_keeps_the_time_and_my_location_fills_the_origin(tab: Tab) -> None:
+    page = tab.page
+    page.context.grant_permissions(["geolocation"], origin=tab.base_url)
+    page.context.set_geolocation({"latitude": RUE_LILY[0], "longitude": RUE_LILY[1]})
+    tab.goto("#/plan")
+    wait_for_streets(tab)
+    page.get_by_role("button", name="Ma position").click()
+    origin = page.get_by_role("combobox", name="Départ")
+    page.wait_for_function("() => document.querySelector('input[name=origin]').value !== ''")
+    assert origin.input_value() == "Ma position"
+    assert page.locator(".endpoint-a").count() == 1
+    destination = page.get_by_role("combobox", name="Arrivée")
+    destination.fill(f"{NORTH_WEST[0]}, {NORTH_WEST[1]}")
+    destination.press("Enter")
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator("button.itinerary").first.wait_for()
+    query = parse_qs(page.url.split("?", 1)[1])
+    assert query["from"] == [f"{RUE_LILY[0]:.6f},{RUE_LILY[1]:.6f}"]
+    # "Leave now" is shared as the moment of the search, so the link shows the same trip.
+    shared = parse_qs(page.locator(".share-url").input_value().split("?", 1)[1])
+    assert shared["when"] == ["depart"] and len(shared["at"][0]) == 16
+    assert "heure de départ" in page.locator(".share").inner_text()
+    # A chosen time is in the page's own URL too.
+    page.get_by_label("Quand").select_option("arrive")
+    tomorrow = (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%dT08:30")
+    page.get_by_label("Date et heure").fill(tomorrow)
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_function("() => location.hash.includes('when=arrive')")
+    query = parse_qs(page.url.split("?", 1)[1])
+    assert query["at"] == [tomorrow]
+    page.locator("button.itinerary").first.wait_for()
+    assert "heure d’arrivée" in page.locator(".share").inner_text()
+    # A desktop keeps the panel beside the map.
+    panel = page.locator(".panel").bounding_box()
+    map_box = page.locator("#plan-map").bounding_box()
+    assert panel is not None and map_box is not None
+    assert map_box["x"] >= panel["x"] + panel["width"] - 1
+    tab.screenshot("plan-desktop-shared-time")
+    tab.assert_accessible()
 
 
 def test_keyboard_reaches_the_form_and_focus_is_visible(tab: Tab) -> None:

@@ -37,6 +37,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         pytest.param("/css/app.css", "text/css", id="css"),
         pytest.param("/vendor/leaflet/leaflet-src.esm.js", "javascript", id="leaflet"),
         pytest.param("/vendor/leaflet/leaflet.css", "text/css", id="leaflet-css"),
+        pytest.param("/vendor/geoman/leaflet-geoman.js", "javascript", id="geoman"),
+        pytest.param("/vendor/geoman/leaflet-geoman.css", "text/css", id="geoman-css"),
     ],
 )
 def test_the_app_serves_the_client(client: TestClient, path: str, content_type: str) -> None:

@@ -32,7 +32,7 @@ export async function communitySection(serviceId, capabilities) {
     }
     if (hasSuggestions) {
       parts.push(`suggestions(filter: {serviceId: $id}, sort: MOST_VOTED, first: 20) {
-        nodes { id title text status voteCount viewerHasVoted createdAt author { displayName } } }`);
+        nodes { id title text status voteCount viewerHasVoted createdAt author { id displayName } } }`);
     }
     let data;
     try {
@@ -109,7 +109,9 @@ export async function communitySection(serviceId, capabilities) {
           el('strong', {}, suggestion.title), ' ', el('span', { class: 'hint' }, t(`suggestionStatus.${suggestion.status}`)),
           el('p', {}, suggestion.text),
           el('p', {}, t('community.votes', { n: suggestion.voteCount }), ' ',
-            session && capabilities.mutation.has('voteForSuggestion') ? voteButton(suggestion) : null))))
+            // One's own idea is not voted for.
+            session && suggestion.author?.id === session.viewer.id ? el('span', { class: 'own-idea' }, t('ideas.yourIdea')) : null,
+            session && suggestion.author?.id !== session.viewer.id && capabilities.mutation.has('voteForSuggestion') ? voteButton(suggestion) : null))))
         : el('p', {}, t('community.noSuggestions')),
       capabilities.mutation.has('suggest') ? (session ? suggestForm() : signInLink()) : null);
   }

@@ -6,6 +6,9 @@ import { MODE_COLOURS } from '../map.js';
 
 export const SERVICE_KINDS = ['BIKE_SHARE', 'SCOOTER_SHARE', 'CAR_SHARE', 'SHUTTLE', 'ON_DEMAND', 'CARPOOL', 'PARKING', 'EV_CHARGING', 'PUBLIC_TRANSPORT'];
 
+/** The kinds that run docked (stations) or free-floating (a zone, no stations). */
+export const FREE_FLOATING_KINDS = ['BIKE_SHARE', 'SCOOTER_SHARE', 'CAR_SHARE'];
+
 const KIND_COLOUR = {
   BIKE_SHARE: MODE_COLOURS.BIKE_SHARE,
   SCOOTER_SHARE: MODE_COLOURS.SCOOTER_SHARE,

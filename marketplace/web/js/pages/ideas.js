@@ -9,6 +9,37 @@ import { SERVICE_KINDS } from '../components/service-kinds.js';
 
 const SORTS = ['MOST_VOTED', 'NEWEST'];
 
+// The API follows and unfollows but does not say what one follows: the ideas a resident
+// followed from this browser are remembered here, per account.
+function followsKey(session) {
+  return `issy.follows.${session.viewer.id}`;
+}
+
+function followedIds(session) {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(followsKey(session)) || '[]'));
+  } catch {
+    return new Set();
+  }
+}
+
+function rememberFollow(session, id, followed) {
+  const ids = followedIds(session);
+  if (followed) ids.add(id);
+  else ids.delete(id);
+  try {
+    localStorage.setItem(followsKey(session), JSON.stringify([...ids]));
+  } catch {
+    // Storage off: the state shows until the next reload only.
+  }
+}
+
+/** `node` with `children` appended, taken as el() takes them (nulls skipped, text as text). */
+function withChildren(node, ...children) {
+  node.append(...el('div', {}, ...children).childNodes);
+  return node;
+}
+
 export async function render(main, { params, capabilities }) {
   const page = el('div', { class: 'page wide' }, el('h1', {}, t('ideas.title')), el('p', {}, t('ideas.intro')));
   main.replaceChildren(page);
@@ -31,6 +62,8 @@ export async function render(main, { params, capabilities }) {
   const located = L.featureGroup().addTo(map);
   const draft = L.layerGroup().addTo(map);
   let draftLocation = null;
+  // Comment threads the resident opened stay open when the list is drawn again.
+  const openThreads = new Set();
 
   async function load() {
     challengesRegion.replaceChildren(statusLine(t('loading')));
@@ -40,7 +73,7 @@ export async function render(main, { params, capabilities }) {
         challenges(first: 10) { nodes { id title text area deadline isOpen
           proposals(first: 10) { nodes { id title text voteCount partner { name } services { id name } } } } }
         suggestions(sort: $sort, first: 50) { totalCount nodes { id title text status voteCount viewerHasVoted location kinds
-          createdAt author { displayName } service { id name }
+          createdAt author { id displayName } service { id name }
           comments(first: 10) { totalCount nodes { id text official createdAt author { displayName } officialPartner { name } } } } }
       }`, { sort }, { auth });
     } catch (error) {
@@ -88,6 +121,13 @@ export async function render(main, { params, capabilities }) {
       }
     }
     const commentText = el('textarea', { name: 'comment', rows: 2, maxlength: 2000 });
+    const own = Boolean(session) && suggestion.author?.id === session.viewer.id;
+    const followed = Boolean(session) && followedIds(session).has(suggestion.id);
+    const thread = el('details', { open: openThreads.has(suggestion.id) });
+    thread.addEventListener('toggle', () => {
+      if (thread.open) openThreads.add(suggestion.id);
+      else openThreads.delete(suggestion.id);
+    });
     return el('li', { class: 'card', dataset: { id: suggestion.id } },
       el('h3', {}, suggestion.title),
       el('p', { class: 'hint' }, `${t(`suggestionStatus.${suggestion.status}`)} · ${suggestion.author?.displayName ?? t('community.anonymous')} · ${fmt.dateTime(suggestion.createdAt)}`),
@@ -95,13 +135,17 @@ export async function render(main, { params, capabilities }) {
       suggestion.service ? el('p', {}, el('a', { href: `#/services/${encodeURIComponent(suggestion.service.id)}` }, suggestion.service.name)) : null,
       suggestion.kinds.length ? el('p', {}, suggestion.kinds.map((kind) => t(`kind.${kind}`)).join(', ')) : null,
       el('p', { class: 'row' }, t('community.votes', { n: suggestion.voteCount }),
-        session ? el('button', { type: 'button', class: 'secondary', 'aria-pressed': String(suggestion.viewerHasVoted),
+        // One's own idea is not voted for: it says so instead.
+        own ? el('span', { class: 'own-idea' }, t('ideas.yourIdea')) : null,
+        session && !own ? el('button', { type: 'button', class: 'secondary', 'aria-pressed': String(suggestion.viewerHasVoted),
           onclick: () => write(`mutation V($id: ID!) { ${suggestion.viewerHasVoted ? 'withdrawSuggestionVote' : 'voteForSuggestion'}(id: $id) { voted } }`, { id: suggestion.id }) },
         t(suggestion.viewerHasVoted ? 'community.unvote' : 'community.vote', { title: suggestion.title })) : null,
-        session ? el('button', { type: 'button', class: 'secondary',
-          onclick: () => write('mutation F($id: ID!) { followSuggestion(id: $id) { id } }', { id: suggestion.id }, t('ideas.followed')) },
-        t('ideas.follow', { title: suggestion.title })) : null),
-      el('details', {},
+        followed ? el('span', { class: 'followed-badge' }, t('ideas.following')) : null,
+        session ? el('button', { type: 'button', class: 'secondary', 'aria-pressed': String(followed),
+          onclick: () => write('mutation F($id: ID!, $follow: Boolean!) { followSuggestion(id: $id, follow: $follow) { id } }', { id: suggestion.id, follow: !followed },
+            t(followed ? 'ideas.unfollowed' : 'ideas.followed'), () => rememberFollow(session, suggestion.id, !followed)) },
+        t(followed ? 'ideas.unfollow' : 'ideas.follow', { title: suggestion.title })) : null),
+      withChildren(thread,
         el('summary', {}, t('ideas.comments', { n: suggestion.comments.totalCount })),
         el('ul', { class: 'plain' }, suggestion.comments.nodes.map((comment) => el('li', { class: comment.official ? 'reply' : null },
           el('strong', {}, comment.official ? (comment.officialPartner?.name ?? comment.author?.displayName ?? '') : (comment.author?.displayName ?? t('community.anonymous'))),
@@ -110,15 +154,18 @@ export async function render(main, { params, capabilities }) {
           ? el('form', { onsubmit: (event) => {
             event.preventDefault();
             if (commentText.value.trim()) {
+              openThreads.add(suggestion.id);
               write('mutation C($id: ID!, $text: String!) { commentOnSuggestion(suggestionId: $id, text: $text) { id } }', { id: suggestion.id, text: commentText.value.trim() });
             }
           } }, field(t('ideas.yourComment'), commentText), el('button', { type: 'submit', class: 'primary' }, t('ideas.comment')))
           : null));
   }
 
-  async function write(mutation, variables, done) {
+  /** Send `mutation`; then `after()`, say `done`, and draw the list again. */
+  async function write(mutation, variables, done, after) {
     try {
       await gql(mutation, variables, { auth: 'resident' });
+      after?.();
       if (done) announce(done);
       await load();
     } catch (error) {

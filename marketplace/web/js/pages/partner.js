@@ -14,7 +14,7 @@ function signOut() {
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
-export async function render(main, { rest, capabilities }) {
+export async function render(main, { rest, params, capabilities }) {
   if (!partnerKey()) return renderSignIn(main);
   let me;
   try {
@@ -27,6 +27,6 @@ export async function render(main, { rest, capabilities }) {
     el('p', {}, t('partner.signedInAs', { name: me.name })),
     el('button', { type: 'button', class: 'secondary', onclick: signOut }, t('partner.signOut')),
     el('a', { href: '/graphql', target: '_blank', rel: 'noopener' }, t('partner.graphiql')));
-  if (rest.length) return renderEditor(main, rest[0], header, capabilities);
+  if (rest.length) return renderEditor(main, rest[0], header, capabilities, params.get('operation'));
   return renderList(main, me, header);
 }

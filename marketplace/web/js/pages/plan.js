@@ -12,7 +12,9 @@ import { itineraryList, planProblems } from './plan/itinerary-list.js';
 import { PLAN_QUERY, variables } from './plan/query.js';
 import { routeLayer } from './plan/route-layer.js';
 import { shareBox } from './plan/share-box.js';
-import { rememberInUrl, stateFromParams } from './plan/state.js';
+import { localDateTime, rememberInUrl, stateFromParams } from './plan/state.js';
+
+const onPhone = () => matchMedia('(max-width: 800px)').matches;
 
 export async function render(main, { params, capabilities }) {
   const state = stateFromParams(params);
@@ -26,16 +28,28 @@ export async function render(main, { params, capabilities }) {
     onFocus: (which) => { activeEndpoint = which; },
     onSwap: () => drawEndpoints(),
     onSubmit: () => runPlan(),
+    onLocated: (place) => {
+      setEndpoint('origin', place);
+      map.panTo([place.lat, place.lon]);
+    },
   });
   const resultsRegion = el('section', { class: 'results', 'aria-labelledby': 'results-title' },
     el('h2', { id: 'results-title', class: 'visually-hidden' }, t('plan.results')));
+  // The selected itinerary's legs and steps, and the link to share.
+  const detailRegion = el('div', { class: 'plan-detail' });
   const mapElement = el('div', { class: 'map', id: 'plan-map' });
   // What the drawn itinerary's colours and marks mean (shown once an itinerary is drawn).
   const legendElement = el('div', { class: 'legend route-legend', role: 'group', 'aria-label': t('plan.legend'), hidden: true });
+  const mapColumn = el('div', { class: 'map-column' }, mapElement, legendElement, mapSettings());
+  // Desktop: the side column (form, itineraries, detail) beside the map. Phone (CSS): the
+  // side column dissolves so the order reads form, itineraries, then the map held at the
+  // top of the screen while the selected itinerary's steps scroll under it.
   main.replaceChildren(
     el('div', { class: 'plan-layout' },
-      el('div', { class: 'panel' }, el('h1', {}, t('plan.title')), trip.form, resultsRegion),
-      el('div', { class: 'map-column' }, mapElement, legendElement, mapSettings())),
+      el('div', { class: 'panel' },
+        el('div', { class: 'panel-top' }, el('h1', {}, t('plan.title')), trip.form, resultsRegion),
+        detailRegion),
+      mapColumn),
   );
 
   const map = createMap(mapElement, { label: t('plan.mapLabel'), capabilities, fitStreets: () => !state.origin && !state.destination });
@@ -88,11 +102,13 @@ export async function render(main, { params, capabilities }) {
 
   async function runPlan() {
     if (!formIsComplete()) return;
+    if (state.when === 'now') state.searchedAt = localDateTime(new Date());
     rememberInUrl(state);
     if (!hasPlan) {
       resultsRegion.replaceChildren(errorBox(new ApiError(t('plan.unavailable'))));
       return;
     }
+    detailRegion.replaceChildren();
     resultsRegion.replaceChildren(statusLine(t('plan.searching')));
     resultsRegion.setAttribute('aria-busy', 'true');
     trip.submit.disabled = true;
@@ -102,6 +118,7 @@ export async function render(main, { params, capabilities }) {
       showResults({ scrollToResults: true });
     } catch (error) {
       route.clear();
+      detailRegion.replaceChildren();
       resultsRegion.replaceChildren(errorBox(error));
       announce(t('plan.failed'));
     } finally {
@@ -114,6 +131,8 @@ export async function render(main, { params, capabilities }) {
     state.selected = index;
     rememberInUrl(state);
     showResults();
+    // On a phone the map and the steps sit below the list: bring them into view.
+    if (onPhone()) requestAnimationFrame(() => mapColumn.scrollIntoView({ block: 'start' }));
   }
 
   function showResults({ scrollToResults = false } = {}) {
@@ -122,18 +141,19 @@ export async function render(main, { params, capabilities }) {
     if (itineraries.length) {
       if (state.selected >= itineraries.length) state.selected = 0;
       const selected = itineraries[state.selected];
-      children.push(
-        ...itineraryList(itineraries, state.selected, select),
+      children.push(...itineraryList(itineraries, state.selected, select));
+      detailRegion.replaceChildren(
         itineraryCard(selected, { position: state.selected + 1, originLabel: state.origin?.label, destinationLabel: state.destination?.label }),
-        shareBox());
+        shareBox(state));
       route.draw(selected);
       announce(t('plan.found', { n: itineraries.length }));
-      // On a phone the list sits below the map: bring it into view once, on a new search.
-      if (scrollToResults && matchMedia('(max-width: 800px)').matches) {
+      // On a phone the list sits below the form: bring it into view once, on a new search.
+      if (scrollToResults && onPhone()) {
         requestAnimationFrame(() => resultsRegion.scrollIntoView({ block: 'start' }));
       }
     } else {
       route.clear();
+      detailRegion.replaceChildren();
       announce(t('plan.failed'));
     }
     resultsRegion.replaceChildren(el('h2', { id: 'results-title', class: 'visually-hidden' }, t('plan.results')), ...children);

@@ -1,11 +1,15 @@
 // Live availability of one of the service's stations, sent by hand (feeds send it in bulk).
 import { gql } from '../../api.js';
-import { announce, el, errorBox, field, statusLine } from '../../dom.js';
+import { el, errorBox, field, statusLine } from '../../dom.js';
 import { t } from '../../i18n/index.js';
+import { confirmSaved } from './service-update.js';
 
-/** The form over `editor` ({id, service, reload}): one option per station of the service. */
+/**
+ * The form over `editor` ({id, service, reload}): one option per station of the service.
+ * `refresh()` lists the stations again after a reload, keeping the choice and the message.
+ */
 export function availabilityForm(editor) {
-  const station = el('select', { name: 'availabilityStation' }, editor.service.stations.map((s) => el('option', { value: s.externalId }, s.name)));
+  const station = el('select', { name: 'availabilityStation' });
   const vehicles = el('input', { type: 'number', name: 'vehiclesAvailable', min: 0, step: 1, inputmode: 'numeric' });
   const docks = el('input', { type: 'number', name: 'docksAvailable', min: 0, step: 1, inputmode: 'numeric' });
   const message = el('div', { role: 'status' });
@@ -23,10 +27,17 @@ export function availabilityForm(editor) {
     try {
       await gql('mutation Avail($id: ID!, $rows: [AvailabilityInput!]!) { updateAvailability(serviceId: $id, availability: $rows) { created updated } }', { id: editor.id, rows: [row] }, { auth: true });
       await editor.reload();
-      announce(t('partner.availabilitySaved'));
+      const name = editor.service.stations.find((s) => s.externalId === row.stationExternalId)?.name ?? row.stationExternalId;
+      confirmSaved(message, t('partner.availabilitySavedAt', { station: name }));
     } catch (error) {
       message.replaceChildren(errorBox(error));
     }
   });
-  return form;
+  function refresh() {
+    const chosen = station.value;
+    station.replaceChildren(...editor.service.stations.map((s) => el('option', { value: s.externalId, selected: s.externalId === chosen }, s.name)));
+    form.hidden = !editor.service.stations.length;
+  }
+  refresh();
+  return { form, refresh };
 }

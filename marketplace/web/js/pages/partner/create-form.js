@@ -1,6 +1,6 @@
 // A new service, created as a draft; the console then opens its editor.
 import { gql } from '../../api.js';
-import { SERVICE_KINDS } from '../../components/service-kinds.js';
+import { FREE_FLOATING_KINDS, SERVICE_KINDS } from '../../components/service-kinds.js';
 import { announce, el, errorBox, field, statusLine } from '../../dom.js';
 import { t } from '../../i18n/index.js';
 import { nameIsGiven } from './service-name.js';
@@ -12,10 +12,19 @@ export function createForm() {
   const bookingUrl = el('input', { type: 'url', name: 'bookingUrl' });
   const co2 = el('input', { type: 'number', name: 'co2GPerKm', min: 0, step: 0.1, inputmode: 'decimal' });
   const wheelchair = el('input', { type: 'checkbox', name: 'wheelchairAccessible' });
+  // Docked or free-floating, asked outright for the kinds that can be either.
+  const operation = el('fieldset', { class: 'operation' },
+    el('legend', {}, t('partner.operation.label')),
+    ['docked', 'free'].map((value) => el('label', { class: 'check' },
+      el('input', { type: 'radio', name: 'operation', value, checked: value === 'docked' }), ' ', t(`partner.operation.${value}`))));
+  const syncOperation = () => { operation.hidden = !FREE_FLOATING_KINDS.includes(kind.value); };
+  kind.addEventListener('change', syncOperation);
+  syncOperation();
   const message = el('div', { role: 'status' });
   const form = el('form', { class: 'narrow', 'aria-labelledby': 'create-title' },
     el('h2', { id: 'create-title' }, t('partner.create')),
     field(t('partner.kind'), kind),
+    operation,
     field(t('partner.name'), name),
     field(t('partner.description'), description),
     field(t('partner.bookingUrl'), bookingUrl),
@@ -33,7 +42,8 @@ export function createForm() {
     try {
       const data = await gql('mutation Create($input: CreateServiceInput!) { createService(input: $input) { id } }', { input }, { auth: true });
       announce(t('partner.created'));
-      location.hash = `#/partner/${encodeURIComponent(data.createService.id)}`;
+      const free = !operation.hidden && form.querySelector('input[name="operation"]:checked').value === 'free';
+      location.hash = `#/partner/${encodeURIComponent(data.createService.id)}${free ? '?operation=free' : ''}`;
     } catch (error) {
       message.replaceChildren(errorBox(error));
     }

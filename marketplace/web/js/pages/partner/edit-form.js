@@ -1,10 +1,10 @@
 // The service's own fields, sent with the version they were read at: a stale version is a
 // CONFLICT, explained with a button that reloads the service rather than overwriting.
-import { gql } from '../../api.js';
 import { SERVICE_KINDS } from '../../components/service-kinds.js';
-import { announce, el, errorBox, field, statusLine } from '../../dom.js';
+import { el, errorBox, field, statusLine } from '../../dom.js';
 import { t } from '../../i18n/index.js';
 import { nameIsGiven } from './service-name.js';
+import { confirmSaved, updateService } from './service-update.js';
 
 /** The form over `editor` ({id, service, reload}); `fill()` reads the service into it again. */
 export function editForm(editor) {
@@ -68,12 +68,9 @@ export function editForm(editor) {
     };
     message.replaceChildren(statusLine(t('partner.saving')));
     try {
-      await gql(`mutation Update($id: ID!, $v: Int!, $input: UpdateServiceInput!) {
-        updateService(id: $id, expectedVersion: $v, input: $input) { id version } }`, { id: editor.id, v: version, input }, { auth: true });
-      await editor.reload();
+      await updateService(editor, input, version);
       document.querySelector('main h1').textContent = editor.service.name;
-      message.replaceChildren(el('p', { class: 'success' }, t('partner.edited', { n: editor.service.version })));
-      announce(t('partner.edited', { n: editor.service.version }));
+      confirmSaved(message, t('partner.edited', { n: editor.service.version }));
     } catch (error) {
       if (error.code === 'CONFLICT') conflict(error.errors?.[0]?.extensions?.currentVersion);
       else message.replaceChildren(errorBox(error));

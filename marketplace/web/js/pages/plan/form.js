@@ -4,32 +4,55 @@ import { placeInput } from '../../autocomplete.js';
 import { el, field } from '../../dom.js';
 import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
-import { DIRECT_MODES, PLANNABLE_KINDS } from './state.js';
+import { DIRECT_MODES, localDateTime, PLANNABLE_KINDS } from './state.js';
 
 function checkbox(name, value, labelText, checked) {
   const input = el('input', { type: 'checkbox', name, value, checked });
   return el('label', { class: 'check' }, input, ' ', labelText);
 }
 
-function defaultLocalTime() {
-  const now = new Date(Date.now() + 10 * 60 * 1000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+const defaultLocalTime = () => localDateTime(new Date(Date.now() + 10 * 60 * 1000));
+
+/**
+ * "My location" for the origin, only where the browser has geolocation (a secure origin):
+ * the position becomes the origin, or the form says why it could not.
+ */
+function myLocationButton(onLocated, formError) {
+  if (!('geolocation' in navigator) || !window.isSecureContext) return null;
+  const button = el('button', { type: 'button', class: 'secondary locate' }, t('plan.myLocation'));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    formError.textContent = '';
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        button.disabled = false;
+        onLocated({ lat: position.coords.latitude, lon: position.coords.longitude, label: t('plan.myLocationLabel'), kind: 'coordinate' });
+      },
+      (error) => {
+        button.disabled = false;
+        formError.textContent = t(error.code === error.PERMISSION_DENIED ? 'plan.locationDenied' : 'plan.locationFailed');
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  });
+  return button;
 }
 
 /**
  * The form over `state`. `onPick(which, place)` and `onFocus(which)` tell the page which end
- * the commuter is setting; `onSwap()` follows a swap; `onSubmit()` follows a read of the form.
+ * the commuter is setting; `onSwap()` follows a swap; `onSubmit()` follows a read of the form;
+ * `onLocated(place)` gets the browser's position for the origin.
  * Returns the form, its two place fields (`fieldFor('origin')`), the submit button and the
  * box for the form's own errors.
  */
-export function tripForm(state, { searchable, onPick, onFocus, onSwap, onSubmit }) {
+export function tripForm(state, { searchable, onPick, onFocus, onSwap, onSubmit, onLocated }) {
   const form = el('form', { class: 'plan-form', novalidate: true, 'aria-labelledby': 'plan-form-title' });
   const endpointField = (which) => placeInput({
     label: t(`plan.${which}`), name: which, searchable,
     onPick: (place) => onPick(which, place),
     onFocus: () => onFocus(which),
   });
+  const formError = el('div', { class: 'form-error', role: 'alert' });
   const originField = endpointField('origin');
   const destinationField = endpointField('destination');
   if (state.origin) originField.setValue(state.origin.label);
@@ -62,7 +85,6 @@ export function tripForm(state, { searchable, onPick, onFocus, onSwap, onSubmit 
   const minRating = el('select', { name: 'minRating' },
     ['', '3', '4', '4.5'].map((value) => el('option', { value, selected: state.minRating === value }, value ? t('plan.minRatingAtLeast', { n: fmt.number(Number(value)) }) : t('plan.minRatingAny'))));
 
-  const formError = el('div', { class: 'form-error', role: 'alert' });
   const submit = el('button', { type: 'submit', class: 'primary' }, t('plan.submit'));
 
   form.append(
@@ -70,7 +92,7 @@ export function tripForm(state, { searchable, onPick, onFocus, onSwap, onSubmit 
     originField.element,
     destinationField.element,
     el('p', { class: 'hint' }, t('plan.mapHint')),
-    el('div', { class: 'row' }, swap),
+    el('div', { class: 'row' }, swap, myLocationButton(onLocated, formError)),
     el('div', { class: 'row' }, field(t('plan.when.label'), whenSelect), atField),
     el('fieldset', {}, el('legend', {}, t('plan.modes')), el('div', { class: 'checks' }, directBoxes)),
     el('fieldset', {}, el('legend', {}, t('plan.services')), el('div', { class: 'checks' }, serviceBoxes)),

@@ -1,10 +1,14 @@
-// The plan's link, to copy: the whole form lives in the URL, so the link plans it again.
+// The plan's link, to copy: the whole form lives in the URL, so the link plans it again,
+// at the time it was searched for.
 import { announce, el, field } from '../../dom.js';
+import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
+import { shareableUrl } from './state.js';
 
-export function shareBox() {
-  const url = location.href;
+export function shareBox(state) {
+  const url = shareableUrl(state);
   const input = el('input', { type: 'url', readonly: true, value: url, class: 'share-url' });
+  const at = state.when === 'now' ? state.searchedAt : state.at;
   const copy = el('button', { type: 'button', class: 'secondary', onclick: async () => {
     try {
       await navigator.clipboard.writeText(url);
@@ -15,5 +19,6 @@ export function shareBox() {
       input.select();
     }
   } }, t('plan.copy'));
-  return el('div', { class: 'share' }, field(t('plan.share'), input), copy);
+  const hint = at ? t(state.when === 'arrive' ? 'plan.shareArrive' : 'plan.shareDepart', { time: fmt.dateTime(at) }) : null;
+  return el('div', { class: 'share' }, field(t('plan.share'), input, hint), copy);
 }

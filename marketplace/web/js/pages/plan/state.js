@@ -61,3 +61,19 @@ export function paramsFromState(state) {
 export function rememberInUrl(state) {
   history.replaceState(null, '', `#/plan?${paramsFromState(state)}`);
 }
+
+/** A date-time-local value ("2026-03-02T08:15") for `date`, in the browser's time zone. */
+export function localDateTime(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * The link to share: the plan as searched, with its time fixed. "Leave now" becomes "leave
+ * at" the moment of the search (`state.searchedAt`), so whoever opens the link later sees
+ * the same trip, not one planned for when they happen to click.
+ */
+export function shareableUrl(state) {
+  const fixed = state.when === 'now' && state.searchedAt ? { ...state, when: 'depart', at: state.searchedAt } : state;
+  return `${location.origin}${location.pathname}#/plan?${paramsFromState(fixed)}`;
+}
