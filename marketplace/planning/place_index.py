@@ -147,7 +147,10 @@ class PlaceIndex:
         words = _words(text)
         if not words:
             return hits[:first]
-        scores = self._scores(words, fuzzy=False) or self._scores(words, fuzzy=True)
+        scores = self._scores(words, fuzzy=False)
+        guessed = not scores
+        if guessed:
+            scores = self._scores(words, fuzzy=True)
         phrase = " ".join(words)
         ranked = []
         for entry, score in scores.items():
@@ -156,6 +159,11 @@ class PlaceIndex:
                 score += 10.0
             elif label.startswith(phrase):
                 score += 3.0
+            if guessed:
+                # A typo matched: the name nearest the whole text first, in half points so
+                # names about as near stay equal ("corentin celtn" puts "Corentin Celton"
+                # before "Parking souterrain Corentin Celton").
+                score += round(4.0 * fuzz.ratio(label, phrase) / 100) / 2
             place = self._places[entry]
             distance = haversine_m(centre[0], centre[1], place.lat, place.lon)
             ranked.append((-round(score, 3), distance, len(place.label), entry))

@@ -3,14 +3,16 @@ stops, street names of the loaded network.
 
 :class:`PlaceSearch` keeps one :class:`~marketplace.planning.place_index.PlaceIndex` and
 builds a new one when the published catalogue changes (the planner's snapshot is rebuilt)
-or when the places table does (a cheap count and latest-update check per search, so a seed
-run from another process is seen at once).
+or when the places table does (a count and latest-update query at most once a second, so a
+seed run from another process shows within a second).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import threading
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -29,6 +31,9 @@ from routing.street.graph import CompactGraph
 
 __all__ = ["PlaceSearch", "place_hits"]
 
+# Places change only when open data is loaded; looking at most once a second keeps a typed
+# letter from costing a query while a seed run elsewhere still shows within a second.
+PLACES_CHECK_S = 1.0
 _STORED_KINDS = {StoredKind.POI: PlaceKind.POI, StoredKind.ADDRESS: PlaceKind.ADDRESS}
 
 
@@ -102,20 +107,31 @@ class PlaceSearch:
         # freed object's id reused by a new one never passes for it.
         self._built_from: tuple[object, object, tuple[int, datetime | None]] | None = None
         self._index = PlaceIndex(())
+        self._stamp_checked_at = -math.inf
 
     def index(self, graph: CompactGraph | None) -> PlaceIndex:
         """The current index (blocking: call in a thread)."""
         _, views = self._catalogue.snapshot()
+        now = time.monotonic()
+        with self._lock:
+            built = self._built_from
+            same_sources = built is not None and built[0] is views and built[1] is graph
+            if same_sources and now - self._stamp_checked_at < PLACES_CHECK_S:
+                return self._index
         with self._db.session() as session:
             stamp = _places_stamp(session)
-            with self._lock:
-                built = self._built_from
-                if built and built[0] is views and built[1] is graph and built[2] == stamp:
-                    return self._index
+            if same_sources and built is not None and built[2] == stamp:
+                with self._lock:
+                    self._stamp_checked_at = now
+                return self._index
             places = list_places(session)
         index = PlaceIndex(place_hits(places, list(views.values()), graph))
         with self._lock:
-            self._built_from, self._index = (views, graph, stamp), index
+            self._built_from, self._index, self._stamp_checked_at = (
+                (views, graph, stamp),
+                index,
+                now,
+            )
         return index
 
     def search(

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from marketplace.catalogue.places import PlaceFields, upsert_places
 from marketplace.ingest.open_data import read_open_data
 from marketplace.ingest.seed import seed_open_data
+from marketplace.models import PlaceKind
+from marketplace.planning import places
 from tests.marketplace.helpers import Api
 
 SEARCH = """query($text: String!, $near: CoordinateInput) {
@@ -37,6 +40,7 @@ def test_what_people_type_is_found(seeded: Api) -> None:
     assert renan[0]["kind"] == "ADDRESS" and "ernest renan" in renan[0]["label"].lower()
     typo = search(seeded, "corentin celtn")
     assert typo and all("celton" in p["label"].lower() for p in typo)
+    assert typo[0]["label"].lower().replace("-", " ") == "corentin celton"
     for typed in ("48.8245, 2.27", "48.8245 2.27"):
         point = search(seeded, typed)[0]
         assert (point["kind"], point["lat"], point["lon"]) == ("COORDINATE", 48.8245, 2.27)
@@ -65,3 +69,16 @@ def test_bad_arguments_say_what_is_accepted(api: Api) -> None:
     error = api.error(SEARCH, {"text": "x", "near": {"latitude": 45.0, "longitude": 2.0}})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert api.ok("{ region { name } }")["region"] is None
+
+
+def test_places_loaded_by_another_process_are_found(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(places, "PLACES_CHECK_S", 0.0)
+    assert search(api, "piscine") == []
+    row = PlaceFields(
+        "test", "1", PlaceKind.POI, "Piscine Alfred Sevestre", None, None, 48.82, 2.26
+    )
+    # Written straight to the table, as a seed run elsewhere would: no event reaches here.
+    api.db.call(upsert_places, [row])
+    assert [p["label"] for p in search(api, "piscine")] == ["Piscine Alfred Sevestre"]
