@@ -34,7 +34,10 @@ browser:
 
 setup: $(VENV)/.installed node_modules/.package-lock.json browser
 
+# A new database gets Issy's open data first (Vélib', transit stops, places, boundary); one
+# in use is left alone, and without the shared data the server starts empty and says so.
 run: setup
+	ISSY_SHARED_DATA=$${ISSY_SHARED_DATA:-$(SHARED_DATA)} $(BIN)/issy-mobility seed open-data --if-empty
 	ISSY_STREETS=$${ISSY_STREETS:-$(DEFAULT_STREETS)} $(BIN)/issy-mobility serve
 
 # Lint and types first: a style or typing slip fails as fast as a broken test.

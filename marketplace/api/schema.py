@@ -34,6 +34,7 @@ from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
 from marketplace.api.identity.types import ApiKeyType, PartnerType
 from marketplace.api.ingest.mutations import IngestMutation
 from marketplace.api.node import NodeQuery
+from marketplace.api.planning.places import PlacesQuery
 from marketplace.api.planning.queries import PlanningQuery
 from marketplace.api.traffic.mutations import TrafficMutation
 from marketplace.api.traffic.queries import TrafficQuery
@@ -64,6 +65,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
                 CatalogueQuery,
                 PartnerQuery,
                 PlanningQuery,
+                PlacesQuery,
                 CommunityQuery,
                 PeopleQuery,
                 TrafficQuery,

@@ -17,7 +17,7 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from marketplace.cli import people, server, streets, traffic
+    from marketplace.cli import people, seed, server, streets, traffic
 
     parser = argparse.ArgumentParser(
         prog="issy-mobility",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.register(subparsers)
     traffic.register(subparsers)
     people.register(subparsers)
+    seed.register(subparsers)
     return parser
 
 

@@ -27,6 +27,7 @@ from marketplace.models.people import (
     SignUpAttempt,
     SignUpRequest,
 )
+from marketplace.models.place import Place, PlaceKind, Region
 from marketplace.models.pricing import PricingPlan
 from marketplace.models.service import MobilityService, ServiceKind, ServiceStatus
 from marketplace.models.station import Station, StationAvailability, StationKind
@@ -70,12 +71,15 @@ __all__ = [
     "Person",
     "PersonRole",
     "PersonSession",
+    "Place",
+    "PlaceKind",
     "PlannedTripCount",
     "PricingPlan",
     "Proposal",
     "ProposalService",
     "ProposalVote",
     "Propulsion",
+    "Region",
     "Review",
     "RunStatus",
     "ServiceKind",

@@ -1,53 +1,52 @@
-"""Place search for the trip planner's inputs, and the street map the web client draws.
+"""Place search over what the marketplace knows: open-data places, published stations and
+stops, street names of the loaded network.
 
-Place search looks through street names of the loaded network and the stations of published
-services, accent- and case-insensitively, best matches first (prefix before substring,
-shorter names first). The street map is the network's own centrelines as GeoJSON, so the map
-is readable with no tile server.
+:class:`PlaceSearch` keeps one :class:`~marketplace.planning.place_index.PlaceIndex` and
+builds a new one when the published catalogue changes (the planner's snapshot is rebuilt)
+or when the places table does (a count and latest-update query at most once a second, so a
+seed run from another process shows within a second).
 """
 
 from __future__ import annotations
 
 import functools
-import unicodedata
-from dataclasses import dataclass
-from typing import Any
+import math
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
+from sqlmodel import Session, func, select
 
+from marketplace.catalogue.geo import ISSY_LAT, ISSY_LON
+from marketplace.catalogue.places import list_places
 from marketplace.catalogue.published import ServiceView
+from marketplace.db import Database
+from marketplace.models import Place, StationKind
+from marketplace.models import PlaceKind as StoredKind
+from marketplace.planning.catalogue import PlannerCatalogue
+from marketplace.planning.place_index import PlaceHit, PlaceIndex, PlaceKind
 from routing.street.graph import CompactGraph
 
-__all__ = ["MAX_MAP_FEATURES", "PlaceHit", "search_places", "street_map"]
+__all__ = ["PlaceSearch", "place_hits"]
 
-MAX_MAP_FEATURES = 60_000
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceHit:
-    label: str
-    kind: str  # street | station | stop | address
-    lat: float
-    lon: float
-    station_id: int | None = None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Général" and "general" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# Places change only when open data is loaded; looking at most once a second keeps a typed
+# letter from costing a query while a seed run elsewhere still shows within a second.
+PLACES_CHECK_S = 1.0
+_STORED_KINDS = {StoredKind.POI: PlaceKind.POI, StoredKind.ADDRESS: PlaceKind.ADDRESS}
 
 
 @functools.lru_cache(maxsize=8)
-def _street_index(graph: CompactGraph) -> tuple[tuple[str, str, float, float], ...]:
-    """(folded name, name, lat, lon) per street name: the middle of its longest edge."""
+def _street_hits(graph: CompactGraph) -> tuple[PlaceHit, ...]:
+    """One hit per street name: the middle of its longest edge."""
     best: dict[int, tuple[float, int]] = {}
     for edge in np.flatnonzero(graph.name_index >= 0).tolist():
         name = int(graph.name_index[edge])
         length = float(graph.length_m[edge])
         if name not in best or length > best[name][0]:
             best[name] = (length, edge)
-    entries = []
+    hits = []
     for name, (_, longest) in best.items():
         lat, lon = graph.edge_polyline(longest)
         middle = len(lat) // 2
@@ -56,99 +55,93 @@ def _street_index(graph: CompactGraph) -> tuple[tuple[str, str, float, float], .
         else:
             point = (lat[middle], lon[middle])
         label = str(graph.names[name])
-        entries.append((fold(label), label, float(point[0]), float(point[1])))
-    return tuple(entries)
+        hits.append(PlaceHit(label, PlaceKind.STREET, float(point[0]), float(point[1])))
+    return tuple(hits)
 
 
-def search_places(
-    text: str, *, graph: CompactGraph | None, services: list[ServiceView], first: int
+def place_hits(
+    places: Sequence[Place], services: Sequence[ServiceView], graph: CompactGraph | None
 ) -> list[PlaceHit]:
-    """Places whose name contains every word of ``text``, best first."""
-    words = fold(text).split()
-    if not words:
-        return []
-    scored: list[tuple[tuple[int, int, str], PlaceHit]] = []
-
-    def consider(label: str, folded: str, hit: PlaceHit) -> None:
-        if all(w in folded for w in words):
-            rank = 0 if folded.startswith(words[0]) or f" {words[0]}" in folded else 1
-            scored.append(((rank, len(label), label), hit))
-
+    """Everything place search looks through, as hits."""
+    hits = [
+        PlaceHit(
+            p.label,
+            _STORED_KINDS[p.kind],
+            p.lat,
+            p.lon,
+            detail=" · ".join(x for x in (p.address, p.category) if x) or None,
+        )
+        for p in places
+    ]
     for service in services:
         for station in service.stations:
-            kind = "stop" if station.kind.value == "stop" else "station"
-            label = f"{station.name} ({service.name})"
-            consider(
-                label,
-                fold(label),
-                PlaceHit(label, kind, station.lat, station.lon, station_id=station.id),
+            kind = PlaceKind.STOP if station.kind is StationKind.STOP else PlaceKind.STATION
+            hits.append(
+                PlaceHit(
+                    station.name,
+                    kind,
+                    station.lat,
+                    station.lon,
+                    detail=service.name,
+                    station_id=station.id,
+                )
             )
     if graph is not None:
-        for folded, label, lat, lon in _street_index(graph):
-            consider(label, folded, PlaceHit(label, "street", lat, lon))
-    scored.sort(key=lambda item: item[0])
-    seen: set[tuple[str, str]] = set()
-    hits = []
-    for _, hit in scored:
-        if (hit.kind, hit.label) in seen:
-            continue
-        seen.add((hit.kind, hit.label))
-        hits.append(hit)
-        if len(hits) == first:
-            break
+        hits.extend(_street_hits(graph))
     return hits
 
 
-def street_map(
-    graph: CompactGraph, bbox: tuple[float, float, float, float] | None
-) -> dict[str, Any]:
-    """Street centrelines inside ``bbox`` (west, south, east, north) as a FeatureCollection.
-
-    Each two-way street appears once. Raises ``ValueError`` when the answer would exceed
-    :data:`MAX_MAP_FEATURES` (ask for a smaller box).
-    """
-    tails, heads = graph.tails, graph.heads
-    keep = (tails < heads) | ~_has_reverse(graph)
-    if bbox is not None:
-        west, south, east, north = bbox
-        lat, lon = graph.node_lat, graph.node_lon
-        inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-        keep &= inside[tails] | inside[heads]
-    edges = np.flatnonzero(keep)
-    if edges.size > MAX_MAP_FEATURES:
-        raise ValueError(
-            f"{edges.size} street segments in that area; accepted: at most {MAX_MAP_FEATURES} "
-            "(ask for a smaller bbox)"
-        )
-    features = []
-    for edge in edges.tolist():
-        lat, lon = graph.edge_polyline(edge)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [
-                        [round(x, 6), round(y, 6)]
-                        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
-                    ],
-                },
-                "properties": {"name": graph.edge_name(edge), "highway": graph.edge_highway(edge)},
-            }
-        )
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "attribution": "© OpenStreetMap contributors (ODbL)",
-    }
+def _places_stamp(session: Session) -> tuple[int, datetime | None]:
+    count, latest = session.exec(select(func.count(), func.max(Place.updated_at))).one()
+    return int(count), latest
 
 
-@functools.lru_cache(maxsize=8)
-def _reverse_mask(graph: CompactGraph) -> np.ndarray:
-    pairs = graph.tails.astype(np.int64) * graph.node_count + graph.heads
-    reverse = graph.heads.astype(np.int64) * graph.node_count + graph.tails
-    return np.isin(reverse, pairs)
+class PlaceSearch:
+    """Place search with an index kept in step with the catalogue and the places table."""
 
+    def __init__(self, db: Database, catalogue: PlannerCatalogue) -> None:
+        self._db = db
+        self._catalogue = catalogue
+        self._lock = threading.Lock()
+        # The snapshot and graph the index was built from, held (not their ids) so that a
+        # freed object's id reused by a new one never passes for it.
+        self._built_from: tuple[object, object, tuple[int, datetime | None]] | None = None
+        self._index = PlaceIndex(())
+        self._stamp_checked_at = -math.inf
 
-def _has_reverse(graph: CompactGraph) -> np.ndarray:
-    return _reverse_mask(graph)
+    def index(self, graph: CompactGraph | None) -> PlaceIndex:
+        """The current index (blocking: call in a thread)."""
+        _, views = self._catalogue.snapshot()
+        now = time.monotonic()
+        with self._lock:
+            built = self._built_from
+            same_sources = built is not None and built[0] is views and built[1] is graph
+            if same_sources and now - self._stamp_checked_at < PLACES_CHECK_S:
+                return self._index
+        with self._db.session() as session:
+            stamp = _places_stamp(session)
+            if same_sources and built is not None and built[2] == stamp:
+                with self._lock:
+                    self._stamp_checked_at = now
+                return self._index
+            places = list_places(session)
+        index = PlaceIndex(place_hits(places, list(views.values()), graph))
+        with self._lock:
+            self._built_from, self._index, self._stamp_checked_at = (
+                (views, graph, stamp),
+                index,
+                now,
+            )
+        return index
+
+    def search(
+        self,
+        text: str,
+        *,
+        graph: CompactGraph | None,
+        centre: tuple[float, float] | None = None,
+        first: int = 8,
+    ) -> list[PlaceHit]:
+        """The ``first`` best places for ``text``, nearer ``centre`` (default Issy) first."""
+        centre = centre or (ISSY_LAT, ISSY_LON)
+        return self.index(graph).search(text, centre=centre, first=first)

@@ -19,6 +19,7 @@ from marketplace.catalogue.validation import is_open_at
 from marketplace.community import service_ratings
 from marketplace.db import Database
 from marketplace.planning.catalogue import PlannerCatalogue
+from marketplace.planning.places import PlaceSearch
 from marketplace.streets import StreetsState
 from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
@@ -47,6 +48,7 @@ class Planning:
         self.streets = streets
         self._db = db
         self.catalogue = PlannerCatalogue(db)
+        self.places = PlaceSearch(db, self.catalogue)
         self._planner = TripPlanner(streets.network) if streets.network is not None else None
         self._congested: dict[int, np.ndarray] = {}
 

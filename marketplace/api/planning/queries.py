@@ -1,5 +1,5 @@
-"""GraphQL for commuters: ``plan`` (modelled on OpenTripPlanner's planConnection),
-``placeSearch`` and ``streetMap``.
+"""GraphQL for commuters: ``plan`` (modelled on OpenTripPlanner's planConnection) and
+``streetMap`` (``placeSearch`` is in :mod:`marketplace.api.planning.places`).
 
 Expected failures of a plan (a point off the network, no service near, no connection) come
 back as ``routingErrors`` beside whatever itineraries were found, as OTP does; a request that
@@ -25,7 +25,6 @@ from marketplace.api.planning.inputs import (
     StreetMode,
 )
 from marketplace.api.planning.types import (
-    Place,
     PlanConnection,
     PlanEdge,
     RoutingErrorType,
@@ -36,12 +35,11 @@ from marketplace.api.relay import (
     decode_cursor,
     decode_global_id,
     encode_cursor,
-    encode_global_id,
 )
 from marketplace.clock import PARIS
 from marketplace.errors import InvalidInput, NotFound, StreetsUnavailable
-from marketplace.planning.places import search_places, street_map
 from marketplace.planning.plans import Planning, PlanOutcome
+from marketplace.planning.street_map import street_map
 from marketplace.traffic import record_planned_trip
 from routing.errors import (
     InvalidCoordinateError,
@@ -138,7 +136,7 @@ def _request(
     )
 
 
-def _planning(info: Info) -> Planning:
+def planning_of(info: Info) -> Planning:
     planning: Planning | None = getattr(info.context.connection.app.state, "planning", None)
     if planning is None:
         raise StreetsUnavailable("trip planning is not set up on this server")
@@ -187,7 +185,7 @@ class PlanningQuery:
                 f"numItineraries {num_itineraries}; accepted: 1 to {MAX_ITINERARIES}",
                 field="numItineraries",
             )
-        planning = _planning(info)
+        planning = planning_of(info)
         min_rating = preferences.min_service_rating if preferences else None
         if min_rating is not None and not 1.0 <= min_rating <= 5.0:
             raise InvalidInput(
@@ -234,39 +232,6 @@ class PlanningQuery:
             warnings=warnings,
         )
 
-    @strawberry.field(description="Streets and stations matching a text, best first.")
-    async def place_search(self, info: Info, text: str, first: int = 8) -> list[Place]:
-        if not 1 <= first <= 50:
-            raise InvalidInput(f"first {first}; accepted: 1 to 50", field="first")
-        if len(text) > 200:
-            raise InvalidInput("text is longer than 200 characters", field="text")
-        planning = _planning(info)
-
-        def search() -> list[Place]:
-            _, views = planning.catalogue.snapshot()
-            network = planning.streets.network
-            graph = (
-                network.routers[Mode.WALK].graph
-                if network and Mode.WALK in network.routers
-                else None
-            )
-            return [
-                Place(
-                    label=h.label,
-                    kind=h.kind,
-                    lat=h.lat,
-                    lon=h.lon,
-                    station_id=encode_global_id("Station", h.station_id)
-                    if h.station_id is not None
-                    else None,
-                )
-                for h in search_places(
-                    text, graph=graph, services=list(views.values()), first=first
-                )
-            ]
-
-        return await run_in_threadpool(search)
-
     @strawberry.field(
         description="Street centrelines as a GeoJSON FeatureCollection, to draw without tiles."
     )
@@ -279,7 +244,7 @@ class PlanningQuery:
                 "south < north",
                 field="bbox",
             )
-        planning = _planning(info)
+        planning = planning_of(info)
 
         def draw() -> JSON:
             try:

@@ -23,7 +23,6 @@ __all__ = [
     "LegPlace",
     "LegStep",
     "LegType",
-    "Place",
     "PlanConnection",
     "PlanEdge",
     "RoutingErrorType",
@@ -134,15 +133,6 @@ class PlanConnection:
     routing_errors: list[RoutingErrorType]
     search_date_time: dt.datetime
     warnings: list[str]
-
-
-@strawberry.type(description="A place to start or end a trip.")
-class Place:
-    label: str
-    kind: str
-    lat: float
-    lon: float
-    station_id: strawberry.ID | None
 
 
 def leg_place(place: Any) -> LegPlace:

@@ -83,6 +83,7 @@ export function placeInput({ label, name, searchable, onPick, onFocus }) {
             },
           },
           el('span', { class: 'option-label' }, place.label),
+          place.detail ? el('span', { class: 'option-detail' }, place.detail) : null,
           el('span', { class: `option-kind kind-${place.kind}` }, t(`placeKind.${place.kind}`)),
         ),
       ),
@@ -100,11 +101,12 @@ export function placeInput({ label, name, searchable, onPick, onFocus }) {
     controller = new AbortController();
     try {
       const data = await gql(
-        'query PlaceSearch($text: String!) { placeSearch(text: $text, first: 8) { label kind lat lon stationId } }',
+        'query PlaceSearch($text: String!) { placeSearch(text: $text, first: 8) { label kind lat lon detail stationId } }',
         { text },
         { signal: controller.signal },
       );
-      if (input.value.trim() === text) show(data.placeSearch);
+      // PlaceKind values (STATION, POI…) name the dictionary keys in lower case.
+      if (input.value.trim() === text) show(data.placeSearch.map((place) => ({ ...place, kind: place.kind.toLowerCase() })));
     } catch (error) {
       if (error.name !== 'AbortError') {
         list.replaceChildren(el('li', { class: 'empty', role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false', id: `${listId}-err` }, t('plan.searchFailed')));

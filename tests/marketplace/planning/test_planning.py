@@ -242,7 +242,7 @@ def test_place_search_and_street_map(planner_api: Api, partners: Partners) -> No
         "placeSearch"
     ]
     kinds = {p["kind"] for p in places}
-    assert {"street", "station"} <= kinds
+    assert {"STREET", "STATION"} <= kinds
     assert any(p["label"] == "Quai de la Bataille de Stalingrad" for p in places)
     accents = planner_api.ok('{ placeSearch(text: "general") { label } }')["placeSearch"]
     assert all("Général" in p["label"] or "General" in p["label"] for p in accents)

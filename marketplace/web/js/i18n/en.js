@@ -102,6 +102,8 @@ export const en = {
   'placeKind.station': 'station',
   'placeKind.address': 'address',
   'placeKind.stop': 'stop',
+  'placeKind.poi': 'place',
+  'placeKind.coordinate': 'coordinates',
   'avail.vehicles': { one: '{n} vehicle available', other: '{n} vehicles available' },
   'avail.docks': { one: '{n} free dock', other: '{n} free docks' },
   'avail.notRenting': 'not renting',

@@ -103,6 +103,8 @@ export const fr = {
   'placeKind.station': 'station',
   'placeKind.address': 'adresse',
   'placeKind.stop': 'arrêt',
+  'placeKind.poi': 'lieu',
+  'placeKind.coordinate': 'coordonnées',
   'avail.vehicles': { one: '{n} véhicule disponible', other: '{n} véhicules disponibles' },
   'avail.docks': { one: '{n} place libre', other: '{n} places libres' },
   'avail.notRenting': 'location suspendue',
