@@ -8,16 +8,18 @@ import gzip
 import json
 import math
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from marketplace.cli import main
 from marketplace.db import Database
 from marketplace.ingest.datafiles import DataFileError
-from marketplace.ingest.open_data import read_open_data
+from marketplace.ingest.open_data import OpenData, read_open_data
 from marketplace.ingest.seed import VELIB_SERVICE, seed_open_data
 from marketplace.models import (
     MobilityService,
@@ -52,7 +54,12 @@ def _inside(
     return south - dlat <= lat <= north + dlat and west - dlon_s <= lon <= east + dlon_n
 
 
-def _velib_in_box(shared_data: Path) -> dict[str, dict]:
+def _lat_lon(geo_point: str) -> tuple[float, float]:
+    lat, lon = (float(v) for v in geo_point.split(","))
+    return lat, lon
+
+
+def _velib_in_box(shared_data: Path) -> dict[str, dict[str, Any]]:
     info = json.loads(
         (shared_data / "bikeshare/velib_station_information_2025-10-18.json").read_text()
     )
@@ -65,22 +72,25 @@ def _velib_in_box(shared_data: Path) -> dict[str, dict]:
 
 
 @pytest.fixture
-def database(database_url: str):
+def database(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     yield database
     database.dispose()
 
 
 @pytest.fixture(scope="module")
-def open_data(shared_data: Path):
+def open_data(shared_data: Path) -> OpenData:
     return read_open_data(shared_data)
 
 
-def _count(session: Session, model, *where) -> int:
-    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+def _count(session: Session, model: type[SQLModel], *where: Any) -> int:
+    count: int = session.exec(select(func.count()).select_from(model).where(*where)).one()
+    return count
 
 
-def test_the_seed_loads_what_the_files_hold(database: Database, open_data, shared_data: Path):
+def test_the_seed_loads_what_the_files_hold(
+    database: Database, open_data: OpenData, shared_data: Path
+) -> None:
     report = database.call(seed_open_data, open_data)
     assert report.changed
     velib = _velib_in_box(shared_data)
@@ -105,7 +115,7 @@ def test_the_seed_loads_what_the_files_hold(database: Database, open_data, share
         idfm = [
             r
             for r in csv.DictReader(f, delimiter=";")
-            if _inside(*(float(v) for v in r["geo_point_2d"].split(",")), box)
+            if _inside(*_lat_lon(r["geo_point_2d"]), box)
         ]
     pois = json.loads(
         gzip.decompress(
@@ -161,7 +171,7 @@ def test_the_seed_loads_what_the_files_hold(database: Database, open_data, share
         assert json.loads(region.boundary_geojson)["type"] == "Polygon"
 
 
-def test_a_second_run_changes_nothing(database: Database, open_data):
+def test_a_second_run_changes_nothing(database: Database, open_data: OpenData) -> None:
     database.call(seed_open_data, open_data)
     with database.session() as session:
         before = [
@@ -212,7 +222,7 @@ def test_bad_input_names_the_file_and_loads_nothing(
     file: str,
     damage: str,
     problem: str,
-):
+) -> None:
     data = _copy_data(shared_data, tmp_path)
     target = data / file
     if damage == "truncate":
@@ -242,7 +252,7 @@ def test_bad_input_names_the_file_and_loads_nothing(
 
 def test_a_missing_folder_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'seed.sqlite3'}")
     assert main(["seed", "open-data", "--data", str(tmp_path / "nowhere")]) == 2
     assert (
@@ -257,7 +267,7 @@ def test_if_empty_seeds_once_and_skips_a_missing_folder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-):
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'seed.sqlite3'}")
     assert main(["seed", "open-data", "--if-empty", "--data", str(tmp_path / "nowhere")]) == 0
     assert "seed skipped" in capsys.readouterr().out

@@ -79,7 +79,9 @@ def test_short_words_are_never_guessed(index: PlaceIndex) -> None:
         pytest.param("rue 12", None, id="words"),
     ],
 )
-def test_typed_coordinates(index: PlaceIndex, text: str, expected: tuple | None) -> None:
+def test_typed_coordinates(
+    index: PlaceIndex, text: str, expected: tuple[float, float] | None
+) -> None:
     assert parse_coordinates(text) == expected
     hits = index.search(text, centre=ISSY, first=3)
     if expected is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,8 +24,9 @@ def seeded(api: Api, shared_data: Path) -> Api:
     return api
 
 
-def search(api: Api, text: str, **variables: object) -> list[dict]:
-    return api.ok(SEARCH, {"text": text, **variables})["placeSearch"]
+def search(api: Api, text: str, **variables: object) -> list[dict[str, Any]]:
+    hits: list[dict[str, Any]] = api.ok(SEARCH, {"text": text, **variables})["placeSearch"]
+    return hits
 
 
 def test_what_people_type_is_found(seeded: Api) -> None:
