@@ -1,0 +1,80 @@
+"""Known answers on real OSM: the west-Issy Overpass extract, cases of issue 17.
+
+Each case was checked against OSRM and Valhalla on the same data; each would fail again if
+its fix broke (0 m routes and free leaps near cut-off pieces, inexact shortest distances,
+barriers ignored).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from routing.errors import NoRouteError
+from routing.geometry import haversine_m
+from routing.street.network import StreetNetwork, open_street_network
+
+OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+
+
+@pytest.fixture(scope="module")
+def west_issy(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetNetwork:
+    return open_street_network(shared_data / OVERPASS, cache_dir=tmp_path_factory.mktemp("w"))
+
+
+def drawn_length_m(coordinates: tuple[tuple[float, float], ...]) -> float:
+    return sum(
+        float(haversine_m(a[0], a[1], b[0], b[1])) for a, b in itertools.pairwise(coordinates)
+    )
+
+
+def test_rue_damiens_walk_goes_along_the_street_not_through_a_free_leap(
+    west_issy: StreetNetwork,
+) -> None:
+    # Way 12371170 is cut off from the walk network; both points lie on it. Before the fix
+    # the answer was 0 m with a line drawn 285 m away and back; OSRM and Valhalla: 47 m.
+    route = west_issy.router("walk").route((48.8256257, 2.2446679), (48.8252185, 2.2444584))
+    assert route.distance_m == pytest.approx(47.0, abs=3.0)
+    assert drawn_length_m(route.coordinates) <= route.distance_m + 1.0
+    assert route.origin.distance_m < 5.0 and route.destination.distance_m < 5.0
+
+
+@pytest.mark.parametrize("metric", ["time", "distance"])
+def test_driving_against_the_one_way_n118_has_no_route(
+    west_issy: StreetNetwork, metric: str
+) -> None:
+    # Way 4548944, one-way and cut off at the extract's edge: both engines find no route;
+    # this one answered 0 m by leaping to the network and back.
+    drive = west_issy.router("drive")
+    with pytest.raises(NoRouteError, match="cut off"):
+        drive.route((48.7808461, 2.2229046), (48.7801193, 2.2227845), metric=metric)  # type: ignore[arg-type]
+    along = drive.route((48.7801193, 2.2227845), (48.7808461, 2.2229046))
+    assert along.distance_m == pytest.approx(81.0, abs=3.0)
+
+
+@pytest.mark.parametrize("mode", ["walk", "bike", "drive"])
+def test_leaving_a_cut_off_piece_counts_and_reports_the_connector(
+    west_issy: StreetNetwork, mode: str
+) -> None:
+    router = west_issy.router(mode)
+    graph = router.graph
+    stranded = [
+        e for e in range(graph.edge_count) if not graph.core_edge[e] and graph.length_m[e] > 20
+    ]
+    checked = 0
+    target = (48.8205, 2.2455)  # on the connected network of every mode
+    for edge in stranded[:: max(1, len(stranded) // 15)]:
+        lat, lon = graph.edge_polyline(edge)
+        point = (float(lat[:2].mean()), float(lon[:2].mean()))
+        try:
+            route = router.route(point, target)
+        except NoRouteError:
+            continue
+        checked += 1
+        start = route.coordinates[0]
+        gap_m = float(haversine_m(point[0], point[1], start[0], start[1]))
+        assert gap_m == pytest.approx(route.origin.distance_m, abs=1.0)
+        assert drawn_length_m(route.coordinates) <= route.distance_m - gap_m + 1.0
+    assert checked >= 3
