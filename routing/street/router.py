@@ -241,18 +241,23 @@ class StreetRouter:
     def _best_spans(self, start: Snap, end: Snap, metric: Metric) -> SnappedPath | None:
         graph = self.graph
         weights = graph.weights(metric)
+        hierarchy = graph.hierarchies[metric]
+        # Where times are proportional to lengths (walking, cycling at one speed) the time
+        # hierarchy also serves distances; it must then be asked in its own unit, seconds,
+        # ends included, or metres and seconds get mixed and the answer is not shortest.
+        shared = metric != "time" and hierarchy is graph.hierarchies.get("time")
+        search_weights = graph.weights("time") if shared else weights
         best_cost, best = along_one_edge(graph, start, end, weights)
-        sources, source_costs = leaving(graph, start, weights)
-        targets, target_costs = arriving(graph, end, weights)
-        found = graph.hierarchies[metric].query(sources, source_costs, targets, target_costs)
+        sources, source_costs = leaving(graph, start, search_weights)
+        targets, target_costs = arriving(graph, end, search_weights)
+        found = hierarchy.query(sources, source_costs, targets, target_costs)
         if found is not None:
-            # A shared hierarchy (time for distance) answers in its own unit: recompute.
             a = start.positions[found.source_index]
             b = end.positions[found.target_index]
             cost = (
-                source_costs[found.source_index]
+                leaving(graph, start, weights)[1][found.source_index]
                 + float(weights[found.edge_ids].sum())
-                + target_costs[found.target_index]
+                + arriving(graph, end, weights)[1][found.target_index]
             )
             if cost < best_cost:
                 spans = [

@@ -10,11 +10,16 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from routing.errors import NoRouteError
 from routing.geometry import haversine_m
 from routing.street.network import StreetNetwork, open_street_network
+from routing.street.router import StreetRouter
+from routing.street.snap import Snap, drop_shared_fallbacks
 
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
 
@@ -78,3 +83,69 @@ def test_leaving_a_cut_off_piece_counts_and_reports_the_connector(
         assert gap_m == pytest.approx(route.origin.distance_m, abs=1.0)
         assert drawn_length_m(route.coordinates) <= route.distance_m - gap_m + 1.0
     assert checked >= 3
+
+
+def scipy_least_cost(router: StreetRouter, start: Snap, end: Snap, metric: str) -> float:
+    """The least cost between two snaps by scipy's plain Dijkstra, ends and connectors counted."""
+    graph = router.graph
+    weights = graph.weights(metric)  # type: ignore[arg-type]
+    pace = np.divide(weights, graph.length_m, out=np.zeros_like(weights), where=graph.length_m > 0)
+    # csr_matrix sums parallel edges: keep only the cheapest of each (tail, head) pair.
+    order = np.lexsort((weights, graph.heads, graph.tails))
+    tails, heads = graph.tails[order], graph.heads[order]
+    first = np.ones(order.size, np.bool_)
+    first[1:] = (tails[1:] != tails[:-1]) | (heads[1:] != heads[:-1])
+    cheapest = order[first]
+    matrix = csr_matrix(
+        (weights[cheapest] + 1e-12, (graph.tails[cheapest], graph.heads[cheapest])),
+        shape=(graph.node_count,) * 2,
+    )
+    start, end = drop_shared_fallbacks(start, end)
+    edges_a = np.array([p.edge for p in start.positions])
+    edges_b = np.array([p.edge for p in end.positions])
+    leave = weights[edges_a] * (1 - np.array([p.fraction for p in start.positions]))
+    leave += pace[edges_a] * np.array([p.connector_m for p in start.positions])
+    arrive = weights[edges_b] * np.array([p.fraction for p in end.positions])
+    arrive += pace[edges_b] * np.array([p.connector_m for p in end.positions])
+    between = dijkstra(matrix, indices=graph.heads[edges_a])[:, graph.tails[edges_b]]
+    best = float((leave[:, None] + between + arrive[None, :]).min())
+    for i, a in enumerate(start.positions):
+        for j, b in enumerate(end.positions):
+            if a.edge == b.edge and a.fraction <= b.fraction:
+                along = weights[a.edge] * (b.fraction - a.fraction)
+                connectors = leave[i] - weights[a.edge] * (1 - a.fraction)
+                connectors += arrive[j] - weights[b.edge] * b.fraction
+                best = min(best, float(along + connectors))
+    return best
+
+
+@pytest.mark.parametrize("metric", ["distance", "time"])
+@pytest.mark.parametrize("mode", ["walk", "bike", "drive"])
+def test_routes_are_exactly_least_cost_like_plain_dijkstra(
+    west_issy: StreetNetwork, mode: str, metric: str
+) -> None:
+    # Issue 17 found 50 of 296 walk and 94 of 286 bike distance routes longer than the
+    # shortest path: the shared time hierarchy was asked in metres at the ends.
+    router = west_issy.router(mode)
+    graph = router.graph
+    rng = np.random.default_rng(17)
+    edges = rng.choice(graph.edge_count, size=(80, 2))
+    compared = 0
+    for a, b in edges:
+        points = [
+            (
+                float(graph.node_lat[graph.tails[e]] * 0.6 + graph.node_lat[graph.heads[e]] * 0.4),
+                float(graph.node_lon[graph.tails[e]] * 0.6 + graph.node_lon[graph.heads[e]] * 0.4),
+            )
+            for e in (a, b)
+        ]
+        try:
+            route = router.route(points[0], points[1], metric=metric)  # type: ignore[arg-type]
+        except NoRouteError:
+            continue
+        compared += 1
+        start, end = router.snap(*points[0]), router.snap(*points[1])
+        expected = scipy_least_cost(router, start, end, metric)
+        found = route.distance_m if metric == "distance" else route.duration_s
+        assert found == pytest.approx(expected, rel=1e-6, abs=1e-3), (points, metric)
+    assert compared >= 60
