@@ -36,9 +36,12 @@ __all__ = [
     "BIKE_DISMOUNTED_SPEED_KMH",
     "DEFAULT_PROFILES",
     "DRIVE_DEFAULT_SPEEDS_KMH",
+    "GRANTED_ACCESS",
     "EdgeRule",
     "Mode",
     "ModeProfile",
+    "access_value",
+    "is_denied",
     "parse_maxspeed_kmh",
     "travel_rules",
 ]
@@ -135,7 +138,9 @@ _DENIED = frozenset(
 )
 # use_sidepath: the law sends the mode onto a separately mapped way next to this one.
 _DENIED_SIDEPATH = _DENIED | {"use_sidepath"}
-_GRANTED = frozenset({"yes", "designated", "permissive", "destination", "delivery", "customers"})
+GRANTED_ACCESS = frozenset(
+    {"yes", "designated", "permissive", "destination", "delivery", "customers"}
+)
 _OPPOSITE = frozenset({"opposite", "opposite_lane", "opposite_track", "opposite_share_busway"})
 
 _ACCESS_KEYS: Mapping[Mode, tuple[str, ...]] = {
@@ -163,7 +168,7 @@ _NUMBER_UNIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km/h|kmh|kph|mph|knots)?\s*
 _ZONE30 = re.compile(r"zone\s*:?\s*30|^fr:30$", re.IGNORECASE)
 
 
-def _access(tags: Mapping[str, str], mode: Mode) -> str | None:
+def access_value(tags: Mapping[str, str], mode: Mode) -> str | None:
     """The most specific access value that applies to ``mode``, or None when untagged."""
     decided: str | None = None
     for key in _ACCESS_KEYS[mode]:
@@ -174,7 +179,8 @@ def _access(tags: Mapping[str, str], mode: Mode) -> str | None:
     return decided
 
 
-def _is_denied(access: str | None, mode: Mode) -> bool:
+def is_denied(access: str | None, mode: Mode) -> bool:
+    """Whether an access value (from :func:`access_value`) shuts ``mode`` out."""
     if access is None:
         return False
     denied = _DENIED if mode is Mode.DRIVE else _DENIED_SIDEPATH
@@ -275,15 +281,15 @@ def _bike_contraflow(tags: Mapping[str, str]) -> bool:
 
 
 def _drive_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.DRIVE)
+    access = access_value(tags, Mode.DRIVE)
     if highway == "track":
-        if access not in _GRANTED:
+        if access not in GRANTED_ACCESS:
             return None
     elif highway not in _DRIVE_HIGHWAYS:
         return None
     if highway == "service" and tags.get("service") in _DRIVE_EXCLUDED_SERVICE:
         return None
-    if _is_denied(access, Mode.DRIVE):
+    if is_denied(access, Mode.DRIVE):
         return None
     directions = _vehicle_directions(tags, highway)
     if directions is None:
@@ -292,8 +298,8 @@ def _drive_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> 
 
 
 def _bike_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.BIKE)
-    if _is_denied(access, Mode.BIKE) or highway == "steps":
+    access = access_value(tags, Mode.BIKE)
+    if is_denied(access, Mode.BIKE) or highway == "steps":
         return None
     speed_kmh = profile.speed_kmh
     if highway in _MOTOR_ROADS or highway == "footway":
@@ -317,12 +323,17 @@ def _bike_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> E
 
 
 def _walk_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.WALK)
-    if _is_denied(access, Mode.WALK):
+    access = access_value(tags, Mode.WALK)
+    if is_denied(access, Mode.WALK):
         return None
     if highway in _MOTOR_ROADS:
         has_sidewalk = tags.get("sidewalk", "no") not in {"no", "none", "separate"}
-        if not (has_sidewalk or (tags.get("foot") or "").lower() in _GRANTED):
+        # access=yes on a trunk road opens it to walkers unless foot=no says otherwise (the
+        # most specific tag decides); motorways need foot=* itself, the law shuts them.
+        granted = (tags.get("foot") or "").lower() in GRANTED_ACCESS or (
+            highway.startswith("trunk") and access in GRANTED_ACCESS
+        )
+        if not (has_sidewalk or granted):
             return None
     elif highway not in _WALK_HIGHWAYS:
         return None

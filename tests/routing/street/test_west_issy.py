@@ -7,7 +7,9 @@ barriers ignored).
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +151,40 @@ def test_routes_are_exactly_least_cost_like_plain_dijkstra(
         found = route.distance_m if metric == "distance" else route.duration_s
         assert found == pytest.approx(expected, rel=1e-6, abs=1e-3), (points, metric)
     assert compared >= 60
+
+
+@pytest.mark.parametrize(
+    "barrier",
+    [
+        pytest.param(7842987102, id="bollard-motor-vehicle-no-sentier-de-la-belgique"),
+        pytest.param(2915134547, id="bollard-rue-de-bourgogne"),
+        pytest.param(10693853131, id="gate-motor-vehicle-no-allee-robert-schuman"),
+    ],
+)
+def test_cars_do_not_drive_through_the_barriers_of_issue_17(
+    west_issy: StreetNetwork, shared_data: Path, barrier: int
+) -> None:
+    with gzip.open(shared_data / OVERPASS, "rt") as stream:
+        node = next(
+            e for e in json.load(stream)["elements"] if e["type"] == "node" and e["id"] == barrier
+        )
+    at = (float(node["lat"]), float(node["lon"]))
+    # The walk street through the barrier, and the points of its line on either side.
+    walk = west_issy.router("walk").graph
+    for edge in range(walk.edge_count):
+        lat, lon = walk.edge_polyline(edge)
+        hits = np.flatnonzero(np.hypot(lat - at[0], lon - at[1]) < 1e-7)
+        if hits.size and 0 < hits[0] < lat.size - 1:
+            k = int(hits[0])
+            break
+    else:
+        pytest.fail(f"no walk street passes through barrier node {barrier}")
+    before = (float(lat[k - 1]), float(lon[k - 1]))
+    after = (float(lat[k + 1]), float(lon[k + 1]))
+    assert west_issy.router("walk").route(before, after).distance_m < 200
+    try:
+        route = west_issy.router("drive").route(before, after)
+    except NoRouteError:
+        return
+    gaps = [float(haversine_m(*at, lat, lon)) for lat, lon in route.coordinates]
+    assert min(gaps) > 1.0
