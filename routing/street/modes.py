@@ -32,6 +32,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from routing.street.timing import DEFAULT_TIMING, TimingProfile
+
 __all__ = [
     "BIKE_DISMOUNTED_SPEED_KMH",
     "DEFAULT_PROFILES",
@@ -57,14 +59,22 @@ class Mode(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ModeProfile:
-    """Speeds used to turn lengths into travel times for one mode.
+    """Speeds and delays used to turn lengths into travel times for one mode.
 
     ``speed_kmh`` is the travel speed for walking and cycling; for driving it is only the
-    fallback when neither ``maxspeed`` nor the French urban defaults apply.
+    fallback limit when neither ``maxspeed`` nor the French urban defaults apply. ``timing``
+    (default: :data:`routing.street.timing.DEFAULT_TIMING`) says which share of the limit
+    cars drive by road class and how long signals, stops and crossings hold each mode.
     """
 
     mode: Mode
     speed_kmh: float
+    timing: TimingProfile | None = None
+
+    @property
+    def timing_profile(self) -> TimingProfile:
+        """Speed shares and node delays: ``timing``, else the mode's documented defaults."""
+        return self.timing if self.timing is not None else DEFAULT_TIMING[self.mode.value]
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.speed_kmh <= 150:

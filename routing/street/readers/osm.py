@@ -37,6 +37,7 @@ from routing.street.readers.sources import (
     detect_street_source,
 )
 from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
+from routing.street.timing import TimingProfile
 
 __all__ = ["street_graphs_from_file"]
 
@@ -148,15 +149,17 @@ def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.Multi
     # A node the mode may not pass (a bollard for cars, a fence for everyone) ends the ways
     # through it: no edge of this mode touches it.
     closed = {node for node, tags in parsed.node_tags.items() if blocks(tags, mode)}
+    timing = profile.timing_profile
     for way_id, refs, tags in parsed.ways:
         rule = travel_rules(tags, mode, profile)
         if rule is None or not (rule.forward or rule.backward):
             continue
+        highway = tags.get("highway")
         attrs = {
             "osmid": way_id,
             "name": tags.get("name") or None,
-            "highway": tags.get("highway"),
-            "speed_kph": float(rule.speed_kmh),
+            "highway": highway,
+            "speed_kph": float(timing.travel_speed_kmh(highway, rule.speed_kmh)),
         }
         lanes_forward, lanes_backward = lanes_per_direction(tags, rule.forward and rule.backward)
         forward_attrs = {**attrs, "lanes": lanes_forward}
@@ -164,27 +167,38 @@ def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.Multi
         for a, b in itertools.pairwise(refs):
             if a == b or a in closed or b in closed:
                 continue  # a repeated node is a mapping slip; a closed one, a barrier
+            # The delay of a node (lights, stop, crossing) is paid on the edge arriving there.
             if rule.forward:
-                graph.add_edge(a, b, **forward_attrs)
+                graph.add_edge(a, b, **forward_attrs, delay_s=_delay_s(parsed, b, highway, timing))
             if rule.backward:
-                graph.add_edge(b, a, **backward_attrs)
+                graph.add_edge(b, a, **backward_attrs, delay_s=_delay_s(parsed, a, highway, timing))
     for node, data in graph.nodes(data=True):
         data["x"], data["y"] = parsed.coords[node]
     return graph
 
 
+def _delay_s(parsed: _Ways, node: int, highway: str | None, timing: TimingProfile) -> float:
+    tags = parsed.node_tags.get(node)
+    return 0.0 if tags is None else timing.delay_s(tags, highway)
+
+
 def _finish_mode_graph(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     ox.distance.add_edge_lengths(raw)
     for _, _, data in raw.edges(data=True):
-        data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6)
+        data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6) + data["delay_s"]
     # Merge only along one way: attributes stay single values and nodes where streets
     # change name or class stay nodes (the compiler and directions need them).
-    graph = ox.simplify_graph(raw, edge_attrs_differ=["osmid"])
+    graph = ox.simplify_graph(
+        raw,
+        edge_attrs_differ=["osmid"],
+        edge_attr_aggs={"length": sum, "travel_time": sum, "delay_s": sum},
+    )
     graph.remove_nodes_from(list(nx.isolates(graph)))
     for _, _, data in graph.edges(data=True):
         # numpy scalars from osmnx's vectorised lengths: plain floats pickle and compare cleanly
         data["length"] = float(data["length"])
         data["travel_time"] = float(data["travel_time"])
+        data["delay_s"] = float(data["delay_s"])
     return graph
 
 

@@ -43,7 +43,10 @@ def assert_osmnx_contract(graph: nx.MultiDiGraph, mode: Mode) -> None:
     for u, v, data in graph.edges(data=True):
         assert type(data["length"]) is float and data["length"] >= 0
         assert type(data["speed_kph"]) is float and data["speed_kph"] > 0
-        assert data["travel_time"] == pytest.approx(data["length"] / (data["speed_kph"] / 3.6))
+        assert type(data["delay_s"]) is float and data["delay_s"] >= 0
+        assert data["travel_time"] == pytest.approx(
+            data["length"] / (data["speed_kph"] / 3.6) + data["delay_s"]
+        )
         assert data["name"] is None or isinstance(data["name"], str)
         assert data["osmid"] is None or isinstance(data["osmid"], int)
         assert data["highway"] is None or isinstance(data["highway"], str)
@@ -268,10 +271,44 @@ def test_unusable_ways_drop_out_beside_usable_ones(tmp_path: Path) -> None:
 def test_maxspeed_sets_drive_speed_and_travel_time(
     tmp_path: Path, maxspeed: str, expected_kph: float
 ) -> None:
+    # Cars drive a share of the limit, by class (routing/street/timing.py): 0.8 on primaries.
     graph = load_one_way(tmp_path, {"highway": "primary", "maxspeed": maxspeed}, Mode.DRIVE)
     for _, _, data in graph.edges(data=True):
-        assert data["speed_kph"] == pytest.approx(expected_kph)
-        assert data["travel_time"] == pytest.approx(data["length"] * 3.6 / expected_kph)
+        assert data["speed_kph"] == pytest.approx(0.8 * expected_kph)
+        assert data["travel_time"] == pytest.approx(data["length"] * 3.6 / (0.8 * expected_kph))
+
+
+def test_signals_and_crossings_delay_the_modes_they_hold(tmp_path: Path) -> None:
+    # A residential street with lights at node 2 and a zebra at node 3; a footway crossing
+    # at node 3 (way 2). Lengths are 100 m per step.
+    step = 100 / (111_320 * math.cos(math.radians(48.82)))
+    node_tags = {
+        2: {"highway": "traffic_signals"},
+        3: {"highway": "crossing", "crossing": "marked"},
+    }
+    nodes = (
+        "".join(
+            f'<node id="{i}" version="1" lat="48.82" lon="{2.27 + i * step:.7f}">'
+            + "".join(f'<tag k="{k}" v="{v}"/>' for k, v in node_tags.get(i, {}).items())
+            + "</node>"
+            for i in range(1, 5)
+        )
+        + f'<node id="5" version="1" lat="48.8209" lon="{2.27 + 3 * step:.7f}"/>'
+    )
+    ways = (
+        '<way id="1" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/>'
+        '<tag k="highway" v="residential"/><tag k="oneway" v="yes"/></way>'
+        '<way id="2" version="1"><nd ref="5"/><nd ref="3"/>'
+        '<tag k="highway" v="footway"/><tag k="footway" v="crossing"/></way>'
+    )
+    path = tmp_path / "lights.osm"
+    path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>')
+    graphs = street_graphs_from_file(path, [Mode.WALK, Mode.DRIVE])
+    drive = {(u, v): d for u, v, d in graphs[Mode.DRIVE].edges(data=True)}
+    assert drive[(1, 4)]["delay_s"] == pytest.approx(8.0 + 1.0)  # lights, then a zebra
+    walk = {(u, v): d for u, v, d in graphs[Mode.WALK].edges(data=True)}
+    assert walk[(5, 3)]["delay_s"] == pytest.approx(3.0)  # the crossing, on the crossing way
+    assert walk[(1, 3)]["delay_s"] == walk[(3, 4)]["delay_s"] == 0.0  # along the road
 
 
 def test_curved_way_keeps_its_geometry_from_first_to_last_node(tmp_path: Path) -> None:
