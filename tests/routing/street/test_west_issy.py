@@ -191,9 +191,8 @@ def test_cars_do_not_drive_through_the_barriers_of_issue_17(
 
 
 def test_car_times_are_honest_not_the_speed_limit_door_to_door(west_issy: StreetNetwork) -> None:
-    # Issue 17: cars ran at 100 % of the limit with no signal costs (a 1.4 km trip in 98 s,
-    # 41 km/h door to door across west Issy). The drive profile drives a share of the limit
-    # and waits at lights, stops and crossings read from the nodes.
+    # Issue 17: cars ran at 100 % of the limit (a 1.4 km trip in 98 s, 41 km/h door to door
+    # across west Issy). The drive profile drives a share of the limit by road class.
     drive = west_issy.router("drive")
     graph = drive.graph
     rng = np.random.default_rng(5)
