@@ -32,13 +32,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from routing.street.timing import DEFAULT_TIMING, TimingProfile
+
 __all__ = [
     "BIKE_DISMOUNTED_SPEED_KMH",
     "DEFAULT_PROFILES",
     "DRIVE_DEFAULT_SPEEDS_KMH",
+    "GRANTED_ACCESS",
     "EdgeRule",
     "Mode",
     "ModeProfile",
+    "access_value",
+    "is_denied",
     "parse_maxspeed_kmh",
     "travel_rules",
 ]
@@ -54,14 +59,22 @@ class Mode(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ModeProfile:
-    """Speeds used to turn lengths into travel times for one mode.
+    """Speeds and delays used to turn lengths into travel times for one mode.
 
     ``speed_kmh`` is the travel speed for walking and cycling; for driving it is only the
-    fallback when neither ``maxspeed`` nor the French urban defaults apply.
+    fallback limit when neither ``maxspeed`` nor the French urban defaults apply. ``timing``
+    (default: :data:`routing.street.timing.DEFAULT_TIMING`) says which share of the limit
+    cars drive by road class and how long signals, stops and crossings hold each mode.
     """
 
     mode: Mode
     speed_kmh: float
+    timing: TimingProfile | None = None
+
+    @property
+    def timing_profile(self) -> TimingProfile:
+        """Speed shares and node delays: ``timing``, else the mode's documented defaults."""
+        return self.timing if self.timing is not None else DEFAULT_TIMING[self.mode.value]
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.speed_kmh <= 150:
@@ -135,7 +148,9 @@ _DENIED = frozenset(
 )
 # use_sidepath: the law sends the mode onto a separately mapped way next to this one.
 _DENIED_SIDEPATH = _DENIED | {"use_sidepath"}
-_GRANTED = frozenset({"yes", "designated", "permissive", "destination", "delivery", "customers"})
+GRANTED_ACCESS = frozenset(
+    {"yes", "designated", "permissive", "destination", "delivery", "customers"}
+)
 _OPPOSITE = frozenset({"opposite", "opposite_lane", "opposite_track", "opposite_share_busway"})
 
 _ACCESS_KEYS: Mapping[Mode, tuple[str, ...]] = {
@@ -163,7 +178,7 @@ _NUMBER_UNIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km/h|kmh|kph|mph|knots)?\s*
 _ZONE30 = re.compile(r"zone\s*:?\s*30|^fr:30$", re.IGNORECASE)
 
 
-def _access(tags: Mapping[str, str], mode: Mode) -> str | None:
+def access_value(tags: Mapping[str, str], mode: Mode) -> str | None:
     """The most specific access value that applies to ``mode``, or None when untagged."""
     decided: str | None = None
     for key in _ACCESS_KEYS[mode]:
@@ -174,7 +189,8 @@ def _access(tags: Mapping[str, str], mode: Mode) -> str | None:
     return decided
 
 
-def _is_denied(access: str | None, mode: Mode) -> bool:
+def is_denied(access: str | None, mode: Mode) -> bool:
+    """Whether an access value (from :func:`access_value`) shuts ``mode`` out."""
     if access is None:
         return False
     denied = _DENIED if mode is Mode.DRIVE else _DENIED_SIDEPATH
@@ -275,15 +291,15 @@ def _bike_contraflow(tags: Mapping[str, str]) -> bool:
 
 
 def _drive_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.DRIVE)
+    access = access_value(tags, Mode.DRIVE)
     if highway == "track":
-        if access not in _GRANTED:
+        if access not in GRANTED_ACCESS:
             return None
     elif highway not in _DRIVE_HIGHWAYS:
         return None
     if highway == "service" and tags.get("service") in _DRIVE_EXCLUDED_SERVICE:
         return None
-    if _is_denied(access, Mode.DRIVE):
+    if is_denied(access, Mode.DRIVE):
         return None
     directions = _vehicle_directions(tags, highway)
     if directions is None:
@@ -292,8 +308,8 @@ def _drive_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> 
 
 
 def _bike_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.BIKE)
-    if _is_denied(access, Mode.BIKE) or highway == "steps":
+    access = access_value(tags, Mode.BIKE)
+    if is_denied(access, Mode.BIKE) or highway == "steps":
         return None
     speed_kmh = profile.speed_kmh
     if highway in _MOTOR_ROADS or highway == "footway":
@@ -317,12 +333,17 @@ def _bike_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> E
 
 
 def _walk_rule(tags: Mapping[str, str], highway: str, profile: ModeProfile) -> EdgeRule | None:
-    access = _access(tags, Mode.WALK)
-    if _is_denied(access, Mode.WALK):
+    access = access_value(tags, Mode.WALK)
+    if is_denied(access, Mode.WALK):
         return None
     if highway in _MOTOR_ROADS:
         has_sidewalk = tags.get("sidewalk", "no") not in {"no", "none", "separate"}
-        if not (has_sidewalk or (tags.get("foot") or "").lower() in _GRANTED):
+        # access=yes on a trunk road opens it to walkers unless foot=no says otherwise (the
+        # most specific tag decides); motorways need foot=* itself, the law shuts them.
+        granted = (tags.get("foot") or "").lower() in GRANTED_ACCESS or (
+            highway.startswith("trunk") and access in GRANTED_ACCESS
+        )
+        if not (has_sidewalk or granted):
             return None
     elif highway not in _WALK_HIGHWAYS:
         return None

@@ -3,6 +3,8 @@
 A :class:`StreetRouter` wraps one compiled graph. Coordinates are snapped onto edges, so a
 search starts part-way along an edge: the contraction hierarchy takes several sources and
 targets with initial costs, and the route's first and last pieces are cut from their edges.
+A snap position reached by a connector (the nearest street being a cut-off piece) costs the
+connector too, in the metric's unit, and the route counts and reports it.
 """
 
 from __future__ import annotations
@@ -17,15 +19,28 @@ import shapely
 from numpy.typing import NDArray
 
 from routing.errors import NoRouteError
-from routing.geometry import haversine_m
+from routing.street._ends import (
+    LatLon,
+    SnappedPath,
+    Span,
+    along_one_edge,
+    arriving,
+    connector_cost,
+    cut,
+    leaving,
+)
 from routing.street.graph import CompactGraph, Metric
 from routing.street.search import dijkstra_costs, dijkstra_tree, path_edges
-from routing.street.snap import DEFAULT_MAX_SNAP_DISTANCE_M, Snap, Snapper
+from routing.street.snap import (
+    DEFAULT_MAX_SNAP_DISTANCE_M,
+    EdgePosition,
+    Snap,
+    Snapper,
+    drop_shared_fallbacks,
+)
 from routing.street.steps import Piece, Step, build_steps
 
 __all__ = ["LatLon", "StreetRoute", "StreetRouter"]
-
-LatLon = tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +88,6 @@ class StreetRoute:
                 ],
             },
         }
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """Part of an edge, from ``start`` to ``end`` as fractions of its length."""
-
-    edge: int
-    start: float
-    end: float
 
 
 class StreetRouter:
@@ -150,69 +156,116 @@ class StreetRouter:
         the fastest route and its duration then follow those times.
         """
         durations = self.graph.duration_s if duration_s is None else duration_s
+        start, end = drop_shared_fallbacks(start, end)
         if duration_s is not None and metric == "time":
             weights = duration_s
             if avoid:
                 weights = np.where(self._weights(metric, avoid) == np.inf, np.inf, weights)
-            spans = self._spans_by_dijkstra(start, end, weights)
+            path = self._spans_by_dijkstra(start, end, weights)
         else:
             weights = self._weights(metric, avoid)
             if weights is self.graph.weights(metric):
-                spans = self._best_spans(start, end, metric)
+                path = self._best_spans(start, end, metric)
             else:
-                spans = self._spans_by_dijkstra(start, end, weights)
-        if spans is None:
-            raise NoRouteError(
-                f"no {self.graph.mode.value} route joins origin ({start.query_lat:.5f}, "
-                f"{start.query_lon:.5f}) and destination ({end.query_lat:.5f}, "
-                f"{end.query_lon:.5f}) on this street network (one-way streets or "
-                "disconnected parts); try another mode or nearby points"
-            )
-        pieces = [self._piece(span, durations) for span in spans]
-        coordinates: list[LatLon] = [(start.lat, start.lon)]
+                path = self._spans_by_dijkstra(start, end, weights)
+        if path is None:
+            raise NoRouteError(self._no_route_message(start, end))
+        pieces = [self._piece(span, durations) for span in path.spans]
+        origin = self._used_snap(start, path.first)
+        destination = self._used_snap(end, path.last)
+        coordinates: list[LatLon] = [(origin.lat, origin.lon)]
         for piece in pieces:
             for point in piece.coordinates:
                 if point != coordinates[-1]:
                     coordinates.append(point)
-        if (end.lat, end.lon) != coordinates[-1]:
-            coordinates.append((end.lat, end.lon))
+        if (destination.lat, destination.lon) != coordinates[-1]:
+            coordinates.append((destination.lat, destination.lon))
         if len(coordinates) == 1:
             coordinates.append(coordinates[0])
+        connectors_m = path.first.connector_m + path.last.connector_m
+        connectors_s = connector_cost(self.graph, path.first, durations) + connector_cost(
+            self.graph, path.last, durations
+        )
         return StreetRoute(
             mode=self.graph.mode.value,
             metric=metric,
-            distance_m=sum(p.distance_m for p in pieces),
-            duration_s=sum(p.duration_s for p in pieces),
+            distance_m=sum(p.distance_m for p in pieces) + connectors_m,
+            duration_s=sum(p.duration_s for p in pieces) + connectors_s,
             coordinates=tuple(coordinates),
             steps=tuple(build_steps(pieces)),
-            origin=start,
-            destination=end,
+            origin=origin,
+            destination=destination,
             warnings=self.warnings,
         )
 
-    def _best_spans(self, start: Snap, end: Snap, metric: Metric) -> list[_Span] | None:
+    def _used_snap(self, snap: Snap, used: EdgePosition) -> Snap:
+        """The snap as the route used it: on the connected street when it took the connector."""
+        if used.connector_m == 0:
+            return snap
+        lat, lon = self.graph.edge_polyline(used.edge)
+        point = cut(lat, lon, used.fraction, used.fraction)[0]
+        return Snap(
+            snap.query_lat,
+            snap.query_lon,
+            point[0],
+            point[1],
+            used.connector_m,
+            (used,),
+            snap.piece,
+        )
+
+    def _no_route_message(self, start: Snap, end: Snap) -> str:
+        mode = self.graph.mode.value
+        where = (
+            f"origin ({start.query_lat:.5f}, {start.query_lon:.5f}) and destination "
+            f"({end.query_lat:.5f}, {end.query_lon:.5f})"
+        )
+        if start.on_cut_off_piece and start.piece == end.piece:
+            cause = (
+                "both lie on one piece of street cut off from the rest of the network (an "
+                "island or a one-way stub at the data's edge), and its streets do not lead "
+                "from one to the other"
+            )
+        else:
+            stranded = [
+                f"the {name} lies on a piece of street cut off from the network and no "
+                f"connected street is within the snap limit of {self.max_snap_distance_m:.0f} m"
+                for name, snap in (("origin", start), ("destination", end))
+                if snap.on_cut_off_piece and not snap.has_connector
+            ]
+            cause = "; ".join(stranded) or (
+                "no path joins them on this street network (one-way streets or disconnected parts)"
+            )
+        return f"no {mode} route joins {where}: {cause}; try another mode or nearby points"
+
+    def _best_spans(self, start: Snap, end: Snap, metric: Metric) -> SnappedPath | None:
         graph = self.graph
         weights = graph.weights(metric)
-        best_cost, best = _along_one_edge(start, end, weights)
-        sources, source_costs = _leaving(graph, start, weights)
-        targets = np.array([graph.tails[p.edge] for p in end.positions], np.int64)
-        target_costs = np.array([_part(weights[p.edge], p.fraction) for p in end.positions])
-        found = graph.hierarchies[metric].query(sources, source_costs, targets, target_costs)
+        hierarchy = graph.hierarchies[metric]
+        # Where times are proportional to lengths (walking, cycling at one speed) the time
+        # hierarchy also serves distances; it must then be asked in its own unit, seconds,
+        # ends included, or metres and seconds get mixed and the answer is not shortest.
+        shared = metric != "time" and hierarchy is graph.hierarchies.get("time")
+        search_weights = graph.weights("time") if shared else weights
+        best_cost, best = along_one_edge(graph, start, end, weights)
+        sources, source_costs = leaving(graph, start, search_weights)
+        targets, target_costs = arriving(graph, end, search_weights)
+        found = hierarchy.query(sources, source_costs, targets, target_costs)
         if found is not None:
-            # A shared hierarchy (time for distance) answers in its own unit: recompute.
             a = start.positions[found.source_index]
             b = end.positions[found.target_index]
             cost = (
-                source_costs[found.source_index]
+                leaving(graph, start, weights)[1][found.source_index]
                 + float(weights[found.edge_ids].sum())
-                + target_costs[found.target_index]
+                + arriving(graph, end, weights)[1][found.target_index]
             )
             if cost < best_cost:
-                best = [
-                    _Span(a.edge, a.fraction, 1.0),
-                    *(_Span(int(e), 0.0, 1.0) for e in found.edge_ids),
-                    _Span(b.edge, 0.0, b.fraction),
+                spans = [
+                    Span(a.edge, a.fraction, 1.0),
+                    *(Span(int(e), 0.0, 1.0) for e in found.edge_ids),
+                    Span(b.edge, 0.0, b.fraction),
                 ]
+                best = SnappedPath(spans, a, b)
         return best
 
     def _weights(self, metric: Metric, avoid: frozenset[str]) -> NDArray[np.float64]:
@@ -232,31 +285,30 @@ class StreetRouter:
 
     def _spans_by_dijkstra(
         self, start: Snap, end: Snap, weights: NDArray[np.float64]
-    ) -> list[_Span] | None:
+    ) -> SnappedPath | None:
         """One-to-one on modified weights, where the hierarchy (built on the originals) can't go."""
         graph = self.graph
-        best_cost, best = _along_one_edge(start, end, weights)
-        sources, source_costs = _leaving(graph, start, weights)
+        best_cost, best = along_one_edge(graph, start, end, weights)
+        sources, source_costs = leaving(graph, start, weights)
         dist, pred = dijkstra_tree(graph.indptr, graph.heads, weights, sources, source_costs)
-        for b in end.positions:
-            node = int(graph.tails[b.edge])
-            cost = dist[node] + _part(weights[b.edge], b.fraction)
+        targets, target_costs = arriving(graph, end, weights)
+        for b, node, arrive in zip(end.positions, targets.tolist(), target_costs, strict=True):
+            cost = dist[node] + arrive
             if cost < best_cost:
                 edges = path_edges(pred, graph.tails, node)
                 first = int(graph.tails[edges[0]]) if edges else node
-                a = min(
-                    (p for p in start.positions if int(graph.heads[p.edge]) == first),
-                    key=lambda p: _part(weights[p.edge], 1 - p.fraction),
-                )
+                left_by = [i for i, s in enumerate(sources.tolist()) if s == first]
+                a = start.positions[min(left_by, key=lambda i: source_costs[i])]
                 best_cost = cost
-                best = [
-                    _Span(a.edge, a.fraction, 1.0),
-                    *(_Span(e, 0.0, 1.0) for e in edges),
-                    _Span(b.edge, 0.0, b.fraction),
+                spans = [
+                    Span(a.edge, a.fraction, 1.0),
+                    *(Span(e, 0.0, 1.0) for e in edges),
+                    Span(b.edge, 0.0, b.fraction),
                 ]
+                best = SnappedPath(spans, a, b)
         return best
 
-    def _piece(self, span: _Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
+    def _piece(self, span: Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
         graph = self.graph
         durations = graph.duration_s if duration_s is None else duration_s
         lat, lon = graph.edge_polyline(span.edge)
@@ -265,7 +317,7 @@ class StreetRouter:
             name=graph.edge_name(span.edge),
             distance_m=float(graph.length_m[span.edge]) * fraction,
             duration_s=float(durations[span.edge]) * fraction,
-            coordinates=_cut(lat, lon, span.start, span.end),
+            coordinates=cut(lat, lon, span.start, span.end),
         )
 
     # --- one-to-many -----------------------------------------------------------------------
@@ -281,7 +333,7 @@ class StreetRouter:
         """Least cost from a snapped point to every node (``inf`` beyond ``limit``)."""
         graph = self.graph
         weights = self._weights(metric, avoid)
-        sources, costs = _leaving(graph, snap, weights)
+        sources, costs = leaving(graph, snap, weights)
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
 
     def costs_to(
@@ -298,10 +350,10 @@ class StreetRouter:
         weights = self._weights(metric, avoid)
         out = np.full(len(ends), np.inf)
         for j, end in enumerate(ends):
-            best = _along_one_edge(start, end, weights)[0]  # ahead on the start's own edge
-            for b in end.positions:
-                best = min(best, costs[graph.tails[b.edge]] + _part(weights[b.edge], b.fraction))
-            out[j] = best
+            first, last = drop_shared_fallbacks(start, end)
+            best = along_one_edge(graph, first, last, weights)[0]  # ahead on the start's edge
+            targets, target_costs = arriving(graph, last, weights)
+            out[j] = min(best, float((costs[targets] + target_costs).min()))
         return out
 
     def travel_cost_matrix(
@@ -350,15 +402,17 @@ class StreetRouter:
         lines = []
         for edge, end in zip(edges, ends, strict=True):
             lat, lon = graph.edge_polyline(int(edge))
-            cut = _cut(lat, lon, 0.0, float(end))
-            lats = np.array([p[0] for p in cut])
-            lons = np.array([p[1] for p in cut])
+            stretch = cut(lat, lon, 0.0, float(end))
+            lats = np.array([p[0] for p in stretch])
+            lons = np.array([p[1] for p in stretch])
             x, y = projection.to_xy(lats, lons)
             lines.append(shapely.linestrings(np.column_stack([x, y])))
         for a in start.positions:  # the stretch of the origin's own edge, ahead of the origin
             lat, lon = graph.edge_polyline(a.edge)
-            cut = _cut(lat, lon, a.fraction, 1.0)
-            x, y = projection.to_xy(np.array([p[0] for p in cut]), np.array([p[1] for p in cut]))
+            start_piece = cut(lat, lon, a.fraction, 1.0)
+            x, y = projection.to_xy(
+                np.array([p[0] for p in start_piece]), np.array([p[1] for p in start_piece])
+            )
             lines.append(shapely.linestrings(np.column_stack([x, y])))
         mean_speed_ms = float(graph.length_m.sum() / max(graph.duration_s.sum(), 1e-9))
         width_m = buffer_m if buffer_m is not None else float(np.clip(30 * mean_speed_ms, 25, 150))
@@ -379,57 +433,6 @@ class StreetRouter:
         }
 
 
-def _along_one_edge(
-    start: Snap, end: Snap, weights: NDArray[np.float64]
-) -> tuple[float, list[_Span] | None]:
-    """Both points on one edge, the destination further along: the cost with no search."""
-    best_cost, best = np.inf, None
-    for a in start.positions:
-        for b in end.positions:
-            if a.edge == b.edge and a.fraction <= b.fraction:
-                cost = _part(weights[a.edge], b.fraction - a.fraction)
-                if cost < best_cost:
-                    best_cost, best = cost, [_Span(a.edge, a.fraction, b.fraction)]
-    return best_cost, best
-
-
-def _leaving(
-    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The nodes a search leaves a snapped point by, and the cost of reaching each."""
-    nodes = np.array([graph.heads[p.edge] for p in snap.positions], np.int64)
-    costs = np.array([_part(weights[p.edge], 1 - p.fraction) for p in snap.positions])
-    return nodes, costs
-
-
-def _part(weight: float, fraction: float) -> float:
-    """The cost of a fraction of an edge; nothing of an impassable edge costs nothing."""
-    return 0.0 if fraction <= 0.0 else float(weight) * fraction
-
-
 def _to_lonlat(projection: Any, xy: NDArray[np.float64]) -> NDArray[np.float64]:
     lat, lon = projection.to_latlon(xy[:, 0], xy[:, 1])
     return np.column_stack([lon, lat])
-
-
-def _cut(
-    lat: NDArray[np.float64], lon: NDArray[np.float64], start: float, end: float
-) -> tuple[LatLon, ...]:
-    """The part of a polyline between two fractions of its length (lat, lon pairs)."""
-    if start <= 0.0 and end >= 1.0:
-        return tuple(zip(lat.tolist(), lon.tolist(), strict=True))
-    seg = np.asarray(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))
-    cumulative = np.concatenate([[0.0], np.cumsum(seg)])
-    total = cumulative[-1]
-    if total <= 0:
-        return ((float(lat[0]), float(lon[0])), (float(lat[-1]), float(lon[-1])))
-    a, b = start * total, end * total
-    inside = (cumulative > a) & (cumulative < b)
-    distances = np.concatenate([[a], cumulative[inside], [b]])
-    return tuple(
-        zip(
-            np.interp(distances, cumulative, lat).tolist(),
-            np.interp(distances, cumulative, lon).tolist(),
-            strict=True,
-        )
-    )

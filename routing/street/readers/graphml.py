@@ -153,13 +153,16 @@ def _graphml_mode_graph(
         xy_a = (graph.nodes[a]["x"], graph.nodes[a]["y"])
         xy_b = (graph.nodes[b]["x"], graph.nodes[b]["y"])
         length_m = _edge_length_m(data, xy_a, xy_b)
+        highway = None if data.get("highway") is None else str(_first(data["highway"]))
+        speed_kmh = profile.timing_profile.travel_speed_kmh(highway, rule.speed_kmh)
         attrs = {
             "length": length_m,
-            "speed_kph": float(rule.speed_kmh),
-            "travel_time": length_m / (rule.speed_kmh / 3.6),
+            "speed_kph": float(speed_kmh),
+            "travel_time": length_m / (speed_kmh / 3.6),
+            "delay_s": 0.0,
             "name": _joined_names(data.get("name")),
             "osmid": _way_id(data.get("osmid")),
-            "highway": None if data.get("highway") is None else str(_first(data["highway"])),
+            "highway": highway,
             "lanes": lanes_per_direction(
                 _graphml_tags(data, oneway), bool(rule.forward and rule.backward)
             )[0],
@@ -190,8 +193,8 @@ def street_graphs_from_graphml(
     graph = _load_graphml(source)
     base_warnings = [
         "GraphML keeps only the tags osmnx kept (highway, maxspeed, oneway...): foot and "
-        "bicycle access and contraflow cycling are unknown, and walk and bike can use only "
-        "the streets the file holds"
+        "bicycle access, contraflow cycling, barriers and the delays at signals and crossings "
+        "are unknown, and walk and bike can use only the streets the file holds"
     ]
     if all(isinstance(n, int) for n in graph) and set(graph) == set(range(len(graph))):
         base_warnings.append("node ids are 0..n-1 labels, not OSM node ids")

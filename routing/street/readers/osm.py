@@ -1,10 +1,11 @@
 """OSM street data (file or download) -> one osmnx-style street graph per travel mode.
 
-Every reader turns its format into the same thing, highway ways with their tags and node
-coordinates, and :mod:`routing.street.modes` decides per way and mode whether, which way and how
-fast one may travel. osmnx then does what it does best: lengths and simplification. Edges
-are merged only along one OSM way, so ``osmid``, ``name``, ``highway`` and ``speed_kph``
-stay single values on every edge.
+Every reader turns its format into the same thing, highway ways with their tags, node
+coordinates and the tags of the nodes routing reads (barriers, signals, crossings), and
+:mod:`routing.street.modes` decides per way and mode whether, which way and how fast one may
+travel; :mod:`routing.street.barriers` which nodes a mode may not pass. osmnx then does what
+it does best: lengths and simplification. Edges are merged only along one OSM way, so
+``osmid``, ``name``, ``highway`` and ``speed_kph`` stay single values on every edge.
 
 This module and :mod:`routing.street.readers.graphml` (osmnx GraphML files) are the only ones that
 configure or call osmnx for OSM data.
@@ -25,6 +26,7 @@ import osmium
 import osmnx as ox
 
 from routing.errors import StreetDataError
+from routing.street.barriers import blocks
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile, travel_rules
 from routing.street.readers._shared import _graph_attrs, _open_text, lanes_per_direction
 from routing.street.readers.graphml import street_graphs_from_graphml
@@ -35,6 +37,7 @@ from routing.street.readers.sources import (
     detect_street_source,
 )
 from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
+from routing.street.timing import TimingProfile
 
 __all__ = ["street_graphs_from_file"]
 
@@ -45,6 +48,17 @@ class _Ways:
 
     coords: dict[int, tuple[float, float]] = field(default_factory=dict)  # id -> (lon, lat)
     ways: list[tuple[int, list[int], dict[str, str]]] = field(default_factory=list)
+    # Tags of the nodes routing reads (barriers, signals, crossings), by node id.
+    node_tags: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+# Node keys that matter to routing: barriers and their access, delays at signals and crossings.
+_NODE_KEYS = ("barrier", "highway", "crossing", "railway")
+
+
+def _keep_node_tags(node_id: int, tags: dict[str, str], into: _Ways) -> None:
+    if any(key in tags for key in _NODE_KEYS):
+        into.node_tags[node_id] = tags
 
 
 def _split_at_gaps(way_id: int, refs: list[int | None], tags: dict[str, str], into: _Ways) -> None:
@@ -65,12 +79,14 @@ def _read_osmium(source: StreetSource) -> _Ways:
     processor = (
         osmium.FileProcessor(osm_file, osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
-        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-        .with_filter(osmium.filter.KeyFilter("highway"))
+        .with_filter(osmium.filter.KeyFilter(*_NODE_KEYS))
     )
     for way in processor:
-        if not isinstance(way, osmium.osm.Way):
-            continue  # the filters pass ways only; this keeps the type checker honest
+        if isinstance(way, osmium.osm.Node):
+            _keep_node_tags(way.id, dict(way.tags), parsed)
+            continue
+        if not isinstance(way, osmium.osm.Way) or "highway" not in way.tags:
+            continue
         refs: list[int | None] = []
         for node in way.nodes:
             if node.location.valid():
@@ -97,6 +113,11 @@ def _read_overpass_json(source: StreetSource) -> _Ways:
             continue
         if element.get("type") == "node" and "lat" in element and "lon" in element:
             parsed.coords[int(element["id"])] = (float(element["lon"]), float(element["lat"]))
+            tags = element.get("tags")
+            if isinstance(tags, dict):
+                _keep_node_tags(
+                    int(element["id"]), {str(k): str(v) for k, v in tags.items()}, parsed
+                )
         elif element.get("type") == "way" and "highway" in (element.get("tags") or {}):
             ways.append(element)
     for way in ways:
@@ -125,43 +146,59 @@ def _read_ways(source: StreetSource) -> _Ways:
 def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.MultiDiGraph:
     """One directed edge per consecutive node pair the mode may travel, unsimplified."""
     graph = nx.MultiDiGraph(crs="epsg:4326")
+    # A node the mode may not pass (a bollard for cars, a fence for everyone) ends the ways
+    # through it: no edge of this mode touches it.
+    closed = {node for node, tags in parsed.node_tags.items() if blocks(tags, mode)}
+    timing = profile.timing_profile
     for way_id, refs, tags in parsed.ways:
         rule = travel_rules(tags, mode, profile)
         if rule is None or not (rule.forward or rule.backward):
             continue
+        highway = tags.get("highway")
         attrs = {
             "osmid": way_id,
             "name": tags.get("name") or None,
-            "highway": tags.get("highway"),
-            "speed_kph": float(rule.speed_kmh),
+            "highway": highway,
+            "speed_kph": float(timing.travel_speed_kmh(highway, rule.speed_kmh)),
         }
         lanes_forward, lanes_backward = lanes_per_direction(tags, rule.forward and rule.backward)
         forward_attrs = {**attrs, "lanes": lanes_forward}
         backward_attrs = {**attrs, "lanes": lanes_backward}
         for a, b in itertools.pairwise(refs):
-            if a == b:
-                continue  # a node repeated in a way is a mapping slip, not a street
+            if a == b or a in closed or b in closed:
+                continue  # a repeated node is a mapping slip; a closed one, a barrier
+            # The delay of a node (lights, stop, crossing) is paid on the edge arriving there.
             if rule.forward:
-                graph.add_edge(a, b, **forward_attrs)
+                graph.add_edge(a, b, **forward_attrs, delay_s=_delay_s(parsed, b, highway, timing))
             if rule.backward:
-                graph.add_edge(b, a, **backward_attrs)
+                graph.add_edge(b, a, **backward_attrs, delay_s=_delay_s(parsed, a, highway, timing))
     for node, data in graph.nodes(data=True):
         data["x"], data["y"] = parsed.coords[node]
     return graph
 
 
+def _delay_s(parsed: _Ways, node: int, highway: str | None, timing: TimingProfile) -> float:
+    tags = parsed.node_tags.get(node)
+    return 0.0 if tags is None else timing.delay_s(tags, highway)
+
+
 def _finish_mode_graph(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     ox.distance.add_edge_lengths(raw)
     for _, _, data in raw.edges(data=True):
-        data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6)
+        data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6) + data["delay_s"]
     # Merge only along one way: attributes stay single values and nodes where streets
     # change name or class stay nodes (the compiler and directions need them).
-    graph = ox.simplify_graph(raw, edge_attrs_differ=["osmid"])
+    graph = ox.simplify_graph(
+        raw,
+        edge_attrs_differ=["osmid"],
+        edge_attr_aggs={"length": sum, "travel_time": sum, "delay_s": sum},
+    )
     graph.remove_nodes_from(list(nx.isolates(graph)))
     for _, _, data in graph.edges(data=True):
         # numpy scalars from osmnx's vectorised lengths: plain floats pickle and compare cleanly
         data["length"] = float(data["length"])
         data["travel_time"] = float(data["travel_time"])
+        data["delay_s"] = float(data["delay_s"])
     return graph
 
 

@@ -174,7 +174,13 @@ def street_graphs_from_topology(
             warnings=list(warnings),
         )
         graph.add_nodes_from(node_attrs)
-        base = {"speed_kph": speed_kmh, "name": None, "osmid": None, "highway": None}
+        base = {
+            "speed_kph": speed_kmh,
+            "delay_s": 0.0,  # no node tags: no signals or crossings known
+            "name": None,
+            "osmid": None,
+            "highway": None,
+        }
         graph.add_edges_from(
             (a, b, {**base, "length": length, "travel_time": length / speed_ms})
             for x, y, length in zip(lo_list, hi_list, len_list, strict=True)

@@ -188,6 +188,11 @@ def test_bike_access_and_directions(tags: dict[str, str], expected: tuple[bool, 
         pytest.param({"highway": "trunk"}, None, id="trunk"),
         pytest.param({"highway": "trunk", "foot": "yes"}, BOTH, id="trunk-foot-yes"),
         pytest.param({"highway": "trunk", "sidewalk": "both"}, BOTH, id="trunk-sidewalk"),
+        pytest.param({"highway": "trunk_link", "access": "yes"}, BOTH, id="trunk-link-access-yes"),
+        pytest.param(
+            {"highway": "trunk_link", "access": "yes", "foot": "no"}, None, id="access-yes-foot-no"
+        ),
+        pytest.param({"highway": "motorway", "access": "yes"}, None, id="motorway-access-yes"),
         pytest.param({"highway": "footway", "foot": "no"}, None, id="foot-no"),
         pytest.param({"highway": "residential", "access": "no"}, None, id="access-no"),
         pytest.param(

@@ -131,7 +131,8 @@ def test_disconnected_parts_raise_no_route() -> None:
 
 def test_a_point_near_a_cut_off_stub_also_gets_the_connected_street() -> None:
     # The east column is cut off from the rest: a point by it can still leave from the
-    # connected network 100 m away (what a person would do), rather than find no route.
+    # connected network 100 m away (what a person would do), rather than find no route;
+    # the 100 m to get there are counted, and reported as the snap distance used.
     graph = grid_graph()
     graph.remove_edges_from(
         [(node_id(r, 1), node_id(r, 2)) for r in range(3)]
@@ -142,7 +143,32 @@ def test_a_point_near_a_cut_off_stub_also_gets_the_connected_street() -> None:
     assert snap.distance_m == pytest.approx(0.0, abs=0.5)
     assert any(router.graph.core_edge[p.edge] for p in snap.positions)
     route = router.route(position(1.5, 2), position(0, 0))
-    assert route.distance_m == pytest.approx(2.5 * STEP_M, rel=1e-2)
+    assert route.distance_m == pytest.approx(3.5 * STEP_M, rel=1e-2)
+    assert route.origin.distance_m == pytest.approx(STEP_M, rel=1e-2)
+    assert route.duration_s == pytest.approx(3.5 * STEP_M / (4.8 / 3.6), rel=1e-2)
+
+
+def test_two_points_on_one_cut_off_piece_route_along_it_not_through_the_network() -> None:
+    graph = grid_graph()
+    graph.remove_edges_from(
+        [(node_id(r, 1), node_id(r, 2)) for r in range(3)]
+        + [(node_id(r, 2), node_id(r, 1)) for r in range(3)]
+    )
+    router = StreetRouter(compile_graph(graph, Mode.WALK))
+    route = router.route(position(0.5, 2), position(1.5, 2))
+    assert route.distance_m == pytest.approx(STEP_M, rel=1e-2)
+    assert route.origin.distance_m == pytest.approx(0.0, abs=0.5)
+
+
+def test_a_stranded_point_names_the_snap_limit() -> None:
+    graph = grid_graph()
+    graph.remove_edges_from(
+        [(node_id(r, 1), node_id(r, 2)) for r in range(3)]
+        + [(node_id(r, 2), node_id(r, 1)) for r in range(3)]
+    )
+    router = StreetRouter(compile_graph(graph, Mode.WALK), max_snap_distance_m=50)
+    with pytest.raises(NoRouteError, match="snap limit of 50 m"):
+        router.route(position(1.5, 2), position(0, 0))
 
 
 def test_matrix_matches_single_routes(router: StreetRouter) -> None:

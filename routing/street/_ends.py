@@ -1,0 +1,134 @@
+"""Getting on and off the network at snapped points: the end costs every search shares.
+
+A snapped point lies part-way along an edge, possibly across a connector (when the nearest
+street is a cut-off piece): a search leaves by the edges' heads and arrives by their tails,
+each at the cost of the part of the edge (and the connector) in between. The router's
+hierarchy queries, its Dijkstra fallbacks and its matrices all cost the ends here, so they
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.geometry import haversine_m
+from routing.street.graph import CompactGraph
+from routing.street.snap import EdgePosition, Snap
+
+LatLon = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Part of an edge, from ``start`` to ``end`` as fractions of its length."""
+
+    edge: int
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class SnappedPath:
+    """The spans of a route and the snap positions it leaves from and arrives at."""
+
+    spans: list[Span]
+    first: EdgePosition
+    last: EdgePosition
+
+
+def along_one_edge(
+    graph: CompactGraph, start: Snap, end: Snap, weights: NDArray[np.float64]
+) -> tuple[float, SnappedPath | None]:
+    """Both points on one edge, the destination further along: the cost with no search."""
+    best_cost, best = np.inf, None
+    for a in start.positions:
+        for b in end.positions:
+            if a.edge == b.edge and a.fraction <= b.fraction:
+                cost = (
+                    part(weights[a.edge], b.fraction - a.fraction)
+                    + connector_cost(graph, a, weights)
+                    + connector_cost(graph, b, weights)
+                )
+                if cost < best_cost:
+                    best_cost = cost
+                    best = SnappedPath([Span(a.edge, a.fraction, b.fraction)], a, b)
+    return best_cost, best
+
+
+def leaving(
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The nodes a search leaves a snapped point by, and the cost of reaching each."""
+    return _ends(graph, snap, weights, leave=True)
+
+
+def arriving(
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The nodes a search reaches a snapped point from, and the cost from each to the point."""
+    return _ends(graph, snap, weights, leave=False)
+
+
+def _ends(
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64], *, leave: bool
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    ends = graph.heads if leave else graph.tails
+    nodes = np.array([ends[p.edge] for p in snap.positions], np.int64)
+    costs = np.array(
+        [
+            part(weights[p.edge], 1 - p.fraction if leave else p.fraction)
+            + connector_cost(graph, p, weights)
+            for p in snap.positions
+        ]
+    )
+    return nodes, costs
+
+
+def connector_cost(
+    graph: CompactGraph, position: EdgePosition, weights: NDArray[np.float64]
+) -> float:
+    """What the straight connector to a position costs: its length at its street's pace.
+
+    In metres for lengths, in seconds for times (the street's own speed: the connector is
+    travelled like the street it joins); impassable streets make it impassable.
+    """
+    if position.connector_m == 0:
+        return 0.0
+    edge = position.edge
+    length = float(graph.length_m[edge])
+    if length > 0:
+        return position.connector_m * float(weights[edge]) / length
+    # A zero-length edge has no pace of its own: use the network's average.
+    finite = np.isfinite(weights)
+    return position.connector_m * float(weights[finite].sum() / graph.length_m[finite].sum())
+
+
+def part(weight: float, fraction: float) -> float:
+    """The cost of a fraction of an edge; nothing of an impassable edge costs nothing."""
+    return 0.0 if fraction <= 0.0 else float(weight) * fraction
+
+
+def cut(
+    lat: NDArray[np.float64], lon: NDArray[np.float64], start: float, end: float
+) -> tuple[LatLon, ...]:
+    """The part of a polyline between two fractions of its length (lat, lon pairs)."""
+    if start <= 0.0 and end >= 1.0:
+        return tuple(zip(lat.tolist(), lon.tolist(), strict=True))
+    seg = np.asarray(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))
+    cumulative = np.concatenate([[0.0], np.cumsum(seg)])
+    total = cumulative[-1]
+    if total <= 0:
+        return ((float(lat[0]), float(lon[0])), (float(lat[-1]), float(lon[-1])))
+    a, b = start * total, end * total
+    inside = (cumulative > a) & (cumulative < b)
+    distances = np.concatenate([[a], cumulative[inside], [b]])
+    return tuple(
+        zip(
+            np.interp(distances, cumulative, lat).tolist(),
+            np.interp(distances, cumulative, lon).tolist(),
+            strict=True,
+        )
+    )
