@@ -5,6 +5,12 @@ import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
 import { modeBadge } from '../../components/mode-badge.js';
 
+/** A routing error's code in words; NO_SERVICE_PUBLISHED names the kind nobody publishes. */
+function errorHeadline(error) {
+  const mode = error.mode ? t(`kind.${error.mode}`) : '';
+  return t(`routingError.${error.code}`, { mode }, error.code);
+}
+
 /** Routing errors and warnings of `result`; `found` tells whether itineraries came too. */
 export function planProblems(result, found) {
   const children = [];
@@ -12,11 +18,13 @@ export function planProblems(result, found) {
     children.push(el('div', { class: 'error', role: 'alert' },
       el('strong', {}, found ? t('plan.partialErrors') : t('plan.noItinerary')),
       el('ul', {}, result.routingErrors.map((error) => el('li', { dataset: { code: error.code } },
-        el('span', { class: 'error-headline' }, t(`routingError.${error.code}`, {}, error.code)), ' ',
-        el('span', { class: 'error-detail' }, error.description))))));
+        el('span', { class: 'error-headline' }, errorHeadline(error)), ' ',
+        // The headline names the kind in the reader's words; the server's sentence adds nothing.
+        error.code === 'NO_SERVICE_PUBLISHED' ? null : el('span', { class: 'error-detail' }, error.description))))));
   }
   if (result.warnings.length) {
-    children.push(el('div', { class: 'warning' }, el('ul', {}, result.warnings.map((warning) => el('li', {}, warning)))));
+    children.push(el('div', { class: 'warning' }, el('ul', {}, result.warnings.map((warning) => el('li', { dataset: { code: warning.code } },
+      t(`planWarning.${warning.code}`, {}, warning.description))))));
   }
   if (!found && !result.routingErrors.length) {
     children.push(el('div', { class: 'error', role: 'alert' }, t('plan.noItinerary')));
