@@ -103,7 +103,8 @@ def price_minor(
 class Station:
     """A docking station, stop or parking site, with its availability (None: unknown).
 
-    ``reported_at`` is when the operator reported the counts; old counts are shown as such.
+    ``reported_at`` (timezone-aware) is when the operator reported the counts; counts without
+    it, or older than the planner's freshness limit, are shown as not live.
     """
 
     id: str

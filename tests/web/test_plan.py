@@ -186,7 +186,7 @@ def test_unknown_price_and_old_counts_are_said_as_such(tab: Tab, web_server: Web
     web_server.graphql(PUBLISH, {"id": service}, key=key)
 
     tab.goto(
-        plan_hash(GUILMANT, STALINGRAD, direct="WALK", services="BIKE_SHARE,CAR_SHARE",
+        plan_hash(GUILMANT, STALINGRAD, direct="WALK", services="BIKE_SHARE,CAR_SHARE,ON_DEMAND",
                   maxWalk="300")
     )  # fmt: skip
     page = tab.page
@@ -197,9 +197,10 @@ def test_unknown_price_and_old_counts_are_said_as_such(tab: Tab, web_server: Web
     details = page.locator(".itinerary-details").inner_text()
     assert "prix inconnu" in details
     assert "disponibilité au 18/10/2025 11:09" in details
-    # Car share was asked for and nobody publishes one: the plan says so, in words.
-    unpublished = page.locator('.results li[data-code="NO_SERVICE_PUBLISHED"]')
-    assert "Autopartage" in unpublished.inner_text()
+    # Car share and on-demand rides were asked for and nobody publishes them: the plan says
+    # so, in words, on one line.
+    unpublished = page.locator('.results li[data-code="NO_SERVICE_PUBLISHED"]').inner_text()
+    assert "Autopartage et Transport à la demande" in unpublished
     page.locator(".results .error").scroll_into_view_if_needed()
     tab.screenshot("plan-unknown-price-stale-counts")
     page.locator(".itinerary-details .leg").nth(1).scroll_into_view_if_needed()

@@ -409,7 +409,9 @@ def test_no_published_price_is_unknown_and_old_counts_are_as_of_their_time(
 def test_a_published_free_plan_costs_zero_and_fresh_counts_are_live(
     planner_api: Api, partners: Partners
 ) -> None:
-    publish_bikes(planner_api, partners, priced=FREE_PLAN, at=REPORTED_AT)
+    # Reported just now (REPORTED_AT is from collection time, minutes before a long run).
+    just_now = dt.datetime.now(dt.UTC).isoformat()
+    publish_bikes(planner_api, partners, priced=FREE_PLAN, at=just_now)
     trip = bike_share_trip(plan(planner_api, modes={"services": ["BIKE_SHARE"]}))
     assert trip["legs"][1]["priceMinor"] == 0 and trip["priceMinor"] == 0
     assert trip["unpricedLegs"] == []

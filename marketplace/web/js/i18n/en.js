@@ -85,7 +85,7 @@ export const en = {
   'routingError.NO_ROUTE': 'No path links these two points.',
   'routingError.NO_TRANSIT_CONNECTION': 'No connection at that time.',
   'routingError.NO_SERVICE_AVAILABLE': 'No service available for this trip.',
-  'routingError.NO_SERVICE_PUBLISHED': 'No “{mode}” service is published here.',
+  'routingError.NO_SERVICE_PUBLISHED': 'No service is published here for: {modes}.',
   'routingError.UNKNOWN_SERVICE': 'Unknown service.',
   'routingError.VIA_DIRECT_MODES_ONLY': 'With via points, only walking, cycling and driving are planned.',
   'routingError.LOCATION_NOT_FOUND': 'Place not found.',

@@ -86,7 +86,7 @@ export const fr = {
   'routingError.NO_ROUTE': 'Aucun chemin ne relie ces deux points.',
   'routingError.NO_TRANSIT_CONNECTION': 'Aucune correspondance à cette heure.',
   'routingError.NO_SERVICE_AVAILABLE': 'Aucun service disponible pour ce trajet.',
-  'routingError.NO_SERVICE_PUBLISHED': 'Aucun service « {mode} » n’est publié ici.',
+  'routingError.NO_SERVICE_PUBLISHED': 'Aucun service publié ici pour : {modes}.',
   'routingError.UNKNOWN_SERVICE': 'Service inconnu.',
   'routingError.VIA_DIRECT_MODES_ONLY': 'Avec des étapes, seuls la marche, le vélo et la voiture sont proposés.',
   'routingError.LOCATION_NOT_FOUND': 'Lieu introuvable.',
