@@ -7,6 +7,7 @@ offers a seam for the street network (``street_loader``) that the trip planner w
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -172,7 +173,11 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         app.state.streets = (
             await run_in_threadpool(street_loader, settings) if street_loader else None
         )
-        app.state.planning = Planning(_as_streets_state(app.state.streets), db)
+        app.state.planning = Planning(
+            _as_streets_state(app.state.streets),
+            db,
+            availability_max_age=dt.timedelta(seconds=settings.availability_max_age_s),
+        )
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield

@@ -76,6 +76,9 @@ class Settings:
     public_url
         Where people reach the web client; links in emails (sign-up confirmations) start
         with it. Never taken from the request's ``Host`` header, which a caller controls.
+    availability_max_age_s
+        Station counts older than this are shown "as of" their time in plans, not as live,
+        and such stations rank below live ones.
     """
 
     database_url: str
@@ -88,6 +91,7 @@ class Settings:
     max_batch_size: int = 1000
     graphiql: bool = True
     public_url: str = "http://localhost:8000"
+    availability_max_age_s: int = 600
 
     @classmethod
     def from_environ(
@@ -116,7 +120,7 @@ class Settings:
         Variables: ``DATABASE_URL``, ``ISSY_BROADCAST_URL`` (or ``REDIS_URL``),
         ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
-        off), ``ISSY_PUBLIC_URL``.
+        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -133,4 +137,5 @@ class Settings:
             max_batch_size=_int(env, "ISSY_MAX_BATCH_SIZE", 1000),
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
             public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
+            availability_max_age_s=_int(env, "ISSY_AVAILABILITY_MAX_AGE_S", 600),
         )

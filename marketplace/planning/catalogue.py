@@ -56,9 +56,10 @@ SCOOTER_SPEED_KMH = 18.0
 _GTFS_MODES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 11: "trolleybus", 7: "funicular"}
 
 
-def _pricing(view: ServiceView) -> PricingPlan:
+def _pricing(view: ServiceView) -> PricingPlan | None:
+    # No published plan: the price is unknown, never "free" (a free plan is published as 0).
     if not view.pricing_plans:
-        return PricingPlan()
+        return None
     plan = view.pricing_plans[0]
     return PricingPlan(
         currency=plan.currency,
@@ -73,7 +74,9 @@ def _pricing(view: ServiceView) -> PricingPlan:
 def _station(view: StationView) -> Station:
     live = view.availability
     vehicles = docks = None
+    reported_at = None
     if live is not None:
+        reported_at = _aware(live.reported_at)
         vehicles = live.vehicles_available if live.is_renting else 0
         docks = live.docks_available if live.is_returning else 0
     return Station(
@@ -85,7 +88,13 @@ def _station(view: StationView) -> Station:
         docks_available=docks,
         capacity=view.capacity,
         wheelchair=view.wheelchair_accessible,
+        reported_at=reported_at,
     )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; the marketplace stores UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _zone(geojson: str | None) -> object | None:

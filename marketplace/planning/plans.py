@@ -24,7 +24,8 @@ from marketplace.streets import StreetsState
 from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
 from marketplace.traffic.runs import latest_run, run_segments
-from routing.planning.planner import TripPlanner
+from routing.planning.notices import PlanErrorCode
+from routing.planning.planner import DEFAULT_AVAILABILITY_MAX_AGE, TripPlanner
 from routing.planning.request import PlanError, PlanRequest, PlanResult
 from routing.planning.services import ServiceCatalogue
 from routing.street.modes import Mode
@@ -44,12 +45,22 @@ class PlanOutcome:
 class Planning:
     """Plans trips on the loaded street network with the published services."""
 
-    def __init__(self, streets: StreetsState, db: Database) -> None:
+    def __init__(
+        self,
+        streets: StreetsState,
+        db: Database,
+        *,
+        availability_max_age: dt.timedelta = DEFAULT_AVAILABILITY_MAX_AGE,
+    ) -> None:
         self.streets = streets
         self._db = db
         self.catalogue = PlannerCatalogue(db)
         self.places = PlaceSearch(db, self.catalogue)
-        self._planner = TripPlanner(streets.network) if streets.network is not None else None
+        self._planner = (
+            TripPlanner(streets.network, availability_max_age=availability_max_age)
+            if streets.network is not None
+            else None
+        )
         self._congested: dict[int, np.ndarray] = {}
 
     def close(self) -> None:
@@ -134,5 +145,6 @@ def _usable(
         if reason is None:
             kept.append(service)
         elif service.id in asked:
-            notes.append(PlanError("NO_SERVICE_AVAILABLE", reason, "modes"))
-    return ServiceCatalogue(tuple(kept), catalogue.version), notes
+            notes.append(PlanError(PlanErrorCode.NO_SERVICE_AVAILABLE, reason, "modes"))
+    # The kinds stay those published: a service closed now is not "none published".
+    return ServiceCatalogue(tuple(kept), catalogue.version, catalogue.kinds()), notes

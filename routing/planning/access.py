@@ -8,18 +8,28 @@ timetabled stops all choose their candidates here, nearest by walking time first
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 import numpy as np
 
 from routing.planning.context import PlanContext
+from routing.planning.services import Station
 from routing.street.modes import Mode
 from routing.street.snap import Snap
 
-__all__ = ["CANDIDATE_STATIONS", "nearest_by_walk", "walk_cost_s"]
+__all__ = [
+    "CANDIDATE_STATIONS",
+    "STALE_AVAILABILITY_PENALTY_S",
+    "nearest_by_walk",
+    "stale_penalty_s",
+    "walk_cost_s",
+]
 
 CANDIDATE_STATIONS = 4
+# A station whose counts are old may have emptied since: one with live counts is preferred
+# unless it is more than this much farther to walk.
+STALE_AVAILABILITY_PENALTY_S = 300.0
 
 
 class _Located(Protocol):
@@ -44,18 +54,26 @@ def walk_cost_s(context: PlanContext, target: Snap, *, from_origin: bool) -> flo
     return float(walk.costs_to(start, costs, [target], avoid=context.walk_avoid)[0])
 
 
+def stale_penalty_s(context: PlanContext, station: Station) -> float:
+    """Seconds added to a station's walk when ranking it: counts that are not live cost more."""
+    if station.vehicles_available is None and station.docks_available is None:
+        return 0.0
+    return 0.0 if context.is_live(station.reported_at) else STALE_AVAILABILITY_PENALTY_S
+
+
 def nearest_by_walk(
     context: PlanContext,
     places: Iterable[PlaceT],
     *,
     from_origin: bool,
     limit: int = CANDIDATE_STATIONS,
+    penalty_s: Callable[[PlaceT], float] | None = None,
 ) -> list[tuple[float, PlaceT, Snap]]:
     """The ``limit`` places within walking reach, nearest (by walking seconds) first.
 
     Each comes with its walking cost at the network's pace (scale it by the context's
     ``walk_factor`` for the traveller's) and its snap on the walking network. Ties keep the
-    order of ``places``.
+    order of ``places``. ``penalty_s`` adds seconds to a place's cost for ranking only.
     """
     reachable = []
     for place in places:
@@ -65,5 +83,8 @@ def nearest_by_walk(
         cost = walk_cost_s(context, snap, from_origin=from_origin)
         if np.isfinite(cost):
             reachable.append((cost, place, snap))
-    reachable.sort(key=lambda item: item[0])
+    if penalty_s is None:
+        reachable.sort(key=lambda item: item[0])
+    else:
+        reachable.sort(key=lambda item: item[0] + penalty_s(item[1]))
     return reachable[:limit]

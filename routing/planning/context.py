@@ -19,12 +19,18 @@ from routing.errors import InvalidCoordinateError, LocationOutsideNetworkError
 from routing.geometry import haversine_m
 from routing.planning.itinerary import Itinerary, Leg, LegMode, Place
 from routing.planning.request import PlanError, PlanRequest
-from routing.planning.services import DEFAULT_CO2_G_PER_KM, PricingPlan, ServiceKind, Station
+from routing.planning.services import (
+    DEFAULT_CO2_G_PER_KM,
+    PricingPlan,
+    ServiceKind,
+    Station,
+    price_minor,
+)
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
 from routing.street.snap import Snap
 
-__all__ = ["PlanContext", "same_place", "service_co2_g_per_km", "station_place", "stretch"]
+__all__ = ["PlanContext", "same_place", "service_co2_g_per_km", "stretch"]
 
 LegPart = Callable[[dt.datetime], Leg]
 StationSnaps = dict[tuple[Mode, float, float], Snap | None]
@@ -35,7 +41,8 @@ class PlanContext:
     """Per-request working state: snaps and walking costs computed once, reused by all.
 
     ``station_snaps`` is the planner's cache of stations' snaps, shared across requests:
-    stations rarely move, and snapping is the costly part of looking at one.
+    stations rarely move, and snapping is the costly part of looking at one. Availability
+    reported before ``live_since`` is not live (None: every report counts as live).
     """
 
     network: StreetNetwork
@@ -50,6 +57,7 @@ class PlanContext:
     drive_duration_s: np.ndarray | None = None
     errors: list[PlanError] = field(default_factory=list)
     station_snaps: StationSnaps = field(default_factory=dict)
+    live_since: dt.datetime | None = None
 
     def snap_station(self, mode: Mode, lat: float, lon: float) -> Snap | None:
         """A station's snap on ``mode``'s network, cached (None when off the network)."""
@@ -74,12 +82,16 @@ class PlanContext:
         to_place: Place | None = None,
         service_id: str | None = None,
         pricing: PricingPlan | None = None,
+        charged: bool = False,
         co2_g_per_km: float = 0.0,
         speed_kmh: float | None = None,
         avoid: frozenset[str] = frozenset(),
         duration_s: np.ndarray | None = None,
     ) -> Leg:
         """A leg along the streets of ``mode``, timed from ``depart``.
+
+        A ``charged`` leg costs what ``pricing`` says, unknown (None) without a pricing plan;
+        other legs (walking, one's own bike) cost nothing.
 
         Raises
         ------
@@ -90,7 +102,7 @@ class PlanContext:
             start, end, avoid=avoid, duration_s=duration_s if mode is Mode.DRIVE else None
         )
         leg_s = route.distance_m / (speed_kmh / 3.6) if speed_kmh else route.duration_s * factor
-        price = pricing.price_minor(leg_s, route.distance_m) if pricing else 0
+        price = price_minor(pricing, leg_s, route.distance_m) if charged else 0
         return Leg(
             mode=leg_mode,
             start=depart,
@@ -105,6 +117,28 @@ class PlanContext:
             co2_g=co2_g_per_km * route.distance_m / 1000,
             steps=route.steps,
         )
+
+    def station_place(self, station: Station) -> Place:
+        """A station as an itinerary place, with its availability and whether it is live."""
+        live = None
+        if station.vehicles_available is not None or station.docks_available is not None:
+            live = self.is_live(station.reported_at)
+        return Place(
+            station.lat,
+            station.lon,
+            station.name,
+            station_id=station.id,
+            vehicles_available=station.vehicles_available,
+            docks_available=station.docks_available,
+            reported_at=station.reported_at,
+            is_realtime=live,
+        )
+
+    def is_live(self, reported_at: dt.datetime | None) -> bool:
+        """Whether counts reported at ``reported_at`` are recent enough to call live."""
+        if self.live_since is None:
+            return True
+        return reported_at is not None and reported_at >= self.live_since
 
     def chain(self, parts: Sequence[LegPart]) -> Itinerary:
         """Build legs one after another from the request's departure time.
@@ -158,8 +192,13 @@ class PlanContext:
         co2: float,
         avoid: frozenset[str] = frozenset(),
         duration_s: np.ndarray | None = None,
+        *,
+        charged: bool = False,
     ) -> LegPart:
-        """A leg in ``mode`` between two snaps, its time scaled by ``factor``."""
+        """A leg in ``mode`` between two snaps, its time scaled by ``factor``.
+
+        ``charged`` with no pricing: the leg's cost is unknown (one's own car).
+        """
         return lambda t: self.street_leg(
             mode,
             leg_mode,
@@ -167,6 +206,7 @@ class PlanContext:
             b,
             t,
             factor=factor,
+            charged=charged,
             co2_g_per_km=co2,
             avoid=avoid,
             duration_s=duration_s,
@@ -183,18 +223,6 @@ def stretch(leg: Leg, *, before_s: float, after_s: float) -> Leg:
         leg,
         start=leg.start - dt.timedelta(seconds=before_s),
         end=leg.end + dt.timedelta(seconds=after_s),
-    )
-
-
-def station_place(station: Station) -> Place:
-    """A station as an itinerary place, with its availability at planning time."""
-    return Place(
-        station.lat,
-        station.lon,
-        station.name,
-        station_id=station.id,
-        vehicles_available=station.vehicles_available,
-        docks_available=station.docks_available,
     )
 
 

@@ -11,6 +11,7 @@ import itertools
 from routing.errors import RoutingError
 from routing.planning.context import PlanContext
 from routing.planning.itinerary import Itinerary, LegMode
+from routing.planning.notices import error_code
 from routing.planning.request import PlanError
 from routing.planning.services import DEFAULT_CO2_G_PER_KM
 from routing.street.modes import Mode
@@ -42,10 +43,22 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
             avoid = context.walk_avoid if mode is Mode.WALK else frozenset()
             # One leg per stretch between via points, end to end, in the same mode.
             rides = [
-                context.ride(mode, leg_mode, a, b, factor, co2, avoid, context.drive_duration_s)
+                context.ride(
+                    mode,
+                    leg_mode,
+                    a,
+                    b,
+                    factor,
+                    co2,
+                    avoid,
+                    context.drive_duration_s,
+                    # What one's own car costs (fuel, wear, parking) is not known: no price
+                    # rather than a false "free".
+                    charged=mode is Mode.DRIVE,
+                )
                 for a, b in itertools.pairwise(snaps)
             ]
             found.append(context.chain(rides))
         except RoutingError as exc:
-            context.errors.append(PlanError(exc.code, f"{name.lower()}: {exc}"))
+            context.errors.append(PlanError(error_code(exc.code), f"{name.lower()}: {exc}"))
     return found

@@ -31,7 +31,11 @@ class LegMode(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a leg starts or ends: a point, maybe a station or stop with its availability."""
+    """Where a leg starts or ends: a point, maybe a station or stop with its availability.
+
+    Counts reported longer ago than the planner's freshness limit have ``is_realtime`` False:
+    they say what was there at ``reported_at``, not what is there now.
+    """
 
     lat: float
     lon: float
@@ -40,6 +44,8 @@ class Place:
     stop_id: str | None = None
     vehicles_available: int | None = None
     docks_available: int | None = None
+    reported_at: dt.datetime | None = None
+    is_realtime: bool | None = None  # None: no counts; False: counts older than the limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,7 @@ class Leg:
     distance_m: float
     coordinates: tuple[LatLon, ...]
     service_id: str | None = None
-    price_minor: int = 0
+    price_minor: int | None = 0  # None: the service published no price, or own car
     currency: str | None = None
     co2_g: float = 0.0
     steps: tuple[Step, ...] = ()
@@ -129,11 +135,21 @@ class Itinerary:
         return currencies.pop() if len(currencies) == 1 else ("EUR" if not currencies else None)
 
     @property
+    def unpriced_legs(self) -> tuple[int, ...]:
+        """Positions of the legs whose price is unknown (0-based)."""
+        return tuple(i for i, leg in enumerate(self.legs) if leg.price_minor is None)
+
+    @property
     def price_minor(self) -> int | None:
-        """Total price, or None when legs are priced in different currencies."""
+        """Total price; None when a leg's price is unknown or legs use different currencies."""
         if self.currency is None:
             return None
-        return sum(leg.price_minor for leg in self.legs)
+        total = 0
+        for leg in self.legs:
+            if leg.price_minor is None:
+                return None
+            total += leg.price_minor
+        return total
 
     @property
     def signature(self) -> tuple[tuple[str, str | None], ...]:

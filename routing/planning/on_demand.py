@@ -11,6 +11,7 @@ import shapely
 
 from routing.planning.context import PlanContext, service_co2_g_per_km, stretch
 from routing.planning.itinerary import Itinerary, Leg, LegMode
+from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
 from routing.planning.services import OnDemandService
 from routing.street.modes import Mode
@@ -26,7 +27,7 @@ def plan_on_demand(context: PlanContext, service: OnDemandService) -> list[Itine
     if not (service.zone.covers(origin_pt) and service.zone.covers(destination_pt)):
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: origin and destination must both lie in its service zone",
             )
         )
@@ -44,6 +45,7 @@ def plan_on_demand(context: PlanContext, service: OnDemandService) -> list[Itine
             t + dt.timedelta(seconds=service.waiting_time_s),
             service_id=service.id,
             pricing=service.pricing,
+            charged=True,
             co2_g_per_km=service_co2_g_per_km(service.co2_g_per_km, service.kind),
             duration_s=context.drive_duration_s,
         )

@@ -10,10 +10,11 @@ import dataclasses
 import datetime as dt
 
 from routing.planning.access import nearest_by_walk
-from routing.planning.context import PlanContext, station_place, stretch
+from routing.planning.context import PlanContext, stretch
 from routing.planning.itinerary import Itinerary, Leg, LegMode
+from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
-from routing.planning.services import DEFAULT_CO2_G_PER_KM, ParkingService
+from routing.planning.services import DEFAULT_CO2_G_PER_KM, ParkingService, price_minor
 from routing.street.modes import Mode
 
 __all__ = ["plan_drive_and_park"]
@@ -30,7 +31,7 @@ def plan_drive_and_park(context: PlanContext, service: ParkingService) -> list[I
     if not near:
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: no car park with free spaces within walking distance of "
                 "the destination",
                 "destination",
@@ -43,7 +44,7 @@ def plan_drive_and_park(context: PlanContext, service: ParkingService) -> list[I
     site_drive = context.snap_station(Mode.DRIVE, site.lat, site.lon)
     if site_drive is None:
         return []
-    place = station_place(site)
+    place = context.station_place(site)
 
     def driving(t: dt.datetime) -> Leg:
         leg = context.street_leg(
@@ -60,8 +61,8 @@ def plan_drive_and_park(context: PlanContext, service: ParkingService) -> list[I
         parked = dataclasses.replace(
             leg,
             service_id=service.id,
-            price_minor=service.pricing.price_minor(3600),
-            currency=service.pricing.currency,
+            price_minor=price_minor(service.pricing, 3600),
+            currency=service.pricing.currency if service.pricing else None,
         )
         return stretch(parked, before_s=0.0, after_s=PARK_S)
 

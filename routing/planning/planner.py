@@ -31,6 +31,7 @@ from routing.errors import RoutingError
 from routing.planning.context import PlanContext, StationSnaps, same_place
 from routing.planning.direct import plan_direct
 from routing.planning.itinerary import Itinerary, keep_useful
+from routing.planning.notices import PlanErrorCode, error_code
 from routing.planning.on_demand import plan_on_demand
 from routing.planning.parking import plan_drive_and_park
 from routing.planning.request import (
@@ -45,6 +46,7 @@ from routing.planning.services import (
     ParkingService,
     Service,
     ServiceCatalogue,
+    ServiceKind,
     SharedVehicleService,
     TransitService,
 )
@@ -53,22 +55,40 @@ from routing.planning.transit import plan_with_timetable
 from routing.street.modes import DEFAULT_PROFILES, Mode
 from routing.street.network import StreetNetwork
 
-__all__ = ["TripPlanner"]
+__all__ = ["DEFAULT_AVAILABILITY_MAX_AGE", "TripPlanner", "unpublished_kinds"]
 
 WHEELCHAIR_AVOID = frozenset({"steps"})
+# GBFS feeds refresh every minute or so; counts ten minutes old no longer say what is there.
+DEFAULT_AVAILABILITY_MAX_AGE = dt.timedelta(minutes=10)
+# What a service of each kind must publish before a trip can use it.
+_PLANNABLE_NEEDS = {
+    ServiceKind.BIKE_SHARE: "stations or a service zone",
+    ServiceKind.SCOOTER_SHARE: "stations or a service zone",
+    ServiceKind.CAR_SHARE: "stations or a service zone",
+    ServiceKind.SHUTTLE: "a timetable",
+    ServiceKind.PUBLIC_TRANSPORT: "a timetable",
+    ServiceKind.ON_DEMAND: "a service zone",
+    ServiceKind.PARKING: "car parks",
+}
 
 
 class TripPlanner:
-    """Plans trips on a street network with the services of a catalogue snapshot."""
+    """Plans trips on a street network with the services of a catalogue snapshot.
+
+    Station counts reported more than ``availability_max_age`` before the plan are shown as
+    of their time, not as live, and such stations rank below live ones.
+    """
 
     def __init__(
         self,
         network: StreetNetwork,
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        availability_max_age: dt.timedelta = DEFAULT_AVAILABILITY_MAX_AGE,
     ) -> None:
         self.network = network
         self._clock = clock
+        self._availability_max_age = availability_max_age
         profiles = network.manifest.get("profiles", {})
         self._walk_kmh = float(profiles.get("walk", DEFAULT_PROFILES[Mode.WALK].speed_kmh))
         self._bike_kmh = float(profiles.get("bike", DEFAULT_PROFILES[Mode.BIKE].speed_kmh))
@@ -94,12 +114,13 @@ class TripPlanner:
         InvalidCoordinateError, LocationOutsideNetworkError
             When the origin or destination cannot be placed on the walking network.
         """
-        validate_request(request, self._clock())
+        now = self._clock()
+        validate_request(request, now)
         known = catalogue.by_id()
         unknown = sorted((request.only_services or frozenset()) - known.keys())
         unknown += sorted(request.exclude_services - known.keys())
         errors = [
-            PlanError("UNKNOWN_SERVICE", f"service {sid} is not published", "modes")
+            PlanError(PlanErrorCode.UNKNOWN_SERVICE, f"service {sid} is not published", "modes")
             for sid in unknown
         ]
         walk = self.network.router(Mode.WALK)
@@ -129,7 +150,9 @@ class TripPlanner:
             drive_duration_s=drive_duration_s,
             errors=errors,
             station_snaps=self._snaps,
+            live_since=now - self._availability_max_age,
         )
+        context.errors += unpublished_kinds(request, catalogue)
         candidates: list[Itinerary] = []
         candidates += plan_direct(context)
         services = list(self._allowed(request, catalogue))
@@ -138,7 +161,7 @@ class TripPlanner:
             # rather than drop the via points silently.
             context.errors.append(
                 PlanError(
-                    "VIA_DIRECT_MODES_ONLY",
+                    PlanErrorCode.VIA_DIRECT_MODES_ONLY,
                     "with via points, only walking, cycling and driving itineraries are "
                     "planned; remove the via points to use the services",
                     "via",
@@ -149,10 +172,12 @@ class TripPlanner:
             try:
                 candidates += self._with_service(context, service)
             except RoutingError as exc:
-                context.errors.append(PlanError(exc.code, f"{service.name}: {exc}"))
+                context.errors.append(PlanError(error_code(exc.code), f"{service.name}: {exc}"))
         if not candidates and not context.errors:
             context.errors.append(
-                PlanError("NO_ROUTE", "no itinerary matches the allowed modes and services")
+                PlanError(
+                    PlanErrorCode.NO_ROUTE, "no itinerary matches the allowed modes and services"
+                )
             )
         useful = keep_useful(candidates, optimize=prefs.optimize)
         return PlanResult(tuple(useful[: prefs.num_itineraries]), tuple(context.errors))
@@ -177,3 +202,26 @@ class TripPlanner:
             return plan_on_demand(context, service)
         assert_type(service, TransitService)
         return plan_with_timetable(context, service)
+
+
+def unpublished_kinds(request: PlanRequest, catalogue: ServiceCatalogue) -> list[PlanError]:
+    """``NO_SERVICE_PUBLISHED`` for each kind the traveller asked for that no service offers.
+
+    Only kinds asked for by name count (a request left at every kind asks for none in
+    particular), and only kinds the planner can ride: the client can then explain an empty
+    result ("no public transport timetable is published here") instead of staying silent.
+    """
+    if request.only_services is not None or request.service_kinds >= frozenset(ServiceKind):
+        return []
+    published = catalogue.kinds()
+    return [
+        PlanError(
+            PlanErrorCode.NO_SERVICE_PUBLISHED,
+            f"no {kind.value.lower().replace('_', ' ')} service with {needs} is published "
+            "in this area",
+            "modes",
+            kind=kind,
+        )
+        for kind, needs in _PLANNABLE_NEEDS.items()
+        if kind in request.service_kinds and kind not in published
+    ]

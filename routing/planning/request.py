@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from routing.errors import RoutingError
 from routing.planning.itinerary import Itinerary
+from routing.planning.notices import PlanErrorCode
 from routing.planning.services import ServiceKind
 from routing.street.modes import DEFAULT_PROFILES, Mode
 
@@ -43,7 +44,11 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class PlanRequest:
-    """A trip to plan. ``time`` is timezone-aware; ``arrive_by`` makes it the latest arrival."""
+    """A trip to plan. ``time`` is timezone-aware; ``arrive_by`` makes it the latest arrival.
+
+    ``service_kinds`` left at every kind asks for no kind in particular; naming some asks for
+    them, and the plan then says which of them no published service offers.
+    """
 
     origin: LatLon
     destination: LatLon
@@ -59,11 +64,15 @@ class PlanRequest:
 
 @dataclass(frozen=True, slots=True)
 class PlanError:
-    """Why a combination gave nothing (``code`` as OpenTripPlanner's routing errors)."""
+    """Why a combination gave nothing (``code`` as OpenTripPlanner's routing errors).
 
-    code: str
+    ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``).
+    """
+
+    code: PlanErrorCode
     message: str
     input_field: str | None = None
+    kind: ServiceKind | None = None
 
 
 @dataclass(frozen=True, slots=True)

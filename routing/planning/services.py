@@ -7,9 +7,10 @@ meanings follow GBFS where they overlap (``vehicles_available``, ``docks_availab
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from routing.street.modes import Mode
@@ -25,6 +26,7 @@ __all__ = [
     "SharedVehicleService",
     "Station",
     "TransitService",
+    "price_minor",
 ]
 
 
@@ -87,9 +89,23 @@ class PricingPlan:
         return round(total)
 
 
+def price_minor(
+    pricing: PricingPlan | None, duration_s: float, distance_m: float = 0.0
+) -> int | None:
+    """What one use costs under ``pricing``; None when the service published no pricing plan.
+
+    An unknown price stays unknown: showing it as 0 would tell travellers a service is free.
+    """
+    return pricing.price_minor(duration_s, distance_m) if pricing is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Station:
-    """A docking station, stop or parking site, with its live availability (None: unknown)."""
+    """A docking station, stop or parking site, with its availability (None: unknown).
+
+    ``reported_at`` (timezone-aware) is when the operator reported the counts; counts without
+    it, or older than the planner's freshness limit, are shown as not live.
+    """
 
     id: str
     name: str
@@ -99,6 +115,7 @@ class Station:
     docks_available: int | None = None
     capacity: int | None = None
     wheelchair: bool | None = None
+    reported_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +130,7 @@ class SharedVehicleService:
     zone: Any = None  # shapely (Multi)Polygon in lon/lat, for free-floating services
     no_parking: Any = None  # shapely geometry where rides may not end
     vehicles: tuple[Station, ...] = ()  # free-floating vehicles' positions, when published
-    pricing: PricingPlan = field(default_factory=PricingPlan)
+    pricing: PricingPlan | None = None  # None: no pricing plan published
     ride_speed_kmh: float | None = None  # None: the street graph's own times for ride_mode
     co2_g_per_km: float | None = None
     wheelchair: bool | None = None
@@ -130,7 +147,7 @@ class ParkingService:
     id: str
     name: str
     sites: tuple[Station, ...]
-    pricing: PricingPlan = field(default_factory=PricingPlan)
+    pricing: PricingPlan | None = None  # None: no pricing plan published
     kind: ServiceKind = ServiceKind.PARKING
 
 
@@ -142,7 +159,7 @@ class OnDemandService:
     name: str
     zone: Any  # shapely (Multi)Polygon in lon/lat
     waiting_time_s: float
-    pricing: PricingPlan = field(default_factory=PricingPlan)
+    pricing: PricingPlan | None = None  # None: no pricing plan published
     co2_g_per_km: float | None = None
     kind: ServiceKind = ServiceKind.ON_DEMAND
 
@@ -155,7 +172,7 @@ class TransitService:
     name: str
     kind: ServiceKind
     timetable: Any  # routing.transit.timetable.Timetable
-    pricing: PricingPlan = field(default_factory=PricingPlan)
+    pricing: PricingPlan | None = None  # None: no pricing plan published
     co2_g_per_km: float | None = None
 
 
@@ -164,10 +181,22 @@ Service = SharedVehicleService | ParkingService | OnDemandService | TransitServi
 
 @dataclass(frozen=True, slots=True)
 class ServiceCatalogue:
-    """An immutable snapshot of the published services; ``version`` grows with each change."""
+    """An immutable snapshot of the published services; ``version`` grows with each change.
+
+    ``published_kinds`` are the kinds some plannable service offers before a trip's own
+    filters (opening hours, wheelchair, ratings) leave some out; None: those of ``services``.
+    A kind missing from it has no service to plan with at all, which a plan then says.
+    """
 
     services: tuple[Service, ...] = ()
     version: int = 0
+    published_kinds: frozenset[ServiceKind] | None = None
 
     def by_id(self) -> dict[str, Service]:
         return {service.id: service for service in self.services}
+
+    def kinds(self) -> frozenset[ServiceKind]:
+        """The kinds with a published, plannable service (see ``published_kinds``)."""
+        if self.published_kinds is not None:
+            return self.published_kinds
+        return frozenset(service.kind for service in self.services)

@@ -16,16 +16,16 @@ import shapely
 from shapely.ops import nearest_points
 
 from routing.errors import NoRouteError, RoutingError
-from routing.planning.access import nearest_by_walk, walk_cost_s
+from routing.planning.access import nearest_by_walk, stale_penalty_s, walk_cost_s
 from routing.planning.context import (
     LegPart,
     PlanContext,
     same_place,
     service_co2_g_per_km,
-    station_place,
     stretch,
 )
 from routing.planning.itinerary import Itinerary, Leg, LegMode, Place
+from routing.planning.notices import PlanErrorCode, error_code
 from routing.planning.request import PlanError
 from routing.planning.services import ServiceKind, SharedVehicleService, Station
 from routing.street.modes import Mode
@@ -54,13 +54,17 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
     """Walk to a station with a vehicle, ride to one with a free dock, walk to the end."""
     with_vehicles = [s for s in service.stations if (s.vehicles_available or 0) > 0]
     with_docks = [s for s in service.stations if (s.docks_available or 0) > 0]
-    pickups = nearest_by_walk(context, with_vehicles, from_origin=True)
-    dropoffs = nearest_by_walk(context, with_docks, from_origin=False)
+
+    def penalty(station: Station) -> float:
+        return stale_penalty_s(context, station)
+
+    pickups = nearest_by_walk(context, with_vehicles, from_origin=True, penalty_s=penalty)
+    dropoffs = nearest_by_walk(context, with_docks, from_origin=False, penalty_s=penalty)
     limit = context.request.preferences.max_walk_m
     if not pickups:
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: no station with a vehicle available within {limit:.0f} m "
                 "walk of the origin",
                 "origin",
@@ -70,7 +74,7 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
     if not dropoffs:
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: no station with a free dock within {limit:.0f} m walk of "
                 "the destination",
                 "destination",
@@ -90,19 +94,21 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
             except NoRouteError:
                 continue
             total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor
+            # Stations with old counts rank below live ones at a similar distance.
+            total += penalty(pickup) + penalty(dropoff)
             if best is None or total < best[0]:
                 best = (total, pickup, a, dropoff, b)
     if best is None:
         context.errors.append(
-            PlanError("NO_ROUTE", f"{service.name}: no ride joins the nearby stations")
+            PlanError(PlanErrorCode.NO_ROUTE, f"{service.name}: no ride joins the nearby stations")
         )
         return []
     _, pickup, ride_a, dropoff, ride_b = best
     pickup_walk = context.snap_station(Mode.WALK, pickup.lat, pickup.lon)
     dropoff_walk = context.snap_station(Mode.WALK, dropoff.lat, dropoff.lon)
     assert pickup_walk is not None and dropoff_walk is not None
-    pickup_place = station_place(pickup)
-    dropoff_place = station_place(dropoff)
+    pickup_place = context.station_place(pickup)
+    dropoff_place = context.station_place(dropoff)
     riding = _share_ride(
         context,
         service,
@@ -145,6 +151,7 @@ def _share_ride(
             to_place=places[1],
             service_id=service.id,
             pricing=service.pricing,
+            charged=True,
             co2_g_per_km=service_co2_g_per_km(service.co2_g_per_km, service.kind),
             speed_kmh=service.ride_speed_kmh,
             duration_s=context.drive_duration_s,
@@ -174,7 +181,7 @@ def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> l
         if not near:
             context.errors.append(
                 PlanError(
-                    "NO_SERVICE_AVAILABLE",
+                    PlanErrorCode.NO_SERVICE_AVAILABLE,
                     f"{service.name}: no vehicle within walking distance of the origin",
                     "origin",
                 )
@@ -204,13 +211,13 @@ def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> l
         walk_a = walk.snap(pickup_lat, pickup_lon, name="pick-up point")
         walk_b = walk.snap(end_pt.y, end_pt.x, name="drop-off point")
     except RoutingError as exc:
-        context.errors.append(PlanError(exc.code, f"{service.name}: {exc}"))
+        context.errors.append(PlanError(error_code(exc.code), f"{service.name}: {exc}"))
         return []
     access_m = walk_cost_s(context, walk_a, from_origin=True)
     if not np.isfinite(access_m):
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: the service zone is beyond walking distance of the origin",
                 "origin",
             )

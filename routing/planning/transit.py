@@ -18,8 +18,9 @@ from routing.geometry import haversine_m
 from routing.planning.access import nearest_by_walk
 from routing.planning.context import PlanContext, service_co2_g_per_km
 from routing.planning.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
+from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
-from routing.planning.services import ServiceKind, TransitService
+from routing.planning.services import ServiceKind, TransitService, price_minor
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
 from routing.transit.raptor import RaptorIndex
@@ -78,7 +79,7 @@ def plan_with_timetable(context: PlanContext, service: TransitService) -> list[I
         where = "origin" if not access else "destination"
         context.errors.append(
             PlanError(
-                "NO_SERVICE_AVAILABLE",
+                PlanErrorCode.NO_SERVICE_AVAILABLE,
                 f"{service.name}: no stop within {limit:.0f} m walk of the {where}",
                 where,
             )
@@ -91,7 +92,9 @@ def plan_with_timetable(context: PlanContext, service: TransitService) -> list[I
         journeys = index.depart_at(access, egress, seconds)
     if not journeys:
         context.errors.append(
-            PlanError("NO_TRANSIT_CONNECTION", f"{service.name}: no connection at that time")
+            PlanError(
+                PlanErrorCode.NO_TRANSIT_CONNECTION, f"{service.name}: no connection at that time"
+            )
         )
         return []
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE)
@@ -176,7 +179,9 @@ def _ride(
     calls += [(c.stop.lat, c.stop.lon) for c in part.intermediate_stops]
     calls.append((part.alight_stop.lat, part.alight_stop.lon))
     distance_m = sum(_metres_between(a, b) for a, b in itertools.pairwise(calls))
-    price = service.pricing.price_minor(part.duration_s, distance_m) if charge else 0
+    price = price_minor(service.pricing, part.duration_s, distance_m)
+    if not charge and price is not None:
+        price = 0  # the journey's fare is already paid
     return Leg(
         mode=leg_mode,
         start=clock(part.departure_s),
@@ -187,7 +192,7 @@ def _ride(
         coordinates=tuple(calls),
         service_id=service.id,
         price_minor=price,
-        currency=service.pricing.currency,
+        currency=service.pricing.currency if service.pricing else None,
         co2_g=co2_g_per_km * distance_m / 1000,
         transit=TransitDetails(
             route_id=part.route.id,

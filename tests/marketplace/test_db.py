@@ -40,8 +40,11 @@ def test_settings_from_environ(tmp_path: Path) -> None:
         "ISSY_BROADCAST_URL": "redis://127.0.0.1:6379",
         "ISSY_STREETS": "/data/issy.osm",
         "ISSY_MAX_PAGE_SIZE": "30",
+        "ISSY_AVAILABILITY_MAX_AGE_S": "120",
     }
     settings = Settings.from_environ(environ=env)
+    assert settings.availability_max_age_s == 120
+    assert Settings.from_environ(environ={}).availability_max_age_s == 600  # ten minutes
     assert settings.database_url == env["DATABASE_URL"]
     assert settings.broadcast_url == "redis://127.0.0.1:6379"
     assert settings.streets == "/data/issy.osm"

@@ -41,11 +41,13 @@ query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
     edges { cursor node {
       durationS distanceM priceMinor currency co2Grams start end
       legs { mode durationS distanceM priceMinor polyline geojson
-             from { name stationId vehiclesAvailable } to { name docksAvailable }
+             from { name stationId vehiclesAvailable isRealtime reportedAt }
+             to { name docksAvailable isRealtime reportedAt }
              service { id name } steps { instruction turn } }
+      unpricedLegs
     } }
-    routingErrors { code description inputField }
-    warnings
+    routingErrors { code description inputField mode }
+    warnings { code description }
   }
 }
 """

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.web.conftest import Tab
+from tests.web.conftest import AVAILABILITY, CREATE, PUBLISH, Tab, WebServer
 
 pytestmark = pytest.mark.browser
 
@@ -253,3 +253,55 @@ def test_keyboard_reaches_the_form_and_focus_is_visible(tab: Tab) -> None:
     )
     assert focused["name"] == "origin"
     assert focused["outline"] != "none" and focused["width"] >= 2
+
+
+# Two places of the extract with no other test's stations within 300 m of them.
+GUILMANT = (48.8150, 2.2420)
+STALINGRAD = (48.8240, 2.2520)
+UNPRICED_STATIONS = """
+mutation Stations($id: ID!, $stations: [StationInput!]!) {
+  upsertStations(serviceId: $id, stations: $stations) { created }
+}
+"""
+
+
+def test_unknown_price_and_old_counts_are_said_as_such(tab: Tab, web_server: WebServer) -> None:
+    # A bike share that published no prices, its counts from the real Vélib' snapshot's day.
+    key = web_server.partner_key("Vélos d'hier", kind="operator")
+    service = web_server.graphql(
+        CREATE, {"input": {"kind": "BIKE_SHARE", "name": "Vélos d'hier"}}, key=key
+    )["createService"]["id"]
+    stations = [
+        {"externalId": "g", "name": "Guilmant", "lat": GUILMANT[0], "lon": GUILMANT[1] + 0.0003},
+        {"externalId": "s", "name": "Stalingrad", "lat": STALINGRAD[0], "lon": STALINGRAD[1]},
+    ]
+    web_server.graphql(UNPRICED_STATIONS, {"id": service, "stations": stations}, key=key)
+    rows = [
+        {"stationExternalId": s["externalId"], "vehiclesAvailable": 4, "docksAvailable": 9,
+         "reportedAt": "2025-10-18T11:09:00+02:00"}
+        for s in stations
+    ]  # fmt: skip
+    web_server.graphql(AVAILABILITY, {"id": service, "rows": rows}, key=key)
+    web_server.graphql(PUBLISH, {"id": service}, key=key)
+
+    tab.goto(
+        plan_hash(GUILMANT, STALINGRAD, direct="WALK", services="BIKE_SHARE,CAR_SHARE,ON_DEMAND",
+                  maxWalk="300")
+    )  # fmt: skip
+    page = tab.page
+    shared = page.locator("button.itinerary").filter(has_text="Vélo partagé")
+    shared.first.wait_for()
+    assert "Prix inconnu" in shared.first.inner_text()
+    shared.first.click()
+    details = page.locator(".itinerary-details").inner_text()
+    assert "prix inconnu" in details
+    assert "disponibilité au 18/10/2025 11:09" in details
+    # Car share and on-demand rides were asked for and nobody publishes them: the plan says
+    # so, in words, on one line.
+    unpublished = page.locator('.results li[data-code="NO_SERVICE_PUBLISHED"]').inner_text()
+    assert "Autopartage et Transport à la demande" in unpublished
+    page.locator(".results .error").scroll_into_view_if_needed()
+    tab.screenshot("plan-unknown-price-stale-counts")
+    page.locator(".itinerary-details .leg").nth(1).scroll_into_view_if_needed()
+    tab.screenshot("plan-unknown-price-stale-counts-details")
+    tab.assert_accessible()

@@ -16,6 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from marketplace.api.schema import SCHEMA_FILE
 from marketplace.app import WEB_DIR, create_app
 from marketplace.settings import Settings
 
@@ -112,3 +113,22 @@ def test_every_literal_text_key_is_translated(source: Path) -> None:
     # Literal keys only (t('plan.title')); templated ones (t(`mode.${m}`)) are not checked here.
     used = set(re.findall(r"\bt\('([\w.]+)'", text))
     assert used - known == set()
+
+
+@pytest.mark.parametrize(
+    ("enum", "prefix"),
+    [
+        pytest.param("RoutingErrorCode", "routingError.", id="routing-errors"),
+        pytest.param("PlanWarningCode", "planWarning.", id="plan-warnings"),
+        pytest.param("StepManeuver", "step.", id="step-maneuvers"),
+    ],
+)
+def test_every_plan_code_is_translated(enum: str, prefix: str) -> None:
+    # The plan answers codes, not sentences: the client words each one in both languages.
+    schema = SCHEMA_FILE.read_text(encoding="utf-8")
+    body = re.search(rf"^enum {enum} \{{\n(.*?)^\}}", schema, re.S | re.M)
+    assert body is not None, enum
+    values = set(re.findall(r"^\s+([A-Z_]+)$", body.group(1), re.M))
+    assert values
+    for language, keys in _dictionaries().items():
+        assert {f"{prefix}{v}" for v in values} - keys == set(), language

@@ -27,8 +27,9 @@ from marketplace.api.planning.inputs import (
 from marketplace.api.planning.types import (
     PlanConnection,
     PlanEdge,
-    RoutingErrorType,
     itinerary_type,
+    plan_warning,
+    routing_error,
 )
 from marketplace.api.relay import (
     PageInfo,
@@ -47,6 +48,7 @@ from routing.errors import (
     NoStreetNetworkError,
     RoutingError,
 )
+from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError, PlanRequest, PlanRequestError, Preferences
 from routing.planning.services import ServiceKind as RoutingServiceKind
 from routing.street.modes import Mode
@@ -159,9 +161,9 @@ def _run_plan(
     except PlanRequestError as exc:
         raise InvalidInput(str(exc)) from None
     except InvalidCoordinateError as exc:
-        return request, None, [PlanError("LOCATION_NOT_FOUND", str(exc))]
+        return request, None, [PlanError(PlanErrorCode.LOCATION_NOT_FOUND, str(exc))]
     except LocationOutsideNetworkError as exc:
-        return request, None, [PlanError("OUTSIDE_BOUNDS", str(exc))]
+        return request, None, [PlanError(PlanErrorCode.OUTSIDE_BOUNDS, str(exc))]
 
 
 @strawberry.type
@@ -215,7 +217,7 @@ class PlanningQuery:
             PlanEdge(cursor=encode_cursor(start + i), node=itinerary_type(it))
             for i, it in enumerate(page)
         ]
-        warnings = list(planning.network().warnings)
+        warnings = [plan_warning(text) for text in planning.network().warnings]
         return PlanConnection(
             edges=edges,
             page_info=PageInfo(
@@ -224,10 +226,7 @@ class PlanningQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            routing_errors=[
-                RoutingErrorType(code=e.code, description=e.message, input_field=e.input_field)
-                for e in errors
-            ],
+            routing_errors=[routing_error(e) for e in errors],
             search_date_time=request.time if request else dt.datetime.now(PARIS),
             warnings=warnings,
         )

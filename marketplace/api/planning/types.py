@@ -16,7 +16,11 @@ from marketplace.api.relay import (
     PageInfo,
     encode_global_id,
 )
+from marketplace.models import ServiceKind
 from routing.planning.itinerary import Itinerary, Leg
+from routing.planning.notices import PlanErrorCode, PlanWarningCode, warning_code
+from routing.planning.request import PlanError
+from routing.street.steps import Turn
 
 __all__ = [
     "ItineraryType",
@@ -25,20 +29,45 @@ __all__ = [
     "LegType",
     "PlanConnection",
     "PlanEdge",
+    "PlanWarning",
     "RoutingErrorType",
     "TransitInfo",
     "TransitStopCall",
     "itinerary_type",
     "leg_place",
     "leg_type",
+    "plan_warning",
+    "routing_error",
 ]
+
+
+strawberry.enum(
+    PlanErrorCode,
+    name="RoutingErrorCode",
+    description="Why one way of travelling gave nothing; clients word each code themselves.",
+)
+strawberry.enum(
+    PlanWarningCode,
+    name="PlanWarningCode",
+    description="What the street data behind a plan does not know.",
+)
+strawberry.enum(Turn, name="StepManeuver", description="The direction taken where a step begins.")
 
 
 @strawberry.type(description="Why one way of travelling gave nothing (OTP routing error).")
 class RoutingErrorType:
-    code: str
-    description: str
+    code: PlanErrorCode
+    description: str = strawberry.field(description="Readable text; clients key on the code.")
     input_field: str | None
+    mode: ServiceKind | None = strawberry.field(
+        description="The service kind the error is about (NO_SERVICE_PUBLISHED)."
+    )
+
+
+@strawberry.type(description="A limit of the street data the plan was made on.")
+class PlanWarning:
+    code: PlanWarningCode
+    description: str
 
 
 @strawberry.type(description="Where a leg starts or ends, with availability at planning time.")
@@ -50,6 +79,13 @@ class LegPlace:
     stop_id: str | None
     vehicles_available: int | None
     docks_available: int | None
+    is_realtime: bool | None = strawberry.field(
+        description="Whether the counts are live; false: they are as of reportedAt "
+        "(older than the server's freshness limit); null: no counts."
+    )
+    reported_at: dt.datetime | None = strawberry.field(
+        description="When the operator reported the counts."
+    )
 
 
 @strawberry.type(description="One turn-by-turn instruction of a street leg.")
@@ -58,7 +94,7 @@ class LegStep:
     street_name: str | None
     distance_m: float
     duration_s: float
-    turn: str
+    turn: Turn
     lat: float
     lon: float
 
@@ -89,7 +125,9 @@ class LegType:
     distance_m: float
     from_: LegPlace = strawberry.field(name="from")
     to: LegPlace
-    price_minor: int
+    price_minor: int | None = strawberry.field(
+        description="Null when the service published no price, and for one's own car."
+    )
     currency: str | None
     co2_grams: float
     polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
@@ -114,9 +152,15 @@ class ItineraryType:
     distance_m: float
     walk_distance_m: float
     transfers: int
-    price_minor: int | None
+    price_minor: int | None = strawberry.field(
+        description="Null when a leg's price is unknown (see unpricedLegs) or legs use "
+        "different currencies."
+    )
     currency: str | None
     co2_grams: float
+    unpriced_legs: list[int] = strawberry.field(
+        description="Positions (from 0) of the legs whose price is unknown."
+    )
     legs: list[LegType]
 
 
@@ -132,7 +176,7 @@ class PlanConnection:
     page_info: PageInfo
     routing_errors: list[RoutingErrorType]
     search_date_time: dt.datetime
-    warnings: list[str]
+    warnings: list[PlanWarning]
 
 
 def leg_place(place: Any) -> LegPlace:
@@ -147,7 +191,22 @@ def leg_place(place: Any) -> LegPlace:
         stop_id=place.stop_id,
         vehicles_available=place.vehicles_available,
         docks_available=place.docks_available,
+        is_realtime=place.is_realtime,
+        reported_at=place.reported_at,
     )
+
+
+def routing_error(error: PlanError) -> RoutingErrorType:
+    return RoutingErrorType(
+        code=error.code,
+        description=error.message,
+        input_field=error.input_field,
+        mode=ServiceKind[error.kind.name] if error.kind is not None else None,
+    )
+
+
+def plan_warning(text: str) -> PlanWarning:
+    return PlanWarning(code=warning_code(text), description=text)
 
 
 def leg_type(leg: Leg) -> LegType:
@@ -187,7 +246,7 @@ def leg_type(leg: Leg) -> LegType:
                 street_name=s.street,
                 distance_m=round(s.distance_m, 1),
                 duration_s=round(s.duration_s, 1),
-                turn=s.turn.value,
+                turn=s.turn,
                 lat=s.lat,
                 lon=s.lon,
             )
@@ -209,5 +268,6 @@ def itinerary_type(itinerary: Itinerary) -> ItineraryType:
         price_minor=itinerary.price_minor,
         currency=itinerary.currency,
         co2_grams=round(itinerary.co2_g, 1),
+        unpriced_legs=list(itinerary.unpriced_legs),
         legs=[leg_type(leg) for leg in itinerary.legs],
     )

@@ -39,6 +39,14 @@ export function dateTime(iso) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(iso));
 }
 
+/** Day and minute, digits only ("18/10/2025 11:09"): when a station last reported. */
+export function shortDateTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), {
+    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE,
+  }).format(new Date(iso)).replace(',', '');
+}
+
 export function number(value, digits = 1) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
 }

@@ -95,7 +95,7 @@ def test_walk_bike_and_car_on_real_streets(planner_api: Api) -> None:
     assert {"WALK", "BICYCLE", "CAR"} <= modes
     walk = next(e["node"] for e in result["edges"] if e["node"]["legs"][0]["mode"] == "WALK")
     assert 1000 < walk["distanceM"] < 3000
-    assert walk["legs"][0]["steps"][0]["turn"] == "depart"
+    assert walk["legs"][0]["steps"][0]["turn"] == "DEPART"
     assert walk["legs"][0]["geojson"]["type"] == "LineString"
     assert walk["start"].startswith(MONDAY_MORNING[:16])
 
@@ -355,3 +355,74 @@ def test_free_floating_rides_end_outside_published_no_parking(
     end = shapely.Point(ride["geojson"]["coordinates"][-1])
     assert not shape(no_parking).contains(end)
     assert trips[0][-1]["mode"] == "WALK"  # the last stretch out of the no-parking area
+
+
+UNPRICED_STATIONS = STATIONS.split("  setPricingPlan")[0] + "}\n"
+FREE_PLAN = """
+mutation($id: ID!) {
+  setPricingPlan(serviceId: $id, plan: {externalId: "free", name: "Gratuit", currency: "EUR",
+                 unlockFeeMinor: 0, perMinuteMinor: 0}) { currency }
+}
+"""
+# The real Vélib' snapshot's last_reported (shared data, bikeshare/), in Paris time.
+VELIB_SNAPSHOT = "2025-10-18T11:09:00+02:00"
+
+
+def publish_bikes(api: Api, partners: Partners, *, priced: str | None, at: str) -> None:
+    service = create_service(api, partners.a, name="Vélos Bas-Meudon")
+    api.ok(UNPRICED_STATIONS, {"id": service["id"]}, key=partners.a)
+    if priced is not None:
+        api.ok(priced, {"id": service["id"]}, key=partners.a)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 5, "at": at}, key=partners.a)
+    api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )
+
+
+def bike_share_trip(result: dict[str, Any]) -> dict[str, Any]:
+    return next(
+        edge["node"]
+        for edge in result["edges"]
+        if any(leg["mode"] == "BIKE_SHARE" for leg in edge["node"]["legs"])
+    )
+
+
+def test_no_published_price_is_unknown_and_old_counts_are_as_of_their_time(
+    planner_api: Api, partners: Partners
+) -> None:
+    publish_bikes(planner_api, partners, priced=None, at=VELIB_SNAPSHOT)
+    result = plan(planner_api, modes={"direct": ["WALK", "CAR"], "services": ["BIKE_SHARE"]})
+    trip = bike_share_trip(result)
+    ride = trip["legs"][1]
+    assert ride["mode"] == "BIKE_SHARE" and ride["priceMinor"] is None
+    assert trip["priceMinor"] is None and trip["unpricedLegs"] == [1]
+    assert trip["legs"][0]["priceMinor"] == 0  # walking costs nothing
+    assert ride["from"]["vehiclesAvailable"] == 5
+    assert ride["from"]["isRealtime"] is False
+    assert dt.datetime.fromisoformat(ride["from"]["reportedAt"]) == dt.datetime.fromisoformat(
+        VELIB_SNAPSHOT
+    )
+    car = next(e["node"] for e in result["edges"] if e["node"]["legs"][0]["mode"] == "CAR")
+    assert car["priceMinor"] is None and car["legs"][0]["priceMinor"] is None
+
+
+def test_a_published_free_plan_costs_zero_and_fresh_counts_are_live(
+    planner_api: Api, partners: Partners
+) -> None:
+    # Reported just now (REPORTED_AT is from collection time, minutes before a long run).
+    just_now = dt.datetime.now(dt.UTC).isoformat()
+    publish_bikes(planner_api, partners, priced=FREE_PLAN, at=just_now)
+    trip = bike_share_trip(plan(planner_api, modes={"services": ["BIKE_SHARE"]}))
+    assert trip["legs"][1]["priceMinor"] == 0 and trip["priceMinor"] == 0
+    assert trip["unpricedLegs"] == []
+    assert trip["legs"][1]["from"]["isRealtime"] is True
+
+
+def test_asked_kind_with_nothing_published_says_so(planner_api: Api) -> None:
+    result = plan(planner_api, modes={"direct": ["WALK"], "services": ["PUBLIC_TRANSPORT"]})
+    [error] = [e for e in result["routingErrors"] if e["code"] == "NO_SERVICE_PUBLISHED"]
+    assert error["mode"] == "PUBLIC_TRANSPORT" and error["inputField"] == "modes"
+    assert "timetable" in error["description"]
+    assert result["warnings"] == []  # tagged OSM: the street data lacks nothing it warns of

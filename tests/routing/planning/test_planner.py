@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 import pytest
 import shapely
@@ -24,10 +23,7 @@ from routing.planning.services import (
     TransitService,
 )
 from routing.planning.shared_vehicles import RETURN_S, UNLOCK_S
-from routing.street.compile import compile_graph
 from routing.street.modes import Mode
-from routing.street.network import StreetNetwork
-from routing.street.router import StreetRouter
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -35,58 +31,7 @@ from routing.transit.timetable import (
     TransitStop,
     TransitTrip,
 )
-from tests.routing.grids import grid_graph, position
-
-BLOCK = 4.0  # grid positions are in 100 m units; blocks here are 400 m
-PARIS = dt.timezone(dt.timedelta(hours=1))
-NOW = dt.datetime(2026, 11, 30, 8, 30, tzinfo=PARIS)
-
-
-def at(row: float, col: float) -> tuple[float, float]:
-    return position(row * BLOCK, col * BLOCK)
-
-
-@pytest.fixture(scope="module")
-def planner() -> TripPlanner:
-    speeds = {Mode.WALK: 4.8, Mode.BIKE: 15.0, Mode.DRIVE: 30.0}
-    routers = {
-        mode: StreetRouter(compile_graph(grid_graph(size=5, step_m=400, speed_kmh=kmh), mode))
-        for mode, kmh in speeds.items()
-    }
-    network = StreetNetwork(routers=routers, manifest={}, path=Path("grid"))
-    return TripPlanner(network, clock=lambda: NOW)
-
-
-def request(
-    origin: tuple[float, float], destination: tuple[float, float], **kw: object
-) -> PlanRequest:
-    return PlanRequest(origin=origin, destination=destination, time=NOW, **kw)  # type: ignore[arg-type]
-
-
-def bikes(pickup_vehicles: int = 3, dropoff_docks: int = 5) -> SharedVehicleService:
-    return SharedVehicleService(
-        id="velo",
-        name="Vélo test",
-        kind=ServiceKind.BIKE_SHARE,
-        ride_mode=Mode.BIKE,
-        stations=(
-            Station(
-                "s1",
-                "Station départ",
-                *at(0, 0.25),
-                vehicles_available=pickup_vehicles,
-                docks_available=2,
-            ),
-            Station(
-                "s2",
-                "Station arrivée",
-                *at(4, 3.75),
-                vehicles_available=0,
-                docks_available=dropoff_docks,
-            ),
-        ),
-        pricing=PricingPlan(currency="EUR", unlock_minor=100, per_minute_minor=5),
-    )
+from tests.routing.planning.grid_trips import NOW, PARIS, at, bikes, request
 
 
 def test_walk_bike_and_car_direct(planner: TripPlanner) -> None:

@@ -10,6 +10,19 @@ export function placeName(place) {
   return place.name || `${place.lat.toFixed(5)}, ${place.lon.toFixed(5)}`;
 }
 
+/** A leg's price beside its facts: unknown said outright, nothing for free walks and rides. */
+function legPrice(leg) {
+  if (leg.priceMinor === null || leg.priceMinor === undefined) return ` · ${t('plan.priceUnknown')}`;
+  return leg.priceMinor ? ` · ${fmt.price(leg.priceMinor, leg.currency)}` : '';
+}
+
+/** A step in the reader's language from its maneuver and street; the server's English text
+ * only for a maneuver this client does not know yet. */
+function stepText(step) {
+  const street = step.streetName || t('step.unnamedStreet');
+  return t(`step.${step.turn}`, { street }, step.instruction);
+}
+
 function legCard(leg, fromLabel, toLabel) {
   const availability = [availabilityText(leg.from), availabilityText(leg.to)];
   return el('li', { class: 'leg', style: `--mode-colour: ${modeColour(leg.mode)}` },
@@ -18,7 +31,7 @@ function legCard(leg, fromLabel, toLabel) {
       leg.service ? el('a', { href: `#/services/${encodeURIComponent(leg.service.id)}` }, leg.service.name) : null,
       leg.transit ? el('span', {}, `${leg.transit.routeName}${leg.transit.headsign ? ` → ${leg.transit.headsign}` : ''}`) : null,
       el('span', { class: 'leg-facts' }, `${fmt.duration(leg.durationS)} · ${fmt.distance(leg.distanceM)}`,
-        leg.priceMinor ? ` · ${fmt.price(leg.priceMinor, leg.currency)}` : '')),
+        legPrice(leg))),
     el('p', { class: 'leg-places' },
       `${fmt.time(leg.start)} ${fromLabel}`,
       availability[0] ? ` (${availability[0]})` : '',
@@ -28,7 +41,7 @@ function legCard(leg, fromLabel, toLabel) {
     leg.steps.length
       ? el('details', { class: 'steps' },
         el('summary', {}, t('plan.steps', { n: leg.steps.length })),
-        el('ol', {}, leg.steps.map((step) => el('li', {}, step.instruction, ' ', el('span', { class: 'hint' }, fmt.distance(step.distanceM))))))
+        el('ol', {}, leg.steps.map((step) => el('li', {}, stepText(step), ' ', el('span', { class: 'hint' }, fmt.distance(step.distanceM))))))
       : null,
     leg.transit?.intermediateStops?.length
       ? el('details', { class: 'steps' },

@@ -2,8 +2,23 @@
 // the server's warnings, and the itineraries as buttons, one of them pressed.
 import { el } from '../../dom.js';
 import * as fmt from '../../format.js';
-import { t } from '../../i18n/index.js';
+import { locale, t } from '../../i18n/index.js';
 import { modeBadge } from '../../components/mode-badge.js';
+
+/** One line per routing error, in words; the kinds nobody publishes share one line. */
+function errorItems(errors) {
+  const unpublished = errors.filter((error) => error.code === 'NO_SERVICE_PUBLISHED');
+  const items = errors.filter((error) => error.code !== 'NO_SERVICE_PUBLISHED').map((error) => el('li', { dataset: { code: error.code } },
+    el('span', { class: 'error-headline' }, t(`routingError.${error.code}`, {}, error.code)), ' ',
+    el('span', { class: 'error-detail' }, error.description)));
+  if (unpublished.length) {
+    const kinds = unpublished.map((error) => t(`kind.${error.mode}`, {}, error.mode));
+    const modes = new Intl.ListFormat(locale(), { type: 'conjunction' }).format(kinds);
+    items.push(el('li', { dataset: { code: 'NO_SERVICE_PUBLISHED' } },
+      el('span', { class: 'error-headline' }, t('routingError.NO_SERVICE_PUBLISHED', { modes }))));
+  }
+  return items;
+}
 
 /** Routing errors and warnings of `result`; `found` tells whether itineraries came too. */
 export function planProblems(result, found) {
@@ -11,12 +26,11 @@ export function planProblems(result, found) {
   if (result.routingErrors.length) {
     children.push(el('div', { class: 'error', role: 'alert' },
       el('strong', {}, found ? t('plan.partialErrors') : t('plan.noItinerary')),
-      el('ul', {}, result.routingErrors.map((error) => el('li', { dataset: { code: error.code } },
-        el('span', { class: 'error-headline' }, t(`routingError.${error.code}`, {}, error.code)), ' ',
-        el('span', { class: 'error-detail' }, error.description))))));
+      el('ul', {}, errorItems(result.routingErrors))));
   }
   if (result.warnings.length) {
-    children.push(el('div', { class: 'warning' }, el('ul', {}, result.warnings.map((warning) => el('li', {}, warning)))));
+    children.push(el('div', { class: 'warning' }, el('ul', {}, result.warnings.map((warning) => el('li', { dataset: { code: warning.code } },
+      t(`planWarning.${warning.code}`, {}, warning.description))))));
   }
   if (!found && !result.routingErrors.length) {
     children.push(el('div', { class: 'error', role: 'alert' }, t('plan.noItinerary')));

@@ -5,14 +5,14 @@ export const PLAN_QUERY = `query Plan($origin: PlanLocationInput!, $destination:
   plan(origin: $origin, destination: $destination, dateTime: $dateTime, modes: $modes,
        preferences: $preferences, numItineraries: 5) {
     searchDateTime
-    warnings
-    routingErrors { code description inputField }
+    warnings { code description }
+    routingErrors { code description inputField mode }
     edges { node {
-      start end durationS distanceM walkDistanceM transfers priceMinor currency co2Grams
+      start end durationS distanceM walkDistanceM transfers priceMinor currency co2Grams unpricedLegs
       legs {
         mode start end durationS distanceM priceMinor currency co2Grams geojson polyline
-        from { lat lon name stationId stopId vehiclesAvailable docksAvailable }
-        to { lat lon name stationId stopId vehiclesAvailable docksAvailable }
+        from { lat lon name stationId stopId vehiclesAvailable docksAvailable isRealtime reportedAt }
+        to { lat lon name stationId stopId vehiclesAvailable docksAvailable isRealtime reportedAt }
         service { id name kind }
         steps { instruction streetName distanceM durationS turn lat lon }
         transit { routeName headsign intermediateStops { stopId name lat lon time } }
