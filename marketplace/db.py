@@ -143,9 +143,15 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_database_url(url)
         self.engine = create_db_engine(self.url)
-        # Autocommit for the version check: no BEGIN and no ROLLBACK round trips around
-        # the one SELECT (the same pool; the isolation level is set per checkout).
-        self._version_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL: autocommit for the version check, no BEGIN and ROLLBACK round trips
+        # around the one SELECT (same pool). SQLite starts no transaction for a SELECT, and
+        # switching its isolation level per checkout costs more than it saves
+        # (benchmarks/catalogue_version.py).
+        self._version_engine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql"
+            else self.engine
+        )
 
     @property
     def backend(self) -> str:
