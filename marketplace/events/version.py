@@ -7,7 +7,8 @@ the ORM, or a bulk ``INSERT``/``UPDATE``/``DELETE`` through :meth:`Session.execu
 storage functions recorded a change (:func:`marketplace.events.changes.record_service_change`),
 increments the one row of :class:`~marketplace.models.CatalogueVersion` just before it
 commits, in the same transaction: the bump and the change are visible together or not at all.
-No storage function has to remember it.
+No storage function has to remember it. The hooks are on SQLAlchemy's ``Session`` class
+itself, so every session of the process is covered, whoever made it.
 
 Readers compare :func:`read_catalogue_version` with the version of their cached snapshot: one
 indexed single-row ``SELECT``.
@@ -22,8 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import ORMExecuteState, SessionTransaction
-from sqlmodel import Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from marketplace.models import (
     CatalogueVersion,
@@ -116,7 +116,7 @@ def _executing(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in CATALOGUE_TABLES:
-        mark_catalogue_changed(state.session)  # type: ignore[arg-type]
+        mark_catalogue_changed(state.session)
 
 
 @event.listens_for(Session, "before_commit")

@@ -1,9 +1,10 @@
 """Every change reaches every plan, from any process: real servers, real HTTP, a real command.
 
 Two ``issy-mobility serve`` processes share one PostgreSQL schema, with Redis between them and
-without: a partner's change through the first is in the very next plan of the second (no
-waiting; without Redis no message ever arrives, the catalogue version alone carries it). An
-``issy-mobility import gbfs --publish`` run while a server runs is in that server's next plan.
+without: a partner's change through the first is in the very next plan and place search of
+the second (no waiting; without Redis no message ever arrives, the catalogue version alone
+carries it). An ``issy-mobility import gbfs --publish`` run while a server runs is in that
+server's next plan.
 The street network is the real west-Issy extract, built once into an artefact both use.
 """
 
@@ -143,6 +144,8 @@ def test_a_change_through_one_server_is_in_the_next_plan_of_another(
         assert ride["service"]["name"] == "Vélos Bas-Meudon"
         assert ride["from"]["name"] == GUILMANT["name"]
         assert ride["from"]["vehiclesAvailable"] == 5
+        found = second.graphql('{ placeSearch(text: "guilmant") { label } }')["placeSearch"]
+        assert any("Guilmant" in place["label"] for place in found)
 
         first.graphql(AVAILABILITY, {"id": service["id"], "bikes": 0, "at": now}, key=key)
         assert bike_share_rides(second) == []  # the emptied station, at once
