@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from marketplace.events.unit_of_work import publish_pending
+from marketplace.events.version import read_catalogue_version
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -142,6 +143,15 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_database_url(url)
         self.engine = create_db_engine(self.url)
+        # PostgreSQL: autocommit for the version check, no BEGIN and ROLLBACK round trips
+        # around the one SELECT (same pool). SQLite starts no transaction for a SELECT, and
+        # switching its isolation level per checkout costs more than it saves
+        # (benchmarks/catalogue_version.py).
+        self._version_engine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql"
+            else self.engine
+        )
 
     @property
     def backend(self) -> str:
@@ -171,6 +181,15 @@ class Database:
     async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """:meth:`call` in a worker thread, so the event loop keeps serving."""
         return await to_thread.run_sync(functools.partial(self.call, work, *args, **kwargs))
+
+    def catalogue_version(self) -> int:
+        """The committed catalogue version: one indexed single-row ``SELECT``.
+
+        Every transaction that changed the catalogue bumped it before committing
+        (:mod:`marketplace.events.version`), whichever process or command made it.
+        """
+        with self._version_engine.connect() as connection:
+            return read_catalogue_version(connection)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

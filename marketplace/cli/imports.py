@@ -2,7 +2,8 @@
 
 The platform's operators run these (no API key): ``--partner`` names the owner, and the feed
 goes into ``--service`` or into a new draft service. One transaction per import: a rejected
-feed leaves the database as it was.
+feed leaves the database as it was; a committed one bumps the catalogue version (so running
+servers plan with it) and is relayed to them through Redis when ``ISSY_BROADCAST_URL`` is set.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def _import_gtfs(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int:
     from marketplace.api.relay import encode_global_id
     from marketplace.catalogue.services import ServiceFields, change_status, create_service
+    from marketplace.cli.commit import call_and_announce
     from marketplace.db import Database
     from marketplace.errors import MarketplaceError
     from marketplace.identity.partners import get_partner
@@ -107,10 +109,11 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
             )
         return service_id, report
 
-    database = Database(Settings.from_environ().database_url)
+    settings = Settings.from_environ()
+    database = Database(settings.database_url)
     try:
         database.migrate()
-        service_id, report = database.call(run)
+        service_id, report = call_and_announce(database, run, broadcast_url=settings.broadcast_url)
     except (MarketplaceError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

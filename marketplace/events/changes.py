@@ -9,6 +9,7 @@ from sqlmodel import Session
 from marketplace.events.catalogue import CatalogueEvent, ChangeKind
 from marketplace.events.community import CommunityEvent
 from marketplace.events.unit_of_work import defer
+from marketplace.events.version import mark_catalogue_changed
 from marketplace.models import MobilityService
 
 __all__ = ["record_community_event", "record_service_change"]
@@ -32,6 +33,7 @@ def record_service_change(
     touched: dict[int, None] = session.info.setdefault(_STATION_IDS, {}).setdefault(key, {})
     touched.update(dict.fromkeys(station_ids))
     service_id = service.id
+    mark_catalogue_changed(session)
 
     def build() -> CatalogueEvent:
         return CatalogueEvent(

@@ -1,4 +1,8 @@
-"""``GET /healthz``: whether the database answers, and what the server runs with."""
+"""``GET /healthz``: whether the database answers, and what the server runs with.
+
+``catalogue_version`` is the committed catalogue version every plan is checked against: two
+server processes on one database report the same number once both have seen a change.
+"""
 
 from __future__ import annotations
 
@@ -19,20 +23,16 @@ log = logging.getLogger(__name__)
 async def _healthz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
 
-    def ping() -> str:
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-        return db.backend
-
     try:
-        backend = await run_in_threadpool(ping)
+        version = await run_in_threadpool(db.catalogue_version)
     except Exception:
         log.exception("health check: database unreachable")
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
     return JSONResponse(
         {
             "status": "ok",
-            "database": backend,
+            "database": db.backend,
+            "catalogue_version": version,
             "streets": request.app.state.planning.streets.network is not None,
             "live": "redis" if request.app.state.live.shared else "in-process",
         }

@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from marketplace.models._columns import utcnow
+from marketplace.models.catalogue_version import CatalogueVersion
 from marketplace.models.challenge import Challenge, Proposal, ProposalService, ProposalVote
 from marketplace.models.community import (
     Comment,
@@ -53,6 +54,7 @@ from marketplace.models.vehicle import FormFactor, Propulsion, VehicleType
 
 __all__ = [
     "ApiKey",
+    "CatalogueVersion",
     "Challenge",
     "Comment",
     "ContentKind",

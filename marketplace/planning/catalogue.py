@@ -1,10 +1,10 @@
-"""The published catalogue as the trip planner's values, kept current by catalogue events.
+"""The published catalogue as the trip planner's values, kept current by the catalogue version.
 
 :class:`PlannerCatalogue` reads the published services (never drafts) through
-:mod:`marketplace.catalogue.published` and maps them to :mod:`routing.planning.services` values. The
-snapshot is cached and dropped whenever a catalogue event arrives (in process, or from other
-server processes through the broadcast bus), so the next plan reads the change: a service
-published, suspended or retired, a station moved, an availability emptied.
+:mod:`marketplace.catalogue.published` and maps them to :mod:`routing.planning.services`
+values. The snapshot is cached and rebuilt when the database's catalogue version moved
+(checked before every use) or a catalogue event arrived, so the next plan reads the change:
+a service published, suspended or retired, a station moved, an availability emptied.
 """
 
 from __future__ import annotations
@@ -208,14 +208,21 @@ def to_routing_catalogue(
 
 
 class PlannerCatalogue:
-    """The cached snapshot of published services, rebuilt after any catalogue change."""
+    """The cached snapshot of published services, rebuilt whenever the catalogue changed.
+
+    Each :meth:`snapshot` first reads the database's catalogue version (one single-row
+    ``SELECT``, see :meth:`Database.catalogue_version`) and rebuilds when it moved, so no plan
+    uses a catalogue older than the last change committed before it, whichever process made
+    it and whether or not its message arrived. Catalogue events still drop the snapshot at
+    once in the processes that hear them.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._lock = threading.Lock()
         self._snapshot: ServiceCatalogue | None = None
         self._views: dict[str, ServiceView] = {}
-        self._version = 0
+        self._generation = 0  # bumped by each event heard, so a rebuild racing one is dropped
         self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
     def close(self) -> None:
@@ -223,21 +230,26 @@ class PlannerCatalogue:
 
     def _changed(self, event: CatalogueEvent) -> None:
         with self._lock:
-            self._version += 1
+            self._generation += 1
             self._snapshot = None
 
     def snapshot(self) -> tuple[ServiceCatalogue, dict[str, ServiceView]]:
-        """The current catalogue and its views by service id (blocking: call in a thread)."""
+        """The current catalogue and its views by service id (blocking: call in a thread).
+
+        The catalogue's ``version`` is the database's catalogue version it was read at.
+        """
+        version = self._db.catalogue_version()
         with self._lock:
-            if self._snapshot is not None:
+            if self._snapshot is not None and self._snapshot.version == version:
                 return self._snapshot, self._views
-            version = self._version
+            generation = self._generation
+        # Read after the version: the rows are at least as new as it says, never older.
         with self._db.session() as session:
             views = published_services(session)
             timetables = {t.service_id: t for t in published_timetables(session)}
         catalogue = to_routing_catalogue(views, timetables, version)
         by_id = {str(v.id): v for v in views}
         with self._lock:
-            if self._version == version:  # no change arrived while we were reading
+            if self._generation == generation:  # no event arrived while we were reading
                 self._snapshot, self._views = catalogue, by_id
         return catalogue, by_id

@@ -156,6 +156,7 @@ def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path) -> None:
         assert health == {
             "status": "ok",
             "database": "sqlite",
+            "catalogue_version": 0,
             "streets": False,
             "live": "in-process",
         }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ import pluggy
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.live_server import free_port, graphql_data
 
 STREETS_FIXTURE = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
 CHROMIUM = os.environ.get("ISSY_CHROMIUM", "/usr/bin/chromium")
@@ -52,12 +52,6 @@ GTFS_FIXTURE = Path(__file__).parent / "fixtures" / "gtfs_test_bus"
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class WebServer:
     """The running app: its base URL, database URL, and a GraphQL helper for seeding."""
@@ -69,17 +63,7 @@ class WebServer:
     def graphql(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
     ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        response = httpx.post(
-            f"{self.url}/graphql",
-            json={"query": query, "variables": variables or {}},
-            headers=headers,
-            timeout=60,
-        )
-        body = response.json()
-        assert not body.get("errors"), body["errors"]
-        data: dict[str, Any] = body["data"]
-        return data
+        return graphql_data(self.url, query, variables, key=key)
 
     def partner_key(self, name: str, kind: str = "startup") -> str:
         """A partner's first API key, made by the operators' command line (once per name)."""
@@ -177,7 +161,7 @@ def web_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         pytest.fail("node_modules/leaflet is missing: run `make setup` (npm ci)")
     folder = tmp_path_factory.mktemp("web")
     database_url = f"sqlite:///{folder / 'web.sqlite3'}"
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     # public_url: the base of the links in the emails (sign-up confirmations) the tests follow.
     settings = Settings(

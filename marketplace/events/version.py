@@ -1,0 +1,137 @@
+"""The catalogue version, bumped by the unit of work whenever a transaction changed the catalogue.
+
+Events tell the processes that hear them; the version tells every process, including those
+whose messages were lost or that never had a message bus (a second server without Redis, a
+server while the command line imports). A session that wrote to any catalogue table (through
+the ORM, or a bulk ``INSERT``/``UPDATE``/``DELETE`` through :meth:`Session.execute`), or whose
+storage functions recorded a change (:func:`marketplace.events.changes.record_service_change`),
+increments the one row of :class:`~marketplace.models.CatalogueVersion` just before it
+commits, in the same transaction: the bump and the change are visible together or not at all.
+No storage function has to remember it. The hooks are on SQLAlchemy's ``Session`` class
+itself, so every session of the process is covered, whoever made it.
+
+Readers compare :func:`read_catalogue_version` with the version of their cached snapshot: one
+indexed single-row ``SELECT``.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from marketplace.models import (
+    CatalogueVersion,
+    MobilityService,
+    Place,
+    PricingPlan,
+    Region,
+    Station,
+    StationAvailability,
+    TransitCalendar,
+    TransitCalendarDate,
+    TransitRoute,
+    TransitStopTime,
+    TransitTrip,
+    VehicleType,
+)
+from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW
+
+__all__ = [
+    "CATALOGUE_TABLES",
+    "bump_catalogue_version",
+    "mark_catalogue_changed",
+    "read_catalogue_version",
+]
+
+CATALOGUE_TABLES: frozenset[str] = frozenset(
+    str(model.__tablename__)
+    for model in (
+        MobilityService,
+        Place,
+        Region,
+        Station,
+        StationAvailability,
+        PricingPlan,
+        VehicleType,
+        TransitRoute,
+        TransitCalendar,
+        TransitCalendarDate,
+        TransitTrip,
+        TransitStopTime,
+    )
+)
+"""Tables whose rows the trip planner's catalogue is built from: a write to one bumps."""
+
+_CHANGED = "marketplace.events.catalogue_changed"
+_TABLE = CatalogueVersion.__table__  # type: ignore[attr-defined]
+_READ = sa.select(_TABLE.c.version).where(_TABLE.c.id == CATALOGUE_VERSION_ROW)
+
+
+def mark_catalogue_changed(session: Session) -> None:
+    """Bump the version when ``session``'s transaction commits (once, however many marks)."""
+    session.info[_CHANGED] = True
+
+
+def read_catalogue_version(connection: Connection) -> int:
+    """The committed catalogue version (0 before any change)."""
+    version = connection.execute(_READ).scalar()
+    return int(version or 0)
+
+
+def bump_catalogue_version(session: Session) -> int:
+    """Increment the version inside ``session``'s transaction; the new version.
+
+    An upsert, so a database whose row was emptied (tests truncate every table) starts again
+    at 1 rather than failing. On PostgreSQL the row lock serialises catalogue writers for the
+    moment between this statement and their commit.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(_TABLE)
+        .values(id=CATALOGUE_VERSION_ROW, version=1)
+        .on_conflict_do_update(index_elements=[_TABLE.c.id], set_={"version": _TABLE.c.version + 1})
+        .returning(_TABLE.c.version)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def _is_catalogue_row(instance: Any) -> bool:
+    table = getattr(type(instance), "__tablename__", None)
+    return table in CATALOGUE_TABLES
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, _context: Any, _instances: Any) -> None:
+    dirty = (obj for obj in session.dirty if session.is_modified(obj))
+    if any(_is_catalogue_row(obj) for obj in chain(session.new, session.deleted, dirty)):
+        mark_catalogue_changed(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executing(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in CATALOGUE_TABLES:
+        mark_catalogue_changed(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _committing(session: Session) -> None:
+    session.flush()  # pending ORM changes mark the session in before_flush
+    if session.info.pop(_CHANGED, False):
+        bump_catalogue_version(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    # A rolled-back transaction's marks must not bump the next one's commit.
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)

@@ -1,0 +1,25 @@
+"""The catalogue's version: one row, bumped in the same transaction as every catalogue change.
+
+Every server process reads it before planning (:mod:`marketplace.events.version`), so a plan
+never uses a catalogue older than the last committed change even if every change message
+between processes was lost.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+__all__ = ["CATALOGUE_VERSION_ROW", "CatalogueVersion"]
+
+CATALOGUE_VERSION_ROW = 1
+"""The primary key of the one row."""
+
+
+class CatalogueVersion(SQLModel, table=True):
+    """How many committed transactions have changed the catalogue (services, stations,
+    availability, offers, timetables)."""
+
+    __tablename__ = "catalogue_version"
+
+    id: int = Field(default=CATALOGUE_VERSION_ROW, primary_key=True)
+    version: int = Field(default=0)

@@ -1,0 +1,101 @@
+"""The catalogue version: bumped by the unit of work in the same transaction as each change.
+
+No storage function bumps it by hand, so these tests change the catalogue every way the code
+does (GraphQL mutations, a bulk ``UPDATE``, an ORM change made with no event at all) and
+check the version moved once per transaction, never for other tables nor for a rollback, and
+that the planner's snapshot follows it even when no event was published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from marketplace.identity.partners import create_partner
+from marketplace.models import MobilityService, PartnerKind, StationAvailability
+from tests.marketplace.helpers import PUBLISH, Api, Partners, create_service
+
+UPSERT = """mutation($id: ID!) { upsertStations(serviceId: $id, stations: [
+  {externalId: "a", name: "Mairie", lat: 48.8245, lon: 2.2735, capacity: 12}]) { created } }"""
+AVAILABILITY = """mutation($id: ID!, $bikes: Int!) { updateAvailability(serviceId: $id,
+  availability: [{stationExternalId: "a", vehiclesAvailable: $bikes, docksAvailable: 8}])
+  { updated } }"""
+PRICING = """mutation($id: ID!) { setPricingPlan(serviceId: $id, plan: {
+  externalId: "std", name: "Standard", currency: "EUR", unlockFeeMinor: 100, perMinuteMinor: 5})
+  { currency } }"""
+
+
+def version(api: Api) -> int:
+    return api.db.catalogue_version()
+
+
+def test_each_catalogue_mutation_bumps_the_version_once(api: Api, partners: Partners) -> None:
+    assert version(api) == 0
+    service = create_service(api, partners.a)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        (UPSERT, {}),
+        (AVAILABILITY, {"bikes": 4}),
+        (PRICING, {}),
+        (PUBLISH, {}),
+    ]
+    assert version(api) == 1
+    for number, (mutation, extra) in enumerate(steps, start=2):
+        api.ok(mutation, {"id": service["id"], **extra}, key=partners.a)
+        assert version(api) == number, mutation
+    assert api.client.get("/healthz").json()["catalogue_version"] == len(steps) + 1
+
+
+def test_other_tables_and_failures_leave_it_alone(api: Api, partners: Partners) -> None:
+    service = create_service(api, partners.a)
+    before = version(api)
+    api.db.call(lambda s: create_partner(s, name="Gamma", kind=PartnerKind.STARTUP))
+    # Another partner may not change the service: the transaction fails, nothing bumps.
+    assert api.error(UPSERT, {"id": service["id"]}, key=partners.b)
+    assert version(api) == before
+
+    def change_then_fail(session: Session) -> None:
+        row = session.exec(select(MobilityService)).one()
+        row.name = "Renamed"
+        session.flush()
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        api.db.call(change_then_fail)
+    assert version(api) == before
+
+
+def test_bulk_statements_bump_it(api: Api, partners: Partners) -> None:
+    service = create_service(api, partners.a)
+    api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 4}, key=partners.a)
+    before = version(api)
+
+    def empty_every_station(session: Session) -> None:
+        session.execute(sa.update(StationAvailability).values(vehicles_available=0))
+
+    api.db.call(empty_every_station)
+    assert version(api) == before + 1
+
+
+def test_the_planner_follows_a_change_no_event_announced(api: Api, partners: Partners) -> None:
+    """A change committed without any message (as if every message was lost) still reaches
+    the next snapshot, because the version moved with it."""
+    service = create_service(api, partners.a)
+    api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
+    api.ok(PUBLISH, {"id": service["id"]}, key=partners.a)
+    catalogue = api.client.app.state.planning.catalogue  # type: ignore[attr-defined]
+    first, views = catalogue.snapshot()
+    assert [v.name for v in views.values()] == [service["name"]]
+    assert catalogue.snapshot()[0] is first  # unchanged: the cached snapshot
+
+    # A plain session, committed by hand: no storage function, no event, no bus.
+    with Session(api.db.engine) as session:
+        session.exec(select(MobilityService)).one().name = "Renamed without a word"
+        session.commit()
+
+    second, views = catalogue.snapshot()
+    assert second.version == first.version + 1
+    assert [v.name for v in views.values()] == ["Renamed without a word"]
