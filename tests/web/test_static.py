@@ -39,6 +39,13 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         pytest.param("/vendor/leaflet/leaflet.css", "text/css", id="leaflet-css"),
         pytest.param("/vendor/geoman/leaflet-geoman.js", "javascript", id="geoman"),
         pytest.param("/vendor/geoman/leaflet-geoman.css", "text/css", id="geoman-css"),
+        pytest.param("/graphiql.html", "text/html", id="graphiql"),
+        pytest.param("/vendor/graphiql/graphiql.min.js", "javascript", id="graphiql-js"),
+        pytest.param("/vendor/graphiql/graphiql.min.css", "text/css", id="graphiql-css"),
+        pytest.param("/vendor/react/umd/react.production.min.js", "javascript", id="react"),
+        pytest.param(
+            "/vendor/react-dom/umd/react-dom.production.min.js", "javascript", id="react-dom"
+        ),
     ],
 )
 def test_the_app_serves_the_client(client: TestClient, path: str, content_type: str) -> None:
@@ -55,7 +62,12 @@ def test_the_client_does_not_shadow_the_api(client: TestClient) -> None:
 
 
 def test_nothing_is_loaded_from_another_host() -> None:
-    sources = [WEB_DIR / "index.html", WEB_DIR / "css" / "app.css", *JS_FILES]
+    sources = [
+        WEB_DIR / "index.html",
+        WEB_DIR / "graphiql.html",
+        *sorted((WEB_DIR / "css").glob("*.css")),
+        *JS_FILES,
+    ]
     for source in sources:
         text = source.read_text(encoding="utf-8")
         imports = re.findall(
