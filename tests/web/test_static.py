@@ -83,13 +83,19 @@ def test_nothing_is_loaded_from_another_host() -> None:
 
 
 def _dictionary_texts() -> dict[str, str]:
-    """Each language's dictionary body (``js/i18n/<lang>.js``), one ``key: text`` a line."""
+    """Each language's dictionary bodies (``js/i18n/<lang>.js`` and ``<lang>-<part>.js``),
+    one ``key: text`` a line."""
     texts: dict[str, str] = {}
     for language in ("fr", "en"):
-        source = (WEB_DIR / "js" / "i18n" / f"{language}.js").read_text(encoding="utf-8")
-        body = re.search(rf"^export const {language} = \{{\n(.*?)^\}};", source, re.S | re.M)
-        assert body is not None, language
-        texts[language] = body.group(1)
+        folder = WEB_DIR / "js" / "i18n"
+        sources = [folder / f"{language}.js", *sorted(folder.glob(f"{language}-*.js"))]
+        bodies = []
+        for path in sources:
+            source = path.read_text(encoding="utf-8")
+            body = re.search(r"^export const \w+ = \{\n(.*?)^\};", source, re.S | re.M)
+            assert body is not None, path
+            bodies.append(body.group(1))
+        texts[language] = "".join(bodies)
     return texts
 
 
