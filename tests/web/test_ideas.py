@@ -89,6 +89,10 @@ def test_city_staff_open_a_challenge_from_the_page(
     opened = web_server.graphql("{ challenges(first: 10) { nodes { title isOpen area } } }")
     [challenge] = [c for c in opened["challenges"]["nodes"] if c["title"] == CHALLENGE_TITLE]
     assert challenge["isOpen"] and challenge["area"]["type"] == "Polygon"
+    # The same page in English.
+    page.locator("#lang-switch").click()
+    page.get_by_role("heading", name="Open a challenge").wait_for()
+    tab.screenshot("ideas-challenge-opened-en", full_page=True)
     assert tab.errors == []
 
 

@@ -32,7 +32,7 @@ export async function render(main, { params, capabilities }) {
   const formRegion = el('div');
   page.append(el('div', { class: 'service-layout' },
     el('div', {}, challengesRegion, ideasRegion, formRegion),
-    el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t('ideas.mapHint')))));
+    el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t(isCityStaff(session) ? 'ideas.mapHintStaff' : 'ideas.mapHint')))));
 
   const map = createMap(mapElement, { label: t('ideas.mapLabel'), capabilities, fitStreets: () => true });
   const located = L.featureGroup().addTo(map);

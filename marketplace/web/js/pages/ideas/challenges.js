@@ -46,7 +46,7 @@ export function challengeForm(map, onOpened) {
     if (!map.getContainer().isConnected || !size.x || !size.y) return;
     const bounds = map.getBounds().pad(-0.05);
     if (frame) frame.setBounds(bounds);
-    else frame = L.rectangle(bounds, { color: '#1d4ed8', weight: 2, dashArray: '4 6', fill: false, interactive: false }).addTo(map);
+    else frame = L.rectangle(bounds, { color: '#c2410c', weight: 3, dashArray: '2 8', fill: false, interactive: false }).addTo(map);
   };
   map.whenReady(reframe);
   map.on('moveend', reframe);
