@@ -126,8 +126,13 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     tab: Tab, traffic_run: str, web_server: WebServer
 ) -> None:
     # Three trips planned from three places: each cell pair is below the privacy minimum, yet
-    # the chart of planned trips counts all three.
+    # the chart of planned trips counts all three (beside those other tests planned).
+    total = '{ demandMatrix(period: "morning_peak") { totalTrips cells { trips } } }'
+    before = web_server.graphql(total, key=traffic_run)["demandMatrix"]["totalTrips"]
     plan_trips_next_monday_morning(web_server, 3)
+    after = web_server.graphql(total, key=traffic_run)["demandMatrix"]
+    assert after["totalTrips"] == before + 3
+    assert sum(cell["trips"] for cell in after["cells"]) < after["totalTrips"]
     page = tab.page
     sign_in_to_the_dashboard(tab)
     page.wait_for_selector("#planner-map[data-hotspots]")
@@ -152,7 +157,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     assert page.locator(".runs-table tbody tr").count() >= 1
     morning = page.locator(".bar-chart tr", has_text="Pointe du matin")
     morning.wait_for()
-    assert morning.locator("td").inner_text().strip() == "3"
+    assert morning.locator("td").inner_text().strip() == str(before + 3)
 
     # Streets are picked by clicking them on the map; none picked is said on the form.
     scenario = page.locator("form", has=page.get_by_role("heading", name="Comparer un scénario"))
