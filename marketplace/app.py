@@ -37,6 +37,8 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 """The static web client (plain ES modules, no build step)."""
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+# Mount name and npm package folder of what the API explorer loads (UMD builds, no bundler).
+VENDOR_GRAPHIQL = (("graphiql", "graphiql"), ("react", "react"), ("react-dom", "react-dom"))
 """Where ``make setup`` (``npm ci``) puts the browser libraries the client loads."""
 
 StreetLoader = Callable[[Settings], StreetsState]
@@ -125,9 +127,9 @@ def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
 def web_client_routes() -> list[BaseRoute]:
     """The web client at ``/`` and its browser libraries under ``/vendor`` (from npm).
 
-    Leaflet and Leaflet-Geoman are served from the installed npm packages, never a CDN. When
-    the packages are not installed (``make setup`` runs ``npm ci``) the client is still served;
-    its map says why.
+    Leaflet, Leaflet-Geoman and GraphiQL (with React) are served from the installed npm
+    packages, never a CDN. When the packages are not installed (``make setup`` runs ``npm ci``)
+    the client is still served; its map says why.
     """
     routes: list[BaseRoute] = []
     leaflet = NODE_MODULES / "leaflet" / "dist"
@@ -137,6 +139,16 @@ def web_client_routes() -> list[BaseRoute]:
     geoman = NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"
     if geoman.is_dir():
         routes.append(Mount("/vendor/geoman", app=StaticFiles(directory=geoman), name="geoman"))
+    # The API explorer (/graphiql.html): GraphiQL and the React it runs on, from npm too.
+    for package, folder in VENDOR_GRAPHIQL:
+        if (NODE_MODULES / folder).is_dir():
+            routes.append(
+                Mount(
+                    f"/vendor/{package}",
+                    app=StaticFiles(directory=NODE_MODULES / folder),
+                    name=package,
+                )
+            )
     if WEB_DIR.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIR, html=True), name="web"))
     return routes

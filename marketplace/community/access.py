@@ -4,14 +4,14 @@
 - Residents review, suggest and vote; any signed-in person comments and reports.
 - Partners (members or API keys) answer officially, decide on suggestions about their
   services, and propose answers to city challenges; city planners and admins decide on any
-  suggestion; city admins open challenges and moderate.
+  suggestion; city admins and planners open challenges; city admins moderate.
 """
 
 from __future__ import annotations
 
 from marketplace.errors import Forbidden, NotAuthenticated
 from marketplace.identity.actors import Actor
-from marketplace.models import MobilityService, Suggestion
+from marketplace.models import MobilityService, PersonRole, Suggestion
 
 __all__ = [
     "may_decide",
@@ -69,6 +69,19 @@ def require_moderator(actor: Actor | None, doing: str) -> Actor:
     actor = require_person(actor, doing)
     if not actor.is_moderator:
         raise Forbidden(f"{doing} is for the city's admins")
+    return actor
+
+
+def require_city_staff(actor: Actor | None, doing: str) -> Actor:
+    """The actor, if it is a person on the city's staff (an admin or a planner).
+
+    Raises
+    ------
+    NotAuthenticated, Forbidden
+    """
+    actor = require_person(actor, doing)
+    if actor.role not in {PersonRole.ADMIN, PersonRole.PLANNER}:
+        raise Forbidden(f"{doing} is for the city's admins and planners")
     return actor
 
 

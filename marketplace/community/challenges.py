@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from marketplace.catalogue.validation import validate_service_area
-from marketplace.community.access import require_moderator, require_partner, require_resident
+from marketplace.community.access import require_city_staff, require_partner, require_resident
 from marketplace.community.limits import MAX_TEXT, MAX_TITLE, clean_text
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, InvalidInput, NotFound
@@ -70,16 +70,16 @@ def open_challenge(
     area: str,
     deadline: datetime,
 ) -> Challenge:
-    """A city admin opens a challenge about an area, until a deadline.
+    """City staff (an admin or a planner) open a challenge about an area, until a deadline.
 
     Raises
     ------
     NotAuthenticated, Forbidden
-        Not a city admin.
+        Not a city admin or planner.
     InvalidInput
         Empty or overlong texts, a bad area, a naive or past deadline.
     """
-    actor = require_moderator(actor, "opening a city challenge")
+    actor = require_city_staff(actor, "opening a city challenge")
     if deadline.tzinfo is None:
         raise InvalidInput("deadline needs a timezone, e.g. 2030-01-01T18:00:00+01:00")
     if deadline <= utcnow():

@@ -323,13 +323,17 @@ def vote_for_suggestion(session: Session, *, actor: Actor | None, suggestion_id:
     Raises
     ------
     NotAuthenticated, Forbidden
-        Not a resident.
+        Not a resident, or the suggestion's author.
     NotFound
     Conflict
         The resident voted for this suggestion already.
     """
     actor = require_resident(actor, "voting")
     suggestion = _lock(session, suggestion_id)
+    if suggestion.author_id == actor.person_id:
+        # A vote says "I want this too": the author's own says nothing new, and would let
+        # every idea start with a free vote.
+        raise Forbidden("you cannot vote for your own idea")
     existing = session.exec(
         select(SuggestionVote).where(
             SuggestionVote.suggestion_id == suggestion_id,

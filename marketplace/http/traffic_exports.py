@@ -1,7 +1,8 @@
 """``GET /traffic/<period>/<file>``: the latest run's exports, for planners.
 
 Files: ``segments.geojson``, ``segments.csv``, ``hotspots.geojson``, ``hotspots.csv`` and
-``hotspots.png``; ``?run=<TrafficRun id>`` picks another successful run of the period. The
+``hotspots.png`` (titled in ``?lang=fr|en`` or the ``Accept-Language``, framed on Issy's
+hotspots); ``?run=<TrafficRun id>`` picks another successful run of the period. The
 same bearer authentication as ``/graphql`` (a planner's session or the city's API key);
 errors are JSON ``{"error": message, "code": CODE}`` with the matching HTTP status.
 """
@@ -23,6 +24,7 @@ from marketplace.errors import (
     NotAuthenticated,
     NotFound,
 )
+from marketplace.http.language import preferred_language
 from marketplace.identity.actors import require_planner
 from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
@@ -81,8 +83,17 @@ async def _export(request: Request) -> Response:
             graph = drive_graph(network)
         except RoutingError as exc:
             return JSONResponse({"error": str(exc), "code": "SERVICE_UNAVAILABLE"}, status_code=503)
+        language = preferred_language(request)
         exported = await run_in_threadpool(
-            export_file, name, graph, run, segments, hotspots, network_sha256(network)
+            lambda: export_file(
+                name,
+                graph,
+                run,
+                segments,
+                hotspots,
+                network_sha256(network),
+                language=language,
+            )
         )
     except MarketplaceError as error:
         return _error(error)

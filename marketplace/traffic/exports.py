@@ -20,6 +20,7 @@ import numpy as np
 
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import TrafficHotspot, TrafficRun, TrafficSegment
+from marketplace.traffic.hotspot_map import write_map
 from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentResult
 from routing.traffic.capacity import capacity_from_compact
@@ -30,7 +31,6 @@ from routing.traffic.exports import (
     hotspots_geojson,
     segment_records,
     segments_geojson,
-    write_hotspot_map,
 )
 from routing.traffic.hotspots import Hotspot
 
@@ -147,10 +147,13 @@ def export_file(
     segments: Sequence[TrafficSegment],
     hotspots: Sequence[TrafficHotspot],
     network_sha256: str,
+    *,
+    language: str = "fr",
 ) -> ExportFile:
     """One export of a stored run; segments carry their ``segment_key`` as a last column.
 
-    Blocking (the PNG takes a second or so): call it in a worker thread.
+    Blocking (the PNG takes a second or so): call it in a worker thread. ``language``
+    (``fr`` or ``en``) is the PNG's, titled for its reader.
 
     Raises
     ------
@@ -184,5 +187,5 @@ def export_file(
         return ExportFile(_csv(HOTSPOT_COLUMNS, rows), EXPORT_FILES[name])
     with tempfile.TemporaryDirectory(prefix="issy-map-") as folder:
         path = Path(folder) / "hotspots.png"
-        write_hotspot_map(path, graph, result, engine_hotspots, period=run.period)
+        write_map(path, graph, result, engine_hotspots, period=run.period, language=language)
         return ExportFile(path.read_bytes(), EXPORT_FILES[name])

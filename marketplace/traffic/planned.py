@@ -154,12 +154,18 @@ class DemandCell:
 
 @dataclass(frozen=True, slots=True)
 class DemandMatrix:
-    """The cells of a period shown to planners, and how many were held back."""
+    """The cells of a period shown to planners, how many were held back, and the total.
+
+    ``total_trips`` counts every planned trip of the period, held-back cells included: a
+    total names no cell, and without it a city where trips spread over many cells (each
+    below the minimum) would read as one where nobody plans a trip.
+    """
 
     period: str
     min_trips: int
     cells: tuple[DemandCell, ...]
     suppressed_cells: int
+    total_trips: int
 
 
 def planned_counts(session: Session, period: str) -> list[DemandCell]:
@@ -202,7 +208,12 @@ def demand_matrix(session: Session, *, period: str, min_trips: int, floor: int) 
         .select_from(PlannedTripCount)
         .where(PlannedTripCount.period == period, PlannedTripCount.trips < threshold)
     ).one()
-    return DemandMatrix(period, threshold, cells, int(held_back))
+    total = session.exec(
+        select(sa.func.coalesce(sa.func.sum(PlannedTripCount.trips), 0)).where(
+            PlannedTripCount.period == period
+        )
+    ).one()
+    return DemandMatrix(period, threshold, cells, int(held_back), int(total))
 
 
 def check_scale(planned_trip_scale: float) -> float:

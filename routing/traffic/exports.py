@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +42,18 @@ __all__ = [
 ]
 
 ATTRIBUTION = "© OpenStreetMap contributors"
+
+Frame = tuple[float, float, float, float]
+"""(west, south, east, north) in degrees: the area a map shows."""
+
+
+class _Labels(NamedTuple):
+    """The map's words: its title (``None``: the English default) and colour bar label."""
+
+    title: str | None
+    colorbar: str
+
+
 SEGMENT_COLUMNS = (
     "edge",
     "osm_way_id",
@@ -181,7 +193,10 @@ def write_traffic_exports(
         "hotspots.csv": lambda p: _write_csv(p, HOTSPOT_COLUMNS, hotspot_rows),
     }
     if png:
-        writers["hotspots.png"] = lambda p: _draw_hotspot_map(p, graph, result, hotspots, period)
+        english = _Labels(None, "volume / capacity")
+        writers["hotspots.png"] = lambda p: _draw_hotspot_map(
+            p, graph, result, hotspots, period, english, None
+        )
     writers.update(extra or {})
     staged: list[tuple[Path, Path]] = []
     try:
@@ -238,8 +253,16 @@ def write_hotspot_map(
     hotspots: Sequence[Hotspot],
     *,
     period: str,
+    title: str | None = None,
+    frame: Frame | None = None,
+    colorbar_label: str = "volume / capacity",
 ) -> Path:
-    """Draw the hotspots over the street network into a PNG at ``path`` (atomically)."""
+    """Draw the hotspots over the street network into a PNG at ``path`` (atomically).
+
+    ``title`` and ``colorbar_label`` replace the English defaults (a caller writing for
+    readers of another language passes its own); ``frame`` (west, south, east, north in
+    degrees) crops the map to an area, else the whole network is drawn.
+    """
     _check(graph, result)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
@@ -247,7 +270,8 @@ def write_hotspot_map(
     )
     os.close(handle)
     try:
-        _draw_hotspot_map(Path(temporary), graph, result, hotspots, period)
+        labels = _Labels(title, colorbar_label)
+        _draw_hotspot_map(Path(temporary), graph, result, hotspots, period, labels, frame)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -261,6 +285,8 @@ def _draw_hotspot_map(
     result: AssignmentResult,
     hotspots: Sequence[Hotspot],
     period: str,
+    labels: _Labels,
+    frame: Frame | None,
 ) -> None:
     """Streets thin grey, loaded segments coloured by v/c, hotspots outlined and numbered."""
     import matplotlib
@@ -289,7 +315,7 @@ def _draw_hotspot_map(
         )
         colours.set_array(result.volume_capacity_ratio[loaded])
         axes.add_collection(colours)
-        figure.colorbar(colours, ax=axes, shrink=0.7, label="volume / capacity")
+        figure.colorbar(colours, ax=axes, shrink=0.7, label=labels.colorbar)
         for hotspot in hotspots:
             axes.annotate(
                 str(hotspot.rank),
@@ -301,17 +327,27 @@ def _draw_hotspot_map(
                 zorder=4,
                 bbox={"boxstyle": "circle", "facecolor": "white", "edgecolor": "black"},
             )
-        axes.set_xlim(float(graph.node_lon.min()), float(graph.node_lon.max()))
-        axes.set_ylim(float(graph.node_lat.min()), float(graph.node_lat.max()))
+        if frame is None:
+            frame = (
+                float(graph.node_lon.min()),
+                float(graph.node_lat.min()),
+                float(graph.node_lon.max()),
+                float(graph.node_lat.max()),
+            )
+        axes.set_xlim(frame[0], frame[2])
+        axes.set_ylim(frame[1], frame[3])
         # Degrees of longitude shrink with latitude: keep the map's proportions true.
-        axes.set_aspect(1.0 / np.cos(np.radians(float(graph.node_lat.mean()))))
+        axes.set_aspect(1.0 / np.cos(np.radians((frame[1] + frame[3]) / 2)))
         axes.set_xticks([])
         axes.set_yticks([])
-        status = "converged" if result.converged else "not converged"
-        axes.set_title(
-            f"Traffic hotspots, {period.replace('_', ' ')}: {len(hotspots)} hotspot(s), "
-            f"relative gap {result.relative_gap:.1e} ({status})"
-        )
+        title = labels.title
+        if title is None:
+            status = "converged" if result.converged else "not converged"
+            title = (
+                f"Traffic hotspots, {period.replace('_', ' ')}: {len(hotspots)} hotspot(s), "
+                f"relative gap {result.relative_gap:.1e} ({status})"
+            )
+        axes.set_title(title)
         axes.text(
             0.99, 0.01, ATTRIBUTION, transform=axes.transAxes, ha="right", va="bottom",
             fontsize=8, color="#444444",

@@ -9,6 +9,7 @@ package; Playwright's own browser downloads are never used.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -149,8 +150,9 @@ class WebServer:
         )
 
 
-@pytest.fixture(scope="session")
-def web_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+@contextlib.contextmanager
+def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
+    """The app on a new SQLite database in ``folder``, compiling the streets into ``folder``."""
     import uvicorn
 
     import marketplace.streets as streets_module
@@ -159,7 +161,6 @@ def web_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
     if not (REPO_ROOT / "node_modules" / "leaflet").is_dir():
         pytest.fail("node_modules/leaflet is missing: run `make setup` (npm ci)")
-    folder = tmp_path_factory.mktemp("web")
     database_url = f"sqlite:///{folder / 'web.sqlite3'}"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -196,6 +197,22 @@ def web_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         server.should_exit = True
         thread.join(timeout=30)
         patch.undo()
+
+
+@pytest.fixture(scope="session")
+def web_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """The app most browser tests share, for the whole session."""
+    with _serve(shared_data, tmp_path_factory.mktemp("web")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fresh_server(
+    shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebServer]:
+    """A second app on an empty database, for a module that starts from nothing."""
+    with _serve(shared_data, tmp_path_factory.mktemp("fresh")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -266,7 +283,7 @@ def pytest_runtest_makereport(
                 report.sections.append(("browser", f"screenshot: {path}\nconsole: {tab.errors}"))
 
 
-def _tab(browser: Any, base_url: str, viewport: dict[str, int]) -> Iterator[Tab]:
+def _tab(browser: Any, base_url: str, viewport: dict[str, int]) -> Generator[Tab, None, None]:
     context = browser.new_context(
         viewport=viewport,
         locale="fr-FR",
@@ -295,6 +312,18 @@ def tab(browser: Any, web_server: WebServer) -> Iterator[Tab]:
 def phone_tab(browser: Any, web_server: WebServer) -> Iterator[Tab]:
     """A phone-sized page."""
     yield from _tab(browser, web_server.url, PHONE)
+
+
+@pytest.fixture
+def fresh_tabs(browser: Any, fresh_server: WebServer) -> Iterator[dict[str, Tab]]:
+    """A desktop and a phone page on the module's empty-database server."""
+    desktop = _tab(browser, fresh_server.url, DESKTOP)
+    phone = _tab(browser, fresh_server.url, PHONE)
+    try:
+        yield {"desktop": next(desktop), "phone": next(phone)}
+    finally:
+        desktop.close()
+        phone.close()
 
 
 # Seeding through the public API (a published scooter share and a parking site).

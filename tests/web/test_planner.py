@@ -3,10 +3,12 @@ in the exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
+from marketplace.clock import PARIS
 from tests.web.conftest import Tab, WebServer
 
 pytestmark = pytest.mark.browser
@@ -59,18 +61,78 @@ def traffic_run(web_server: WebServer) -> str:
     return token
 
 
-def sign_in_to_the_dashboard(tab: Tab) -> None:
+PLAN = """query P($o: PlanLocationInput!, $d: PlanLocationInput!, $w: PlanDateTimeInput) {
+  plan(origin: $o, destination: $d, dateTime: $w) { edges { cursor } } }"""
+
+
+def plan_trips_next_monday_morning(web_server: WebServer, count: int) -> None:
+    """``count`` trips planned as the plan page plans them, each between different places."""
+    today = dt.datetime.now(PARIS).date()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    when = dt.datetime.combine(monday, dt.time(8, 0), tzinfo=PARIS).isoformat()
+    for i in range(count):
+        planned = web_server.graphql(
+            PLAN,
+            {
+                "o": {"coordinate": {"latitude": 48.8150, "longitude": 2.2420 + 0.006 * i}},
+                "d": {"coordinate": {"latitude": 48.8240, "longitude": 2.2520}},
+                "w": {"earliestDeparture": when},
+            },
+        )
+        assert planned["plan"]["edges"], planned
+
+
+def pick_street(tab: Tab, name: str) -> None:
+    """Click street ``name`` on the dashboard's map where it shows (a real mouse click)."""
+    tab.page.locator("#planner-map").scroll_into_view_if_needed()
+    tab.page.wait_for_selector(f'#planner-map path[data-street="{name}"]', state="attached")
+    point = tab.page.evaluate(
+        """(name) => {
+            const map = document.getElementById('planner-map').getBoundingClientRect();
+            const paths = document.querySelectorAll(`#planner-map path[data-street="${name}"]`);
+            for (const path of paths) {
+                const length = path.getTotalLength();
+                if (!length) continue;
+                const at = path.getPointAtLength(length / 2);
+                const m = path.getScreenCTM();
+                const x = at.x * m.a + at.y * m.c + m.e;
+                const y = at.x * m.b + at.y * m.d + m.f;
+                const inside = x > map.left + 40 && x < map.right - 10;
+                if (inside && y > map.top + 10 && y < map.bottom - 10) {
+                    return { x, y };
+                }
+            }
+            return null;
+        }""",
+        name,
+    )
+    assert point is not None, f"{name} is not in view on the map"
+    tab.page.mouse.click(point["x"], point["y"])
+
+
+def sign_in_to_the_dashboard(tab: Tab, email: str = EMAIL, password: str = PASSWORD) -> None:
+    """Open the dashboard, follow its sign-in link, sign in as a planner."""
     page = tab.page
     tab.goto("#/planner")
     page.locator("main").get_by_role("link", name="Se connecter").click()
     signin = page.locator("form", has=page.get_by_role("heading", name="Connexion"))
-    signin.get_by_label("Adresse e-mail").fill(EMAIL)
-    signin.get_by_label("Mot de passe").fill(PASSWORD)
+    signin.get_by_label("Adresse e-mail").fill(email)
+    signin.get_by_label("Mot de passe").fill(password)
     signin.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Tableau de bord trafic").wait_for()
 
 
-def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str) -> None:
+def test_planner_dashboard_shows_hotspots_and_exports(
+    tab: Tab, traffic_run: str, web_server: WebServer
+) -> None:
+    # Three trips planned from three places: each cell pair is below the privacy minimum, yet
+    # the chart of planned trips counts all three (beside those other tests planned).
+    total = '{ demandMatrix(period: "morning_peak") { totalTrips cells { trips } } }'
+    before = web_server.graphql(total, key=traffic_run)["demandMatrix"]["totalTrips"]
+    plan_trips_next_monday_morning(web_server, 3)
+    after = web_server.graphql(total, key=traffic_run)["demandMatrix"]
+    assert after["totalTrips"] == before + 3
+    assert sum(cell["trips"] for cell in after["cells"]) < after["totalTrips"]
     page = tab.page
     sign_in_to_the_dashboard(tab)
     page.wait_for_selector("#planner-map[data-hotspots]")
@@ -93,18 +155,31 @@ def test_planner_dashboard_shows_hotspots_and_exports(tab: Tab, traffic_run: str
     page.get_by_role("button", name="Voir le point noir 1 sur la carte").click()
     page.wait_for_selector("#planner-map[data-incidents='1']")
     assert page.locator(".runs-table tbody tr").count() >= 1
-    page.locator(".bar-chart").wait_for()
+    morning = page.locator(".bar-chart tr", has_text="Pointe du matin")
+    morning.wait_for()
+    assert morning.locator("td").inner_text().strip() == str(before + 3)
 
-    # A street that cannot lose a lane says so in words.
+    # Streets are picked by clicking them on the map; none picked is said on the form.
     scenario = page.locator("form", has=page.get_by_role("heading", name="Comparer un scénario"))
+    scenario.get_by_role("button", name="Calculer le scénario").click()
+    assert "cliquant dessus" in scenario.locator(".form-error").inner_text()
+    # A street that cannot lose a lane says so in words.
     scenario.get_by_label("Modification").select_option("removeLaneStreets")
-    scenario.get_by_label("Rues").fill("Avenue Henri IV")
+    page.get_by_role("button", name="Voir le point noir 3 sur la carte").click()
+    pick_street(tab, "Avenue Henri IV")
+    scenario.get_by_text("1 rue choisie.").wait_for()
     scenario.get_by_role("button", name="Calculer le scénario").click()
     assert "one lane" in scenario.locator(".error").inner_text()
 
-    # Close a street of hotspot 2 and compare with the base case.
+    # Close a street of hotspot 2 instead (its chip takes the other back) and compare.
+    scenario.get_by_role("button", name="Retirer Avenue Henri IV").click()
     scenario.get_by_label("Modification").select_option("closeStreets")
-    scenario.get_by_label("Rues").fill("Rue Rabelais")
+    page.get_by_role("button", name="Voir le point noir 2 sur la carte").click()
+    pick_street(tab, "Rue Rabelais")
+    chips = scenario.locator(".chip")
+    chips.first.wait_for()
+    assert [c.strip() for c in chips.all_text_contents()] == ["Rue Rabelais ×"]
+    tab.screenshot("planner-pick-streets")
     scenario.get_by_role("button", name="Calculer le scénario").click()
     outcome = page.locator(".scenario-result")
     outcome.wait_for()
@@ -122,10 +197,12 @@ def test_run_the_assignment_from_the_dashboard(tab: Tab, traffic_run: str) -> No
     page.wait_for_selector("#planner-map[data-refreshes='1']")
     form = page.locator("form", has=page.get_by_role("heading", name="Lancer l’affectation"))
     assert form.get_by_label("Période").input_value() == "morning_peak"
-    assert form.get_by_label("matrice importée").is_checked()
+    # The Issy default demand is preselected: it needs nothing imported.
+    assert form.get_by_label("demande par défaut d’Issy").is_checked()
+    assert not form.get_by_label("matrice importée").is_checked()
 
     # No demand source: said on the form, nothing runs.
-    form.get_by_label("matrice importée").uncheck()
+    form.get_by_label("demande par défaut d’Issy").uncheck()
     form.get_by_role("button", name="Lancer l’affectation").click()
     assert "au moins une source" in form.locator(".form-error").inner_text()
 

@@ -40,6 +40,13 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         pytest.param("/vendor/leaflet/leaflet.css", "text/css", id="leaflet-css"),
         pytest.param("/vendor/geoman/leaflet-geoman.js", "javascript", id="geoman"),
         pytest.param("/vendor/geoman/leaflet-geoman.css", "text/css", id="geoman-css"),
+        pytest.param("/graphiql.html", "text/html", id="graphiql"),
+        pytest.param("/vendor/graphiql/graphiql.min.js", "javascript", id="graphiql-js"),
+        pytest.param("/vendor/graphiql/graphiql.min.css", "text/css", id="graphiql-css"),
+        pytest.param("/vendor/react/umd/react.production.min.js", "javascript", id="react"),
+        pytest.param(
+            "/vendor/react-dom/umd/react-dom.production.min.js", "javascript", id="react-dom"
+        ),
     ],
 )
 def test_the_app_serves_the_client(client: TestClient, path: str, content_type: str) -> None:
@@ -56,7 +63,12 @@ def test_the_client_does_not_shadow_the_api(client: TestClient) -> None:
 
 
 def test_nothing_is_loaded_from_another_host() -> None:
-    sources = [WEB_DIR / "index.html", WEB_DIR / "css" / "app.css", *JS_FILES]
+    sources = [
+        WEB_DIR / "index.html",
+        WEB_DIR / "graphiql.html",
+        *sorted((WEB_DIR / "css").glob("*.css")),
+        *JS_FILES,
+    ]
     for source in sources:
         text = source.read_text(encoding="utf-8")
         imports = re.findall(
@@ -72,13 +84,19 @@ def test_nothing_is_loaded_from_another_host() -> None:
 
 
 def _dictionary_texts() -> dict[str, str]:
-    """Each language's dictionary body (``js/i18n/<lang>.js``), one ``key: text`` a line."""
+    """Each language's dictionary bodies (``js/i18n/<lang>.js`` and ``<lang>-<part>.js``),
+    one ``key: text`` a line."""
     texts: dict[str, str] = {}
     for language in ("fr", "en"):
-        source = (WEB_DIR / "js" / "i18n" / f"{language}.js").read_text(encoding="utf-8")
-        body = re.search(rf"^export const {language} = \{{\n(.*?)^\}};", source, re.S | re.M)
-        assert body is not None, language
-        texts[language] = body.group(1)
+        folder = WEB_DIR / "js" / "i18n"
+        sources = [folder / f"{language}.js", *sorted(folder.glob(f"{language}-*.js"))]
+        bodies = []
+        for path in sources:
+            source = path.read_text(encoding="utf-8")
+            body = re.search(r"^export const \w+ = \{\n(.*?)^\};", source, re.S | re.M)
+            assert body is not None, path
+            bodies.append(body.group(1))
+        texts[language] = "".join(bodies)
     return texts
 
 

@@ -11,7 +11,7 @@ from marketplace.community.challenges import proposal_service_ids
 from marketplace.community.comments import replies_of
 from marketplace.community.ratings import RatingSummary, rating_summaries
 from marketplace.db import Database
-from marketplace.models import Comment, Person, SuggestionVote
+from marketplace.models import Comment, Person, SuggestionFollow, SuggestionVote
 
 __all__ = ["CommunityLoaders"]
 
@@ -34,6 +34,19 @@ def _votes(session: Session, keys: Sequence[tuple[int, int]]) -> set[tuple[int, 
     return {(int(p), int(s)) for p, s in rows}
 
 
+def _follows(session: Session, keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which ``(person id, suggestion id)`` pairs are follows."""
+    people = {person for person, _ in keys}
+    suggestions = {suggestion for _, suggestion in keys}
+    rows = session.exec(
+        select(SuggestionFollow.person_id, SuggestionFollow.suggestion_id).where(
+            col(SuggestionFollow.person_id).in_(people),
+            col(SuggestionFollow.suggestion_id).in_(suggestions),
+        )
+    )
+    return {(int(p), int(s)) for p, s in rows}
+
+
 class CommunityLoaders:
     """The request's community loaders; each batches its keys in one event-loop tick."""
 
@@ -46,6 +59,7 @@ class CommunityLoaders:
             load_fn=self._load_proposal_services
         )
         self.voted: DataLoader[tuple[int, int], bool] = DataLoader(load_fn=self._load_votes)
+        self.follows: DataLoader[tuple[int, int], bool] = DataLoader(load_fn=self._load_follows)
 
     async def _load_people(self, keys: list[int]) -> list[Person | None]:
         found = await self._db.run(_people, keys)
@@ -65,4 +79,8 @@ class CommunityLoaders:
 
     async def _load_votes(self, keys: list[tuple[int, int]]) -> list[bool]:
         found = await self._db.run(_votes, keys)
+        return [key in found for key in keys]
+
+    async def _load_follows(self, keys: list[tuple[int, int]]) -> list[bool]:
+        found = await self._db.run(_follows, keys)
         return [key in found for key in keys]

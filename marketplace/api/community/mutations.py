@@ -205,7 +205,7 @@ class CommunityMutation:
         )
         return SuggestionType.from_row(row)
 
-    @strawberry.mutation(description="Open a city challenge (city admins).")
+    @strawberry.mutation(description="Open a city challenge (city admins and planners).")
     async def open_challenge(self, info: Info, input: ChallengeInput) -> ChallengeType:
         actor = await info.context.actor()
         area = _geojson(input.area, "area") or ""

@@ -269,6 +269,16 @@ class SuggestionType(Node):
             return False
         return await info.context.community.voted.load((actor.person_id, self.db_id))
 
+    @strawberry.field(
+        description="Whether you follow it (you hear of its status changes and comments); "
+        "false when anonymous. Authors and voters follow from the start."
+    )
+    async def viewer_follows(self, info: Info) -> bool:
+        actor = await info.context.actor()
+        if actor is None or actor.person_id is None:
+            return False
+        return await info.context.community.follows.load((actor.person_id, self.db_id))
+
     @strawberry.field(description="Top-level comments, oldest first; answers under `replies`.")
     async def comments(
         self, info: Info, first: int | None = None, after: str | None = None

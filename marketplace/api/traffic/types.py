@@ -279,6 +279,10 @@ class DemandMatrixType:
     cell_size_m: float
     cells: list[DemandCellType]
     suppressed_cells: int
+    total_trips: int = strawberry.field(
+        description="Every trip planned in the period, suppressed cells included (a total "
+        "names no cell)."
+    )
 
     @classmethod
     def from_matrix(cls, matrix: DemandMatrix, cell_size_m: float) -> DemandMatrixType:
@@ -288,6 +292,7 @@ class DemandMatrixType:
             cell_size_m=cell_size_m,
             cells=[DemandCellType.from_cell(c) for c in matrix.cells],
             suppressed_cells=matrix.suppressed_cells,
+            total_trips=matrix.total_trips,
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from marketplace.community import service_ratings
-from tests.marketplace.community_helpers import Cast, code, suggest
+from tests.marketplace.community_helpers import Cast, code, sign_up_and_confirm, suggest
 from tests.marketplace.helpers import ISSY_SQUARE, Api, create_service, published_service
 
 REVIEW = """mutation($id: ID!, $rating: Int!, $text: String!) {
@@ -178,7 +178,8 @@ def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(
         "voteCount": 1,
         "viewerHasVoted": True,
     }
-    api.ok(VOTE, {"id": sid}, key=cast.resident)
+    third = sign_up_and_confirm(api, "troisieme@example.org", name="Troisième")["token"]
+    api.ok(VOTE, {"id": sid}, key=third)
     for _ in range(2):
         result = api.ok(WITHDRAW, {"id": sid}, key=cast.other_resident)["withdrawSuggestionVote"]
         assert result == {"voted": False, "suggestion": {"voteCount": 1}}
@@ -193,9 +194,10 @@ def test_one_vote_each_a_second_is_a_conflict_and_withdrawing_is_idempotent(
 
 def test_suggestions_sort_by_votes_and_page(api: Api, cast: Cast) -> None:
     ids = [suggest(api, cast.resident, title=f"idea {i}")["id"] for i in range(3)]
-    api.ok(VOTE, {"id": ids[0]}, key=cast.resident)
+    third = sign_up_and_confirm(api, "troisieme@example.org", name="Troisième")["token"]
+    api.ok(VOTE, {"id": ids[0]}, key=third)
     api.ok(VOTE, {"id": ids[0]}, key=cast.other_resident)
-    api.ok(VOTE, {"id": ids[1]}, key=cast.resident)
+    api.ok(VOTE, {"id": ids[1]}, key=third)
     query = """query($sort: SuggestionSort!, $after: String) {
       suggestions(sort: $sort, first: 2, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { title voteCount } } }"""

@@ -77,9 +77,10 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "read-reviews": (OK, OK, OK, OK, OK, OK, OK, OK),
     "suggest": (U, OK, OK, F, F, F, F, F),
     "edit-suggestion": (U, OK, F, F, F, F, F, F),
-    "vote": (U, OK, OK, F, F, F, F, F),
-    # On a suggestion the resident voted for already: one vote each.
-    "vote-again": (U, C, OK, F, F, F, F, F),
+    # On the resident's own suggestion: an author never votes for their own idea.
+    "vote": (U, F, OK, F, F, F, F, F),
+    # On the other resident's suggestion the resident voted for already: one vote each.
+    "vote-again": (U, C, F, F, F, F, F, F),
     "follow": (U, OK, OK, OK, OK, OK, OK, F),
     "comment": (U, OK, OK, OK, OK, OK, OK, F),
     # A general suggestion: the city and any partner may take it up.
@@ -93,7 +94,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "moderation-queue": (U, F, F, F, F, F, OK, F),
     "moderation-trail": (U, F, F, F, F, F, OK, F),
     "hide": (U, F, F, F, F, F, OK, F),
-    "open-challenge": (U, F, F, F, F, F, OK, F),
+    # City staff (admins and planners) open challenges; machines never do.
+    "open-challenge": (U, F, F, F, F, OK, OK, F),
 }
 
 

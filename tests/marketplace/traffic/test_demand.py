@@ -29,7 +29,7 @@ from tests.marketplace.trips import (
 )
 
 MATRIX = """query($min: Int!) { demandMatrix(period: "morning_peak", minTrips: $min) {
-  period minTrips cellSizeM suppressedCells
+  period minTrips cellSizeM suppressedCells totalTrips
   cells { trips origin { id latitude longitude } destination { id } } } }"""
 REPORT_INCIDENT = """mutation($input: ReportIncidentInput!) {
   reportIncident(input: $input) { id category description latitude longitude period } }"""
@@ -84,6 +84,8 @@ def test_planned_trips_are_counted_per_cell_and_small_cells_suppressed(
     assert abs(shown["origin"]["latitude"] - origin[0]) < 0.0025  # the cell, not the point
     stricter = api.ok(MATRIX, {"min": 10}, key=cast.planner)["demandMatrix"]
     assert stricter["cells"] == [] and stricter["suppressedCells"] == 2
+    # The period's total still counts every trip (the planners' chart reads it): 1 + 5 + 2.
+    assert matrix["totalTrips"] == stricter["totalTrips"] == 8
     # A caller may raise the threshold, never lower it below the configured floor.
     assert api.ok(MATRIX, {"min": 1}, key=cast.planner)["demandMatrix"]["minTrips"] == 5
     api.client.app.state.traffic_config = TrafficConfig(min_trips_per_cell=2)  # type: ignore[attr-defined]

@@ -2,10 +2,12 @@
 // the choice is kept locally. Counts take their grammatical form from the browser's
 // Intl.PluralRules, so "1 itinéraire" / "2 itinéraires" rather than "itinéraire(s)".
 import { en } from './en.js';
+import { enPlanner } from './en-planner.js';
 import { fr } from './fr.js';
+import { frPlanner } from './fr-planner.js';
 
 const STORAGE_KEY = 'issy.language';
-const DICTIONARIES = { fr, en };
+const DICTIONARIES = { fr: { ...fr, ...frPlanner }, en: { ...en, ...enPlanner } };
 const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
 const pluralRules = {};
 

@@ -6,33 +6,9 @@ import * as fmt from '../format.js';
 import { t } from '../i18n/index.js';
 import { createMap, focusOn, L, pointMarker } from '../map.js';
 import { SERVICE_KINDS } from '../components/service-kinds.js';
+import { challengeForm, challengesExplained, isCityStaff } from './ideas/challenges.js';
 
 const SORTS = ['MOST_VOTED', 'NEWEST'];
-
-// The API follows and unfollows but does not say what one follows: the ideas a resident
-// followed from this browser are remembered here, per account.
-function followsKey(session) {
-  return `issy.follows.${session.viewer.id}`;
-}
-
-function followedIds(session) {
-  try {
-    return new Set(JSON.parse(localStorage.getItem(followsKey(session)) || '[]'));
-  } catch {
-    return new Set();
-  }
-}
-
-function rememberFollow(session, id, followed) {
-  const ids = followedIds(session);
-  if (followed) ids.add(id);
-  else ids.delete(id);
-  try {
-    localStorage.setItem(followsKey(session), JSON.stringify([...ids]));
-  } catch {
-    // Storage off: the state shows until the next reload only.
-  }
-}
 
 /** `node` with `children` appended, taken as el() takes them (nulls skipped, text as text). */
 function withChildren(node, ...children) {
@@ -56,7 +32,7 @@ export async function render(main, { params, capabilities }) {
   const formRegion = el('div');
   page.append(el('div', { class: 'service-layout' },
     el('div', {}, challengesRegion, ideasRegion, formRegion),
-    el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t('ideas.mapHint')))));
+    el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t(isCityStaff(session) ? 'ideas.mapHintStaff' : 'ideas.mapHint')))));
 
   const map = createMap(mapElement, { label: t('ideas.mapLabel'), capabilities, fitStreets: () => true });
   const located = L.featureGroup().addTo(map);
@@ -72,7 +48,7 @@ export async function render(main, { params, capabilities }) {
       data = await gql(`query Ideas($sort: SuggestionSort!) {
         challenges(first: 10) { nodes { id title text area deadline isOpen
           proposals(first: 10) { nodes { id title text voteCount partner { name } services { id name } } } } }
-        suggestions(sort: $sort, first: 50) { totalCount nodes { id title text status voteCount viewerHasVoted location kinds
+        suggestions(sort: $sort, first: 50) { totalCount nodes { id title text status voteCount viewerHasVoted viewerFollows location kinds
           createdAt author { id displayName } service { id name }
           comments(first: 10) { totalCount nodes { id text official createdAt author { displayName } officialPartner { name } } } } }
       }`, { sort }, { auth });
@@ -84,7 +60,8 @@ export async function render(main, { params, capabilities }) {
     challengesRegion.replaceChildren(el('h2', { id: 'challenges-title' }, t('ideas.challenges')),
       data.challenges.nodes.length
         ? el('ul', { class: 'plain cards-list' }, data.challenges.nodes.map(challengeItem))
-        : el('p', {}, t('ideas.noChallenges')));
+        : challengesExplained(),
+      staffForm ?? '');
     const sortSelect = el('select', { name: 'sort', onchange: (event) => { location.hash = `#/ideas?sort=${event.target.value}`; } },
       SORTS.map((value) => el('option', { value, selected: value === sort }, t(`ideas.sort.${value}`))));
     ideasRegion.replaceChildren(el('h2', { id: 'ideas-title' }, t('ideas.suggestions', { n: data.suggestions.totalCount })),
@@ -122,7 +99,7 @@ export async function render(main, { params, capabilities }) {
     }
     const commentText = el('textarea', { name: 'comment', rows: 2, maxlength: 2000 });
     const own = Boolean(session) && suggestion.author?.id === session.viewer.id;
-    const followed = Boolean(session) && followedIds(session).has(suggestion.id);
+    const followed = suggestion.viewerFollows;
     const thread = el('details', { open: openThreads.has(suggestion.id) });
     thread.addEventListener('toggle', () => {
       if (thread.open) openThreads.add(suggestion.id);
@@ -143,7 +120,7 @@ export async function render(main, { params, capabilities }) {
         followed ? el('span', { class: 'followed-badge' }, t('ideas.following')) : null,
         session ? el('button', { type: 'button', class: 'secondary', 'aria-pressed': String(followed),
           onclick: () => write('mutation F($id: ID!, $follow: Boolean!) { followSuggestion(id: $id, follow: $follow) { id } }', { id: suggestion.id, follow: !followed },
-            t(followed ? 'ideas.unfollowed' : 'ideas.followed'), () => rememberFollow(session, suggestion.id, !followed)) },
+            t(followed ? 'ideas.unfollowed' : 'ideas.followed')) },
         t(followed ? 'ideas.unfollow' : 'ideas.follow', { title: suggestion.title })) : null),
       withChildren(thread,
         el('summary', {}, t('ideas.comments', { n: suggestion.comments.totalCount })),
@@ -161,11 +138,10 @@ export async function render(main, { params, capabilities }) {
           : null));
   }
 
-  /** Send `mutation`; then `after()`, say `done`, and draw the list again. */
-  async function write(mutation, variables, done, after) {
+  /** Send `mutation`; then say `done` and draw the list again. */
+  async function write(mutation, variables, done) {
     try {
       await gql(mutation, variables, { auth: 'resident' });
-      after?.();
       if (done) announce(done);
       await load();
     } catch (error) {
@@ -219,7 +195,9 @@ export async function render(main, { params, capabilities }) {
     return form;
   }
 
-  formRegion.replaceChildren(suggestForm());
+  // City staff open challenges (residents alone suggest ideas).
+  const staffForm = isCityStaff(session) && capabilities.mutation.has('openChallenge') ? challengeForm(map, load) : null;
+  if (!isCityStaff(session)) formRegion.replaceChildren(suggestForm());
   await load();
   return { dispose: () => map.remove() };
 }

@@ -26,7 +26,7 @@ export async function render(main, { rest, params, capabilities }) {
   const header = el('div', { class: 'console-head' },
     el('p', {}, t('partner.signedInAs', { name: me.name })),
     el('button', { type: 'button', class: 'secondary', onclick: signOut }, t('partner.signOut')),
-    el('a', { href: '/graphql', target: '_blank', rel: 'noopener' }, t('partner.graphiql')));
+    el('a', { href: '/graphiql.html', target: '_blank', rel: 'noopener' }, t('partner.graphiql')));
   if (rest.length) return renderEditor(main, rest[0], header, capabilities, params.get('operation'));
   return renderList(main, me, header);
 }

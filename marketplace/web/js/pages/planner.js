@@ -79,33 +79,52 @@ export async function render(main, { params, capabilities }) {
   const runsBox = el('section', { 'aria-labelledby': 'runs-title' });
   const scenarioBox = el('section', { 'aria-labelledby': 'scenario-title' });
   const assignmentBox = el('section', { 'aria-labelledby': 'assignment-title' });
+  // The scenario form sits beside the map (kept in view): its streets are picked on it.
   page.append(filtersForm(period, minVc), summary, el('div', { class: 'service-layout planner-layout' },
-    el('div', {}, table, exportsBox), el('div', { class: 'map-column' }, mapElement, legend())),
-  el('div', { class: 'service-layout' }, el('div', {}, runsBox, assignmentBox, scenarioBox), el('div', {}, demandBox)));
+    el('div', {}, table, scenarioBox, exportsBox), el('div', { class: 'map-column sticky' }, mapElement, legend())),
+  el('div', { class: 'service-layout' }, el('div', {}, runsBox, assignmentBox), el('div', {}, demandBox)));
 
-  const map = createMap(mapElement, { label: t('planner.mapLabel'), capabilities });
+  // With no hotspot or congested street to frame, the map frames the streets the server knows.
+  const map = createMap(mapElement, {
+    label: t('planner.mapLabel'), capabilities, fitStreets: () => !segmentsLayer.getLayers().length && !hotspotLayer.getLayers().length,
+  });
   const segmentsLayer = L.featureGroup().addTo(map);
   const hotspotLayer = L.featureGroup().addTo(map);
   const incidentLayer = L.featureGroup().addTo(map);
   const runsTitle = el('h2', { id: 'runs-title' }, t('planner.runs'));
   let refreshes = 0;
 
-  /** The period's latest run, hotspots, congested streets and runs: drawn again after each new run. */
+  let scenarioShown = false;
+
+  /** The period's runs, then (once a base run succeeded) its hotspots and congested streets. */
   async function loadDashboard() {
+    const { trafficRuns: runs } = await gql(`query Runs($period: String!) { trafficRuns(period: $period, limit: 5) { ${RUN_FIELDS} } }`,
+      { period }, { auth: who.auth });
+    const run = runs.find((r) => r.isLatest) ?? runs.find((r) => !r.scenario && r.status === 'SUCCEEDED');
+    showRuns(runs);
+    if (!run) {
+      // Nothing to draw yet: the first assignment is the next step, so its form comes first.
+      summary.replaceChildren(el('div', { class: 'card empty-state' },
+        el('p', {}, el('strong', {}, t('planner.noRunYet', { period: t(`period.${period}`) }))),
+        el('p', {}, t('planner.firstRunHint'))));
+      summary.after(assignmentBox);
+      table.replaceChildren(el('h2', { id: 'hotspots-title' }, t('planner.hotspots', { n: 0 })), el('p', {}, t('planner.noRun')));
+      mapElement.dataset.hotspots = '0';
+      mapElement.dataset.segments = '0';
+      refreshes += 1;
+      mapElement.dataset.refreshes = String(refreshes);
+      return;
+    }
     const data = await gql(`query Dashboard($period: String!, $minVc: Float!) {
-      trafficRuns(period: $period, limit: 5) { ${RUN_FIELDS} }
       hotspots(period: $period, limit: 20) { id rank streets latitude longitude radiusM totalDelayVehH maxVolumeCapacity volumeVehH }
       congestionReport(period: $period, minVolumeCapacity: $minVc, first: 100) {
         totalCount edges { node { id street volumeCapacity delayVehH geometry } }
       }
     }`, { period, minVc: Number(minVc) || 0 }, { auth: who.auth });
-    const run = data.trafficRuns.find((r) => r.isLatest) ?? data.trafficRuns.find((r) => !r.scenario && r.status === 'SUCCEEDED');
-    summary.replaceChildren(el('p', {}, run
-      ? t('planner.runSummary', {
-        date: fmt.dateTime(run.createdAt), delay: fmt.number(run.totalDelayVehH), vc: fmt.number(run.maxVolumeCapacity, 2),
-        n: run.hotspotCount, source: t(`demandSource.${run.demandSource}`),
-      })
-      : t('planner.noRun')));
+    summary.replaceChildren(el('p', {}, t('planner.runSummary', {
+      date: fmt.dateTime(run.createdAt), delay: fmt.number(run.totalDelayVehH), vc: fmt.number(run.maxVolumeCapacity, 2),
+      n: run.hotspotCount, source: t(`demandSource.${run.demandSource}`),
+    })));
     drawCongestion(segmentsLayer, hotspotLayer, data);
     mapElement.dataset.hotspots = String(data.hotspots.length);
     mapElement.dataset.segments = String(data.congestionReport.edges.length);
@@ -114,7 +133,11 @@ export async function render(main, { params, capabilities }) {
     table.replaceChildren(el('h2', { id: 'hotspots-title' }, t('planner.hotspots', { n: data.hotspots.length })),
       data.hotspots.length ? hotspotTable(data.hotspots, map) : el('p', {}, t('planner.noHotspots')));
     exportsBox.replaceChildren(el('h2', { id: 'exports-title' }, t('planner.exports')), exportList(period, who));
-    showRuns(data.trafficRuns);
+    // A scenario is compared with the latest base run: offered once there is one.
+    if (!scenarioShown) {
+      scenarioBox.replaceChildren(scenarioForm(period, who, map, loadRuns));
+      scenarioShown = true;
+    }
     refreshes += 1;
     mapElement.dataset.refreshes = String(refreshes);
   }
@@ -133,14 +156,13 @@ export async function render(main, { params, capabilities }) {
     }
   }
 
+  if (capabilities.mutation.has('runAssignment')) {
+    assignmentBox.replaceChildren(assignmentForm(period, who, async (ranPeriod) => {
+      if (ranPeriod === period) await loadDashboard();
+    }));
+  }
   try {
     await loadDashboard();
-    scenarioBox.replaceChildren(scenarioForm(period, who, loadRuns));
-    if (capabilities.mutation.has('runAssignment')) {
-      assignmentBox.replaceChildren(assignmentForm(period, who, async (ranPeriod) => {
-        if (ranPeriod === period) await loadDashboard();
-      }));
-    }
   } catch (error) {
     summary.replaceChildren(errorBox(error));
   }

@@ -1,5 +1,8 @@
-// The assignment of a period, run by a planner: demand sources, target gap, iterations; the
-// outcome (gap, iterations, convergence, hotspots) and then the dashboard refreshed.
+// The assignment of a period, run by a planner: demand sources, target gap, iterations; its
+// progress while it runs (time elapsed, as the server answers once at the end), the outcome
+// (gap, iterations, convergence, hotspots) and then the dashboard refreshed. The Issy default
+// demand (built from the open data) is preselected: it works on an empty database, where an
+// imported OD matrix or planned trips may not exist yet.
 import { gql } from '../../api.js';
 import { announce, el, errorBox, field, statusLine } from '../../dom.js';
 import * as fmt from '../../format.js';
@@ -11,7 +14,7 @@ const DEMAND_SOURCES = ['IMPORTED', 'ISSY_DEFAULT', 'PLANNED_TRIPS'];
 /** Run the assignment of a period (planners): its gap, iterations and convergence, then a refresh. */
 export function assignmentForm(period, who, onRun) {
   const periodChoice = periodSelect('assignmentPeriod', period);
-  const sources = DEMAND_SOURCES.map((source) => el('input', { type: 'checkbox', name: 'demandSources', value: source, checked: source === 'IMPORTED' }));
+  const sources = DEMAND_SOURCES.map((source) => el('input', { type: 'checkbox', name: 'demandSources', value: source, checked: source === 'ISSY_DEFAULT' }));
   const sourcesError = el('div', { class: 'form-error', role: 'alert', id: 'assignment-sources-error' });
   const gap = el('input', { type: 'number', name: 'relativeGap', min: 0, max: 1, step: 'any', value: '0.0001', inputmode: 'decimal' });
   const iterations = el('input', { type: 'number', name: 'maxIterations', min: 1, max: 10000, step: 1, value: '500', inputmode: 'numeric' });
@@ -37,7 +40,14 @@ export function assignmentForm(period, who, onRun) {
       return;
     }
     const ranPeriod = periodChoice.value;
-    result.replaceChildren(statusLine(t('planner.assigning')));
+    const started = Date.now();
+    const elapsed = el('span', {}, t('planner.elapsed', { seconds: 0 }));
+    result.replaceChildren(el('div', { class: 'assignment-progress' },
+      el('progress', { 'aria-label': t('planner.assigning') }),
+      statusLine(t('planner.assigning')), el('p', { class: 'hint' }, elapsed)));
+    const ticker = setInterval(() => {
+      elapsed.textContent = t('planner.elapsed', { seconds: Math.round((Date.now() - started) / 1000) });
+    }, 1000);
     form.setAttribute('aria-busy', 'true');
     submit.disabled = true;
     try {
@@ -65,6 +75,7 @@ export function assignmentForm(period, who, onRun) {
     } catch (error) {
       result.replaceChildren(errorBox(error));
     } finally {
+      clearInterval(ticker);
       form.removeAttribute('aria-busy');
       submit.disabled = false;
     }

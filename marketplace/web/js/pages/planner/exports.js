@@ -1,6 +1,6 @@
 // The run's exports (CSV, GeoJSON, PNG) as download buttons.
 import { el, errorBox } from '../../dom.js';
-import { t } from '../../i18n/index.js';
+import { language, t } from '../../i18n/index.js';
 
 const EXPORTS = ['hotspots.csv', 'hotspots.geojson', 'segments.csv', 'segments.geojson', 'hotspots.png'];
 
@@ -10,7 +10,9 @@ function exportButton(period, name, who) {
     const button = event.currentTarget;
     button.disabled = true;
     try {
-      const response = await fetch(`/traffic/${encodeURIComponent(period)}/${name}`, { headers: { Authorization: `Bearer ${who.token}` } });
+      // ?lang: the PNG is titled in the page's language, whatever the browser's own.
+      const url = `/traffic/${encodeURIComponent(period)}/${name}?lang=${language()}`;
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${who.token}` } });
       if (!response.ok) {
         const body = await response.json().catch(() => ({}));
         throw new Error(body.error || `HTTP ${response.status}`);

@@ -36,10 +36,12 @@ function barChart(totals) {
 export async function showDemand(box, who) {
   const title = el('h2', { id: 'demand-title' }, t('planner.demand'));
   box.replaceChildren(title, statusLine(t('loading')));
-  const aliases = PERIODS.map((p, i) => `p${i}: demandMatrix(period: "${p}") { cells { trips } suppressedCells }`).join('\n');
+  // totalTrips counts the cells too small to show as well: summing the shown cells reads 0
+  // when the trips people plan spread over many cells.
+  const aliases = PERIODS.map((p, i) => `p${i}: demandMatrix(period: "${p}") { totalTrips }`).join('\n');
   try {
     const data = await gql(`query Demand { ${aliases} }`, {}, { auth: who.auth });
-    const totals = PERIODS.map((p, i) => ({ period: p, trips: data[`p${i}`].cells.reduce((sum, cell) => sum + cell.trips, 0) }));
+    const totals = PERIODS.map((p, i) => ({ period: p, trips: data[`p${i}`].totalTrips }));
     box.replaceChildren(title, el('p', { class: 'hint' }, t('planner.demandHint')), barChart(totals));
   } catch (error) {
     box.replaceChildren(title, errorBox(error));

@@ -1,12 +1,14 @@
-// A scenario for the period: streets closed or a lane removed, compared with the base case
-// (time spent, hotspots before and after, which appeared and which went).
+// A scenario for the period: streets closed or a lane removed, picked by clicking them on the
+// map (./street-picker.js), compared with the base case (time spent, hotspots before and
+// after, which appeared and which went).
 import { gql } from '../../api.js';
 import { el, errorBox, field, statusLine } from '../../dom.js';
 import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
+import { streetPicker } from './street-picker.js';
 
-export function scenarioForm(period, who, onRun) {
-  const streets = el('input', { type: 'text', name: 'closeStreets', required: true });
+export function scenarioForm(period, who, map, onRun) {
+  const picker = streetPicker(map);
   const mode = el('select', { name: 'scenarioEdit' },
     el('option', { value: 'closeStreets' }, t('planner.closeStreets')),
     el('option', { value: 'removeLaneStreets' }, t('planner.removeLane')));
@@ -14,13 +16,13 @@ export function scenarioForm(period, who, onRun) {
   const form = el('form', { class: 'narrow', 'aria-labelledby': 'scenario-title' },
     el('h2', { id: 'scenario-title' }, t('planner.scenarioTitle')),
     field(t('planner.scenarioEdit'), mode),
-    field(t('planner.streets'), streets, t('planner.streetsHint')),
+    el('fieldset', {}, el('legend', {}, t('planner.streets')), picker.element),
     el('button', { type: 'submit', class: 'primary' }, t('planner.runScenario')), result);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const names = streets.value.split(';').map((name) => name.trim()).filter(Boolean);
+    const names = picker.names();
     if (!names.length) {
-      streets.setAttribute('aria-invalid', 'true');
+      result.replaceChildren(el('p', { class: 'form-error' }, t('planner.noStreetPicked')));
       return;
     }
     result.replaceChildren(statusLine(t('planner.computing')));
