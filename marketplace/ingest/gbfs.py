@@ -43,6 +43,7 @@ from marketplace.errors import InvalidInput
 from marketplace.identity.actors import Actor
 from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import FormFactor, Propulsion, Station
+from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = ["GBFS_FEEDS", "GbfsFeeds", "import_gbfs", "parse_gbfs"]
 
@@ -256,6 +257,29 @@ def _pricing_plan(row: Any, skipped: list[SkippedRow]) -> PricingPlanInput | Non
     )
 
 
+def _storable(feed: str, row: Any, id_key: str, skipped: list[SkippedRow]) -> bool:
+    """Whether every text of ``row`` follows :mod:`marketplace.text`'s rule; a row that does
+    not (a NUL in a station name...) is skipped whole and reported, on both databases alike."""
+    pending: list[tuple[str, Any]] = [("", row)]
+    while pending:
+        path, value = pending.pop()
+        texts = [value] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            texts = [str(k) for k in value]
+            pending.extend((f"{path}.{k}".lstrip("."), v) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        for text in texts:
+            found = forbidden_character(text)
+            if found is not None:
+                ident = row.get(id_key) if isinstance(row, dict) else None
+                shown = "?" if forbidden_character(str(ident)) else str(ident or "?")
+                reason = f"{path or 'a key'} holds U+{ord(found[1]):04X}; {ACCEPTED_TEXT}"
+                skipped.append(SkippedRow(feed, shown, reason))
+                return False
+    return True
+
+
 def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
     """Check GBFS documents and turn their rows into catalogue inputs.
 
@@ -277,13 +301,19 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
         )
     skipped: list[SkippedRow] = []
 
-    def rows(feed: str, key: str) -> list[Any] | None:
-        return _rows(feed, documents[feed], key) if feed in documents else None
+    def rows(feed: str, key: str, id_key: str) -> list[Any] | None:
+        if feed not in documents:
+            return None
+        return [
+            row
+            for row in _rows(feed, documents[feed], key)
+            if _storable(feed, row, id_key, skipped)
+        ]
 
-    info = rows("station_information", "stations")
-    status = rows("station_status", "stations")
-    types = rows("vehicle_types", "vehicle_types")
-    plans = rows("system_pricing_plans", "plans")
+    info = rows("station_information", "stations", "station_id")
+    status = rows("station_status", "stations", "station_id")
+    types = rows("vehicle_types", "vehicle_types", "vehicle_type_id")
+    plans = rows("system_pricing_plans", "plans", "plan_id")
     no_parking, zones = (
         _no_parking(documents["geofencing_zones"], skipped)
         if "geofencing_zones" in documents
