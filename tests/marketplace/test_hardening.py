@@ -7,19 +7,27 @@ what is accepted, never a plain-text 500 or a stack trace, and writes nothing.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import func, select
+from starlette.testclient import TestClient
 
 from marketplace.api.relay import MAX_DATABASE_ID, encode_global_id
+from marketplace.app import create_app
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gbfs import parse_gbfs
 from marketplace.ingest.gtfs import parse_gtfs
-from marketplace.models import MobilityService
+from marketplace.models import MobilityService, StationAvailability
+from marketplace.settings import Settings
+from marketplace.streets import StreetsState
 from tests.marketplace.community_helpers import Cast
 from tests.marketplace.helpers import ISSY_SQUARE, Api, Partners, create_service
+from tests.marketplace.trips import DESTINATION, MONDAY_MORNING, ORIGIN, PLAN, meudon_streets
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -291,3 +299,109 @@ def test_get_variables_that_are_no_object_are_a_json_400(api: Api) -> None:
     response = api.client.get("/graphql", params={"query": "{ __typename }", "variables": "42"})
     assert response.status_code == 400
     assert _only_error(response.json())["extensions"]["code"] == "BAD_REQUEST"
+
+
+# 4. Numbers and times out of range.
+
+GBFS_IMPORT = """mutation($id: ID!, $feeds: JSON!) {
+  importGbfs(serviceId: $id, feeds: $feeds) {
+    counts { feed created updated } skipped { feed id reason } } }"""
+
+
+@pytest.mark.parametrize(
+    "last_reported",
+    [
+        pytest.param(1e20, id="1e20"),
+        pytest.param("yesterday", id="yesterday"),
+        pytest.param(-1, id="before-1970"),
+        pytest.param(4102444800, id="year-2100"),
+        pytest.param("2026-01-01T08:00:00", id="no-timezone"),
+        pytest.param(float("inf"), id="infinite"),
+    ],
+)
+def test_gbfs_readings_that_cannot_be_dated_are_skipped_never_stored_as_now(
+    api: Api, partners: Partners, last_reported: Any
+) -> None:
+    service = create_service(api, partners.a)
+    station = {"station_id": "s1", "name": "Mairie", "lat": 48.824, "lon": 2.273}
+    status = {"station_id": "s1", "num_bikes_available": 3, "last_reported": last_reported}
+    feeds = {
+        "station_information": {"data": {"stations": [station]}},
+        "station_status": {"data": {"stations": [status]}},
+    }
+    # JSON escapes: infinity travels as the JSON extension most feeds' parsers accept.
+    response = api.client.post(
+        "/graphql",
+        content=json.dumps(
+            {"query": GBFS_IMPORT, "variables": {"id": service["id"], "feeds": feeds}}
+        ).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {partners.a}"},
+    )
+    body = response.json()
+    assert not body.get("errors"), body
+    report = body["data"]["importGbfs"]
+    [skipped] = report["skipped"]
+    assert skipped["feed"] == "station_status"
+    assert "last_reported" in skipped["reason"]
+    assert "RFC 3339" in skipped["reason"]
+    stored = api.db.call(
+        lambda session: session.exec(select(func.count()).select_from(StationAvailability)).one()
+    )
+    assert stored == 0
+
+
+def test_gbfs_readings_with_a_plausible_time_are_kept() -> None:
+    recent = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)).replace(microsecond=0)
+    rows = [
+        {"station_id": "a", "num_bikes_available": 1, "last_reported": int(recent.timestamp())},
+        {"station_id": "b", "num_bikes_available": 1, "last_reported": recent.isoformat()},
+        {"station_id": "c", "num_bikes_available": 1},
+    ]
+    feeds = parse_gbfs({"station_status": {"data": {"stations": rows}}})
+    assert [row.reported_at for row in feeds.status or []] == [recent, recent, None]
+    assert feeds.skipped == []
+
+
+@pytest.fixture(scope="module")
+def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
+    return meudon_streets(shared_data, tmp_path_factory.mktemp("streets"))
+
+
+@pytest.fixture
+def planner_api(settings: Settings, streets: StreetsState) -> Iterator[Api]:
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        yield Api(client)
+
+
+@pytest.mark.parametrize(
+    ("variables", "says"),
+    [
+        pytest.param(
+            {"when": {"earliestDeparture": "9999-12-31T23:59:00+00:00"}},
+            "accepted: from 2000-01-01 to 2100-01-01",
+            id="year-9999",
+        ),
+        pytest.param(
+            {"when": {"latestArrival": "0001-01-01T00:00:00+00:00"}},
+            "accepted: from 2000-01-01 to 2100-01-01",
+            id="year-1",
+        ),
+        pytest.param(
+            {"when": {"earliestDeparture": MONDAY_MORNING}, "preferences": {"walkSpeedKmh": 0}},
+            "accepted: 1 to 10",
+            id="walk-speed-0",
+        ),
+        pytest.param(
+            {"when": {"earliestDeparture": MONDAY_MORNING}, "preferences": {"bikeSpeedKmh": 0}},
+            "km/h",
+            id="bike-speed-0",
+        ),
+    ],
+)
+def test_plan_inputs_out_of_range_are_bad_user_input(
+    planner_api: Api, variables: dict[str, Any], says: str
+) -> None:
+    body = planner_api.post(PLAN, {"origin": ORIGIN, "destination": DESTINATION, **variables})
+    error = _only_error(body)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert says in error["message"]
