@@ -10,7 +10,7 @@ from marketplace.api.community.queries import COMMUNITY_NODE_TYPES, load_communi
 from marketplace.api.context import Info
 from marketplace.api.identity.queries import IDENTITY_NODE_TYPES, load_identity_node
 from marketplace.api.relay import Node, decode_global_id
-from marketplace.errors import InvalidInput
+from marketplace.errors import InvalidInput, NotFound
 from marketplace.identity.actors import Actor
 
 __all__ = ["NodeQuery", "load_node"]
@@ -31,6 +31,9 @@ def load_node(session: Session, actor: Actor | None, type_name: str, db_id: int)
 class NodeQuery:
     @strawberry.field(description="Any object by its global id; null if unknown or hidden.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, db_id = decode_global_id(id)
+        try:
+            type_name, db_id = decode_global_id(id)
+        except NotFound:
+            return None  # a well-formed id no row can have: unknown, like any other
         actor = await info.context.actor()
         return await info.context.run(load_node, actor, type_name, db_id)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from marketplace.api.relay import Connection, Edge, PageInfo, check_page_size
+from marketplace.api.relay import (
+    MAX_DATABASE_ID,
+    Connection,
+    Edge,
+    PageInfo,
+    check_page_size,
+    decode_opaque,
+    encode_opaque,
+    parse_integer,
+)
 from marketplace.community.paging import Page
 from marketplace.errors import InvalidInput
 from marketplace.settings import Settings
@@ -19,7 +26,7 @@ T = TypeVar("T")
 
 def encode_keyset_cursor(key: int, db_id: int) -> str:
     """The cursor after a row sorted on ``key``."""
-    return base64.urlsafe_b64encode(f"k:{key}:{db_id}".encode()).decode()
+    return encode_opaque(f"k:{key}:{db_id}")
 
 
 def decode_keyset_cursor(cursor: str | None) -> tuple[int, int] | None:
@@ -32,17 +39,23 @@ def decode_keyset_cursor(cursor: str | None) -> tuple[int, int] | None:
     """
     if cursor is None:
         return None
-    try:
-        prefix, key, db_id = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-        if prefix != "k":
-            raise ValueError(prefix)
-        return int(key), int(db_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    prefix, _, rest = (decode_opaque(cursor) or "").partition(":")
+    key, _, db_id = rest.partition(":")
+    parsed_key, parsed_id = parse_integer(key), parse_integer(db_id)
+    if (
+        prefix != "k"
+        or parsed_key is None
+        or not -(2**63) <= parsed_key < 2**63
+        or parsed_id is None
+        or not 0 <= parsed_id <= MAX_DATABASE_ID
+        or encode_keyset_cursor(parsed_key, parsed_id) != cursor
+    ):
         raise InvalidInput(
             f"after {cursor!r} is not a cursor of this list; pass pageInfo.endCursor of the "
             "previous page (with the same sort)",
             field="after",
-        ) from None
+        )
+    return parsed_key, parsed_id
 
 
 def page_size(settings: Settings, first: int | None) -> int:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
 
-from marketplace.errors import InvalidInput
+from marketplace.errors import InvalidInput, NotFound
 
 __all__ = [
+    "MAX_DATABASE_ID",
     "Connection",
     "Edge",
     "Node",
@@ -23,9 +25,13 @@ __all__ = [
     "check_page_size",
     "decode_cursor",
     "decode_global_id",
+    "decode_opaque",
     "encode_cursor",
     "encode_global_id",
+    "encode_opaque",
     "make_connection",
+    "parse_database_id",
+    "parse_integer",
 ]
 
 T = TypeVar("T")
@@ -36,9 +42,65 @@ class Node:
     id: strawberry.ID
 
 
+MAX_DATABASE_ID = 2**31 - 1
+"""The largest row id of any table: PostgreSQL ``integer`` keys (SQLite's are wider, but both
+databases answer the same)."""
+
+_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
 def encode_global_id(type_name: str, db_id: int) -> strawberry.ID:
     """The global id of a row."""
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{db_id}".encode()).decode())
+    return strawberry.ID(encode_opaque(f"{type_name}:{db_id}"))
+
+
+def encode_opaque(text: str) -> str:
+    """``text`` as the URL-safe, padded base64 every id and cursor of this API uses."""
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def decode_opaque(token: str) -> str | None:
+    """The text inside an id or cursor, or ``None`` unless ``token`` is exactly what
+    :func:`encode_opaque` gives for it.
+
+    Python's base64 decoder skips characters outside the alphabet and accepts unpadded or
+    non-zero trailing bits, so many strings would decode to the same id: only the canonical
+    spelling is accepted.
+    """
+    if len(token) > 200 or not token.isascii():
+        return None
+    try:
+        text = base64.b64decode(token, altchars=b"-_", validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return text if encode_opaque(text) == token else None
+
+
+def parse_integer(raw: str) -> int | None:
+    """``raw`` as an integer if spelt in canonical ASCII digits (no space, sign ``+``, leading
+    zero or other digit scripts: ``int()`` would read " 1" and "１" as 1), else ``None``."""
+    # Beyond 4,000 digits int() itself refuses (CVE-2020-10735); no id comes near.
+    return int(raw) if len(raw) <= 4000 and _CANONICAL_INTEGER.fullmatch(raw) else None
+
+
+def parse_database_id(raw: str, *, what: str) -> int:
+    """A row id written as a plain number (``/gbfs/42/...``, ``?run=7``).
+
+    Raises
+    ------
+    InvalidInput
+        Not a canonical decimal number.
+    NotFound
+        Outside 1 to :data:`MAX_DATABASE_ID`: no row can have it.
+    """
+    db_id = parse_integer(raw)
+    if db_id is None:
+        raise InvalidInput(
+            f"{raw!r} is no {what} id: give a number such as 42 or an id given by this API"
+        )
+    if not 1 <= db_id <= MAX_DATABASE_ID:
+        raise NotFound(f"no {what} with id {raw}")
+    return db_id
 
 
 def decode_global_id(global_id: str, expected: str | None = None) -> tuple[str, int]:
@@ -47,24 +109,30 @@ def decode_global_id(global_id: str, expected: str | None = None) -> tuple[str, 
     Raises
     ------
     InvalidInput
-        Not a global id, or one of another type than ``expected``.
+        Not a global id (strictly as this API spells them), or one of another type than
+        ``expected``.
+    NotFound
+        A well-formed id whose number no row can have (below 1 or above
+        :data:`MAX_DATABASE_ID`).
     """
-    try:
-        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        db_id = int(raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    text = decode_opaque(global_id)
+    type_name, _, raw = (text or "").partition(":")
+    db_id = parse_integer(raw)
+    if text is None or not type_name.isidentifier() or db_id is None:
         raise InvalidInput(
             f"{global_id!r} is not an id given by this API (ids are opaque strings such as "
             f"{encode_global_id(expected or 'MobilityService', 1)!r})"
-        ) from None
+        )
     if expected is not None and type_name != expected:
         raise InvalidInput(f"id {global_id!r} is a {type_name}, not a {expected}")
+    if not 1 <= db_id <= MAX_DATABASE_ID:
+        raise NotFound(f"no {type_name} with id {global_id!r}")
     return type_name, db_id
 
 
 def encode_cursor(db_id: int) -> str:
     """The cursor after the row ``db_id``."""
-    return base64.urlsafe_b64encode(f"cursor:{db_id}".encode()).decode()
+    return encode_opaque(f"cursor:{db_id}")
 
 
 def decode_cursor(cursor: str | None) -> int | None:
@@ -77,16 +145,14 @@ def decode_cursor(cursor: str | None) -> int | None:
     """
     if cursor is None:
         return None
-    try:
-        prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != "cursor":
-            raise ValueError(prefix)
-        return int(raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    prefix, _, raw = (decode_opaque(cursor) or "").partition(":")
+    db_id = parse_integer(raw)
+    if prefix != "cursor" or db_id is None or not 0 <= db_id <= MAX_DATABASE_ID:
         raise InvalidInput(
             f"after {cursor!r} is not a cursor; pass pageInfo.endCursor of the previous page",
             field="after",
-        ) from None
+        )
+    return db_id
 
 
 def check_page_size(first: int | None, *, default: int, maximum: int) -> int:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import (
@@ -36,6 +38,12 @@ from marketplace.api.ingest.mutations import IngestMutation
 from marketplace.api.node import NodeQuery
 from marketplace.api.planning.places import PlacesQuery
 from marketplace.api.planning.queries import PlanningQuery
+from marketplace.api.request_checks import (
+    BadRequest,
+    CheckRequest,
+    TextLiteralRule,
+    parse_request_json,
+)
 from marketplace.api.traffic.mutations import TrafficMutation
 from marketplace.api.traffic.queries import TrafficQuery
 from marketplace.settings import Settings
@@ -55,7 +63,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
         Deepest selection accepted; deeper queries are refused before they run.
     """
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
-    depth_rules = QueryDepthLimiter(max_depth=max_depth).validation_rules
+    rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules, TextLiteralRule]
     return strawberry.Schema(
         # Root fields in the order of the committed schema.graphql: domain by domain.
         query=merge_types(
@@ -86,7 +94,8 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
         # Node implementations reached only through `node(id)` must still be in the schema.
         types=[ServiceType, StationType, PartnerType, ApiKeyType],
         extensions=[
-            lambda: AddValidationRules(depth_rules),
+            lambda: AddValidationRules(rules),
+            CheckRequest,
             # Clients send the same few documents again and again: parse and validate once.
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
@@ -107,6 +116,14 @@ def schema_sdl() -> str:
     return schema.as_str() + "\n"
 
 
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def _error_response(message: str, status: int, code: str | None) -> JSONResponse:
+    error = {"message": message, "extensions": {"code": code or "BAD_REQUEST"}}
+    return JSONResponse({"errors": [error]}, status_code=status)
+
+
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql`` over HTTP (GraphiQL on GET from a browser) and graphql-transport-ws."""
 
@@ -120,6 +137,25 @@ class GraphQLView(GraphQL[Context, None]):
             **kwargs,
         )
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry answers refused HTTP requests in plain text; partners get JSON errors
+        with ``extensions.code`` like every other error of the API."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive=receive))
+        except BadRequest as refused:
+            response = _error_response(refused.message, refused.status, refused.code)
+        except HTTPException as refused:
+            response = _error_response(
+                refused.reason, refused.status_code, _HTTP_CODES.get(refused.status_code)
+            )
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        return parse_request_json(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from marketplace.api.relay import decode_global_id
+from marketplace.api.relay import decode_global_id, parse_database_id
 from marketplace.catalogue.published import published_service
 from marketplace.db import Database
-from marketplace.errors import InvalidInput
+from marketplace.errors import InvalidInput, NotFound
 from marketplace.feeds.gbfs import FEEDS, GBFS_KINDS, TTL_S, build_feed
 
 __all__ = ["gbfs_routes"]
@@ -26,11 +26,11 @@ async def _feed(request: Request) -> JSONResponse:
         return _not_found(f"no GBFS feed {feed!r}; available: {', '.join(FEEDS)}")
     try:
         service_id = (
-            int(raw_id)
-            if raw_id.isdigit()
+            parse_database_id(raw_id, what="service")
+            if raw_id.isascii() and raw_id.isdigit()
             else decode_global_id(raw_id, expected="MobilityService")[1]
         )
-    except InvalidInput as exc:
+    except (InvalidInput, NotFound) as exc:
         return _not_found(exc.message)
     db: Database = request.app.state.db
     service = await db.run(published_service, service_id)

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from marketplace.api.relay import decode_global_id
+from marketplace.api.relay import decode_global_id, parse_database_id
 from marketplace.errors import (
     Conflict,
     Forbidden,
@@ -58,7 +58,11 @@ def _read(
         if run is None:
             raise NotFound(f"no successful traffic run of {period} yet; run runAssignment first")
     else:
-        run_id = int(run_param) if run_param.isdigit() else decode_global_id(run_param)[1]
+        run_id = (
+            parse_database_id(run_param, what="traffic run")
+            if run_param.isascii() and run_param.isdigit()
+            else decode_global_id(run_param, "TrafficRun")[1]
+        )
         run = get_run(session, run_id)
         if run.period != period or run.status is not RunStatus.SUCCEEDED:
             raise NotFound(f"run {run_param} is no successful run of {period}")

@@ -33,6 +33,7 @@ from marketplace.catalogue.offers import (
 )
 from marketplace.catalogue.services import apply_field, lock_owned_service
 from marketplace.catalogue.stations import (
+    CLOCK_SKEW,
     AvailabilityInput,
     StationInput,
     update_availability,
@@ -42,7 +43,8 @@ from marketplace.catalogue.validation import CURRENCIES, check_coordinates, mino
 from marketplace.errors import InvalidInput
 from marketplace.identity.actors import Actor
 from marketplace.ingest.report import ImportReport, SkippedRow
-from marketplace.models import FormFactor, Propulsion, Station
+from marketplace.models import FormFactor, Propulsion, Station, utcnow
+from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = ["GBFS_FEEDS", "GbfsFeeds", "import_gbfs", "parse_gbfs"]
 
@@ -111,17 +113,36 @@ def _flag(value: Any, default: bool = True) -> bool:
     return bool(value) if isinstance(value, bool | int) else str(value).lower() == "true"
 
 
-def _timestamp(value: Any) -> datetime | None:
-    """``last_reported``: POSIX seconds (2.x) or RFC 3339 (3.0)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
-    if isinstance(value, str):
+_OLDEST_REPORT = datetime(2000, 1, 1, tzinfo=UTC)
+"""No dock reported anything before GBFS existed; older readings are garbage, not data."""
+
+
+def _timestamp(value: Any) -> datetime | str | None:
+    """``last_reported``: POSIX seconds (2.x) or RFC 3339 (3.0); ``None`` when absent, else
+    the problem (a string) when it is no time, before 2000, or in the future.
+
+    A reading that cannot be dated is skipped, never stored as "now": stale availability
+    would look fresh to every planner.
+    """
+    if value is None:
+        return None
+    parsed: datetime | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        if _OLDEST_REPORT.timestamp() <= value <= (utcnow() + CLOCK_SKEW).timestamp():
+            parsed = datetime.fromtimestamp(value, UTC)
+    elif isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return None
-        return parsed if parsed.tzinfo else None
-    return None
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            parsed = None
+    if parsed is None or not _OLDEST_REPORT <= parsed <= utcnow() + CLOCK_SKEW:
+        return (
+            f"last_reported {value!r} is no time since 2000 and not in the future; accepted: "
+            "POSIX seconds (GBFS 2.x) or RFC 3339 with a timezone (3.0)"
+        )
+    return parsed
 
 
 def _station(row: Any, skipped: list[SkippedRow]) -> StationInput | None:
@@ -174,6 +195,10 @@ def _status(row: Any, skipped: list[SkippedRow]) -> AvailabilityInput | None:
         if value is not None and (number is None or number < 0):
             skipped.append(SkippedRow(feed, sid, f"{label} {value!r} is not a count"))
             return None
+    reported_at = _timestamp(row.get("last_reported"))
+    if isinstance(reported_at, str):
+        skipped.append(SkippedRow(feed, sid, reported_at))
+        return None
     installed = _flag(row.get("is_installed"))
     return AvailabilityInput(
         station_external_id=sid,
@@ -181,7 +206,7 @@ def _status(row: Any, skipped: list[SkippedRow]) -> AvailabilityInput | None:
         docks_available=_count(docks),
         is_renting=installed and _flag(row.get("is_renting")),
         is_returning=installed and _flag(row.get("is_returning")),
-        reported_at=_timestamp(row.get("last_reported")),
+        reported_at=reported_at,
     )
 
 
@@ -256,6 +281,29 @@ def _pricing_plan(row: Any, skipped: list[SkippedRow]) -> PricingPlanInput | Non
     )
 
 
+def _storable(feed: str, row: Any, id_key: str, skipped: list[SkippedRow]) -> bool:
+    """Whether every text of ``row`` follows :mod:`marketplace.text`'s rule; a row that does
+    not (a NUL in a station name...) is skipped whole and reported, on both databases alike."""
+    pending: list[tuple[str, Any]] = [("", row)]
+    while pending:
+        path, value = pending.pop()
+        texts = [value] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            texts = [str(k) for k in value]
+            pending.extend((f"{path}.{k}".lstrip("."), v) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        for text in texts:
+            found = forbidden_character(text)
+            if found is not None:
+                ident = row.get(id_key) if isinstance(row, dict) else None
+                shown = "?" if forbidden_character(str(ident)) else str(ident or "?")
+                reason = f"{path or 'a key'} holds U+{ord(found[1]):04X}; {ACCEPTED_TEXT}"
+                skipped.append(SkippedRow(feed, shown, reason))
+                return False
+    return True
+
+
 def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
     """Check GBFS documents and turn their rows into catalogue inputs.
 
@@ -277,13 +325,19 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
         )
     skipped: list[SkippedRow] = []
 
-    def rows(feed: str, key: str) -> list[Any] | None:
-        return _rows(feed, documents[feed], key) if feed in documents else None
+    def rows(feed: str, key: str, id_key: str) -> list[Any] | None:
+        if feed not in documents:
+            return None
+        return [
+            row
+            for row in _rows(feed, documents[feed], key)
+            if _storable(feed, row, id_key, skipped)
+        ]
 
-    info = rows("station_information", "stations")
-    status = rows("station_status", "stations")
-    types = rows("vehicle_types", "vehicle_types")
-    plans = rows("system_pricing_plans", "plans")
+    info = rows("station_information", "stations", "station_id")
+    status = rows("station_status", "stations", "station_id")
+    types = rows("vehicle_types", "vehicle_types", "vehicle_type_id")
+    plans = rows("system_pricing_plans", "plans", "plan_id")
     no_parking, zones = (
         _no_parking(documents["geofencing_zones"], skipped)
         if "geofencing_zones" in documents

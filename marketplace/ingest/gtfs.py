@@ -38,6 +38,7 @@ from marketplace.models import (
     TransitStopTime,
     TransitTrip,
 )
+from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = ["GtfsFeed", "import_gtfs", "parse_gtfs", "read_gtfs"]
 
@@ -81,13 +82,27 @@ def read_gtfs(path: str | Path) -> dict[str, str]:
         raise InvalidInput(f"{path} is not a readable GTFS zip or folder: {exc}") from None
 
 
+def _check_text(name: str, text: str) -> None:
+    """A file holding text no database may store (NUL...) is refused whole, on both
+    databases alike: its rows cannot be trusted to be what the producer meant."""
+    found = forbidden_character(text)
+    if found is not None:
+        position, character = found
+        line = text.count("\n", 0, position) + 1
+        raise InvalidInput(
+            f"{name} line {line} holds the character U+{ord(character):04X}; {ACCEPTED_TEXT}; "
+            "nothing was imported"
+        )
+
+
 def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
     """Parse the CSV files of a feed and check that the required files and columns exist.
 
     Raises
     ------
     InvalidInput
-        A required file or column is missing (the message lists them).
+        A required file or column is missing (the message lists them), or a file holds a
+        character no text may hold (:mod:`marketplace.text`).
     """
     core = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
     missing = [name for name in core if name not in files]
@@ -99,6 +114,7 @@ def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
     for name, required in REQUIRED_COLUMNS.items():
         if name not in files:
             continue
+        _check_text(name, files[name])
         reader = csv.DictReader(io.StringIO(files[name].lstrip("\ufeff")))
         columns = [c.strip() for c in reader.fieldnames or []]
         absent = [c for c in required if c not in columns]

@@ -79,6 +79,14 @@ def _location(planning: Planning, location: PlanLocationInput, name: str) -> tup
     raise NotFound(f"{name}: station {station} is not a station of a published service")
 
 
+PLAN_TIME_RANGE = (
+    dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+)
+"""Times a plan may be asked for: wide enough for any timetable, far from the calendar's end
+(year 9999 overflows as soon as it is converted to Paris time)."""
+
+
 def _request(
     planning: Planning,
     origin: PlanLocationInput,
@@ -99,6 +107,12 @@ def _request(
         raise InvalidInput(
             f"dateTime {when.isoformat()} has no timezone; accepted: ISO 8601 with an offset, "
             "e.g. 2026-11-30T08:30:00+01:00",
+            field="dateTime",
+        )
+    if not PLAN_TIME_RANGE[0] <= when <= PLAN_TIME_RANGE[1]:
+        raise InvalidInput(
+            f"dateTime {when.isoformat()} is out of range; accepted: from "
+            f"{PLAN_TIME_RANGE[0]:%Y-%m-%d} to {PLAN_TIME_RANGE[1]:%Y-%m-%d}",
             field="dateTime",
         )
     prefs = preferences or PlanPreferencesInput()
@@ -126,8 +140,13 @@ def _request(
         exclude_services=exclude or frozenset(),
         via=tuple(_location(planning, v, f"via[{i}]") for i, v in enumerate(via or [])),
         preferences=Preferences(
-            walk_speed_kmh=prefs.walk_speed_kmh or defaults.walk_speed_kmh,
-            bike_speed_kmh=prefs.bike_speed_kmh or defaults.bike_speed_kmh,
+            # 0 is a speed the engine refuses, not "unset": only None takes the default.
+            walk_speed_kmh=defaults.walk_speed_kmh
+            if prefs.walk_speed_kmh is None
+            else prefs.walk_speed_kmh,
+            bike_speed_kmh=defaults.bike_speed_kmh
+            if prefs.bike_speed_kmh is None
+            else prefs.bike_speed_kmh,
             max_walk_m=prefs.max_walk_distance_m
             if prefs.max_walk_distance_m is not None
             else defaults.max_walk_m,
