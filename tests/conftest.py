@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_data_dir() -> Path:
-    """The real open data beside the checkout (``ISSY_SHARED_DATA``, else ``../shared/data``)."""
-    configured = os.environ.get("ISSY_SHARED_DATA")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "data"
+from tests.paths import shared_data_dir
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, Tab, WebServer
+from tests.web.browser import ARTIFACTS, Tab, WebServer
 
 pytestmark = pytest.mark.browser
 

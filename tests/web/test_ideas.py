@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import Tab, WebServer
+from tests.web.browser import Tab, WebServer
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import GTFS_FIXTURE, Tab, WebServer
-from tests.web.test_plan import NORTH_WEST, RUE_LILY, plan_hash
+from tests.web.browser import GTFS_FIXTURE, NORTH_WEST, RUE_LILY, Tab, WebServer, plan_hash
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from urllib.parse import unquote
 import pytest
 from shapely.geometry import Point, shape
 
-from tests.web.conftest import Tab, WebServer
-from tests.web.test_plan import NORTH_WEST, RUE_LILY, plan_hash
+from tests.web.browser import NORTH_WEST, RUE_LILY, Tab, WebServer, plan_hash
 
 pytestmark = pytest.mark.browser
 

@@ -7,22 +7,21 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.web.conftest import AVAILABILITY, CREATE, PUBLISH, Tab, WebServer
+from tests.web.browser import (
+    AVAILABILITY,
+    CREATE,
+    NORTH_WEST,
+    PUBLISH,
+    RUE_LILY,
+    Tab,
+    WebServer,
+    plan_hash,
+)
 
 pytestmark = pytest.mark.browser
 
+
 # Two places in the west Issy + Meudon extract, about 1.8 km apart.
-RUE_LILY = (48.8091, 2.2563)
-NORTH_WEST = (48.8193, 2.2400)
-
-
-def plan_hash(origin: tuple[float, float], destination: tuple[float, float], **extra: str) -> str:
-    params = f"from={origin[0]},{origin[1]}&to={destination[0]},{destination[1]}"
-    for name, value in extra.items():
-        params += f"&{name}={value}"
-    return f"#/plan?{params}"
-
-
 def wait_for_streets(tab: Tab, selector: str = "#plan-map") -> None:
     tab.page.wait_for_selector(f"{selector}[data-streets]")
     assert int(tab.page.get_attribute(selector, "data-streets")) > 100

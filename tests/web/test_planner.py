@@ -9,12 +9,10 @@ import re
 import pytest
 
 from marketplace.clock import PARIS
-from tests.web.conftest import Tab, WebServer
+from tests.web.browser import EMAIL, PASSWORD, Tab, WebServer, sign_in_to_the_dashboard
 
 pytestmark = pytest.mark.browser
 
-EMAIL = "urbaniste@ville-issy.example"
-PASSWORD = "les rues du plateau le matin"
 
 # Four zones in the west Issy + Meudon extract and a heavy morning peak between them.
 ZONES = "zone_id,lat,lon\na,48.8091,2.2563\nb,48.8193,2.2400\nc,48.8125,2.2385\nd,48.8166,2.2412\n"
@@ -108,18 +106,6 @@ def pick_street(tab: Tab, name: str) -> None:
     )
     assert point is not None, f"{name} is not in view on the map"
     tab.page.mouse.click(point["x"], point["y"])
-
-
-def sign_in_to_the_dashboard(tab: Tab, email: str = EMAIL, password: str = PASSWORD) -> None:
-    """Open the dashboard, follow its sign-in link, sign in as a planner."""
-    page = tab.page
-    tab.goto("#/planner")
-    page.locator("main").get_by_role("link", name="Se connecter").click()
-    signin = page.locator("form", has=page.get_by_role("heading", name="Connexion"))
-    signin.get_by_label("Adresse e-mail").fill(email)
-    signin.get_by_label("Mot de passe").fill(password)
-    signin.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("heading", name="Tableau de bord trafic").wait_for()
 
 
 def test_planner_dashboard_shows_hotspots_and_exports(

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import Tab, WebServer
-from tests.web.test_planner import sign_in_to_the_dashboard
+from tests.web.browser import Tab, WebServer, sign_in_to_the_dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import Tab
-from tests.web.test_plan import NORTH_WEST, RUE_LILY, plan_hash
+from tests.web.browser import NORTH_WEST, RUE_LILY, Tab, plan_hash
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import AVAILABILITY, Tab, WebServer
+from tests.web.browser import AVAILABILITY, Tab, WebServer
 
 pytestmark = pytest.mark.browser
 

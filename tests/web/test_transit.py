@@ -6,8 +6,16 @@ import datetime as dt
 
 import pytest
 
-from tests.web.conftest import CREATE, GTFS_FIXTURE, PUBLISH, Tab, WebServer
-from tests.web.test_plan import NORTH_WEST, RUE_LILY, plan_hash
+from tests.web.browser import (
+    CREATE,
+    GTFS_FIXTURE,
+    NORTH_WEST,
+    PUBLISH,
+    RUE_LILY,
+    Tab,
+    WebServer,
+    plan_hash,
+)
 
 pytestmark = pytest.mark.browser
 

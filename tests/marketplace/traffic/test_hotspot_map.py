@@ -16,10 +16,10 @@ from marketplace.streets import StreetsState
 from marketplace.traffic.hotspot_map import ISSY_FRAME, hotspot_frame, hotspot_map_title
 from marketplace.traffic.runner import drive_graph
 from routing.traffic.hotspots import Hotspot
-from tests.conftest import REPO_ROOT
 from tests.marketplace.community_helpers import Cast
 from tests.marketplace.helpers import Api
 from tests.marketplace.trips import imported_run
+from tests.paths import REPO_ROOT
 
 
 def _request(query: str = "", accept: str | None = None) -> Request:
