@@ -84,7 +84,8 @@ def pick_street(tab: Tab, name: str) -> None:
     """Click street ``name`` on the dashboard's map where it shows (a real mouse click)."""
     tab.page.locator("#planner-map").scroll_into_view_if_needed()
     tab.page.wait_for_selector(f'#planner-map path[data-street="{name}"]', state="attached")
-    point = tab.page.evaluate(
+    # The map pans to the hotspot with an animation: wait until the street shows inside it.
+    found = tab.page.wait_for_function(
         """(name) => {
             const map = document.getElementById('planner-map').getBoundingClientRect();
             const paths = document.querySelectorAll(`#planner-map path[data-street="${name}"]`);
@@ -102,8 +103,10 @@ def pick_street(tab: Tab, name: str) -> None:
             }
             return null;
         }""",
-        name,
+        arg=name,
+        timeout=15_000,
     )
+    point = found.json_value()
     assert point is not None, f"{name} is not in view on the map"
     tab.page.mouse.click(point["x"], point["y"])
 
