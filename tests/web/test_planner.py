@@ -80,35 +80,46 @@ def plan_trips_next_monday_morning(web_server: WebServer, count: int) -> None:
         assert planned["plan"]["edges"], planned
 
 
-def pick_street(tab: Tab, name: str) -> None:
-    """Click street ``name`` on the dashboard's map where it shows (a real mouse click)."""
+def pick_street(tab: Tab, *names: str) -> str:
+    """Click the first of ``names`` that shows inside the dashboard's map (a real mouse click).
+
+    The map pans to a hotspot with an animation, so this waits until one of the streets is in
+    view rather than reading positions once. Returns the street clicked.
+    """
     tab.page.locator("#planner-map").scroll_into_view_if_needed()
-    tab.page.wait_for_selector(f'#planner-map path[data-street="{name}"]', state="attached")
-    # The map pans to the hotspot with an animation: wait until the street shows inside it.
     found = tab.page.wait_for_function(
-        """(name) => {
+        """(names) => {
             const map = document.getElementById('planner-map').getBoundingClientRect();
-            const paths = document.querySelectorAll(`#planner-map path[data-street="${name}"]`);
-            for (const path of paths) {
-                const length = path.getTotalLength();
-                if (!length) continue;
-                const at = path.getPointAtLength(length / 2);
-                const m = path.getScreenCTM();
-                const x = at.x * m.a + at.y * m.c + m.e;
-                const y = at.x * m.b + at.y * m.d + m.f;
-                const inside = x > map.left + 40 && x < map.right - 10;
-                if (inside && y > map.top + 10 && y < map.bottom - 10) {
-                    return { x, y };
+            for (const name of names) {
+                const paths = document.querySelectorAll(`#planner-map path[data-street="${name}"]`);
+                for (const path of paths) {
+                    const length = path.getTotalLength();
+                    if (!length) continue;
+                    const at = path.getPointAtLength(length / 2);
+                    const m = path.getScreenCTM();
+                    const x = at.x * m.a + at.y * m.c + m.e;
+                    const y = at.x * m.b + at.y * m.d + m.f;
+                    const inside = x > map.left + 40 && x < map.right - 10;
+                    if (inside && y > map.top + 10 && y < map.bottom - 10) {
+                        return { name, x, y };
+                    }
                 }
             }
             return null;
         }""",
-        arg=name,
+        arg=list(names),
         timeout=15_000,
     )
     point = found.json_value()
-    assert point is not None, f"{name} is not in view on the map"
     tab.page.mouse.click(point["x"], point["y"])
+    return str(point["name"])
+
+
+def hotspot_streets(tab: Tab, rank: int) -> list[str]:
+    """The street names the hotspot table lists for hotspot ``rank``."""
+    row = tab.page.locator(".hotspot-table tbody tr").nth(rank - 1)
+    listed = row.locator("th").inner_text().replace("…", "")
+    return [name.strip() for name in listed.split(",") if name.strip()]
 
 
 def test_planner_dashboard_shows_hotspots_and_exports(
@@ -164,10 +175,10 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     scenario.get_by_role("button", name="Retirer Avenue Henri IV").click()
     scenario.get_by_label("Modification").select_option("closeStreets")
     page.get_by_role("button", name="Voir le point noir 2 sur la carte").click()
-    pick_street(tab, "Rue Rabelais")
+    closed = pick_street(tab, *hotspot_streets(tab, 2))
     chips = scenario.locator(".chip")
     chips.first.wait_for()
-    assert [c.strip() for c in chips.all_text_contents()] == ["Rue Rabelais ×"]
+    assert [c.strip() for c in chips.all_text_contents()] == [f"{closed} ×"]
     tab.screenshot("planner-pick-streets")
     scenario.get_by_role("button", name="Calculer le scénario").click()
     outcome = page.locator(".scenario-result")
@@ -175,7 +186,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     assert "véh·h" in outcome.inner_text()
     # The scenario's run joins the runs table.
     page.locator(".runs-table tbody tr").filter(has_text="Scénario").filter(
-        has_text="Rue Rabelais"
+        has_text=closed
     ).first.wait_for()
     tab.screenshot("planner-scenario")
 
