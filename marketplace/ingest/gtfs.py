@@ -1,21 +1,21 @@
 """GTFS import for shuttles and public transport: stops, routes, calendars, trips, times.
 
-A feed missing a required file or column is rejected whole, with the reason, before anything
-is written. Bad rows (a stop 40 km away, a trip of an unknown route, a stop time without a
-time) are skipped and reported. Stops are upserted as the service's stations (kind ``STOP``,
-matched on ``stop_id``); the timetable itself (routes, calendars, trips, stop times) is
-replaced as a whole, so re-importing the same feed leaves the same data.
+A feed missing a required file or column, or breaking the CSV rules, is rejected whole with
+the reason before anything is written (:mod:`marketplace.ingest.gtfs_files`). Bad rows (a stop
+40 km away, a trip of an unknown route, a repeated row) are skipped and reported, and so are
+trips a planner cannot use, as the canonical GTFS validator rejects them: a time that is no
+time (``25:99:99``), times going backwards, fewer than two timed stops. Such a trip is left
+out whole, never kept with the stops that remain. Stops are upserted as the service's stations
+(kind ``STOP``, matched on ``stop_id``); the timetable itself (routes, calendars, trips, stop
+times) is replaced as a whole, so re-importing the same feed leaves the same data.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Mapping
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
 from marketplace.identity.actors import Actor
+from marketplace.ingest.gtfs_files import WEEKDAYS, GtfsFeed, parse_gtfs, read_gtfs
 from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import (
     Station,
@@ -38,103 +39,50 @@ from marketplace.models import (
     TransitStopTime,
     TransitTrip,
 )
-from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = ["GtfsFeed", "import_gtfs", "parse_gtfs", "read_gtfs"]
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "stops.txt": ("stop_id", "stop_name", "stop_lat", "stop_lon"),
-    "routes.txt": ("route_id", "route_type"),
-    "trips.txt": ("route_id", "service_id", "trip_id"),
-    "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
-    "calendar.txt": ("service_id", *_WEEKDAYS, "start_date", "end_date"),
-    "calendar_dates.txt": ("service_id", "date", "exception_type"),
-}
+MAX_HOURS = 48
+"""Stop times are read from ``0:00:00`` to ``47:59:59`` (a trip may run past midnight of its
+service day, not for days)."""
 
+MAX_STOP_SEQUENCE = 2**31 - 1
+"""Largest ``stop_sequence`` (the column is a 32-bit integer on PostgreSQL)."""
 
-@dataclass(frozen=True, slots=True)
-class GtfsFeed:
-    """The feed's tables as lists of rows (column name to text)."""
-
-    tables: dict[str, list[dict[str, str]]]
-
-
-def read_gtfs(path: str | Path) -> dict[str, str]:
-    """The text of each ``.txt`` file of a GTFS zip or folder.
-
-    Raises
-    ------
-    InvalidInput
-        Not a zip nor a folder, or unreadable.
-    """
-    source = Path(path)
-    try:
-        if source.is_dir():
-            return {f.name: f.read_text(encoding="utf-8-sig") for f in source.glob("*.txt")}
-        with zipfile.ZipFile(source) as archive:
-            return {
-                Path(name).name: archive.read(name).decode("utf-8-sig")
-                for name in archive.namelist()
-                if name.endswith(".txt")
-            }
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path} is not a readable GTFS zip or folder: {exc}") from None
-
-
-def _check_text(name: str, text: str) -> None:
-    """A file holding text no database may store (NUL...) is refused whole, on both
-    databases alike: its rows cannot be trusted to be what the producer meant."""
-    found = forbidden_character(text)
-    if found is not None:
-        position, character = found
-        line = text.count("\n", 0, position) + 1
-        raise InvalidInput(
-            f"{name} line {line} holds the character U+{ord(character):04X}; {ACCEPTED_TEXT}; "
-            "nothing was imported"
-        )
-
-
-def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
-    """Parse the CSV files of a feed and check that the required files and columns exist.
-
-    Raises
-    ------
-    InvalidInput
-        A required file or column is missing (the message lists them), or a file holds a
-        character no text may hold (:mod:`marketplace.text`).
-    """
-    core = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
-    missing = [name for name in core if name not in files]
-    if "calendar.txt" not in files and "calendar_dates.txt" not in files:
-        missing.append("calendar.txt or calendar_dates.txt")
-    if missing:
-        raise InvalidInput(f"GTFS feed lacks {', '.join(missing)}; nothing was imported")
-    tables: dict[str, list[dict[str, str]]] = {}
-    for name, required in REQUIRED_COLUMNS.items():
-        if name not in files:
-            continue
-        _check_text(name, files[name])
-        reader = csv.DictReader(io.StringIO(files[name].lstrip("\ufeff")))
-        columns = [c.strip() for c in reader.fieldnames or []]
-        absent = [c for c in required if c not in columns]
-        if absent:
-            raise InvalidInput(f"{name} lacks column(s) {', '.join(absent)}; nothing was imported")
-        tables[name] = [
-            {(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader
-        ]
-    return GtfsFeed(tables=tables)
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2}):([0-9]{2})")
+_WHOLE = re.compile(r"0|[1-9][0-9]{0,9}")
+_ACCEPTED_TIME = f"accepted: H:MM:SS from 0:00:00 to {MAX_HOURS - 1}:59:59"
 
 
 def _seconds(value: str) -> int | None:
-    """``H:MM:SS`` after midnight (hours may pass 24) to seconds."""
-    parts = value.split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    """``H:MM:SS`` after midnight (hours may pass 24, up to :data:`MAX_HOURS`) to seconds."""
+    match = _TIME.fullmatch(value)
+    if match is None:
         return None
-    hours, minutes, seconds = (int(p) for p in parts)
-    if minutes > 59 or seconds > 59:
+    hours, minutes, seconds = (int(p) for p in match.groups())
+    if hours >= MAX_HOURS or minutes > 59 or seconds > 59:
         return None
     return hours * 3600 + minutes * 60 + seconds
+
+
+def _whole(value: str, maximum: int) -> int | None:
+    """``value`` as a whole number from 0 to ``maximum`` in ASCII digits, else ``None``."""
+    if _WHOLE.fullmatch(value) is None:
+        return None
+    number = int(value)
+    return number if number <= maximum else None
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class _StopTime:
+    stop_sequence: int
+    station_id: int
+    arrival_s: int
+    departure_s: int
 
 
 def _date(value: str) -> date | None:
@@ -149,7 +97,7 @@ def _date(value: str) -> date | None:
 def _stops(feed: GtfsFeed, report: ImportReport) -> list[StationInput]:
     stops = []
     seen: set[str] = set()
-    for row in feed.tables["stops.txt"]:
+    for line, row in feed.tables["stops.txt"]:
         sid = row["stop_id"]
         if row.get("location_type", "") not in ("", "0"):
             continue  # stations, entrances, nodes: not where a vehicle is boarded
@@ -160,11 +108,11 @@ def _stops(feed: GtfsFeed, report: ImportReport) -> list[StationInput]:
             reason = (
                 exc.message if isinstance(exc, InvalidInput) else "stop_lat/stop_lon not numbers"
             )
-            report.skipped.append(SkippedRow("stops.txt", sid, reason))
+            report.skip(SkippedRow("stops.txt", sid, f"line {line}: {reason}"))
             continue
         if not sid or sid in seen or not row["stop_name"]:
-            report.skipped.append(
-                SkippedRow("stops.txt", sid, "empty or repeated stop_id, or no name")
+            report.skip(
+                SkippedRow("stops.txt", sid, f"line {line}: empty or repeated stop_id, or no name")
             )
             continue
         seen.add(sid)
@@ -191,12 +139,16 @@ def _calendars(
     session: Session, service_id: int, feed: GtfsFeed, report: ImportReport
 ) -> dict[str, int]:
     calendars: dict[str, TransitCalendar] = {}
-    for row in feed.tables.get("calendar.txt", []):
+    for line, row in feed.tables.get("calendar.txt", []):
         start, end = _date(row["start_date"]), _date(row["end_date"])
-        flags = "".join("1" if row[day] == "1" else "0" for day in _WEEKDAYS)
+        flags = "".join("1" if row[day] == "1" else "0" for day in WEEKDAYS)
         if start is None or end is None or row["service_id"] in calendars:
-            report.skipped.append(
-                SkippedRow("calendar.txt", row["service_id"], "bad dates or repeated service_id")
+            report.skip(
+                SkippedRow(
+                    "calendar.txt",
+                    row["service_id"],
+                    f"line {line}: bad dates (YYYYMMDD) or repeated service_id",
+                )
             )
             continue
         calendars[row["service_id"]] = TransitCalendar(
@@ -206,12 +158,17 @@ def _calendars(
             start_date=start,
             end_date=end,
         )
-    exceptions = []
-    for row in feed.tables.get("calendar_dates.txt", []):
+    exceptions: dict[tuple[str, date], int] = {}
+    for line, row in feed.tables.get("calendar_dates.txt", []):
         day, kind = _date(row["date"]), row["exception_type"]
-        if day is None or kind not in ("1", "2"):
-            report.skipped.append(
-                SkippedRow("calendar_dates.txt", row["service_id"], "bad date or exception_type")
+        if day is None or kind not in ("1", "2") or (row["service_id"], day) in exceptions:
+            report.skip(
+                SkippedRow(
+                    "calendar_dates.txt",
+                    row["service_id"],
+                    f"line {line}: bad date (YYYYMMDD), exception_type not 1 or 2, or a date "
+                    "repeated for its service_id",
+                )
             )
             continue
         if row["service_id"] not in calendars:
@@ -219,18 +176,129 @@ def _calendars(
             calendars[row["service_id"]] = TransitCalendar(
                 service_id=service_id, external_id=row["service_id"][:100]
             )
-        exceptions.append((row["service_id"], day, int(kind)))
+        exceptions[(row["service_id"], day)] = int(kind)
     session.add_all(calendars.values())
     session.flush()
     ids = {key: c.id for key, c in calendars.items() if c.id is not None}
-    unique = {(ids[key], day): kind for key, day, kind in exceptions}
     session.add_all(
-        TransitCalendarDate(calendar_id=cid, day=day, exception_type=kind)
-        for (cid, day), kind in unique.items()
+        TransitCalendarDate(calendar_id=ids[key], day=day, exception_type=kind)
+        for (key, day), kind in exceptions.items()
     )
     report.count("calendar.txt", created=len(calendars))
-    report.count("calendar_dates.txt", created=len(unique))
+    report.count("calendar_dates.txt", created=len(exceptions))
     return ids
+
+
+def _routes(
+    session: Session, service_id: int, feed: GtfsFeed, report: ImportReport
+) -> dict[str, TransitRoute]:
+    routes: dict[str, TransitRoute] = {}
+    for line, row in feed.tables["routes.txt"]:
+        route_type = _whole(row["route_type"], 1999)
+        if not row["route_id"] or row["route_id"] in routes or route_type is None:
+            report.skip(
+                SkippedRow(
+                    "routes.txt",
+                    row["route_id"],
+                    f"line {line}: empty or repeated route_id, or route_type not 0-1999",
+                )
+            )
+            continue
+        routes[row["route_id"]] = TransitRoute(
+            service_id=service_id,
+            external_id=row["route_id"][:100],
+            short_name=row.get("route_short_name", "")[:50],
+            long_name=row.get("route_long_name", "")[:200],
+            route_type=route_type,
+        )
+    session.add_all(routes.values())
+    session.flush()
+    report.count("routes.txt", created=len(routes))
+    return routes
+
+
+@dataclass
+class _TripTimes:
+    """The stop times read for one trip, or why the trip is rejected."""
+
+    stops: dict[int, _StopTime]
+    rejected: str | None = None
+
+
+def _read_stop_times(
+    feed: GtfsFeed, known_trips: set[str], station_ids: dict[str, int], report: ImportReport
+) -> dict[str, _TripTimes]:
+    """Stop times grouped by trip; a time that is no time rejects its whole trip."""
+    by_trip: defaultdict[str, _TripTimes] = defaultdict(lambda: _TripTimes(stops={}))
+    for line, row in feed.tables["stop_times.txt"]:
+        trip_id, sequence_text = row["trip_id"], row["stop_sequence"]
+        ident = f"{trip_id}#{sequence_text}"
+        station = station_ids.get(row["stop_id"])
+        if trip_id not in known_trips or station is None:
+            report.skip(
+                SkippedRow("stop_times.txt", ident, f"line {line}: unknown trip_id or stop_id")
+            )
+            continue
+        trip = by_trip[trip_id]
+        if trip.rejected is not None:
+            continue
+        sequence = _whole(sequence_text, MAX_STOP_SEQUENCE)
+        if sequence is None:
+            trip.rejected = (
+                f"stop_times.txt line {line}: stop_sequence {sequence_text!r} is not a whole "
+                f"number from 0 to {MAX_STOP_SEQUENCE}"
+            )
+            continue
+        texts = (row["arrival_time"] or row["departure_time"], row["departure_time"])
+        if not texts[0]:
+            report.skip(
+                SkippedRow(
+                    "stop_times.txt",
+                    ident,
+                    f"line {line}: no arrival_time nor departure_time (times are not interpolated)",
+                )
+            )
+            continue
+        arrival, departure = _seconds(texts[0]), _seconds(texts[1] or texts[0])
+        if arrival is None or departure is None:
+            bad = texts[0] if arrival is None else texts[1]
+            trip.rejected = (
+                f"stop_times.txt line {line}: {bad!r} at stop_sequence {sequence} is not a "
+                f"time ({_ACCEPTED_TIME})"
+            )
+            continue
+        if sequence in trip.stops:
+            report.skip(
+                SkippedRow(
+                    "stop_times.txt",
+                    ident,
+                    f"line {line}: repeats stop_sequence {sequence} of trip {trip_id}",
+                )
+            )
+            continue
+        trip.stops[sequence] = _StopTime(sequence, station, arrival, departure)
+    return by_trip
+
+
+def _monotonic_problem(stops: list[_StopTime]) -> str | None:
+    """Why times going along the trip's stops are unusable, or ``None``."""
+    if len(stops) < 2:
+        return f"has {len(stops)} timed stop(s); a trip needs at least two"
+    previous: _StopTime | None = None
+    for stop in stops:
+        if stop.departure_s < stop.arrival_s:
+            return (
+                f"departs stop_sequence {stop.stop_sequence} at {_clock(stop.departure_s)}, "
+                f"before arriving at {_clock(stop.arrival_s)}"
+            )
+        if previous is not None and stop.arrival_s < previous.departure_s:
+            return (
+                f"arrives at stop_sequence {stop.stop_sequence} at {_clock(stop.arrival_s)}, "
+                f"before leaving stop_sequence {previous.stop_sequence} at "
+                f"{_clock(previous.departure_s)}: times may not go backwards"
+            )
+        previous = stop
+    return None
 
 
 def import_gtfs(
@@ -261,76 +329,62 @@ def import_gtfs(
     }
     _replace_timetable(session, service_id)
     calendars = _calendars(session, service_id, feed, report)
+    routes = _routes(session, service_id, feed, report)
 
-    routes: dict[str, TransitRoute] = {}
-    for row in feed.tables["routes.txt"]:
-        if not row["route_id"] or row["route_id"] in routes or not row["route_type"].isdigit():
-            report.skipped.append(
-                SkippedRow("routes.txt", row["route_id"], "bad or repeated route")
-            )
-            continue
-        routes[row["route_id"]] = TransitRoute(
-            service_id=service_id,
-            external_id=row["route_id"][:100],
-            short_name=row.get("route_short_name", "")[:50],
-            long_name=row.get("route_long_name", "")[:200],
-            route_type=int(row["route_type"]),
-        )
-    session.add_all(routes.values())
-    session.flush()
-    report.count("routes.txt", created=len(routes))
-
-    trips: dict[str, TransitTrip] = {}
-    for row in feed.tables["trips.txt"]:
+    trip_rows: dict[str, tuple[TransitRoute, int, dict[str, str]]] = {}
+    for line, row in feed.tables["trips.txt"]:
         route, calendar = routes.get(row["route_id"]), calendars.get(row["service_id"])
-        if route is None or calendar is None or row["trip_id"] in trips or not row["trip_id"]:
-            report.skipped.append(
+        if route is None or calendar is None or row["trip_id"] in trip_rows or not row["trip_id"]:
+            report.skip(
                 SkippedRow(
                     "trips.txt",
                     row["trip_id"],
-                    "unknown route_id or service_id, or repeated trip_id",
+                    f"line {line}: unknown route_id or service_id, or empty or repeated trip_id",
                 )
             )
             continue
+        trip_rows[row["trip_id"]] = (route, calendar, row)
+
+    times = _read_stop_times(feed, set(trip_rows), station_ids, report)
+    trips: dict[str, tuple[TransitTrip, list[_StopTime]]] = {}
+    for trip_id, (route, calendar, row) in trip_rows.items():
+        read = times.get(trip_id, _TripTimes(stops={}))
+        ordered = [read.stops[s] for s in sorted(read.stops)]
+        problem = read.rejected or _monotonic_problem(ordered)
+        if problem is not None:
+            report.skip(SkippedRow("trips.txt", trip_id, f"trip {trip_id} rejected: {problem}"))
+            continue
         assert route.id is not None
         direction = row.get("direction_id", "")
-        trips[row["trip_id"]] = TransitTrip(
-            service_id=service_id,
-            route_id=route.id,
-            calendar_id=calendar,
-            external_id=row["trip_id"][:100],
-            headsign=row.get("trip_headsign", "")[:200],
-            direction_id=int(direction) if direction.isdigit() else None,
+        trips[trip_id] = (
+            TransitTrip(
+                service_id=service_id,
+                route_id=route.id,
+                calendar_id=calendar,
+                external_id=trip_id[:100],
+                headsign=row.get("trip_headsign", "")[:200],
+                direction_id=int(direction) if direction in ("0", "1") else None,
+            ),
+            ordered,
         )
-    session.add_all(trips.values())
+    session.add_all(trip for trip, _ in trips.values())
     session.flush()
     report.count("trips.txt", created=len(trips))
     if trips:
         record_service_change(session, ChangeKind.TIMETABLE, service)
-
-    times: dict[tuple[int, int], dict[str, Any]] = {}
-    for row in feed.tables["stop_times.txt"]:
-        trip, station = trips.get(row["trip_id"]), station_ids.get(row["stop_id"])
-        arrival = _seconds(row["arrival_time"] or row["departure_time"])
-        departure = _seconds(row["departure_time"] or row["arrival_time"])
-        ident = f"{row['trip_id']}#{row['stop_sequence']}"
-        if trip is None or station is None:
-            report.skipped.append(SkippedRow("stop_times.txt", ident, "unknown trip_id or stop_id"))
-        elif arrival is None or departure is None or not row["stop_sequence"].isdigit():
-            report.skipped.append(
-                SkippedRow("stop_times.txt", ident, "no time H:MM:SS (interpolation is not done)")
-            )
-        else:
-            assert trip.id is not None
-            times[(trip.id, int(row["stop_sequence"]))] = {
-                "trip_id": trip.id,
-                "stop_sequence": int(row["stop_sequence"]),
-                "station_id": station,
-                "arrival_s": arrival,
-                "departure_s": departure,
-            }
-    if times:
-        session.execute(sa.insert(TransitStopTime), list(times.values()))
-    report.count("stop_times.txt", created=len(times))
+    rows: list[dict[str, Any]] = [
+        {
+            "trip_id": trip.id,
+            "stop_sequence": stop.stop_sequence,
+            "station_id": stop.station_id,
+            "arrival_s": stop.arrival_s,
+            "departure_s": stop.departure_s,
+        }
+        for trip, stops_of_trip in trips.values()
+        for stop in stops_of_trip
+    ]
+    if rows:
+        session.execute(sa.insert(TransitStopTime), rows)
+    report.count("stop_times.txt", created=len(rows))
     report.service = service
     return report

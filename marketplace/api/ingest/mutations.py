@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from sqlmodel import Session
 from strawberry.scalars import JSON
 
 from marketplace.api.catalogue.types import ServiceType
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
+from marketplace.catalogue.services import lock_owned_service
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
 from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
@@ -58,7 +60,7 @@ def _report(report: ImportReport) -> ImportReportType:
             )
             for feed in feeds
         ],
-        skipped_count=len(report.skipped),
+        skipped_count=report.skipped_count,
         skipped=[
             SkippedRowType(feed=s.feed, id=s.id, reason=s.reason)
             for s in report.skipped[:MAX_SKIPPED_SHOWN]
@@ -80,16 +82,20 @@ class IngestMutation:
     ) -> ImportReportType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
-        if not isinstance(feeds, dict):
-            raise InvalidInput(
-                "feeds must be an object mapping feed names to GBFS documents, e.g. "
-                '{"station_information": {...}, "station_status": {...}}'
-            )
-        documents: dict[str, Any] = feeds
+
+        def run(session: Session) -> ImportReport:
+            # Whose service it is comes first: a stranger learns nothing about the payload.
+            lock_owned_service(session, actor, sid)
+            if not isinstance(feeds, dict):
+                raise InvalidInput(
+                    "feeds must be an object mapping feed names to GBFS documents, e.g. "
+                    '{"station_information": {...}, "station_status": {...}}'
+                )
+            documents: dict[str, Any] = feeds
+            return import_gbfs(session, actor=actor, service_id=sid, feeds=parse_gbfs(documents))
+
         # Parsing a metropolis-sized feed is CPU work: keep it off the event loop too.
-        report = await info.context.run(
-            lambda s: import_gbfs(s, actor=actor, service_id=sid, feeds=parse_gbfs(documents))
-        )
+        report = await info.context.run(run)
         return _report(report)
 
     @strawberry.mutation(
@@ -104,13 +110,17 @@ class IngestMutation:
     ) -> ImportReportType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            raise InvalidInput(
-                "files must be an object mapping GTFS file names to their CSV text, e.g. "
-                '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
-            )
-        texts: dict[str, str] = files
-        report = await info.context.run(
-            lambda s: import_gtfs(s, actor=actor, service_id=sid, feed=parse_gtfs(texts))
-        )
+
+        def run(session: Session) -> ImportReport:
+            # Whose service it is comes first: a stranger learns nothing about the payload.
+            lock_owned_service(session, actor, sid)
+            if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+                raise InvalidInput(
+                    "files must be an object mapping GTFS file names to their CSV text, e.g. "
+                    '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
+                )
+            texts: dict[str, str] = files
+            return import_gtfs(session, actor=actor, service_id=sid, feed=parse_gtfs(texts))
+
+        report = await info.context.run(run)
         return _report(report)
