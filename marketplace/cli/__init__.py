@@ -40,9 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from marketplace.errors import MarketplaceError
+
     try:
         result: int = args.handler(args)
-    except (RoutingError, ValueError) as exc:
+    except (RoutingError, ValueError, MarketplaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return result

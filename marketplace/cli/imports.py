@@ -46,12 +46,6 @@ def _common(parser: argparse.ArgumentParser, *, default_kind: str) -> None:
     parser.add_argument("--publish", action="store_true", help="publish the service afterwards")
 
 
-def _db_id(value: str, type_name: str) -> int:
-    from marketplace.api.relay import decode_global_id
-
-    return int(value) if value.isdigit() else decode_global_id(value, expected=type_name)[1]
-
-
 def _import_gbfs(args: argparse.Namespace) -> int:
     from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
     from marketplace.ingest.sources import read_gbfs_sources
@@ -81,20 +75,38 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
     from marketplace.api.relay import encode_global_id
     from marketplace.catalogue.services import ServiceFields, change_status, create_service
     from marketplace.cli.commit import call_and_announce
+    from marketplace.cli.ids import parse_cli_id
     from marketplace.db import Database
-    from marketplace.errors import MarketplaceError
+    from marketplace.errors import InvalidInput, MarketplaceError
     from marketplace.identity.partners import get_partner
     from marketplace.models import ServiceKind, ServiceStatus
     from marketplace.settings import Settings
 
+    try:
+        partner_id = parse_cli_id(args.partner, type_name="Partner", option="--partner")
+        existing = (
+            None
+            if args.service is None
+            else parse_cli_id(args.service, type_name="MobilityService", option="--service")
+        )
+        kind = ServiceKind.__members__.get(args.kind.upper())
+        if kind is None:
+            raise InvalidInput(
+                f"--kind {args.kind!r} is not a kind of service; accepted: "
+                f"{', '.join(k.name for k in ServiceKind)}"
+            )
+    except MarketplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
     def run(session: Session) -> tuple[int, ImportReport]:
-        partner = get_partner(session, _db_id(args.partner, "Partner"))
+        partner = get_partner(session, partner_id)
         assert partner.id is not None
         actor = Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind)
-        if args.service:
-            service_id = _db_id(args.service, "MobilityService")
+        if existing is not None:
+            service_id = existing
         else:
-            fields = ServiceFields(ServiceKind[args.kind.upper()], args.name or default_name)
+            fields = ServiceFields(kind, args.name or default_name)
             created = create_service(session, actor=actor, fields=fields)
             assert created.id is not None
             service_id = created.id
@@ -114,7 +126,7 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
     try:
         database.migrate()
         service_id, report = call_and_announce(database, run, broadcast_url=settings.broadcast_url)
-    except (MarketplaceError, KeyError) as exc:
+    except MarketplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -123,7 +135,7 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
     for feed in sorted(set(report.created) | set(report.updated)):
         created, updated = report.created.get(feed, 0), report.updated.get(feed, 0)
         print(f"{feed}: {created} created, {updated} updated")
-    print(f"skipped: {len(report.skipped)}")
+    print(f"skipped: {report.skipped_count}")
     for row in report.skipped[:20]:
         print(f"  {row.feed} {row.id}: {row.reason}")
     return 0

@@ -43,16 +43,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.set_defaults(handler=_create)
 
 
-def _partner_id(raw: str | None) -> int | None:
-    from marketplace.api.relay import decode_global_id
-
-    if raw is None:
-        return None
-    if raw.isdigit():
-        return int(raw)
-    return decode_global_id(raw, expected="Partner")[1]
-
-
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -64,14 +54,23 @@ def _read_password(from_stdin: bool) -> str:
 
 def _create(args: argparse.Namespace) -> int:
     from marketplace.api.relay import encode_global_id
+    from marketplace.cli.ids import parse_cli_id
     from marketplace.db import Database
     from marketplace.errors import MarketplaceError
     from marketplace.identity.sessions import create_person
     from marketplace.models import PersonRole
     from marketplace.settings import Settings
 
+    try:
+        partner_id = (
+            None
+            if args.partner is None
+            else parse_cli_id(args.partner, type_name="Partner", option="--partner")
+        )
+    except MarketplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     password = _read_password(args.password_stdin)
-    partner_id = _partner_id(args.partner)
     database = Database(Settings.from_environ().database_url)
     try:
         database.migrate()

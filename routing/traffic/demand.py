@@ -11,6 +11,10 @@ A planner's matrix comes from two CSV files, validated line by line::
     zones.csv  zone_id,lat,lon
     trips.csv  origin,destination,period,trips
 
+Trips per zone pair and period range from 0 to :data:`MAX_TRIPS_PER_PAIR`: more vehicles
+than a motorway carries in a day between two zones is a typo or an attack, and such numbers
+would overflow the assignment's sums into infinities that "succeed" with nothing loaded.
+
 Where no matrix exists, :func:`gravity_model` spreads trip ends (e.g. rail station entries
 as productions) over the street network's travel times, doubly constrained (Furness).
 """
@@ -38,6 +42,7 @@ from routing.street.search import dijkstra_costs
 
 __all__ = [
     "DEFAULT_PERIODS",
+    "MAX_TRIPS_PER_PAIR",
     "DemandError",
     "ExponentialDeterrence",
     "GravityResult",
@@ -141,6 +146,10 @@ class OdMatrix:
         return self.trips[name] / period.duration_h
 
 
+MAX_TRIPS_PER_PAIR = 100_000.0
+"""Most vehicle trips between two zones in one period."""
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
@@ -232,8 +241,12 @@ def read_trips_csv(
                 problems.append(f"{where}: {role} {zone_id!r} is not a zone of the zones file")
         if period not in trips:
             problems.append(f"{where}: period {period!r} unknown; accepted: {', '.join(names)}")
-        if count is None or count < 0:
-            problems.append(f"{where}: trips {row['trips']!r} is not a number >= 0")
+        if count is None or not 0 <= count <= MAX_TRIPS_PER_PAIR:
+            problems.append(
+                f"{where}: trips {row['trips']!r} is not a number from 0 to "
+                f"{MAX_TRIPS_PER_PAIR:,.0f}"
+            )
+            count = None
         key = (origin, destination, period)
         if key in seen:
             problems.append(

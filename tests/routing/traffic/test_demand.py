@@ -76,15 +76,26 @@ def test_od_matrix_reads_zones_and_trips_per_period(tmp_path: Path) -> None:
                 "trips.csv line 5: mairie->gare in morning_peak already given on line 2",
                 "trips.csv line 6: period 'lunch' unknown; accepted: morning_peak, evening_peak",
                 "trips.csv line 7: destination 'nowhere' is not a zone of the zones file",
-                "trips.csv line 7: trips 'x' is not a number >= 0",
+                "trips.csv line 7: trips 'x' is not a number from 0 to 100,000",
             ],
             id="trips",
         ),
         pytest.param(
             ZONES,
             "origin,destination,period,trips\nmairie,gare,morning_peak,-4\n",
-            ["trips.csv line 2: trips '-4' is not a number >= 0"],
+            ["trips.csv line 2: trips '-4' is not a number from 0 to 100,000"],
             id="negative",
+        ),
+        pytest.param(
+            ZONES,
+            "origin,destination,period,trips\nmairie,gare,morning_peak,1e308\n"
+            "mairie,fort,morning_peak,100000.5\nfort,gare,morning_peak,inf\n",
+            [
+                "trips.csv line 2: trips '1e308' is not a number from 0 to 100,000",
+                "trips.csv line 3: trips '100000.5' is not a number from 0 to 100,000",
+                "trips.csv line 4: trips 'inf' is not a number from 0 to 100,000",
+            ],
+            id="beyond-the-range",
         ),
         pytest.param(
             ZONES + "gare,48.8,2.2\nport,2.26,181\n",
