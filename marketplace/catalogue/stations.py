@@ -30,16 +30,26 @@ from marketplace.models import (
 )
 
 __all__ = [
+    "MAX_STATION_CAPACITY",
+    "OVERFLOW_FACTOR",
     "AvailabilityInput",
     "StationInput",
     "UpsertCounts",
     "availability_for_stations",
+    "count_problems",
     "stations_for_services",
     "update_availability",
     "upsert_stations",
 ]
 
 MAX_ERRORS_REPORTED = 10
+MAX_STATION_CAPACITY = 10_000
+"""Most places a station may have, and most vehicles or docks it may report (the largest
+car parks hold a few thousand)."""
+OVERFLOW_FACTOR = 2
+"""A station may report up to this many times its places in vehicles: Vélib' parks bikes
+beyond the docks of busy stations (its 2025-10-18 snapshot has 40 bikes at a 25-dock
+station), but 500 vehicles at a 10-place station is a broken counter."""
 # Partner clocks drift; a reading from a little in the future is still believable.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -140,8 +150,8 @@ def upsert_stations(
         seen.add(row.external_id)
         errors.check(0 < len(row.name.strip()) <= 200, f"{where}.name must be 1-200 characters")
         errors.check(
-            row.capacity is None or row.capacity >= 0,
-            f"{where}.capacity is {row.capacity}; it must be zero or more",
+            row.capacity is None or 0 <= row.capacity <= MAX_STATION_CAPACITY,
+            f"{where}.capacity is {row.capacity}; accepted: 0 to {MAX_STATION_CAPACITY}",
         )
         try:
             check_coordinates(f"{where} position", row.lat, row.lon)
@@ -179,6 +189,34 @@ def upsert_stations(
     return UpsertCounts(created=created, updated=updated, station_ids=ids, service=service)
 
 
+def count_problems(row: AvailabilityInput, capacity: int | None, *, where: str) -> list[str]:
+    """What is wrong with a reading's counts: below zero, beyond :data:`MAX_STATION_CAPACITY`,
+    or beyond the station when its capacity is known: more free docks than places, or more
+    than :data:`OVERFLOW_FACTOR` times as many vehicles as places."""
+    problems = []
+    for label, value, highest, why in (
+        (
+            "vehiclesAvailable",
+            row.vehicles_available,
+            MAX_STATION_CAPACITY if capacity is None else OVERFLOW_FACTOR * capacity,
+            f"the station has {capacity} places; accepted: 0 to {OVERFLOW_FACTOR} times that "
+            "(vehicles parked beyond the docks)",
+        ),
+        (
+            "docksAvailable",
+            row.docks_available,
+            MAX_STATION_CAPACITY if capacity is None else capacity,
+            f"the station has {capacity} places",
+        ),
+    ):
+        if value is None or 0 <= value <= highest:
+            continue
+        beyond_station = capacity is not None and value > highest
+        limit = why if beyond_station else f"accepted: 0 to {highest}"
+        problems.append(f"{where}.{label} is {value}; {limit}")
+    return problems
+
+
 def update_availability(
     session: Session,
     *,
@@ -201,13 +239,16 @@ def update_availability(
     """
     service = lock_owned_service(session, actor, service_id)
     _check_batch_size("availability", len(rows), max_batch)
-    stations: dict[str, int] = {
-        external_id: station_id
-        for external_id, station_id in session.exec(
-            select(Station.external_id, Station.id).where(Station.service_id == service_id)
+    stations: dict[str, int] = {}
+    capacities: dict[str, int | None] = {}
+    for external_id, station_id, capacity in session.exec(
+        select(Station.external_id, Station.id, Station.capacity).where(
+            Station.service_id == service_id
         )
-        if station_id is not None
-    }
+    ):
+        if station_id is not None:
+            stations[external_id] = station_id
+            capacities[external_id] = capacity
     now = utcnow()
     errors = _Errors("availability")
     seen: set[str] = set()
@@ -223,12 +264,9 @@ def update_availability(
             f"{where}.stationExternalId {row.station_external_id!r} repeats",
         )
         seen.add(row.station_external_id)
-        for name in ("vehicles_available", "docks_available"):
-            value = getattr(row, name)
-            label = "vehiclesAvailable" if name == "vehicles_available" else "docksAvailable"
-            errors.check(
-                value is None or value >= 0, f"{where}.{label} is {value}; it must be zero or more"
-            )
+        errors.messages.extend(
+            count_problems(row, capacities.get(row.station_external_id), where=where)
+        )
         if row.reported_at is not None:
             errors.check(
                 row.reported_at.tzinfo is not None,

@@ -34,8 +34,10 @@ from marketplace.catalogue.offers import (
 from marketplace.catalogue.services import apply_field, lock_owned_service
 from marketplace.catalogue.stations import (
     CLOCK_SKEW,
+    MAX_STATION_CAPACITY,
     AvailabilityInput,
     StationInput,
+    count_problems,
     update_availability,
     upsert_stations,
 )
@@ -159,8 +161,8 @@ def _station(row: Any, skipped: list[SkippedRow]) -> StationInput | None:
         problem = "name missing or longer than 200 characters"
     elif lat is None or lon is None:
         problem = "lat/lon missing or not numbers"
-    elif capacity is not None and (seats is None or seats < 0):
-        problem = f"capacity {capacity!r} is not a count"
+    elif capacity is not None and (seats is None or not 0 <= seats <= MAX_STATION_CAPACITY):
+        problem = f"capacity {capacity!r} is not a count from 0 to {MAX_STATION_CAPACITY}"
     elif len(sid) > 100:
         problem = "station_id longer than 100 characters"
     else:
@@ -442,17 +444,25 @@ def import_gbfs(
         report.count("station_information", created=result.created, updated=result.updated)
         station_ids.update(result.station_ids)
     if feeds.status:
-        known = set(
-            session.exec(select(Station.external_id).where(Station.service_id == service_id))
+        capacities: dict[str, int | None] = dict(
+            session.exec(
+                select(Station.external_id, Station.capacity).where(
+                    Station.service_id == service_id
+                )
+            ).all()
         )
         rows = []
         for row in _dedupe(feeds.status, "station_external_id", "station_status", report.skipped):
-            if row.station_external_id in known:
-                rows.append(row)
-            else:
-                report.skipped.append(
-                    SkippedRow("station_status", row.station_external_id, "unknown station")
-                )
+            sid = row.station_external_id
+            if sid not in capacities:
+                report.skipped.append(SkippedRow("station_status", sid, "unknown station"))
+                continue
+            # More vehicles than places is a broken counter, not a crowd: never stored.
+            problems = count_problems(row, capacities[sid], where=f"station {sid}")
+            if problems:
+                report.skipped.append(SkippedRow("station_status", sid, "; ".join(problems)))
+                continue
+            rows.append(row)
         if rows:
             result = update_availability(
                 session, actor=actor, service_id=service_id, rows=rows, max_batch=len(rows)

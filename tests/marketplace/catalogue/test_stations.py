@@ -105,8 +105,43 @@ def test_negative_capacity_rejects_the_whole_station_batch(
     stations[3]["capacity"] = -1
     error = api.error(UPSERT, {"id": service["id"], "s": stations}, key=partners.a)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "stations[3].capacity is -1; it must be zero or more" in error["message"]
+    assert "stations[3].capacity is -1; accepted: 0 to 10000" in error["message"]
     assert api.ok(STATIONS, {"id": service["id"]})["service"]["stations"] == []
+
+
+def test_a_capacity_beyond_any_station_is_refused(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
+    stations = grid(2)
+    stations[1]["capacity"] = 2_000_000_000
+    error = api.error(UPSERT, {"id": service["id"], "s": stations}, key=partners.a)
+    assert "stations[1].capacity is 2000000000; accepted: 0 to 10000" in error["message"]
+    assert api.ok(STATIONS, {"id": service["id"]})["service"]["stations"] == []
+
+
+def test_more_vehicles_than_places_is_refused_and_nothing_written(
+    api: Api, partners: Partners, service: dict[str, Any]
+) -> None:
+    stations = grid(3)
+    stations[0]["capacity"] = 10
+    del stations[2]["capacity"]  # unknown capacity: only the general bound applies
+    api.ok(UPSERT, {"id": service["id"], "s": stations}, key=partners.a)
+    rows = [
+        {"stationExternalId": "st-0000", "vehiclesAvailable": 500},
+        {"stationExternalId": "st-0001", "vehiclesAvailable": 5, "docksAvailable": 21},
+        {"stationExternalId": "st-0002", "vehiclesAvailable": 10_001},
+    ]
+    error = api.error(AVAILABILITY, {"id": service["id"], "a": rows}, key=partners.a)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    too_many = "availability[0].vehiclesAvailable is 500; the station has 10 places; accepted"
+    assert f"{too_many}: 0 to 2 times that" in error["message"]
+    assert "availability[1].docksAvailable is 21; the station has 20 places" in error["message"]
+    assert "availability[2].vehiclesAvailable is 10001; accepted: 0 to 10000" in error["message"]
+    assert count_availability(api) == 0
+    # Bikes parked beyond the docks, as Vélib' reports them at busy stations.
+    rows = [{"stationExternalId": "st-0000", "vehiclesAvailable": 20, "docksAvailable": 0}]
+    api.ok(AVAILABILITY, {"id": service["id"], "a": rows}, key=partners.a)
+    assert count_availability(api) == 1
 
 
 def test_station_far_from_issy_is_rejected(

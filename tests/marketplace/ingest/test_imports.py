@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from marketplace.cli import main
 from marketplace.errors import InvalidInput
@@ -169,6 +169,45 @@ def _zone(name: str, lon: float, lat: float, *, ride_end_allowed: bool) -> dict[
             "rules": [{"ride_end_allowed": ride_end_allowed}],
         },
     }
+
+
+def test_more_vehicles_than_places_is_skipped_with_the_reason(api: Api, partners: Partners) -> None:
+    service = published_service(api, partners.a)
+    place = {"name": "Mairie", "lat": 48.8245, "lon": 2.2735}
+    feeds = {
+        "station_information": {
+            "data": {
+                "stations": [
+                    {"station_id": "small", "capacity": 10, **place},
+                    {"station_id": "open", **place},
+                    {"station_id": "huge", "capacity": 1e20, **place},
+                ]
+            }
+        },
+        "station_status": {
+            "data": {
+                "stations": [
+                    {"station_id": "small", "num_vehicles_available": 500},
+                    {"station_id": "open", "num_vehicles_available": 4},
+                ]
+            }
+        },
+    }
+    report = api.ok(IMPORT, {"id": service["id"], "feeds": feeds}, key=partners.a)["importGbfs"]
+    reasons = {(s["feed"], s["id"]): s["reason"] for s in report["skipped"]}
+    assert (
+        "vehiclesAvailable is 500; the station has 10 places"
+        in (reasons[("station_status", "small")])
+    )
+    assert "is not a count from 0 to 10000" in reasons[("station_information", "huge")]
+    stored = api.db.call(
+        lambda s: s.exec(
+            select(Station.external_id, StationAvailability.vehicles_available).join(
+                StationAvailability, col(StationAvailability.station_id) == col(Station.id)
+            )
+        ).all()
+    )
+    assert [tuple(row) for row in stored] == [("open", 4)]
 
 
 @pytest.mark.parametrize(
