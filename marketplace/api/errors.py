@@ -4,16 +4,34 @@
 ``extensions.code``; GraphQL's own validation errors (syntax, unknown field, wrong type,
 depth limit) are also meant for the client. Any other exception is a bug: the client gets
 "Internal server error." with code ``INTERNAL_SERVER_ERROR`` and the trace goes to the log.
+
+Every error carries an ``extensions.code``, as the partner guide promises: a document that is
+no GraphQL gets ``GRAPHQL_PARSE_FAILED``, one that does not fit the schema (unknown field,
+wrong argument type, too deep) ``GRAPHQL_VALIDATION_FAILED``, a variable of the wrong type
+``BAD_USER_INPUT`` (the codes Apollo Server uses, which GraphQL clients know).
 """
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+import logging
+
+import strawberry
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from marketplace.errors import MarketplaceError
 
-__all__ = ["MASKED_MESSAGE", "mask_internal_errors", "should_mask"]
+__all__ = [
+    "MASKED_MESSAGE",
+    "ReportingSchema",
+    "error_code",
+    "is_client_error",
+    "mask_internal_errors",
+    "should_mask",
+]
+
+log = logging.getLogger(__name__)
 
 MASKED_MESSAGE = "Internal server error."
 
@@ -26,11 +44,46 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, MarketplaceError | GraphQLError)
 
 
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` of an error graphql-core raised about the request itself."""
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"  # a value that does not fit its variable's type
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
 class _MaskErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
+
+
+class ReportingSchema(strawberry.Schema):
+    """The schema, giving every error its code and logging each by what it is.
+
+    Client errors (a bad document, bad input, no permission...) are routine: one INFO line
+    without traceback. Anything else is a bug: ERROR with its traceback (the client sees it
+    masked, :func:`mask_internal_errors`).
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_client_error(error):
+                if not (error.extensions or {}).get("code"):
+                    error.extensions = {**(error.extensions or {}), "code": error_code(error)}
+                code = (error.extensions or {}).get("code")
+                log.info("client error %s: %s", code, error.message)
+            else:
+                log.error("server error: %s", error.message, exc_info=error.original_error)
+
+
+def is_client_error(error: GraphQLError) -> bool:
+    """An error about the request (its document, input or rights), not a bug of ours."""
+    return not should_mask(error)
 
 
 def mask_internal_errors() -> MaskErrors:

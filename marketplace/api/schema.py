@@ -30,7 +30,7 @@ from marketplace.api.community.mutations import CommunityMutation
 from marketplace.api.community.queries import CommunityQuery
 from marketplace.api.community.subscriptions import CommunitySubscription
 from marketplace.api.context import Context
-from marketplace.api.errors import mask_internal_errors
+from marketplace.api.errors import ReportingSchema, mask_internal_errors
 from marketplace.api.identity.mutations import ApiKeyMutation, PeopleMutation
 from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
 from marketplace.api.identity.types import ApiKeyType, PartnerType
@@ -64,7 +64,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
     """
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
     rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules, TextLiteralRule]
-    return strawberry.Schema(
+    return ReportingSchema(
         # Root fields in the order of the committed schema.graphql: domain by domain.
         query=merge_types(
             "Query",
