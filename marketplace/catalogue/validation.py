@@ -285,11 +285,37 @@ def minor_unit_digits(currency: str) -> int:
     return _MINOR_DIGITS.get(currency.upper(), 2)
 
 
+def _check_rings(field: str, kind: str, coordinates: object) -> None:
+    """Every ring a closed list of at least four positions, as GeoJSON (RFC 7946 §3.1.6)
+    requires: shapely would close an open ring silently, turning a cut-off polygon into
+    another shape than the partner drew."""
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    if not isinstance(polygons, list) or not polygons:
+        raise InvalidInput(f"{field} has no coordinates", field=field)
+    for p, rings in enumerate(polygons):
+        if not isinstance(rings, list) or not rings:
+            raise InvalidInput(f"{field} polygon {p} has no rings", field=field)
+        for r, ring in enumerate(rings):
+            where = f"{field} polygon {p} ring {r}"
+            if not isinstance(ring, list) or len(ring) < 4:
+                raise InvalidInput(
+                    f"{where} has fewer than 4 positions; a ring needs at least 4, the last "
+                    "repeating the first",
+                    field=field,
+                )
+            if ring[0] != ring[-1]:
+                raise InvalidInput(
+                    f"{where} is not closed: it starts at {ring[0]} and ends at {ring[-1]}; "
+                    "the last position must repeat the first",
+                    field=field,
+                )
+
+
 def validate_service_area(geojson: str, *, field: str = "serviceArea") -> ValidArea:
     """Parse and check a service area.
 
     Accepted: a GeoJSON ``Polygon`` or ``MultiPolygon`` geometry (or a ``Feature`` wrapping
-    one) in WGS 84 longitude/latitude, valid by OGC rules, every vertex within
+    one) in WGS 84 longitude/latitude, its rings closed, valid by OGC rules, every vertex within
     :data:`MAX_DISTANCE_FROM_ISSY_M` of Issy.
 
     Raises
@@ -311,6 +337,7 @@ def validate_service_area(geojson: str, *, field: str = "serviceArea") -> ValidA
             "MultiPolygon",
             field=field,
         )
+    _check_rings(field, kind, data.get("coordinates"))
     try:
         geometry = shape(data)
     except Exception as exc:  # shapely raises several types on malformed coordinates

@@ -19,6 +19,10 @@ BOWTIE = {
     "coordinates": [[[2.26, 48.82], [2.28, 48.83], [2.28, 48.82], [2.26, 48.83], [2.26, 48.82]]],
 }
 
+OPEN_RING_AT = [[2.26, 48.82], [2.27, 48.82], [2.27, 48.83], [2.26, 48.83]]
+OPEN_RING = {"type": "Polygon", "coordinates": [OPEN_RING_AT]}
+SQUARE = [[[2.26, 48.82], [2.27, 48.82], [2.27, 48.83], [2.26, 48.83], [2.26, 48.82]]]
+
 
 @pytest.mark.parametrize(
     ("fields", "fragment"),
@@ -35,8 +39,43 @@ BOWTIE = {
         pytest.param({"serviceArea": "{not json"}, "serviceArea is not JSON", id="not-json"),
         pytest.param(
             {"serviceArea": {"type": "Polygon", "coordinates": [[[2.26, 48.82]]]}},
-            "malformed coordinates",
+            "polygon 0 ring 0 has fewer than 4 positions",
             id="too-few-points",
+        ),
+        pytest.param(
+            {"serviceArea": OPEN_RING},
+            "polygon 0 ring 0 is not closed: it starts at [2.26, 48.82] and ends at [2.26, 48.83]",
+            id="unclosed-ring",
+        ),
+        pytest.param(
+            {"serviceArea": {"type": "MultiPolygon", "coordinates": [SQUARE, [OPEN_RING_AT]]}},
+            "serviceArea polygon 1 ring 0 is not closed",
+            id="unclosed-ring-of-a-multipolygon",
+        ),
+        pytest.param(
+            {"serviceArea": {"type": "Polygon", "coordinates": []}},
+            "serviceArea polygon 0 has no rings",
+            id="no-rings",
+        ),
+        pytest.param(
+            {
+                "serviceArea": {
+                    "type": "Polygon",
+                    "coordinates": [[[2.26, 48.82], [2.27], "x", [2.26, 48.82]]],
+                }
+            },
+            "malformed coordinates",
+            id="malformed-position",
+        ),
+        pytest.param(
+            {
+                "serviceArea": {
+                    "type": "MultiPolygon",
+                    "coordinates": [SQUARE, FAR_SQUARE["coordinates"]],
+                }
+            },
+            "km from Issy",
+            id="far-polygon-of-a-multipolygon",
         ),
         pytest.param({"name": "   "}, "name must not be empty", id="empty-name"),
         pytest.param({"website": "ftp://x"}, "not an absolute http(s) URL", id="bad-url"),
