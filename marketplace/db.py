@@ -18,6 +18,7 @@ from anyio import to_thread
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
+from marketplace.errors import InvalidInput, MarketplaceError
 from marketplace.events.unit_of_work import publish_pending
 from marketplace.events.version import read_catalogue_version
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MIGRATIONS_DIR",
     "Database",
+    "DatabaseUnavailable",
     "create_db_engine",
     "normalise_database_url",
     "upgrade_database",
@@ -38,6 +40,23 @@ T = TypeVar("T")
 
 # Alembic announces each of its plugins at INFO when imported: noise in a server log.
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+class DatabaseUnavailable(MarketplaceError):
+    """The database cannot be opened: unreachable server, refused login, missing folder.
+
+    Raised before anything runs, so a server or command stops with one line saying why.
+    """
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+def _shown(url: str) -> str:
+    """``url`` as it may appear in a log: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(unreadable URL)"
 
 
 def normalise_database_url(url: str) -> str:
@@ -58,15 +77,18 @@ def normalise_database_url(url: str) -> str:
 
     Raises
     ------
-    ValueError
-        When the URL names neither SQLite nor PostgreSQL.
+    InvalidInput
+        When the URL is no URL, or names neither SQLite nor PostgreSQL.
     """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
-    backend = make_url(url).get_backend_name()
+    try:
+        backend = make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        backend = None
     if backend not in {"sqlite", "postgresql"}:
-        raise ValueError(
+        raise InvalidInput(
             f"DATABASE_URL {url!r} names {backend!r}; accepted: sqlite:///PATH or "
             "postgresql://USER@HOST:PORT/DB"
         )
@@ -99,7 +121,14 @@ def create_db_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # A mistyped path must not silently start an empty database elsewhere: only
+            # the default folder (settings.default_database_url) is ever created.
+            folder = Path(database).parent
+            if not folder.is_dir():
+                raise DatabaseUnavailable(
+                    f"the folder {folder} of the SQLite database {database} does not exist; "
+                    "create it or correct DATABASE_URL"
+                )
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -162,8 +191,27 @@ class Database:
         """A new session; objects stay readable after commit (they leave the thread)."""
         return Session(self.engine, expire_on_commit=False)
 
+    def check_connection(self) -> None:
+        """Open one connection, so an unusable database is told before anything runs.
+
+        Raises
+        ------
+        DatabaseUnavailable
+            Unreachable server, refused login, unknown database, unreadable file: one line
+            saying which database (without its password) and the driver's reason.
+        """
+        try:
+            with self.engine.connect():
+                pass
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig) else "?"
+            raise DatabaseUnavailable(
+                f"cannot open the database {_shown(self.url)}: {reason}"
+            ) from None
+
     def migrate(self) -> None:
-        """Apply every pending migration."""
+        """Apply every pending migration (after :meth:`check_connection`)."""
+        self.check_connection()
         upgrade_database(self.engine)
 
     def call(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

@@ -56,10 +56,18 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from marketplace.app import create_app
+    from marketplace.db import Database
     from marketplace.settings import Settings
+    from marketplace.streets import load_streets
 
     settings = Settings.from_environ(streets=args.streets)
-    from marketplace.streets import load_streets
+    # An unusable database stops here in one line (main prints it), not in a traceback of
+    # uvicorn's lifespan.
+    database = Database(settings.database_url)
+    try:
+        database.check_connection()
+    finally:
+        database.dispose()
 
     # A missing network does not stop the server: routing answers say how to provide one.
     app = create_app(settings, street_loader=lambda s: load_streets(s.streets))

@@ -93,6 +93,7 @@ def _check_migrates_empty_database(url: str) -> None:
 
 def test_migrations_apply_on_an_empty_sqlite_database(tmp_path: Path) -> None:
     database_file = tmp_path / "nested" / "fresh.sqlite3"
+    database_file.parent.mkdir()  # only the default data/ folder is ever created for you
     _check_migrates_empty_database(f"sqlite:///{database_file}")
     assert database_file.exists()
 
