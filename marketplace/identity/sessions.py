@@ -6,10 +6,11 @@ A session token reads ``sess_<secret>`` (256 random bits); only its SHA-256 is s
 leaked database holds no usable token. Sessions expire, and can be revoked one by one
 (sign out) or all at once (sign out everywhere).
 
-Sign-in failures are counted per email in the database (so the limit holds across server
-processes) and for addresses without an account too: neither the error messages nor the
-limit tell whether an email is registered. A sign-up not confirmed yet has no account, so
-signing in with it fails exactly like an unknown email.
+Sign-in failures are counted per email and client address pair in the database (so the
+limit holds across server processes, and a stranger failing on purpose locks out only
+themselves, never the account's owner) and for emails without an account too: neither the
+error messages nor the limit tell whether an email is registered. A sign-up not confirmed
+yet has no account, so signing in with it fails exactly like an unknown email.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ WRONG_CREDENTIALS = "email or password is wrong"
 
 @dataclass(frozen=True, slots=True)
 class SignInLimit:
-    """At most ``max_failures`` failed sign-ins per email within ``window``."""
+    """At most ``max_failures`` failed sign-ins per email and client address within
+    ``window``."""
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
@@ -160,7 +162,7 @@ def create_person(
 
 
 def _recent_failures(
-    session: Session, email_sha256: str, limit: SignInLimit
+    session: Session, email_sha256: str, client_sha256: str, limit: SignInLimit
 ) -> list[SignInAttempt]:
     since = utcnow() - limit.window
     # Forget what the window no longer needs, so the table stays small.
@@ -171,7 +173,11 @@ def _recent_failures(
     )
     attempts = session.exec(
         select(SignInAttempt)
-        .where(SignInAttempt.email_sha256 == email_sha256, col(SignInAttempt.at) >= since)
+        .where(
+            SignInAttempt.email_sha256 == email_sha256,
+            SignInAttempt.client_sha256 == client_sha256,
+            col(SignInAttempt.at) >= since,
+        )
         .order_by(col(SignInAttempt.at))
     ).all()
     # A success wipes the slate: only failures after the latest success count.
@@ -186,6 +192,7 @@ def attempt_sign_in(
     *,
     email: str,
     password: str,
+    client: str | None = None,
     limit: SignInLimit = DEFAULT_SIGN_IN_LIMIT,
     ttl: timedelta = DEFAULT_SESSION_TTL,
 ) -> StartedSession | SignInRefused:
@@ -195,22 +202,24 @@ def attempt_sign_in(
     -------
     StartedSession | SignInRefused
         A refusal carries :class:`NotAuthenticated` (wrong email or password, the same
-        message either way) or :class:`RateLimited` (too many failures for this email: even
-        the right password is refused until the window has passed). The caller commits, then
-        raises it.
+        message either way) or :class:`RateLimited` (too many failures for this email from
+        this ``client`` address: even the right password is refused from there until the
+        window has passed; other addresses are not). The caller commits, then raises it.
     """
     try:
         email = normalise_email(email)
     except InvalidInput:
         return SignInRefused(NotAuthenticated(WRONG_CREDENTIALS))
     email_sha256 = sha256_hex(email)
-    failures = _recent_failures(session, email_sha256, limit)
+    client_sha256 = sha256_hex(f"client:{client or ''}")
+    failures = _recent_failures(session, email_sha256, client_sha256, limit)
     if len(failures) >= limit.max_failures:
         wait = failures[0].at + limit.window - utcnow()
         minutes = max(1, int(wait.total_seconds() // 60) + 1)
         return SignInRefused(
             RateLimited(
-                f"too many failed sign-ins for this email: wait {minutes} minute(s) and try again",
+                f"too many failed sign-ins for this email from your address: wait {minutes} "
+                "minute(s) and try again",
                 retryAfterSeconds=max(1, int(wait.total_seconds())),
             )
         )
@@ -219,10 +228,14 @@ def attempt_sign_in(
         waste_verification_time(password)  # unknown email: fail as slowly as a wrong password
     valid = person is not None and verify_password(person.password_hash, password)
     if person is None or not valid or person.disabled_at is not None:
-        session.add(SignInAttempt(email_sha256=email_sha256, succeeded=False))
+        session.add(
+            SignInAttempt(email_sha256=email_sha256, client_sha256=client_sha256, succeeded=False)
+        )
         left = limit.max_failures - len(failures) - 1
         return SignInRefused(NotAuthenticated(WRONG_CREDENTIALS, attemptsLeft=left))
-    session.add(SignInAttempt(email_sha256=email_sha256, succeeded=True))
+    session.add(
+        SignInAttempt(email_sha256=email_sha256, client_sha256=client_sha256, succeeded=True)
+    )
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
         session.add(person)

@@ -86,7 +86,8 @@ class SignInAttempt(SQLModel, table=True):
 
     The email is stored as a SHA-256 of its normalised form: attempts against addresses that
     have no account are counted too (so the limit reveals nothing), without keeping those
-    addresses in clear.
+    addresses in clear. Attempts are counted per email and client address pair (the
+    address also hashed), so a stranger failing on purpose locks out only themselves.
     """
 
     __tablename__ = "sign_in_attempt"
@@ -94,6 +95,9 @@ class SignInAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     email_sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    client_sha256: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(64), nullable=True)
+    )
     succeeded: bool = Field(default=False, nullable=False)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

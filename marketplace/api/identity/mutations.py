@@ -116,12 +116,15 @@ class PeopleMutation:
         return _signed_in(started)
 
     @strawberry.mutation(
-        description="Sign in with email and password. After 5 failures for an email within "
-        "15 minutes, sign-in is refused (RATE_LIMITED) until the window has passed."
+        description="Sign in with email and password. After 5 failures for an email from one "
+        "address within 15 minutes, sign-in from that address is refused (RATE_LIMITED) until "
+        "the window has passed; other addresses are not affected."
     )
     async def sign_in(self, info: Info, email: str, password: str) -> SignedIn:
+        client = info.context.connection.client
+        host = client.host if client else None
         outcome = await info.context.run(
-            lambda s: attempt_sign_in(s, email=email, password=password)
+            lambda s: attempt_sign_in(s, email=email, password=password, client=host)
         )
         # Raised only now, after the failed attempt was committed and counted.
         if isinstance(outcome, SignInRefused):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
+from starlette.testclient import TestClient
 
 from marketplace.cli import main
 from marketplace.db import Database
@@ -248,6 +249,23 @@ def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool) -> None:
     assert code(api.post(SIGN_IN, {**variables, "email": "other@example.org"})) == (
         "UNAUTHENTICATED"
     )
+
+
+def test_a_stranger_cannot_lock_the_owner_out(api: Api) -> None:
+    signed_up(api)
+    stranger = TestClient(api.client.app, client=("203.0.113.7", 40000))
+    guess = {"email": "anne.martin@example.org", "password": "wrong password!"}
+    for _ in range(6):
+        answer = stranger.post("/graphql", json={"query": SIGN_IN, "variables": guess}).json()
+    assert answer["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "from your address" in answer["errors"][0]["message"]
+    # The owner, from their own address, still signs in; the stranger stays limited.
+    owner = api.ok(SIGN_IN, {**guess, "password": PASSWORD})
+    assert owner["signIn"]["token"]
+    again = stranger.post(
+        "/graphql", json={"query": SIGN_IN, "variables": {**guess, "password": PASSWORD}}
+    ).json()
+    assert again["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
 
 def test_sign_out_revokes_only_this_session(api: Api) -> None:
