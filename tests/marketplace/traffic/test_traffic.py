@@ -13,7 +13,9 @@ import json
 from typing import Any
 
 import pytest
+from sqlmodel import func, select
 
+from marketplace.models.traffic import DemandImport
 from tests.marketplace.community_helpers import Cast, code
 from tests.marketplace.helpers import Api
 from tests.marketplace.trips import (
@@ -285,3 +287,15 @@ def test_a_hotspot_peaks_in_the_period_whose_latest_run_delays_it_most(
     assert morning[0]["peakPeriod"] == "evening_peak"
     evening = api.ok(PEAKS, {"period": "evening_peak"}, key=key)["hotspots"]
     assert evening[0]["peakPeriod"] == "evening_peak"
+
+
+def test_demand_beyond_the_accepted_range_is_refused_and_nothing_stored(
+    api: Api, cast: Cast
+) -> None:
+    huge = TRIPS_CSV.replace(",2000\n", ",1e308\n")
+    assert huge != TRIPS_CSV
+    error = api.error(IMPORT, {"zones": ZONES_CSV, "trips": huge}, key=cast.planner)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "trips.csv line 2: trips '1e308' is not a number from 0 to 100,000" in (error["message"])
+    stored = api.db.call(lambda s: s.exec(select(func.count()).select_from(DemandImport)).one())
+    assert stored == 0
