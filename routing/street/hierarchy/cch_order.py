@@ -6,12 +6,14 @@ keeps the contracted (chordal) graph small comes from nested dissection: split t
 small set of separator nodes, give the separator the highest ranks, and order both sides the
 same way, recursively.
 
-Separators here are geometric, in the spirit of inertial flow (Schild and Sommer, 2015, as
-RoutingKit uses it): project a piece's nodes on four directions (east, north-east, north,
-north-west), sweep a cut line across the middle 40 % of each projection, keep the line that
-crosses the fewest edges, and take the smaller of the two sets of endpoints it cuts as the
-separator. Disconnected pieces are ordered one component at a time, and small pieces by degree.
-Everything is numpy on edge lists; no weight is ever read.
+Separators come from inertial flow (Schild and Sommer, 2015, as RoutingKit uses it): project a
+piece's nodes on four directions (east, north-east, north, north-west); for each, the first
+and the last quarter along the line are joined to a source and a sink, and a minimum vertex
+cut between them (unit-capacity max flow, :mod:`._vertex_cut`) is the candidate separator; the
+smallest of the four wins. Small pieces, or pieces where no such cut exists, take the best
+straight cut across the middle 40 % instead (the smaller set of endpoints of the edges it
+crosses). Disconnected pieces are ordered one component at a time, tiny ones by degree. No
+weight is ever read.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from routing.street.hierarchy._vertex_cut import _min_vertex_cut
+
 __all__ = ["nested_dissection_order"]
 
 IntArray = npt.NDArray[np.int64]
@@ -28,7 +32,9 @@ FloatArray = npt.NDArray[np.float64]
 
 _LEAF_NODES = 24
 _DIRECTIONS_RAD = np.radians([0.0, 45.0, 90.0, 135.0])
-_BALANCE = 0.3  # each side of a cut keeps at least this share of the piece
+_BALANCE = 0.3  # each side of a straight cut keeps at least this share of the piece
+_FLOW_MIN_NODES = 64  # smaller pieces take the straight cut
+_TERMINAL_SHARE = 0.25  # the share of a piece tied to the source, and to the sink
 
 
 def nested_dissection_order(
@@ -93,7 +99,7 @@ def nested_dissection_order(
             for component in range(count):
                 stack.append(_subpiece(nodes, u, v, labels == component))
             continue
-        separator, left = _separator(x[nodes], y[nodes], u, v)
+        separator, left = _flow_separator(x[nodes], y[nodes], u, v)
         for local in separator:
             rank[nodes[local]] = next_rank
             next_rank -= 1
@@ -110,6 +116,44 @@ def _subpiece(
     local = np.cumsum(keep) - 1
     inside = keep[u] & keep[v]
     return nodes[keep], local[u[inside]], local[v[inside]]
+
+
+def _flow_separator(
+    x: FloatArray, y: FloatArray, u: IntArray, v: IntArray
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """(separator nodes, one side's mask) of a connected piece: the best inertial-flow cut."""
+    k = x.shape[0]
+    fallback = _separator(x, y, u, v)
+    if k < _FLOW_MIN_NODES:
+        return fallback
+    tails, heads = np.r_[u, v], np.r_[v, u]
+    order = np.lexsort((heads, tails))
+    position = np.empty(order.shape[0], dtype=np.int64)
+    position[order] = np.arange(order.shape[0])
+    half = u.shape[0]
+    twin = np.empty(order.shape[0], dtype=np.int64)
+    twin[position] = position[(np.arange(order.shape[0]) + half) % order.shape[0]]
+    indptr = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tails, minlength=k), out=indptr[1:])
+    adj = heads[order]
+    share = max(1, int(k * _TERMINAL_SHARE))
+    best_size = int(fallback[0].shape[0])
+    best = fallback
+    for angle in _DIRECTIONS_RAD:
+        along = np.argsort(x * np.cos(angle) + y * np.sin(angle), kind="stable")
+        is_source = np.zeros(k, dtype=bool)
+        is_sink = np.zeros(k, dtype=bool)
+        is_source[along[:share]] = True
+        is_sink[along[-share:]] = True
+        if np.any(is_source[u] & is_sink[v]) or np.any(is_sink[u] & is_source[v]):
+            continue  # a source touches a sink: no vertex cut exists
+        flow, separator, source_side = _min_vertex_cut(
+            indptr, adj, twin, is_source, is_sink, best_size - 1
+        )
+        if flow < best_size:
+            best_size = flow
+            best = (np.flatnonzero(separator).astype(np.int64), source_side)
+    return best
 
 
 def _separator(

@@ -13,6 +13,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from routing.errors import CorruptArtefactError
+from routing.street.hierarchy._vertex_cut import _min_vertex_cut
 from routing.street.hierarchy.cch import CustomizableHierarchy, CustomizedMetric
 from routing.street.hierarchy.cch_order import nested_dissection_order
 from routing.street.hierarchy.ch import RouteResult
@@ -284,3 +285,54 @@ def scipy_distances_from(
     matrix = csr_matrix((w[cheapest], (t[cheapest], h[cheapest])), shape=(n, n))
     result: FloatArray = dijkstra(matrix, indices=sources)
     return result
+
+
+def test_vertex_cut_finds_the_bridge_node_and_the_narrow_column() -> None:
+    # Two squares with diagonals (0-3 and 5-8) joined only through node 4.
+    pairs = [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (1, 3), (3, 4), (4, 5)]
+    pairs += [(5, 6), (6, 7), (7, 8), (8, 5), (5, 7), (6, 8)]
+    u = np.array([a for a, _ in pairs], dtype=np.int64)
+    v = np.array([b for _, b in pairs], dtype=np.int64)
+    tails, heads = np.r_[u, v], np.r_[v, u]
+    order = np.lexsort((heads, tails))
+    position = np.empty(order.shape[0], dtype=np.int64)
+    position[order] = np.arange(order.shape[0])
+    twin = np.empty(order.shape[0], dtype=np.int64)
+    twin[position] = position[(np.arange(order.shape[0]) + u.shape[0]) % order.shape[0]]
+    indptr = np.zeros(10, dtype=np.int64)
+    np.cumsum(np.bincount(tails, minlength=9), out=indptr[1:])
+    is_source = np.isin(np.arange(9), [0, 1])
+    is_sink = np.isin(np.arange(9), [7, 8])
+    flow, separator, source_side = _min_vertex_cut(
+        indptr, heads[order], twin, is_source, is_sink, 9
+    )
+    # Nodes 3, 4 and 5 each cut the graph alone; the search stops at the first from the source.
+    assert flow == 1
+    assert separator.sum() == 1 and int(np.flatnonzero(separator)[0]) in (3, 4, 5)
+    assert source_side[[0, 1]].all() and not source_side[[7, 8]].any()
+    # Giving up: a limit below the true cut says so with a flow above the limit.
+    assert _min_vertex_cut(indptr, heads[order], twin, is_source, is_sink, 0)[0] == 1
+
+
+def test_nested_dissection_on_a_grid_keeps_the_chordal_graph_small() -> None:
+    side = 30
+    index = np.arange(side * side).reshape(side, side)
+    tails = np.r_[index[:, :-1].ravel(), index[:-1, :].ravel()]
+    heads = np.r_[index[:, 1:].ravel(), index[1:, :].ravel()]
+    lat = np.repeat(np.arange(side), side) * 1e-3
+    lon = np.tile(np.arange(side), side) * 1e-3
+    graph = Graph(
+        side * side,
+        [
+            (int(a), int(b), 1.0)
+            for a, b in zip(np.r_[tails, heads], np.r_[heads, tails], strict=True)
+        ],
+    )
+    hierarchy = CustomizableHierarchy.build(graph.indptr, graph.heads, lat, lon)
+    # A grid's nested dissection fill is O(n log n); a bad order (row by row) gives O(n^1.5).
+    row_by_row = CustomizableHierarchy.build(
+        graph.indptr, graph.heads, lat, lon, rank=np.arange(side * side)
+    )
+    assert hierarchy.num_arcs < 0.6 * row_by_row.num_arcs
+    metric = hierarchy.customize(graph.weights)
+    assert metric.distance(0, side * side - 1) == 2 * (side - 1)
