@@ -150,6 +150,15 @@ def _customize(
 
 
 @numba.njit(cache=True, nogil=True)
+def _endpoints_valid(nodes: IntArray, costs: FloatArray, n: int) -> bool:
+    """Whether every node lies in ``0..n-1`` and every cost is finite (the fast check)."""
+    for i in range(nodes.shape[0]):
+        if nodes[i] < 0 or nodes[i] >= n or not np.isfinite(costs[i]):
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
 def _ancestors(
     parent: Int32Array, rank: Int32Array, nodes: IntArray, seen: Int32Array, out: Int32Array
 ) -> int:

@@ -33,6 +33,7 @@ from routing.errors import CorruptArtefactError
 from routing.street.hierarchy._cch_kernels import (
     _chordal_supergraph,
     _customize,
+    _endpoints_valid,
     _input_half_arcs,
     _query,
 )
@@ -311,13 +312,13 @@ class CustomizedMetric:
             raise ValueError(
                 f"{what} has {node_array.shape[0]} nodes but {cost_array.shape[0]} costs"
             )
+        if _endpoints_valid(node_array, cost_array, self.num_nodes):
+            return node_array, cost_array
         low, high = int(node_array.min()), int(node_array.max())
         if low < 0 or high >= self.num_nodes:
             bad = low if low < 0 else high
             raise ValueError(f"{what} holds node {bad}, outside 0..{self.num_nodes - 1}")
-        if not np.isfinite(cost_array).all():
-            raise ValueError(f"{what} costs must be finite, got {cost_array.tolist()}")
-        return node_array, cost_array
+        raise ValueError(f"{what} costs must be finite, got {cost_array.tolist()}")
 
     def _take(self) -> _Scratch:
         with self._pool.lock:

@@ -18,10 +18,9 @@ weight is ever read.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from routing.street.hierarchy._vertex_cut import _min_vertex_cut
 
@@ -92,9 +91,7 @@ def nested_dissection_order(
                 rank[nodes[local]] = next_rank
                 next_rank -= 1
             continue
-        count, labels = connected_components(
-            coo_matrix((np.ones(u.shape[0]), (u, v)), shape=(k, k)), directed=False
-        )
+        count, labels = _components(k, u, v)
         if count > 1:
             for component in range(count):
                 stack.append(_subpiece(nodes, u, v, labels == component))
@@ -123,9 +120,9 @@ def _flow_separator(
 ) -> tuple[IntArray, npt.NDArray[np.bool_]]:
     """(separator nodes, one side's mask) of a connected piece: the best inertial-flow cut."""
     k = x.shape[0]
-    fallback = _separator(x, y, u, v)
+    straight = _separator(x, y, u, v)
     if k < _FLOW_MIN_NODES:
-        return fallback
+        return straight
     tails, heads = np.r_[u, v], np.r_[v, u]
     order = np.lexsort((heads, tails))
     position = np.empty(order.shape[0], dtype=np.int64)
@@ -137,8 +134,9 @@ def _flow_separator(
     np.cumsum(np.bincount(tails, minlength=k), out=indptr[1:])
     adj = heads[order]
     share = max(1, int(k * _TERMINAL_SHARE))
-    best_size = int(fallback[0].shape[0])
-    best = fallback
+    # The straight cut bounds the flow: a direction whose cut would be larger stops early.
+    best_size = int(straight[0].shape[0])
+    best = straight
     for angle in _DIRECTIONS_RAD:
         along = np.argsort(x * np.cos(angle) + y * np.sin(angle), kind="stable")
         is_source = np.zeros(k, dtype=bool)
@@ -154,6 +152,35 @@ def _flow_separator(
             best_size = flow
             best = (np.flatnonzero(separator).astype(np.int64), source_side)
     return best
+
+
+@numba.njit(cache=True, nogil=True)
+def _components(k: int, u: IntArray, v: IntArray) -> tuple[int, IntArray]:
+    """(number of connected components, component of each node), by union-find."""
+    root = np.arange(k)
+    for e in range(u.shape[0]):
+        a = u[e]
+        while root[a] != a:
+            root[a] = root[root[a]]
+            a = root[a]
+        b = v[e]
+        while root[b] != b:
+            root[b] = root[root[b]]
+            b = root[b]
+        if a != b:
+            root[max(a, b)] = min(a, b)
+    labels = np.empty(k, np.int64)
+    count = 0
+    for x in range(k):
+        r = x
+        while root[r] != r:
+            r = root[r]
+        if r == x:
+            labels[x] = count
+            count += 1
+        else:
+            labels[x] = labels[r]
+    return count, labels
 
 
 def _separator(
