@@ -323,3 +323,128 @@ def _query(
     for c in range(count_b):
         dist_b[list_b[c]] = _INF
     return best, source_index, target_index, path
+
+
+@numba.njit(cache=True, nogil=True)
+def _upward(
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    parent: Int32Array,
+    rank: Int32Array,
+    weight: FloatArray,
+    direction: int,
+    nodes: IntArray,
+    costs: FloatArray,
+    dist: FloatArray,
+    seen: Int32Array,
+    out: Int32Array,
+) -> int:
+    """Elimination-tree search without pruning: ``dist`` over the ancestors listed in ``out``.
+
+    ``direction`` 0 climbs upward half-arcs (from sources), 1 downward ones read backwards
+    (towards targets). Returns how many ancestors ``out`` holds; the caller resets ``dist``.
+    """
+    count = _ancestors(parent, rank, nodes, seen, out)
+    for s in range(nodes.shape[0]):
+        x = rank[nodes[s]]
+        if costs[s] < dist[x]:
+            dist[x] = costs[s]
+    for c in range(count):
+        x = out[c]
+        d = dist[x]
+        if d == _INF:
+            continue
+        for k in range(up_indptr[x], up_indptr[x + 1]):
+            y = up_heads[k]
+            nd = d + weight[2 * k + direction]
+            if nd < dist[y]:
+                dist[y] = nd
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
+def _matrix(
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    parent: Int32Array,
+    rank: Int32Array,
+    weight: FloatArray,
+    source_ptr: IntArray,
+    source_nodes: IntArray,
+    source_costs: FloatArray,
+    target_ptr: IntArray,
+    target_nodes: IntArray,
+    target_costs: FloatArray,
+) -> FloatArray:
+    """Many-to-many costs by buckets on the elimination tree.
+
+    Origin ``i`` is the node set ``source_nodes[source_ptr[i]:source_ptr[i + 1]]`` with its
+    start costs, destination ``j`` likewise. Each destination's backward search leaves
+    ``(j, cost to j)`` in a bucket at every ancestor it reaches; each origin's forward search
+    then scans the buckets of its own ancestors. Two searches per point instead of one per pair.
+    """
+    n = up_indptr.shape[0] - 1
+    rows = source_ptr.shape[0] - 1
+    cols = target_ptr.shape[0] - 1
+    dist = np.full(n, _INF)
+    seen = np.zeros(n, np.int32)
+    ancestors = np.empty(n, np.int32)
+    # Bucket entries, first gathered in target order, then sorted by node.
+    capacity = 1024
+    entry_node = np.empty(capacity, np.int32)
+    entry_target = np.empty(capacity, np.int32)
+    entry_cost = np.empty(capacity, np.float64)
+    size = 0
+    for j in range(cols):
+        a, b = target_ptr[j], target_ptr[j + 1]
+        count = _upward(
+            up_indptr, up_heads, parent, rank, weight, 1,
+            target_nodes[a:b], target_costs[a:b], dist, seen, ancestors,
+        )  # fmt: skip
+        for c in range(count):
+            x = ancestors[c]
+            if dist[x] < _INF:
+                if size == capacity:
+                    capacity *= 2
+                    grown_node = np.empty(capacity, np.int32)
+                    grown_target = np.empty(capacity, np.int32)
+                    grown_cost = np.empty(capacity, np.float64)
+                    grown_node[:size] = entry_node[:size]
+                    grown_target[:size] = entry_target[:size]
+                    grown_cost[:size] = entry_cost[:size]
+                    entry_node, entry_target, entry_cost = grown_node, grown_target, grown_cost
+                entry_node[size] = x
+                entry_target[size] = j
+                entry_cost[size] = dist[x]
+                size += 1
+            dist[x] = _INF
+    bucket_ptr = np.zeros(n + 1, np.int64)
+    for e in range(size):
+        bucket_ptr[entry_node[e] + 1] += 1
+    for x in range(n):
+        bucket_ptr[x + 1] += bucket_ptr[x]
+    fill = bucket_ptr[:-1].copy()
+    bucket_target = np.empty(size, np.int32)
+    bucket_cost = np.empty(size, np.float64)
+    for e in range(size):
+        slot = fill[entry_node[e]]
+        fill[entry_node[e]] += 1
+        bucket_target[slot] = entry_target[e]
+        bucket_cost[slot] = entry_cost[e]
+    out = np.full((rows, cols), _INF)
+    for i in range(rows):
+        a, b = source_ptr[i], source_ptr[i + 1]
+        count = _upward(
+            up_indptr, up_heads, parent, rank, weight, 0,
+            source_nodes[a:b], source_costs[a:b], dist, seen, ancestors,
+        )  # fmt: skip
+        for c in range(count):
+            x = ancestors[c]
+            d = dist[x]
+            if d < _INF:
+                for e in range(bucket_ptr[x], bucket_ptr[x + 1]):
+                    total = d + bucket_cost[e]
+                    if total < out[i, bucket_target[e]]:
+                        out[i, bucket_target[e]] = total
+            dist[x] = _INF
+    return out

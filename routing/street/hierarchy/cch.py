@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -35,6 +35,7 @@ from routing.street.hierarchy._cch_kernels import (
     _customize,
     _endpoints_valid,
     _input_half_arcs,
+    _matrix,
     _query,
 )
 from routing.street.hierarchy._heap import FloatArray, Int32Array, IntArray
@@ -300,6 +301,61 @@ class CustomizedMetric:
         tgt, tgt_costs = self._endpoints("targets", [target], [0.0])
         cost, source_index, _, _ = self._run(src, src_costs, tgt, tgt_costs, False)
         return float(cost) if source_index >= 0 else math.inf
+
+    def matrix(self, sources: npt.ArrayLike, targets: npt.ArrayLike) -> FloatArray:
+        """Shortest-path cost from every source node to every target node (``inf``: none).
+
+        Raises
+        ------
+        ValueError
+            When a node id is out of range.
+        """
+        src = np.ascontiguousarray(sources, dtype=np.int64).reshape(-1)
+        tgt = np.ascontiguousarray(targets, dtype=np.int64).reshape(-1)
+        return self.matrix_of_sets(
+            [(src[i : i + 1], np.zeros(1)) for i in range(src.shape[0])],
+            [(tgt[j : j + 1], np.zeros(1)) for j in range(tgt.shape[0])],
+        )
+
+    def matrix_of_sets(
+        self,
+        origins: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]],
+        destinations: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]],
+    ) -> FloatArray:
+        """Many-to-many costs where each point is a set of nodes with start or end costs.
+
+        Cell ``[i, j]`` is the least ``cost_i[a] + d(a, b) + cost_j[b]`` over the nodes ``a``
+        of origin ``i`` and ``b`` of destination ``j`` (a snapped point has two nodes: its
+        edge's ends). One search per point, not per pair; a cell's path is then one
+        :meth:`query` away.
+
+        Raises
+        ------
+        ValueError
+            When a point has no node, a node id is out of range or a cost is not finite.
+        """
+        src_ptr, src_nodes, src_costs = self._sets("origin", origins)
+        tgt_ptr, tgt_nodes, tgt_costs = self._sets("destination", destinations)
+        h = self.hierarchy
+        result: FloatArray = _matrix(
+            h.up_indptr, h.up_heads, h.parent, h.rank, self.weight,
+            src_ptr, src_nodes, src_costs, tgt_ptr, tgt_nodes, tgt_costs,
+        )  # fmt: skip
+        return result
+
+    def _sets(
+        self, what: str, points: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        checked = [self._endpoints(f"{what} {i}", n, c) for i, (n, c) in enumerate(points)]
+        ptr = np.zeros(len(checked) + 1, dtype=np.int64)
+        np.cumsum([nodes.shape[0] for nodes, _ in checked], out=ptr[1:])
+        if not checked:
+            return ptr, np.empty(0, np.int64), np.empty(0, np.float64)
+        return (
+            ptr,
+            np.concatenate([nodes for nodes, _ in checked]),
+            np.concatenate([costs for _, costs in checked]),
+        )
 
     def _endpoints(
         self, what: str, nodes: npt.ArrayLike, costs: npt.ArrayLike

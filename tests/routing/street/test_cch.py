@@ -336,3 +336,36 @@ def test_nested_dissection_on_a_grid_keeps_the_chordal_graph_small() -> None:
     assert hierarchy.num_arcs < 0.6 * row_by_row.num_arcs
     metric = hierarchy.customize(graph.weights)
     assert metric.distance(0, side * side - 1) == 2 * (side - 1)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_matrix_matches_dijkstra_on_every_pair_and_with_closures(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, m = 50, 150
+    tails = rng.integers(0, n, m)
+    heads = rng.integers(0, n, m)
+    weights = rng.random(m) * 10
+    graph = Graph(n, list(zip(tails.tolist(), heads.tolist(), weights.tolist(), strict=True)))
+    hierarchy = build(graph, seed)
+    for w in (graph.weights, np.where(rng.random(m) < 0.25, np.inf, graph.weights)):
+        expected = scipy_distances(n, graph.tails, graph.heads, w)
+        metric = hierarchy.customize(w)
+        everyone = np.arange(n)
+        assert np.allclose(metric.matrix(everyone, everyone), expected, rtol=1e-12, atol=0)
+        rows, cols = rng.integers(0, n, 7), rng.integers(0, n, 5)
+        got = metric.matrix(rows, cols)
+        assert np.array_equal(np.isinf(got), np.isinf(expected[np.ix_(rows, cols)]))
+
+
+def test_matrix_of_sets_counts_start_and_end_costs() -> None:
+    # 0 -> 1 -> 2 -> 3, one way, each edge 1.
+    graph = Graph(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)])
+    metric = build(graph).customize(graph.weights)
+    got = metric.matrix_of_sets(
+        [([0, 1], [5.0, 0.5]), ([3], [0.0])],
+        [([2], [0.25]), ([3, 0], [0.0, 0.0])],
+    )
+    assert got.tolist() == [[1.75, 2.5], [math.inf, 0.0]]
+    with pytest.raises(ValueError, match="origin 0 is empty"):
+        metric.matrix_of_sets([([], [])], [([2], [0.0])])
+    assert metric.matrix_of_sets([], [([2], [0.0])]).shape == (0, 1)
