@@ -21,7 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.geometry import haversine_m
-from routing.street.benchmark_cch import BASELINES, cch_section, routingkit_section
+from routing.street.benchmark_cch import (
+    BASELINES,
+    cch_section,
+    matrix_section,
+    routingkit_section,
+)
 from routing.street.compile import compile_graph, largest_strong_component
 from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.street.modes import DEFAULT_PROFILES, Mode
@@ -137,6 +142,7 @@ def run_routing_benchmark(
     seed: int = 42,
     progress: Progress | None = None,
     baseline: str | None = None,
+    matrix_size: int = 100,
 ) -> dict[str, Any]:
     """Benchmark one-to-one queries with path on ``source`` for ``mode``; return the record.
 
@@ -154,6 +160,8 @@ def run_routing_benchmark(
     baseline
         ``"routingkit"``: also time RoutingKit's CCH (the optional ``bench`` extra) on the
         same graph and pairs, and report ``query_ratio_vs_routingkit`` (ours / theirs).
+    matrix_size
+        The many-to-many section times a ``matrix_size`` square over the first sources.
     """
     if baseline is not None and baseline not in BASELINES:
         raise ValueError(f"baseline {baseline!r} is unknown; accepted: {', '.join(BASELINES)}")
@@ -213,13 +221,16 @@ def run_routing_benchmark(
     say(f"engine: {pairs} queries, median {np.median(engine_times) * 1000:.3f} ms")
 
     say("customizable hierarchy: ordering, customizing, querying the same pairs")
-    cch, _ = cch_section(indptr, heads_csr, weights_csr, lat, lon, sources, targets, engine_costs)
+    cch, cch_metric = cch_section(
+        indptr, heads_csr, weights_csr, lat, lon, sources, targets, engine_costs
+    )
     cch_costs = engine_costs  # equal within 1e-9 (cch_mismatches_vs_ch counts exceptions)
     say(f"cch: customized in {cch['customize_s']} s, median {cch['cch_median_ms']} ms")
     rk: dict[str, Any] = {}
+    rk_metric: Any = None
     if baseline == "routingkit":
         say("routingkit: ordering, customizing, querying the same pairs")
-        rk = routingkit_section(
+        rk, rk_metric = routingkit_section(
             indptr, heads_csr, weights_csr, lat, lon, sources, targets, cch_costs
         )
         rk["query_ratio_vs_routingkit"] = round(
@@ -231,6 +242,13 @@ def run_routing_benchmark(
         rk["customize_ratio_vs_routingkit"] = round(
             cch["customize_s"] / max(rk["routingkit_customize_s"], 1e-9), 2
         )
+
+    matrix_points = sources[: min(matrix_size, pairs)]
+    say(f"matrix {matrix_points.shape[0]}x{matrix_points.shape[0]}: buckets vs Dijkstra per origin")
+    matrix = matrix_section(
+        indptr, heads_csr, weights_csr, cch_metric, matrix_points, routingkit_metric=rk_metric
+    )
+    del rk_metric
 
     checked = baseline_pairs if baseline_pairs is not None else (pairs if tile == 1 else 20)
     checked = min(checked, pairs)
@@ -289,4 +307,5 @@ def run_routing_benchmark(
         "query_ratio_vs_ch": round(cch["cch_median_ms"] / max(engine["median_ms"], 1e-9), 2),
         **cch,
         **rk,
+        **matrix,
     }

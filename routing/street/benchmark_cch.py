@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from routing.errors import RoutingError
 from routing.street.hierarchy.cch import CustomizableHierarchy, CustomizedMetric
 
-__all__ = ["BASELINES", "cch_section", "routingkit_section"]
+__all__ = ["BASELINES", "cch_section", "matrix_section", "routingkit_section"]
 
 BASELINES = ("routingkit",)
 
@@ -92,13 +92,15 @@ def routingkit_section(
     sources: NDArray[np.int64],
     targets: NDArray[np.int64],
     ours: NDArray[np.float64],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
     """RoutingKit's CCH on the same graph and pairs, weights in integer milliseconds.
 
     Raises
     ------
     RoutingError
         When ``routingkit-cch`` is not installed (it is the optional ``bench`` extra).
+
+    Returns the record and RoutingKit's customized metric (for the matrix section).
     """
     try:
         import routingkit_cch
@@ -137,7 +139,8 @@ def routingkit_section(
     median, p95 = _ms(times)
     reached = np.isfinite(ours) & np.isfinite(costs)
     gap = np.abs(costs[reached] - ours[reached]) / np.maximum(ours[reached], 1e-9)
-    return {
+    del query  # no query object may outlive this section: the matrix uses the metric next
+    record = {
         "routingkit_order_s": round(order_s, 2),
         "routingkit_build_s": round(build_s, 2),
         "routingkit_customize_s": round(customize_s, 4),
@@ -148,3 +151,63 @@ def routingkit_section(
             (np.isfinite(ours) != np.isfinite(costs)).sum()
         ),
     }
+    return record, metric
+
+
+def matrix_section(
+    indptr: NDArray[np.int64],
+    heads: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    metric: CustomizedMetric,
+    points: NDArray[np.int64],
+    *,
+    routingkit_metric: Any = None,
+) -> dict[str, Any]:
+    """A square matrix over ``points``: CCH buckets, one Dijkstra per origin (what
+    ``travel_cost_matrix`` did), and RoutingKit's one-to-many when asked."""
+    from routing.street.search import dijkstra_costs
+
+    size = points.shape[0]
+    metric.matrix(points[:2], points[:2])  # compile / warm
+    started = time.perf_counter()
+    ours = metric.matrix(points, points)
+    ours_s = time.perf_counter() - started
+    started = time.perf_counter()
+    zero = np.zeros(1)
+    heads32 = heads.astype(np.int32)
+    reference = np.stack(
+        [
+            dijkstra_costs(indptr, heads32, weights, points[i : i + 1], zero)[points]
+            for i in range(size)
+        ]
+    )
+    dijkstra_s = time.perf_counter() - started
+    same = ours == reference
+    with np.errstate(invalid="ignore"):
+        error = np.where(same, 0.0, np.abs(ours - reference) / np.maximum(reference, 1e-9))
+    record: dict[str, Any] = {
+        "matrix_size": f"{size}x{size}",
+        f"matrix_{size}x{size}_ms": round(ours_s * 1000, 2),
+        f"matrix_{size}x{size}_dijkstra_per_origin_ms": round(dijkstra_s * 1000, 2),
+        "matrix_speedup_vs_dijkstra_per_origin": round(dijkstra_s / max(ours_s, 1e-9), 1),
+        "matrix_max_relative_error_vs_dijkstra": float(f"{float(error.max()):.3g}"),
+    }
+    if routingkit_metric is not None:
+        import routingkit_cch
+
+        point_list = points.tolist()
+        started = time.perf_counter()
+        one_to_many = routingkit_cch.CCHOneToMany(routingkit_metric, point_list)
+        theirs = [one_to_many.distances_from(p) for p in point_list]
+        routingkit_s = time.perf_counter() - started
+        del one_to_many  # RoutingKit's binding wants it gone before the metric changes
+        record[f"routingkit_matrix_{size}x{size}_ms"] = round(routingkit_s * 1000, 2)
+        record["matrix_ratio_vs_routingkit"] = round(ours_s / max(routingkit_s, 1e-9), 2)
+        record["routingkit_matrix_unreachable_disagreements"] = int(
+            sum(
+                (d is None) != bool(np.isinf(ours[i, j]))
+                for i, row in enumerate(theirs)
+                for j, d in enumerate(row)
+            )
+        )
+    return record

@@ -23,6 +23,11 @@ def test_record_has_the_cch_on_the_same_pairs_and_agrees_with_the_ch(shared_data
         assert record[key] > 0, key
     assert 0 <= record["customize_s"] < record["preprocessing_s"] + 1
     assert "routingkit_median_ms" not in record
+    # The matrix section: 60 x 60 over the first sources, equal to one Dijkstra per origin.
+    assert record["matrix_size"] == "60x60"
+    assert record["matrix_max_relative_error_vs_dijkstra"] <= 1e-9
+    assert record["matrix_60x60_ms"] > 0
+    assert record["matrix_60x60_dijkstra_per_origin_ms"] > 0
 
 
 def test_an_unknown_baseline_is_refused_with_the_accepted_ones(shared_data: Path) -> None:
@@ -42,3 +47,5 @@ def test_routingkit_baseline_answers_the_same_pairs(shared_data: Path) -> None:
     assert record["routingkit_max_relative_gap_ms_rounding"] < 1e-2
     assert record["query_ratio_vs_routingkit"] > 0
     assert record["routingkit_customize_s"] >= 0
+    assert record["routingkit_matrix_unreachable_disagreements"] == 0
+    assert record["routingkit_matrix_60x60_ms"] > 0
