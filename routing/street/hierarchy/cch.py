@@ -329,10 +329,12 @@ class CustomizedMetric:
         edge's ends). One search per point, not per pair; a cell's path is then one
         :meth:`query` away.
 
+        A point with no node (all its ends impassable) gets a row or column of ``inf``.
+
         Raises
         ------
         ValueError
-            When a point has no node, a node id is out of range or a cost is not finite.
+            When a node id is out of range or a cost is not finite.
         """
         src_ptr, src_nodes, src_costs = self._sets("origin", origins)
         tgt_ptr, tgt_nodes, tgt_costs = self._sets("destination", destinations)
@@ -346,7 +348,12 @@ class CustomizedMetric:
     def _sets(
         self, what: str, points: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]
     ) -> tuple[IntArray, IntArray, FloatArray]:
-        checked = [self._endpoints(f"{what} {i}", n, c) for i, (n, c) in enumerate(points)]
+        checked = [
+            self._endpoints(f"{what} {i}", n, c)
+            if np.size(n)
+            else (np.empty(0, np.int64), np.empty(0, np.float64))
+            for i, (n, c) in enumerate(points)
+        ]
         ptr = np.zeros(len(checked) + 1, dtype=np.int64)
         np.cumsum([nodes.shape[0] for nodes, _ in checked], out=ptr[1:])
         if not checked:

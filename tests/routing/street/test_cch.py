@@ -366,6 +366,8 @@ def test_matrix_of_sets_counts_start_and_end_costs() -> None:
         [([2], [0.25]), ([3, 0], [0.0, 0.0])],
     )
     assert got.tolist() == [[1.75, 2.5], [math.inf, 0.0]]
-    with pytest.raises(ValueError, match="origin 0 is empty"):
-        metric.matrix_of_sets([([], [])], [([2], [0.0])])
+    nowhere = metric.matrix_of_sets([([], [])], [([2], [0.0])])
+    assert nowhere.tolist() == [[math.inf]]
+    with pytest.raises(ValueError, match="destination 0 costs must be finite"):
+        metric.matrix_of_sets([([0], [0.0])], [([2], [math.inf])])
     assert metric.matrix_of_sets([], [([2], [0.0])]).shape == (0, 1)
