@@ -36,6 +36,7 @@ from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
 from marketplace.api.identity.types import ApiKeyType, PartnerType
 from marketplace.api.ingest.mutations import IngestMutation
 from marketplace.api.node import NodeQuery
+from marketplace.api.planning.matrix import MatrixQuery
 from marketplace.api.planning.places import PlacesQuery
 from marketplace.api.planning.queries import PlanningQuery
 from marketplace.api.request_checks import (
@@ -73,6 +74,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
                 CatalogueQuery,
                 PartnerQuery,
                 PlanningQuery,
+                MatrixQuery,
                 PlacesQuery,
                 CommunityQuery,
                 PeopleQuery,

@@ -97,6 +97,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     routing_bench.add_argument(
         "--baseline-pairs", type=int, default=None, help="pairs also timed with networkx"
     )
+    routing_bench.add_argument(
+        "--baseline",
+        choices=["routingkit"],
+        default=None,
+        help="also time RoutingKit's CCH on the same graph and pairs (the optional bench extra)",
+    )
     routing_bench.add_argument("--seed", type=int, default=42)
     routing_bench.add_argument("--json", action="store_true", help="print the record as JSON")
     routing_bench.set_defaults(handler=_bench_routing)
@@ -209,6 +215,7 @@ def _bench_routing(args: argparse.Namespace) -> int:
         baseline_pairs=args.baseline_pairs,
         seed=args.seed,
         progress=_progress,
+        baseline=args.baseline,
     )
     if args.json:
         print(json.dumps(record, indent=2))

@@ -21,6 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.geometry import haversine_m
+from routing.street.benchmark_cch import (
+    BASELINES,
+    cch_section,
+    matrix_section,
+    routingkit_section,
+)
 from routing.street.compile import compile_graph, largest_strong_component
 from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.street.modes import DEFAULT_PROFILES, Mode
@@ -135,6 +141,8 @@ def run_routing_benchmark(
     baseline_pairs: int | None = None,
     seed: int = 42,
     progress: Progress | None = None,
+    baseline: str | None = None,
+    matrix_size: int = 100,
 ) -> dict[str, Any]:
     """Benchmark one-to-one queries with path on ``source`` for ``mode``; return the record.
 
@@ -149,7 +157,14 @@ def run_routing_benchmark(
     baseline_pairs
         How many of the pairs networkx also answers (default: all on an untiled network,
         20 on a tiled one, where networkx needs seconds per query).
+    baseline
+        ``"routingkit"``: also time RoutingKit's CCH (the optional ``bench`` extra) on the
+        same graph and pairs, and report ``query_ratio_vs_routingkit`` (ours / theirs).
+    matrix_size
+        The many-to-many section times a ``matrix_size`` square over the first sources.
     """
+    if baseline is not None and baseline not in BASELINES:
+        raise ValueError(f"baseline {baseline!r} is unknown; accepted: {', '.join(BASELINES)}")
     import networkx as nx
 
     from routing.street.readers.osm import street_graphs_from_file
@@ -205,6 +220,36 @@ def run_routing_benchmark(
             path_edges += int(found.edge_ids.shape[0])
     say(f"engine: {pairs} queries, median {np.median(engine_times) * 1000:.3f} ms")
 
+    say("customizable hierarchy: ordering, customizing, querying the same pairs")
+    cch, cch_metric = cch_section(
+        indptr, heads_csr, weights_csr, lat, lon, sources, targets, engine_costs
+    )
+    cch_costs = engine_costs  # equal within 1e-9 (cch_mismatches_vs_ch counts exceptions)
+    say(f"cch: customized in {cch['customize_s']} s, median {cch['cch_median_ms']} ms")
+    rk: dict[str, Any] = {}
+    rk_metric: Any = None
+    if baseline == "routingkit":
+        say("routingkit: ordering, customizing, querying the same pairs")
+        rk, rk_metric = routingkit_section(
+            indptr, heads_csr, weights_csr, lat, lon, sources, targets, cch_costs
+        )
+        rk["query_ratio_vs_routingkit"] = round(
+            cch["cch_median_ms"] / max(rk["routingkit_median_ms"], 1e-9), 2
+        )
+        rk["ch_query_ratio_vs_routingkit"] = round(
+            float(np.median(engine_times)) * 1000 / max(rk["routingkit_median_ms"], 1e-9), 2
+        )
+        rk["customize_ratio_vs_routingkit"] = round(
+            cch["customize_s"] / max(rk["routingkit_customize_s"], 1e-9), 2
+        )
+
+    matrix_points = sources[: min(matrix_size, pairs)]
+    say(f"matrix {matrix_points.shape[0]}x{matrix_points.shape[0]}: buckets vs Dijkstra per origin")
+    matrix = matrix_section(
+        indptr, heads_csr, weights_csr, cch_metric, matrix_points, routingkit_metric=rk_metric
+    )
+    del rk_metric
+
     checked = baseline_pairs if baseline_pairs is not None else (pairs if tile == 1 else 20)
     checked = min(checked, pairs)
     say(f"networkx: building the DiGraph and timing {checked} queries")
@@ -229,7 +274,7 @@ def run_routing_benchmark(
         max_rel_error = max(max_rel_error, error)
         mismatches += int(error > 1e-6)
     engine = _percentiles_ms(engine_times)
-    baseline = _percentiles_ms(nx_times)
+    networkx_ms = _percentiles_ms(nx_times)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "source": str(source),
@@ -252,8 +297,15 @@ def run_routing_benchmark(
         "engine_query_with_path": engine,
         "mean_path_edges": round(path_edges / max(pairs, 1), 1),
         "networkx_pairs": checked,
-        "networkx_shortest_path": baseline,
-        "speedup_vs_networkx": round(baseline["median_ms"] / max(engine["median_ms"], 1e-9), 1),
+        "networkx_shortest_path": networkx_ms,
+        "speedup_vs_networkx": round(networkx_ms["median_ms"] / max(engine["median_ms"], 1e-9), 1),
         "max_relative_error_vs_networkx": float(f"{max_rel_error:.3g}"),
         "mismatches_vs_networkx": mismatches,
+        # The customizable hierarchy on the same graph and pairs (median_ms: its query with path).
+        "median_ms": cch["cch_median_ms"],
+        "p95_ms": cch["cch_p95_ms"],
+        "query_ratio_vs_ch": round(cch["cch_median_ms"] / max(engine["median_ms"], 1e-9), 2),
+        **cch,
+        **rk,
+        **matrix,
     }

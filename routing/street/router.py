@@ -30,7 +30,8 @@ from routing.street._ends import (
     leaving,
 )
 from routing.street.graph import CompactGraph, Metric
-from routing.street.search import dijkstra_costs, dijkstra_tree, path_edges
+from routing.street.live import LiveMetrics
+from routing.street.search import dijkstra_costs
 from routing.street.snap import (
     DEFAULT_MAX_SNAP_DISTANCE_M,
     EdgePosition,
@@ -100,6 +101,9 @@ class StreetRouter:
         self.max_snap_distance_m = max_snap_distance_m
         self._snapper: Snapper | None = None
         self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
+        # Weights other than the compiled ones (congested times, avoided classes, closures)
+        # and matrices go through a customizable hierarchy, never a Dijkstra per query.
+        self.live = LiveMetrics(graph)
 
     @property
     def snapper(self) -> Snapper:
@@ -161,13 +165,13 @@ class StreetRouter:
             weights = duration_s
             if avoid:
                 weights = np.where(self._weights(metric, avoid) == np.inf, np.inf, weights)
-            path = self._spans_by_dijkstra(start, end, weights)
+            path = self._spans_by_customization(start, end, weights)
         else:
             weights = self._weights(metric, avoid)
             if weights is self.graph.weights(metric):
                 path = self._best_spans(start, end, metric)
             else:
-                path = self._spans_by_dijkstra(start, end, weights)
+                path = self._spans_by_customization(start, end, weights)
         if path is None:
             raise NoRouteError(self._no_route_message(start, end))
         pieces = [self._piece(span, durations) for span in path.spans]
@@ -283,29 +287,34 @@ class StreetRouter:
             self._avoid_cache[key] = cached
         return cached
 
-    def _spans_by_dijkstra(
+    def _spans_by_customization(
         self, start: Snap, end: Snap, weights: NDArray[np.float64]
     ) -> SnappedPath | None:
-        """One-to-one on modified weights, where the hierarchy (built on the originals) can't go."""
+        """One-to-one on modified weights: the hierarchy customized for them answers."""
         graph = self.graph
         best_cost, best = along_one_edge(graph, start, end, weights)
         sources, source_costs = leaving(graph, start, weights)
-        dist, pred = dijkstra_tree(graph.indptr, graph.heads, weights, sources, source_costs)
         targets, target_costs = arriving(graph, end, weights)
-        for b, node, arrive in zip(end.positions, targets.tolist(), target_costs, strict=True):
-            cost = dist[node] + arrive
-            if cost < best_cost:
-                edges = path_edges(pred, graph.tails, node)
-                first = int(graph.tails[edges[0]]) if edges else node
-                left_by = [i for i, s in enumerate(sources.tolist()) if s == first]
-                a = start.positions[min(left_by, key=lambda i: source_costs[i])]
-                best_cost = cost
-                spans = [
-                    Span(a.edge, a.fraction, 1.0),
-                    *(Span(e, 0.0, 1.0) for e in edges),
-                    Span(b.edge, 0.0, b.fraction),
-                ]
-                best = SnappedPath(spans, a, b)
+        # An end on an impassable edge cannot be left or reached through it.
+        usable_sources = np.flatnonzero(np.isfinite(source_costs))
+        usable_targets = np.flatnonzero(np.isfinite(target_costs))
+        if usable_sources.size == 0 or usable_targets.size == 0:
+            return best
+        found = self.live.customized(weights).query(
+            sources[usable_sources],
+            source_costs[usable_sources],
+            targets[usable_targets],
+            target_costs[usable_targets],
+        )
+        if found is not None and found.cost < best_cost:
+            a = start.positions[int(usable_sources[found.source_index])]
+            b = end.positions[int(usable_targets[found.target_index])]
+            spans = [
+                Span(a.edge, a.fraction, 1.0),
+                *(Span(int(e), 0.0, 1.0) for e in found.edge_ids),
+                Span(b.edge, 0.0, b.fraction),
+            ]
+            best = SnappedPath(spans, a, b)
         return best
 
     def _piece(self, span: Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
@@ -370,9 +379,29 @@ class StreetRouter:
         """
         starts = [self.snap(*p, name=f"origin {i}") for i, p in enumerate(origins)]
         ends = [self.snap(*p, name=f"destination {j}") for j, p in enumerate(destinations)]
-        matrix = np.full((len(starts), len(ends)), np.inf)
+        graph = self.graph
+        weights = self._weights(metric, frozenset())
+        leaving_sets = [_finite(*leaving(graph, start, weights)) for start in starts]
+        arriving_sets = [_finite(*arriving(graph, end, weights)) for end in ends]
+        matrix = self.live.customized(weights).matrix_of_sets(leaving_sets, arriving_sets)
+        on_edge: dict[int, list[int]] = {}
+        for j, end in enumerate(ends):
+            for position in end.positions:
+                on_edge.setdefault(position.edge, []).append(j)
         for i, start in enumerate(starts):
-            matrix[i] = self.costs_to(start, self.costs_from(start, metric), ends, metric)
+            # Points on one cut-off piece are joined by its own streets only (see
+            # drop_shared_fallbacks); a destination ahead on the origin's edge needs no search.
+            pairs = {j for p in start.positions for j in on_edge.get(p.edge, ())}
+            if start.on_cut_off_piece:
+                pairs |= {j for j, end in enumerate(ends) if end.piece == start.piece}
+            for j in pairs:
+                first, last = drop_shared_fallbacks(start, ends[j])
+                if first is not start:
+                    costs = self.costs_from(first, metric)
+                    matrix[i, j] = self.costs_to(first, costs, [last], metric)[0]
+                else:
+                    ahead = along_one_edge(graph, first, last, weights)[0]
+                    matrix[i, j] = min(matrix[i, j], ahead)
         return matrix
 
     def isochrone(
@@ -431,6 +460,14 @@ class StreetRouter:
                 "area_km2": round(float(area.area) / 1e6, 3),
             },
         }
+
+
+def _finite(
+    nodes: NDArray[np.int64], costs: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The ends a search can use: those not behind an impassable edge."""
+    usable = np.isfinite(costs)
+    return nodes[usable], costs[usable]
 
 
 def _to_lonlat(projection: Any, xy: NDArray[np.float64]) -> NDArray[np.float64]:

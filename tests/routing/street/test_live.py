@@ -1,0 +1,102 @@
+"""Live metrics on the real west-Issy extract: congested times, closures and matrices go
+through customization and agree with a plain Dijkstra on the same weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from routing.street._ends import along_one_edge, arriving, leaving
+from routing.street.graph import Metric
+from routing.street.network import StreetNetwork, open_street_network
+from routing.street.router import StreetRouter
+from routing.street.search import dijkstra_costs
+from routing.street.snap import Snap
+
+OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+
+
+@pytest.fixture(scope="module")
+def west_issy(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetNetwork:
+    return open_street_network(shared_data / OVERPASS, cache_dir=tmp_path_factory.mktemp("l"))
+
+
+def street_points(router: StreetRouter, count: int, seed: int) -> list[tuple[float, float]]:
+    """Midpoints of random real edges of the network (every one lies on a street)."""
+    graph = router.graph
+    rng = np.random.default_rng(seed)
+    points = []
+    for edge in rng.choice(graph.edge_count, count, replace=False).tolist():
+        lat, lon = graph.edge_polyline(edge)
+        points.append((float(lat[len(lat) // 2]), float(lon[len(lon) // 2])))
+    return points
+
+
+def dijkstra_cost(router: StreetRouter, start: Snap, end: Snap, weights: np.ndarray) -> float:
+    graph = router.graph
+    sources, source_costs = leaving(graph, start, weights)
+    keep = np.isfinite(source_costs)
+    dist = dijkstra_costs(graph.indptr, graph.heads, weights, sources[keep], source_costs[keep])
+    targets, target_costs = arriving(graph, end, weights)
+    best = along_one_edge(graph, start, end, weights)[0]
+    return float(min(best, float((dist[targets] + target_costs).min())))
+
+
+def test_congested_times_and_a_closure_reach_the_route_by_customization(
+    west_issy: StreetNetwork,
+) -> None:
+    router = west_issy.router("drive")
+    graph = router.graph
+    rng = np.random.default_rng(7)
+    congested = graph.duration_s * rng.uniform(1.0, 3.0, graph.edge_count)
+    points = street_points(router, 24, seed=3)
+    snaps = [router.snap(*p) for p in points]
+    before = router.live.customizations
+    checked = 0
+    for start, end in zip(snaps[:12], snaps[12:], strict=True):
+        expected = dijkstra_cost(router, start, end, congested)
+        if not np.isfinite(expected):
+            continue
+        route = router.route_between(start, end, duration_s=congested)
+        assert route.duration_s == pytest.approx(expected, rel=1e-9, abs=1e-6)
+        checked += 1
+    assert checked >= 8
+    # One customization served every congested route: no rebuild, no Dijkstra per query.
+    assert router.live.customizations == before + 1
+
+    # Close the busiest street of one route: the next plan goes around it, as Dijkstra does.
+    start, end = snaps[0], snaps[12]
+    used = router.route_between(start, end, duration_s=congested)
+    middle_edges = _route_edges(router, start, end, congested)[1:-1]
+    assert middle_edges, "the route crosses at least one whole street"
+    closed = congested.copy()
+    closed[middle_edges[len(middle_edges) // 2]] = np.inf
+    detour = router.route_between(start, end, duration_s=closed)
+    expected = dijkstra_cost(router, start, end, closed)
+    assert detour.duration_s == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    assert detour.duration_s >= used.duration_s
+    assert router.live.customizations == before + 2
+
+
+def _route_edges(router: StreetRouter, start: Snap, end: Snap, weights: np.ndarray) -> list[int]:
+    path = router._spans_by_customization(start, end, weights)
+    assert path is not None
+    return [span.edge for span in path.spans]
+
+
+def test_matrix_equals_one_dijkstra_per_origin(west_issy: StreetNetwork) -> None:
+    cases: tuple[tuple[str, Metric], ...] = (("drive", "time"), ("walk", "distance"))
+    for mode, metric in cases:
+        router = west_issy.router(mode)
+        points = street_points(router, 20, seed=11)
+        matrix = router.travel_cost_matrix(points[:12], points[8:], metric=metric)
+        starts = [router.snap(*p) for p in points[:12]]
+        ends = [router.snap(*p) for p in points[8:]]
+        for i, start in enumerate(starts):
+            row = router.costs_to(start, router.costs_from(start, metric), ends, metric)
+            assert np.allclose(matrix[i], row, rtol=1e-9, atol=1e-6, equal_nan=False)
+            assert np.array_equal(np.isinf(matrix[i]), np.isinf(row))
+        # The points shared by origins and destinations cost nothing to themselves.
+        assert np.allclose(np.diagonal(matrix[8:, :4]), 0.0, atol=1e-6)
