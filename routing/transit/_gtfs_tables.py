@@ -29,6 +29,7 @@ from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
     TimetableError,
+    TransferRule,
     TransitRoute,
     TransitStop,
     TransitTrip,
@@ -37,7 +38,6 @@ from routing.transit.timetable import (
 _REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 _UNREAD_FILES = {
     "frequencies.txt": "its trips run only at the times stop_times.txt gives",
-    "transfers.txt": "pass footpaths and a transfer time to the search instead",
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -94,12 +94,14 @@ class _Reader:
         routes = self._routes(self._agency_id())
         trips = self._trips(routes, calendars)
         timed = self._stop_times(trips, stops, stations)
+        transfers = self._transfers(stops, stations)
         self.created.update(
             stops=len(stops),
             stations=len(stations),
             routes=len(routes),
             trips=len(timed),
             calendars=len(calendars),
+            transfers=len(transfers),
         )
         return Timetable(
             stops=tuple(stops.values()),
@@ -108,6 +110,7 @@ class _Reader:
             calendars=tuple(calendars.values()),
             source_id=self.feed.source_id,
             stations=tuple(stations.values()),
+            transfers=tuple(transfers),
         )
 
     # -- rows --------------------------------------------------------------------------------
@@ -395,6 +398,47 @@ class _Reader:
                     )
                 )
         return result
+
+    def _transfers(
+        self, stops: dict[str, TransitStop], stations: dict[str, TransitStop]
+    ) -> list[TransferRule]:
+        """``transfers.txt`` rules between stops; a station stands for each of its stops.
+
+        Rules naming trips or routes (GTFS extensions ``from_trip_id``...) apply to every
+        vehicle at those stops: the search has no per-trip transfers yet, so they are listed
+        as skipped.
+        """
+        name = "transfers.txt"
+        children: dict[str, list[str]] = {}
+        for stop in stops.values():
+            if stop.parent_station is not None:
+                children.setdefault(stop.parent_station, []).append(stop.id)
+        rules: dict[tuple[str, str], TransferRule] = {}
+        for line, row in self._rows(name, ("from_stop_id", "to_stop_id", "transfer_type")):
+            if any(row.get(c) for c in ("from_trip_id", "to_trip_id", "from_route_id")):
+                self._skip(name, line, "trip- and route-specific transfers are not searched")
+                continue
+            kind = _integer(row["transfer_type"] or "0", "transfer_type", name, line)
+            text = row.get("min_transfer_time", "")
+            minimum = _integer(text, "min_transfer_time", name, line) if text else None
+            ends = []
+            for column in ("from_stop_id", "to_stop_id"):
+                stop_id = _required(row, column, name, line)
+                if stop_id in stops:
+                    ends.append([stop_id])
+                elif stop_id in stations:
+                    ends.append(children.get(stop_id, []))
+                else:
+                    raise TimetableError(
+                        f"{name} line {line}: {column} {stop_id!r} is not a stop or station "
+                        "of stops.txt"
+                    )
+            with _at(name, line):
+                for a in ends[0]:
+                    for b in ends[1]:
+                        # A stop-level rule written after a station-level one wins.
+                        rules[(a, b)] = TransferRule(a, b, kind, minimum)
+        return list(rules.values())
 
     def _interpolate(
         self,
