@@ -4,12 +4,14 @@ One index per set of services, service day and walking restriction: a journey ma
 one service's line to another's along a transfer walk measured on the streets
 (:class:`~routing.planning.transfers.StreetTransfers`). A catalogue change that gives a
 service a new timetable value (the catalogue version bumps, the snapshot is rebuilt) makes a
-new key: the merged timetable and the index are rebuilt, while the transfer walks of stops
-already seen come from the cache, so only new stops cost walking searches.
+new value: the merged timetable and the index are rebuilt, while the transfer walks of stops
+already seen come from the cache, so only new stops cost walking searches. A snapshot rebuilt
+for another change (a bike station's counts) brings equal timetables: the index is kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Sequence
@@ -58,9 +60,17 @@ class TransitIndexes:
         timetables = tuple(service.timetable for service in services)
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or any(
+            if entry is not None and any(
                 a is not b for a, b in zip(entry.timetables, timetables, strict=True)
             ):
+                if entry.timetables == timetables:
+                    # A snapshot rebuilt for another service's change brings equal values:
+                    # keep the index, and hold the new ones so identity answers next time.
+                    entry = dataclasses.replace(entry, timetables=timetables)
+                    self._entries[key] = entry
+                else:
+                    entry = None
+            if entry is None:
                 network = merge_timetables([(s.id, s.timetable) for s in services])
                 walks = self.transfers.walks(network.timetable.stops, avoid=avoid)
                 entry = _Entry(timetables, network, footpaths(network, walks), {})
