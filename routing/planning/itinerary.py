@@ -160,9 +160,11 @@ class Itinerary:
     def private_vehicles(self) -> frozenset[LegMode]:
         return frozenset(leg.mode for leg in self.legs if leg.mode in _PRIVATE)
 
-    def criteria(self) -> tuple[float, float, float, float]:
+    def criteria(self) -> tuple[float, float, float, float, float]:
+        """Duration, price (unknown: infinite), CO2, walking metres and vehicle changes."""
         price = self.price_minor if self.price_minor is not None else float("inf")
-        return (self.duration_s, float(price), self.co2_g, self.walk_distance_m)
+        changes = max(sum(1 for leg in self.legs if leg.transit is not None) - 1, 0)
+        return (self.duration_s, float(price), self.co2_g, self.walk_distance_m, float(changes))
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -47,8 +47,8 @@ def _stop_costs(
 def plan_with_timetables(
     context: PlanContext, services: Sequence[TransitService], indexes: TransitIndexes
 ) -> list[Itinerary]:
-    """Itineraries riding ``services``' timetables as one network, Pareto over arrival time
-    and transfers; a journey may change between services."""
+    """Itineraries riding ``services``' timetables as one network, Pareto over arrival time,
+    transfers and walking (McRAPTOR); a journey may change between services."""
     if not services:
         return []
     request = context.request
@@ -74,10 +74,8 @@ def plan_with_timetables(
             )
         )
         return []
-    if request.arrive_by:
-        journeys = index.arrive_by(access, egress, seconds)
-    else:
-        journeys = index.depart_at(access, egress, seconds)
+    search = index.pareto_arrive_by if request.arrive_by else index.pareto_depart_at
+    journeys = search(access, egress, seconds, max_transfers=request.preferences.max_transfers)
     if not journeys:
         context.errors.append(
             PlanError(PlanErrorCode.NO_TRANSIT_CONNECTION, f"{names}: no connection at that time")

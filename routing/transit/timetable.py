@@ -414,6 +414,12 @@ class Journey:
         return len(self.transit_legs) - 1
 
     @property
+    def walk_s(self) -> int:
+        """Seconds on foot: access, egress and the footpaths between rides."""
+        paths = sum(leg.duration_s for leg in self.legs if isinstance(leg, TransferLeg))
+        return self.access_s + self.egress_s + paths
+
+    @property
     def duration_s(self) -> int:
         return self.arrival_s - self.departure_s
 

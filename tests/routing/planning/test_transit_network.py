@@ -77,6 +77,25 @@ def shuttle() -> TransitService:
     )
 
 
+def direct_bus() -> TransitService:
+    """A slower line from the Meudon-sur-Seine bus stop (4009382) straight to the bridge."""
+    stops = (
+        TransitStop("meudon-b", "Meudon sur Seine", 48.819145789458624, 2.238621014176667),
+        BUS_STOPS[2],
+    )
+    times = (hm(8, 45), hm(9, 10))
+    timetable = Timetable(
+        stops,
+        (TransitRoute("D", "D", "Ligne directe test", "bus"),),
+        (TransitTrip("d0", "D", "all", "Pont", ("meudon-b", "pdb"), times, times),),
+        (CALENDAR,),
+        source_id="direct",
+    )
+    return TransitService(
+        "direct", "Direct test", ServiceKind.PUBLIC_TRANSPORT, timetable, PricingPlan()
+    )
+
+
 def bus(first_minute: int = 43) -> TransitService:
     """Leaves Les Moulineaux every 10 minutes from 08:``first_minute``, 5 min to the bridge."""
     trips = []
@@ -103,13 +122,15 @@ def west_issy(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> St
     return open_street_network(shared_data / OVERPASS, cache_dir=tmp_path_factory.mktemp("w"))
 
 
-def plan(planner: TripPlanner, *services: TransitService) -> tuple[list[Itinerary], list[str]]:
+def plan(
+    planner: TripPlanner, *services: TransitService, max_transfers: int = 4
+) -> tuple[list[Itinerary], list[str]]:
     request = PlanRequest(
         origin=ORIGIN,
         destination=DESTINATION,
         time=MONDAY_0830,
         direct_modes=frozenset({"WALK"}),
-        preferences=Preferences(max_walk_m=300),
+        preferences=Preferences(max_walk_m=300, max_transfers=max_transfers),
     )
     result = planner.plan(request, ServiceCatalogue(services, version=1))
     transit = [it for it in result.itineraries if any(leg.transit for leg in it.legs)]
@@ -181,3 +202,15 @@ def test_a_republished_timetable_is_in_the_next_plan_without_measuring_walks_aga
     timetable = dataclasses.replace(service.timetable, stops=(moved, *BUS_STOPS[1:]))
     plan(planner, navette, dataclasses.replace(service, timetable=timetable))
     assert searches < planner.transit_indexes.transfers.searches <= searches + 4
+
+
+def test_the_plan_offers_the_later_journey_without_a_change_and_honours_max_transfers(
+    west_issy: StreetNetwork,
+) -> None:
+    planner = TripPlanner(west_issy, clock=lambda: MONDAY_0830)
+    transit, _ = plan(planner, shuttle(), bus(), direct_bus())
+    rides = [[leg.transit.trip_id for leg in it.legs if leg.transit] for it in transit]
+    assert rides == [["n0", "b1"], ["d0"]]  # fastest first; the direct one arrives 09:10
+    assert transit[1].end > transit[0].end
+    transit, _ = plan(planner, shuttle(), bus(), direct_bus(), max_transfers=0)
+    assert [[leg.transit.trip_id for leg in it.legs if leg.transit] for it in transit] == [["d0"]]
