@@ -128,7 +128,9 @@ class TransitTrip:
     ``stop_ids[i]``; they never decrease along the trip (equal times are fine, feeds round to
     the minute) and may exceed 86 400. ``pickup`` and ``drop_off`` say per stop whether
     passengers may board or alight there (GTFS ``pickup_type``/``drop_off_type`` 1 forbids);
-    empty means everywhere.
+    empty means everywhere. ``headway_s`` is set on a frequency-based trip (``frequencies.txt``
+    with ``exact_times`` 0): vehicles come about that often, the times are nominal.
+    ``wheelchair`` is GTFS ``wheelchair_accessible`` (None: the feed does not say).
     """
 
     id: str
@@ -140,9 +142,15 @@ class TransitTrip:
     departure_s: tuple[int, ...]
     pickup: tuple[bool, ...] = ()
     drop_off: tuple[bool, ...] = ()
+    headway_s: int | None = None
+    wheelchair: bool | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "trip", "id")
+        if self.headway_s is not None and not 0 < self.headway_s <= 86_400:
+            raise TimetableError(
+                f"trip {self.id!r}: headway_s {self.headway_s!r}; expected seconds in (0, 86400]"
+            )
         n = len(self.stop_ids)
         if n < 2:
             raise TimetableError(
