@@ -55,7 +55,9 @@ def plan_with_timetables(
     local = request.time.astimezone(TIMEZONE)
     day = local.date()
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    network, index = indexes.index(services, day, avoid=context.walk_avoid)
+    network, index = indexes.index(
+        services, day, avoid=context.walk_avoid, wheelchair=request.preferences.wheelchair
+    )
     names = ", ".join(service.name for service in services)
     access: dict[str, float] = {}
     egress: dict[str, float] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
 from routing.street.network import StreetNetwork
-from routing.transit.network import TransitNetwork, footpaths, merge_timetables
+from routing.transit.network import TransitNetwork, footpaths, merge_timetables, step_free
 from routing.transit.raptor import RaptorIndex
 
 __all__ = ["TransitIndexes"]
@@ -28,7 +28,7 @@ __all__ = ["TransitIndexes"]
 # Old snapshots' entries beyond this many are dropped, oldest first.
 _MAX_ENTRIES = 32
 
-_Key = tuple[tuple[str, ...], frozenset[str]]
+_Key = tuple[tuple[str, ...], frozenset[str], bool]
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,14 @@ class TransitIndexes:
         day: dt.date,
         *,
         avoid: frozenset[str] = frozenset(),
+        wheelchair: bool = False,
     ) -> tuple[TransitNetwork, RaptorIndex]:
-        """The network of ``services`` (keyed by service id) and its index for ``day``."""
-        key: _Key = (tuple(service.id for service in services), avoid)
+        """The network of ``services`` (keyed by service id) and its index for ``day``.
+
+        ``avoid`` restricts the transfer walks; ``wheelchair`` keeps only the trips and stops
+        a wheelchair user may use (:func:`~routing.transit.network.step_free`).
+        """
+        key: _Key = (tuple(service.id for service in services), avoid, wheelchair)
         timetables = tuple(service.timetable for service in services)
         with self._lock:
             entry = self._entries.get(key)
@@ -71,7 +76,12 @@ class TransitIndexes:
                 else:
                     entry = None
             if entry is None:
-                network = merge_timetables([(s.id, s.timetable) for s in services])
+                network = merge_timetables(
+                    [
+                        (s.id, step_free(s.timetable) if wheelchair else s.timetable)
+                        for s in services
+                    ]
+                )
                 walks = self.transfers.walks(network.timetable.stops, avoid=avoid)
                 entry = _Entry(timetables, network, footpaths(network, walks), {})
                 self.builds += 1

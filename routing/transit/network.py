@@ -27,7 +27,7 @@ from routing.transit.timetable import (
     TransitTrip,
 )
 
-__all__ = ["SEPARATOR", "TransitNetwork", "footpaths", "merge_timetables"]
+__all__ = ["SEPARATOR", "TransitNetwork", "footpaths", "merge_timetables", "step_free"]
 
 #: Between a service's key and a feed's own id in merged ids.
 SEPARATOR = "/"
@@ -119,6 +119,32 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
         stations=tuple(stations),
     )
     return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin)
+
+
+def step_free(timetable: Timetable) -> Timetable:
+    """``timetable`` as a wheelchair user may ride it.
+
+    Trips the feed marks inaccessible (``wheelchair`` False) are dropped; at stops it marks
+    inaccessible nobody boards or alights. Unknown accessibility (None) is kept, as
+    OpenTripPlanner does by default: most feeds leave it blank.
+    """
+    barred = {stop.id for stop in timetable.stops if stop.wheelchair is False}
+    trips = []
+    for trip in timetable.trips:
+        if trip.wheelchair is False:
+            continue
+        if barred & set(trip.stop_ids):
+            n = len(trip.stop_ids)
+            pickup = trip.pickup or (True,) * n
+            drop_off = trip.drop_off or (True,) * n
+            open_at = [stop not in barred for stop in trip.stop_ids]
+            trip = dataclasses.replace(
+                trip,
+                pickup=tuple(a and b for a, b in zip(pickup, open_at, strict=True)),
+                drop_off=tuple(a and b for a, b in zip(drop_off, open_at, strict=True)),
+            )
+        trips.append(trip)
+    return dataclasses.replace(timetable, trips=tuple(trips))
 
 
 def footpaths(

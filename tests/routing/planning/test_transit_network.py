@@ -96,14 +96,23 @@ def direct_bus() -> TransitService:
     )
 
 
-def bus(first_minute: int = 43) -> TransitService:
+def bus(first_minute: int = 43, *, stairs: frozenset[str] = frozenset()) -> TransitService:
     """Leaves Les Moulineaux every 10 minutes from 08:``first_minute``, 5 min to the bridge."""
     trips = []
     for k in range(4):
         start = hm(8, first_minute + 10 * k)
         times = (start, start + 150, start + 300)
         trips.append(
-            TransitTrip(f"b{k}", "L", "all", "Pont", tuple(s.id for s in BUS_STOPS), times, times)
+            TransitTrip(
+                f"b{k}",
+                "L",
+                "all",
+                "Pont",
+                tuple(s.id for s in BUS_STOPS),
+                times,
+                times,
+                wheelchair=False if f"b{k}" in stairs else None,
+            )
         )
     timetable = Timetable(
         BUS_STOPS,
@@ -123,14 +132,17 @@ def west_issy(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> St
 
 
 def plan(
-    planner: TripPlanner, *services: TransitService, max_transfers: int = 4
+    planner: TripPlanner,
+    *services: TransitService,
+    max_transfers: int = 4,
+    wheelchair: bool = False,
 ) -> tuple[list[Itinerary], list[str]]:
     request = PlanRequest(
         origin=ORIGIN,
         destination=DESTINATION,
         time=MONDAY_0830,
         direct_modes=frozenset({"WALK"}),
-        preferences=Preferences(max_walk_m=300, max_transfers=max_transfers),
+        preferences=Preferences(max_walk_m=300, max_transfers=max_transfers, wheelchair=wheelchair),
     )
     result = planner.plan(request, ServiceCatalogue(services, version=1))
     transit = [it for it in result.itineraries if any(leg.transit for leg in it.legs)]
@@ -214,3 +226,13 @@ def test_the_plan_offers_the_later_journey_without_a_change_and_honours_max_tran
     assert transit[1].end > transit[0].end
     transit, _ = plan(planner, shuttle(), bus(), direct_bus(), max_transfers=0)
     assert [[leg.transit.trip_id for leg in it.legs if leg.transit] for it in transit] == [["d0"]]
+
+
+def test_wheelchair_users_skip_trips_marked_inaccessible(west_issy: StreetNetwork) -> None:
+    planner = TripPlanner(west_issy, clock=lambda: MONDAY_0830)
+    transit, _ = plan(planner, shuttle(), bus(stairs=frozenset({"b1"})))
+    assert transit[0].legs[3].transit.trip_id == "b1"  # type: ignore[union-attr]
+    transit, _ = plan(planner, shuttle(), bus(stairs=frozenset({"b1"})), wheelchair=True)
+    ride = transit[0].legs[3]
+    assert ride.transit is not None and ride.transit.trip_id == "b2"
+    assert ride.start.time() == dt.time(9, 3)

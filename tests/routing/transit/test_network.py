@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from routing.transit.gtfs import read_gtfs, read_gtfs_with_report
-from routing.transit.network import footpaths, merge_timetables
+from routing.transit.network import footpaths, merge_timetables, step_free
 from routing.transit.raptor import RaptorIndex
 from routing.transit.timetable import Timetable, TimetableError, TransferRule
 from tests.routing.transit.timetables import DAY, make_timetable
@@ -68,6 +69,33 @@ def test_journey_changes_between_two_services_along_a_footpath() -> None:
     # Without the walk between the services there is no journey at all.
     alone = RaptorIndex(network.timetable, DAY, transfers=footpaths(network, {}))
     assert alone.depart_at({"shuttle/a": 0}, {"bus/y": 0}, 0) == []
+
+
+def test_step_free_drops_inaccessible_trips_and_closes_inaccessible_stops() -> None:
+    timetable = make_timetable(
+        {
+            "lift": ("L", [("a", 0, 0), ("b", 300, 300), ("c", 600, 600)]),
+            "stairs": ("L", [("a", 100, 100), ("b", 400, 400), ("c", 700, 700)]),
+        },
+        ["a", "b", "c"],
+    )
+    trips = tuple(
+        dataclasses.replace(t, wheelchair=False if t.id == "stairs" else None)
+        for t in timetable.trips
+    )
+    stops = tuple(dataclasses.replace(s, wheelchair=s.id != "b") for s in timetable.stops)
+    timetable = dataclasses.replace(timetable, stops=stops, trips=trips)
+    accessible = step_free(timetable)
+    assert [t.id for t in accessible.trips] == ["lift"]
+    assert accessible.trips[0].pickup == (True, False, True)
+    assert accessible.trips[0].drop_off == (True, False, True)
+    index = RaptorIndex(accessible, DAY)
+    assert index.depart_at({"a": 0}, {"b": 0}, 50) == []  # b is closed to wheelchairs
+    assert [j.transit_legs[0].trip.id for j in index.depart_at({"a": 0}, {"c": 0}, 0)] == ["lift"]
+    assert index.depart_at({"a": 0}, {"c": 0}, 50) == []  # the stairs trip is gone
+    # Without the restriction the stairs trip and stop b serve.
+    plain = RaptorIndex(timetable, DAY)
+    assert [j.arrival_s for j in plain.depart_at({"a": 0}, {"b": 0}, 50)] == [400]
 
 
 def test_merging_refuses_repeated_or_ambiguous_keys() -> None:
