@@ -68,6 +68,12 @@ class TransitDetails:
     trip_id: str
     headsign: str | None
     intermediate_stops: tuple[StopVisit, ...] = ()
+    route_short_name: str = ""
+    route_long_name: str = ""
+    route_color: str | None = None  # six hex digits, no '#'
+    route_text_color: str | None = None
+    route_mode: str = "bus"  # routing.transit.timetable.TRANSIT_MODES
+    headway_s: int | None = None  # frequency-based trip: vehicles about this often
 
 
 @dataclass(frozen=True, slots=True)

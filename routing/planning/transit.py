@@ -209,6 +209,12 @@ def _ride(
             route_name=route.name,
             trip_id=part.trip.id[prefix:],
             headsign=part.trip.headsign or None,
+            route_short_name=route.short_name,
+            route_long_name=route.long_name,
+            route_color=route.color,
+            route_text_color=route.text_color,
+            route_mode=route.mode,
+            headway_s=part.trip.headway_s,
             intermediate_stops=tuple(
                 StopVisit(stop.id, stop.name, stop.lat, stop.lon, clock(c.arrival_s))
                 for c in part.intermediate_stops

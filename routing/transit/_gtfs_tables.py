@@ -247,6 +247,7 @@ class _Reader:
                     mode=mode,
                     agency_id=row.get("agency_id") or default_agency,
                     color=row.get("route_color", "").lstrip("#") or None,
+                    text_color=row.get("route_text_color", "").lstrip("#") or None,
                 )
         return routes
 

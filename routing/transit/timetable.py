@@ -90,8 +90,8 @@ class TransitStop:
 class TransitRoute:
     """A line as passengers know it (``short_name`` "169", ``long_name`` "Pont de Sèvres - ...").
 
-    ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` a hex
-    colour without ``#`` or ``None``.
+    ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` and
+    ``text_color`` hex colours without ``#`` (the line's colour and its text's), or ``None``.
     """
 
     id: str
@@ -100,6 +100,7 @@ class TransitRoute:
     mode: str
     agency_id: str = ""
     color: str | None = None
+    text_color: str | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "route", "id")
@@ -108,11 +109,12 @@ class TransitRoute:
                 f"route {self.id!r}: mode {self.mode!r} is not accepted; expected one of "
                 f"{', '.join(sorted(TRANSIT_MODES))}"
             )
-        if self.color is not None and not _is_hex_colour(self.color):
-            raise TimetableError(
-                f"route {self.id!r}: color {self.color!r} is not accepted; expected six hex "
-                "digits such as '0055A4' (no '#')"
-            )
+        for name, value in (("color", self.color), ("text_color", self.text_color)):
+            if value is not None and not _is_hex_colour(value):
+                raise TimetableError(
+                    f"route {self.id!r}: {name} {value!r} is not accepted; expected six hex "
+                    "digits such as '0055A4' (no '#')"
+                )
 
     @property
     def name(self) -> str:
