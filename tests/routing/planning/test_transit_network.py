@@ -236,3 +236,25 @@ def test_wheelchair_users_skip_trips_marked_inaccessible(west_issy: StreetNetwor
     ride = transit[0].legs[3]
     assert ride.transit is not None and ride.transit.trip_id == "b2"
     assert ride.start.time() == dt.time(9, 3)
+
+
+def test_calendar_dates_exceptions_decide_the_day(west_issy: StreetNetwork) -> None:
+    planner = TripPlanner(west_issy, clock=lambda: MONDAY_0830)
+    monday = MONDAY_0830.date()
+
+    def on_calendar(service: TransitService, calendar: ServiceCalendar) -> TransitService:
+        trips = tuple(
+            dataclasses.replace(t, service_id=calendar.service_id) for t in service.timetable.trips
+        )
+        timetable = dataclasses.replace(service.timetable, trips=trips, calendars=(calendar,))
+        return dataclasses.replace(service, timetable=timetable)
+
+    removed = dataclasses.replace(CALENDAR, removed_dates=frozenset({monday}))
+    transit, codes = plan(planner, shuttle(), on_calendar(bus(), removed))
+    assert transit == [] and "NO_TRANSIT_CONNECTION" in codes
+    only_added = ServiceCalendar("extra", added_dates=frozenset({monday}))
+    transit, _ = plan(planner, shuttle(), on_calendar(bus(), only_added))
+    assert transit[0].legs[3].start.time() == dt.time(8, 53)
+    next_day = ServiceCalendar("extra", added_dates=frozenset({monday + dt.timedelta(days=1)}))
+    transit, _ = plan(planner, shuttle(), on_calendar(bus(), next_day))
+    assert transit == []
