@@ -2,15 +2,14 @@
 
 Round *k* keeps, per stop, the labels first reached with *k* rides that no label with at most
 *k* rides beats on both arrival and walking seconds (the number of rides is the third
-criterion, given by the round). A label never moves once written, so parents are plain
-indices; a label beaten later in its own round is only flagged dead. Labels are written to
-fixed bags of ``capacity`` slots per round and stop; a full bag drops the newcomer (the
-result counts such drops, so a caller can tell the set may be incomplete).
+criterion, given by the round). Labels live in one growing pool, linked per (round, stop)
+from ``head``, so memory follows the labels found, not stops x rounds x a bag size; a label
+never moves once written, so parents are plain pool indices, and a label beaten later in its
+own round is only flagged dead (negative kind).
 
-Labels per (round, stop, slot): arrival, walking seconds, kind (:data:`_ACCESS`,
-:data:`_RIDE`, :data:`_WALK`; 0 empty, negative when dead) and three references: a ride's
-trip row, board and alight positions and the slot of its boarding label one round earlier;
-a walk's source stop, the slot of the ride label it leaves from (same round) and its seconds.
+Per label: arrival, walking seconds, kind (:data:`_ACCESS`, :data:`_RIDE`, :data:`_WALK`) and
+four references: a ride's trip row, board and alight positions and its boarding label; a
+walk's source stop, the ride label it leaves from and its seconds.
 """
 
 from __future__ import annotations
@@ -34,12 +33,14 @@ def _first_catchable(departure_s, base, n_positions, first_row, end_row, positio
 
 
 @numba.njit(cache=True)
-def _beaten(lab_t, lab_w, lab_kind, count, k, s, t, w, dest_t, dest_w, n_dest):  # type: ignore[no-untyped-def]
+def _beaten(head, nxt, p_t, p_w, p_kind, k, s, t, w, dest_t, dest_w, n_dest):  # type: ignore[no-untyped-def]
     """Whether (t, w) at stop ``s`` is matched by a label of rounds <= k or a destination."""
     for j in range(k + 1):
-        for b in range(count[j, s]):
-            if lab_kind[j, s, b] > 0 and lab_t[j, s, b] <= t and lab_w[j, s, b] <= w:
+        i = head[j, s]
+        while i >= 0:
+            if p_kind[i] > 0 and p_t[i] <= t and p_w[i] <= w:
                 return True
+            i = nxt[i]
     for d in range(n_dest):  # noqa: SIM110 - numba compiles loops, not generators
         if dest_t[d] <= t and dest_w[d] <= w:
             return True
@@ -47,33 +48,29 @@ def _beaten(lab_t, lab_w, lab_kind, count, k, s, t, w, dest_t, dest_w, n_dest): 
 
 
 @numba.njit(cache=True)
-def _write(lab_t, lab_w, lab_kind, lab_ref, count, k, s, t, w, kind, r0, r1, r2, r3):  # type: ignore[no-untyped-def]
-    """Write a label the caller found unbeaten; flag the round's labels it beats. -1: full."""
-    n = count[k, s]
-    if n >= lab_t.shape[2]:
-        return -1
-    for b in range(n):
-        if lab_kind[k, s, b] > 0 and lab_t[k, s, b] >= t and lab_w[k, s, b] >= w:
-            lab_kind[k, s, b] = -lab_kind[k, s, b]
-    lab_t[k, s, n] = t
-    lab_w[k, s, n] = w
-    lab_kind[k, s, n] = kind
-    lab_ref[k, s, n, 0] = r0
-    lab_ref[k, s, n, 1] = r1
-    lab_ref[k, s, n, 2] = r2
-    lab_ref[k, s, n, 3] = r3
-    count[k, s] = n + 1
-    return n
+def _grow(p_t, p_w, p_kind, p_ref, nxt):  # type: ignore[no-untyped-def]
+    n = len(p_t)
+    t2 = np.empty(2 * n, np.int64)
+    w2 = np.empty(2 * n, np.int64)
+    k2 = np.empty(2 * n, np.int64)
+    r2 = np.empty((2 * n, 4), np.int64)
+    n2 = np.empty(2 * n, np.int64)
+    t2[:n] = p_t
+    w2[:n] = p_w
+    k2[:n] = p_kind
+    r2[:n] = p_ref
+    n2[:n] = nxt
+    return t2, w2, k2, r2, n2
 
 
 @numba.njit(cache=True)
 def _mc_raptor(  # type: ignore[no-untyped-def]
-    network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, slack_s, capacity
+    network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, slack_s
 ):
     """McRAPTOR from ``seeds`` (reached at ``start_s + seed_s`` after ``seed_s`` walking).
 
-    Returns the label arrays, trimmed to the rounds that ran, the destination set (arrival,
-    walking, round, stop, slot; egress included) and how many labels full bags dropped.
+    Returns the label pool (arrival, walking, kind, references), the destination set
+    (arrival, walking, round, label, stop; egress included) and the rounds run.
     """
     (
         pattern_stop_start,
@@ -91,41 +88,50 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
         can_board,
         can_alight,
     ) = network
-    inf = np.iinfo(np.int64).max // 4
     n_stops = len(stop_pattern_start) - 1
     n_patterns = len(pattern_stop_start) - 1
-    shape = (n_rounds + 1, n_stops, capacity)
-    lab_t = np.full(shape, inf, np.int64)
-    lab_w = np.zeros(shape, np.int64)
-    lab_kind = np.zeros(shape, np.int64)
-    lab_ref = np.full((n_rounds + 1, n_stops, capacity, 4), -1, np.int64)
-    count = np.zeros((n_rounds + 1, n_stops), np.int64)
-    max_dest = 64 * capacity
-    dest_t = np.zeros(max_dest, np.int64)
-    dest_w = np.zeros(max_dest, np.int64)
-    dest_k = np.zeros(max_dest, np.int64)
-    dest_s = np.zeros(max_dest, np.int64)
-    dest_b = np.zeros(max_dest, np.int64)
+    head = np.full((n_rounds + 1, n_stops), -1, np.int64)
+    size = 1024
+    p_t = np.empty(size, np.int64)
+    p_w = np.empty(size, np.int64)
+    p_kind = np.empty(size, np.int64)
+    p_ref = np.empty((size, 4), np.int64)
+    nxt = np.empty(size, np.int64)
+    n_pool = 0
+    dest_t = np.empty(256, np.int64)
+    dest_w = np.empty(256, np.int64)
+    dest_k = np.empty(256, np.int64)
+    dest_label = np.empty(256, np.int64)
+    dest_stop = np.empty(256, np.int64)
     n_dest = 0
-    dropped = 0
     marked = np.zeros(n_stops, np.bool_)
     by_ride = np.zeros(n_stops, np.bool_)
     first_position = np.full(n_patterns, -1, np.int64)
     queue = np.empty(n_patterns, np.int64)
-    rb_row = np.empty(capacity, np.int64)
-    rb_board = np.empty(capacity, np.int64)
-    rb_w = np.empty(capacity, np.int64)
-    rb_parent = np.empty(capacity, np.int64)
-
+    rb_cap = 64
+    rb_row = np.empty(rb_cap, np.int64)
+    rb_board = np.empty(rb_cap, np.int64)
+    rb_w = np.empty(rb_cap, np.int64)
+    rb_parent = np.empty(rb_cap, np.int64)
     for i in range(len(seeds)):
         s = seeds[i]
         t = start_s + seed_s[i]
-        if not _beaten(lab_t, lab_w, lab_kind, count, 0, s, t, seed_s[i], dest_t, dest_w, 0):
-            _write(
-                lab_t, lab_w, lab_kind, lab_ref, count, 0, s, t, seed_s[i], _ACCESS, -1, -1, -1, -1
-            )
-            marked[s] = True
-            by_ride[s] = True  # a seed may walk on, like a ride
+        if _beaten(head, nxt, p_t, p_w, p_kind, 0, s, t, seed_s[i], dest_t, dest_w, 0):
+            continue
+        if n_pool == len(p_t):
+            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
+        j = head[0, s]
+        while j >= 0:
+            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= seed_s[i]:
+                p_kind[j] = -p_kind[j]
+            j = nxt[j]
+        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, seed_s[i], _ACCESS
+        p_ref[n_pool, 0] = p_ref[n_pool, 1] = p_ref[n_pool, 2] = p_ref[n_pool, 3] = -1
+        nxt[n_pool] = head[0, s]
+        head[0, s] = n_pool
+        n_pool += 1
+        marked[s] = True
+        by_ride[s] = True  # a seed may walk on, like a ride
     k = 0
     n_run = 0
     while True:
@@ -134,77 +140,68 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
             if not by_ride[s]:
                 continue
             by_ride[s] = False
-            n = count[k, s]
-            for b in range(n):
-                kind = lab_kind[k, s, b]
-                if kind != _RIDE and kind != _ACCESS:
-                    continue
-                for e in range(transfer_start[s], transfer_start[s + 1]):
-                    to = transfer_to[e]
-                    t = lab_t[k, s, b] + transfer_s[e]
-                    w = lab_w[k, s, b] + transfer_s[e]
-                    if t > bound_s or _beaten(
-                        lab_t, lab_w, lab_kind, count, k, to, t, w, dest_t, dest_w, n_dest
-                    ):
-                        continue
-                    slot = _write(
-                        lab_t,
-                        lab_w,
-                        lab_kind,
-                        lab_ref,
-                        count,
-                        k,
-                        to,
-                        t,
-                        w,
-                        _WALK,
-                        s,
-                        b,
-                        transfer_s[e],
-                        -1,
-                    )
-                    if slot < 0:
-                        dropped += 1
-                    else:
+            b = head[k, s]
+            while b >= 0:
+                kind = p_kind[b]
+                if kind == _RIDE or kind == _ACCESS:  # noqa: SIM109 - plain for numba
+                    for e in range(transfer_start[s], transfer_start[s + 1]):
+                        to = transfer_to[e]
+                        t = p_t[b] + transfer_s[e]
+                        w = p_w[b] + transfer_s[e]
+                        if t > bound_s or _beaten(
+                            head, nxt, p_t, p_w, p_kind, k, to, t, w, dest_t, dest_w, n_dest
+                        ):
+                            continue
+                        if n_pool == len(p_t):
+                            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
+                        j = head[k, to]
+                        while j >= 0:
+                            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= w:
+                                p_kind[j] = -p_kind[j]
+                            j = nxt[j]
+                        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, w, _WALK
+                        p_ref[n_pool, 0] = s
+                        p_ref[n_pool, 1] = b
+                        p_ref[n_pool, 2] = transfer_s[e]
+                        p_ref[n_pool, 3] = -1
+                        nxt[n_pool] = head[k, to]
+                        head[k, to] = n_pool
+                        n_pool += 1
                         marked[to] = True
+                b = nxt[b]
         # This round's labels at targets join the destination set.
         for s in range(n_stops):
             if target_by_stop[s] < 0:
                 continue
-            for b in range(count[k, s]):
-                if lab_kind[k, s, b] <= 0:
-                    continue
-                t = lab_t[k, s, b] + target_by_stop[s]
-                w = lab_w[k, s, b] + target_by_stop[s]
-                if t > bound_s:
-                    continue
-                beaten = False
+            b = head[k, s]
+            while b >= 0:
+                t = p_t[b] + target_by_stop[s]
+                w = p_w[b] + target_by_stop[s]
+                beaten = p_kind[b] <= 0 or t > bound_s
                 for d in range(n_dest):
-                    if dest_t[d] <= t and dest_w[d] <= w:
-                        beaten = True
+                    if beaten:
                         break
-                if beaten:
-                    continue
-                if n_dest >= max_dest:
-                    dropped += 1
-                    continue
-                dest_t[n_dest] = t
-                dest_w[n_dest] = w
-                dest_k[n_dest] = k
-                dest_s[n_dest] = s
-                dest_b[n_dest] = b
-                n_dest += 1
+                    beaten = dest_t[d] <= t and dest_w[d] <= w
+                if not beaten:
+                    if n_dest == len(dest_t):
+                        dest_t = np.concatenate((dest_t, np.empty(n_dest, np.int64)))
+                        dest_w = np.concatenate((dest_w, np.empty(n_dest, np.int64)))
+                        dest_k = np.concatenate((dest_k, np.empty(n_dest, np.int64)))
+                        dest_label = np.concatenate((dest_label, np.empty(n_dest, np.int64)))
+                        dest_stop = np.concatenate((dest_stop, np.empty(n_dest, np.int64)))
+                    dest_t[n_dest], dest_w[n_dest] = t, w
+                    dest_k[n_dest], dest_label[n_dest], dest_stop[n_dest] = k, b, s
+                    n_dest += 1
+                b = nxt[b]
         n_run = k
         k += 1
         if k > n_rounds:
             break
         # Patterns through stops marked last round, from their earliest marked position.
         n_queued = 0
-        any_marked = False
         for s in range(n_stops):
             if not marked[s]:
                 continue
-            any_marked = True
             marked[s] = False
             for e in range(stop_pattern_start[s], stop_pattern_start[s + 1]):
                 p = stop_patterns[e]
@@ -215,7 +212,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                     first_position[p] = position
                 elif position < first_position[p]:
                     first_position[p] = position
-        if not any_marked:
+        if n_queued == 0:
             break
         board_slack_s = slack_s if k >= 2 else 0
         for q in range(n_queued):
@@ -235,76 +232,72 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         t = arrival_s[base + (rb_row[r] - first_row) * n_positions + position]
                         w = rb_w[r]
                         if t > bound_s or _beaten(
-                            lab_t, lab_w, lab_kind, count, k, s, t, w, dest_t, dest_w, n_dest
+                            head, nxt, p_t, p_w, p_kind, k, s, t, w, dest_t, dest_w, n_dest
                         ):
                             continue
-                        slot = _write(
-                            lab_t,
-                            lab_w,
-                            lab_kind,
-                            lab_ref,
-                            count,
-                            k,
-                            s,
-                            t,
-                            w,
-                            _RIDE,
-                            rb_row[r],
-                            rb_board[r],
-                            position,
-                            rb_parent[r],
-                        )
-                        if slot < 0:
-                            dropped += 1
-                        else:
-                            marked[s] = True
-                            by_ride[s] = True
+                        if n_pool == len(p_t):
+                            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
+                        j = head[k, s]
+                        while j >= 0:
+                            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= w:
+                                p_kind[j] = -p_kind[j]
+                            j = nxt[j]
+                        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, w, _RIDE
+                        p_ref[n_pool, 0] = rb_row[r]
+                        p_ref[n_pool, 1] = rb_board[r]
+                        p_ref[n_pool, 2] = position
+                        p_ref[n_pool, 3] = rb_parent[r]
+                        nxt[n_pool] = head[k, s]
+                        head[k, s] = n_pool
+                        n_pool += 1
+                        marked[s] = True
+                        by_ride[s] = True
                 if position == n_positions - 1 or not can_board[stop_base + position]:
                     continue
-                for b in range(count[k - 1, s]):
-                    if lab_kind[k - 1, s, b] <= 0:
-                        continue
-                    ready = lab_t[k - 1, s, b] + board_slack_s
-                    row = _first_catchable(
-                        departure_s, base, n_positions, first_row, end_row, position, ready
-                    )
-                    if row >= end_row:
-                        continue
-                    w = lab_w[k - 1, s, b]
-                    beaten = False
-                    for r in range(n_rb):
-                        if rb_row[r] <= row and rb_w[r] <= w:
-                            beaten = True
-                            break
-                    if beaten:
-                        continue
-                    kept = 0
-                    for r in range(n_rb):
-                        if not (rb_row[r] >= row and rb_w[r] >= w):
-                            rb_row[kept] = rb_row[r]
-                            rb_board[kept] = rb_board[r]
-                            rb_w[kept] = rb_w[r]
-                            rb_parent[kept] = rb_parent[r]
-                            kept += 1
-                    n_rb = kept
-                    if n_rb >= capacity:
-                        dropped += 1
-                        continue
-                    rb_row[n_rb] = row
-                    rb_board[n_rb] = position
-                    rb_w[n_rb] = w
-                    rb_parent[n_rb] = b
-                    n_rb += 1
-    rounds = n_run + 1
+                b = head[k - 1, s]
+                while b >= 0:
+                    if p_kind[b] > 0:
+                        ready = p_t[b] + board_slack_s
+                        row = _first_catchable(
+                            departure_s, base, n_positions, first_row, end_row, position, ready
+                        )
+                        w = p_w[b]
+                        beaten = row >= end_row
+                        for r in range(n_rb):
+                            if beaten:
+                                break
+                            beaten = rb_row[r] <= row and rb_w[r] <= w
+                        if not beaten:
+                            kept = 0
+                            for r in range(n_rb):
+                                if not (rb_row[r] >= row and rb_w[r] >= w):
+                                    rb_row[kept] = rb_row[r]
+                                    rb_board[kept] = rb_board[r]
+                                    rb_w[kept] = rb_w[r]
+                                    rb_parent[kept] = rb_parent[r]
+                                    kept += 1
+                            n_rb = kept
+                            if n_rb == rb_cap:
+                                rb_cap *= 2
+                                rb_row = np.concatenate((rb_row, np.empty(n_rb, np.int64)))
+                                rb_board = np.concatenate((rb_board, np.empty(n_rb, np.int64)))
+                                rb_w = np.concatenate((rb_w, np.empty(n_rb, np.int64)))
+                                rb_parent = np.concatenate((rb_parent, np.empty(n_rb, np.int64)))
+                            rb_row[n_rb] = row
+                            rb_board[n_rb] = position
+                            rb_w[n_rb] = w
+                            rb_parent[n_rb] = b
+                            n_rb += 1
+                    b = nxt[b]
     return (
-        lab_t[:rounds],
-        lab_w[:rounds],
-        lab_kind[:rounds],
-        lab_ref[:rounds],
+        p_t[:n_pool],
+        p_w[:n_pool],
+        p_kind[:n_pool],
+        p_ref[:n_pool],
         dest_t[:n_dest],
         dest_w[:n_dest],
         dest_k[:n_dest],
-        dest_s[:n_dest],
-        dest_b[:n_dest],
-        dropped,
+        dest_label[:n_dest],
+        dest_stop[:n_dest],
+        n_run,
     )

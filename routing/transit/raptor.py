@@ -41,13 +41,10 @@ from routing.transit.timetable import (
     TransitTrip,
 )
 
-__all__ = ["DEFAULT_MAX_DURATION_S", "PARETO_BAG_CAPACITY", "RaptorIndex"]
+__all__ = ["DEFAULT_MAX_DURATION_S", "RaptorIndex"]
 
 #: Longest journey searched by default, waiting included: ample for a city.
 DEFAULT_MAX_DURATION_S = 4 * 3600
-
-#: Labels kept per stop and round by the multi-criteria search; a full bag drops newcomers.
-PARETO_BAG_CAPACITY = 16
 
 _DAY_S = 86_400
 _INF = np.iinfo(np.int64).max // 4  # room to add walking seconds without overflow
@@ -467,7 +464,7 @@ class RaptorIndex:
         for stop, seconds in target_s.items():
             target_by_stop[stop] = seconds
         seeds = np.array(list(source_s), np.int64)
-        _, _, lab_kind, lab_ref, dest_t, dest_w, dest_k, dest_s, dest_b, _ = _mc_raptor(
+        _, _, kinds, refs, dest_t, dest_w, dest_k, dest_label, dest_stop, _ = _mc_raptor(
             net.arrays,
             seeds,
             np.array([source_s[s] for s in seeds], np.int64),
@@ -476,7 +473,6 @@ class RaptorIndex:
             bound_s,
             max_transfers + 1,
             int(min_transfer_s),
-            PARETO_BAG_CAPACITY,
         )
         found = list(zip(dest_t.tolist(), dest_k.tolist(), dest_w.tolist(), strict=True))
         journeys: list[tuple[int, int, Journey]] = []
@@ -487,7 +483,7 @@ class RaptorIndex:
                 if j != i
             ):
                 continue  # walking only, beaten, or a copy of one kept
-            steps = _trace_labels(lab_kind, lab_ref, net, k, int(dest_s[i]), int(dest_b[i]))
+            steps = _trace_labels(kinds, refs, net, int(dest_label[i]), int(dest_stop[i]))
             journeys.append((k, t, self._journey(net, steps, source_s, target_s)))
         journeys.sort(key=lambda item: (item[0], item[1]))
         return [journey for _, _, journey in journeys]
@@ -561,26 +557,22 @@ class RaptorIndex:
 
 
 def _trace_labels(
-    lab_kind: NDArray[np.int64],
-    lab_ref: NDArray[np.int64],
-    net: _Network,
-    k: int,
-    stop: int,
-    slot: int,
+    kinds: NDArray[np.int64], refs: NDArray[np.int64], net: _Network, label: int, stop: int
 ) -> list[tuple[int, int, int, int]]:
-    """Follow McRAPTOR parents from (round ``k``, ``stop``, ``slot``), in travel order."""
+    """Follow McRAPTOR parents from pool label ``label`` (at ``stop``) back to a seed, in
+    travel order."""
     steps: list[tuple[int, int, int, int]] = []
     while True:
-        kind = abs(int(lab_kind[k, stop, slot]))
+        kind = abs(int(kinds[label]))
         if kind == _ACCESS:
             break
-        r0, r1, r2, r3 = (int(v) for v in lab_ref[k, stop, slot])
+        r0, r1, r2, r3 = (int(v) for v in refs[label])
         if kind == _WALK:
             steps.append((_WALK, r0, stop, r2))
-            stop, slot = r0, r1
+            stop, label = r0, r1
             continue
         steps.append((_RIDE, r0, r1, r2))
-        stop, slot, k = net.board_stop(r0, r1), r3, k - 1
+        stop, label = net.board_stop(r0, r1), r3
     steps.reverse()
     return steps
 
