@@ -60,6 +60,8 @@ class RouteView:
     short_name: str
     long_name: str
     route_type: int
+    color: str | None = None
+    text_color: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,14 @@ def published_timetables(
             TimetableView(
                 service_id=sid,
                 routes=tuple(
-                    RouteView(r.external_id, r.short_name, r.long_name, r.route_type)
+                    RouteView(
+                        r.external_id,
+                        r.short_name,
+                        r.long_name,
+                        r.route_type,
+                        r.color,
+                        r.text_color,
+                    )
                     for r in routes
                     if r.service_id == sid
                 ),

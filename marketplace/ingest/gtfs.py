@@ -210,6 +210,8 @@ def _routes(
             short_name=row.get("route_short_name", "")[:50],
             long_name=row.get("route_long_name", "")[:200],
             route_type=route_type,
+            color=_hex_colour(row.get("route_color", "")),
+            text_color=_hex_colour(row.get("route_text_color", "")),
         )
     session.add_all(routes.values())
     session.flush()
@@ -388,3 +390,12 @@ def import_gtfs(
     report.count("stop_times.txt", created=len(rows))
     report.service = service
     return report
+
+
+def _hex_colour(text: str) -> str | None:
+    """A GTFS colour as six upper-case hex digits; None when blank or not a colour (a line
+    without its colour is still worth riding)."""
+    value = text.strip().lstrip("#").upper()
+    if len(value) == 6 and all(c in "0123456789ABCDEF" for c in value):
+        return value
+    return None

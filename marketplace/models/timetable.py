@@ -42,6 +42,9 @@ class TransitRoute(SQLModel, table=True):
     short_name: str = Field(default="", sa_column=sa.Column(sa.String(50), nullable=False))
     long_name: str = Field(default="", sa_column=sa.Column(sa.String(200), nullable=False))
     route_type: int = 3
+    # Six hex digits without '#' (GTFS route_color / route_text_color), None when not given.
+    color: str | None = Field(default=None, sa_column=sa.Column(sa.String(6), nullable=True))
+    text_color: str | None = Field(default=None, sa_column=sa.Column(sa.String(6), nullable=True))
 
 
 class TransitCalendar(SQLModel, table=True):

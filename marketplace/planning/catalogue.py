@@ -116,6 +116,8 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
             r.long_name,
             "shuttle" if view.kind is ModelKind.SHUTTLE else _GTFS_MODES.get(r.route_type, "bus"),
             agency_id=str(view.id),
+            color=r.color,
+            text_color=r.text_color,
         )
         for r in table.routes
     )

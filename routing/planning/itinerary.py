@@ -68,6 +68,12 @@ class TransitDetails:
     trip_id: str
     headsign: str | None
     intermediate_stops: tuple[StopVisit, ...] = ()
+    route_short_name: str = ""
+    route_long_name: str = ""
+    route_color: str | None = None  # six hex digits, no '#'
+    route_text_color: str | None = None
+    route_mode: str = "bus"  # routing.transit.timetable.TRANSIT_MODES
+    headway_s: int | None = None  # frequency-based trip: vehicles about this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +166,11 @@ class Itinerary:
     def private_vehicles(self) -> frozenset[LegMode]:
         return frozenset(leg.mode for leg in self.legs if leg.mode in _PRIVATE)
 
-    def criteria(self) -> tuple[float, float, float, float]:
+    def criteria(self) -> tuple[float, float, float, float, float]:
+        """Duration, price (unknown: infinite), CO2, walking metres and vehicle changes."""
         price = self.price_minor if self.price_minor is not None else float("inf")
-        return (self.duration_s, float(price), self.co2_g, self.walk_distance_m)
+        changes = max(sum(1 for leg in self.legs if leg.transit is not None) - 1, 0)
+        return (self.duration_s, float(price), self.co2_g, self.walk_distance_m, float(changes))
 
     def summary(self) -> dict[str, Any]:
         return {

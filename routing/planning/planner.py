@@ -9,8 +9,8 @@ street graphs are never rebuilt. Combinations tried, each a candidate itinerary:
 - free-floating share: walk to a vehicle (or into the zone), ride, end in the zone outside
   no-parking areas, walk;
 - on-demand: wait, ride inside the zone;
-- timetabled (shuttles, public transport): walk to stops, ride with transfers, walk
-  (:mod:`routing.planning.transit`).
+- timetabled (shuttles, public transport), every timetable as one network: walk to stops,
+  ride with transfers (between services too), walk (:mod:`routing.planning.transit`).
 
 Each combination is a strategy module taking the request's :class:`~routing.planning.context.
 PlanContext`; this module only validates, prepares the context and dispatches services.
@@ -51,7 +51,8 @@ from routing.planning.services import (
     TransitService,
 )
 from routing.planning.shared_vehicles import plan_shared_vehicle
-from routing.planning.transit import plan_with_timetable
+from routing.planning.transit import plan_with_timetables
+from routing.planning.transit_index import TransitIndexes
 from routing.street.modes import DEFAULT_PROFILES, Mode
 from routing.street.network import StreetNetwork
 
@@ -93,6 +94,7 @@ class TripPlanner:
         self._walk_kmh = float(profiles.get("walk", DEFAULT_PROFILES[Mode.WALK].speed_kmh))
         self._bike_kmh = float(profiles.get("bike", DEFAULT_PROFILES[Mode.BIKE].speed_kmh))
         self._snaps: StationSnaps = {}
+        self.transit_indexes = TransitIndexes(network)
 
     def plan(
         self,
@@ -168,11 +170,19 @@ class TripPlanner:
                 )
             )
             services = []
+        timetabled = [s for s in services if isinstance(s, TransitService)]
         for service in services:
+            if isinstance(service, TransitService):
+                continue  # all timetables are searched together, below
             try:
                 candidates += self._with_service(context, service)
             except RoutingError as exc:
                 context.errors.append(PlanError(error_code(exc.code), f"{service.name}: {exc}"))
+        try:
+            candidates += plan_with_timetables(context, timetabled, self.transit_indexes)
+        except RoutingError as exc:
+            names = ", ".join(service.name for service in timetabled)
+            context.errors.append(PlanError(error_code(exc.code), f"{names}: {exc}"))
         if not candidates and not context.errors:
             context.errors.append(
                 PlanError(
@@ -193,15 +203,15 @@ class TripPlanner:
             if service.kind in request.service_kinds:
                 yield service
 
-    def _with_service(self, context: PlanContext, service: Service) -> list[Itinerary]:
+    def _with_service(
+        self, context: PlanContext, service: SharedVehicleService | ParkingService | OnDemandService
+    ) -> list[Itinerary]:
         if isinstance(service, SharedVehicleService):
             return plan_shared_vehicle(context, service)
         if isinstance(service, ParkingService):
             return plan_drive_and_park(context, service)
-        if isinstance(service, OnDemandService):
-            return plan_on_demand(context, service)
-        assert_type(service, TransitService)
-        return plan_with_timetable(context, service)
+        assert_type(service, OnDemandService)
+        return plan_on_demand(context, service)
 
 
 def unpublished_kinds(request: PlanRequest, catalogue: ServiceCatalogue) -> list[PlanError]:

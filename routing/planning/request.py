@@ -40,6 +40,7 @@ class Preferences:
     wheelchair: bool = False
     optimize: str = "time"  # time | price | co2
     num_itineraries: int = 5
+    max_transfers: int = 4  # vehicle changes a timetabled journey may make
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,8 @@ def validate_request(request: PlanRequest, now: dt.datetime) -> None:
         raise PlanRequestError(f"max walking distance {prefs.max_walk_m} m; accepted: 0 to 10000")
     if prefs.optimize not in {"time", "price", "co2"}:
         raise PlanRequestError(f"optimize {prefs.optimize!r}; accepted: time, price, co2")
+    if not 0 <= prefs.max_transfers <= 8:
+        raise PlanRequestError(f"maxTransfers {prefs.max_transfers}; accepted: 0 to 8")
     if not 1 <= prefs.num_itineraries <= 20:
         raise PlanRequestError(f"numItineraries {prefs.num_itineraries}; accepted: 1 to 20")
     if request.only_services is not None and request.only_services & request.exclude_services:

@@ -1,19 +1,20 @@
 """Timetabled itineraries: walk to stops, ride with transfers (RAPTOR), walk from stops.
 
-Access and egress walking times come from the planner's bounded walking searches, so stops
-are reached along real streets; transfers between stops use straight-line footpaths (a
-detour factor applied), which is what most GTFS consumers do when a feed has no transfers.
-RAPTOR indexes are cached per timetable and service day: a new catalogue snapshot with a new
-timetable value gets a new index, and the next plan uses it.
+Every timetabled service the request allows (shuttles, public transport) is searched as one
+network (:mod:`routing.planning.transit_index`), so a journey may leave a partner's shuttle
+and walk along the streets to a public transport stop. Access and egress walking times come
+from the planner's bounded walking searches, so stops are reached along real streets, and
+transfer walks between stops are measured on the walking network too (and cached).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from routing.errors import RoutingError
 from routing.geometry import haversine_m
 from routing.planning.access import nearest_by_walk
 from routing.planning.context import PlanContext, service_co2_g_per_km
@@ -21,42 +22,20 @@ from routing.planning.itinerary import Itinerary, Leg, LegMode, Place, StopVisit
 from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
 from routing.planning.services import ServiceKind, TransitService, price_minor
+from routing.planning.transit_index import TransitIndexes
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
-from routing.transit.raptor import RaptorIndex
-from routing.transit.timetable import (
-    Journey,
-    TransferLeg,
-    TransitLeg,
-    TransitStop,
-    straight_line_transfers,
-)
+from routing.transit.network import SEPARATOR, TransitNetwork
+from routing.transit.timetable import Journey, TransferLeg, TransitLeg, TransitStop
 
-__all__ = ["plan_with_timetable"]
+__all__ = ["plan_with_timetables"]
 
+# Nearest stops of each service tried at each end of the trip.
 _MAX_ACCESS_STOPS = 12
-# Keyed by the timetable's id; the entry holds the timetable itself, so that id cannot be
-# reused by another timetable while the entry lives.
-_indexes: dict[tuple[int, dt.date], tuple[object, RaptorIndex]] = {}
-_lock = threading.Lock()
-
-
-def _index(service: TransitService, day: dt.date) -> RaptorIndex:
-    key = (id(service.timetable), day)
-    with _lock:
-        entry = _indexes.get(key)
-        if entry is not None and entry[0] is service.timetable:
-            return entry[1]
-        if len(_indexes) > 64:  # old snapshots' timetables: drop them all, rebuild lazily
-            _indexes.clear()
-        transfers = straight_line_transfers(service.timetable.stops)
-        index = RaptorIndex(service.timetable, day, transfers=transfers)
-        _indexes[key] = (service.timetable, index)
-        return index
 
 
 def _stop_costs(
-    context: PlanContext, *, from_origin: bool, stops: tuple[TransitStop, ...]
+    context: PlanContext, *, from_origin: bool, stops: Sequence[TransitStop]
 ) -> dict[str, float]:
     """Walking seconds (at the traveller's pace) between the origin or destination and the
     nearest stops; equal times keep the stops' id order."""
@@ -65,51 +44,63 @@ def _stop_costs(
     return {stop.id: seconds * context.walk_factor for seconds, stop, _ in found}
 
 
-def plan_with_timetable(context: PlanContext, service: TransitService) -> list[Itinerary]:
-    """Itineraries riding ``service``'s timetable, Pareto over arrival time and transfers."""
+def plan_with_timetables(
+    context: PlanContext, services: Sequence[TransitService], indexes: TransitIndexes
+) -> list[Itinerary]:
+    """Itineraries riding ``services``' timetables as one network, Pareto over arrival time,
+    transfers and walking (McRAPTOR); a journey may change between services."""
+    if not services:
+        return []
     request = context.request
     local = request.time.astimezone(TIMEZONE)
     day = local.date()
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    timetable = service.timetable
-    access = _stop_costs(context, from_origin=True, stops=timetable.stops)
-    egress = _stop_costs(context, from_origin=False, stops=timetable.stops)
+    network, index = indexes.index(
+        services, day, avoid=context.walk_avoid, wheelchair=request.preferences.wheelchair
+    )
+    names = ", ".join(service.name for service in services)
+    access: dict[str, float] = {}
+    egress: dict[str, float] = {}
+    for service in services:
+        stops = [s for s in network.timetable.stops if s.id.startswith(service.id + SEPARATOR)]
+        access |= _stop_costs(context, from_origin=True, stops=stops)
+        egress |= _stop_costs(context, from_origin=False, stops=stops)
     limit = request.preferences.max_walk_m
     if not access or not egress:
         where = "origin" if not access else "destination"
         context.errors.append(
             PlanError(
                 PlanErrorCode.NO_SERVICE_AVAILABLE,
-                f"{service.name}: no stop within {limit:.0f} m walk of the {where}",
+                f"{names}: no stop within {limit:.0f} m walk of the {where}",
                 where,
             )
         )
         return []
-    index = _index(service, day)
-    if request.arrive_by:
-        journeys = index.arrive_by(access, egress, seconds)
-    else:
-        journeys = index.depart_at(access, egress, seconds)
+    search = index.pareto_arrive_by if request.arrive_by else index.pareto_depart_at
+    journeys = search(access, egress, seconds, max_transfers=request.preferences.max_transfers)
     if not journeys:
         context.errors.append(
-            PlanError(
-                PlanErrorCode.NO_TRANSIT_CONNECTION, f"{service.name}: no connection at that time"
-            )
+            PlanError(PlanErrorCode.NO_TRANSIT_CONNECTION, f"{names}: no connection at that time")
         )
         return []
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE)
-    return [_itinerary(context, service, journey, midnight) for journey in journeys]
+    by_id = {service.id: service for service in services}
+    return [_itinerary(context, network, by_id, journey, midnight) for journey in journeys]
 
 
 def _itinerary(
     context: PlanContext,
-    service: TransitService,
+    network: TransitNetwork,
+    services: dict[str, TransitService],
     journey: Journey,
     midnight: dt.datetime,
 ) -> Itinerary:
     def at(seconds: float) -> dt.datetime:
         # Wall-clock time from seconds after midnight, right across DST changes.
         return (midnight.astimezone(dt.UTC) + dt.timedelta(seconds=seconds)).astimezone(TIMEZONE)
+
+    def place(stop: TransitStop) -> Place:
+        return _stop_place(network.original_stop(stop.id))
 
     walk_mode = LegMode.WALK
     legs: list[Leg] = []
@@ -124,33 +115,18 @@ def _itinerary(
         access_snap,
         at(first_ride.departure_s - journey.access_s),
         factor=context.walk_factor,
-        to_place=_stop_place(journey.access_stop),
+        to_place=place(journey.access_stop),
         avoid=context.walk_avoid,
     )
     legs.append(access_leg)
-    leg_mode = LegMode.SHUTTLE if service.kind is ServiceKind.SHUTTLE else LegMode.TRANSIT
-    co2 = service_co2_g_per_km(service.co2_g_per_km, service.kind)
-    fare_paid = False
+    paid: set[str] = set()
     for part in journey.legs:
         if isinstance(part, TransferLeg):
-            start = legs[-1].end
-            legs.append(
-                Leg(
-                    mode=walk_mode,
-                    start=start,
-                    end=start + dt.timedelta(seconds=part.duration_s),
-                    from_place=_stop_place(part.from_stop),
-                    to_place=_stop_place(part.to_stop),
-                    distance_m=_metres(part.from_stop, part.to_stop),
-                    coordinates=(
-                        (part.from_stop.lat, part.from_stop.lon),
-                        (part.to_stop.lat, part.to_stop.lon),
-                    ),
-                )
-            )
+            legs.append(_transfer(context, part, legs[-1].end, place))
             continue
-        legs.append(_ride(part, leg_mode, service, co2, at, charge=not fare_paid))
-        fare_paid = True  # one fare per journey on one network (Île-de-France style)
+        service = services[network.service_of_route(part.route.id)]
+        legs.append(_ride(network, part, service, at, place, charge=service.id not in paid))
+        paid.add(service.id)  # one fare per journey on one network (Île-de-France style)
     last_ride = journey.transit_legs[-1]
     egress_leg = context.street_leg(
         Mode.WALK,
@@ -159,22 +135,56 @@ def _itinerary(
         context.destination_walk,
         at(last_ride.arrival_s),
         factor=context.walk_factor,
-        from_place=_stop_place(journey.egress_stop),
+        from_place=place(journey.egress_stop),
         avoid=context.walk_avoid,
     )
     legs.append(egress_leg)
     return Itinerary(tuple(legs), warnings=context.network.warnings)
 
 
+def _transfer(
+    context: PlanContext,
+    part: TransferLeg,
+    start: dt.datetime,
+    place: Callable[[TransitStop], Place],
+) -> Leg:
+    """The walk between two stops along the streets, timed as the search timed it."""
+    end = start + dt.timedelta(seconds=part.duration_s)
+    a, b = part.from_stop, part.to_stop
+    snap_a = context.snap_station(Mode.WALK, a.lat, a.lon)
+    snap_b = context.snap_station(Mode.WALK, b.lat, b.lon)
+    if snap_a is not None and snap_b is not None and (a.lat, a.lon) != (b.lat, b.lon):
+        try:
+            walked = context.street_leg(
+                Mode.WALK, LegMode.WALK, snap_a, snap_b, start, avoid=context.walk_avoid
+            )
+            return dataclasses.replace(walked, end=end, from_place=place(a), to_place=place(b))
+        except RoutingError:
+            pass  # a transfers.txt rule the streets do not connect: drawn straight
+    return Leg(
+        mode=LegMode.WALK,
+        start=start,
+        end=end,
+        from_place=place(a),
+        to_place=place(b),
+        distance_m=_metres(a, b),
+        coordinates=((a.lat, a.lon), (b.lat, b.lon)),
+    )
+
+
 def _ride(
+    network: TransitNetwork,
     part: TransitLeg,
-    leg_mode: LegMode,
     service: TransitService,
-    co2_g_per_km: float,
     clock: Callable[[float], dt.datetime],
+    place: Callable[[TransitStop], Place],
     *,
     charge: bool,
 ) -> Leg:
+    leg_mode = LegMode.SHUTTLE if service.kind is ServiceKind.SHUTTLE else LegMode.TRANSIT
+    co2_g_per_km = service_co2_g_per_km(service.co2_g_per_km, service.kind)
+    route = network.route_origin[part.route.id][1]
+    prefix = len(service.id) + len(SEPARATOR)
     calls = [(part.board_stop.lat, part.board_stop.lon)]
     calls += [(c.stop.lat, c.stop.lon) for c in part.intermediate_stops]
     calls.append((part.alight_stop.lat, part.alight_stop.lon))
@@ -186,8 +196,8 @@ def _ride(
         mode=leg_mode,
         start=clock(part.departure_s),
         end=clock(part.arrival_s),
-        from_place=_stop_place(part.board_stop),
-        to_place=_stop_place(part.alight_stop),
+        from_place=place(part.board_stop),
+        to_place=place(part.alight_stop),
         distance_m=distance_m,
         coordinates=tuple(calls),
         service_id=service.id,
@@ -195,13 +205,20 @@ def _ride(
         currency=service.pricing.currency if service.pricing else None,
         co2_g=co2_g_per_km * distance_m / 1000,
         transit=TransitDetails(
-            route_id=part.route.id,
-            route_name=part.route.name,
-            trip_id=part.trip.id,
+            route_id=route.id,
+            route_name=route.name,
+            trip_id=part.trip.id[prefix:],
             headsign=part.trip.headsign or None,
+            route_short_name=route.short_name,
+            route_long_name=route.long_name,
+            route_color=route.color,
+            route_text_color=route.text_color,
+            route_mode=route.mode,
+            headway_s=part.trip.headway_s,
             intermediate_stops=tuple(
-                StopVisit(c.stop.id, c.stop.name, c.stop.lat, c.stop.lon, clock(c.arrival_s))
+                StopVisit(stop.id, stop.name, stop.lat, stop.lon, clock(c.arrival_s))
                 for c in part.intermediate_stops
+                for stop in (network.original_stop(c.stop.id),)
             ),
         ),
     )

@@ -29,16 +29,16 @@ from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
     TimetableError,
+    TransferRule,
     TransitRoute,
     TransitStop,
     TransitTrip,
 )
 
 _REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
-_UNREAD_FILES = {
-    "frequencies.txt": "its trips run only at the times stop_times.txt gives",
-    "transfers.txt": "pass footpaths and a transfer time to the search instead",
-}
+_UNREAD_FILES: dict[str, str] = {}
+# A frequencies.txt row may not expand to more trips than this (one every 10 s all day).
+_MAX_FREQUENCY_TRIPS = 8640
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # GTFS route_type -> engine mode; extended (Google "HVT") types by hundreds.
@@ -93,13 +93,15 @@ class _Reader:
         calendars = self._calendars()
         routes = self._routes(self._agency_id())
         trips = self._trips(routes, calendars)
-        timed = self._stop_times(trips, stops, stations)
+        timed = self._frequencies(self._stop_times(trips, stops, stations))
+        transfers = self._transfers(stops, stations)
         self.created.update(
             stops=len(stops),
             stations=len(stations),
             routes=len(routes),
             trips=len(timed),
             calendars=len(calendars),
+            transfers=len(transfers),
         )
         return Timetable(
             stops=tuple(stops.values()),
@@ -108,6 +110,7 @@ class _Reader:
             calendars=tuple(calendars.values()),
             source_id=self.feed.source_id,
             stations=tuple(stations.values()),
+            transfers=tuple(transfers),
         )
 
     # -- rows --------------------------------------------------------------------------------
@@ -244,6 +247,7 @@ class _Reader:
                     mode=mode,
                     agency_id=row.get("agency_id") or default_agency,
                     color=row.get("route_color", "").lstrip("#") or None,
+                    text_color=row.get("route_text_color", "").lstrip("#") or None,
                 )
         return routes
 
@@ -392,9 +396,113 @@ class _Reader:
                         departure_s=departures,
                         pickup=_restrictions(call[5] for call in trip_calls),
                         drop_off=_restrictions(call[6] for call in trip_calls),
+                        wheelchair={"1": True, "2": False}.get(
+                            row.get("wheelchair_accessible", "")
+                        ),
                     )
                 )
         return result
+
+    def _frequencies(self, trips: list[TransitTrip]) -> list[TransitTrip]:
+        """Trips of ``frequencies.txt`` repeated at their headways; the others unchanged.
+
+        A frequency trip's stop times give its pattern only (GTFS): each row runs it from
+        ``start_time`` every ``headway_secs`` while the first departure is before
+        ``end_time``, its times shifted, as ``<trip id>@<H:MM:SS>``. ``exact_times`` 1 is a
+        schedule written compactly and planned exactly; 0 says vehicles come about that
+        often: the trips are planned at the nominal times and carry ``headway_s`` so a
+        client can say "every N min".
+        """
+        name = "frequencies.txt"
+        by_id = {trip.id: trip for trip in trips}
+        runs: dict[str, list[TransitTrip]] = {}
+        required = ("trip_id", "start_time", "end_time", "headway_secs")
+        for line, row in self._rows(name, required):
+            trip_id = _required(row, "trip_id", name, line)
+            trip = by_id.get(trip_id)
+            if trip is None:
+                raise TimetableError(
+                    f"{name} line {line}: trip_id {trip_id!r} is not a trip with stop times"
+                )
+            start = _time(_required(row, "start_time", name, line), "start_time", name, line)
+            end = _time(_required(row, "end_time", name, line), "end_time", name, line)
+            headway = _integer(row["headway_secs"], "headway_secs", name, line)
+            exact = row.get("exact_times", "") or "0"
+            if exact not in ("0", "1"):
+                raise TimetableError(
+                    f"{name} line {line}: exact_times {exact!r}; expected 0 (frequency-based) "
+                    "or 1 (schedule-based)"
+                )
+            assert start is not None and end is not None
+            if headway <= 0 or end <= start:
+                raise TimetableError(
+                    f"{name} line {line}: start_time {_clock(start)}, end_time {_clock(end)}, "
+                    f"headway_secs {headway}; expected start before end and a headway > 0"
+                )
+            if (end - start) / headway > _MAX_FREQUENCY_TRIPS:
+                raise TimetableError(
+                    f"{name} line {line}: {(end - start) // headway} trips; at most "
+                    f"{_MAX_FREQUENCY_TRIPS} per row are accepted"
+                )
+            first = trip.departure_s[0]
+            for departure in range(start, end, headway):
+                shift = departure - first
+                with _at(name, line):
+                    runs.setdefault(trip_id, []).append(
+                        replace(
+                            trip,
+                            id=f"{trip_id}@{_clock(departure)}",
+                            arrival_s=tuple(t + shift for t in trip.arrival_s),
+                            departure_s=tuple(t + shift for t in trip.departure_s),
+                            headway_s=None if exact == "1" else headway,
+                        )
+                    )
+        self.created["frequency_trips"] = sum(len(r) for r in runs.values())
+        result: list[TransitTrip] = []
+        for trip in trips:
+            result += runs.get(trip.id, [trip])
+        return result
+
+    def _transfers(
+        self, stops: dict[str, TransitStop], stations: dict[str, TransitStop]
+    ) -> list[TransferRule]:
+        """``transfers.txt`` rules between stops; a station stands for each of its stops.
+
+        Rules naming trips or routes (GTFS extensions ``from_trip_id``...) apply to every
+        vehicle at those stops: the search has no per-trip transfers yet, so they are listed
+        as skipped.
+        """
+        name = "transfers.txt"
+        children: dict[str, list[str]] = {}
+        for stop in stops.values():
+            if stop.parent_station is not None:
+                children.setdefault(stop.parent_station, []).append(stop.id)
+        rules: dict[tuple[str, str], TransferRule] = {}
+        for line, row in self._rows(name, ("from_stop_id", "to_stop_id", "transfer_type")):
+            if any(row.get(c) for c in ("from_trip_id", "to_trip_id", "from_route_id")):
+                self._skip(name, line, "trip- and route-specific transfers are not searched")
+                continue
+            kind = _integer(row["transfer_type"] or "0", "transfer_type", name, line)
+            text = row.get("min_transfer_time", "")
+            minimum = _integer(text, "min_transfer_time", name, line) if text else None
+            ends = []
+            for column in ("from_stop_id", "to_stop_id"):
+                stop_id = _required(row, column, name, line)
+                if stop_id in stops:
+                    ends.append([stop_id])
+                elif stop_id in stations:
+                    ends.append(children.get(stop_id, []))
+                else:
+                    raise TimetableError(
+                        f"{name} line {line}: {column} {stop_id!r} is not a stop or station "
+                        "of stops.txt"
+                    )
+            with _at(name, line):
+                for a in ends[0]:
+                    for b in ends[1]:
+                        # A stop-level rule written after a station-level one wins.
+                        rules[(a, b)] = TransferRule(a, b, kind, minimum)
+        return list(rules.values())
 
     def _interpolate(
         self,

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from routing.transit._mc_raptor_kernel import _mc_raptor
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
 from routing.transit.timetable import (
     Journey,
@@ -202,6 +203,46 @@ class RaptorIndex:
         if self._backward is None:
             self._backward = self._build(reverse=True)
         return self._search(
+            egress, access, -arrive_by_s, max_transfers, min_transfer_s, max_duration_s, True
+        )
+
+    def pareto_depart_at(
+        self,
+        access: Mapping[str, float],
+        egress: Mapping[str, float],
+        depart_at_s: int,
+        *,
+        max_transfers: int = 4,
+        min_transfer_s: int = 60,
+        max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+    ) -> list[Journey]:
+        """Journeys leaving at or after ``depart_at_s``, Pareto over arrival, transfers and
+        walking (McRAPTOR).
+
+        Same parameters as :meth:`depart_at`; access, egress and footpath seconds are the
+        walking criterion. Returns every journey that no other beats or equals on all three
+        (walking through a stop without riding counts as a rival, as in :meth:`depart_at`),
+        ordered by transfers, then arrival.
+        """
+        return self._pareto(
+            access, egress, depart_at_s, max_transfers, min_transfer_s, max_duration_s, False
+        )
+
+    def pareto_arrive_by(
+        self,
+        access: Mapping[str, float],
+        egress: Mapping[str, float],
+        arrive_by_s: int,
+        *,
+        max_transfers: int = 4,
+        min_transfer_s: int = 60,
+        max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+    ) -> list[Journey]:
+        """Journeys arriving by ``arrive_by_s``, Pareto over departure (later is better),
+        transfers and walking; ordered by transfers, then latest departure first."""
+        if self._backward is None:
+            self._backward = self._build(reverse=True)
+        return self._pareto(
             egress, access, -arrive_by_s, max_transfers, min_transfer_s, max_duration_s, True
         )
 
@@ -397,6 +438,56 @@ class RaptorIndex:
             journeys.append(self._journey(net, steps, source_s, target_s))
         return journeys
 
+    def _pareto(
+        self,
+        sources: Mapping[str, float],
+        targets: Mapping[str, float],
+        start_s: int,
+        max_transfers: int,
+        min_transfer_s: int,
+        max_duration_s: int | None,
+        reverse: bool,
+    ) -> list[Journey]:
+        if max_transfers < 0 or min_transfer_s < 0 or (max_duration_s or 0) < 0:
+            raise TimetableError(
+                f"max_transfers={max_transfers}, min_transfer_s={min_transfer_s}, "
+                f"max_duration_s={max_duration_s}; expected all >= 0"
+            )
+        bound_s = _INF if max_duration_s is None else int(start_s) + max_duration_s
+        net = self._backward if reverse else self._forward
+        assert net is not None
+        source_s = self._seconds_by_stop(sources, "egress" if reverse else "access")
+        target_s = self._seconds_by_stop(targets, "access" if reverse else "egress")
+        if not source_s or not target_s:
+            return []
+        target_by_stop = np.full(len(self.stops), -1, np.int64)
+        for stop, seconds in target_s.items():
+            target_by_stop[stop] = seconds
+        seeds = np.array(list(source_s), np.int64)
+        _, _, kinds, refs, dest_t, dest_w, dest_k, dest_label, dest_stop, _ = _mc_raptor(
+            net.arrays,
+            seeds,
+            np.array([source_s[s] for s in seeds], np.int64),
+            target_by_stop,
+            int(start_s),
+            bound_s,
+            max_transfers + 1,
+            int(min_transfer_s),
+        )
+        found = list(zip(dest_t.tolist(), dest_k.tolist(), dest_w.tolist(), strict=True))
+        journeys: list[tuple[int, int, Journey]] = []
+        for i, (t, k, w) in enumerate(found):
+            if k == 0 or any(
+                (o[0] <= t and o[1] <= k and o[2] <= w) and (o != (t, k, w) or j < i)
+                for j, o in enumerate(found)
+                if j != i
+            ):
+                continue  # walking only, beaten, or a copy of one kept
+            steps = _trace_labels(kinds, refs, net, int(dest_label[i]), int(dest_stop[i]))
+            journeys.append((k, t, self._journey(net, steps, source_s, target_s)))
+        journeys.sort(key=lambda item: (item[0], item[1]))
+        return [journey for _, _, journey in journeys]
+
     def _journey(
         self,
         net: _Network,
@@ -463,6 +554,27 @@ class RaptorIndex:
             arrival_s=trip.arrival_s[alight] + offset_s,
             intermediate_stops=calls,
         )
+
+
+def _trace_labels(
+    kinds: NDArray[np.int64], refs: NDArray[np.int64], net: _Network, label: int, stop: int
+) -> list[tuple[int, int, int, int]]:
+    """Follow McRAPTOR parents from pool label ``label`` (at ``stop``) back to a seed, in
+    travel order."""
+    steps: list[tuple[int, int, int, int]] = []
+    while True:
+        kind = abs(int(kinds[label]))
+        if kind == _ACCESS:
+            break
+        r0, r1, r2, r3 = (int(v) for v in refs[label])
+        if kind == _WALK:
+            steps.append((_WALK, r0, stop, r2))
+            stop, label = r0, r1
+            continue
+        steps.append((_RIDE, r0, r1, r2))
+        stop, label = net.board_stop(r0, r1), r3
+    steps.reverse()
+    return steps
 
 
 def _trace(

@@ -32,6 +32,7 @@ __all__ = [
     "Timetable",
     "TimetableError",
     "TransferLeg",
+    "TransferRule",
     "TransitLeg",
     "TransitRoute",
     "TransitStop",
@@ -89,8 +90,8 @@ class TransitStop:
 class TransitRoute:
     """A line as passengers know it (``short_name`` "169", ``long_name`` "Pont de Sèvres - ...").
 
-    ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` a hex
-    colour without ``#`` or ``None``.
+    ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` and
+    ``text_color`` hex colours without ``#`` (the line's colour and its text's), or ``None``.
     """
 
     id: str
@@ -99,6 +100,7 @@ class TransitRoute:
     mode: str
     agency_id: str = ""
     color: str | None = None
+    text_color: str | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "route", "id")
@@ -107,11 +109,12 @@ class TransitRoute:
                 f"route {self.id!r}: mode {self.mode!r} is not accepted; expected one of "
                 f"{', '.join(sorted(TRANSIT_MODES))}"
             )
-        if self.color is not None and not _is_hex_colour(self.color):
-            raise TimetableError(
-                f"route {self.id!r}: color {self.color!r} is not accepted; expected six hex "
-                "digits such as '0055A4' (no '#')"
-            )
+        for name, value in (("color", self.color), ("text_color", self.text_color)):
+            if value is not None and not _is_hex_colour(value):
+                raise TimetableError(
+                    f"route {self.id!r}: {name} {value!r} is not accepted; expected six hex "
+                    "digits such as '0055A4' (no '#')"
+                )
 
     @property
     def name(self) -> str:
@@ -127,7 +130,9 @@ class TransitTrip:
     ``stop_ids[i]``; they never decrease along the trip (equal times are fine, feeds round to
     the minute) and may exceed 86 400. ``pickup`` and ``drop_off`` say per stop whether
     passengers may board or alight there (GTFS ``pickup_type``/``drop_off_type`` 1 forbids);
-    empty means everywhere.
+    empty means everywhere. ``headway_s`` is set on a frequency-based trip (``frequencies.txt``
+    with ``exact_times`` 0): vehicles come about that often, the times are nominal.
+    ``wheelchair`` is GTFS ``wheelchair_accessible`` (None: the feed does not say).
     """
 
     id: str
@@ -139,9 +144,15 @@ class TransitTrip:
     departure_s: tuple[int, ...]
     pickup: tuple[bool, ...] = ()
     drop_off: tuple[bool, ...] = ()
+    headway_s: int | None = None
+    wheelchair: bool | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "trip", "id")
+        if self.headway_s is not None and not 0 < self.headway_s <= 86_400:
+            raise TimetableError(
+                f"trip {self.id!r}: headway_s {self.headway_s!r}; expected seconds in (0, 86400]"
+            )
         n = len(self.stop_ids)
         if n < 2:
             raise TimetableError(
@@ -231,13 +242,46 @@ class ServiceCalendar:
         return self.start_date <= day <= self.end_date and self.weekdays[day.weekday()]
 
 
+@dataclass(frozen=True, slots=True)
+class TransferRule:
+    """A ``transfers.txt`` row between two boarding stops of one feed.
+
+    ``kind`` is GTFS ``transfer_type``: 0 recommended, 1 timed (the vehicle waits), 2 needs
+    at least ``min_transfer_s``, 3 impossible. Between two different stops, kinds 0 to 2 make
+    a footpath (its walking time raised to ``min_transfer_s`` for kind 2) and kind 3 removes
+    any; rules from a stop to itself are kept but not searched yet.
+    """
+
+    from_stop_id: str
+    to_stop_id: str
+    kind: int
+    min_transfer_s: int | None = None
+
+    def __post_init__(self) -> None:
+        _require_id(self.from_stop_id, "transfer", "from_stop_id")
+        _require_id(self.to_stop_id, "transfer", "to_stop_id")
+        where = f"transfer {self.from_stop_id!r} -> {self.to_stop_id!r}"
+        if self.kind not in (0, 1, 2, 3):
+            raise TimetableError(
+                f"{where}: transfer_type {self.kind!r}; expected 0 (recommended), 1 (timed), "
+                "2 (minimum time) or 3 (not possible)"
+            )
+        if self.kind == 2 and self.min_transfer_s is None:
+            raise TimetableError(f"{where}: transfer_type 2 needs min_transfer_time in seconds")
+        if self.min_transfer_s is not None and not 0 <= self.min_transfer_s <= 86_400:
+            raise TimetableError(
+                f"{where}: min_transfer_time {self.min_transfer_s!r}; expected whole seconds "
+                "in [0, 86400]"
+            )
+
+
 @dataclass(frozen=True)
 class Timetable:
     """A whole feed: every reference between its parts checked at construction.
 
     ``stops`` are boarding points; ``stations`` the parents some of them name. ``source_id``
     says where the feed came from (a file name, a marketplace service id) for messages and
-    caches.
+    caches. ``transfers`` are the feed's ``transfers.txt`` rules between its boarding stops.
     """
 
     stops: tuple[TransitStop, ...]
@@ -246,13 +290,14 @@ class Timetable:
     calendars: tuple[ServiceCalendar, ...]
     source_id: str = ""
     stations: tuple[TransitStop, ...] = ()
+    transfers: tuple[TransferRule, ...] = ()
     stop_by_id: dict[str, TransitStop] = field(init=False, repr=False, compare=False)
     route_by_id: dict[str, TransitRoute] = field(init=False, repr=False, compare=False)
     trip_by_id: dict[str, TransitTrip] = field(init=False, repr=False, compare=False)
     calendar_by_id: dict[str, ServiceCalendar] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("stops", "routes", "trips", "calendars", "stations"):
+        for name in ("stops", "routes", "trips", "calendars", "stations", "transfers"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         stops = _index(self.stops, "stop", lambda s: s.id)
         stations = _index(self.stations, "station", lambda s: s.id)
@@ -286,6 +331,13 @@ class Timetable:
                     raise TimetableError(
                         f"{self._where}trip {trip.id!r}: stop_ids[{i}] {stop_id!r} is not a "
                         "known boarding stop"
+                    )
+        for rule in self.transfers:
+            for stop_id in (rule.from_stop_id, rule.to_stop_id):
+                if stop_id not in stops:
+                    raise TimetableError(
+                        f"{self._where}transfer {rule.from_stop_id!r} -> {rule.to_stop_id!r}: "
+                        f"{stop_id!r} is not a known boarding stop"
                     )
         object.__setattr__(self, "stop_by_id", stops)
         object.__setattr__(self, "route_by_id", routes)
@@ -370,6 +422,12 @@ class Journey:
     def transfers(self) -> int:
         """Vehicle changes: one fewer than the rides."""
         return len(self.transit_legs) - 1
+
+    @property
+    def walk_s(self) -> int:
+        """Seconds on foot: access, egress and the footpaths between rides."""
+        paths = sum(leg.duration_s for leg in self.legs if isinstance(leg, TransferLeg))
+        return self.access_s + self.egress_s + paths
 
     @property
     def duration_s(self) -> int:

@@ -82,6 +82,11 @@ class PlanPreferencesInput:
     wheelchair: bool | None = None
     optimize: PlanOptimize | None = None
     min_service_rating: float | None = None
+    max_transfers: int | None = strawberry.field(
+        default=None,
+        description="Most vehicle changes a public transport or shuttle journey may make "
+        "(0 to 8; default 4).",
+    )
 
 
 # --- outputs ----------------------------------------------------------------------------------

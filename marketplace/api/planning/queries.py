@@ -153,6 +153,9 @@ def _request(
             wheelchair=bool(prefs.wheelchair),
             optimize=prefs.optimize.value if prefs.optimize else "time",
             num_itineraries=num_itineraries,
+            max_transfers=defaults.max_transfers
+            if prefs.max_transfers is None
+            else prefs.max_transfers,
         ),
     )
 

@@ -114,6 +114,23 @@ class TransitInfo:
     trip_id: str
     headsign: str | None
     intermediate_stops: list[TransitStopCall]
+    route_short_name: str = strawberry.field(
+        description="The line's short name as passengers know it ('169', 'T2'); may be empty."
+    )
+    route_long_name: str = strawberry.field(description="The line's full name; may be empty.")
+    route_color: str | None = strawberry.field(
+        description="The line's colour, six hex digits without '#' (GTFS route_color)."
+    )
+    route_text_color: str | None = strawberry.field(
+        description="The colour of text drawn on the line's colour (GTFS route_text_color)."
+    )
+    route_mode: str = strawberry.field(
+        description="bus, tram, rail, subway, shuttle, ferry, cable_car, funicular or trolleybus."
+    )
+    headway_s: int | None = strawberry.field(
+        description="Set on frequency-based trips: a vehicle comes about this often, and the "
+        "times are nominal."
+    )
 
 
 @strawberry.type(description="One part of an itinerary travelled one way.")
@@ -216,6 +233,12 @@ def leg_type(leg: Leg) -> LegType:
             route_name=leg.transit.route_name,
             trip_id=leg.transit.trip_id,
             headsign=leg.transit.headsign,
+            route_short_name=leg.transit.route_short_name,
+            route_long_name=leg.transit.route_long_name,
+            route_color=leg.transit.route_color,
+            route_text_color=leg.transit.route_text_color,
+            route_mode=leg.transit.route_mode,
+            headway_s=leg.transit.headway_s,
             intermediate_stops=[
                 TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
                 for v in leg.transit.intermediate_stops

@@ -96,13 +96,59 @@ def test_report_lists_skipped_rows_with_reasons() -> None:
     assert "6 stops" in report.summary()
 
 
-def test_files_not_read_are_reported(tmp_path: Path) -> None:
+def test_frequencies_repeat_a_trip_at_its_headway(tmp_path: Path) -> None:
     feed = _copy(tmp_path)
-    (feed / "frequencies.txt").write_text("trip_id,start_time,end_time,headway_secs\n")
-    _, report = read_gtfs_with_report(feed)
-    assert [row.reason for row in report.skipped if row.file == "frequencies.txt"] == [
-        "frequencies.txt is not read: its trips run only at the times stop_times.txt gives"
+    (feed / "frequencies.txt").write_text(
+        "trip_id,start_time,end_time,headway_secs,exact_times\n"
+        "F1a,07:00:00,07:30:00,600,1\n"
+        "F2a,07:00:00,07:20:00,900,0\n"
+    )
+    timetable, report = read_gtfs_with_report(feed)
+    f1 = [t for t in timetable.trips if t.route_id == "F1"]
+    # F1a's stop times (08:05, 08:15, 08:25) are a pattern only: it runs 07:00, 07:10, 07:20.
+    assert [(t.id, t.departure_s, t.headway_s) for t in f1] == [
+        ("F1a@07:00:00", (25200, 25800, 26400), None),
+        ("F1a@07:10:00", (25800, 26400, 27000), None),
+        ("F1a@07:20:00", (26400, 27000, 27600), None),
     ]
+    f2a = [t for t in timetable.trips if t.id.startswith("F2a")]
+    assert [(t.id, t.arrival_s[1], t.headway_s) for t in f2a] == [
+        ("F2a@07:00:00", 25200 + 630, 900),  # frequency-based: nominal times, headway kept
+        ("F2a@07:15:00", 26100 + 630, 900),
+    ]
+    assert "F2b" in timetable.trip_by_id  # trips without frequencies keep their times
+    assert report.created["frequency_trips"] == 5
+    assert not [row for row in report.skipped if row.file == "frequencies.txt"]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("NOPE,07:00:00,08:00:00,600,", "trip_id 'NOPE' is not a trip with stop times"),
+        ("F1a,08:00:00,07:00:00,600,", "expected start before end"),
+        ("F1a,07:00:00,08:00:00,0,", "headway_secs 0"),
+        ("F1a,07:00:00,08:00:00,600,2", "exact_times '2'"),
+        ("F1a,00:00:00,47:00:00,1,1", "at most 8640"),
+    ],
+)
+def test_malformed_frequencies_name_the_line(tmp_path: Path, row: str, expected: str) -> None:
+    feed = _copy(tmp_path)
+    (feed / "frequencies.txt").write_text(
+        f"trip_id,start_time,end_time,headway_secs,exact_times\n{row}\n"
+    )
+    with pytest.raises(TimetableError, match=expected) as error:
+        read_gtfs(feed)
+    assert "frequencies.txt line 2" in str(error.value)
+
+
+def test_trip_wheelchair_accessibility_is_read(tmp_path: Path) -> None:
+    feed = _copy(tmp_path)
+    _edit(feed, "trips.txt", "trip_headsign\n", "trip_headsign,wheelchair_accessible\n")
+    _edit(feed, "trips.txt", "F1,WK,F1a,B", "F1,WK,F1a,B,1")
+    _edit(feed, "trips.txt", "F2,WK,F2a,Z", "F2,WK,F2a,Z,2")
+    timetable = read_gtfs(feed)
+    flags = {t.id: t.wheelchair for t in timetable.trips}
+    assert (flags["F1a"], flags["F2a"], flags["F2b"]) == (True, False, None)
 
 
 def test_calendar_dates_only_and_blank_times_are_interpolated() -> None:

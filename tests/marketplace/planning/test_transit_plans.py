@@ -1,0 +1,150 @@
+"""Timetabled journeys through the real app: two partners' GTFS feeds ridden as one network.
+
+The stops stand where RATP's 2019 GTFS puts them (stop ids in the comments); the timetables
+are test data written here, not real departures. Streets: the real west-Issy extract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from marketplace.app import create_app
+from marketplace.settings import Settings
+from marketplace.streets import StreetsState, load_streets
+from tests.marketplace.helpers import Api, Partners, published_service
+from tests.marketplace.trips import MONDAY_MORNING
+
+IMPORT = """mutation($id: ID!, $files: JSON!) {
+  importGtfs(serviceId: $id, files: $files) { skippedCount } }"""
+PLAN = """
+query($o: PlanLocationInput!, $d: PlanLocationInput!, $when: PlanDateTimeInput,
+      $prefs: PlanPreferencesInput) {
+  plan(origin: $o, destination: $d, dateTime: $when, preferences: $prefs,
+       modes: {direct: [WALK], services: [SHUTTLE, PUBLIC_TRANSPORT]}) {
+    edges { node { legs {
+      mode start end service { name } from { stopId } to { stopId }
+      transit { routeName routeShortName routeLongName routeColor routeTextColor routeMode
+                tripId headwayS }
+    } } }
+    routingErrors { code description }
+  }
+}
+"""
+CALENDAR = (
+    "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+    "all,1,1,1,1,1,1,1,20260101,20281231\n"
+)
+# Meudon-sur-Seine tramway (4473212) -> Les Moulineaux tramway (4009261), every 10 min.
+SHUTTLE = {
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+    "meudon,Meudon sur Seine,48.81889433667651,2.238866475906443\n"
+    "moulineaux,Les Moulineaux,48.82163721220325,2.252676374723151\n",
+    "routes.txt": "route_id,route_short_name,route_long_name,route_type,route_color\n"
+    "nav,N,Navette test,3,#2E8B57\n",
+    "trips.txt": "route_id,service_id,trip_id\nnav,all,n0\nnav,all,n1\n",
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    "n0,08:40:00,08:40:00,meudon,1\nn0,08:46:00,08:46:00,moulineaux,2\n"
+    "n1,08:50:00,08:50:00,meudon,1\nn1,08:56:00,08:56:00,moulineaux,2\n",
+    "calendar.txt": CALENDAR,
+}
+# Les Moulineaux (4009384) -> Ile Saint-Germain (3681801) -> Pont de Billancourt (3681803).
+BUS = {
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+    "moulineaux,Les Moulineaux,48.82147452777927,2.251410827016059\n"
+    "isg,Ile Saint-Germain,48.82349539514756,2.2495427198114597\n"
+    "pdb,Pont de Billancourt,48.825866993708395,2.2480005507039484\n",
+    "routes.txt": "route_id,route_short_name,route_long_name,route_type,route_color,"
+    "route_text_color\nL,99,Ligne test,3,0055a4,FFFFFF\n",
+    "trips.txt": "route_id,service_id,trip_id\n" + "".join(f"L,all,b{k}\n" for k in range(3)),
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    + "".join(
+        f"b{k},08:{m:02d}:00,08:{m:02d}:00,moulineaux,1\n"
+        f"b{k},08:{m + 2:02d}:30,08:{m + 2:02d}:30,isg,2\n"
+        f"b{k},08:{m + 5:02d}:00,08:{m + 5:02d}:00,pdb,3\n"
+        for k, m in enumerate((33, 43, 53))
+    ),
+    "calendar.txt": CALENDAR,
+}
+ORIGIN = {"coordinate": {"latitude": 48.8190, "longitude": 2.2392}}
+DESTINATION = {"coordinate": {"latitude": 48.8261, "longitude": 2.2482}}
+
+
+@pytest.fixture(scope="module")
+def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
+    source = shared_data / "osm" / "meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+    state = load_streets(source, cache_dir=tmp_path_factory.mktemp("streets"))
+    assert state.network is not None, state.problem
+    return state
+
+
+@pytest.fixture
+def planner_api(settings: Settings, streets: StreetsState) -> Iterator[Api]:
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        yield Api(client)
+
+
+def _publish(api: Api, key: str, kind: str, name: str, files: dict[str, str]) -> None:
+    service = published_service(api, key, kind=kind, name=name, serviceArea=None)
+    report = api.ok(IMPORT, {"id": service["id"], "files": files}, key=key)["importGtfs"]
+    assert report["skippedCount"] == 0
+
+
+def _transit_options(api: Api, **prefs: Any) -> list[list[dict[str, Any]]]:
+    variables = {
+        "o": ORIGIN,
+        "d": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+        "prefs": {"maxWalkDistanceM": 300, **prefs},
+    }
+    edges = api.ok(PLAN, variables)["plan"]["edges"]
+    legs = [edge["node"]["legs"] for edge in edges]
+    return [option for option in legs if any(leg["transit"] for leg in option)]
+
+
+def test_two_partners_feeds_make_one_journey_with_their_lines_colours(
+    planner_api: Api, partners: Partners
+) -> None:
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    assert _transit_options(planner_api) == []  # the shuttle alone ends too far away
+    _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+
+    [legs] = _transit_options(planner_api)
+    assert [leg["mode"] for leg in legs] == ["WALK", "SHUTTLE", "WALK", "TRANSIT", "WALK"]
+    shuttle, change, bus = legs[1], legs[2], legs[3]
+    assert shuttle["service"]["name"] == "Navette Bas-Meudon"
+    assert bus["service"]["name"] == "Bus test"
+    assert shuttle["transit"]["tripId"] == "n0" and bus["transit"]["tripId"] == "b2"
+    assert bus["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+    assert change["from"]["stopId"] != change["to"]["stopId"]
+    assert bus["transit"] == {
+        "routeName": "99",
+        "routeShortName": "99",
+        "routeLongName": "Ligne test",
+        "routeColor": "0055A4",
+        "routeTextColor": "FFFFFF",
+        "routeMode": "bus",
+        "tripId": "b2",
+        "headwayS": None,
+    }
+    assert (shuttle["transit"]["routeColor"], shuttle["transit"]["routeMode"]) == (
+        "2E8B57",
+        "shuttle",
+    )
+    # No change allowed: no journey.
+    assert _transit_options(planner_api, maxTransfers=0) == []
+
+
+def test_max_transfers_out_of_range_is_refused(planner_api: Api) -> None:
+    variables = {
+        "o": ORIGIN,
+        "d": DESTINATION,
+        "when": {"earliestDeparture": MONDAY_MORNING},
+        "prefs": {"maxTransfers": 9},
+    }
+    body = planner_api.client.post("/graphql", json={"query": PLAN, "variables": variables})
+    assert "maxTransfers 9; accepted: 0 to 8" in body.text
