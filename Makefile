@@ -34,9 +34,11 @@ browser:
 
 setup: $(VENV)/.installed node_modules/.package-lock.json browser
 
-# A new database gets Issy's open data first (Vélib', transit stops, places, boundary); one
-# in use is left alone, and without the shared data the server starts empty and says so.
+# Migrations first (the server and the other commands refuse a stale schema and never migrate
+# themselves). A new database then gets Issy's open data (Vélib', transit stops, places,
+# boundary); one in use is left alone, and without the shared data the server starts empty.
 run: setup
+	$(BIN)/issy-mobility migrate
 	ISSY_SHARED_DATA=$${ISSY_SHARED_DATA:-$(SHARED_DATA)} $(BIN)/issy-mobility seed open-data --if-empty
 	ISSY_STREETS=$${ISSY_STREETS:-$(DEFAULT_STREETS)} $(BIN)/issy-mobility serve
 

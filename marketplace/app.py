@@ -1,6 +1,7 @@
 """The Starlette application: ``create_app(settings)``.
 
-The lifespan applies the database migrations, opens the engine and the live-update bus, and
+The lifespan checks the database is at the code's schema revision (it never migrates: that is
+`issy-mobility migrate`), opens the engine and the live-update bus, and
 offers a seam for the street network (``street_loader``) that the trip planner will use.
 """
 
@@ -176,7 +177,12 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        await run_in_threadpool(db.migrate)
+        # Never migrate here: replicas starting together would race (`issy-mobility migrate`).
+        try:
+            await run_in_threadpool(db.require_current_schema)
+        except BaseException:
+            db.dispose()
+            raise
         live = LiveUpdates(settings.broadcast_url)
         await live.start()
         app.state.db = db

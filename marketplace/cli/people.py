@@ -74,7 +74,7 @@ def _create(args: argparse.Namespace) -> int:
     partner_id = _partner_id(args.partner)
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
         person = database.call(
             lambda session: create_person(
                 session,

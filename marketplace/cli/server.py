@@ -1,6 +1,7 @@
 """Sub-commands that run and administer the marketplace server.
 
-``serve`` runs uvicorn (migrations are applied on start); ``migrate`` applies them alone;
+``serve`` runs uvicorn (on a database at the code's schema revision, else it refuses to start);
+``migrate`` applies the migrations (serialized, :mod:`marketplace.migrate`);
 ``partner create`` bootstraps a deployment with a partner and its first API key;
 ``import gbfs|gtfs`` (see :mod:`marketplace.cli.imports`) loads a partner's feeds;
 ``export-schema`` rewrites ``schema.graphql``.
@@ -59,7 +60,15 @@ def _serve(args: argparse.Namespace) -> int:
     from marketplace.settings import Settings
 
     settings = Settings.from_environ(streets=args.streets)
+    from marketplace.db import Database
     from marketplace.streets import load_streets
+
+    # Refuse a stale schema before loading streets (minutes): only `migrate` changes it.
+    database = Database(settings.database_url)
+    try:
+        database.require_current_schema()
+    finally:
+        database.dispose()
 
     # A missing network does not stop the server: routing answers say how to provide one.
     app = create_app(settings, street_loader=lambda s: load_streets(s.streets))
@@ -69,14 +78,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     from marketplace.db import Database
+    from marketplace.migrate import migrate
     from marketplace.settings import Settings
 
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        before, after = migrate(database.engine)
     finally:
         database.dispose()
-    print(f"database at head ({database.backend})")
+    if before == after:
+        print(f"database at head {after} ({database.backend}): nothing to do")
+    else:
+        print(f"database migrated from {before or 'empty'} to head {after} ({database.backend})")
     return 0
 
 
@@ -103,7 +116,7 @@ def _partner_create(args: argparse.Namespace) -> int:
 
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
 
         def create(session):  # type: ignore[no-untyped-def]
             partner = create_partner(session, name=args.name, kind=PartnerKind(args.kind))
