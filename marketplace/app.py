@@ -26,9 +26,13 @@ from marketplace.events.live import LiveUpdates
 from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
+from marketplace.jobs.execute import JobExecutor
+from marketplace.jobs.queue import Reaper, start_job_queue
+from marketplace.jobs.store import reap_lost_jobs
 from marketplace.planning.plans import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
+from marketplace.traffic.config import traffic_config
 
 __all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
 
@@ -196,10 +200,32 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             db,
             availability_max_age=dt.timedelta(seconds=settings.availability_max_age_s),
         )
+        planning = app.state.planning
+        executor = JobExecutor(
+            db,
+            network=planning.network,
+            config=lambda: traffic_config(app.state),
+            lease_s=settings.job_lease_s,
+        )
+        app.state.jobs = await run_in_threadpool(
+            start_job_queue,
+            settings.database_url,
+            settings.job_queue_url,
+            runner=executor.run,
+            # Traffic jobs need the streets: a server without them leaves jobs to others.
+            threads=settings.job_workers if planning.streets.network is not None else 0,
+        )
+        reaper = Reaper(
+            lambda: db.call(reap_lost_jobs, lease_s=settings.job_lease_s),
+            interval_s=settings.job_lease_s / 2,
+        )
+        reaper.start()
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
         finally:
+            reaper.stop()
+            app.state.jobs.stop()
             app.state.planning.close()
             await live.stop()
             db.dispose()

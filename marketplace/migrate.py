@@ -83,7 +83,17 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
     with _exclusive(engine):
         before = database_revision(engine)
         upgrade_database(engine)
+        if engine.dialect.name == "postgresql":
+            _create_queue_tables(engine)
         return before, code_revision()
+
+
+def _create_queue_tables(engine: Engine) -> None:
+    # The job queue's own tables (huey_*), created here under the lock rather than by
+    # replicas starting together (huey's CREATE TABLE IF NOT EXISTS can race in PostgreSQL).
+    from marketplace.jobs.queue import queue_storage_for
+
+    queue_storage_for(engine.url.render_as_string(hide_password=False)).storage.close()
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from marketplace.cli import people, seed, server, streets, traffic
+    from marketplace.cli import jobs, people, seed, server, streets, traffic
 
     parser = argparse.ArgumentParser(
         prog="issy-mobility",
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     traffic.register(subparsers)
     people.register(subparsers)
     seed.register(subparsers)
+    jobs.register(subparsers)
     return parser
 
 
