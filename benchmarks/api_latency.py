@@ -23,6 +23,7 @@ import httpx
 import sqlalchemy as sa
 
 from marketplace.app import create_app
+from marketplace.db import Database
 from marketplace.identity.partners import create_api_key, create_partner
 from marketplace.models import PartnerKind
 from marketplace.settings import Settings
@@ -54,6 +55,7 @@ async def _measure(call: Callable[[], Awaitable[None]], rounds: int) -> dict[str
 
 
 async def _bench(url: str, rounds: int) -> dict[str, dict[str, float]]:
+    Database(url).migrate()
     app = create_app(Settings(database_url=url))
     async with app.router.lifespan_context(app):
         db = app.state.db

@@ -153,6 +153,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         settings = Settings(database_url=url)
+        Database(url).migrate()
         with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
             db: Database = cast(Starlette, client.app).state.db
 

@@ -1,6 +1,7 @@
 """The Starlette application: ``create_app(settings)``.
 
-The lifespan applies the database migrations, opens the engine and the live-update bus, and
+The lifespan checks the database is at the code's schema revision (it never migrates: that is
+`issy-mobility migrate`), opens the engine and the live-update bus, and
 offers a seam for the street network (``street_loader``) that the trip planner will use.
 """
 
@@ -25,9 +26,13 @@ from marketplace.events.live import LiveUpdates
 from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
+from marketplace.jobs.execute import JobExecutor
+from marketplace.jobs.queue import Reaper, start_job_queue
+from marketplace.jobs.store import reap_lost_jobs
 from marketplace.planning.plans import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
+from marketplace.traffic.config import traffic_config
 
 __all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
 
@@ -176,7 +181,12 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        await run_in_threadpool(db.migrate)
+        # Never migrate here: replicas starting together would race (`issy-mobility migrate`).
+        try:
+            await run_in_threadpool(db.require_current_schema)
+        except BaseException:
+            db.dispose()
+            raise
         live = LiveUpdates(settings.broadcast_url)
         await live.start()
         app.state.db = db
@@ -190,10 +200,32 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             db,
             availability_max_age=dt.timedelta(seconds=settings.availability_max_age_s),
         )
+        planning = app.state.planning
+        executor = JobExecutor(
+            db,
+            network=planning.network,
+            config=lambda: traffic_config(app.state),
+            lease_s=settings.job_lease_s,
+        )
+        app.state.jobs = await run_in_threadpool(
+            start_job_queue,
+            settings.database_url,
+            settings.job_queue_url,
+            runner=executor.run,
+            # Traffic jobs need the streets: a server without them leaves jobs to others.
+            threads=settings.job_workers if planning.streets.network is not None else 0,
+        )
+        reaper = Reaper(
+            lambda: db.call(reap_lost_jobs, lease_s=settings.job_lease_s),
+            interval_s=settings.job_lease_s / 2,
+        )
+        reaper.start()
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
         finally:
+            reaper.stop()
+            app.state.jobs.stop()
             app.state.planning.close()
             await live.stop()
             db.dispose()

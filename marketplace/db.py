@@ -210,9 +210,18 @@ class Database:
             ) from None
 
     def migrate(self) -> None:
-        """Apply every pending migration (after :meth:`check_connection`)."""
+        """Apply every pending migration, serialized with concurrent calls
+        (:func:`marketplace.migrate.migrate`)."""
+        from marketplace.migrate import migrate
+
         self.check_connection()
-        upgrade_database(self.engine)
+        migrate(self.engine)
+
+    def require_current_schema(self) -> None:
+        """Raise :class:`marketplace.migrate.SchemaOutOfDate` unless the schema is at head."""
+        from marketplace.migrate import require_current_schema
+
+        require_current_schema(self.engine)
 
     def call(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``work(session, *args, **kwargs)`` in one transaction, committed on success.

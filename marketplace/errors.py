@@ -16,6 +16,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "RateLimited",
+    "SchemaOutOfDate",
     "StreetsUnavailable",
 ]
 
@@ -76,3 +77,16 @@ class StreetsUnavailable(MarketplaceError):
     """No street network is loaded; the message names the fix."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database's schema revision is not the one this code needs (an operator's error,
+    never a partner's: raised on start by servers and commands, see :mod:`marketplace.migrate`)."""
+
+    def __init__(self, current: str | None, needed: str) -> None:
+        self.current = current
+        self.needed = needed
+        super().__init__(
+            f"database schema is at {current or 'no revision (empty database)'}, "
+            f"the code needs {needed}: run `issy-mobility migrate`"
+        )

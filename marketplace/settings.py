@@ -79,6 +79,13 @@ class Settings:
     availability_max_age_s
         Station counts older than this are shown "as of" their time in plans, not as live,
         and such stations rank below live ones.
+    job_workers
+        Threads of this server process that run jobs (assignments, scenarios); ``0`` leaves
+        them to ``issy-mobility worker`` processes.
+    job_lease_s
+        A running job whose worker has not renewed its lease for this long is marked failed.
+    job_queue_url
+        ``redis://...`` to queue jobs in Redis; ``None`` queues them in the database.
     """
 
     database_url: str
@@ -92,6 +99,9 @@ class Settings:
     graphiql: bool = True
     public_url: str = "http://localhost:8000"
     availability_max_age_s: int = 600
+    job_workers: int = 1
+    job_lease_s: int = 30
+    job_queue_url: str | None = None
 
     @classmethod
     def from_environ(
@@ -120,7 +130,9 @@ class Settings:
         Variables: ``DATABASE_URL``, ``ISSY_BROADCAST_URL`` (or ``REDIS_URL``),
         ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
-        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``.
+        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_JOB_WORKERS`` (job
+        threads in the server; ``0``: only ``issy-mobility worker`` processes run jobs),
+        ``ISSY_JOB_LEASE_S``, ``ISSY_JOB_QUEUE_URL`` (``redis://``; default: the database).
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -138,4 +150,9 @@ class Settings:
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
             public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
             availability_max_age_s=_int(env, "ISSY_AVAILABILITY_MAX_AGE_S", 600),
+            job_workers=_int(env, "ISSY_JOB_WORKERS", 1)
+            if env.get("ISSY_JOB_WORKERS") != "0"
+            else 0,
+            job_lease_s=_int(env, "ISSY_JOB_LEASE_S", 30),
+            job_queue_url=env.get("ISSY_JOB_QUEUE_URL") or None,
         )

@@ -35,6 +35,7 @@ from marketplace.api.identity.mutations import ApiKeyMutation, PeopleMutation
 from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
 from marketplace.api.identity.types import ApiKeyType, PartnerType
 from marketplace.api.ingest.mutations import IngestMutation
+from marketplace.api.jobs.operations import JobMutation, JobQuery, JobSubscription
 from marketplace.api.node import NodeQuery
 from marketplace.api.planning.matrix import MatrixQuery
 from marketplace.api.planning.places import PlacesQuery
@@ -79,6 +80,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
                 CommunityQuery,
                 PeopleQuery,
                 TrafficQuery,
+                JobQuery,
             ),
         ),
         mutation=merge_types(
@@ -90,9 +92,12 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
                 CommunityMutation,
                 PeopleMutation,
                 TrafficMutation,
+                JobMutation,
             ),
         ),
-        subscription=merge_types("Subscription", (CatalogueSubscription, CommunitySubscription)),
+        subscription=merge_types(
+            "Subscription", (CatalogueSubscription, CommunitySubscription, JobSubscription)
+        ),
         # Node implementations reached only through `node(id)` must still be in the schema.
         types=[ServiceType, StationType, PartnerType, ApiKeyType],
         extensions=[

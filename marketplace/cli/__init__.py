@@ -1,7 +1,8 @@
 """The ``issy-mobility`` command line.
 
 Each module of this package adds its own sub-commands through ``register(subparsers)``;
-this one only wires them and turns expected errors into a one-line message and exit code 2.
+this one only wires them and turns expected errors into a one-line message and exit code 2
+(1 for a database whose schema needs `issy-mobility migrate`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from marketplace.errors import SchemaOutOfDate
 from routing.errors import RoutingError
 
 __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from marketplace.cli import people, seed, server, streets, traffic
+    from marketplace.cli import jobs, people, seed, server, streets, traffic
 
     parser = argparse.ArgumentParser(
         prog="issy-mobility",
@@ -30,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     traffic.register(subparsers)
     people.register(subparsers)
     seed.register(subparsers)
+    jobs.register(subparsers)
     return parser
 
 
@@ -47,4 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RoutingError, ValueError, MarketplaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SchemaOutOfDate as exc:
+        # Only `migrate` changes the schema: every other command refuses a stale one.
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return result

@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
     settings = Settings.from_environ()
     database = Database(settings.database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
         service_id, report = call_and_announce(database, run, broadcast_url=settings.broadcast_url)
     except MarketplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)

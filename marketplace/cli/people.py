@@ -73,7 +73,7 @@ def _create(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
         person = database.call(
             lambda session: create_person(
                 session,

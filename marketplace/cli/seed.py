@@ -91,7 +91,7 @@ def _seed_open_data(args: argparse.Namespace) -> int:
         return 0
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
         if args.if_empty and not database.call(_is_empty):
             print("database already holds services or places: open-data seed skipped")
             return 0

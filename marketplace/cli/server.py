@@ -1,6 +1,7 @@
 """Sub-commands that run and administer the marketplace server.
 
-``serve`` runs uvicorn (migrations are applied on start); ``migrate`` applies them alone;
+``serve`` runs uvicorn (on a database at the code's schema revision, else it refuses to start);
+``migrate`` applies the migrations (serialized, :mod:`marketplace.migrate`);
 ``partner create`` bootstraps a deployment with a partner and its first API key;
 ``import gbfs|gtfs`` (see :mod:`marketplace.cli.imports`) loads a partner's feeds;
 ``export-schema`` rewrites ``schema.graphql``.
@@ -62,10 +63,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_environ(streets=args.streets)
     # An unusable database stops here in one line (main prints it), not in a traceback of
-    # uvicorn's lifespan.
+    # uvicorn's lifespan; a stale schema likewise, before loading streets (minutes): only
+    # `migrate` changes it.
     database = Database(settings.database_url)
     try:
         database.check_connection()
+        database.require_current_schema()
     finally:
         database.dispose()
 
@@ -77,14 +80,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     from marketplace.db import Database
+    from marketplace.migrate import migrate
     from marketplace.settings import Settings
 
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        before, after = migrate(database.engine)
     finally:
         database.dispose()
-    print(f"database at head ({database.backend})")
+    if before == after:
+        print(f"database at head {after} ({database.backend}): nothing to do")
+    else:
+        print(f"database migrated from {before or 'empty'} to head {after} ({database.backend})")
     return 0
 
 
@@ -111,7 +118,7 @@ def _partner_create(args: argparse.Namespace) -> int:
 
     database = Database(Settings.from_environ().database_url)
     try:
-        database.migrate()
+        database.require_current_schema()
 
         def create(session):  # type: ignore[no-untyped-def]
             partner = create_partner(session, name=args.name, kind=PartnerKind(args.kind))

@@ -12,6 +12,7 @@ from marketplace.models.community import (
     SuggestionStatusChange,
     SuggestionVote,
 )
+from marketplace.models.job import Job, JobKind, JobStatus
 from marketplace.models.moderation import (
     ContentKind,
     ContentReport,
@@ -64,6 +65,9 @@ __all__ = [
     "FormFactor",
     "IncidentCategory",
     "IncidentReport",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "MobilityService",
     "ModerationAction",
     "ModerationDecision",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sqlmodel import Session
 
 from marketplace.db import Database
 from marketplace.errors import Conflict, InvalidInput, NotFound
@@ -32,6 +33,7 @@ from marketplace.traffic.runs import RunInputs, latest_run, store_run
 from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
+from routing.traffic.assignment import ProgressCallback
 from routing.traffic.capacity import capacity_from_compact
 from routing.traffic.demand import DemandError, zone_nodes
 from routing.traffic.hotspots import DEFAULT_MIN_VOLUME_CAPACITY
@@ -49,6 +51,7 @@ __all__ = [
     "AssignmentOptions",
     "ScenarioEdits",
     "ScenarioOutcome",
+    "check_scenario_request",
     "drive_graph",
     "network_sha256",
     "requested_sources",
@@ -156,7 +159,10 @@ def network_sha256(network: StreetNetwork) -> str:
 
 
 def _assign_case(
-    graph: CompactGraph, case: DemandCase, options: AssignmentOptions
+    graph: CompactGraph,
+    case: DemandCase,
+    options: AssignmentOptions,
+    progress: ProgressCallback | None = None,
 ) -> PeriodAssignment:
     settings = AssignmentSettings(
         algorithm=options.algorithm,  # type: ignore[arg-type]
@@ -172,6 +178,7 @@ def _assign_case(
             period=case.period.name,
             period_h=case.period.duration_h,
             settings=settings,
+            progress=progress,
         )
     except DemandError as error:
         raise invalid_demand(error, "demandSource") from None
@@ -185,9 +192,12 @@ def run_assignment(
     period: str,
     sources: Sequence[SourceRequest],
     options: AssignmentOptions = AssignmentOptions(),
+    progress: ProgressCallback | None = None,
 ) -> TrafficRun:
     """Assign a period's demand from ``sources`` (summed on the graph's nodes when several:
-    :func:`marketplace.traffic.demand.combined_case`) and store the run.
+    :func:`marketplace.traffic.demand.combined_case`) and store the run. ``progress`` is
+    called after each iteration with the iteration and its relative gap; an exception it
+    raises (a job's cancellation) stops the run before anything is stored.
 
     Returns
     -------
@@ -209,7 +219,7 @@ def run_assignment(
     graph = drive_graph(network)
     case = db.call(combined_case, requests=requests, period=the_period, graph=graph, config=config)
     with _RUN_LOCK:
-        outcome = _assign_case(graph, case, options)
+        outcome = _assign_case(graph, case, options, progress)
     inputs = RunInputs(
         case=case,
         algorithm=options.algorithm,
@@ -251,6 +261,38 @@ class ScenarioOutcome:
     summary: dict[str, Any]
 
 
+def check_scenario_request(
+    session: Session, network: StreetNetwork, *, period: str, edits: ScenarioEdits
+) -> TrafficRun:
+    """The base run a scenario of ``period`` would compare with, once the request is checked.
+
+    Raises
+    ------
+    InvalidInput
+        Unknown period, or no edit.
+    NotFound
+        No successful base run of ``period`` yet.
+    Conflict
+        The base run was computed on another street network than the loaded one.
+    """
+    the_period = period_named(period)
+    if not edits.edits():
+        raise InvalidInput(
+            "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or "
+            "removeLaneWays",
+            field="edits",
+        )
+    base = latest_run(session, the_period.name)
+    if base is None:
+        raise NotFound(f"no successful run of {the_period.name} yet; call runAssignment first")
+    if base.network_sha256 != network_sha256(network):
+        raise Conflict(
+            f"run {base.id} of {the_period.name} was computed on another street network; call "
+            "runAssignment again on the loaded one"
+        )
+    return base
+
+
 def run_scenario_against_latest(
     db: Database, network: StreetNetwork, *, period: str, edits: ScenarioEdits
 ) -> ScenarioOutcome:
@@ -268,20 +310,7 @@ def run_scenario_against_latest(
     """
     the_period = period_named(period)
     engine_edits = edits.edits()
-    if not engine_edits:
-        raise InvalidInput(
-            "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or "
-            "removeLaneWays",
-            field="edits",
-        )
-    base = db.call(latest_run, the_period.name)
-    if base is None:
-        raise NotFound(f"no successful run of {the_period.name} yet; call runAssignment first")
-    if base.network_sha256 != network_sha256(network):
-        raise Conflict(
-            f"run {base.id} of {the_period.name} was computed on another street network; call "
-            "runAssignment again on the loaded one"
-        )
+    base = db.call(check_scenario_request, network, period=period, edits=edits)
     graph = drive_graph(network)
     # The base run's own demand, sources combined as they were: later imports change nothing.
     case = DemandCase.from_json(

@@ -125,7 +125,8 @@ def published_service(api: Api, key: str, **fields: Any) -> dict[str, Any]:
     return published
 
 
-REDIS_URL = "redis://127.0.0.1:6379"
+# tests/conftest.py points it at a throw-away Redis when none answers there.
+REDIS_URL = os.environ.get("ISSY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def wait_until(condition: Callable[[], bool], *, what: str, timeout_s: float = 5.0) -> None:

@@ -9,6 +9,7 @@ import pytest
 from marketplace.cli import main
 from marketplace.db import Database
 from marketplace.identity.partners import authenticate
+from marketplace.migrate import code_revision
 
 
 @pytest.fixture
@@ -18,26 +19,45 @@ def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def migrated_file(database_file: Path) -> Path:
+    assert main(["migrate"]) == 0
+    return database_file
+
+
 def test_migrate(database_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
-    assert "database at head (sqlite)" in capsys.readouterr().out
+    head = code_revision()
+    assert f"database migrated from empty to head {head} (sqlite)" in capsys.readouterr().out
     assert database_file.exists()
+    assert main(["migrate"]) == 0
+    assert f"database at head {head} (sqlite): nothing to do" in capsys.readouterr().out
+
+
+def test_commands_refuse_a_database_never_migrated(
+    database_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["partner", "create", "--name", "Alpha"]) == 1
+    assert capsys.readouterr().err == (
+        "error: database schema is at no revision (empty database), "
+        f"the code needs {code_revision()}: run `issy-mobility migrate`\n"
+    )
 
 
 def test_partner_create_prints_an_id_and_a_working_key(
-    database_file: Path, capsys: pytest.CaptureFixture[str]
+    migrated_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["partner", "create", "--name", "Ville d'Issy", "--kind", "city"]) == 0
     out = capsys.readouterr().out
     key = next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
     assert "partner id:" in out
-    database = Database(f"sqlite:///{database_file}")
+    database = Database(f"sqlite:///{migrated_file}")
     actor = database.call(authenticate, key)
     database.dispose()
     assert (actor.partner_name, actor.is_city) == ("Ville d'Issy", True)
 
 
-def test_partner_names_are_unique(database_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_partner_names_are_unique(migrated_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["partner", "create", "--name", "Alpha"]) == 0
     assert main(["partner", "create", "--name", "Alpha"]) == 2
     assert "a partner named 'Alpha' exists already" in capsys.readouterr().err

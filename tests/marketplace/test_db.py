@@ -133,7 +133,7 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path) -> None:
+def test_the_app_starts_on_a_migrated_database(tmp_path: Path) -> None:
     import warnings
 
     from marketplace.app import create_app
@@ -152,6 +152,7 @@ def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path) -> None:
         return StreetsState(network=None, problem=problem)
 
     settings = Settings(database_url=url)
+    Database(url).migrate()
     with TestClient(create_app(settings, street_loader=street_loader)) as client:
         health = client.get("/healthz").json()
         assert health == {

@@ -20,6 +20,7 @@ from marketplace.events.live import CHANNEL, LiveUpdates
 from marketplace.models import ServiceKind, ServiceStatus
 from tests.marketplace.helpers import (
     PUBLISH,
+    REDIS_URL,
     Api,
     Partners,
     create_service,
@@ -206,7 +207,7 @@ def test_availability_changed_subscription(api: Api, partners: Partners) -> None
 
 @pytest.mark.redis
 async def test_events_reach_other_processes_through_redis() -> None:
-    sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")
+    sender, receiver = LiveUpdates(REDIS_URL), LiveUpdates(REDIS_URL)
     await sender.start()
     await receiver.start()
     got: list[CatalogueEvent] = []

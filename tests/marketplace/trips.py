@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,18 +83,91 @@ TRIPS_CSV = (
 IMPORT = """mutation($zones: String!, $trips: String!) {
   importDemand(zonesCsv: $zones, tripsCsv: $trips) { id zones periods { period trips } } }"""
 
+RUN_FIELDS = """id period status converged relativeGap iterations algorithm isLatest
+    hotspotCount totalDemandVehH totalVehicleHours totalDelayVehH loadedSegments zoneCount
+    demandSource"""
+
+SCENARIO_FIELDS = """edits closedSegments baseVehicleHours scenarioVehicleHours
+    vehicleHoursChange run { id status scenario baseRunId isLatest } baseRun { id isLatest }
+    mostChangedSegments { street volumeChangeVehH }"""
+
+# Both mutations queue a job and return it at once; the job holds the outcome.
 RUN = """mutation($period: String!, $source: DemandSource!, $gap: Float, $iterations: Int,
                   $scale: Float) {
   runAssignment(period: $period, demandSource: $source, relativeGap: $gap,
-                maxIterations: $iterations, plannedTripScale: $scale) {
-    id period status converged relativeGap iterations algorithm isLatest hotspotCount
-    totalDemandVehH totalVehicleHours totalDelayVehH loadedSegments zoneCount demandSource } }"""
+                maxIterations: $iterations, plannedTripScale: $scale) { id status } }"""
 
 SCENARIO = """mutation($streets: [String!], $ways: [ID!]) {
   runScenario(period: "morning_peak", closeStreets: $streets, closeWays: $ways) {
-    edits closedSegments baseVehicleHours scenarioVehicleHours vehicleHoursChange
-    run { id status scenario baseRunId isLatest } baseRun { id isLatest }
-    mostChangedSegments { street volumeChangeVehH } } }"""
+    id status } }"""
+
+JOB = f"""query($id: ID!) {{ job(id: $id) {{
+    id kind status progress stage attempts error {{ code message details }}
+    run {{ {RUN_FIELDS} }} scenario {{ {SCENARIO_FIELDS} }} }} }}"""
+
+FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
+JOB_DEADLINE_S = 600.0
+
+
+def wait_for_job(api: Api, job_id: str, *, key: str, query: str = JOB) -> dict[str, Any]:
+    """The job once finished, polled through the ``job`` query (a deadline, never a sleep to
+    wait out a fixed time)."""
+    deadline = time.monotonic() + JOB_DEADLINE_S
+    while True:
+        job: dict[str, Any] = api.ok(query, {"id": job_id}, key=key)["job"]
+        if job["status"] in FINISHED:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']}: {job}"
+        time.sleep(0.05)
+
+
+def finished_job(
+    api: Api, mutation: str, variables: dict[str, Any], *, key: str, query: str = JOB
+) -> dict[str, Any]:
+    """Queue a job with ``mutation`` (which must accept it) and wait for its end."""
+    (queued,) = api.ok(mutation, variables, key=key).values()
+    assert queued["status"] in {"QUEUED", "RUNNING"} | FINISHED, queued
+    return wait_for_job(api, queued["id"], key=key, query=query)
+
+
+def finished_run(
+    api: Api,
+    variables: dict[str, Any],
+    *,
+    key: str,
+    mutation: str = RUN,
+    query: str = JOB,
+) -> dict[str, Any]:
+    """The run of an assignment job that must succeed."""
+    job = finished_job(api, mutation, variables, key=key, query=query)
+    assert job["status"] == "SUCCEEDED", job
+    run: dict[str, Any] = job["run"]
+    return run
+
+
+def finished_scenario(api: Api, variables: dict[str, Any], *, key: str) -> dict[str, Any]:
+    """The comparison of a scenario job that must succeed."""
+    job = finished_job(api, SCENARIO, variables, key=key)
+    assert job["status"] == "SUCCEEDED", job
+    scenario: dict[str, Any] = job["scenario"]
+    return scenario
+
+
+def job_error(api: Api, mutation: str, variables: dict[str, Any], *, key: str) -> dict[str, Any]:
+    """Why a traffic request failed, as a GraphQL error (``message``, ``extensions.code``):
+    refused when queued, or the error of its job."""
+    body = api.post(mutation, variables, key=key)
+    if body.get("errors"):
+        first: dict[str, Any] = body["errors"][0]
+        return first
+    (queued,) = body["data"].values()
+    job = wait_for_job(api, queued["id"], key=key)
+    assert job["status"] == "FAILED", job
+    error = job["error"]
+    return {
+        "message": error["message"],
+        "extensions": {"code": error["code"], **(error["details"] or {})},
+    }
 
 
 def meudon_streets(shared_data: Path, cache_dir: Path) -> StreetsState:
@@ -114,6 +188,4 @@ def traffic_app(settings: Settings, streets: StreetsState, shared_data: Path) ->
 def imported_run(api: Api, key: str) -> dict[str, Any]:
     """Import the four-zone matrix and assign its morning peak."""
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=key)
-    variables = {"period": "morning_peak", "source": "IMPORTED"}
-    run: dict[str, Any] = api.ok(RUN, variables, key=key)["runAssignment"]
-    return run
+    return finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=key)

@@ -43,6 +43,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
 
     import marketplace.streets as streets_module
     from marketplace.app import create_app
+    from marketplace.db import Database
     from marketplace.settings import Settings
 
     if not (REPO_ROOT / "node_modules" / "leaflet").is_dir():
@@ -61,6 +62,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
     def load(settings: Settings) -> Any:
         return streets_module.load_streets(settings.streets)
 
+    Database(database_url).migrate()
     app = create_app(settings, street_loader=load)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -39,12 +40,25 @@ def traffic_run(web_server: WebServer) -> str:
         {"z": ZONES, "t": TRIPS},
         key=token,
     )
-    run = web_server.graphql(
+    job = web_server.graphql(
         'mutation { runAssignment(period: "morning_peak", demandSource: IMPORTED, '
-        "minVolumeCapacity: 0.5) { status hotspotCount } }",
+        "minVolumeCapacity: 0.5) { id } }",
         key=token,
     )["runAssignment"]
-    assert run["hotspotCount"] >= 1
+    # The mutation queues a job; the server's own worker thread runs it.
+    deadline = time.monotonic() + 300
+    while True:
+        done = web_server.graphql(
+            "query J($id: ID!) { job(id: $id) { status error { message } run { hotspotCount } } }",
+            {"id": job["id"]},
+            key=token,
+        )["job"]
+        if done["status"] not in {"QUEUED", "RUNNING"}:
+            break
+        assert time.monotonic() < deadline, done
+        time.sleep(0.1)
+    assert done["status"] == "SUCCEEDED", done
+    assert done["run"]["hotspotCount"] >= 1
     web_server.graphql(
         "mutation R($input: ReportIncidentInput!) { reportIncident(input: $input) { id } }",
         {

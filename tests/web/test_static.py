@@ -18,6 +18,7 @@ with warnings.catch_warnings():
 
 from marketplace.api.schema import SCHEMA_FILE
 from marketplace.app import WEB_DIR, create_app
+from marketplace.db import Database
 from marketplace.settings import Settings
 
 JS_FILES = sorted((WEB_DIR / "js").rglob("*.js"))
@@ -26,6 +27,7 @@ JS_FILES = sorted((WEB_DIR / "js").rglob("*.js"))
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path_factory.mktemp('static') / 'db.sqlite3'}"
+    Database(url).migrate()
     with TestClient(create_app(Settings(database_url=url))) as test_client:
         yield test_client
 

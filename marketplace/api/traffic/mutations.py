@@ -9,6 +9,8 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.api.context import Info
+from marketplace.api.jobs.operations import queue_job
+from marketplace.api.jobs.types import JobType
 from marketplace.api.permissions import IsPlanner
 from marketplace.api.traffic.hotspot_types import IncidentReportType
 from marketplace.api.traffic.inputs import (
@@ -16,24 +18,19 @@ from marketplace.api.traffic.inputs import (
     ReportIncidentInput,
 )
 from marketplace.api.traffic.network import drive_network, traffic_settings
-from marketplace.api.traffic.types import (
-    DemandImportType,
-    ScenarioResult,
-    TrafficAlgorithm,
-    TrafficRunType,
-    run_type,
-)
+from marketplace.api.traffic.types import DemandImportType, TrafficAlgorithm
 from marketplace.errors import InvalidInput
-from marketplace.models import DemandSource
+from marketplace.jobs.execute import assignment_params, scenario_params
+from marketplace.models import DemandSource, JobKind
+from marketplace.traffic.config import period_named
 from marketplace.traffic.demand import import_demand, validate_import
 from marketplace.traffic.incidents import report_incident
 from marketplace.traffic.runner import (
     AssignmentOptions,
     ScenarioEdits,
+    check_scenario_request,
     drive_graph,
     requested_sources,
-    run_assignment,
-    run_scenario_against_latest,
 )
 
 __all__ = ["TrafficMutation"]
@@ -62,11 +59,14 @@ class TrafficMutation:
         return DemandImportType.from_row(row)
 
     @strawberry.mutation(
-        description="Assign a period's demand at user equilibrium and store the run. The "
+        description="Queue the assignment of a period's demand at user equilibrium; returns "
+        "the job at once (follow it with job(id) or the jobProgress subscription; its run "
+        "field holds the stored run once SUCCEEDED). Bad options, sources or period are "
+        "refused here; what only the run finds (no trips in the period) fails the job. The "
         "demand comes from demandSource, or from several demandSources summed on the street "
         "network's nodes (each scaled by its sourceScales entry, default 1; a source with no "
         "trips in the period is reported in the run's sources, not an error, unless all are "
-        "empty). A run that does not reach relativeGap within maxIterations is returned with "
+        "empty). A run that does not reach relativeGap within maxIterations is stored with "
         "its gap (status NOT_CONVERGED) and leaves the previous results in place. Planners only.",
         permission_classes=[IsPlanner],
     )
@@ -87,35 +87,29 @@ class TrafficMutation:
                 description="Vehicles per planned trip (the PLANNED_TRIPS source's scale)."
             ),
         ] = 1.0,
-    ) -> TrafficRunType:
+    ) -> JobType:
         sources = requested_sources(
             source=demand_source,
             sources=demand_sources,
             scales=[(s.source, s.scale) for s in source_scales or []],
             planned_trip_scale=planned_trip_scale,
         )
-        network = drive_network(info)
+        drive_network(info)
+        period_named(period)
         options = AssignmentOptions(
             algorithm=algorithm.value,
             relative_gap=relative_gap,
             max_iterations=max_iterations,
             min_volume_capacity=min_volume_capacity,
-        )
-        run = await run_in_threadpool(
-            lambda: run_assignment(
-                info.context.db,
-                network,
-                traffic_settings(info),
-                period=period,
-                sources=sources,
-                options=options,
-            )
-        )
-        return await info.context.run(run_type, run)
+        ).checked(traffic_settings(info))
+        params = assignment_params(period=period, sources=list(sources), options=options)
+        return await queue_job(info, JobKind.ASSIGNMENT, params)
 
     @strawberry.mutation(
-        description="Close streets or ways, or take a lane from them, and compare with the "
-        "latest base run of the period (same demand and options). Planners only.",
+        description="Queue a scenario: close streets or ways, or take a lane from them, and "
+        "compare with the latest base run of the period (same demand and options). Returns "
+        "the job at once (see runAssignment); its scenario field holds the comparison once "
+        "SUCCEEDED. Planners only.",
         permission_classes=[IsPlanner],
     )
     async def run_scenario(
@@ -126,7 +120,7 @@ class TrafficMutation:
         close_ways: list[strawberry.ID] | None = None,
         remove_lane_streets: list[str] | None = None,
         remove_lane_ways: list[strawberry.ID] | None = None,
-    ) -> ScenarioResult:
+    ) -> JobType:
         network = drive_network(info)
         edits = ScenarioEdits(
             close_streets=[s.strip() for s in close_streets or []],
@@ -134,14 +128,8 @@ class TrafficMutation:
             remove_lane_streets=[s.strip() for s in remove_lane_streets or []],
             remove_lane_ways=[_way(w, "removeLaneWays") for w in remove_lane_ways or []],
         )
-        outcome = await run_in_threadpool(
-            lambda: run_scenario_against_latest(
-                info.context.db, network, period=period, edits=edits
-            )
-        )
-        run = await info.context.run(run_type, outcome.run)
-        base = await info.context.run(run_type, outcome.base_run)
-        return ScenarioResult.from_summary(outcome.summary, run, base)
+        await info.context.run(check_scenario_request, network, period=period, edits=edits)
+        return await queue_job(info, JobKind.SCENARIO, scenario_params(period=period, edits=edits))
 
     @strawberry.mutation(
         description="Report an incident at a point (signed-in people and API keys). At most "

@@ -21,6 +21,7 @@ from marketplace.events.live import LiveUpdates
 from marketplace.models import Review, Suggestion, SuggestionStatus
 from tests.marketplace.community_helpers import Cast, code, suggest
 from tests.marketplace.helpers import (
+    REDIS_URL,
     Api,
     published_service,
     wait_for_listener,
@@ -240,7 +241,7 @@ def test_node_resolves_community_ids_and_hides_hidden_ones(api: Api, cast: Cast)
 
 @pytest.mark.redis
 async def test_community_events_cross_processes_through_redis() -> None:
-    sender, receiver = LiveUpdates("redis://127.0.0.1:6379"), LiveUpdates("redis://127.0.0.1:6379")
+    sender, receiver = LiveUpdates(REDIS_URL), LiveUpdates(REDIS_URL)
     await sender.start()
     await receiver.start()
     event = CommunityEvent(

@@ -117,6 +117,7 @@ def test_cli_import_of_a_zip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'gtfs.sqlite3'}")
+    assert main(["migrate"]) == 0  # as an operator does first
     archive = tmp_path / "navette.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in FIXTURE.glob("*.txt"):

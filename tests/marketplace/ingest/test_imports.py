@@ -283,6 +283,7 @@ def test_cli_import(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    assert main(["migrate"]) == 0  # as an operator does first
     assert main(["partner", "create", "--name", "Vélib' Métropole"]) == 0
     folder = str(shared_data / "bikeshare")
     argv = ["import", "gbfs", folder, "--partner", "1", "--name", "Vélib'", "--publish"]

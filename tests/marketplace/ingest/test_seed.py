@@ -236,6 +236,8 @@ def test_bad_input_names_the_file_and_loads_nothing(
     assert raised.value.path == target and problem in raised.value.message
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'seed.sqlite3'}")
+
+    assert main(["migrate"]) == 0  # as an operator does first
     assert main(["seed", "open-data", "--data", str(data)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(target) in err[0] and problem in err[0]
@@ -254,6 +256,7 @@ def test_a_missing_folder_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'seed.sqlite3'}")
+    assert main(["migrate"]) == 0  # as an operator does first
     assert main(["seed", "open-data", "--data", str(tmp_path / "nowhere")]) == 2
     assert (
         capsys.readouterr().err.strip()
@@ -269,6 +272,7 @@ def test_if_empty_seeds_once_and_skips_a_missing_folder(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'seed.sqlite3'}")
+    assert main(["migrate"]) == 0  # as an operator does first
     assert main(["seed", "open-data", "--if-empty", "--data", str(tmp_path / "nowhere")]) == 0
     assert "seed skipped" in capsys.readouterr().out
     assert main(["seed", "open-data", "--if-empty", "--data", str(shared_data)]) == 0

@@ -26,9 +26,9 @@ from tests.marketplace.trips import (
     MONDAY_MORNING,
     ORIGIN,
     PLAN,
-    RUN,
     TRIPS_CSV,
     ZONES_CSV,
+    finished_run,
 )
 
 REPORTED_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
@@ -305,8 +305,10 @@ def test_car_legs_follow_the_congested_times_of_the_trips_period(
 
     # The city's planners assign the morning peak: 1,800 veh/h from Bas-Meudon to west Issy.
     planner_api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=partners.city)
-    run = planner_api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=partners.city)
-    assert run["runAssignment"]["converged"]
+    run = finished_run(
+        planner_api, {"period": "morning_peak", "source": "IMPORTED"}, key=partners.city
+    )
+    assert run["converged"]
 
     congested = car_duration_s(MONDAY_MORNING)
     assert congested > free_morning * 1.05  # the same trip now meets the morning's hotspots

@@ -23,7 +23,7 @@ from tests.marketplace.trips import (
     MONDAY_MORNING,
     ORIGIN,
     PLAN,
-    RUN,
+    finished_run,
     imported_run,
     monday_at,
 )
@@ -94,7 +94,7 @@ def test_planned_trips_are_counted_per_cell_and_small_cells_suppressed(
 
     # Planned trips are a sample: the planner scales them into traffic and assigns them.
     variables = {"period": "morning_peak", "source": "PLANNED_TRIPS", "scale": 100.0}
-    run = api.ok(RUN, variables, key=cast.planner)["runAssignment"]
+    run = finished_run(api, variables, key=cast.planner)
     assert run["status"] == "SUCCEEDED" and run["demandSource"] == "PLANNED_TRIPS"
     assert run["zoneCount"] == 2 and run["totalDemandVehH"] == pytest.approx(800 / 2)
 

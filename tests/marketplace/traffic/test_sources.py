@@ -15,10 +15,11 @@ from tests.marketplace.community_helpers import Cast
 from tests.marketplace.helpers import Api
 from tests.marketplace.trips import (
     IMPORT,
-    RUN,
-    SCENARIO,
     TRIPS_CSV,
     ZONES_CSV,
+    finished_run,
+    finished_scenario,
+    job_error,
     monday_at,
 )
 
@@ -26,9 +27,10 @@ COMBINED = """mutation($period: String!, $sources: [DemandSource!],
                   $scales: [DemandSourceScaleInput!], $source: DemandSource,
                   $plannedScale: Float) {
   runAssignment(period: $period, demandSources: $sources, sourceScales: $scales,
-                demandSource: $source, plannedTripScale: $plannedScale) {
-    id status demandSource zoneCount totalDemandVehH totalVehicleHours isLatest
-    sources { source scale trips tripsVehH zones note } } }"""
+                demandSource: $source, plannedTripScale: $plannedScale) { id status } }"""
+COMBINED_JOB = """query($id: ID!) { job(id: $id) { status error { code message details }
+  run { id status demandSource zoneCount totalDemandVehH totalVehicleHours isLatest
+        sources { source scale trips tripsVehH zones note } } } }"""
 RUN_SOURCES = """query { trafficRuns(limit: 1) { id scenario baseRunId
   sources { source scale trips tripsVehH zones note } } }"""
 # Two cells of the extract with planned trips in the morning peak (Bas-Meudon <-> west Issy).
@@ -37,7 +39,7 @@ PLANNED_FROM, PLANNED_TO = (48.8150, 2.2420), (48.8240, 2.2520)
 
 def _run(api: Api, key: str, **variables: Any) -> dict[str, Any]:
     payload = {"period": "morning_peak", **variables}
-    run: dict[str, Any] = api.ok(COMBINED, payload, key=key)["runAssignment"]
+    run = finished_run(api, payload, key=key, mutation=COMBINED, query=COMBINED_JOB)
     assert run["status"] == "SUCCEEDED", run
     return run
 
@@ -112,7 +114,7 @@ def test_a_scenario_reuses_the_combined_demand_of_its_base_run(api: Api, cast: C
     )
     # A later import changes nothing for the scenario: it uses the base run's stored demand.
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV.replace("2000", "20")}, key=key)
-    result = api.ok(SCENARIO, {"streets": ["Rue de Paris"]}, key=key)["runScenario"]
+    result = finished_scenario(api, {"streets": ["Rue de Paris"]}, key=key)
     assert result["baseRun"]["id"] == base["id"]
     scenario = api.ok(RUN_SOURCES, key=key)["trafficRuns"][0]
     assert scenario["baseRunId"] == base["id"] and scenario["scenario"]
@@ -134,8 +136,8 @@ def test_an_empty_source_is_reported_unless_all_are(api: Api, cast: Cast) -> Non
 
     # The imported matrix has no off-peak trips and the Issy model no off-peak period.
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=key)
-    error = api.error(
-        COMBINED, {"period": "off_peak", "sources": ["IMPORTED", "ISSY_DEFAULT"]}, key=key
+    error = job_error(
+        api, COMBINED, {"period": "off_peak", "sources": ["IMPORTED", "ISSY_DEFAULT"]}, key=key
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"].startswith("none of the demand sources has trips in off_peak: ")
@@ -143,7 +145,7 @@ def test_an_empty_source_is_reported_unless_all_are(api: Api, cast: Cast) -> Non
     assert "ISSY_DEFAULT: period 'off_peak' does not exist" in error["message"]
     assert len(error["extensions"]["problems"]) == 2
     # Alone, a source keeps its own errors, as before sources combined.
-    alone = api.error(COMBINED, {"period": "off_peak", "sources": ["ISSY_DEFAULT"]}, key=key)
+    alone = job_error(api, COMBINED, {"period": "off_peak", "sources": ["ISSY_DEFAULT"]}, key=key)
     assert "period 'off_peak' does not exist" in alone["message"]
 
 
@@ -216,5 +218,5 @@ def test_an_unknown_source_is_named_by_the_schema(api: Api, cast: Cast) -> None:
     assert "'GPS'" in error["message"] and "DemandSource" in error["message"]
     # The legacy single-source query of test_traffic keeps working.
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=cast.planner)
-    run = api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner)
-    assert run["runAssignment"]["demandSource"] == "IMPORTED"
+    run = finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner)
+    assert run["demandSource"] == "IMPORTED"

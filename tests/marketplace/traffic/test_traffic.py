@@ -24,7 +24,10 @@ from tests.marketplace.trips import (
     SCENARIO,
     TRIPS_CSV,
     ZONES_CSV,
+    finished_run,
+    finished_scenario,
     imported_run,
+    job_error,
 )
 
 REPORT = """query($period: String!, $area: TrafficAreaInput, $min: Float!, $first: Int,
@@ -52,8 +55,7 @@ def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) ->
     assert imported["importDemand"]["zones"] == 4
     assert {"period": "morning_peak", "trips": 3600.0} in imported["importDemand"]["periods"]
 
-    run = api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner)
-    run = run["runAssignment"]
+    run = finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner)
     assert run["status"] == "SUCCEEDED" and run["converged"] and run["isLatest"]
     assert run["relativeGap"] <= 1e-4 and run["iterations"] > 1
     assert run["algorithm"] == "BFW" and run["zoneCount"] == 4
@@ -113,7 +115,7 @@ def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) ->
 def test_scenario_closing_a_street_costs_vehicle_hours(api: Api, cast: Cast) -> None:
     key = cast.partners.city  # the city's API key is a planner too (its dashboards)
     base = imported_run(api, key)
-    result = api.ok(SCENARIO, {"streets": ["Rue de Paris"]}, key=key)["runScenario"]
+    result = finished_scenario(api, {"streets": ["Rue de Paris"]}, key=key)
     assert result["edits"] == ["street 'Rue de Paris' closed"]
     assert result["closedSegments"] > 0
     assert result["scenarioVehicleHours"] > result["baseVehicleHours"] > 0
@@ -143,7 +145,7 @@ def test_scenario_bad_edits_are_named(
     api: Api, cast: Cast, variables: dict[str, Any], message: str
 ) -> None:
     imported_run(api, cast.planner)
-    error = api.error(SCENARIO, variables, key=cast.planner)
+    error = job_error(api, SCENARIO, variables, key=cast.planner)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert message in error["message"]
 
@@ -153,7 +155,7 @@ def test_bad_input_is_refused_clearly_and_the_previous_results_stay(api: Api, ca
     good = imported_run(api, key)
     before = report(api, key, first=50)
 
-    night = api.error(RUN, {"period": "night", "source": "IMPORTED"}, key=key)
+    night = job_error(api, RUN, {"period": "night", "source": "IMPORTED"}, key=key)
     assert night["extensions"]["code"] == "BAD_USER_INPUT"
     assert "period 'night' does not exist; accepted: morning_peak" in night["message"]
 
@@ -168,21 +170,22 @@ def test_bad_input_is_refused_clearly_and_the_previous_results_stay(api: Api, ca
     assert "zones.csv line 1: missing column(s)" in no_header["message"]
 
     # Out of iterations: the gap is reported, the run kept as a summary, the results stay.
-    stalled = api.ok(
-        RUN, {"period": "morning_peak", "source": "IMPORTED", "iterations": 1}, key=key
+    stalled = finished_run(
+        api, {"period": "morning_peak", "source": "IMPORTED", "iterations": 1}, key=key
     )
-    stalled = stalled["runAssignment"]
     assert stalled["status"] == "NOT_CONVERGED" and not stalled["converged"]
     assert stalled["relativeGap"] > 1e-4 and not stalled["isLatest"]
-    no_demand = api.error(RUN, {"period": "off_peak", "source": "IMPORTED"}, key=key)
+    no_demand = job_error(api, RUN, {"period": "off_peak", "source": "IMPORTED"}, key=key)
     assert "has no trips in off_peak" in no_demand["message"]
-    bad_gap = api.error(RUN, {"period": "morning_peak", "source": "IMPORTED", "gap": 2.0}, key=key)
+    bad_gap = job_error(
+        api, RUN, {"period": "morning_peak", "source": "IMPORTED", "gap": 2.0}, key=key
+    )
     assert bad_gap["extensions"]["code"] == "BAD_USER_INPUT" and "relativeGap" in bad_gap["message"]
 
     after = report(api, key, first=50)
     assert after == before and after["run"]["id"] == good["id"]
     # The refused imports replaced nothing: the same matrix gives the same run.
-    again = api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=key)["runAssignment"]
+    again = finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=key)
     assert again["totalDemandVehH"] == good["totalDemandVehH"]
     assert again["totalVehicleHours"] == pytest.approx(good["totalVehicleHours"])
 
@@ -191,16 +194,17 @@ def test_nothing_to_report_before_the_first_run(api: Api, cast: Cast) -> None:
     error = api.error(HOTSPOTS, {"period": "morning_peak", "limit": 5}, key=cast.planner)
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert "runAssignment first" in error["message"]
-    nothing = api.error(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner)
+    nothing = job_error(
+        api, RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner
+    )
     assert nothing["extensions"]["code"] == "NOT_FOUND" and "importDemand" in nothing["message"]
 
 
 def test_the_issy_default_demand_runs_on_the_extract(api: Api, cast: Cast) -> None:
-    run = api.ok(RUN, {"period": "evening_peak", "source": "ISSY_DEFAULT"}, key=cast.admin)
-    run = run["runAssignment"]
+    run = finished_run(api, {"period": "evening_peak", "source": "ISSY_DEFAULT"}, key=cast.admin)
     assert run["status"] == "SUCCEEDED" and run["demandSource"] == "ISSY_DEFAULT"
     assert run["zoneCount"] >= 3 and run["totalDemandVehH"] > 0
-    off_peak = api.error(RUN, {"period": "off_peak", "source": "ISSY_DEFAULT"}, key=cast.admin)
+    off_peak = job_error(api, RUN, {"period": "off_peak", "source": "ISSY_DEFAULT"}, key=cast.admin)
     assert "period 'off_peak' does not exist" in off_peak["message"]
 
 
@@ -277,11 +281,11 @@ def test_a_hotspot_peaks_in_the_period_whose_latest_run_delays_it_most(
     trips = TRIPS_CSV.replace("issy_west,bas_meudon,evening_peak,1500", "").rstrip() + "\n"
     trips += "bas_meudon,issy_west,evening_peak,4000\nval_fleury,issy_west,evening_peak,2000\n"
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": trips}, key=key)
-    api.ok(RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=key)
+    finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=key)
     morning = api.ok(PEAKS, {"period": "morning_peak"}, key=key)["hotspots"]
     assert morning and {h["peakPeriod"] for h in morning} == {"morning_peak"}
 
-    api.ok(RUN, {"period": "evening_peak", "source": "IMPORTED"}, key=key)
+    finished_run(api, {"period": "evening_peak", "source": "IMPORTED"}, key=key)
     morning = api.ok(PEAKS, {"period": "morning_peak"}, key=key)["hotspots"]
     assert "Rue de Paris" in morning[0]["streets"]
     assert morning[0]["peakPeriod"] == "evening_peak"

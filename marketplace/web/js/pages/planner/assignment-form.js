@@ -1,12 +1,13 @@
 // The assignment of a period, run by a planner: demand sources, target gap, iterations; its
-// progress while it runs (time elapsed, as the server answers once at the end), the outcome
+// job's progress while a worker runs it (./job.js: share done, stage, cancel), the outcome
 // (gap, iterations, convergence, hotspots) and then the dashboard refreshed. The Issy default
 // demand (built from the open data) is preselected: it works on an empty database, where an
 // imported OD matrix or planned trips may not exist yet.
 import { gql } from '../../api.js';
-import { announce, el, errorBox, field, statusLine } from '../../dom.js';
+import { announce, el, errorBox, field } from '../../dom.js';
 import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
+import { followJob } from './job.js';
 import { periodSelect } from './periods.js';
 
 const DEMAND_SOURCES = ['IMPORTED', 'ISSY_DEFAULT', 'PLANNED_TRIPS'];
@@ -40,25 +41,20 @@ export function assignmentForm(period, who, onRun) {
       return;
     }
     const ranPeriod = periodChoice.value;
-    const started = Date.now();
-    const elapsed = el('span', {}, t('planner.elapsed', { seconds: 0 }));
-    result.replaceChildren(el('div', { class: 'assignment-progress' },
-      el('progress', { 'aria-label': t('planner.assigning') }),
-      statusLine(t('planner.assigning')), el('p', { class: 'hint' }, elapsed)));
-    const ticker = setInterval(() => {
-      elapsed.textContent = t('planner.elapsed', { seconds: Math.round((Date.now() - started) / 1000) });
-    }, 1000);
     form.setAttribute('aria-busy', 'true');
     submit.disabled = true;
     try {
       const data = await gql(`mutation Assign($period: String!, $sources: [DemandSource!], $gap: Float!, $iterations: Int!, $minVc: Float!) {
         runAssignment(period: $period, demandSources: $sources, relativeGap: $gap, maxIterations: $iterations, minVolumeCapacity: $minVc) {
-          id status converged relativeGap targetGap iterations maxIterations hotspotCount totalDelayVehH elapsedS
-        } }`, {
+          id status } }`, {
         period: ranPeriod, sources: chosen, gap: Number(gap.value) || 0.0001,
         iterations: Math.max(1, Math.round(Number(iterations.value) || 500)), minVc: Number(minVc.value) || 0,
       }, { auth: who.auth });
-      const run = data.runAssignment;
+      const job = await followJob(data.runAssignment.id, who, result, {
+        label: t('planner.assigning'),
+        fields: 'run { id status converged relativeGap targetGap iterations maxIterations hotspotCount totalDelayVehH elapsedS }',
+      });
+      const run = job.run;
       const facts = {
         gap: fmt.number(run.relativeGap, 6), target: fmt.number(run.targetGap, 6), iterations: run.iterations,
         max: run.maxIterations, n: run.hotspotCount, delay: fmt.number(run.totalDelayVehH, 1), seconds: fmt.number(run.elapsedS, 1),
@@ -75,7 +71,6 @@ export function assignmentForm(period, who, onRun) {
     } catch (error) {
       result.replaceChildren(errorBox(error));
     } finally {
-      clearInterval(ticker);
       form.removeAttribute('aria-busy');
       submit.disabled = false;
     }

@@ -2,9 +2,10 @@
 // map (./street-picker.js), compared with the base case (time spent, hotspots before and
 // after, which appeared and which went).
 import { gql } from '../../api.js';
-import { el, errorBox, field, statusLine } from '../../dom.js';
+import { el, errorBox, field } from '../../dom.js';
 import * as fmt from '../../format.js';
 import { t } from '../../i18n/index.js';
+import { followJob } from './job.js';
 import { streetPicker } from './street-picker.js';
 
 export function scenarioForm(period, who, map, onRun) {
@@ -25,14 +26,15 @@ export function scenarioForm(period, who, map, onRun) {
       result.replaceChildren(el('p', { class: 'form-error' }, t('planner.noStreetPicked')));
       return;
     }
-    result.replaceChildren(statusLine(t('planner.computing')));
     try {
       const data = await gql(`mutation Scenario($period: String!, $streets: [String!]) {
-        runScenario(period: $period, ${mode.value}: $streets) {
-          edits closedSegments baseVehicleHours scenarioVehicleHours vehicleHoursChange baseHotspots scenarioHotspots
-          hotspotsAppeared { rank streets } hotspotsDisappeared { rank streets }
-        } }`, { period, streets: names }, { auth: who.auth });
-      const outcome = data.runScenario;
+        runScenario(period: $period, ${mode.value}: $streets) { id status } }`, { period, streets: names }, { auth: who.auth });
+      const job = await followJob(data.runScenario.id, who, result, {
+        label: t('planner.computing'),
+        fields: `scenario { edits closedSegments baseVehicleHours scenarioVehicleHours vehicleHoursChange baseHotspots scenarioHotspots
+          hotspotsAppeared { rank streets } hotspotsDisappeared { rank streets } }`,
+      });
+      const outcome = job.scenario;
       result.replaceChildren(el('div', { class: 'scenario-result' },
         el('p', {}, t('planner.scenarioOutcome', {
           base: fmt.number(outcome.baseVehicleHours, 1), scenario: fmt.number(outcome.scenarioVehicleHours, 1),

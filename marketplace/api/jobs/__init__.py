@@ -1,0 +1,1 @@
+"""GraphQL of background jobs: the job type, its query, subscription and cancellation."""

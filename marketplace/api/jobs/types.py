@@ -1,0 +1,126 @@
+"""The GraphQL ``Job``: a queued traffic assignment or scenario, its progress and outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from sqlmodel import Session
+from strawberry.scalars import JSON
+
+from marketplace.api.context import Info
+from marketplace.api.relay import encode_global_id
+from marketplace.api.traffic.types import ScenarioResult, TrafficRunType, run_type
+from marketplace.models import Job, JobKind, JobStatus, TrafficRun
+
+__all__ = ["JobError", "JobKind", "JobStatus", "JobType", "job_type"]
+
+strawberry.enum(JobKind, description="What a job does.")
+strawberry.enum(
+    JobStatus,
+    description="QUEUED, then RUNNING, then SUCCEEDED, FAILED or CANCELLED. A job whose "
+    "worker died is FAILED (code WORKER_LOST) once its lease runs out, never left RUNNING.",
+)
+
+
+@strawberry.type(description="Why a job failed: the code and message the API would give.")
+class JobError:
+    code: str
+    message: str
+    details: JSON | None = strawberry.field(
+        description="What a GraphQL error would carry in its extensions besides the code "
+        "(field, problems...)."
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    run: TrafficRunType | None = None
+    scenario: ScenarioResult | None = None
+
+
+@strawberry.type(
+    name="Job",
+    description="A traffic assignment or scenario run by a worker: poll job(id) or subscribe "
+    "to jobProgress(id); cancelJob stops it.",
+)
+class JobType:
+    id: strawberry.ID
+    kind: JobKind
+    status: JobStatus
+    progress: float = strawberry.field(description="0 to 1.")
+    stage: str = strawberry.field(description="What it is doing, in words.")
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    cancel_requested: bool
+    error: JobError | None
+    run: TrafficRunType | None = strawberry.field(
+        description="The stored run once SUCCEEDED (the scenario's run for a scenario)."
+    )
+    scenario: ScenarioResult | None = strawberry.field(
+        description="A scenario job's comparison with its base run, once SUCCEEDED."
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.status.finished
+
+
+def _outcome(session: Session, job: Job) -> _Outcome:
+    if job.status is not JobStatus.SUCCEEDED or job.result is None:
+        return _Outcome()
+    result: dict[str, Any] = json.loads(job.result)
+    run_row = session.get(TrafficRun, result["run_id"])
+    if run_row is None:  # deleted since: the job still says it succeeded
+        return _Outcome()
+    run = run_type(session, run_row)
+    if job.kind is JobKind.SCENARIO:
+        base_row = session.get(TrafficRun, result["base_run_id"])
+        if base_row is None:
+            return _Outcome(run=run)
+        base = run_type(session, base_row)
+        return _Outcome(run=run, scenario=ScenarioResult.from_summary(result["summary"], run, base))
+    return _Outcome(run=run)
+
+
+def job_type(session: Session, job: Job) -> JobType:
+    """The job as GraphQL, with its run (and scenario comparison) once succeeded."""
+    assert job.id is not None
+    outcome = _outcome(session, job)
+    return JobType(
+        id=encode_global_id("Job", job.id),
+        kind=job.kind,
+        status=job.status,
+        progress=job.progress,
+        stage=job.stage,
+        attempts=job.attempts,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        cancel_requested=job.cancel_requested,
+        error=JobError(
+            code=job.error_code,
+            message=job.error_message or "",
+            details=json.loads(job.error_details) if job.error_details else None,
+        )
+        if job.error_code
+        else None,
+        run=outcome.run,
+        scenario=outcome.scenario,
+    )
+
+
+async def read_job(info: Info, job_id: int, lease_s: float) -> JobType:
+    """The job, after marking lost ones failed (so a reader never sees a dead job RUNNING)."""
+    from marketplace.jobs.store import get_job, reap_lost_jobs
+
+    def read(session: Session) -> JobType:
+        reap_lost_jobs(session, lease_s=lease_s)
+        return job_type(session, get_job(session, job_id))
+
+    return await info.context.run(read)

@@ -1,0 +1,62 @@
+"""``issy-mobility worker``: a process that runs queued jobs (traffic assignments, scenarios).
+
+It reads the same settings as ``serve`` (``DATABASE_URL``, ``ISSY_JOB_QUEUE_URL``, the street
+network) and refuses a stale schema like it. Servers started with ``ISSY_JOB_WORKERS=0`` leave
+every job to such workers; by default a server also runs one job thread itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``worker``."""
+    worker = subparsers.add_parser("worker", help="run queued jobs (assignments, scenarios)")
+    worker.add_argument("--streets", default=None, help="street network file or artefact")
+    worker.add_argument("--threads", type=int, default=1, help="jobs run at once (default 1)")
+    worker.set_defaults(handler=_worker)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from marketplace.db import Database
+    from marketplace.jobs.execute import JobExecutor, worker_name
+    from marketplace.jobs.queue import JobQueue, Reaper, queue_storage_for
+    from marketplace.jobs.store import reap_lost_jobs
+    from marketplace.settings import Settings
+    from marketplace.streets import load_streets
+    from marketplace.traffic.config import TrafficConfig
+
+    if args.threads < 1:
+        raise ValueError(f"--threads {args.threads}; accepted: 1 or more")
+    settings = Settings.from_environ(streets=args.streets)
+    database = Database(settings.database_url)
+    try:
+        database.require_current_schema()
+        streets = load_streets(settings.streets)
+        config = TrafficConfig.from_environ()
+        executor = JobExecutor(
+            database, network=streets.require, config=lambda: config, lease_s=settings.job_lease_s
+        )
+        queue = JobQueue(
+            queue_storage_for(settings.database_url, settings.job_queue_url), executor.run
+        )
+        reaper = Reaper(
+            lambda: database.call(reap_lost_jobs, lease_s=settings.job_lease_s),
+            interval_s=settings.job_lease_s / 2,
+        )
+        reaper.start()
+        logging.getLogger(__name__).info(
+            "worker %s ready on %s (%d thread(s))", worker_name(), database.backend, args.threads
+        )
+        try:
+            queue.run_forever(args.threads)
+        finally:
+            reaper.stop()
+    finally:
+        database.dispose()
+    return 0

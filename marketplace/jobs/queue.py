@@ -1,0 +1,158 @@
+"""The job queue: huey carries job ids from the API to worker threads or processes.
+
+Why huey: it is maintained, small, and the only candidate whose storages match every
+deployment of this project: ``SqliteHuey`` for the SQLite default (a file beside the database:
+``make run`` needs nothing more, and its consumer runs as threads inside the server),
+``PostgresHuey`` (psycopg 3, ``LISTEN``/``NOTIFY``) on the production database itself, and
+``RedisHuey`` when ``ISSY_JOB_QUEUE_URL`` names a Redis. procrastinate is PostgreSQL only (its
+in-memory connector is for tests), and arq, RQ and dramatiq need Redis, which the SQLite
+default does not have.
+
+huey keeps no progress and loses a task whose worker dies mid-way; our ``job`` table
+(:mod:`marketplace.jobs.store`) keeps the state, progress and result, and a lease renewed
+while a job runs lets any process mark a job whose worker died ``FAILED``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import PostgresHuey, RedisHuey, SqliteHuey
+from huey.api import Huey
+from huey.consumer import Consumer
+from sqlalchemy.engine import make_url
+
+from marketplace.db import normalise_database_url
+
+__all__ = ["JobQueue", "Reaper", "queue_storage_for", "start_job_queue"]
+
+log = logging.getLogger(__name__)
+
+# The one task: its name is what producers and workers agree on.
+_TASK_NAME = "issy_mobility.run_job"
+_QUEUE_NAME = "issy-jobs"
+
+
+def queue_storage_for(database_url: str, queue_url: str | None = None) -> Huey:
+    """The huey instance for a deployment: ``queue_url`` (``redis://``) if given, else the
+    database's own kind (a ``.jobs`` SQLite file beside a SQLite database, or the PostgreSQL
+    database's ``huey_*`` tables)."""
+    if queue_url:
+        if not queue_url.startswith(("redis://", "rediss://")):
+            raise ValueError(
+                f"ISSY_JOB_QUEUE_URL {queue_url!r}; accepted: redis://HOST:PORT/DB, or unset "
+                "to queue jobs in the database"
+            )
+        return RedisHuey(_QUEUE_NAME, url=queue_url, results=False)
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() == "postgresql":
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return PostgresHuey(_QUEUE_NAME, dsn=dsn, results=False)
+    database = url.database
+    if not database or database == ":memory:":
+        raise ValueError("jobs need a database file or PostgreSQL; an in-memory SQLite has none")
+    filename = Path(database).with_name(Path(database).name + ".jobs")
+    return SqliteHuey(_QUEUE_NAME, filename=str(filename), results=False)
+
+
+class _QuietConsumer(Consumer):  # type: ignore[misc]
+    """A consumer started from a thread that is not the main one: no signal handlers."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class JobQueue:
+    """Queue jobs, and consume them in this process (threads) when given a ``runner``.
+
+    Parameters
+    ----------
+    huey
+        From :func:`queue_storage_for`.
+    runner
+        Runs one job by id (:meth:`marketplace.jobs.execute.JobExecutor.run`); ``None`` in a
+        process that only queues.
+    """
+
+    def __init__(self, huey: Huey, runner: Callable[[int], None] | None = None) -> None:
+        self.huey = huey
+        self._runner = runner
+        self._consumer: Consumer | None = None
+        self._task = huey.task(name=_TASK_NAME)(self._run)
+
+    def _run(self, job_id: int) -> None:
+        if self._runner is None:  # pragma: no cover - only consumers run tasks
+            raise RuntimeError("this process queues jobs but runs none")
+        self._runner(job_id)
+
+    def enqueue(self, job_id: int) -> None:
+        """Hand job ``job_id`` to a worker."""
+        self._task(job_id)
+
+    def start_workers(self, threads: int) -> None:
+        """Consume jobs with ``threads`` worker threads until :meth:`stop`."""
+        assert self._runner is not None, "a consumer needs a runner"
+        consumer = _QuietConsumer(
+            self.huey, workers=threads, periodic=False, worker_type="thread", max_delay=1.0
+        )
+        consumer.start()
+        self._consumer = consumer
+        log.info("job queue: %d worker thread(s) in this process", threads)
+
+    def run_forever(self, threads: int) -> None:
+        """The ``issy-mobility worker`` loop: huey's own, with its signal handling."""
+        assert self._runner is not None, "a consumer needs a runner"
+        self.huey.create_consumer(
+            workers=threads, periodic=False, worker_type="thread", max_delay=1.0
+        ).run()
+
+    def stop(self) -> None:
+        """Stop the worker threads (a running job finishes or is reaped later)."""
+        if self._consumer is not None:
+            self._consumer.stop(graceful=False)
+            self._consumer = None
+        self.huey.storage.close()
+
+
+class Reaper:
+    """Marks lost jobs ``FAILED`` every ``interval_s`` in a daemon thread."""
+
+    def __init__(self, reap: Callable[[], Any], interval_s: float) -> None:
+        self._reap = reap
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="job-reaper", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            try:
+                self._reap()
+            except Exception:
+                log.exception("reaping lost jobs failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def start_job_queue(
+    settings_database_url: str,
+    queue_url: str | None,
+    *,
+    runner: Callable[[int], None] | None,
+    threads: int,
+) -> JobQueue:
+    """A queue for this process, consuming with ``threads`` threads when ``threads > 0``."""
+    queue = JobQueue(
+        queue_storage_for(settings_database_url, queue_url), runner if threads else None
+    )
+    if threads:
+        queue.start_workers(threads)
+    return queue

@@ -1,0 +1,176 @@
+"""The ``job`` table's storage functions: queue, claim, progress, finish, cancel, reap.
+
+Every state change is one conditional ``UPDATE`` (``WHERE status = ...``), so two workers
+handed the same id, or a cancel racing a claim, never both win. A running job renews its
+lease (``heartbeat_at``) while it works; :func:`reap_lost_jobs` marks the ones whose lease
+ran out ``FAILED``, so a job whose worker died is never left ``RUNNING``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from marketplace.errors import Conflict, NotFound
+from marketplace.models import Job, JobKind, JobStatus, utcnow
+
+__all__ = [
+    "JOB_LOST",
+    "claim_job",
+    "create_job",
+    "finish_job",
+    "get_job",
+    "reap_lost_jobs",
+    "renew_lease",
+    "report_progress",
+    "request_cancel",
+]
+
+# The error code of a job whose worker stopped renewing its lease.
+JOB_LOST = "WORKER_LOST"
+
+
+def create_job(session: Session, *, kind: JobKind, params: dict[str, Any]) -> Job:
+    """A new ``QUEUED`` job (flushed: its id is set)."""
+    job = Job(kind=kind, status=JobStatus.QUEUED, params=json.dumps(params))
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    """The job ``job_id``; :class:`NotFound` otherwise."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id}")
+    return job
+
+
+def _update(session: Session, job_id: int, where: Any, **values: Any) -> bool:
+    result = session.execute(sa.update(Job).where(col(Job.id) == job_id, where).values(**values))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_job(session: Session, job_id: int, *, worker: str) -> Job | None:
+    """Move a ``QUEUED`` job to ``RUNNING`` for ``worker``; ``None`` when it is not queued
+    (already taken, finished, or cancelled before it started)."""
+    now = utcnow()
+    claimed = _update(
+        session,
+        job_id,
+        col(Job.status) == JobStatus.QUEUED,
+        status=JobStatus.RUNNING,
+        worker=worker,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=Job.attempts + 1,
+    )
+    return session.get(Job, job_id, populate_existing=True) if claimed else None
+
+
+def renew_lease(session: Session, job_id: int) -> bool:
+    """Renew a running job's lease; ``False`` when it no longer runs (reaped, finished)."""
+    return _update(session, job_id, col(Job.status) == JobStatus.RUNNING, heartbeat_at=utcnow())
+
+
+def report_progress(session: Session, job_id: int, *, progress: float, stage: str) -> bool:
+    """Record progress (and renew the lease); returns whether a cancel was requested."""
+    _update(
+        session,
+        job_id,
+        col(Job.status) == JobStatus.RUNNING,
+        progress=min(max(progress, 0.0), 1.0),
+        stage=stage[:200],
+        heartbeat_at=utcnow(),
+    )
+    requested = session.execute(
+        select(Job.cancel_requested).where(col(Job.id) == job_id)
+    ).scalar_one_or_none()
+    return bool(requested)
+
+
+def finish_job(
+    session: Session,
+    job_id: int,
+    *,
+    status: JobStatus,
+    result: dict[str, Any] | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    error_details: dict[str, Any] | None = None,
+) -> bool:
+    """Record a running job's outcome; ``False`` when it was no longer running (reaped)."""
+    assert status.finished
+    return _update(
+        session,
+        job_id,
+        col(Job.status) == JobStatus.RUNNING,
+        status=status,
+        progress=1.0 if status is JobStatus.SUCCEEDED else Job.progress,
+        result=None if result is None else json.dumps(result),
+        error_code=error_code,
+        error_message=error_message,
+        error_details=json.dumps(error_details, default=str) if error_details else None,
+        finished_at=utcnow(),
+    )
+
+
+def request_cancel(session: Session, job_id: int) -> Job:
+    """Cancel a queued job at once, or ask a running one to stop at its next progress report.
+
+    Raises
+    ------
+    NotFound
+        No such job.
+    Conflict
+        The job has finished already (naming how).
+    """
+    job = get_job(session, job_id)
+    if job.status.finished:
+        raise Conflict(f"job {job_id} has already finished ({job.status.name}); nothing to cancel")
+    now = utcnow()
+    if not _update(
+        session,
+        job_id,
+        col(Job.status) == JobStatus.QUEUED,
+        status=JobStatus.CANCELLED,
+        cancel_requested=True,
+        stage="cancelled before it started",
+        finished_at=now,
+    ):
+        _update(session, job_id, col(Job.status) == JobStatus.RUNNING, cancel_requested=True)
+    return session.get(Job, job_id, populate_existing=True) or job
+
+
+def reap_lost_jobs(session: Session, *, lease_s: float) -> list[int]:
+    """Mark ``FAILED`` every running job whose lease ran out ``lease_s`` ago: its worker died
+    or hangs. Returns their ids."""
+    now = utcnow()
+    cutoff = now - dt.timedelta(seconds=lease_s)
+    lost = session.execute(
+        select(Job.id, Job.worker, Job.heartbeat_at).where(
+            col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff
+        )
+    ).all()
+    reaped = []
+    for job_id, worker, heartbeat_at in lost:
+        assert job_id is not None
+        stamp = heartbeat_at.isoformat(timespec="seconds") if heartbeat_at else "?"
+        if _update(
+            session,
+            job_id,
+            sa.and_(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff),
+            status=JobStatus.FAILED,
+            error_code=JOB_LOST,
+            error_message=(
+                f"the worker running it ({worker}) stopped renewing its lease at {stamp} "
+                f"(lease {lease_s:g} s); run it again"
+            ),
+            finished_at=now,
+        ):
+            reaped.append(job_id)
+    return reaped
