@@ -12,6 +12,7 @@ from marketplace.models.community import (
     SuggestionStatusChange,
     SuggestionVote,
 )
+from marketplace.models.free_vehicle import FreeVehicle
 from marketplace.models.moderation import (
     ContentKind,
     ContentReport,
@@ -62,6 +63,7 @@ __all__ = [
     "DemandImport",
     "DemandSource",
     "FormFactor",
+    "FreeVehicle",
     "IncidentCategory",
     "IncidentReport",
     "MobilityService",
