@@ -442,6 +442,8 @@ def test_no_published_price_is_unknown_and_old_counts_are_as_of_their_time(
     ride = trip["legs"][1]
     assert ride["mode"] == "BIKE_SHARE" and ride["priceMinor"] is None
     assert trip["priceMinor"] is None and trip["unpricedLegs"] == [1]
+    # No amount, no currency: nothing for a client to show as "EUR" alone.
+    assert trip["currency"] is None and ride["currency"] is None
     assert trip["legs"][0]["priceMinor"] == 0  # walking costs nothing
     assert ride["from"]["vehiclesAvailable"] == 5
     assert ride["from"]["isRealtime"] is False
