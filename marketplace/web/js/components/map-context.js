@@ -11,8 +11,11 @@ import { L, MODE_COLOURS } from '../map.js';
 export const STATIONS_MIN_ZOOM = 15;
 // From this zoom on, stations show their names (those that fit without covering another).
 export const LABELS_MIN_ZOOM = 16;
-// A label's room on screen, in pixels: a name whose box would overlap a drawn one is left out.
-const LABEL_BOX_PX = { width: 130, height: 18 };
+// A label's room on screen, in pixels (its width from its length at the labels' 12 px font):
+// a name whose box would overlap a drawn one is left out.
+const LABEL_HEIGHT_PX = 18;
+const LABEL_CHAR_PX = 7;
+const LABEL_OFFSET_PX = 6;
 // The most stations asked for at once (the API's largest page), nearest the view's centre.
 const STATIONS_PER_VIEW = 100;
 
@@ -75,10 +78,15 @@ function stationColour(station) {
   return MODE_COLOURS[station.service.kind] || MODE_COLOURS.TRANSIT;
 }
 
-/** Whether a label at `point` fits beside the labels already `placed` (greedy, nearest first). */
-function labelFits(point, placed) {
-  return placed.every((other) => Math.abs(other.x - point.x) > LABEL_BOX_PX.width
-    || Math.abs(other.y - point.y) > LABEL_BOX_PX.height);
+/** The screen box a label beside `point` takes: [left, top, right, bottom]. */
+function labelBox(point, name) {
+  const left = point.x + LABEL_OFFSET_PX;
+  return [left - 10, point.y - LABEL_HEIGHT_PX / 2, left + 12 + name.length * LABEL_CHAR_PX, point.y + LABEL_HEIGHT_PX / 2];
+}
+
+/** Whether `box` overlaps none of the boxes already `placed` (greedy, nearest first). */
+function labelFits(box, placed) {
+  return placed.every((other) => box[2] < other[0] || other[2] < box[0] || box[3] < other[1] || other[3] < box[1]);
 }
 
 /**
@@ -140,16 +148,18 @@ export function nearbyStations(map, element, capabilities) {
         interactive: false,
       });
       marker.addTo(layer);
-      const point = map.latLngToContainerPoint([station.lat, station.lon]);
+      const box = labelBox(map.latLngToContainerPoint([station.lat, station.lon]), station.name);
       // Stops of both directions share a name: one label says it.
-      if (labelled && !named.has(station.name) && labelFits(point, placed)) {
+      if (labelled && !named.has(station.name) && labelFits(box, placed)) {
         named.add(station.name);
-        placed.push(point);
+        placed.push(box);
+        // In the stations' pane, so the route is drawn over the names too.
         marker.bindTooltip(station.name, {
           permanent: true,
           direction: 'right',
-          offset: [6, 0],
+          offset: [LABEL_OFFSET_PX, 0],
           className: 'station-label',
+          pane: stationsPane,
         }).openTooltip();
       }
     }
