@@ -174,8 +174,9 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     Returns
     -------
     starlette.applications.Starlette
-        Routes ``/graphql`` (HTTP, GraphiQL, graphql-transport-ws), ``/healthz``, the
-        GBFS 3.0 feeds ``/gbfs/<service id>/<feed>.json`` and the web client at ``/``.
+        Routes ``/graphql`` (HTTP, a browser's GET sent on to ``/graphiql.html``,
+        graphql-transport-ws), ``/healthz``, the GBFS 3.0 feeds
+        ``/gbfs/<service id>/<feed>.json`` and the web client at ``/``.
     """
 
     @contextlib.asynccontextmanager

@@ -72,7 +72,7 @@ class Settings:
     max_batch_size
         Largest batch of stations or availability rows in one mutation.
     graphiql
-        Serve GraphiQL on ``GET /graphql`` from a browser.
+        Send a browser's ``GET /graphql`` to the API explorer (``/graphiql.html``).
     public_url
         Where people reach the web client; links in emails (sign-up confirmations) start
         with it. Never taken from the request's ``Host`` header, which a caller controls.

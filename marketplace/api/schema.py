@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -131,8 +131,12 @@ def _error_response(message: str, status: int, code: str | None) -> JSONResponse
     return JSONResponse({"errors": [error]}, status_code=status)
 
 
+GRAPHIQL_PAGE = "/graphiql.html"
+"""The API explorer the web client serves from npm packages (see ``marketplace/app.py``)."""
+
+
 class GraphQLView(GraphQL[Context, None]):
-    """``/graphql`` over HTTP (GraphiQL on GET from a browser) and graphql-transport-ws."""
+    """``/graphql`` over HTTP (a browser's GET goes to our GraphiQL) and graphql-transport-ws."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
@@ -160,6 +164,11 @@ class GraphQLView(GraphQL[Context, None]):
                 refused.reason, refused.status_code, _HTTP_CODES.get(refused.status_code)
             )
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Strawberry's own GraphiQL page loads its scripts from a CDN (blank offline): a
+        browser is sent to the explorer the app serves from its npm packages instead."""
+        return RedirectResponse(GRAPHIQL_PAGE, status_code=302)
 
     def parse_json(self, data: str | bytes) -> Any:
         return parse_request_json(data)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from marketplace.catalogue.offers import plans_for_services, vehicle_types_for_services
 from marketplace.catalogue.stations import stations_for_services
 from marketplace.catalogue.validation import OpeningPeriod, load_opening_hours
+from marketplace.catalogue.vehicles import vehicles_for_services
 from marketplace.models import (
     FormFactor,
     MobilityService,
@@ -30,6 +31,7 @@ from marketplace.models import (
 
 __all__ = [
     "AvailabilityView",
+    "FreeVehicleView",
     "PricingView",
     "ServiceView",
     "StationView",
@@ -94,6 +96,18 @@ class VehicleTypeView:
 
 
 @dataclass(frozen=True, slots=True)
+class FreeVehicleView:
+    """A free-floating vehicle where it stands; ``available`` unless reserved or disabled."""
+
+    external_id: str
+    lat: float
+    lon: float
+    battery_pct: int | None
+    available: bool
+    reported_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceView:
     """A published service and everything the planner needs about it.
 
@@ -115,6 +129,7 @@ class ServiceView:
     stations: tuple[StationView, ...]
     pricing_plans: tuple[PricingView, ...]
     vehicle_types: tuple[VehicleTypeView, ...]
+    vehicles: tuple[FreeVehicleView, ...] = ()
 
 
 def _availability(row: StationAvailability) -> AvailabilityView:
@@ -175,6 +190,7 @@ def published_services(
     stations = stations_for_services(session, ids)
     plans = plans_for_services(session, ids)
     vehicles = vehicle_types_for_services(session, ids)
+    fleets = vehicles_for_services(session, ids)
     views = []
     for s in services:
         assert s.id is not None
@@ -215,6 +231,17 @@ def published_services(
                         max_range_m=v.max_range_m,
                     )
                     for v in vehicles[s.id]
+                ),
+                vehicles=tuple(
+                    FreeVehicleView(
+                        external_id=v.external_id,
+                        lat=v.lat,
+                        lon=v.lon,
+                        battery_pct=v.battery_pct,
+                        available=not (v.is_reserved or v.is_disabled),
+                        reported_at=v.reported_at,
+                    )
+                    for v in fleets[s.id]
                 ),
             )
         )

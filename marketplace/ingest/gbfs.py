@@ -1,4 +1,5 @@
-"""GBFS import (versions 2.x and 3.0): stations, live status, vehicle types, pricing plans.
+"""GBFS import (versions 2.x and 3.0): stations, live status, vehicle types, pricing plans,
+no-parking zones and free-floating vehicles.
 
 Two levels of failure, as partners expect from a feed validator:
 
@@ -42,10 +43,16 @@ from marketplace.catalogue.stations import (
     upsert_stations,
 )
 from marketplace.catalogue.validation import CURRENCIES, check_coordinates, minor_unit_digits
+from marketplace.catalogue.vehicles import (
+    VehicleInput,
+    place_vehicles,
+    position_problem,
+    service_zones,
+)
 from marketplace.errors import InvalidInput
 from marketplace.identity.actors import Actor
 from marketplace.ingest.report import ImportReport, SkippedRow
-from marketplace.models import FormFactor, Propulsion, Station, utcnow
+from marketplace.models import FormFactor, MobilityService, Propulsion, Station, utcnow
 from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = ["GBFS_FEEDS", "GbfsFeeds", "import_gbfs", "parse_gbfs"]
@@ -56,7 +63,15 @@ GBFS_FEEDS = (
     "vehicle_types",
     "system_pricing_plans",
     "geofencing_zones",
+    "vehicle_status",
+    "free_bike_status",
 )
+# Free-floating vehicles: GBFS 3.0 `vehicle_status` (data.vehicles) or 2.x `free_bike_status`
+# (data.bikes), with the key of each row's id.
+_VEHICLE_FEEDS = {
+    "vehicle_status": ("vehicles", "vehicle_id"),
+    "free_bike_status": ("bikes", "bike_id"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,8 @@ class GbfsFeeds:
     skipped: list[SkippedRow]
     no_parking_area: str | None = None  # GeoJSON MultiPolygon of zones where rides may not end
     no_parking_zones: int = 0
+    vehicles: list[VehicleInput] | None = None
+    vehicles_feed: str = "vehicle_status"
 
 
 def _rows(feed: str, document: Any, key: str) -> list[Any]:
@@ -212,6 +229,40 @@ def _status(row: Any, skipped: list[SkippedRow]) -> AvailabilityInput | None:
     )
 
 
+def _vehicle(feed: str, id_key: str, row: Any, skipped: list[SkippedRow]) -> VehicleInput | None:
+    if not isinstance(row, dict) or row.get(id_key) in (None, ""):
+        skipped.append(SkippedRow(feed, "?", f"no {id_key}"))
+        return None
+    vid = str(row[id_key])
+    lat, lon = _number(row.get("lat")), _number(row.get("lon"))
+    fuel = row.get("current_fuel_percent")
+    charge = _number(fuel)
+    reported_at = _timestamp(row.get("last_reported"))
+    problem = None
+    if len(vid) > 100:
+        problem = f"{id_key} longer than 100 characters"
+    elif lat is None or lon is None:
+        # GBFS leaves reserved vehicles' positions out: nothing to place.
+        problem = "lat/lon missing or not numbers"
+    elif fuel is not None and (charge is None or not 0 <= charge <= 1):
+        problem = f"current_fuel_percent {fuel!r} is not a share from 0 to 1"
+    elif isinstance(reported_at, str):
+        problem = reported_at
+    if problem:
+        skipped.append(SkippedRow(feed, vid, problem))
+        return None
+    assert lat is not None and lon is not None and not isinstance(reported_at, str)
+    return VehicleInput(
+        external_id=vid,
+        lat=lat,
+        lon=lon,
+        battery_pct=round(charge * 100) if charge is not None else None,
+        is_reserved=_flag(row.get("is_reserved"), default=False),
+        is_disabled=_flag(row.get("is_disabled"), default=False),
+        reported_at=reported_at,
+    )
+
+
 def _vehicle_type(row: Any, skipped: list[SkippedRow]) -> VehicleTypeInput | None:
     feed = "vehicle_types"
     vid = str(row.get("vehicle_type_id", "")) if isinstance(row, dict) else ""
@@ -349,6 +400,19 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
     def keep(parsed: list[Any]) -> list[Any]:
         return [item for item in parsed if item is not None]
 
+    given = [feed for feed in _VEHICLE_FEEDS if feed in documents]
+    if len(given) > 1:
+        raise InvalidInput(
+            "send vehicle_status (GBFS 3.0) or free_bike_status (2.x), not both",
+            field="feeds",
+        )
+    vehicles = None
+    if given:
+        key, id_key = _VEHICLE_FEEDS[given[0]]
+        found = rows(given[0], key, id_key)
+        assert found is not None
+        vehicles = keep([_vehicle(given[0], id_key, r, skipped) for r in found])
+
     return GbfsFeeds(
         stations=keep([_station(r, skipped) for r in info]) if info is not None else None,
         status=keep([_status(r, skipped) for r in status]) if status is not None else None,
@@ -361,6 +425,8 @@ def parse_gbfs(documents: Mapping[str, Any]) -> GbfsFeeds:
         skipped=skipped,
         no_parking_area=no_parking,
         no_parking_zones=zones,
+        vehicles=vehicles,
+        vehicles_feed=given[0] if given else "vehicle_status",
     )
 
 
@@ -421,6 +487,32 @@ def _dedupe(items: list[Any], key: str, feed: str, skipped: list[SkippedRow]) ->
         else:
             seen[ident] = item
     return list(seen.values())
+
+
+def _import_vehicles(
+    session: Session,
+    actor: Actor | None,
+    service: MobilityService,
+    feeds: GbfsFeeds,
+    report: ImportReport,
+) -> None:
+    """Place the feed's vehicles that stand where the service's rides may end (after the
+    same import's geofencing zones); the others are reported, not placed."""
+    assert feeds.vehicles is not None and service.id is not None
+    zone, no_parking = service_zones(service)
+    feed = feeds.vehicles_feed
+    rows = []
+    for row in _dedupe(feeds.vehicles, "external_id", feed, report.skipped):
+        problem = position_problem("position", row.lat, row.lon, zone, no_parking)
+        if problem:
+            report.skipped.append(SkippedRow(feed, row.external_id, problem))
+        else:
+            rows.append(row)
+    if rows:
+        placed = place_vehicles(
+            session, actor=actor, service_id=service.id, vehicles=rows, max_batch=len(rows)
+        )
+        report.count(feed, created=placed.created, updated=placed.updated)
 
 
 def import_gbfs(
@@ -484,6 +576,8 @@ def import_gbfs(
         apply_field(service, "no_parking_area", feeds.no_parking_area)
         service.version += 1
         report.count("geofencing_zones", updated=feeds.no_parking_zones)
+    if feeds.vehicles:
+        _import_vehicles(session, actor, service, feeds, report)
     report.station_ids = tuple(sorted(station_ids))
     report.service = service
     return report

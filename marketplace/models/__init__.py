@@ -12,6 +12,7 @@ from marketplace.models.community import (
     SuggestionStatusChange,
     SuggestionVote,
 )
+from marketplace.models.free_vehicle import FreeVehicle
 from marketplace.models.job import Job, JobKind, JobStatus
 from marketplace.models.moderation import (
     ContentKind,
@@ -63,6 +64,7 @@ __all__ = [
     "DemandImport",
     "DemandSource",
     "FormFactor",
+    "FreeVehicle",
     "IncidentCategory",
     "IncidentReport",
     "Job",

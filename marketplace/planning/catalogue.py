@@ -18,7 +18,12 @@ from collections.abc import Callable
 import shapely
 from shapely.geometry import shape
 
-from marketplace.catalogue.published import ServiceView, StationView, published_services
+from marketplace.catalogue.published import (
+    FreeVehicleView,
+    ServiceView,
+    StationView,
+    published_services,
+)
 from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
 from marketplace.events.bus import subscribe
@@ -148,6 +153,19 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
     return Timetable(stops, routes, trips, calendars, source_id=f"service:{view.id}")
 
 
+def _vehicle(service: ServiceView, view: FreeVehicleView) -> Station:
+    # A placed vehicle is a one-vehicle "station": reserved or disabled ones count 0, so a
+    # fleet with none free says so rather than planning a pick-up anywhere in the zone.
+    return Station(
+        id=f"{service.id}:vehicle:{view.external_id}",
+        name=f"{service.name} {view.external_id}",
+        lat=view.lat,
+        lon=view.lon,
+        vehicles_available=1 if view.available else 0,
+        reported_at=_aware(view.reported_at),
+    )
+
+
 def to_routing_catalogue(
     views: list[ServiceView], timetables: dict[int, TimetableView], version: int
 ) -> ServiceCatalogue:
@@ -171,6 +189,7 @@ def to_routing_catalogue(
                         stations=stations,
                         zone=zone,
                         no_parking=_zone(view.no_parking_geojson),
+                        vehicles=tuple(_vehicle(view, v) for v in view.vehicles) if zone else (),
                         pricing=pricing,
                         ride_speed_kmh=SCOOTER_SPEED_KMH
                         if kind is ServiceKind.SCOOTER_SHARE

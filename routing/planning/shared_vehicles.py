@@ -176,7 +176,10 @@ def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> l
     destination_pt = shapely.Point(request.destination[1], request.destination[0])
     # Where to pick up: a published vehicle near the origin, else the zone's nearest point.
     if service.vehicles:
-        vehicles = [v for v in service.vehicles if (v.vehicles_available or 1) > 0]
+        # Unknown counts pass (a position alone says a vehicle is there); 0 is reserved or off.
+        vehicles = [
+            v for v in service.vehicles if v.vehicles_available is None or v.vehicles_available > 0
+        ]
         near = nearest_by_walk(context, vehicles, from_origin=True)
         if not near:
             context.errors.append(

@@ -41,7 +41,7 @@ query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
        preferences: $preferences) {
     edges { cursor node {
       durationS distanceM priceMinor currency co2Grams start end
-      legs { mode durationS distanceM priceMinor polyline geojson
+      legs { mode durationS distanceM priceMinor currency polyline geojson
              from { name stationId vehiclesAvailable isRealtime reportedAt }
              to { name docksAvailable isRealtime reportedAt }
              service { id name } steps { instruction turn } }

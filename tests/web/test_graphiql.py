@@ -44,3 +44,32 @@ def test_graphiql_runs_a_query_with_only_the_app_reachable(tab: Tab, web_server:
     explorer.screenshot(path=str(ARTIFACTS / "graphiql-offline.png"))
     assert refused == []
     assert tab.errors == []
+
+
+def test_opening_the_graphql_address_in_a_browser_lands_on_the_offline_explorer(
+    tab: Tab,
+) -> None:
+    page = tab.page
+    app_host = urlsplit(tab.base_url).netloc
+    refused: list[str] = []
+
+    def only_the_app(route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == app_host or url.startswith("data:"):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    page.context.route("**/*", only_the_app)
+    page.goto(f"{tab.base_url}/graphql")
+    assert urlsplit(page.url).path == "/graphiql.html"
+    page.locator(".graphiql-query-editor .CodeMirror").wait_for()
+    page.evaluate(
+        """() => document.querySelector('.graphiql-query-editor .CodeMirror')
+            .CodeMirror.setValue('{ __typename }')"""
+    )
+    page.locator("button.graphiql-execute-button").click()
+    page.locator(".graphiql-response").get_by_text('"__typename": "Query"').wait_for()
+    assert refused == []
+    assert tab.errors == []

@@ -16,6 +16,9 @@ from tests.web.browser import NORTH_WEST, RUE_LILY, Tab, WebServer, plan_hash
 pytestmark = pytest.mark.browser
 
 ZONES = "query Z($id: ID!) { service(id: $id) { serviceArea noParkingArea openingHours { day } } }"
+VEHICLES = "query V($id: ID!) { service(id: $id) { vehicles { externalId lat lon batteryPct } } }"
+# Where the scooter the plan takes waits: about 90 m north of Rue Lily, on the way north-west.
+PICK_UP = (48.8099, 2.2560)
 
 
 def sign_in(tab: Tab, key: str, name: str) -> None:
@@ -82,6 +85,56 @@ def test_draw_a_free_floating_scooter_zone_publish_and_ride_it(
     tab.screenshot("partner-free-floating-zones")
     tab.assert_accessible()
 
+    # Vehicles: a map click fills the position, the id and battery are typed, each save says
+    # so; one placed where parking is forbidden is explained and not written.
+    vehicles = page.locator("section.vehicles")
+    vehicles.get_by_text("Aucun véhicule placé pour l’instant.").wait_for()
+    vehicles.get_by_role("button", name="Choisir sa position sur la carte").click()
+    box = page.locator("#editor-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + 0.6 * box["height"])
+    vehicles.get_by_text("Position reprise de la carte").wait_for()
+    clicked = float(vehicles.get_by_label("Latitude").input_value())
+    assert area.contains(Point(float(vehicles.get_by_label("Longitude").input_value()), clicked))
+    vehicles.get_by_label("Identifiant du véhicule").fill("TI-02")
+    vehicles.get_by_role("button", name="Enregistrer le véhicule").click()
+    vehicles.locator("p.success", has_text="Véhicule TI-02 enregistré.").wait_for()
+    # The one the plan will take: a short walk from Rue Lily, typed in for precision.
+    vehicles.get_by_label("Identifiant du véhicule").fill("TI-01")
+    vehicles.get_by_label("Batterie (%)").fill("76")
+    vehicles.get_by_label("Latitude").fill(str(PICK_UP[0]))
+    vehicles.get_by_label("Longitude").fill(str(PICK_UP[1]))
+    vehicles.get_by_role("button", name="Enregistrer le véhicule").click()
+    vehicles.locator("p.success", has_text="Véhicule TI-01 enregistré.").wait_for()
+    banned = no_parking.representative_point()
+    vehicles.get_by_label("Identifiant du véhicule").fill("TI-99")
+    vehicles.get_by_label("Latitude").fill(f"{banned.y:.6f}")
+    vehicles.get_by_label("Longitude").fill(f"{banned.x:.6f}")
+    vehicles.get_by_role("button", name="Enregistrer le véhicule").click()
+    assert "no-parking area" in vehicles.locator(".error").inner_text()
+    assert vehicles.get_by_role("caption").inner_text() == "2 véhicules"
+    # Dragging a marker moves the vehicle (and says so).
+    marker = page.locator('.vehicle-pin[data-vehicle-id="TI-02"]')
+    pin = marker.bounding_box()
+    assert pin is not None
+    x, y = pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 30, y + 20, steps=6)
+    page.mouse.up()
+    vehicles.locator("p.success", has_text="Véhicule TI-02 déplacé.").wait_for()
+    read = web_server.graphql(VEHICLES, {"id": service_id}, key=key)["service"]
+    placed = {v["externalId"]: v for v in read["vehicles"]}
+    assert set(placed) == {"TI-01", "TI-02"}
+    assert placed["TI-01"]["batteryPct"] == 76
+    assert placed["TI-02"]["lat"] < clicked  # dragged down the map: south
+    tab.screenshot("partner-free-floating-vehicles")
+    tab.assert_accessible()
+    vehicles.get_by_role("button", name="Retirer TI-02").click()
+    vehicles.locator("p.success", has_text="Véhicule TI-02 retiré.").wait_for()
+    read = web_server.graphql(VEHICLES, {"id": service_id}, key=key)["service"]
+    assert [v["externalId"] for v in read["vehicles"]] == ["TI-01"]
+
     # Opening hours per weekday: a wrong day is explained, then every day round the clock.
     hours = page.locator("form", has=page.get_by_role("heading", name="Horaires d’ouverture"))
     hours.get_by_label("Ouvert 24 h/24, 7 j/7").uncheck()
@@ -113,6 +166,8 @@ def test_draw_a_free_floating_scooter_zone_publish_and_ride_it(
     scooter.first.click()
     details = page.locator(".itinerary-details")
     assert details.get_by_role("link", name="Trott'Issy libre").count() >= 1
+    # The ride starts at the placed vehicle, named by its id.
+    assert "Trott'Issy libre TI-01" in details.inner_text()
     tab.screenshot("plan-with-free-floating-scooter")
 
 

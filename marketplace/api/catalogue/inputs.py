@@ -22,12 +22,14 @@ from marketplace.catalogue.search import Near, ServiceFilter, ServiceSort
 from marketplace.catalogue.services import ServiceFields
 from marketplace.catalogue.stations import AvailabilityInput, StationInput
 from marketplace.catalogue.validation import OpeningPeriod
+from marketplace.catalogue.vehicles import VehicleInput
 from marketplace.errors import InvalidInput
 
 __all__ = [
     "AvailabilityRowInput",
     "BBoxInput",
     "CreateServiceInput",
+    "FreeVehicleGQLInput",
     "NearInput",
     "OpeningPeriodInput",
     "PricingPlanGQLInput",
@@ -214,6 +216,32 @@ class StationGQLInput:
             kind=self.kind,
             capacity=self.capacity,
             wheelchair_accessible=self.wheelchair_accessible,
+        )
+
+
+@strawberry.input(name="FreeVehicleInput")
+class FreeVehicleGQLInput:
+    external_id: str = strawberry.field(description="Your id for the vehicle (GBFS vehicle_id).")
+    lat: float
+    lon: float
+    battery_pct: int | None = strawberry.field(
+        default=None, description="Charge left, 0 to 100 (GBFS current_fuel_percent x 100)."
+    )
+    is_reserved: bool = False
+    is_disabled: bool = False
+    reported_at: datetime | None = strawberry.field(
+        default=None, description="Time of the position; now when omitted."
+    )
+
+    def to_domain(self) -> VehicleInput:
+        return VehicleInput(
+            external_id=self.external_id,
+            lat=self.lat,
+            lon=self.lon,
+            battery_pct=self.battery_pct,
+            is_reserved=self.is_reserved,
+            is_disabled=self.is_disabled,
+            reported_at=self.reported_at,
         )
 
 

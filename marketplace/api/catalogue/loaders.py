@@ -11,8 +11,10 @@ from strawberry.dataloader import DataLoader
 from marketplace.catalogue.offers import plans_for_services, vehicle_types_for_services
 from marketplace.catalogue.services import services_by_ids
 from marketplace.catalogue.stations import stations_for_services
+from marketplace.catalogue.vehicles import vehicles_for_services
 from marketplace.db import Database
 from marketplace.models import (
+    FreeVehicle,
     MobilityService,
     Partner,
     PricingPlan,
@@ -46,6 +48,7 @@ class Loaders:
         self.vehicle_types: DataLoader[int, list[VehicleType]] = self._many(
             vehicle_types_for_services
         )
+        self.vehicles: DataLoader[int, list[FreeVehicle]] = self._many(vehicles_for_services)
 
     def _one(
         self, fetch: Callable[[Session, Sequence[int]], dict[int, V]]

@@ -8,26 +8,45 @@ planner's index and the subscriptions hear of it).
 from __future__ import annotations
 
 import strawberry
+from sqlmodel import Session
 
 from marketplace.api.catalogue.inputs import (
     AvailabilityRowInput,
     CreateServiceInput,
+    FreeVehicleGQLInput,
     PricingPlanGQLInput,
     StationGQLInput,
     UpdateServiceInput,
     VehicleTypeGQLInput,
 )
-from marketplace.api.catalogue.types import PricingPlanType, ServiceType, VehicleTypeType
+from marketplace.api.catalogue.types import (
+    FreeVehicleType,
+    PricingPlanType,
+    ServiceType,
+    VehicleTypeType,
+)
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
 from marketplace.catalogue.offers import set_pricing_plan, upsert_vehicle_types
-from marketplace.catalogue.services import change_status, create_service, update_service
+from marketplace.catalogue.services import (
+    change_status,
+    create_service,
+    get_service,
+    update_service,
+)
 from marketplace.catalogue.stations import update_availability, upsert_stations
+from marketplace.catalogue.vehicles import place_vehicles, remove_vehicles
 from marketplace.identity.actors import PartnerActor, require_actor
-from marketplace.models import ServiceStatus
+from marketplace.models import MobilityService, ServiceStatus
 
-__all__ = ["AvailabilityUpdated", "CatalogueMutation", "StationsUpserted"]
+__all__ = [
+    "AvailabilityUpdated",
+    "CatalogueMutation",
+    "StationsUpserted",
+    "VehiclesPlaced",
+    "VehiclesRemoved",
+]
 
 
 @strawberry.type(description="What `upsertStations` did.")
@@ -41,6 +60,20 @@ class StationsUpserted:
 class AvailabilityUpdated:
     created: int = strawberry.field(description="Stations that had no availability before.")
     updated: int
+
+
+@strawberry.type(description="What `placeVehicles` did, and the service's vehicles after it.")
+class VehiclesPlaced:
+    created: int
+    updated: int
+    vehicles: list[FreeVehicleType]
+    service: ServiceType
+
+
+@strawberry.type(description="What `removeVehicles` did.")
+class VehiclesRemoved:
+    removed: int
+    service: ServiceType
 
 
 async def _actor(info: Info) -> PartnerActor:
@@ -195,3 +228,46 @@ class CatalogueMutation:
             lambda s: upsert_vehicle_types(s, actor=actor, service_id=sid, vehicle_types=values)
         )
         return [VehicleTypeType.from_row(row) for row in rows]
+
+    @strawberry.mutation(
+        description="Place or move free-floating vehicles of your service (matched on "
+        "externalId; the others stay where they are). Each must stand inside the service "
+        "zone and outside its no-parking areas; one bad row and nothing is written.",
+        permission_classes=[IsPartner],
+    )
+    async def place_vehicles(
+        self, info: Info, service_id: strawberry.ID, vehicles: list[FreeVehicleGQLInput]
+    ) -> VehiclesPlaced:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+        rows = [vehicle.to_domain() for vehicle in vehicles]
+        limit = info.context.settings.max_batch_size
+        result = await info.context.run(
+            lambda s: place_vehicles(s, actor=actor, service_id=sid, vehicles=rows, max_batch=limit)
+        )
+        return VehiclesPlaced(
+            created=result.created,
+            updated=result.updated,
+            vehicles=[FreeVehicleType.from_row(v) for v in result.vehicles],
+            service=ServiceType.from_row(result.service),
+        )
+
+    @strawberry.mutation(
+        description="Take free-floating vehicles of your service off the map, by externalId "
+        "(all known, or nothing is removed).",
+        permission_classes=[IsPartner],
+    )
+    async def remove_vehicles(
+        self, info: Info, service_id: strawberry.ID, external_ids: list[str]
+    ) -> VehiclesRemoved:
+        sid = _service_id(service_id)
+        actor = await _actor(info)
+
+        def remove(session: Session) -> tuple[int, MobilityService]:
+            removed = remove_vehicles(
+                session, actor=actor, service_id=sid, external_ids=external_ids
+            )
+            return removed, get_service(session, actor=actor, service_id=sid)
+
+        removed, row = await info.context.run(remove)
+        return VehiclesRemoved(removed=removed, service=ServiceType.from_row(row))

@@ -16,6 +16,7 @@ from marketplace.catalogue.validation import load_opening_hours
 from marketplace.community.ratings import RatingSummary
 from marketplace.models import (
     FormFactor,
+    FreeVehicle,
     MobilityService,
     PricingPlan,
     Propulsion,
@@ -30,6 +31,7 @@ from marketplace.models import (
 __all__ = [
     "AvailabilityType",
     "FormFactor",
+    "FreeVehicleType",
     "OpeningPeriodType",
     "PricingPlanType",
     "Propulsion",
@@ -147,6 +149,13 @@ class ServiceType(Node):
         rows = await info.context.loaders.vehicle_types.load(self.db_id)
         return [VehicleTypeType.from_row(row) for row in rows]
 
+    @strawberry.field(
+        description="Free-floating vehicles where they stand (GBFS vehicle_status), by id."
+    )
+    async def vehicles(self, info: Info) -> list[FreeVehicleType]:
+        rows = await info.context.loaders.vehicles.load(self.db_id)
+        return [FreeVehicleType.from_row(row) for row in rows]
+
     @strawberry.field(description="Residents' rating: average, count and distribution of stars.")
     async def rating(self, info: Info) -> ServiceRatingType:
         summary = await info.context.community.rating.load(self.db_id)
@@ -216,6 +225,34 @@ class VehicleTypeType:
             form_factor=row.form_factor,
             propulsion=row.propulsion,
             max_range_m=row.max_range_m,
+        )
+
+
+@strawberry.type(
+    name="FreeVehicle",
+    description="A free-floating vehicle where it stands (GBFS vehicle_status).",
+)
+class FreeVehicleType:
+    external_id: str = strawberry.field(description="The partner's id (GBFS vehicle_id).")
+    lat: float
+    lon: float
+    battery_pct: int | None = strawberry.field(
+        description="Charge left, 0 to 100; null if unknown."
+    )
+    is_reserved: bool
+    is_disabled: bool
+    reported_at: datetime = strawberry.field(description="Partner's time of the position.")
+
+    @classmethod
+    def from_row(cls, row: FreeVehicle) -> FreeVehicleType:
+        return cls(
+            external_id=row.external_id,
+            lat=row.lat,
+            lon=row.lon,
+            battery_pct=row.battery_pct,
+            is_reserved=row.is_reserved,
+            is_disabled=row.is_disabled,
+            reported_at=row.reported_at,
         )
 
 

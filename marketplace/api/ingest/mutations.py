@@ -73,8 +73,10 @@ class IngestMutation:
     @strawberry.mutation(
         description="Import GBFS 2.x/3.0 feeds into your service, in one transaction. `feeds` "
         "maps feed names (station_information, station_status, vehicle_types, "
-        "system_pricing_plans, geofencing_zones) to their JSON documents. Rows are matched "
-        "on the feed's ids, so importing again updates rather than duplicates.",
+        "system_pricing_plans, geofencing_zones, and a free-floating service's vehicles as "
+        "vehicle_status or free_bike_status) to their JSON documents. Rows are matched on the "
+        "feed's ids, so importing again updates rather than duplicates; a vehicle outside the "
+        "service zone or in a no-parking area is skipped and reported.",
         permission_classes=[IsPartner],
     )
     async def import_gbfs(

@@ -145,7 +145,7 @@ class LegType:
     price_minor: int | None = strawberry.field(
         description="Null when the service published no price, and for one's own car."
     )
-    currency: str | None
+    currency: str | None = strawberry.field(description="Null when priceMinor is null.")
     co2_grams: float
     polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
     geojson: JSON = strawberry.field(description="GeoJSON LineString, [lon, lat].")
@@ -173,7 +173,7 @@ class ItineraryType:
         description="Null when a leg's price is unknown (see unpricedLegs) or legs use "
         "different currencies."
     )
-    currency: str | None
+    currency: str | None = strawberry.field(description="Null when priceMinor is null.")
     co2_grams: float
     unpriced_legs: list[int] = strawberry.field(
         description="Positions (from 0) of the legs whose price is unknown."
@@ -253,7 +253,8 @@ def leg_type(leg: Leg) -> LegType:
         from_=leg_place(leg.from_place),
         to=leg_place(leg.to_place),
         price_minor=leg.price_minor,
-        currency=leg.currency,
+        # A currency with no amount tells a client nothing it should show.
+        currency=leg.currency if leg.price_minor is not None else None,
         co2_grams=round(leg.co2_g, 1),
         polyline=polyline_codec.encode(list(leg.coordinates), 5),
         geojson=cast(
@@ -289,7 +290,7 @@ def itinerary_type(itinerary: Itinerary) -> ItineraryType:
         walk_distance_m=round(itinerary.walk_distance_m, 1),
         transfers=itinerary.transfers,
         price_minor=itinerary.price_minor,
-        currency=itinerary.currency,
+        currency=itinerary.currency if itinerary.price_minor is not None else None,
         co2_grams=round(itinerary.co2_g, 1),
         unpriced_legs=list(itinerary.unpriced_legs),
         legs=[leg_type(leg) for leg in itinerary.legs],

@@ -251,7 +251,9 @@ def test_only_the_owner_imports(api: Api, partners: Partners) -> None:
 def test_feed_names_from_file_names() -> None:
     assert feed_name("velib_station_information_2025-10-18.json") == "station_information"
     assert feed_name("https://x/gbfs/3.0/station_status.json") == "station_status"
-    assert feed_name("free_bike_status.json") is None
+    assert feed_name("free_bike_status.json") == "free_bike_status"
+    assert feed_name("vehicle_status.json") == "vehicle_status"
+    assert feed_name("system_alerts.json") is None
 
 
 def test_discovery_file_is_followed() -> None:

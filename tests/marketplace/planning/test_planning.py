@@ -359,6 +359,50 @@ def test_free_floating_rides_end_outside_published_no_parking(
     assert trips[0][-1]["mode"] == "WALK"  # the last stretch out of the no-parking area
 
 
+PLACE_VEHICLES = """
+mutation($id: ID!, $vehicles: [FreeVehicleInput!]!) {
+  placeVehicles(serviceId: $id, vehicles: $vehicles) { created }
+}
+"""
+
+
+def test_a_placed_scooter_is_where_the_next_plan_picks_one_up(
+    planner_api: Api, partners: Partners
+) -> None:
+    service = create_service(
+        planner_api,
+        partners.b,
+        kind="SCOOTER_SHARE",
+        name="Trottinettes",
+        serviceArea=_square(2.2470, 48.8195, 0.02),
+    )
+    planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { status } }",
+        {"id": service["id"]},
+        key=partners.b,
+    )
+    scooters = {"modes": {"direct": ["WALK"], "services": ["SCOOTER_SHARE"]}}
+    # A short walk from the origin (48.8150, 2.2420), reserved for now.
+    vehicle = {"externalId": "T-7", "lat": 48.8163, "lon": 2.2431, "isReserved": True}
+    planner_api.ok(PLACE_VEHICLES, {"id": service["id"], "vehicles": [vehicle]}, key=partners.b)
+    refused = plan(planner_api, **scooters)
+    assert [e["code"] for e in refused["routingErrors"]] == ["NO_SERVICE_AVAILABLE"]
+    assert "no vehicle within walking distance" in refused["routingErrors"][0]["description"]
+    vehicle["isReserved"] = False
+    planner_api.ok(PLACE_VEHICLES, {"id": service["id"], "vehicles": [vehicle]}, key=partners.b)
+    result = plan(planner_api, **scooters)
+    rides = [
+        leg
+        for edge in result["edges"]
+        for leg in edge["node"]["legs"]
+        if leg["mode"] == "SCOOTER_SHARE"
+    ]
+    assert rides, result["routingErrors"]
+    assert rides[0]["from"]["name"] == "Trottinettes T-7"
+    start = rides[0]["geojson"]["coordinates"][0]
+    assert abs(start[0] - 2.2431) < 0.001 and abs(start[1] - 48.8163) < 0.001
+
+
 UNPRICED_STATIONS = STATIONS.split("  setPricingPlan")[0] + "}\n"
 FREE_PLAN = """
 mutation($id: ID!) {
@@ -400,6 +444,8 @@ def test_no_published_price_is_unknown_and_old_counts_are_as_of_their_time(
     ride = trip["legs"][1]
     assert ride["mode"] == "BIKE_SHARE" and ride["priceMinor"] is None
     assert trip["priceMinor"] is None and trip["unpricedLegs"] == [1]
+    # No amount, no currency: nothing for a client to show as "EUR" alone.
+    assert trip["currency"] is None and ride["currency"] is None
     assert trip["legs"][0]["priceMinor"] == 0  # walking costs nothing
     assert ride["from"]["vehiclesAvailable"] == 5
     assert ride["from"]["isRealtime"] is False

@@ -5,6 +5,7 @@ import { announce, el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n/index.js';
 import { createMap, focusOn, L, pointMarker } from '../map.js';
+import { drawBoundary } from '../components/map-context.js';
 import { SERVICE_KINDS } from '../components/service-kinds.js';
 import { challengeForm, challengesExplained, isCityStaff } from './ideas/challenges.js';
 
@@ -35,6 +36,7 @@ export async function render(main, { params, capabilities }) {
     el('div', { class: 'map-column sticky' }, mapElement, el('p', { class: 'hint' }, t(isCityStaff(session) ? 'ideas.mapHintStaff' : 'ideas.mapHint')))));
 
   const map = createMap(mapElement, { label: t('ideas.mapLabel'), capabilities, fitStreets: () => true });
+  drawBoundary(map, mapElement, capabilities);
   const located = L.featureGroup().addTo(map);
   const draft = L.layerGroup().addTo(map);
   let draftLocation = null;

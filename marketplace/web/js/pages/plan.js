@@ -2,6 +2,7 @@
 // leg by leg), the itinerary list and the selected itinerary's card. The whole form lives in
 // the hash (./plan/state.js), so a link plans again.
 import { ApiError, gql } from '../api.js';
+import { drawBoundary, nearbyStations } from '../components/map-context.js';
 import { mapSettings } from '../components/map-settings.js';
 import { announce, el, errorBox, statusLine } from '../dom.js';
 import { t } from '../i18n/index.js';
@@ -53,6 +54,9 @@ export async function render(main, { params, capabilities }) {
   );
 
   const map = createMap(mapElement, { label: t('plan.mapLabel'), capabilities, fitStreets: () => !state.origin && !state.destination });
+  // Context under the route: Issy's outline, the stations and stops near the view, named.
+  drawBoundary(map, mapElement, capabilities);
+  nearbyStations(map, mapElement, capabilities);
   const endpoints = L.layerGroup().addTo(map);
   const route = routeLayer(map, mapElement, legendElement);
 

@@ -6,6 +6,7 @@ import { gql, partnerKey, residentSession } from '../api.js';
 import { el, errorBox, field, statusLine } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n/index.js';
+import { drawBoundary } from '../components/map-context.js';
 import { createMap, focusOn, L } from '../map.js';
 import { assignmentForm } from './planner/assignment-form.js';
 import { exportList } from './planner/exports.js';
@@ -88,6 +89,7 @@ export async function render(main, { params, capabilities }) {
   const map = createMap(mapElement, {
     label: t('planner.mapLabel'), capabilities, fitStreets: () => !segmentsLayer.getLayers().length && !hotspotLayer.getLayers().length,
   });
+  drawBoundary(map, mapElement, capabilities);
   const segmentsLayer = L.featureGroup().addTo(map);
   const hotspotLayer = L.featureGroup().addTo(map);
   const incidentLayer = L.featureGroup().addTo(map);

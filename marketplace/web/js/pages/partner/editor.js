@@ -2,8 +2,10 @@
 // map (a click fills the station form; zones are drawn), and the forms that change it. A
 // free-floating service (chosen at creation, or a zone without stations) is edited by its
 // zones, a docked one by its stations. Every form reloads the service after a change, and
-// the editor draws it again. The forms come first, the paged station list after them.
+// the editor draws it again. The forms come first, the paged station list after them. A
+// free-floating service's vehicles are placed, dragged and removed on the map (./vehicle-form.js).
 import { gql } from '../../api.js';
+import { drawBoundary } from '../../components/map-context.js';
 import { FREE_FLOATING_KINDS, kindBadge } from '../../components/service-kinds.js';
 import { announce, el, errorBox, statusLine } from '../../dom.js';
 import { t } from '../../i18n/index.js';
@@ -15,6 +17,7 @@ import { priceForm } from './price-form.js';
 import { hoursForm } from './hours-form.js';
 import { stationForm } from './station-form.js';
 import { stationTable } from './station-table.js';
+import { vehicleForm } from './vehicle-form.js';
 import { loadGeoman, zoneForm } from './zone-form.js';
 
 /** The kinds a zone means something for: free-floating vehicles, on-demand rides. */
@@ -26,6 +29,7 @@ const EDITOR_QUERY = `query Edit($id: ID!) {
     serviceArea noParkingArea openingHours { day opens closes }
     stations { id externalId name kind lat lon capacity availability { vehiclesAvailable docksAvailable reportedAt } }
     pricingPlans { externalId name currency unlockFeeMinor perMinuteMinor perKmMinor }
+    vehicles { externalId lat lon batteryPct isReserved isDisabled reportedAt }
   }
 }`;
 
@@ -60,7 +64,7 @@ export async function renderEditor(main, id, header, capabilities, operation) {
   const stationList = stationTable();
   const mapElement = el('div', { class: 'map editor-map', id: 'editor-map' });
   const edit = editForm(editor);
-  const imports = importForms(editor);
+  const imports = importForms(editor, { freeFloating });
   const stations = stationForm(editor);
   const prices = priceForm(editor);
   const hours = hoursForm(editor);
@@ -80,10 +84,14 @@ export async function renderEditor(main, id, header, capabilities, operation) {
     label: t('partner.mapLabel'), capabilities,
     fitStreets: () => !editor.service.stations.length && !editor.service.serviceArea,
   });
+  drawBoundary(map, mapElement, capabilities);
   const layer = L.featureGroup().addTo(map);
   const zones = zoned ? zoneForm(editor, map) : null;
+  // Vehicles stand in a saved zone: placed once the zone is drawn and saved.
+  const vehicles = freeFloating && zones ? vehicleForm(editor, map, { drawing: zones.drawing }) : null;
   forms.append(...[
     zones?.section,
+    vehicles?.section,
     freeFloating ? null : stations.form,
     freeFloating ? null : availability.form,
     prices.form, hours.form, edit.form, imports,
@@ -103,6 +111,7 @@ export async function renderEditor(main, id, header, capabilities, operation) {
     edit.fill();
     hours.fill();
     zones?.fill();
+    vehicles?.show();
   }
 
   function draw() {

@@ -6,10 +6,14 @@ import { t } from '../../i18n/index.js';
 import { readZip } from '../../zip.js';
 import { importReport } from './import-report.js';
 
-const GBFS_FEEDS = ['station_information', 'station_status'];
+const DOCKED_FEEDS = ['station_information', 'station_status'];
+// A free-floating service's vehicles: GBFS 3.0 vehicle_status, or 2.x free_bike_status
+// pasted in the same box (told apart by its data.bikes list).
+const FREE_FLOATING_FEEDS = ['vehicle_status'];
 
 /** GBFS: each feed pasted, or read from an uploaded .json file into its box. */
-function gbfsForm(runImport) {
+function gbfsForm(runImport, freeFloating) {
+  const GBFS_FEEDS = freeFloating ? FREE_FLOATING_FEEDS : DOCKED_FEEDS;
   const boxes = {};
   const feedFields = GBFS_FEEDS.map((feed) => {
     const text = el('textarea', { name: `gbfs_${feed}`, rows: 4, spellcheck: 'false', class: 'code' });
@@ -25,7 +29,7 @@ function gbfsForm(runImport) {
   const submit = el('button', { type: 'submit', class: 'primary' }, t('partner.importGbfs'));
   const error = el('div', { class: 'form-error', role: 'alert' });
   const form = el('form', { class: 'import-form', 'aria-labelledby': 'gbfs-title' },
-    el('h3', { id: 'gbfs-title' }, t('partner.gbfsTitle')), el('p', { class: 'hint' }, t('partner.gbfsHint')),
+    el('h3', { id: 'gbfs-title' }, t(freeFloating ? 'partner.gbfsTitleVehicles' : 'partner.gbfsTitle')), el('p', { class: 'hint' }, t('partner.gbfsHint')),
     feedFields, error, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -36,7 +40,9 @@ function gbfsForm(runImport) {
       box.removeAttribute('aria-invalid');
       if (!box.value.trim()) continue;
       try {
-        feeds[feed] = JSON.parse(box.value);
+        const document = JSON.parse(box.value);
+        const name = feed === 'vehicle_status' && Array.isArray(document?.data?.bikes) ? 'free_bike_status' : feed;
+        feeds[name] = document;
       } catch (parseError) {
         box.setAttribute('aria-invalid', 'true');
         error.textContent = t('partner.badJson', { feed: `${feed}.json`, reason: parseError.message });
@@ -45,9 +51,10 @@ function gbfsForm(runImport) {
       }
     }
     if (!Object.keys(feeds).length) {
-      boxes.station_information.setAttribute('aria-invalid', 'true');
-      error.textContent = t('partner.gbfsEmpty');
-      boxes.station_information.focus();
+      const first = boxes[GBFS_FEEDS[0]];
+      first.setAttribute('aria-invalid', 'true');
+      error.textContent = t(freeFloating ? 'partner.gbfsEmptyVehicles' : 'partner.gbfsEmpty');
+      first.focus();
       return;
     }
     await runImport('importGbfs', 'feeds', feeds, submit);
@@ -92,8 +99,9 @@ function gtfsForm(runImport) {
   return form;
 }
 
-/** Both import forms over `editor` ({id, reload}) and their shared report box. */
-export function importForms(editor) {
+/** Both import forms over `editor` ({id, reload}) and their shared report box; a
+ * free-floating service imports its vehicles rather than stations. */
+export function importForms(editor, { freeFloating = false } = {}) {
   const report = el('div', { class: 'import-report-box', role: 'status' });
   async function runImport(mutation, argument, value, button) {
     report.replaceChildren(statusLine(t('partner.importing')));
@@ -113,5 +121,5 @@ export function importForms(editor) {
   }
   return el('section', { class: 'narrow', 'aria-labelledby': 'import-title' },
     el('h2', { id: 'import-title' }, t('partner.import')), el('p', { class: 'hint' }, t('partner.importHint')),
-    gbfsForm(runImport), gtfsForm(runImport), report);
+    gbfsForm(runImport, freeFloating), freeFloating ? null : gtfsForm(runImport), report);
 }

@@ -3,6 +3,7 @@
 // when the server offers them.
 import { gql, subscribe } from '../../api.js';
 import { communitySection } from '../../community.js';
+import { drawBoundary } from '../../components/map-context.js';
 import { kindBadge, kindColour } from '../../components/service-kinds.js';
 import { el, errorBox, statusLine } from '../../dom.js';
 import * as fmt from '../../format.js';
@@ -51,6 +52,8 @@ export async function renderService(main, id, capabilities) {
     stationsRegion, live, community));
 
   const map = createMap(mapElement, { label: t('services.mapLabel', { name: service.name }), capabilities });
+  // Issy's outline under the service's own stations, for where they stand in the commune.
+  drawBoundary(map, mapElement, capabilities);
   const stations = stationList(map, stationsRegion);
   if (service.serviceArea) L.geoJSON(service.serviceArea, { style: { color: kindColour(service.kind), weight: 2, fillOpacity: 0.08 }, interactive: false }).addTo(map);
   stations.show(service);

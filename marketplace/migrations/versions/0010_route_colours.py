@@ -1,7 +1,7 @@
 """Route colours: GTFS route_color and route_text_color kept for the client's legs.
 
-Revision ID: 0009_route_colours
-Revises: 0008_catalogue_version
+Revision ID: 0010_route_colours
+Revises: 0009_sign_in_by_address
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_route_colours"
-down_revision: str | None = "0008_catalogue_version"
+revision: str = "0010_route_colours"
+down_revision: str | None = "0009_sign_in_by_address"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Background jobs: traffic assignments and scenarios queued, their progress and outcome.
 
-Revision ID: 0009_jobs
-Revises: 0008_catalogue_version
+Revision ID: 0011_jobs
+Revises: 0010_route_colours
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_jobs"
-down_revision: str | None = "0008_catalogue_version"
+revision: str = "0011_jobs"
+down_revision: str | None = "0010_route_colours"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
