@@ -17,6 +17,7 @@ import numpy as np
 
 from marketplace.db import Database
 from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.i18n import Message
 from marketplace.models import DemandSource, TrafficRun
 from marketplace.traffic.config import TrafficConfig, period_named
 from marketplace.traffic.demand import (
@@ -269,18 +270,13 @@ def run_scenario_against_latest(
     the_period = period_named(period)
     engine_edits = edits.edits()
     if not engine_edits:
-        raise InvalidInput(
-            "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or "
-            "removeLaneWays",
-            field="edits",
-        )
+        raise InvalidInput(Message("traffic.scenario_needs_edit"), field="edits")
     base = db.call(latest_run, the_period.name)
     if base is None:
-        raise NotFound(f"no successful run of {the_period.name} yet; call runAssignment first")
+        raise NotFound(Message("traffic.no_base_run", {"period": the_period.name}))
     if base.network_sha256 != network_sha256(network):
         raise Conflict(
-            f"run {base.id} of {the_period.name} was computed on another street network; call "
-            "runAssignment again on the loaded one"
+            Message("traffic.other_network", {"run": base.id, "period": the_period.name})
         )
     graph = drive_graph(network)
     # The base run's own demand, sources combined as they were: later imports change nothing.

@@ -82,9 +82,19 @@ class PlanResult:
 
 
 class PlanRequestError(ValueError, RoutingError):
-    """The request as a whole cannot be planned (bad time, conflicting options)."""
+    """The request as a whole cannot be planned (bad time, conflicting options).
+
+    ``reason`` says which rule failed as a code (``SAME_PLACE``, ``TOO_FAR_AHEAD``...) and
+    ``values`` the numbers it names, so a client words it in its reader's language; the
+    message is the English sentence, for logs.
+    """
 
     code = "BAD_REQUEST"
+
+    def __init__(self, message: str, reason: str = "OTHER", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def validate_request(request: PlanRequest, now: dt.datetime) -> None:
@@ -98,28 +108,55 @@ def validate_request(request: PlanRequest, now: dt.datetime) -> None:
     if request.time.tzinfo is None:
         raise PlanRequestError(
             f"time {request.time.isoformat()} has no timezone; accepted: an ISO 8601 time with "
-            "an offset, e.g. 2026-11-30T08:30:00+01:00"
+            "an offset, e.g. 2026-11-30T08:30:00+01:00",
+            "NO_TIMEZONE",
+            time=request.time.isoformat(),
         )
     if abs(request.time - now) > MAX_PLAN_HORIZON:
         raise PlanRequestError(
             f"time {request.time.isoformat()} is more than {MAX_PLAN_HORIZON.days} days from now; "
-            "accepted: a time within 60 days of the present"
+            "accepted: a time within 60 days of the present",
+            "TOO_FAR_AHEAD",
+            time=request.time.isoformat(),
+            days=MAX_PLAN_HORIZON.days,
         )
     prefs = request.preferences
     if not 1.0 <= prefs.walk_speed_kmh <= 10.0:
-        raise PlanRequestError(f"walking speed {prefs.walk_speed_kmh} km/h; accepted: 1 to 10")
+        raise PlanRequestError(
+            f"walking speed {prefs.walk_speed_kmh} km/h; accepted: 1 to 10",
+            "WALK_SPEED",
+            speed_kmh=prefs.walk_speed_kmh,
+        )
     if not 5.0 <= prefs.bike_speed_kmh <= 40.0:
-        raise PlanRequestError(f"cycling speed {prefs.bike_speed_kmh} km/h; accepted: 5 to 40")
+        raise PlanRequestError(
+            f"cycling speed {prefs.bike_speed_kmh} km/h; accepted: 5 to 40",
+            "BIKE_SPEED",
+            speed_kmh=prefs.bike_speed_kmh,
+        )
     if not 0 <= prefs.max_walk_m <= 10_000:
-        raise PlanRequestError(f"max walking distance {prefs.max_walk_m} m; accepted: 0 to 10000")
+        raise PlanRequestError(
+            f"max walking distance {prefs.max_walk_m} m; accepted: 0 to 10000",
+            "MAX_WALK",
+            distance_m=prefs.max_walk_m,
+        )
     if prefs.optimize not in {"time", "price", "co2"}:
         raise PlanRequestError(f"optimize {prefs.optimize!r}; accepted: time, price, co2")
     if not 1 <= prefs.num_itineraries <= 20:
         raise PlanRequestError(f"numItineraries {prefs.num_itineraries}; accepted: 1 to 20")
     if request.only_services is not None and request.only_services & request.exclude_services:
         both = ", ".join(sorted(request.only_services & request.exclude_services))
-        raise PlanRequestError(f"services {both} are both required and excluded; choose one")
+        raise PlanRequestError(
+            f"services {both} are both required and excluded; choose one",
+            "SERVICES_CONFLICT",
+            services=both,
+        )
     if len(request.via) > 5:
-        raise PlanRequestError(f"{len(request.via)} via points; accepted: at most 5")
+        raise PlanRequestError(
+            f"{len(request.via)} via points; accepted: at most 5",
+            "TOO_MANY_VIA",
+            count=len(request.via),
+        )
     if not request.direct_modes and not request.service_kinds and not request.only_services:
-        raise PlanRequestError("no mode allowed; accepted: at least one mode or service kind")
+        raise PlanRequestError(
+            "no mode allowed; accepted: at least one mode or service kind", "NO_MODE"
+        )

@@ -151,7 +151,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     path = download.value.path()
     assert path is not None
     with open(path, encoding="utf-8") as handle:
-        assert handle.readline().startswith("rank,period,streets")
+        assert handle.readline().startswith("Rang,Période,Rues")  # the reader's language
 
     page.get_by_role("button", name="Voir le point noir 1 sur la carte").click()
     page.wait_for_selector("#planner-map[data-incidents='1']")
