@@ -214,6 +214,28 @@ MESSAGES: dict[str, str] = {
         "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or removeLaneWays"
     ),
     "traffic.no_network": "traffic assignment needs the street network; none is set up",
+    # Catalogue validation: {field} is the API's field name.
+    "weekday.MONDAY": "Monday",
+    "weekday.TUESDAY": "Tuesday",
+    "weekday.WEDNESDAY": "Wednesday",
+    "weekday.THURSDAY": "Thursday",
+    "weekday.FRIDAY": "Friday",
+    "weekday.SATURDAY": "Saturday",
+    "weekday.SUNDAY": "Sunday",
+    "validation.empty": "{field} must not be empty",
+    "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
+    "validation.negative": "{field} is {value}; it must be zero or more",
+    "validation.far_from_issy": (
+        "{field} {point} lies {distance_km} km from Issy {issy}; points must lie within "
+        "{limit_km} km"
+    ),
+    "validation.currency": "{field} {value} is not an ISO 4217 currency code (e.g. EUR, GBP, CHF)",
+    "validation.time_of_day": "{field} {value} is not a time HH:MM (00:00 to 24:00)",
+    "validation.closes_before_opening": (
+        "{field} opens at {opens} but closes at {closes}; closes must be later the same day "
+        "(use 24:00, and the next day's 00:00, for nights)"
+    ),
+    "validation.hours_overlap": "{field} overlaps another period on {day}",
     # Column headings of the traffic CSV exports, by column id.
     "csv.edge": "Edge",
     "csv.osm_way_id": "OSM way id",

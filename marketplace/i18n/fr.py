@@ -237,6 +237,29 @@ MESSAGES: dict[str, str] = {
     "traffic.no_network": (
         "l'affectation du trafic demande le réseau de rues ; aucun n'est configuré"
     ),
+    "weekday.MONDAY": "lundi",
+    "weekday.TUESDAY": "mardi",
+    "weekday.WEDNESDAY": "mercredi",
+    "weekday.THURSDAY": "jeudi",
+    "weekday.FRIDAY": "vendredi",
+    "weekday.SATURDAY": "samedi",
+    "weekday.SUNDAY": "dimanche",
+    "validation.empty": "{field} ne doit pas être vide",
+    "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
+    "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",
+    "validation.far_from_issy": (
+        "{field} {point} est à {distance_km} km d'Issy {issy} ; les points doivent être à "
+        "moins de {limit_km} km"
+    ),
+    "validation.currency": (
+        "{field} {value} n'est pas un code de devise ISO 4217 (par exemple EUR, GBP, CHF)"
+    ),
+    "validation.time_of_day": "{field} {value} n'est pas une heure HH:MM (de 00:00 à 24:00)",
+    "validation.closes_before_opening": (
+        "{field} ouvre à {opens} mais ferme à {closes} ; la fermeture doit suivre l'ouverture "
+        "le même jour (utilisez 24:00, puis 00:00 le lendemain, pour la nuit)"
+    ),
+    "validation.hours_overlap": "{field} chevauche une autre plage le {day}",
     "csv.edge": "Tronçon",
     "csv.osm_way_id": "Identifiant de voie OSM",
     "csv.street": "Rue",
