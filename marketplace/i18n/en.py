@@ -236,6 +236,11 @@ MESSAGES: dict[str, str] = {
         "(use 24:00, and the next day's 00:00, for nights)"
     ),
     "validation.hours_overlap": "{field} overlaps another period on {day}",
+    "scenario.UNKNOWN_STREET": (
+        "no street named {street!r} in the drive network; did you mean {close}?"
+    ),
+    "scenario.UNKNOWN_STREET_NO_HINT": "no street named {street!r} in the drive network",
+    "scenario.ONE_LANE": ("{street} (edge {edge}) has one lane in its direction; close it instead"),
     # Column headings of the traffic CSV exports, by column id.
     "csv.edge": "Edge",
     "csv.osm_way_id": "OSM way id",

@@ -260,6 +260,13 @@ MESSAGES: dict[str, str] = {
         "le même jour (utilisez 24:00, puis 00:00 le lendemain, pour la nuit)"
     ),
     "validation.hours_overlap": "{field} chevauche une autre plage le {day}",
+    "scenario.UNKNOWN_STREET": (
+        "aucune rue nommée {street!r} dans le réseau routier ; vouliez-vous dire {close} ?"
+    ),
+    "scenario.UNKNOWN_STREET_NO_HINT": "aucune rue nommée {street!r} dans le réseau routier",
+    "scenario.ONE_LANE": (
+        "{street} (tronçon {edge}) n'a qu'une voie dans ce sens ; fermez-la plutôt"
+    ),
     "csv.edge": "Tronçon",
     "csv.osm_way_id": "Identifiant de voie OSM",
     "csv.street": "Rue",

@@ -17,7 +17,7 @@ import numpy as np
 
 from marketplace.db import Database
 from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.i18n import Message
+from marketplace.i18n import MESSAGE_IDS, Message
 from marketplace.models import DemandSource, TrafficRun
 from marketplace.traffic.config import TrafficConfig, period_named
 from marketplace.traffic.demand import (
@@ -303,7 +303,9 @@ def run_scenario_against_latest(
                 inputs, engine_edits, min_volume_capacity=base.min_volume_capacity
             )
     except ScenarioError as error:
-        raise InvalidInput(str(error), field="edits") from None
+        reason = f"scenario.{error.reason}"
+        worded = Message(reason, error.values) if reason in MESSAGE_IDS else str(error)
+        raise InvalidInput(worded, field="edits") from None
     except DemandError as error:  # closures cutting zones off: ScenarioUnreachableError
         raise invalid_demand(error, "edits") from None
     summary = comparison.summary(graph)

@@ -170,7 +170,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     pick_street(tab, "Avenue Henri IV")
     scenario.get_by_text("1 rue choisie.").wait_for()
     scenario.get_by_role("button", name="Calculer le scénario").click()
-    assert "one lane" in scenario.locator(".error").inner_text()
+    assert "n'a qu'une voie dans ce sens" in scenario.locator(".error").inner_text()
 
     # Close a street of hotspot 2 instead (its chip takes the other back) and compare.
     scenario.get_by_role("button", name="Retirer Avenue Henri IV").click()

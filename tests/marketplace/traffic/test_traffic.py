@@ -146,6 +146,17 @@ def test_scenario_bad_edits_are_named(
     assert message in error["message"]
 
 
+def test_scenario_refusals_are_french_by_default(api: Api, cast: Cast) -> None:
+    imported_run(api, cast.planner)
+    french = Api(api.client, language=None)
+    unknown = french.error(SCENARIO, {"streets": ["Rue Hedouin"]}, key=cast.planner)
+    assert unknown["message"].startswith(
+        "aucune rue nommée 'Rue Hedouin' dans le réseau routier ; vouliez-vous dire 'Rue Hédouin', "
+    )
+    no_edit = french.error(SCENARIO, {}, key=cast.planner)
+    assert no_edit["message"].startswith("un scénario demande une modification")
+
+
 def test_bad_input_is_refused_clearly_and_the_previous_results_stay(api: Api, cast: Cast) -> None:
     key = cast.planner
     good = imported_run(api, key)
