@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
     ),
     "routing.LOCATION_NOT_FOUND": "A place of the trip could not be found on the street map.",
     "routing.OUTSIDE_BOUNDS": "A place of the trip lies outside the streets of Issy.",
+    "routing.OUTSIDE_BOUNDS.far": (
+        "{place} lies {distance} from the nearest street of the map, outside the area covered."
+    ),
+    "place.origin": "The origin",
+    "place.destination": "The destination",
     "routing.NO_STREET_NETWORK": "No street map is loaded on the server.",
     "routing.TIMETABLE_ERROR": "The timetables could not be read.",
     "routing.ROUTING_ERROR": "This way of travelling could not be planned.",

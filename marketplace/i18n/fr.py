@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
     ),
     "routing.LOCATION_NOT_FOUND": "Un lieu du trajet est introuvable sur le plan des rues.",
     "routing.OUTSIDE_BOUNDS": "Un lieu du trajet est en dehors des rues d'Issy.",
+    "routing.OUTSIDE_BOUNDS.far": (
+        "{place} est à {distance} de la rue la plus proche du plan, hors de la zone couverte."
+    ),
+    "place.origin": "Le départ",
+    "place.destination": "L'arrivée",
     "routing.NO_STREET_NETWORK": "Aucun plan des rues n'est chargé sur le serveur.",
     "routing.TIMETABLE_ERROR": "Les horaires n'ont pas pu être lus.",
     "routing.ROUTING_ERROR": "Ce mode de déplacement n'a pas pu être planifié.",

@@ -8,6 +8,7 @@ OpenTripPlanner's ``routingErrors``; only a request that is wrong as a whole rai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from routing.errors import RoutingError
@@ -66,13 +67,15 @@ class PlanRequest:
 class PlanError:
     """Why a combination gave nothing (``code`` as OpenTripPlanner's routing errors).
 
-    ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``).
+    ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``);
+    ``values`` the numbers a client may word the error with (``distance_m``).
     """
 
     code: PlanErrorCode
     message: str
     input_field: str | None = None
     kind: ServiceKind | None = None
+    values: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,7 +190,9 @@ def _run_plan(
     except InvalidCoordinateError as exc:
         return request, None, [PlanError(PlanErrorCode.LOCATION_NOT_FOUND, str(exc))]
     except LocationOutsideNetworkError as exc:
-        return request, None, [PlanError(PlanErrorCode.OUTSIDE_BOUNDS, str(exc))]
+        values = {} if exc.distance_m is None else {"distance_m": exc.distance_m}
+        error = PlanError(PlanErrorCode.OUTSIDE_BOUNDS, str(exc), exc.place, values=values)
+        return request, None, [error]
 
 
 @strawberry.type

@@ -5,6 +5,7 @@ worded in the caller's language (steps, routing errors and warnings)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, cast
 
 import polyline as polyline_codec
@@ -18,7 +19,7 @@ from marketplace.api.relay import (
     encode_global_id,
 )
 from marketplace.i18n import Language, render
-from marketplace.i18n.steps import step_instruction
+from marketplace.i18n.steps import distance_text, step_instruction
 from marketplace.models import ServiceKind
 from routing.planning.itinerary import Itinerary, Leg
 from routing.planning.notices import PlanErrorCode, PlanWarningCode, warning_code
@@ -205,10 +206,28 @@ def leg_place(place: Any) -> LegPlace:
     )
 
 
+def _described(error: PlanError, language: Language) -> str:
+    """The catalogue's sentence for the error: the place and distance when it has them."""
+    place, distance_m = error.input_field, error.values.get("distance_m")
+    if (
+        error.code is PlanErrorCode.OUTSIDE_BOUNDS
+        and place in ("origin", "destination")
+        and distance_m is not None
+        and math.isfinite(distance_m)
+    ):
+        return render(
+            language,
+            "routing.OUTSIDE_BOUNDS.far",
+            place=render(language, f"place.{place}"),
+            distance=distance_text(distance_m, language),
+        )
+    return render(language, f"routing.{error.code}")
+
+
 def routing_error(error: PlanError, language: Language) -> RoutingErrorType:
     """The error with its description in ``language``: the catalogue's sentence for its code,
     or in English the engine's own sentence, which names the place or service at fault."""
-    description = error.message if language == "en" else render(language, f"routing.{error.code}")
+    description = error.message if language == "en" else _described(error, language)
     return RoutingErrorType(
         code=error.code,
         description=description,

@@ -101,7 +101,9 @@ def test_locale_argument_overrides_accept_language(client: TestClient) -> None:
 def test_routing_errors_are_described_in_the_callers_language(client: TestClient) -> None:
     french = _plan(Api(client, language="fr-FR"), origin=FAR)["data"]["plan"]["routingErrors"]
     assert french[0]["code"] == "OUTSIDE_BOUNDS"
-    assert french[0]["description"] == "Un lieu du trajet est en dehors des rues d'Issy."
+    assert french[0]["description"] == (
+        "Le départ est à 10,9 km de la rue la plus proche du plan, hors de la zone couverte."
+    )
     english = _plan(Api(client, language="en"), origin=FAR)["data"]["plan"]["routingErrors"]
     assert english[0]["code"] == "OUTSIDE_BOUNDS"
     assert english[0]["description"].startswith("origin (48.90000, 2.35000) lies 10.9 km")
