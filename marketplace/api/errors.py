@@ -57,7 +57,8 @@ def localize_error(error: GraphQLError, language: Language) -> None:
         error.message = original.worded.render(language)
         return
     # A plain English text the catalogue holds (a permission class's message, a constant).
-    message_id = id_of_english(error.message)
+    text = original.message if isinstance(original, MarketplaceError) else error.message
+    message_id = id_of_english(text)
     if message_id is not None:
         error.message = render(language, message_id)
 

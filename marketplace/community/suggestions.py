@@ -342,10 +342,7 @@ def vote_for_suggestion(session: Session, *, actor: Actor | None, suggestion_id:
         )
     ).first()
     if existing is not None:
-        raise Conflict(
-            f"you already voted for suggestion {suggestion_id}; withdraw your vote first to "
-            "vote again"
-        )
+        raise Conflict(Message("community.voted_suggestion_already", {"id": suggestion_id}))
     assert actor.person_id is not None
     session.add(SuggestionVote(suggestion_id=suggestion_id, person_id=actor.person_id))
     suggestion.vote_count += 1

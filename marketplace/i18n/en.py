@@ -118,6 +118,36 @@ MESSAGES: dict[str, str] = {
     ),
     "community.suggestion_not_found": "no suggestion with id {id}",
     "community.comment_not_found": "no comment with id {id}",
+    "community.rating": "rating is {rating}; give 1 to 5 stars",
+    "community.review_not_found": "no review with id {id}",
+    "community.service_not_found": "no published service with id {id}",
+    "community.reviewed_already": "you reviewed service {id} already; edit that review instead",
+    "community.challenge_closed": (
+        "challenge {id} closed on {deadline}; {doing} is no longer possible"
+    ),
+    "community.deadline_past": "deadline {deadline} is in the past",
+    "community.challenge_not_found": "no challenge with id {id}",
+    "community.own_service_not_found": "no service of yours with id {id}",
+    "community.proposal_not_found": "no proposal with id {id}",
+    "community.voted_proposal_already": (
+        "you already voted for proposal {id}; withdraw your vote first to vote again"
+    ),
+    "community.voted_suggestion_already": (
+        "you already voted for suggestion {id}; withdraw your vote first to vote again"
+    ),
+    "community.review_author_only": "only its author may edit a review",
+    "community.reply_operator_only": (
+        "only the partner running the service may reply to its reviews"
+    ),
+    "community.suggestion_author_only": "only its author may edit a suggestion",
+    "community.own_idea": "you cannot vote for your own idea",
+    "community.deciders_only": (
+        "only the city's planners and admins, and partners for their own services, decide on "
+        "suggestions"
+    ),
+    "community.official_only": "only partners' members and city staff answer officially",
+    "community.proposal_services": "a proposal links at most 20 services",
+    "community.deadline_timezone": "deadline needs a timezone, e.g. 2030-01-01T18:00:00+01:00",
     # Sign-up and credentials.
     "signup.accepted": (
         "If this email can be used for a new account, it now has a message with a link to "

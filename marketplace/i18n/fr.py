@@ -127,6 +127,43 @@ MESSAGES: dict[str, str] = {
     ),
     "community.suggestion_not_found": "aucune suggestion n° {id}",
     "community.comment_not_found": "aucun commentaire n° {id}",
+    "community.rating": "la note est {rating} ; donnez de 1 à 5 étoiles",
+    "community.review_not_found": "aucun avis n° {id}",
+    "community.service_not_found": "aucun service publié n° {id}",
+    "community.reviewed_already": (
+        "vous avez déjà donné votre avis sur le service {id} ; modifiez plutôt cet avis"
+    ),
+    "community.challenge_closed": (
+        "le défi {id} est clos depuis le {deadline} ; {doing} n'est plus possible"
+    ),
+    "community.deadline_past": "l'échéance {deadline} est passée",
+    "community.challenge_not_found": "aucun défi n° {id}",
+    "community.own_service_not_found": "aucun de vos services ne porte le n° {id}",
+    "community.proposal_not_found": "aucune proposition n° {id}",
+    "community.voted_proposal_already": (
+        "vous avez déjà voté pour la proposition {id} ; retirez d'abord votre vote pour voter "
+        "de nouveau"
+    ),
+    "community.voted_suggestion_already": (
+        "vous avez déjà voté pour l'idée {id} ; retirez d'abord votre vote pour voter de nouveau"
+    ),
+    "community.review_author_only": "seul son auteur peut modifier un avis",
+    "community.reply_operator_only": (
+        "seul le partenaire qui exploite le service peut répondre à ses avis"
+    ),
+    "community.suggestion_author_only": "seul son auteur peut modifier une idée",
+    "community.own_idea": "vous ne pouvez pas voter pour votre propre idée",
+    "community.deciders_only": (
+        "seuls les urbanistes et administrateurs de la ville, et les partenaires pour leurs "
+        "propres services, statuent sur les idées"
+    ),
+    "community.official_only": (
+        "seuls les membres des partenaires et les services de la ville répondent officiellement"
+    ),
+    "community.proposal_services": "une proposition relie au plus 20 services",
+    "community.deadline_timezone": (
+        "l'échéance n'a pas de fuseau horaire ; par exemple 2030-01-01T18:00:00+01:00"
+    ),
     "signup.accepted": (
         "Si cette adresse peut servir à un nouveau compte, elle a reçu un message avec un lien "
         "à ouvrir dans les 24 heures pour le confirmer. Si vous avez déjà un compte, "

@@ -8,8 +8,10 @@ import string
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLError
 
-from marketplace.errors import NotFound
+from marketplace.api.errors import localize_error
+from marketplace.errors import Forbidden, MarketplaceError, NotFound
 from marketplace.i18n import MESSAGE_IDS, Message, id_of_english, language_of, render
 from marketplace.i18n.en import MESSAGES as EN
 from marketplace.i18n.fr import MESSAGES as FR
@@ -82,3 +84,33 @@ def test_plain_english_constants_find_their_id() -> None:
     assert id_of_english("email or password is wrong") == "auth.wrong_credentials"
     assert render("fr", "auth.wrong_credentials") == "adresse e-mail ou mot de passe incorrect"
     assert id_of_english("API key {prefix} was revoked; create a new one") is None
+
+
+@pytest.mark.parametrize(
+    ("raised", "french"),
+    [
+        pytest.param(
+            Forbidden("you cannot vote for your own idea"),
+            "vous ne pouvez pas voter pour votre propre idée",
+            id="plain-english-constant",
+        ),
+        pytest.param(
+            NotFound(Message("community.review_not_found", {"id": 3})),
+            "aucun avis n° 3",
+            id="catalogue-message",
+        ),
+        pytest.param(
+            Forbidden("a sentence the catalogue does not hold"),
+            "a sentence the catalogue does not hold",
+            id="left-as-raised",
+        ),
+    ],
+)
+def test_errors_leaving_the_api_are_worded_for_the_reader(
+    raised: MarketplaceError, french: str
+) -> None:
+    error = GraphQLError(raised.message, original_error=raised)
+    localize_error(error, "fr")
+    assert error.message == french
+    localize_error(error, "en")
+    assert error.message == raised.message
