@@ -1,12 +1,17 @@
 """Errors callers can act on; each carries the GraphQL ``extensions.code`` it maps to.
 
 Domain functions raise these; the API lets them through unmasked (their messages are meant
-for partners) and masks everything else.
+for partners) and masks everything else. An error raised with a catalogue
+:class:`~marketplace.i18n.Message` is worded in the caller's language when it reaches them
+(:meth:`MarketplaceError.localized`); ``message`` holds its English wording, for logs and
+the command line.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from marketplace.i18n import Language, Message
 
 __all__ = [
     "Conflict",
@@ -26,10 +31,16 @@ class MarketplaceError(Exception):
 
     code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Message, **details: Any) -> None:
+        self.worded: Message | None = message if isinstance(message, Message) else None
+        text = message.render("en") if isinstance(message, Message) else message
+        super().__init__(text)
+        self.message = text
         self.details = details
+
+    def localized(self, language: Language) -> str:
+        """The message in ``language`` (as raised when it was not a catalogue message)."""
+        return self.worded.render(language) if self.worded is not None else self.message
 
     @property
     def extensions(self) -> dict[str, Any]:

@@ -29,9 +29,20 @@ class InvalidCoordinateError(ValueError, RoutingError):
 
 
 class LocationOutsideNetworkError(ValueError, RoutingError):
-    """A coordinate lies farther from any usable street than the snapping limit."""
+    """A coordinate lies farther from any usable street than the snapping limit.
+
+    ``place`` is the point's name in the request (``origin``...), ``distance_m`` how far the
+    nearest usable street is: what a client needs to word the error itself.
+    """
 
     code = "OUTSIDE_BOUNDS"
+
+    def __init__(
+        self, message: str, *, place: str | None = None, distance_m: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.place = place
+        self.distance_m = distance_m
 
 
 class NoRouteError(RoutingError):

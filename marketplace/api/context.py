@@ -1,4 +1,5 @@
-"""The per-request context: settings, database, loaders and the calling partner or person."""
+"""The per-request context: settings, database, loaders, the calling partner or person, and
+the language answers are worded in."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from marketplace.api.catalogue.loaders import Loaders
 from marketplace.api.community.loaders import CommunityLoaders
 from marketplace.db import Database
 from marketplace.events.live import LiveUpdates
+from marketplace.http.language import preferred_language
+from marketplace.i18n import Language
 from marketplace.identity.actors import Actor
 from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
 from marketplace.settings import Settings
@@ -59,6 +62,9 @@ class Context:
         self.connection_params = connection_params
         self.loaders = Loaders(db)
         self.community = CommunityLoaders(db)
+        self.language: Language = preferred_language(connection)
+        """``Accept-Language`` (or ``?lang=``), French by default; a ``locale`` argument
+        where a field has one (``plan``) overrides it."""
         self._actor_resolved = False
         self._actor: Actor | None = None
 

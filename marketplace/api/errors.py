@@ -9,24 +9,31 @@ Every error carries an ``extensions.code``, as the partner guide promises: a doc
 no GraphQL gets ``GRAPHQL_PARSE_FAILED``, one that does not fit the schema (unknown field,
 wrong argument type, too deep) ``GRAPHQL_VALIDATION_FAILED``, a variable of the wrong type
 ``BAD_USER_INPUT`` (the codes Apollo Server uses, which GraphQL clients know).
+
+Errors raised with a catalogue message are worded in the caller's language
+(:attr:`Context.language`) as the answer leaves: :class:`LocalizeErrors`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from marketplace.errors import MarketplaceError
+from marketplace.i18n import DEFAULT_LANGUAGE, Language, id_of_english, render
 
 __all__ = [
     "MASKED_MESSAGE",
+    "LocalizeErrors",
     "ReportingSchema",
     "error_code",
     "is_client_error",
+    "localize_error",
     "mask_internal_errors",
     "should_mask",
 ]
@@ -89,3 +96,29 @@ def is_client_error(error: GraphQLError) -> bool:
 def mask_internal_errors() -> MaskErrors:
     """The schema extension that masks unexpected errors."""
     return _MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
+
+
+def localize_error(error: GraphQLError, language: Language) -> None:
+    """Word ``error`` in ``language`` when its text comes from the catalogue."""
+    original = error.original_error
+    if isinstance(original, MarketplaceError) and original.worded is not None:
+        error.message = original.worded.render(language)
+        return
+    # A plain English text the catalogue holds (a permission class's message, a constant).
+    text = original.message if isinstance(original, MarketplaceError) else error.message
+    message_id = id_of_english(text)
+    if message_id is not None:
+        error.message = render(language, message_id)
+
+
+class LocalizeErrors(SchemaExtension):
+    """Words the operation's errors in the caller's language once it has run."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        language: Language = getattr(self.execution_context.context, "language", DEFAULT_LANGUAGE)
+        for error in result.errors:
+            localize_error(error, language)

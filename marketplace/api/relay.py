@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from marketplace.errors import InvalidInput, NotFound
+from marketplace.i18n import Message
 
 __all__ = [
     "MAX_DATABASE_ID",
@@ -95,11 +96,9 @@ def parse_database_id(raw: str, *, what: str) -> int:
     """
     db_id = parse_integer(raw)
     if db_id is None:
-        raise InvalidInput(
-            f"{raw!r} is no {what} id: give a number such as 42 or an id given by this API"
-        )
+        raise InvalidInput(Message("api.not_a_number_id", {"raw": repr(raw), "what": what}))
     if not 1 <= db_id <= MAX_DATABASE_ID:
-        raise NotFound(f"no {what} with id {raw}")
+        raise NotFound(Message("api.no_such_id", {"what": what, "raw": raw}))
     return db_id
 
 
@@ -119,14 +118,19 @@ def decode_global_id(global_id: str, expected: str | None = None) -> tuple[str, 
     type_name, _, raw = (text or "").partition(":")
     db_id = parse_integer(raw)
     if text is None or not type_name.isidentifier() or db_id is None:
+        example = repr(encode_global_id(expected or "MobilityService", 1))
         raise InvalidInput(
-            f"{global_id!r} is not an id given by this API (ids are opaque strings such as "
-            f"{encode_global_id(expected or 'MobilityService', 1)!r})"
+            Message("api.not_an_api_id", {"raw": repr(global_id), "example": example})
         )
     if expected is not None and type_name != expected:
-        raise InvalidInput(f"id {global_id!r} is a {type_name}, not a {expected}")
+        raise InvalidInput(
+            Message(
+                "api.wrong_id_type",
+                {"raw": repr(global_id), "actual": type_name, "expected": expected},
+            )
+        )
     if not 1 <= db_id <= MAX_DATABASE_ID:
-        raise NotFound(f"no {type_name} with id {global_id!r}")
+        raise NotFound(Message("api.no_such_id", {"what": type_name, "raw": repr(global_id)}))
     return type_name, db_id
 
 
@@ -148,10 +152,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     prefix, _, raw = (decode_opaque(cursor) or "").partition(":")
     db_id = parse_integer(raw)
     if prefix != "cursor" or db_id is None or not 0 <= db_id <= MAX_DATABASE_ID:
-        raise InvalidInput(
-            f"after {cursor!r} is not a cursor; pass pageInfo.endCursor of the previous page",
-            field="after",
-        )
+        raise InvalidInput(Message("api.not_a_cursor", {"raw": repr(cursor)}), field="after")
     return db_id
 
 
@@ -167,8 +168,7 @@ def check_page_size(first: int | None, *, default: int, maximum: int) -> int:
         return default
     if not 1 <= first <= maximum:
         raise InvalidInput(
-            f"first={first} is out of range: ask for 1 to {maximum} items per page and follow "
-            "pageInfo.endCursor for more",
+            Message("api.page_size", {"first": first, "maximum": maximum}),
             field="first",
             maxPageSize=maximum,
         )

@@ -30,7 +30,7 @@ from marketplace.api.community.mutations import CommunityMutation
 from marketplace.api.community.queries import CommunityQuery
 from marketplace.api.community.subscriptions import CommunitySubscription
 from marketplace.api.context import Context
-from marketplace.api.errors import ReportingSchema, mask_internal_errors
+from marketplace.api.errors import LocalizeErrors, ReportingSchema, mask_internal_errors
 from marketplace.api.identity.mutations import ApiKeyMutation, PeopleMutation
 from marketplace.api.identity.queries import PartnerQuery, PeopleQuery
 from marketplace.api.identity.types import ApiKeyType, PartnerType
@@ -107,6 +107,7 @@ def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             mask_internal_errors,
+            LocalizeErrors,
         ],
     )
 

@@ -17,6 +17,7 @@ from shapely.validation import explain_validity
 from marketplace.catalogue.geo import ISSY_LAT, ISSY_LON, BBox, haversine_m
 from marketplace.clock import PARIS
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 
 __all__ = [
     "CURRENCIES",
@@ -224,10 +225,13 @@ def check_text(field: str, value: str, *, max_len: int, required: bool = True) -
     """Strip ``value`` and check its length."""
     cleaned = value.strip()
     if required and not cleaned:
-        raise InvalidInput(f"{field} must not be empty", field=field)
+        raise InvalidInput(Message("validation.empty", {"field": field}), field=field)
     if len(cleaned) > max_len:
         raise InvalidInput(
-            f"{field} is {len(cleaned)} characters long; at most {max_len} are accepted",
+            Message(
+                "validation.too_long",
+                {"field": field, "length": len(cleaned), "maximum": max_len},
+            ),
             field=field,
         )
     return cleaned
@@ -250,7 +254,9 @@ def check_url(field: str, value: str | None) -> str | None:
 def check_non_negative(field: str, value: float | None) -> None:
     """Counts, fees and rates are never negative (nor NaN)."""
     if value is not None and (math.isnan(value) or value < 0):
-        raise InvalidInput(f"{field} is {value}; it must be zero or more", field=field)
+        raise InvalidInput(
+            Message("validation.negative", {"field": field, "value": value}), field=field
+        )
 
 
 def check_coordinates(field: str, lat: float, lon: float) -> None:
@@ -262,9 +268,16 @@ def check_coordinates(field: str, lat: float, lon: float) -> None:
     distance = haversine_m(lat, lon, ISSY_LAT, ISSY_LON)
     if distance > MAX_DISTANCE_FROM_ISSY_M:
         raise InvalidInput(
-            f"{field} ({lat:.5f}, {lon:.5f}) lies {distance / 1000:.1f} km from Issy "
-            f"({ISSY_LAT} N, {ISSY_LON} E); points must lie within "
-            f"{MAX_DISTANCE_FROM_ISSY_M / 1000:.0f} km",
+            Message(
+                "validation.far_from_issy",
+                {
+                    "field": field,
+                    "point": f"({lat:.5f}, {lon:.5f})",
+                    "distance_km": f"{distance / 1000:.1f}",
+                    "issy": f"({ISSY_LAT} N, {ISSY_LON} E)",
+                    "limit_km": f"{MAX_DISTANCE_FROM_ISSY_M / 1000:.0f}",
+                },
+            ),
             field=field,
         )
 
@@ -274,8 +287,7 @@ def check_currency(field: str, value: str) -> str:
     code = value.strip().upper()
     if code not in CURRENCIES:
         raise InvalidInput(
-            f"{field} {value!r} is not an ISO 4217 currency code (e.g. EUR, GBP, CHF)",
-            field=field,
+            Message("validation.currency", {"field": field, "value": repr(value)}), field=field
         )
     return code
 
@@ -371,7 +383,9 @@ def validate_service_area(geojson: str, *, field: str = "serviceArea") -> ValidA
 
 def _minutes(field: str, value: str) -> int:
     if not _TIME.match(value):
-        raise InvalidInput(f"{field} {value!r} is not a time HH:MM (00:00 to 24:00)", field=field)
+        raise InvalidInput(
+            Message("validation.time_of_day", {"field": field, "value": repr(value)}), field=field
+        )
     hours, minutes = value.split(":")
     return int(hours) * 60 + int(minutes)
 
@@ -396,13 +410,21 @@ def dump_opening_hours(periods: list[OpeningPeriod] | None) -> str | None:
         end = _minutes(f"{field}.closes", period.closes)
         if start >= end:
             raise InvalidInput(
-                f"{field} opens at {period.opens} but closes at {period.closes}; closes must be "
-                "later the same day (use 24:00, and the next day's 00:00, for nights)",
+                Message(
+                    "validation.closes_before_opening",
+                    {"field": field, "opens": period.opens, "closes": period.closes},
+                ),
                 field=field,
             )
         for other_start, other_end in by_day.get(day, []):
             if start < other_end and other_start < end:
-                raise InvalidInput(f"{field} overlaps another period on {day}", field=field)
+                raise InvalidInput(
+                    Message(
+                        "validation.hours_overlap",
+                        {"field": field, "day": Message(f"weekday.{day}")},
+                    ),
+                    field=field,
+                )
         by_day.setdefault(day, []).append((start, end))
     ordered = sorted(periods, key=lambda p: (WEEKDAYS.index(p.day.upper()), p.opens))
     return json.dumps(

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from marketplace.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from marketplace.i18n.steps import step_instruction
 from marketplace.streets import ARTEFACT_CACHE_DIR, ISSY_DOWNLOAD_DIR, default_streets_source
 from routing.errors import NoStreetNetworkError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
@@ -72,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     route.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.WALK.value)
     route.add_argument("--metric", choices=["time", "distance"], default="time")
     route.add_argument("--geojson", action="store_true", help="print a GeoJSON Feature")
+    route.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the steps"
+    )
     route.set_defaults(handler=_route)
 
     isochrone = subparsers.add_parser("isochrone", help="area reachable within a time budget")
@@ -188,8 +193,7 @@ def _route(args: argparse.Namespace) -> int:
     minutes = route.duration_s / 60
     print(f"{mode.value}: {route.distance_m / 1000:.2f} km, {minutes:.1f} min")
     for number, step in enumerate(route.steps, start=1):
-        size = f" ({step.distance_m:.0f} m)" if step.distance_m else ""
-        print(f"{number:3d}. {step.instruction}{size}")
+        print(f"{number:3d}. {step_instruction(step, args.lang)}")
     for warning in route.warnings:
         print(f"warning: {warning}")
     print("© OpenStreetMap contributors (ODbL)")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from marketplace.errors import Forbidden, NotAuthenticated
+from marketplace.i18n import MESSAGE_IDS, Message
 from marketplace.identity.actors import Actor
 from marketplace.models import MobilityService, PersonRole, Suggestion
 
@@ -21,7 +22,11 @@ __all__ = [
     "require_resident",
 ]
 
-SIGN_IN = "sign in first: send 'Authorization: Bearer <session token>' from signIn"
+
+def _doing(doing: str) -> Message | str:
+    """The catalogue's wording of ``doing`` (``voting``...), else ``doing`` as given."""
+    key = f"doing.{doing}"
+    return Message(key) if key in MESSAGE_IDS else doing
 
 
 def require_person(actor: Actor | None, doing: str) -> Actor:
@@ -35,9 +40,9 @@ def require_person(actor: Actor | None, doing: str) -> Actor:
         An API key: machines do not take part in discussions.
     """
     if actor is None:
-        raise NotAuthenticated(f"{doing} needs an account; {SIGN_IN}")
+        raise NotAuthenticated(Message("community.needs_account", {"doing": _doing(doing)}))
     if actor.person_id is None:
-        raise Forbidden(f"{doing} is for people signed in, not for API keys")
+        raise Forbidden(Message("community.people_only", {"doing": _doing(doing)}))
     return actor
 
 
@@ -53,9 +58,7 @@ def require_resident(actor: Actor | None, doing: str) -> Actor:
     """
     actor = require_person(actor, doing)
     if not actor.is_resident:
-        raise Forbidden(
-            f"{doing} is for residents; partners and city staff answer officially instead"
-        )
+        raise Forbidden(Message("community.residents_only", {"doing": _doing(doing)}))
     return actor
 
 
@@ -68,7 +71,7 @@ def require_moderator(actor: Actor | None, doing: str) -> Actor:
     """
     actor = require_person(actor, doing)
     if not actor.is_moderator:
-        raise Forbidden(f"{doing} is for the city's admins")
+        raise Forbidden(Message("community.admins_only", {"doing": _doing(doing)}))
     return actor
 
 
@@ -81,7 +84,7 @@ def require_city_staff(actor: Actor | None, doing: str) -> Actor:
     """
     actor = require_person(actor, doing)
     if actor.role not in {PersonRole.ADMIN, PersonRole.PLANNER}:
-        raise Forbidden(f"{doing} is for the city's admins and planners")
+        raise Forbidden(Message("community.staff_only", {"doing": _doing(doing)}))
     return actor
 
 
@@ -93,9 +96,9 @@ def require_partner(actor: Actor | None, doing: str) -> Actor:
     NotAuthenticated, Forbidden
     """
     if actor is None:
-        raise NotAuthenticated(f"{doing} needs a partner API key or a partner member's session")
+        raise NotAuthenticated(Message("community.partner_key_needed", {"doing": _doing(doing)}))
     if actor.partner_id is None:
-        raise Forbidden(f"{doing} is for partners")
+        raise Forbidden(Message("community.partners_only", {"doing": _doing(doing)}))
     return actor
 
 

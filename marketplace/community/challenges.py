@@ -14,6 +14,7 @@ from marketplace.community.access import require_city_staff, require_partner, re
 from marketplace.community.limits import MAX_TEXT, MAX_TITLE, clean_text
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.i18n import MESSAGE_IDS, Message
 from marketplace.identity.actors import Actor
 from marketplace.models import (
     Challenge,
@@ -56,8 +57,16 @@ class ProposalVoted:
 def _check_open(challenge: Challenge, doing: str) -> None:
     if challenge.deadline <= utcnow():
         raise Conflict(
-            f"challenge {challenge.id} closed on {challenge.deadline.isoformat()}; {doing} is "
-            "no longer possible"
+            Message(
+                "community.challenge_closed",
+                {
+                    "id": challenge.id,
+                    "deadline": challenge.deadline.isoformat(),
+                    "doing": Message(f"doing.{doing}")
+                    if f"doing.{doing}" in MESSAGE_IDS
+                    else doing,
+                },
+            )
         )
 
 
@@ -83,7 +92,10 @@ def open_challenge(
     if deadline.tzinfo is None:
         raise InvalidInput("deadline needs a timezone, e.g. 2030-01-01T18:00:00+01:00")
     if deadline <= utcnow():
-        raise InvalidInput(f"deadline {deadline.isoformat()} is in the past", field="deadline")
+        raise InvalidInput(
+            Message("community.deadline_past", {"deadline": deadline.isoformat()}),
+            field="deadline",
+        )
     challenge = Challenge(
         title=clean_text("title", title, max_len=MAX_TITLE),
         text=clean_text("text", text, max_len=MAX_TEXT),
@@ -105,7 +117,7 @@ def get_challenge(session: Session, challenge_id: int) -> Challenge:
     """
     challenge = session.get(Challenge, challenge_id)
     if challenge is None:
-        raise NotFound(f"no challenge with id {challenge_id}")
+        raise NotFound(Message("community.challenge_not_found", {"id": challenge_id}))
     return challenge
 
 
@@ -159,7 +171,7 @@ def propose(
         service = session.get(MobilityService, service_id)
         # Another partner's service is "not found": its drafts must not leak.
         if service is None or service.partner_id != actor.partner_id:
-            raise NotFound(f"no service of yours with id {service_id}")
+            raise NotFound(Message("community.own_service_not_found", {"id": service_id}))
     session.add(proposal)
     session.flush()
     assert proposal.id is not None
@@ -177,7 +189,7 @@ def get_proposal(session: Session, *, actor: Actor | None, proposal_id: int) -> 
     """
     proposal = session.get(Proposal, proposal_id)
     if proposal is None or (proposal.hidden_at is not None and not (actor and actor.is_moderator)):
-        raise NotFound(f"no proposal with id {proposal_id}")
+        raise NotFound(Message("community.proposal_not_found", {"id": proposal_id}))
     return proposal
 
 
@@ -247,7 +259,7 @@ def vote_for_proposal(
         select(Proposal).where(Proposal.id == proposal_id).with_for_update()
     ).first()
     if proposal is None or proposal.hidden_at is not None:
-        raise NotFound(f"no proposal with id {proposal_id}")
+        raise NotFound(Message("community.proposal_not_found", {"id": proposal_id}))
     _check_open(get_challenge(session, proposal.challenge_id), "voting")
     existing = session.exec(
         select(ProposalVote).where(
@@ -255,9 +267,7 @@ def vote_for_proposal(
         )
     ).first()
     if vote and existing is not None:
-        raise Conflict(
-            f"you already voted for proposal {proposal_id}; withdraw your vote first to vote again"
-        )
+        raise Conflict(Message("community.voted_proposal_already", {"id": proposal_id}))
     if vote:
         session.add(ProposalVote(proposal_id=proposal_id, person_id=actor.person_id))
         proposal.vote_count += 1

@@ -19,6 +19,7 @@ from marketplace.community.suggestions import get_suggestion, is_following
 from marketplace.errors import Forbidden, InvalidInput, NotFound
 from marketplace.events.changes import record_community_event
 from marketplace.events.community import CommunityEvent, CommunityEventKind
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import Comment, SuggestionFollow
 
@@ -37,7 +38,7 @@ def get_comment(session: Session, *, actor: Actor | None, comment_id: int) -> Co
     """
     comment = session.get(Comment, comment_id)
     if comment is None or (comment.hidden_at is not None and not (actor and actor.is_moderator)):
-        raise NotFound(f"no comment with id {comment_id}")
+        raise NotFound(Message("community.comment_not_found", {"id": comment_id}))
     get_suggestion(session, actor=actor, suggestion_id=comment.suggestion_id)
     return comment
 

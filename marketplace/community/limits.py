@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from marketplace.catalogue.validation import check_text
 from marketplace.errors import RateLimited
+from marketplace.i18n import Message
 from marketplace.models import Comment, ContentReport, Review, Suggestion, utcnow
 
 __all__ = [
@@ -91,12 +92,11 @@ def check_posting_rate(
     now = utcnow()
     if _count_since(session, person_id, now - timedelta(minutes=1)) >= limit.per_minute:
         raise RateLimited(
-            f"you are posting too fast: at most {limit.per_minute} posts a minute; wait a "
-            "minute and try again",
+            Message("community.posting_too_fast", {"per_minute": limit.per_minute}),
             retryAfterSeconds=60,
         )
     if _count_since(session, person_id, now - timedelta(hours=1)) >= limit.per_hour:
         raise RateLimited(
-            f"you have posted {limit.per_hour} times this hour, the most allowed; try again later",
+            Message("community.posted_too_much", {"per_hour": limit.per_hour}),
             retryAfterSeconds=3600,
         )

@@ -17,6 +17,7 @@ from marketplace.community.limits import (
 )
 from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import MobilityService, Review, ServiceStatus, utcnow
 
@@ -40,7 +41,7 @@ class ReviewSort(enum.Enum):
 
 def _check_rating(rating: int) -> int:
     if not 1 <= rating <= 5:
-        raise InvalidInput(f"rating is {rating}; give 1 to 5 stars", field="rating")
+        raise InvalidInput(Message("community.rating", {"rating": rating}), field="rating")
     return rating
 
 
@@ -53,7 +54,7 @@ def get_review(session: Session, *, actor: Actor | None, review_id: int) -> Revi
     """
     review = session.get(Review, review_id)
     if review is None or (review.hidden_at is not None and not (actor and actor.is_moderator)):
-        raise NotFound(f"no review with id {review_id}")
+        raise NotFound(Message("community.review_not_found", {"id": review_id}))
     get_service(session, actor=actor, service_id=review.service_id)  # NotFound if not visible
     return review
 
@@ -86,7 +87,7 @@ def create_review(
     assert actor.person_id is not None
     service = get_service(session, actor=actor, service_id=service_id)
     if service.status is not ServiceStatus.PUBLISHED:
-        raise NotFound(f"no published service with id {service_id}")
+        raise NotFound(Message("community.service_not_found", {"id": service_id}))
     rating = _check_rating(rating)
     text = clean_text("text", text, max_len=MAX_REVIEW, required=False)
     existing = session.exec(
@@ -94,7 +95,7 @@ def create_review(
     ).first()
     if existing is not None:
         raise Conflict(
-            f"you reviewed service {service_id} already; edit that review instead",
+            Message("community.reviewed_already", {"id": service_id}),
             reviewId=existing.id,
         )
     check_posting_rate(session, actor.person_id, limit)

@@ -36,6 +36,7 @@ from marketplace.community.paging import Page, SortKey, keyset_page
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from marketplace.events.changes import record_community_event
 from marketplace.events.community import CommunityEvent, CommunityEventKind
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import (
     MobilityService,
@@ -133,7 +134,7 @@ def get_suggestion(session: Session, *, actor: Actor | None, suggestion_id: int)
     if suggestion is None or (
         suggestion.hidden_at is not None and not (actor and actor.is_moderator)
     ):
-        raise NotFound(f"no suggestion with id {suggestion_id}")
+        raise NotFound(Message("community.suggestion_not_found", {"id": suggestion_id}))
     return suggestion
 
 
@@ -143,7 +144,7 @@ def _lock(session: Session, suggestion_id: int) -> Suggestion:
         select(Suggestion).where(Suggestion.id == suggestion_id).with_for_update()
     ).first()
     if suggestion is None or suggestion.hidden_at is not None:
-        raise NotFound(f"no suggestion with id {suggestion_id}")
+        raise NotFound(Message("community.suggestion_not_found", {"id": suggestion_id}))
     return suggestion
 
 
@@ -341,10 +342,7 @@ def vote_for_suggestion(session: Session, *, actor: Actor | None, suggestion_id:
         )
     ).first()
     if existing is not None:
-        raise Conflict(
-            f"you already voted for suggestion {suggestion_id}; withdraw your vote first to "
-            "vote again"
-        )
+        raise Conflict(Message("community.voted_suggestion_already", {"id": suggestion_id}))
     assert actor.person_id is not None
     session.add(SuggestionVote(suggestion_id=suggestion_id, person_id=actor.person_id))
     suggestion.vote_count += 1

@@ -1,4 +1,4 @@
-"""The language a plain HTTP answer (a file, not the web client) is written in.
+"""The language an answer is written in: plain HTTP answers and GraphQL alike.
 
 ``?lang=fr|en`` wins, as a link can carry it; else the first supported language of the
 ``Accept-Language`` header by preference; else French, the city's own.
@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
+
+from marketplace.i18n import Language, language_of
 
 __all__ = ["SUPPORTED", "preferred_language"]
 
@@ -31,12 +33,13 @@ def _ranked(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(ranked)]
 
 
-def preferred_language(request: Request) -> str:
-    """``fr`` or ``en`` for this request."""
-    asked = request.query_params.get("lang", "").lower()
-    if asked in SUPPORTED:
+def preferred_language(request: HTTPConnection) -> Language:
+    """``fr`` or ``en`` for this request (or WebSocket)."""
+    asked = language_of(request.query_params.get("lang", ""))
+    if asked is not None:
         return asked
     for tag in _ranked(request.headers.get("accept-language", "")):
-        if tag in SUPPORTED:
-            return tag
-    return SUPPORTED[0]
+        chosen = language_of(tag)
+        if chosen is not None:
+            return chosen
+    return "fr"

@@ -2,9 +2,11 @@
 
 Files: ``segments.geojson``, ``segments.csv``, ``hotspots.geojson``, ``hotspots.csv`` and
 ``hotspots.png`` (titled in ``?lang=fr|en`` or the ``Accept-Language``, framed on Issy's
-hotspots); ``?run=<TrafficRun id>`` picks another successful run of the period. The
+hotspots); the CSV header row is in that language too, or the column ids with
+``?header=ids``; ``?run=<TrafficRun id>`` picks another successful run of the period. The
 same bearer authentication as ``/graphql`` (a planner's session or the city's API key);
-errors are JSON ``{"error": message, "code": CODE}`` with the matching HTTP status.
+errors are JSON ``{"error": message, "code": CODE}`` with the matching HTTP status, the
+message in the same language.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from marketplace.errors import (
     NotFound,
 )
 from marketplace.http.language import preferred_language
+from marketplace.i18n import Language, Message
 from marketplace.identity.actors import require_planner
 from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.config import period_named
-from marketplace.traffic.exports import EXPORT_FILES, export_file
+from marketplace.traffic.exports import CSV_HEADERS, EXPORT_FILES, CsvHeader, export_file
 from marketplace.traffic.runner import drive_graph, network_sha256
 from marketplace.traffic.runs import get_run, latest_run, run_hotspots, run_segments
 from routing.errors import RoutingError
@@ -45,9 +48,18 @@ _STATUS = {
 }
 
 
-def _error(error: MarketplaceError) -> JSONResponse:
+def _error(error: MarketplaceError, language: Language) -> JSONResponse:
     status = next((s for kind, s in _STATUS.items() if isinstance(error, kind)), 400)
-    return JSONResponse({"error": error.message, "code": error.code}, status_code=status)
+    message = error.localized(language)
+    return JSONResponse({"error": message, "code": error.code}, status_code=status)
+
+
+def _header(request: Request) -> CsvHeader:
+    asked = request.query_params.get("header", "labels")
+    for header in CSV_HEADERS:
+        if asked == header:
+            return header
+    raise InvalidInput(Message("exports.header", {"value": asked}), field="header")
 
 
 def _read(
@@ -74,7 +86,9 @@ async def _export(request: Request) -> Response:
     period: str = request.path_params["period"]
     name: str = request.path_params["file"]
     state = request.app.state
+    language = preferred_language(request)
     try:
+        header = _header(request)
         token = bearer_token_of(request.headers.get("authorization"))
         actor = None if token is None else await state.db.run(authenticate_bearer, token)
         require_planner(actor, what="traffic exports")
@@ -87,7 +101,6 @@ async def _export(request: Request) -> Response:
             graph = drive_graph(network)
         except RoutingError as exc:
             return JSONResponse({"error": str(exc), "code": "SERVICE_UNAVAILABLE"}, status_code=503)
-        language = preferred_language(request)
         exported = await run_in_threadpool(
             lambda: export_file(
                 name,
@@ -97,10 +110,11 @@ async def _export(request: Request) -> Response:
                 hotspots,
                 network_sha256(network),
                 language=language,
+                header=header,
             )
         )
     except MarketplaceError as error:
-        return _error(error)
+        return _error(error, language)
     filename = f"issy_traffic_{period}_run{run.id}_{name}"
     return Response(
         exported.content,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from marketplace.errors import Forbidden, NotAuthenticated
+from marketplace.i18n import MESSAGE_IDS, Message
 from marketplace.models import PartnerKind, PersonRole
 
 __all__ = ["Actor", "PartnerActor", "require_actor", "require_city", "require_planner"]
@@ -102,6 +103,12 @@ def require_city(actor: Actor | None) -> PartnerActor:
     return actor
 
 
+def _what(what: str) -> Message | str:
+    """The catalogue's wording of ``what`` (``traffic results``...), else ``what`` as given."""
+    key = f"what.{what}"
+    return Message(key) if key in MESSAGE_IDS else what
+
+
 def require_planner(actor: Actor | None, *, what: str = "traffic results") -> Actor:
     """The actor if it is one of the city's planners (``Actor.is_planner``): the one check
     behind every "planners only" answer, GraphQL or HTTP.
@@ -114,12 +121,7 @@ def require_planner(actor: Actor | None, *, what: str = "traffic results") -> Ac
         Any other caller.
     """
     if actor is None:
-        raise NotAuthenticated(
-            f"{what} are for the city's planners: sign in with a planner account or send the "
-            "city's API key"
-        )
+        raise NotAuthenticated(Message("auth.planners_sign_in", {"what": _what(what)}))
     if not actor.is_planner:
-        raise Forbidden(
-            f"{what} are for the city's planners (planner and admin accounts, the city's API keys)"
-        )
+        raise Forbidden(Message("auth.planners_only", {"what": _what(what)}))
     return actor

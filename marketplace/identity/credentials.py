@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",
@@ -104,14 +105,18 @@ def check_password(password: str, *, email: str | None = None) -> None:
     """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"password is {len(password)} characters long; use at least {MIN_PASSWORD_LENGTH} "
-            "(a few unrelated words make a strong one)",
+            Message(
+                "credentials.password_short",
+                {"length": len(password), "minimum": MIN_PASSWORD_LENGTH},
+            ),
             field="password",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"password is {len(password)} characters long; at most {MAX_PASSWORD_LENGTH} "
-            "are accepted",
+            Message(
+                "credentials.password_long",
+                {"length": len(password), "maximum": MAX_PASSWORD_LENGTH},
+            ),
             field="password",
         )
     lowered = password.strip().lower()

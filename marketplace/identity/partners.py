@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from marketplace.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.identity.credentials import sha256_hex
 from marketplace.models import ApiKey, Partner, PartnerKind, utcnow
@@ -144,9 +145,14 @@ def authenticate(session: Session, token: str) -> Actor:
         raise NotAuthenticated("unknown API key")
     now = utcnow()
     if key.revoked_at is not None:
-        raise NotAuthenticated(f"API key {key.prefix} was revoked; create a new one")
+        raise NotAuthenticated(Message("auth.api_key_revoked", {"prefix": key.prefix}))
     if key.expires_at is not None and key.expires_at <= now:
-        raise NotAuthenticated(f"API key {key.prefix} expired at {key.expires_at.isoformat()}")
+        raise NotAuthenticated(
+            Message(
+                "auth.api_key_expired",
+                {"prefix": key.prefix, "at": key.expires_at.isoformat()},
+            )
+        )
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         key.last_used_at = now
         session.add(key)

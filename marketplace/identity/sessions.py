@@ -29,6 +29,7 @@ from marketplace.errors import (
     NotFound,
     RateLimited,
 )
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.identity.credentials import (
     check_display_name,
@@ -218,8 +219,7 @@ def attempt_sign_in(
         minutes = max(1, int(wait.total_seconds() // 60) + 1)
         return SignInRefused(
             RateLimited(
-                f"too many failed sign-ins for this email from your address: wait {minutes} "
-                "minute(s) and try again",
+                Message("auth.sign_in_rate_limited", {"minutes": minutes}),
                 retryAfterSeconds=max(1, int(wait.total_seconds())),
             )
         )

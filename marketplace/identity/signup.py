@@ -11,6 +11,8 @@ What differs goes only to the mailbox, through the outbox (:mod:`marketplace.ide
 - a registered address gets a notice that someone tried to sign up with it, with no token:
   nothing in a sign-up grants access to an existing account.
 
+Messages are written in the language the person signed up in (``language``).
+
 Sign-ups are rate-limited per email (so nobody floods a mailbox) and per client address,
 counted for registered and fresh emails alike.
 """
@@ -25,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
 from marketplace.errors import InvalidInput, RateLimited
+from marketplace.i18n import Language, Message, render
 from marketplace.identity.credentials import (
     check_display_name,
     check_password,
@@ -49,15 +52,8 @@ __all__ = [
 
 CONFIRMATION_PREFIX = "conf_"
 CONFIRMATION_TTL = timedelta(hours=24)
-SIGN_UP_ACCEPTED = (
-    "If this email can be used for a new account, it now has a message with a link to "
-    "confirm it within 24 hours. If you already have an account, sign in instead; the "
-    "message says so too."
-)
-INVALID_LINK = (
-    "this confirmation link is unknown, already used or expired; sign up again, or sign in "
-    "if you already confirmed"
-)
+SIGN_UP_ACCEPTED = render("en", "signup.accepted")
+INVALID_LINK = Message("signup.invalid_link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +74,14 @@ class SignUpAccepted:
     """The answer to every valid sign-up, registered email or not."""
 
     email: str
-    message: str = SIGN_UP_ACCEPTED
+    language: Language = "en"
+
+    @property
+    def message(self) -> str:
+        return render(self.language, "signup.accepted")
 
 
-def _check_rate(session: Session, keys: list[tuple[str, int, str]], limit: SignUpLimit) -> None:
+def _check_rate(session: Session, keys: list[tuple[str, int, Message]], limit: SignUpLimit) -> None:
     since = utcnow() - limit.window
     hashes = [key for key, _, _ in keys]
     session.exec(
@@ -98,7 +98,7 @@ def _check_rate(session: Session, keys: list[tuple[str, int, str]], limit: SignU
             wait = (oldest + limit.window - utcnow()) if oldest else limit.window
             minutes = max(1, int(wait.total_seconds() // 60) + 1)
             raise RateLimited(
-                f"too many sign-ups {what}: wait {minutes} minute(s) and try again",
+                Message("signup.rate_limited", {"what": what, "minutes": minutes}),
                 retryAfterSeconds=max(1, int(wait.total_seconds())),
             )
     for key in hashes:
@@ -114,6 +114,7 @@ def request_sign_up(
     public_url: str,
     client: str | None = None,
     limit: SignUpLimit = DEFAULT_SIGN_UP_LIMIT,
+    language: Language = "fr",
 ) -> SignUpAccepted:
     """Ask for a resident's account; the answer is the same whether the email is free or
     registered, and what differs is only in the message queued for that address.
@@ -124,6 +125,8 @@ def request_sign_up(
         Base of the confirmation link (from settings, never from the request).
     client
         The caller's address, for the per-client limit; ``None`` skips that limit.
+    language
+        The language the person signs up in: their message and the answer are in it.
 
     Raises
     ------
@@ -135,9 +138,10 @@ def request_sign_up(
     email = normalise_email(email)
     check_password(password, email=email)
     name = check_display_name(display_name)
-    keys = [(sha256_hex(f"email:{email}"), limit.per_email, "for this email")]
+    keys = [(sha256_hex(f"email:{email}"), limit.per_email, Message("signup.for_this_email"))]
     if client:
-        keys.append((sha256_hex(f"ip:{client}"), limit.per_client, "from your network address"))
+        address = Message("signup.from_your_address")
+        keys.append((sha256_hex(f"ip:{client}"), limit.per_client, address))
     _check_rate(session, keys, limit)
     # Hashed in both cases, so a registered email answers as slowly as a fresh one.
     password_hash = hash_password(password)
@@ -153,15 +157,10 @@ def request_sign_up(
             session,
             to=email,
             kind="sign_up_existing_account",
-            subject="Issy Mobility: you already have an account",
-            body=(
-                "Someone, probably you, asked to create an Issy Mobility account with this "
-                "email address, which already has one. Nothing was changed.\n\n"
-                f"To use your account, sign in at {base}/#/account\n\n"
-                "If it was not you, you can ignore this message."
-            ),
+            subject=render(language, "email.existing.subject"),
+            body=render(language, "email.existing.body", link=f"{base}/#/account"),
         )
-        return SignUpAccepted(email=email)
+        return SignUpAccepted(email=email, language=language)
     token = CONFIRMATION_PREFIX + secrets.token_urlsafe(32)
     session.add(
         SignUpRequest(
@@ -176,15 +175,15 @@ def request_sign_up(
         session,
         to=email,
         kind="sign_up_confirmation",
-        subject="Issy Mobility: confirm your account",
-        body=(
-            f"Hello {name},\n\nTo create your Issy Mobility account, open this link within "
-            f"24 hours:\n\n{base}/#/account/confirm?token={token}\n\n"
-            "If you did not ask for an account, ignore this message: none is created "
-            "without this link."
+        subject=render(language, "email.confirm.subject"),
+        body=render(
+            language,
+            "email.confirm.body",
+            name=name,
+            link=f"{base}/#/account/confirm?token={token}",
         ),
     )
-    return SignUpAccepted(email=email)
+    return SignUpAccepted(email=email, language=language)
 
 
 def confirm_sign_up(

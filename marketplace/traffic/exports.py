@@ -4,6 +4,10 @@ The files come from :mod:`routing.traffic.exports`, the same writers as the comm
 fed with the stored run rebuilt onto the loaded drive graph (:func:`stored_result`). That
 needs the graph the run was computed on; a run from another network is refused with
 :class:`~marketplace.errors.Conflict` rather than drawn on the wrong streets.
+
+A CSV's header row is in its reader's language ("Longueur (m)"), as a planner opening it in
+a spreadsheet expects; ``header="ids"`` keeps the machine column ids (``length_m``) of the
+command line's files, for scripts.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from marketplace.errors import Conflict, InvalidInput
+from marketplace.i18n import Language, render
 from marketplace.models import TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.hotspot_map import write_map
 from routing.street.graph import CompactGraph
@@ -34,7 +40,11 @@ from routing.traffic.exports import (
 )
 from routing.traffic.hotspots import Hotspot
 
-__all__ = ["EXPORT_FILES", "ExportFile", "export_file", "stored_result"]
+__all__ = ["CSV_HEADERS", "EXPORT_FILES", "CsvHeader", "ExportFile", "export_file", "stored_result"]
+
+CsvHeader = Literal["labels", "ids"]
+CSV_HEADERS: tuple[CsvHeader, ...] = ("labels", "ids")
+"""A CSV's header row: column labels in the reader's language, or the column ids."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +137,16 @@ def stored_result(
     return result, engine_hotspots
 
 
-def _csv(columns: Sequence[str], rows: list[dict[str, object]]) -> bytes:
+def _csv(columns: Sequence[str], rows: list[dict[str, object]], language: Language | None) -> bytes:
+    """Rows under a header of column ids, or of their labels in ``language``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    if language is None:
+        writer.writeheader()
+    else:
+        csv.writer(buffer, lineterminator="\n").writerow(
+            [render(language, f"csv.{column}") for column in columns]
+        )
     writer.writerows(rows)
     return buffer.getvalue().encode()
 
@@ -148,12 +164,14 @@ def export_file(
     hotspots: Sequence[TrafficHotspot],
     network_sha256: str,
     *,
-    language: str = "fr",
+    language: Language = "fr",
+    header: CsvHeader = "labels",
 ) -> ExportFile:
     """One export of a stored run; segments carry their ``segment_key`` as a last column.
 
     Blocking (the PNG takes a second or so): call it in a worker thread. ``language``
-    (``fr`` or ``en``) is the PNG's, titled for its reader.
+    (``fr`` or ``en``) is the PNG title's and the CSV header labels'; ``header="ids"``
+    writes the CSV column ids instead of labels.
 
     Raises
     ------
@@ -164,6 +182,7 @@ def export_file(
     """
     if name not in EXPORT_FILES:
         raise InvalidInput(f"no export {name!r}; accepted: {', '.join(EXPORT_FILES)}")
+    labels = language if header == "labels" else None
     result, engine_hotspots = stored_result(graph, run, segments, hotspots, network_sha256)
     edges = np.array([s.edge for s in segments], np.int64)
     keys = {s.edge: s.segment_key for s in segments}
@@ -177,14 +196,15 @@ def export_file(
         rows = segment_records(graph, result, edges)
         for row in rows:
             row["segment_key"] = keys[int(row["edge"])]
-        return ExportFile(_csv((*SEGMENT_COLUMNS, "segment_key"), rows), EXPORT_FILES[name])
+        columns = (*SEGMENT_COLUMNS, "segment_key")
+        return ExportFile(_csv(columns, rows, labels), EXPORT_FILES[name])
     if name == "hotspots.geojson":
         collection = hotspots_geojson(graph, engine_hotspots)
         collection["run"] = run.id
         return ExportFile(_json(collection), EXPORT_FILES[name])
     if name == "hotspots.csv":
         rows = hotspot_records(engine_hotspots)
-        return ExportFile(_csv(HOTSPOT_COLUMNS, rows), EXPORT_FILES[name])
+        return ExportFile(_csv(HOTSPOT_COLUMNS, rows, labels), EXPORT_FILES[name])
     with tempfile.TemporaryDirectory(prefix="issy-map-") as folder:
         path = Path(folder) / "hotspots.png"
         write_map(path, graph, result, engine_hotspots, period=run.period, language=language)

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from marketplace.db import Database
 from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.i18n import MESSAGE_IDS, Message
 from marketplace.models import DemandSource, TrafficRun
 from marketplace.traffic.config import TrafficConfig, period_named
 from marketplace.traffic.demand import (
@@ -277,18 +278,13 @@ def check_scenario_request(
     """
     the_period = period_named(period)
     if not edits.edits():
-        raise InvalidInput(
-            "a scenario needs an edit: closeStreets, closeWays, removeLaneStreets or "
-            "removeLaneWays",
-            field="edits",
-        )
+        raise InvalidInput(Message("traffic.scenario_needs_edit"), field="edits")
     base = latest_run(session, the_period.name)
     if base is None:
-        raise NotFound(f"no successful run of {the_period.name} yet; call runAssignment first")
+        raise NotFound(Message("traffic.no_base_run", {"period": the_period.name}))
     if base.network_sha256 != network_sha256(network):
         raise Conflict(
-            f"run {base.id} of {the_period.name} was computed on another street network; call "
-            "runAssignment again on the loaded one"
+            Message("traffic.other_network", {"run": base.id, "period": the_period.name})
         )
     return base
 
@@ -336,7 +332,9 @@ def run_scenario_against_latest(
                 inputs, engine_edits, min_volume_capacity=base.min_volume_capacity
             )
     except ScenarioError as error:
-        raise InvalidInput(str(error), field="edits") from None
+        reason = f"scenario.{error.reason}"
+        worded = Message(reason, error.values) if reason in MESSAGE_IDS else str(error)
+        raise InvalidInput(worded, field="edits") from None
     except DemandError as error:  # closures cutting zones off: ScenarioUnreachableError
         raise invalid_demand(error, "edits") from None
     summary = comparison.summary(graph)

@@ -131,7 +131,8 @@ class TripPlanner:
         if same_place(origin, destination):
             raise PlanRequestError(
                 "origin and destination are the same place (less than 10 m apart); "
-                "accepted: two distinct points"
+                "accepted: two distinct points",
+                "SAME_PLACE",
             )
         prefs = request.preferences
         walk_limit_s = prefs.max_walk_m / (self._walk_kmh / 3.6)

@@ -8,6 +8,7 @@ OpenTripPlanner's ``routingErrors``; only a request that is wrong as a whole rai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from routing.errors import RoutingError
@@ -67,13 +68,15 @@ class PlanRequest:
 class PlanError:
     """Why a combination gave nothing (``code`` as OpenTripPlanner's routing errors).
 
-    ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``).
+    ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``);
+    ``values`` the numbers a client may word the error with (``distance_m``).
     """
 
     code: PlanErrorCode
     message: str
     input_field: str | None = None
     kind: ServiceKind | None = None
+    values: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +86,19 @@ class PlanResult:
 
 
 class PlanRequestError(ValueError, RoutingError):
-    """The request as a whole cannot be planned (bad time, conflicting options)."""
+    """The request as a whole cannot be planned (bad time, conflicting options).
+
+    ``reason`` says which rule failed as a code (``SAME_PLACE``, ``TOO_FAR_AHEAD``...) and
+    ``values`` the numbers it names, so a client words it in its reader's language; the
+    message is the English sentence, for logs.
+    """
 
     code = "BAD_REQUEST"
+
+    def __init__(self, message: str, reason: str = "OTHER", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def validate_request(request: PlanRequest, now: dt.datetime) -> None:
@@ -99,20 +112,37 @@ def validate_request(request: PlanRequest, now: dt.datetime) -> None:
     if request.time.tzinfo is None:
         raise PlanRequestError(
             f"time {request.time.isoformat()} has no timezone; accepted: an ISO 8601 time with "
-            "an offset, e.g. 2026-11-30T08:30:00+01:00"
+            "an offset, e.g. 2026-11-30T08:30:00+01:00",
+            "NO_TIMEZONE",
+            time=request.time.isoformat(),
         )
     if abs(request.time - now) > MAX_PLAN_HORIZON:
         raise PlanRequestError(
             f"time {request.time.isoformat()} is more than {MAX_PLAN_HORIZON.days} days from now; "
-            "accepted: a time within 60 days of the present"
+            "accepted: a time within 60 days of the present",
+            "TOO_FAR_AHEAD",
+            time=request.time.isoformat(),
+            days=MAX_PLAN_HORIZON.days,
         )
     prefs = request.preferences
     if not 1.0 <= prefs.walk_speed_kmh <= 10.0:
-        raise PlanRequestError(f"walking speed {prefs.walk_speed_kmh} km/h; accepted: 1 to 10")
+        raise PlanRequestError(
+            f"walking speed {prefs.walk_speed_kmh} km/h; accepted: 1 to 10",
+            "WALK_SPEED",
+            speed_kmh=prefs.walk_speed_kmh,
+        )
     if not 5.0 <= prefs.bike_speed_kmh <= 40.0:
-        raise PlanRequestError(f"cycling speed {prefs.bike_speed_kmh} km/h; accepted: 5 to 40")
+        raise PlanRequestError(
+            f"cycling speed {prefs.bike_speed_kmh} km/h; accepted: 5 to 40",
+            "BIKE_SPEED",
+            speed_kmh=prefs.bike_speed_kmh,
+        )
     if not 0 <= prefs.max_walk_m <= 10_000:
-        raise PlanRequestError(f"max walking distance {prefs.max_walk_m} m; accepted: 0 to 10000")
+        raise PlanRequestError(
+            f"max walking distance {prefs.max_walk_m} m; accepted: 0 to 10000",
+            "MAX_WALK",
+            distance_m=prefs.max_walk_m,
+        )
     if prefs.optimize not in {"time", "price", "co2"}:
         raise PlanRequestError(f"optimize {prefs.optimize!r}; accepted: time, price, co2")
     if not 0 <= prefs.max_transfers <= 8:
@@ -121,8 +151,18 @@ def validate_request(request: PlanRequest, now: dt.datetime) -> None:
         raise PlanRequestError(f"numItineraries {prefs.num_itineraries}; accepted: 1 to 20")
     if request.only_services is not None and request.only_services & request.exclude_services:
         both = ", ".join(sorted(request.only_services & request.exclude_services))
-        raise PlanRequestError(f"services {both} are both required and excluded; choose one")
+        raise PlanRequestError(
+            f"services {both} are both required and excluded; choose one",
+            "SERVICES_CONFLICT",
+            services=both,
+        )
     if len(request.via) > 5:
-        raise PlanRequestError(f"{len(request.via)} via points; accepted: at most 5")
+        raise PlanRequestError(
+            f"{len(request.via)} via points; accepted: at most 5",
+            "TOO_MANY_VIA",
+            count=len(request.via),
+        )
     if not request.direct_modes and not request.service_kinds and not request.only_services:
-        raise PlanRequestError("no mode allowed; accepted: at least one mode or service kind")
+        raise PlanRequestError(
+            "no mode allowed; accepted: at least one mode or service kind", "NO_MODE"
+        )

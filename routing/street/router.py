@@ -80,7 +80,7 @@ class StreetRoute:
                     {
                         "turn": step.turn.value,
                         "street": step.street,
-                        "instruction": step.instruction,
+                        "bearing_after_deg": round(step.bearing_after_deg, 1),
                         "distance_m": round(step.distance_m, 1),
                         "duration_s": round(step.duration_s, 1),
                         "location": [step.lon, step.lat],

@@ -147,7 +147,8 @@ class Snapper:
             point, max_distance=max_distance_m, return_distance=True
         )
         if nearest.size == 0:
-            raise LocationOutsideNetworkError(self._outside_message(lat, lon, max_distance_m, name))
+            message, gap_m = self._outside_message(lat, lon, max_distance_m, name)
+            raise LocationOutsideNetworkError(message, place=name, distance_m=gap_m)
         best_m = float(distance.min())
         edges = self._ties(self._tree, np.arange(self._graph.edge_count), point, best_m)
         piece = -1
@@ -201,17 +202,22 @@ class Snapper:
         nearest: NDArray[np.int64] = edges[near]
         return nearest
 
-    def _outside_message(self, lat: float, lon: float, max_distance_m: float, name: str) -> str:
+    def _outside_message(
+        self, lat: float, lon: float, max_distance_m: float, name: str
+    ) -> tuple[str, float]:
+        """The English sentence, and the distance to the nearest usable street (m)."""
         x, y = self._projection.to_xy(np.array([lat]), np.array([lon]))
         nearest = self._tree.query_nearest(shapely.points(x[0], y[0]), return_distance=True)
-        gap_km = float(nearest[1].min()) / 1000 if nearest[1].size else float("nan")
+        gap_m = float(nearest[1].min()) if nearest[1].size else float("nan")
+        gap_km = gap_m / 1000
         bbox = self._graph.bbox
-        return (
+        message = (
             f"{name} ({lat:.5f}, {lon:.5f}) lies {gap_km:.1f} km from the nearest street usable "
             f"for {self._graph.mode.value}; accepted: within {max_distance_m:.0f} m of the "
             f"network, which covers lat {bbox.min_lat:.3f} to {bbox.max_lat:.3f}, "
             f"lon {bbox.min_lon:.3f} to {bbox.max_lon:.3f}"
         )
+        return message, gap_m
 
 
 def _cut_off_pieces(graph: CompactGraph) -> NDArray[np.int64]:

@@ -1,4 +1,8 @@
-"""Turn-by-turn steps: consecutive edges of one street merged, turns read from bearings."""
+"""Turn-by-turn steps: consecutive edges of one street merged, turns read from bearings.
+
+Steps are codes and numbers (a :class:`Turn`, the street's name or none, metres, bearings),
+never words: the marketplace words them in its reader's language.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,6 @@ from dataclasses import dataclass
 from routing.geometry import bearing_deg
 
 __all__ = ["Piece", "Step", "Turn", "build_steps", "classify_turn"]
-
-_COMPASS = (
-    "north",
-    "north-east",
-    "east",
-    "south-east",
-    "south",
-    "south-west",
-    "west",
-    "north-west",
-)
 
 
 class Turn(enum.StrEnum):
@@ -59,20 +52,6 @@ class Step:
     lon: float
     bearing_before_deg: float
     bearing_after_deg: float
-
-    @property
-    def instruction(self) -> str:
-        street = self.street or "an unnamed street"
-        if self.turn is Turn.ARRIVE:
-            return "Arrive at your destination"
-        if self.turn is Turn.DEPART:
-            heading = _COMPASS[round(self.bearing_after_deg / 45) % 8]
-            return f"Head {heading} on {street}"
-        if self.turn is Turn.STRAIGHT:
-            return f"Continue straight onto {street}"
-        if self.turn is Turn.U_TURN:
-            return f"Make a U-turn onto {street}"
-        return f"Turn {self.turn.value} onto {street}"
 
 
 def classify_turn(bearing_before_deg: float, bearing_after_deg: float) -> Turn:

@@ -52,9 +52,18 @@ EdgeTarget = Sequence[int] | NDArray[np.integer] | int | str
 
 
 class ScenarioError(ValueError, RoutingError):
-    """A scenario edit names a street, way or edge the network lacks, or cannot apply."""
+    """A scenario edit names a street, way or edge the network lacks, or cannot apply.
+
+    ``reason`` says which as a code (``UNKNOWN_STREET``, ``ONE_LANE``...) and ``values``
+    what it names, for a client to word; the message is the English sentence.
+    """
 
     code = "INVALID_SCENARIO"
+
+    def __init__(self, message: str, reason: str = "OTHER", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 class ScenarioUnreachableError(UnreachableDemandError):
@@ -135,7 +144,12 @@ def select_edges(graph: CompactGraph, target: EdgeTarget) -> NDArray[np.int64]:
         if target not in names:
             close = difflib.get_close_matches(target, names, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise ScenarioError(f"no street named {target!r} in the drive network{hint}")
+            raise ScenarioError(
+                f"no street named {target!r} in the drive network{hint}",
+                "UNKNOWN_STREET" if close else "UNKNOWN_STREET_NO_HINT",
+                street=target,
+                close=", ".join(map(repr, close)),
+            )
         return np.flatnonzero(graph.name_index == names.index(target)).astype(np.int64)
     if isinstance(target, int | np.integer):
         edges = np.flatnonzero(graph.osm_way_id == int(target)).astype(np.int64)
@@ -264,9 +278,13 @@ def run_scenario(
             lanes = _lanes(graph, edges, base.capacity_table)
             single = edges[lanes < 2]
             if single.size:
+                edge, street = int(single[0]), graph.edge_name(int(single[0]))
                 raise ScenarioError(
-                    f"{edit.describe()}: edge {int(single[0])} ({graph.edge_name(int(single[0]))}"
-                    ") has one lane in its direction; close it instead"
+                    f"{edit.describe()}: edge {edge} ({street}) has one lane in its direction; "
+                    "close it instead",
+                    "ONE_LANE",
+                    edge=edge,
+                    street=street or "?",
                 )
             capacity[edges] *= (lanes - 1.0) / lanes
         else:

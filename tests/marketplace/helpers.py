@@ -61,10 +61,16 @@ class Api:
         database: Database = app_state(self.client).db
         return database
 
+    language: str | None = "en"
+    """The ``Accept-Language`` sent: English, the language these tests read messages in;
+    ``None`` sends none (the server then answers in French)."""
+
     def post(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if self.language is not None:
+            headers["Accept-Language"] = self.language
         response = self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )

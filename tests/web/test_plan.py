@@ -97,7 +97,7 @@ def test_a_failed_plan_says_why(tab: Tab) -> None:
     alert.wait_for()
     text = alert.inner_text()
     assert "hors de la zone couverte" in text
-    assert "km" in text  # the server's own words say how far
+    assert "km de la rue la plus proche" in text  # the server's own words say how far
     assert tab.page.locator("button.itinerary").count() == 0
     tab.screenshot("plan-error")
 

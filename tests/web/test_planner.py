@@ -165,7 +165,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     path = download.value.path()
     assert path is not None
     with open(path, encoding="utf-8") as handle:
-        assert handle.readline().startswith("rank,period,streets")
+        assert handle.readline().startswith("Rang,Période,Rues")  # the reader's language
 
     page.get_by_role("button", name="Voir le point noir 1 sur la carte").click()
     page.wait_for_selector("#planner-map[data-incidents='1']")
@@ -184,7 +184,7 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     pick_street(tab, "Avenue Henri IV")
     scenario.get_by_text("1 rue choisie.").wait_for()
     scenario.get_by_role("button", name="Calculer le scénario").click()
-    assert "one lane" in scenario.locator(".error").inner_text()
+    assert "n'a qu'une voie dans ce sens" in scenario.locator(".error").inner_text()
 
     # Close a street of hotspot 2 instead (its chip takes the other back) and compare.
     scenario.get_by_role("button", name="Retirer Avenue Henri IV").click()

@@ -103,6 +103,7 @@ class PeopleMutation:
                 display_name=display_name,
                 public_url=public_url,
                 client=client.host if client else None,
+                language=info.context.language,
             )
         )
         return SignUpRequested(email=accepted.email, message=accepted.message)

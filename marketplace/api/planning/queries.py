@@ -10,7 +10,7 @@ street network loaded every answer is a ``SERVICE_UNAVAILABLE`` error that names
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +39,7 @@ from marketplace.api.relay import (
 )
 from marketplace.clock import PARIS
 from marketplace.errors import InvalidInput, NotFound, StreetsUnavailable
+from marketplace.i18n import MESSAGE_IDS, Message, language_of
 from marketplace.planning.plans import Planning, PlanOutcome
 from marketplace.planning.street_map import street_map
 from marketplace.traffic import record_planned_trip
@@ -66,7 +67,7 @@ def _service_id(global_id: strawberry.ID) -> str:
 def _location(planning: Planning, location: PlanLocationInput, name: str) -> tuple[float, float]:
     coordinate, station = location.coordinate, location.station_id
     if (coordinate is None) == (station is None):
-        raise InvalidInput(f"{name}: give exactly one of coordinate and stationId", field=name)
+        raise InvalidInput(Message("plan.location_one_of", {"name": name}), field=name)
     if coordinate is not None:
         return coordinate.latitude, coordinate.longitude
     assert station is not None
@@ -76,7 +77,7 @@ def _location(planning: Planning, location: PlanLocationInput, name: str) -> tup
         for s in view.stations:
             if s.id == station_db_id:
                 return s.lat, s.lon
-    raise NotFound(f"{name}: station {station} is not a station of a published service")
+    raise NotFound(Message("plan.station_not_published", {"name": name, "station": station}))
 
 
 PLAN_TIME_RANGE = (
@@ -105,14 +106,18 @@ def _request(
             when = date_time.earliest_departure
     if when.tzinfo is None:
         raise InvalidInput(
-            f"dateTime {when.isoformat()} has no timezone; accepted: ISO 8601 with an offset, "
-            "e.g. 2026-11-30T08:30:00+01:00",
-            field="dateTime",
+            Message("plan.no_timezone", {"value": when.isoformat()}), field="dateTime"
         )
     if not PLAN_TIME_RANGE[0] <= when <= PLAN_TIME_RANGE[1]:
         raise InvalidInput(
-            f"dateTime {when.isoformat()} is out of range; accepted: from "
-            f"{PLAN_TIME_RANGE[0]:%Y-%m-%d} to {PLAN_TIME_RANGE[1]:%Y-%m-%d}",
+            Message(
+                "plan.time_range",
+                {
+                    "value": when.isoformat(),
+                    "start": f"{PLAN_TIME_RANGE[0]:%Y-%m-%d}",
+                    "end": f"{PLAN_TIME_RANGE[1]:%Y-%m-%d}",
+                },
+            ),
             field="dateTime",
         )
     prefs = preferences or PlanPreferencesInput()
@@ -163,7 +168,7 @@ def _request(
 def planning_of(info: Info) -> Planning:
     planning: Planning | None = getattr(info.context.connection.app.state, "planning", None)
     if planning is None:
-        raise StreetsUnavailable("trip planning is not set up on this server")
+        raise StreetsUnavailable(Message("plan.not_set_up"))
     return planning
 
 
@@ -181,11 +186,16 @@ def _run_plan(
     try:
         return request, planning.plan(request, min_rating=min_rating), []
     except PlanRequestError as exc:
-        raise InvalidInput(str(exc)) from None
+        reason = f"plan_request.{exc.reason}"
+        raise InvalidInput(
+            Message(reason, exc.values) if reason in MESSAGE_IDS else str(exc)
+        ) from None
     except InvalidCoordinateError as exc:
         return request, None, [PlanError(PlanErrorCode.LOCATION_NOT_FOUND, str(exc))]
     except LocationOutsideNetworkError as exc:
-        return request, None, [PlanError(PlanErrorCode.OUTSIDE_BOUNDS, str(exc))]
+        values = {} if exc.distance_m is None else {"distance_m": exc.distance_m}
+        error = PlanError(PlanErrorCode.OUTSIDE_BOUNDS, str(exc), exc.place, values=values)
+        return request, None, [error]
 
 
 @strawberry.type
@@ -203,17 +213,32 @@ class PlanningQuery:
         first: int | None = None,
         after: str | None = None,
         via: list[PlanLocationInput] | None = None,
+        locale: Annotated[
+            str | None,
+            strawberry.argument(
+                description="fr or en: the language of steps, errors and warnings, for "
+                "clients that cannot send Accept-Language (which it overrides)."
+            ),
+        ] = None,
     ) -> PlanConnection:
+        if locale is not None:
+            chosen = language_of(locale)
+            if chosen is None:
+                raise InvalidInput(Message("plan.locale", {"value": locale}), field="locale")
+            info.context.language = chosen
+        language = info.context.language
         if not 1 <= num_itineraries <= MAX_ITINERARIES:
             raise InvalidInput(
-                f"numItineraries {num_itineraries}; accepted: 1 to {MAX_ITINERARIES}",
+                Message(
+                    "plan.num_itineraries", {"value": num_itineraries, "maximum": MAX_ITINERARIES}
+                ),
                 field="numItineraries",
             )
         planning = planning_of(info)
         min_rating = preferences.min_service_rating if preferences else None
         if min_rating is not None and not 1.0 <= min_rating <= 5.0:
             raise InvalidInput(
-                f"minServiceRating {min_rating}; accepted: 1 to 5", field="minServiceRating"
+                Message("plan.min_rating", {"value": min_rating}), field="minServiceRating"
             )
         args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES, via)
         request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
@@ -233,13 +258,13 @@ class PlanningQuery:
         start = 0 if position is None else position + 1
         page_size = first if first is not None else num_itineraries
         if page_size < 0:
-            raise InvalidInput("first must be >= 0", field="first")
+            raise InvalidInput(Message("plan.first_negative"), field="first")
         page = itineraries[start : start + page_size]
         edges = [
-            PlanEdge(cursor=encode_cursor(start + i), node=itinerary_type(it))
+            PlanEdge(cursor=encode_cursor(start + i), node=itinerary_type(it, language))
             for i, it in enumerate(page)
         ]
-        warnings = [plan_warning(text) for text in planning.network().warnings]
+        warnings = [plan_warning(text, language) for text in planning.network().warnings]
         return PlanConnection(
             edges=edges,
             page_info=PageInfo(
@@ -248,7 +273,7 @@ class PlanningQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            routing_errors=[routing_error(e) for e in errors],
+            routing_errors=[routing_error(e, language) for e in errors],
             search_date_time=request.time if request else dt.datetime.now(PARIS),
             warnings=warnings,
         )

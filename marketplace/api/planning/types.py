@@ -1,9 +1,11 @@
 """What a ``plan`` query answers: itineraries of legs, with places, steps and transit
-calls, and why some ways of travelling gave nothing; and the engine values turned into them."""
+calls, and why some ways of travelling gave nothing; and the engine values turned into them,
+worded in the caller's language (steps, routing errors and warnings)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, cast
 
 import polyline as polyline_codec
@@ -16,6 +18,8 @@ from marketplace.api.relay import (
     PageInfo,
     encode_global_id,
 )
+from marketplace.i18n import Language, render
+from marketplace.i18n.steps import distance_text, step_instruction
 from marketplace.models import ServiceKind
 from routing.planning.itinerary import Itinerary, Leg
 from routing.planning.notices import PlanErrorCode, PlanWarningCode, warning_code
@@ -57,7 +61,10 @@ strawberry.enum(Turn, name="StepManeuver", description="The direction taken wher
 @strawberry.type(description="Why one way of travelling gave nothing (OTP routing error).")
 class RoutingErrorType:
     code: PlanErrorCode
-    description: str = strawberry.field(description="Readable text; clients key on the code.")
+    description: str = strawberry.field(
+        description="Readable text in the caller's language (Accept-Language or plan's "
+        "locale); clients key on the code."
+    )
     input_field: str | None
     mode: ServiceKind | None = strawberry.field(
         description="The service kind the error is about (NO_SERVICE_PUBLISHED)."
@@ -67,7 +74,7 @@ class RoutingErrorType:
 @strawberry.type(description="A limit of the street data the plan was made on.")
 class PlanWarning:
     code: PlanWarningCode
-    description: str
+    description: str = strawberry.field(description="Readable text in the caller's language.")
 
 
 @strawberry.type(description="Where a leg starts or ends, with availability at planning time.")
@@ -90,7 +97,10 @@ class LegPlace:
 
 @strawberry.type(description="One turn-by-turn instruction of a street leg.")
 class LegStep:
-    instruction: str
+    instruction: str = strawberry.field(
+        description="The maneuver, street and distance in the caller's language (French "
+        "unless Accept-Language or plan's locale asks for English)."
+    )
     street_name: str | None
     distance_m: float
     duration_s: float
@@ -213,20 +223,45 @@ def leg_place(place: Any) -> LegPlace:
     )
 
 
-def routing_error(error: PlanError) -> RoutingErrorType:
+def _described(error: PlanError, language: Language) -> str:
+    """The catalogue's sentence for the error: the place and distance when it has them."""
+    place, distance_m = error.input_field, error.values.get("distance_m")
+    if (
+        error.code is PlanErrorCode.OUTSIDE_BOUNDS
+        and place in ("origin", "destination")
+        and distance_m is not None
+        and math.isfinite(distance_m)
+    ):
+        return render(
+            language,
+            "routing.OUTSIDE_BOUNDS.far",
+            place=render(language, f"place.{place}"),
+            distance=distance_text(distance_m, language),
+        )
+    return render(language, f"routing.{error.code}")
+
+
+def routing_error(error: PlanError, language: Language) -> RoutingErrorType:
+    """The error with its description in ``language``: the catalogue's sentence for its code,
+    or in English the engine's own sentence, which names the place or service at fault."""
+    description = error.message if language == "en" else _described(error, language)
     return RoutingErrorType(
         code=error.code,
-        description=error.message,
+        description=description,
         input_field=error.input_field,
         mode=ServiceKind[error.kind.name] if error.kind is not None else None,
     )
 
 
-def plan_warning(text: str) -> PlanWarning:
-    return PlanWarning(code=warning_code(text), description=text)
+def plan_warning(text: str, language: Language) -> PlanWarning:
+    """A street network's warning sentence (English, from the readers) as a code and words."""
+    code = warning_code(text)
+    if language == "en":
+        return PlanWarning(code=code, description=text)
+    return PlanWarning(code=code, description=render(language, f"warning.{code}", detail=text))
 
 
-def leg_type(leg: Leg) -> LegType:
+def leg_type(leg: Leg, language: Language) -> LegType:
     transit = None
     if leg.transit is not None:
         transit = TransitInfo(
@@ -266,7 +301,7 @@ def leg_type(leg: Leg) -> LegType:
         ),
         steps=[
             LegStep(
-                instruction=s.instruction,
+                instruction=step_instruction(s, language),
                 street_name=s.street,
                 distance_m=round(s.distance_m, 1),
                 duration_s=round(s.duration_s, 1),
@@ -281,7 +316,7 @@ def leg_type(leg: Leg) -> LegType:
     )
 
 
-def itinerary_type(itinerary: Itinerary) -> ItineraryType:
+def itinerary_type(itinerary: Itinerary, language: Language) -> ItineraryType:
     return ItineraryType(
         start=itinerary.start,
         end=itinerary.end,
@@ -293,5 +328,5 @@ def itinerary_type(itinerary: Itinerary) -> ItineraryType:
         currency=itinerary.currency if itinerary.price_minor is not None else None,
         co2_grams=round(itinerary.co2_g, 1),
         unpriced_legs=list(itinerary.unpriced_legs),
-        legs=[leg_type(leg) for leg in itinerary.legs],
+        legs=[leg_type(leg, language) for leg in itinerary.legs],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.api.context import Info
 from marketplace.errors import StreetsUnavailable
+from marketplace.i18n import Message
 from marketplace.traffic.config import TrafficConfig, traffic_config
 from marketplace.traffic.runner import drive_graph
 from routing.errors import RoutingError
@@ -21,7 +22,7 @@ def drive_network(info: Info) -> StreetNetwork:
     """The street network, checked to have a drive graph; STREETS_UNAVAILABLE otherwise."""
     planning = getattr(info.context.connection.app.state, "planning", None)
     if planning is None:
-        raise StreetsUnavailable("traffic assignment needs the street network; none is set up")
+        raise StreetsUnavailable(Message("traffic.no_network"))
     try:
         network: StreetNetwork = planning.network()
         drive_graph(network)

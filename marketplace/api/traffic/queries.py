@@ -41,6 +41,7 @@ from marketplace.api.traffic.types import (
 )
 from marketplace.catalogue.validation import validate_service_area
 from marketplace.errors import InvalidInput, NotFound
+from marketplace.i18n import Message
 from marketplace.models import IncidentCategory, RunStatus, TrafficRun
 from marketplace.traffic.config import period_named
 from marketplace.traffic.incidents import list_incidents
@@ -58,9 +59,7 @@ def _run_for(session: Session, period: str, run_id: strawberry.ID | None) -> Tra
     if run_id is None:
         run = latest_run(session, period)
         if run is None:
-            raise NotFound(
-                f"no successful traffic run of {period} yet; a planner calls runAssignment first"
-            )
+            raise NotFound(Message("traffic.no_run", {"period": period}))
         return run
     _, db_id = decode_global_id(run_id, "TrafficRun")
     run = get_run(session, db_id)

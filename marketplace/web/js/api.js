@@ -1,4 +1,7 @@
 // GraphQL over HTTP (POST /graphql) and graphql-transport-ws: the client's only way to the server.
+// Every call says the reader's language (Accept-Language; ?lang= on the WebSocket, which cannot
+// carry headers), so the server words steps, routing errors and error messages in it.
+import { language } from './i18n/index.js';
 
 export class ApiError extends Error {
   /** errors: the GraphQL errors array, or a single network/HTTP problem. */
@@ -50,7 +53,11 @@ export function setResidentSession(session) {
  * answered errors (the first error's message and extensions.code) or could not be reached.
  */
 export async function gql(query, variables = {}, { auth = false, signal } = {}) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const headers = {
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+    'Accept-Language': language(),
+  };
   // auth: true sends the partner's API key (console), 'resident' the resident's session.
   const key = auth === 'resident' ? residentSession()?.token : auth ? partnerKey() : null;
   if (key) headers.Authorization = `Bearer ${key}`;
@@ -131,7 +138,7 @@ export function subscribe(query, variables, { onNext, onError }) {
   let socket;
   let closed = false;
   try {
-    socket = new WebSocket(`${scheme}://${location.host}/graphql`, 'graphql-transport-ws');
+    socket = new WebSocket(`${scheme}://${location.host}/graphql?lang=${language()}`, 'graphql-transport-ws');
   } catch (error) {
     onError?.(error);
     return () => {};

@@ -55,8 +55,9 @@ export function errorBox(error, extra) {
 export function describeError(error) {
   if (!error) return t('error.unknown');
   if (error.code === 'NETWORK') return t('error.network');
-  if (error.code === 'UNAUTHENTICATED') return `${t('error.unauthenticated')} (${error.message})`;
-  if (error.code === 'FORBIDDEN') return `${t('error.forbidden')} (${error.message})`;
+  // The server words its messages in the reader's language (Accept-Language): shown as they are.
+  if (error.code === 'UNAUTHENTICATED') return error.message || t('error.unauthenticated');
+  if (error.code === 'FORBIDDEN') return error.message || t('error.forbidden');
   if (error.code === 'HTTP') return t('error.http', { status: error.status });
   return error.message || t('error.unknown');
 }

@@ -102,7 +102,7 @@ SQUARE = [[[2.26, 48.82], [2.27, 48.82], [2.27, 48.83], [2.26, 48.83], [2.26, 48
                     {"day": "MONDAY", "opens": "11:00", "closes": "14:00"},
                 ]
             },
-            "overlaps another period on MONDAY",
+            "overlaps another period on Monday",
             id="overlap",
         ),
     ],
@@ -120,6 +120,22 @@ def test_bad_service_input(
         ]["totalCount"]
         == 0
     )
+
+
+def test_bad_service_input_is_refused_in_french_by_default(api: Api, partners: Partners) -> None:
+    hours = [
+        {"day": "MONDAY", "opens": "08:00", "closes": "12:00"},
+        {"day": "MONDAY", "opens": "11:00", "closes": "14:00"},
+    ]
+    french = Api(api.client, language=None)
+    error = french.error(
+        CREATE,
+        {"input": {"kind": "BIKE_SHARE", "name": "x", "openingHours": hours}},
+        key=partners.a,
+    )
+    assert error["message"] == "openingHours[1] chevauche une autre plage le lundi"
+    empty = french.error(CREATE, {"input": {"kind": "BIKE_SHARE", "name": " "}}, key=partners.a)
+    assert empty["message"] == "name ne doit pas être vide"
 
 
 def test_unknown_enum_value_is_a_validation_error(api: Api, partners: Partners) -> None:

@@ -150,6 +150,17 @@ def test_scenario_bad_edits_are_named(
     assert message in error["message"]
 
 
+def test_scenario_refusals_are_french_by_default(api: Api, cast: Cast) -> None:
+    imported_run(api, cast.planner)
+    french = Api(api.client, language=None)
+    unknown = french.error(SCENARIO, {"streets": ["Rue Hedouin"]}, key=cast.planner)
+    assert unknown["message"].startswith(
+        "aucune rue nommée 'Rue Hedouin' dans le réseau routier ; vouliez-vous dire 'Rue Hédouin', "
+    )
+    no_edit = french.error(SCENARIO, {}, key=cast.planner)
+    assert no_edit["message"].startswith("un scénario demande une modification")
+
+
 def test_bad_input_is_refused_clearly_and_the_previous_results_stay(api: Api, cast: Cast) -> None:
     key = cast.planner
     good = imported_run(api, key)
@@ -248,14 +259,14 @@ def test_exports_of_the_latest_run(api: Api, cast: Cast) -> None:
     assert len(segments["features"]) == run["loadedSegments"]
     feature = segments["features"][0]
     assert feature["geometry"]["type"] == "LineString" and feature["properties"]["segment_key"]
-    rows = list(csv.DictReader(io.StringIO(get("segments.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(get("segments.csv?header=ids").text)))
     assert len(rows) == run["loadedSegments"]
     assert {"osm_way_id", "volume_capacity", "delay_veh_h", "segment_key"} <= set(rows[0])
     hotspots = json.loads(get("hotspots.geojson").content)
     assert len(hotspots["features"]) == run["hotspotCount"]
     assert "Rue de Paris" in hotspots["features"][0]["properties"]["streets"]
     assert hotspots["features"][0]["geometry"]["type"] == "MultiLineString"
-    hotspot_rows = list(csv.DictReader(io.StringIO(get("hotspots.csv").text)))
+    hotspot_rows = list(csv.DictReader(io.StringIO(get("hotspots.csv?header=ids").text)))
     assert [int(r["rank"]) for r in hotspot_rows] == list(range(1, run["hotspotCount"] + 1))
     png = get("hotspots.png")
     assert png.headers["content-type"] == "image/png"
@@ -267,6 +278,62 @@ def test_exports_of_the_latest_run(api: Api, cast: Cast) -> None:
         ("/traffic/evening_peak/segments.csv", 404),
     ):
         assert api.client.get(path, headers=headers).status_code == status, path
+
+
+@pytest.mark.parametrize(
+    ("language", "segments_header", "hotspots_header"),
+    [
+        pytest.param(
+            "fr",
+            "Tronçon,Identifiant de voie OSM,Rue,Classe de voie,Voies,Longueur (m)",
+            "Rang,Période,Rues,Latitude,Longitude,Retard total (véh·h)",
+            id="fr",
+        ),
+        pytest.param(
+            "en",
+            "Edge,OSM way id,Street,Road class,Lanes,Length (m)",
+            "Rank,Period,Streets,Latitude,Longitude,Total delay (veh·h)",
+            id="en",
+        ),
+    ],
+)
+def test_csv_headers_are_in_the_callers_language(
+    api: Api, cast: Cast, language: str, segments_header: str, hotspots_header: str
+) -> None:
+    run = imported_run(api, cast.planner)
+    headers = {**_bearer(cast.planner), "Accept-Language": f"{language};q=0.9"}
+
+    def lines(name: str, **params: str) -> list[str]:
+        response = api.client.get(f"/traffic/morning_peak/{name}", headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        text: str = response.text
+        return text.splitlines()
+
+    segments = lines("segments.csv")
+    assert segments[0].startswith(segments_header)
+    assert len(segments) == run["loadedSegments"] + 1  # labels replace the ids, rows unchanged
+    assert lines("hotspots.csv")[0].startswith(hotspots_header)
+    # ?lang= wins over the header, as a shared link carries it.
+    other = "en" if language == "fr" else "fr"
+    assert lines("hotspots.csv", lang=other)[0] != lines("hotspots.csv")[0]
+    # Scripts keep the column ids, whatever the language.
+    ids = lines("segments.csv", header="ids")
+    assert ids[0].split(",")[:3] == ["edge", "osm_way_id", "street"]
+    assert ids[1:] == segments[1:]
+
+
+def test_an_unknown_csv_header_choice_is_refused_in_french_by_default(api: Api, cast: Cast) -> None:
+    imported_run(api, cast.planner)
+    response = api.client.get(
+        "/traffic/morning_peak/hotspots.csv",
+        params={"header": "names"},
+        headers=_bearer(cast.planner),
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "header 'names' n'est pas proposé ; acceptés : labels, ids",
+        "code": "BAD_USER_INPUT",
+    }
 
 
 PEAKS = """query($period: String!) {

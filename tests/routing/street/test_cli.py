@@ -40,7 +40,7 @@ def test_route_prints_named_steps(artefact: Path, capsys: pytest.CaptureFixture[
     )
     out = capsys.readouterr().out
     assert out.startswith("bike: ")
-    assert "Head " in out and "Arrive at your destination" in out
+    assert "Partez vers " in out and "Vous êtes arrivé à destination" in out
     assert "Rue " in out or "Avenue " in out  # real OSM names reach the directions
     assert "OpenStreetMap" in out
 

@@ -41,9 +41,8 @@ def test_same_street_pieces_merge_and_a_turn_starts_a_step() -> None:
     assert [s.turn for s in steps] == [Turn.DEPART, Turn.RIGHT, Turn.ARRIVE]
     assert [s.street for s in steps[:2]] == ["Rue A", "Rue B"]
     assert steps[0].distance_m == pytest.approx(200.0)
-    assert steps[0].instruction == "Head north on Rue A"
-    assert steps[1].instruction == "Turn right onto Rue B"
-    assert steps[-1].instruction == "Arrive at your destination"
+    assert steps[0].bearing_after_deg == pytest.approx(0.0, abs=1.0)  # heading north
+    assert steps[1].bearing_after_deg == pytest.approx(90.0, abs=1.0)
     assert (steps[-1].lat, steps[-1].lon) == east
 
 

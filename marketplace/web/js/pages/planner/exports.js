@@ -12,7 +12,7 @@ function exportButton(period, name, who) {
     try {
       // ?lang: the PNG is titled in the page's language, whatever the browser's own.
       const url = `/traffic/${encodeURIComponent(period)}/${name}?lang=${language()}`;
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${who.token}` } });
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${who.token}`, 'Accept-Language': language() } });
       if (!response.ok) {
         const body = await response.json().catch(() => ({}));
         throw new Error(body.error || `HTTP ${response.status}`);
