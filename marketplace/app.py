@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -28,8 +29,16 @@ from marketplace.http.traffic_exports import traffic_routes
 from marketplace.planning.plans import Planning
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
+from routing.street.hierarchy.ch import set_query_parallelism
 
-__all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
+__all__ = [
+    "WEB_DIR",
+    "BodySizeLimit",
+    "StreetLoader",
+    "app_from_environ",
+    "create_app",
+    "web_client_routes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +191,8 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         app.state.db = db
         app.state.live = live
         app.state.settings = settings
+        # Before the network loads: its hierarchies size their scratch pools from it.
+        set_query_parallelism(settings.query_parallelism or os.cpu_count() or 1)
         app.state.streets = (
             await run_in_threadpool(street_loader, settings) if street_loader else None
         )
@@ -213,3 +224,16 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def app_from_environ() -> Starlette:
+    """The app of ``issy-mobility serve``: settings from the environment, streets loaded.
+
+    uvicorn calls this in every worker process (``factory=True``): workers are spawned, so
+    each reads what the command line wrote into the environment (``ISSY_STREETS`` carries
+    ``--streets``) rather than inheriting objects.
+    """
+    from marketplace.streets import load_streets
+
+    # A missing network does not stop the server: routing answers say how to provide one.
+    return create_app(Settings.from_environ(), street_loader=lambda s: load_streets(s.streets))

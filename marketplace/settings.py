@@ -69,6 +69,9 @@ class Settings:
         Largest HTTP request body accepted (413 above it).
     max_query_depth
         Deepest GraphQL selection accepted.
+    max_query_cost, max_aliases
+        Largest cost (a field 1, a ``plan`` 100) and number of aliases of one GraphQL
+        operation (:mod:`marketplace.api.query_cost`).
     max_batch_size
         Largest batch of stations or availability rows in one mutation.
     graphiql
@@ -79,6 +82,9 @@ class Settings:
     availability_max_age_s
         Station counts older than this are shown "as of" their time in plans, not as live,
         and such stations rank below live ones.
+    query_parallelism
+        Street queries one worker process runs at once (threads answering plans together);
+        ``None``: the number of CPUs. ``1`` runs them one at a time.
     """
 
     database_url: str
@@ -88,10 +94,13 @@ class Settings:
     default_page_size: int = 20
     max_body_bytes: int = 2_000_000
     max_query_depth: int = 10
+    max_query_cost: int = 1000
+    max_aliases: int = 30
     max_batch_size: int = 1000
     graphiql: bool = True
     public_url: str = "http://localhost:8000"
     availability_max_age_s: int = 600
+    query_parallelism: int | None = None
 
     @classmethod
     def from_environ(
@@ -119,8 +128,9 @@ class Settings:
         -----
         Variables: ``DATABASE_URL``, ``ISSY_BROADCAST_URL`` (or ``REDIS_URL``),
         ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
-        ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
-        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``.
+        ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
+        ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
+        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_QUERY_PARALLELISM``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -134,8 +144,15 @@ class Settings:
             default_page_size=min(20, max_page),
             max_body_bytes=_int(env, "ISSY_MAX_BODY_BYTES", 2_000_000),
             max_query_depth=_int(env, "ISSY_MAX_QUERY_DEPTH", 10),
+            max_query_cost=_int(env, "ISSY_MAX_QUERY_COST", 1000),
+            max_aliases=_int(env, "ISSY_MAX_ALIASES", 30),
             max_batch_size=_int(env, "ISSY_MAX_BATCH_SIZE", 1000),
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
             public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
             availability_max_age_s=_int(env, "ISSY_AVAILABILITY_MAX_AGE_S", 600),
+            query_parallelism=(
+                _int(env, "ISSY_QUERY_PARALLELISM", 1)
+                if env.get("ISSY_QUERY_PARALLELISM")
+                else None
+            ),
         )

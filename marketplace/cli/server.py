@@ -1,6 +1,8 @@
 """Sub-commands that run and administer the marketplace server.
 
-``serve`` runs uvicorn (migrations are applied on start); ``migrate`` applies them alone;
+``serve`` runs uvicorn, in one process or ``--workers N`` (uvicorn's process model: a parent
+that restarts dead workers, each worker a full app on the shared database; migrations are
+applied once by the parent before the workers start); ``migrate`` applies them alone;
 ``partner create`` bootstraps a deployment with a partner and its first API key;
 ``import gbfs|gtfs`` (see :mod:`marketplace.cli.imports`) loads a partner's feeds;
 ``export-schema`` rewrites ``schema.graphql``.
@@ -9,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from marketplace.cli import imports
 
@@ -21,6 +24,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--streets", default=None, help="street network file or artefact")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port (default 1); caches stay coherent through "
+        "the catalogue version, street artefacts are memory-mapped and shared",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = subparsers.add_parser(
@@ -52,18 +62,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.set_defaults(handler=_partner_create)
 
 
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} must be at least 1")
+    return value
+
+
+APP_FACTORY = "marketplace.app:app_from_environ"
+"""What each uvicorn worker imports and calls (``factory=True``)."""
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from marketplace.app import create_app
+    from marketplace.db import Database
     from marketplace.settings import Settings
 
-    settings = Settings.from_environ(streets=args.streets)
-    from marketplace.streets import load_streets
-
-    # A missing network does not stop the server: routing answers say how to provide one.
-    app = create_app(settings, street_loader=lambda s: load_streets(s.streets))
-    uvicorn.run(app, host=args.host, port=args.port)
+    if args.streets:
+        os.environ["ISSY_STREETS"] = str(Path(args.streets).expanduser().resolve())
+    if args.workers > 1:
+        # Once, here, so that N workers starting together find the schema at head.
+        database = Database(Settings.from_environ().database_url)
+        try:
+            database.migrate()
+        finally:
+            database.dispose()
+    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -81,8 +111,6 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _export_schema(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from marketplace.api.schema import SCHEMA_FILE, schema_sdl
 
     output = Path(args.output) if args.output else SCHEMA_FILE
