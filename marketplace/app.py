@@ -27,6 +27,7 @@ from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.planning.plans import Planning
+from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from routing.street.hierarchy.ch import set_query_parallelism
@@ -133,6 +134,13 @@ def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
     )
 
 
+def plan_rate_limiter(settings: Settings) -> PlanRateLimiter:
+    """Plan buckets in Redis when the server has one (shared by all processes), else here."""
+    if settings.broadcast_url and settings.broadcast_url.startswith(("redis://", "rediss://")):
+        return RedisBuckets(settings.broadcast_url, settings.plan_rate_per_min, settings.plan_burst)
+    return InProcessBuckets(settings.plan_rate_per_min, settings.plan_burst)
+
+
 def web_client_routes() -> list[BaseRoute]:
     """The web client at ``/`` and its browser libraries under ``/vendor`` (from npm).
 
@@ -201,11 +209,13 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             db,
             availability_max_age=dt.timedelta(seconds=settings.availability_max_age_s),
         )
+        app.state.plan_limiter = plan_rate_limiter(settings)
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
         finally:
             app.state.planning.close()
+            await app.state.plan_limiter.close()
             await live.stop()
             db.dispose()
 

@@ -82,6 +82,12 @@ class Settings:
     availability_max_age_s
         Station counts older than this are shown "as of" their time in plans, not as live,
         and such stations rank below live ones.
+    plan_rate_per_min, plan_burst
+        Trip plans one client (API key, session or IP address) may ask for: ``plan_burst``
+        at once, refilled at ``plan_rate_per_min`` (shared through Redis when
+        ``broadcast_url`` is set).
+    plan_budget_ms
+        Longest a plan may take; the client then gets ``PLAN_TIMEOUT``.
     query_parallelism
         Street queries one worker process runs at once (threads answering plans together);
         ``None``: the number of CPUs. ``1`` runs them one at a time.
@@ -100,6 +106,9 @@ class Settings:
     graphiql: bool = True
     public_url: str = "http://localhost:8000"
     availability_max_age_s: int = 600
+    plan_rate_per_min: int = 120
+    plan_burst: int = 20
+    plan_budget_ms: int = 10_000
     query_parallelism: int | None = None
 
     @classmethod
@@ -130,7 +139,8 @@ class Settings:
         ``ISSY_STREETS``, ``ISSY_MAX_PAGE_SIZE``, ``ISSY_MAX_BODY_BYTES``,
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
         ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
-        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_QUERY_PARALLELISM``.
+        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
+        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -150,6 +160,9 @@ class Settings:
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
             public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
             availability_max_age_s=_int(env, "ISSY_AVAILABILITY_MAX_AGE_S", 600),
+            plan_rate_per_min=_int(env, "ISSY_PLAN_RATE_PER_MIN", 120),
+            plan_burst=_int(env, "ISSY_PLAN_BURST", 20),
+            plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 10_000),
             query_parallelism=(
                 _int(env, "ISSY_QUERY_PARALLELISM", 1)
                 if env.get("ISSY_QUERY_PARALLELISM")

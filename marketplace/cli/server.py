@@ -31,6 +31,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="server processes sharing the port (default 1); caches stay coherent through "
         "the catalogue version, street artefacts are memory-mapped and shared",
     )
+    serve.add_argument(
+        "--worker-healthcheck-timeout-s",
+        type=_positive_int,
+        default=30,
+        help="with --workers: restart a worker that does not answer the parent's ping within "
+        "this many seconds (default 30: a worker busy planning on a loaded machine is not dead)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = subparsers.add_parser(
@@ -93,7 +100,14 @@ def _serve(args: argparse.Namespace) -> int:
             database.migrate()
         finally:
             database.dispose()
-    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout_worker_healthcheck=args.worker_healthcheck_timeout_s,
+    )
     return 0
 
 
