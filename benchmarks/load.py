@@ -169,7 +169,7 @@ def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
         name: json.loads((shared / "bikeshare" / f"velib_{name}_{SNAPSHOT}.json").read_text())
         for name in ("station_information", "station_status")
     }
-    station_ids = [s["station_id"] for s in feeds["station_information"]["data"]["stations"]]
+    station_ids = [str(s["station_id"]) for s in feeds["station_information"]["data"]["stations"]]
     with _server(env, 1, None, log) as server:
         headers = {"Authorization": f"Bearer {key}"}
 
@@ -197,8 +197,8 @@ def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
     return Seeded(url, key, service_id, station_ids)
 
 
-def _percentile(sorted_ms: list[float], q: float) -> float:
-    return round(float(np.percentile(sorted_ms, q)), 1) if sorted_ms else float("nan")
+def _percentile(sorted_ms: list[float], q: float) -> float | None:
+    return round(float(np.percentile(sorted_ms, q)), 1) if sorted_ms else None
 
 
 async def _client(
@@ -294,6 +294,9 @@ def main() -> None:
     parser.add_argument("--duration-s", type=float, default=60.0)
     parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
     parser.add_argument("--streets", type=Path, default=None)
+    parser.add_argument(
+        "--logs-dir", type=Path, default=None, help="keep the servers' logs here (default: dropped)"
+    )
     args = parser.parse_args()
     shared = Path(os.environ.get("ISSY_SHARED_DATA", REPO.parent / "shared" / "data"))
     streets_path = args.streets or shared / "streets" / "grand_paris_carbike_topology_2023"
@@ -313,7 +316,9 @@ def main() -> None:
     }
     results: dict[str, Any] = {}
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = args.logs_dir or Path(scratch)
+            folder.mkdir(parents=True, exist_ok=True)
             seeded = _seed(url, shared, env, Path(folder) / "seed.log")
             for name in args.configs:
                 workers, parallelism = CONFIGS[name]

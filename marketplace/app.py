@@ -13,6 +13,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
@@ -200,7 +201,11 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         app.state.live = live
         app.state.settings = settings
         # Before the network loads: its hierarchies size their scratch pools from it.
-        set_query_parallelism(settings.query_parallelism or os.cpu_count() or 1)
+        parallelism = settings.query_parallelism or os.cpu_count() or 1
+        set_query_parallelism(parallelism)
+        # Plans get threads of their own (two per parallel query: one may wait on the
+        # database): queued plans wait here, not in the pool catalogue queries run in.
+        app.state.plan_threads = anyio.CapacityLimiter(2 * parallelism)
         app.state.streets = (
             await run_in_threadpool(street_loader, settings) if street_loader else None
         )

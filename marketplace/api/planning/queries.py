@@ -253,7 +253,12 @@ class PlanningQuery:
                 # Abandoned on time-out: the client is answered at once; the thread finishes
                 # its plan in the background and its result is dropped.
                 request, outcome, problems = await anyio.to_thread.run_sync(
-                    _run_plan, planning, args, min_rating, abandon_on_cancel=True
+                    _run_plan,
+                    planning,
+                    args,
+                    min_rating,
+                    abandon_on_cancel=True,
+                    limiter=getattr(info.context.connection.app.state, "plan_threads", None),
                 )
         except TimeoutError:
             raise PlanTimedOut(
