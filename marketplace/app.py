@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
@@ -30,11 +32,20 @@ from marketplace.jobs.execute import JobExecutor
 from marketplace.jobs.queue import Reaper, start_job_queue
 from marketplace.jobs.store import reap_lost_jobs
 from marketplace.planning.plans import Planning
+from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from marketplace.traffic.config import traffic_config
+from routing.street.hierarchy.ch import set_query_parallelism
 
-__all__ = ["WEB_DIR", "BodySizeLimit", "StreetLoader", "create_app", "web_client_routes"]
+__all__ = [
+    "WEB_DIR",
+    "BodySizeLimit",
+    "StreetLoader",
+    "app_from_environ",
+    "create_app",
+    "web_client_routes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +140,13 @@ def _as_streets_state(loaded: StreetsState | None) -> StreetsState:
     )
 
 
+def plan_rate_limiter(settings: Settings) -> PlanRateLimiter:
+    """Plan buckets in Redis when the server has one (shared by all processes), else here."""
+    if settings.broadcast_url and settings.broadcast_url.startswith(("redis://", "rediss://")):
+        return RedisBuckets(settings.broadcast_url, settings.plan_rate_per_min, settings.plan_burst)
+    return InProcessBuckets(settings.plan_rate_per_min, settings.plan_burst)
+
+
 def web_client_routes() -> list[BaseRoute]:
     """The web client at ``/`` and its browser libraries under ``/vendor`` (from npm).
 
@@ -193,6 +211,12 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         app.state.db = db
         app.state.live = live
         app.state.settings = settings
+        # Before the network loads: its hierarchies size their scratch pools from it.
+        parallelism = settings.query_parallelism or os.cpu_count() or 1
+        set_query_parallelism(parallelism)
+        # Plans get threads of their own (two per parallel query: one may wait on the
+        # database): queued plans wait here, not in the pool catalogue queries run in.
+        app.state.plan_threads = anyio.CapacityLimiter(2 * parallelism)
         app.state.streets = (
             await run_in_threadpool(street_loader, settings) if street_loader else None
         )
@@ -221,6 +245,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()
+        app.state.plan_limiter = plan_rate_limiter(settings)
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
@@ -228,6 +253,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             reaper.stop()
             app.state.jobs.stop()
             app.state.planning.close()
+            await app.state.plan_limiter.close()
             await live.stop()
             db.dispose()
 
@@ -246,3 +272,16 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def app_from_environ() -> Starlette:
+    """The app of ``issy-mobility serve``: settings from the environment, streets loaded.
+
+    uvicorn calls this in every worker process (``factory=True``): workers are spawned, so
+    each reads what the command line wrote into the environment (``ISSY_STREETS`` carries
+    ``--streets``) rather than inheriting objects.
+    """
+    from marketplace.streets import load_streets
+
+    # A missing network does not stop the server: routing answers say how to provide one.
+    return create_app(Settings.from_environ(), street_loader=lambda s: load_streets(s.streets))

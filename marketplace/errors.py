@@ -20,6 +20,7 @@ __all__ = [
     "MarketplaceError",
     "NotAuthenticated",
     "NotFound",
+    "PlanTimedOut",
     "RateLimited",
     "SchemaOutOfDate",
     "StreetsUnavailable",
@@ -82,6 +83,12 @@ class RateLimited(MarketplaceError):
     """Too many attempts or posts in a short time; the message says when to try again."""
 
     code = "RATE_LIMITED"
+
+
+class PlanTimedOut(MarketplaceError):
+    """A plan took longer than the server's time budget for one plan."""
+
+    code = "PLAN_TIMEOUT"
 
 
 class StreetsUnavailable(MarketplaceError):

@@ -69,6 +69,9 @@ class Settings:
         Largest HTTP request body accepted (413 above it).
     max_query_depth
         Deepest GraphQL selection accepted.
+    max_query_cost, max_aliases
+        Largest cost (a field 1, a ``plan`` 100) and number of aliases of one GraphQL
+        operation (:mod:`marketplace.api.query_cost`).
     max_batch_size
         Largest batch of stations or availability rows in one mutation.
     graphiql
@@ -86,6 +89,15 @@ class Settings:
         A running job whose worker has not renewed its lease for this long is marked failed.
     job_queue_url
         ``redis://...`` to queue jobs in Redis; ``None`` queues them in the database.
+    plan_rate_per_min, plan_burst
+        Trip plans one client (API key, session or IP address) may ask for: ``plan_burst``
+        at once, refilled at ``plan_rate_per_min`` (shared through Redis when
+        ``broadcast_url`` is set).
+    plan_budget_ms
+        Longest a plan may take; the client then gets ``PLAN_TIMEOUT``.
+    query_parallelism
+        Street queries one worker process runs at once (threads answering plans together);
+        ``None``: the number of CPUs. ``1`` runs them one at a time.
     """
 
     database_url: str
@@ -95,6 +107,8 @@ class Settings:
     default_page_size: int = 20
     max_body_bytes: int = 2_000_000
     max_query_depth: int = 10
+    max_query_cost: int = 1000
+    max_aliases: int = 30
     max_batch_size: int = 1000
     graphiql: bool = True
     public_url: str = "http://localhost:8000"
@@ -102,6 +116,10 @@ class Settings:
     job_workers: int = 1
     job_lease_s: int = 30
     job_queue_url: str | None = None
+    plan_rate_per_min: int = 120
+    plan_burst: int = 20
+    plan_budget_ms: int = 10_000
+    query_parallelism: int | None = None
 
     @classmethod
     def from_environ(
@@ -133,6 +151,10 @@ class Settings:
         off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_JOB_WORKERS`` (job
         threads in the server; ``0``: only ``issy-mobility worker`` processes run jobs),
         ``ISSY_JOB_LEASE_S``, ``ISSY_JOB_QUEUE_URL`` (``redis://``; default: the database).
+        ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
+        ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
+        off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
+        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -146,6 +168,8 @@ class Settings:
             default_page_size=min(20, max_page),
             max_body_bytes=_int(env, "ISSY_MAX_BODY_BYTES", 2_000_000),
             max_query_depth=_int(env, "ISSY_MAX_QUERY_DEPTH", 10),
+            max_query_cost=_int(env, "ISSY_MAX_QUERY_COST", 1000),
+            max_aliases=_int(env, "ISSY_MAX_ALIASES", 30),
             max_batch_size=_int(env, "ISSY_MAX_BATCH_SIZE", 1000),
             graphiql=env.get("ISSY_GRAPHIQL", "1") not in {"0", "false", "no"},
             public_url=env.get("ISSY_PUBLIC_URL") or "http://localhost:8000",
@@ -155,4 +179,12 @@ class Settings:
             else 0,
             job_lease_s=_int(env, "ISSY_JOB_LEASE_S", 30),
             job_queue_url=env.get("ISSY_JOB_QUEUE_URL") or None,
+            plan_rate_per_min=_int(env, "ISSY_PLAN_RATE_PER_MIN", 120),
+            plan_burst=_int(env, "ISSY_PLAN_BURST", 20),
+            plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 10_000),
+            query_parallelism=(
+                _int(env, "ISSY_QUERY_PARALLELISM", 1)
+                if env.get("ISSY_QUERY_PARALLELISM")
+                else None
+            ),
         )

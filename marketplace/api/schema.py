@@ -40,6 +40,7 @@ from marketplace.api.node import NodeQuery
 from marketplace.api.planning.matrix import MatrixQuery
 from marketplace.api.planning.places import PlacesQuery
 from marketplace.api.planning.queries import PlanningQuery
+from marketplace.api.query_cost import DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST, query_cost_rule
 from marketplace.api.request_checks import (
     BadRequest,
     CheckRequest,
@@ -56,16 +57,27 @@ DEFAULT_MAX_DEPTH = 10
 
 
 @functools.cache
-def build_schema(*, max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
-    """The marketplace schema, with its depth limit and error masking (built once per limit).
+def build_schema(
+    *,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_cost: int = DEFAULT_MAX_COST,
+    max_aliases: int = DEFAULT_MAX_ALIASES,
+) -> strawberry.Schema:
+    """The marketplace schema, with its limits and error masking (built once per limits).
 
     Parameters
     ----------
     max_depth
         Deepest selection accepted; deeper queries are refused before they run.
+    max_cost, max_aliases
+        Largest cost and number of aliases of an operation (:mod:`marketplace.api.query_cost`).
     """
     # One rule class for every request, so that ValidationCache (keyed on the rules) hits.
-    rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules, TextLiteralRule]
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        TextLiteralRule,
+        query_cost_rule(max_cost=max_cost, max_aliases=max_aliases),
+    ]
     return ReportingSchema(
         # Root fields in the order of the committed schema.graphql: domain by domain.
         query=merge_types(
@@ -141,7 +153,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
-            build_schema(max_depth=settings.max_query_depth),
+            build_schema(
+                max_depth=settings.max_query_depth,
+                max_cost=settings.max_query_cost,
+                max_aliases=settings.max_aliases,
+            ),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             keep_alive=True,

@@ -1,7 +1,9 @@
 """Sub-commands that run and administer the marketplace server.
 
-``serve`` runs uvicorn (on a database at the code's schema revision, else it refuses to start);
-``migrate`` applies the migrations (serialized, :mod:`marketplace.migrate`);
+``serve`` runs uvicorn, in one process or ``--workers N`` (uvicorn's process model: a parent
+that restarts dead workers, each worker a full app on the shared database), on a database at
+the code's schema revision, else it refuses to start; ``migrate`` applies the migrations
+(serialized, :mod:`marketplace.migrate`);
 ``partner create`` bootstraps a deployment with a partner and its first API key;
 ``import gbfs|gtfs`` (see :mod:`marketplace.cli.imports`) loads a partner's feeds;
 ``export-schema`` rewrites ``schema.graphql``.
@@ -10,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from marketplace.cli import imports
 
@@ -22,6 +25,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--streets", default=None, help="street network file or artefact")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port (default 1); caches stay coherent through "
+        "the catalogue version, street artefacts are memory-mapped and shared",
+    )
+    serve.add_argument(
+        "--worker-healthcheck-timeout-s",
+        type=_positive_int,
+        default=30,
+        help="with --workers: restart a worker that does not answer the parent's ping within "
+        "this many seconds (default 30: a worker busy planning on a loaded machine is not dead)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = subparsers.add_parser(
@@ -53,18 +70,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.set_defaults(handler=_partner_create)
 
 
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} must be at least 1")
+    return value
+
+
+APP_FACTORY = "marketplace.app:app_from_environ"
+"""What each uvicorn worker imports and calls (``factory=True``)."""
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from marketplace.app import create_app
     from marketplace.db import Database
     from marketplace.settings import Settings
-    from marketplace.streets import load_streets
 
     settings = Settings.from_environ(streets=args.streets)
     # An unusable database stops here in one line (main prints it), not in a traceback of
-    # uvicorn's lifespan; a stale schema likewise, before loading streets (minutes): only
-    # `migrate` changes it.
+    # uvicorn's lifespan; a stale schema likewise, before loading streets (minutes) and before
+    # N workers start: only `migrate` changes it.
     database = Database(settings.database_url)
     try:
         database.check_connection()
@@ -72,9 +103,18 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
 
-    # A missing network does not stop the server: routing answers say how to provide one.
-    app = create_app(settings, street_loader=lambda s: load_streets(s.streets))
-    uvicorn.run(app, host=args.host, port=args.port)
+    if args.streets:
+        os.environ["ISSY_STREETS"] = str(Path(args.streets).expanduser().resolve())
+    # Each worker builds its app from the environment (a missing network does not stop the
+    # server: routing answers say how to provide one).
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout_worker_healthcheck=args.worker_healthcheck_timeout_s,
+    )
     return 0
 
 
@@ -96,8 +136,6 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _export_schema(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from marketplace.api.schema import SCHEMA_FILE, schema_sdl
 
     output = Path(args.output) if args.output else SCHEMA_FILE

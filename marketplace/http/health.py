@@ -2,11 +2,14 @@
 
 ``catalogue_version`` is the committed catalogue version every plan is checked against: two
 server processes on one database report the same number once both have seen a change.
+``worker`` names the process that answered (its pid): behind ``serve --workers N`` successive
+requests reach different workers.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -31,6 +34,7 @@ async def _healthz(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "status": "ok",
+            "worker": {"pid": os.getpid()},
             "database": db.backend,
             "catalogue_version": version,
             "streets": request.app.state.planning.streets.network is not None,

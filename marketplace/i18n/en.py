@@ -55,7 +55,8 @@ MESSAGES: dict[str, str] = {
     # Sign-in, sessions and keys.
     "auth.wrong_credentials": "email or password is wrong",
     "auth.sign_in_rate_limited": (
-        "too many failed sign-ins for this email from your address: wait {minutes} minute(s) and try again"
+        "too many failed sign-ins for this email from your address: "
+        "wait {minutes} minute(s) and try again"
     ),
     "auth.session_unknown": "this session is unknown or was signed out; sign in again",
     "auth.session_expired": "this session has expired; sign in again",

@@ -57,7 +57,8 @@ MESSAGES: dict[str, str] = {
     "warning.OTHER": "Les données de rues ont une limite : {detail}",
     "auth.wrong_credentials": "adresse e-mail ou mot de passe incorrect",
     "auth.sign_in_rate_limited": (
-        "trop de connexions échouées pour ce compte depuis votre adresse : attendez {minutes} minute(s) et réessayez"
+        "trop de connexions échouées pour ce compte depuis votre adresse : "
+        "attendez {minutes} minute(s) et réessayez"
     ),
     "auth.session_unknown": "cette session est inconnue ou a été fermée ; reconnectez-vous",
     "auth.session_expired": "cette session a expiré ; reconnectez-vous",

@@ -3,6 +3,9 @@
 :func:`save_artefact` writes every mode of a network into one folder with a ``manifest.json``
 (source, date, checksums, counts); :func:`load_artefact` reads it back without networkx and
 without recomputing anything, joining each graph's arrays with its contraction hierarchies.
+The ``.npz`` files are uncompressed, so every array is a plain ``.npy`` stored inside the zip:
+:func:`load_artefact` memory-maps each one read-only at its offset instead of reading it, and
+N server processes that open one artefact share one copy of its pages in RAM.
 :func:`file_sha256` is the one checksum of the engine (artefact files and street sources).
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import struct
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,6 +33,7 @@ __all__ = [
     "file_sha256",
     "is_artefact",
     "load_artefact",
+    "mapped_npz",
     "read_manifest",
     "save_artefact",
 ]
@@ -133,12 +138,71 @@ def load_artefact(
     return graphs
 
 
-def _graph_from_npz(path: Path, mode: Mode, info: Mapping[str, Any]) -> CompactGraph:
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+"""A zip local file header: signature, then (after 22 bytes) name and extra field lengths."""
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+
+
+def mapped_npz(path: Path) -> dict[str, NDArray[Any]]:
+    """Every array of an uncompressed ``.npz``, memory-mapped read-only (nothing is read).
+
+    Each member of such a zip is a whole ``.npy`` file stored as is; its array is mapped at
+    the member's data offset, so processes mapping one file share its pages. Arrays that
+    cannot be mapped (compressed members, object arrays, empty arrays) are read normally.
+
+    Raises
+    ------
+    CorruptArtefactError
+        When the file is not such a zip or a member is not a ``.npy`` array.
+    """
+    arrays: dict[str, NDArray[Any]] = {}
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
+        with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+            for member in archive.infolist():
+                name = member.filename.removesuffix(".npy")
+                if member.compress_type != zipfile.ZIP_STORED:
+                    with archive.open(member) as handle:
+                        arrays[name] = np.lib.format.read_array(handle, allow_pickle=False)
+                    continue
+                raw.seek(member.header_offset)
+                signature, name_len, extra_len = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size))
+                if signature != _LOCAL_SIGNATURE:
+                    raise ValueError(f"member {member.filename} has no local header")
+                raw.seek(member.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+                arrays[name] = _mapped_npy(path, raw)
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptArtefactError(f"{path} cannot be read: {exc}") from None
+    return arrays
+
+
+def _mapped_npy(path: Path, raw: Any) -> NDArray[Any]:
+    """The ``.npy`` array that starts at ``raw``'s position, mapped when it can be."""
+    version = np.lib.format.read_magic(raw)
+    if version == (1, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(raw)
+    elif version == (2, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(raw)
+    else:
+        raise ValueError(f".npy format {version} is not accepted; accepted: 1.0 and 2.0")
+    if dtype.hasobject:
+        raise ValueError("object arrays are not accepted (they would need pickle)")
+    count = int(np.prod(shape, dtype=np.int64))
+    if count == 0:
+        return np.empty(shape, dtype=dtype, order="F" if fortran_order else "C")
+    mapped = np.memmap(
+        path,
+        dtype=dtype,
+        mode="r",
+        offset=raw.tell(),
+        shape=shape,
+        order="F" if fortran_order else "C",
+    )
+    # A plain ndarray view of the mapping (numba and numpy treat it as any array).
+    return np.asarray(mapped)
+
+
+def _graph_from_npz(path: Path, mode: Mode, info: Mapping[str, Any]) -> CompactGraph:
+    arrays = mapped_npz(path)
     required = ALL_ARRAYS
     missing = [name for name in required if name not in arrays]
     if missing:

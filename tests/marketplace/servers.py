@@ -52,15 +52,23 @@ class Server:
 
 @contextlib.contextmanager
 def serve(
-    *, database_url: str, streets: Path, broadcast_url: str | None, log: Path
+    *,
+    database_url: str,
+    streets: Path,
+    broadcast_url: str | None,
+    log: Path,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start a server process; yield it once ``/healthz`` answers; stop it."""
+    """Start a server (``workers`` processes on one port); yield it once ``/healthz``
+    answers; stop it (uvicorn's parent stops its workers)."""
     port = free_port()
     command = [sys.executable, "-m", "marketplace.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     with log.open("wb") as output:
         process = subprocess.Popen(
             [*command, "--streets", str(streets)],
-            env=process_env(database_url, broadcast_url),
+            env={**process_env(database_url, broadcast_url), **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

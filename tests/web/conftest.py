@@ -52,8 +52,14 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # public_url: the base of the links in the emails (sign-up confirmations) the tests follow.
+    # Every browser test plans from 127.0.0.1 on this one server: the per-client plan limit
+    # (tested in tests/marketplace/planning/test_plan_limits.py) is lifted out of their way.
     settings = Settings(
-        database_url=database_url, streets=str(shared_data / STREETS_FIXTURE), public_url=url
+        database_url=database_url,
+        streets=str(shared_data / STREETS_FIXTURE),
+        public_url=url,
+        plan_rate_per_min=100_000,
+        plan_burst=10_000,
     )
     patch = pytest.MonkeyPatch()
     # Compile the extract into a temporary artefact cache, not the checkout's data/.

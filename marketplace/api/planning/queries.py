@@ -10,8 +10,11 @@ street network loaded every answer is a ``SERVICE_UNAVAILABLE`` error that names
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, cast
 
+import anyio
+import anyio.to_thread
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
@@ -38,9 +41,16 @@ from marketplace.api.relay import (
     encode_cursor,
 )
 from marketplace.clock import PARIS
-from marketplace.errors import InvalidInput, NotFound, StreetsUnavailable
+from marketplace.errors import (
+    InvalidInput,
+    NotFound,
+    PlanTimedOut,
+    RateLimited,
+    StreetsUnavailable,
+)
 from marketplace.i18n import MESSAGE_IDS, Message, language_of
 from marketplace.planning.plans import Planning, PlanOutcome
+from marketplace.planning.rate_limit import PlanRateLimiter, client_key
 from marketplace.planning.street_map import street_map
 from marketplace.traffic import record_planned_trip
 from routing.errors import (
@@ -165,6 +175,29 @@ def _request(
     )
 
 
+async def _take_plan_token(info: Info) -> None:
+    """One token of the caller's plan bucket, or ``RATE_LIMITED`` saying when to retry."""
+    limiter: PlanRateLimiter | None = getattr(
+        info.context.connection.app.state, "plan_limiter", None
+    )
+    if limiter is None:
+        return
+    connection = info.context.connection
+    authorization = connection.headers.get("authorization", "")
+    token = authorization.removeprefix("Bearer ").strip() if authorization else None
+    if token is None and info.context.connection_params:
+        raw = info.context.connection_params.get("authorization")
+        token = str(raw).removeprefix("Bearer ").strip() if raw else None
+    address = connection.client.host if connection.client else None
+    wait_s = await limiter.take(client_key(token, address))
+    if wait_s > 0:
+        raise RateLimited(
+            f"too many plans: at most {limiter.burst} at once and {limiter.per_minute} a "
+            f"minute per client; retry in {math.ceil(wait_s)} s",
+            retry_after_s=math.ceil(wait_s),
+        )
+
+
 def planning_of(info: Info) -> Planning:
     planning: Planning | None = getattr(info.context.connection.app.state, "planning", None)
     if planning is None:
@@ -241,7 +274,26 @@ class PlanningQuery:
                 Message("plan.min_rating", {"value": min_rating}), field="minServiceRating"
             )
         args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES, via)
-        request, outcome, problems = await run_in_threadpool(_run_plan, planning, args, min_rating)
+        await _take_plan_token(info)
+        budget_ms = info.context.settings.plan_budget_ms
+        try:
+            with anyio.fail_after(budget_ms / 1000):
+                # Abandoned on time-out: the client is answered at once; the thread finishes
+                # its plan in the background and its result is dropped.
+                request, outcome, problems = await anyio.to_thread.run_sync(
+                    _run_plan,
+                    planning,
+                    args,
+                    min_rating,
+                    abandon_on_cancel=True,
+                    limiter=getattr(info.context.connection.app.state, "plan_threads", None),
+                )
+        except TimeoutError:
+            raise PlanTimedOut(
+                f"the plan took longer than this server's budget of {budget_ms} ms per plan; "
+                "try fewer modes or closer points",
+                budget_ms=budget_ms,
+            ) from None
         itineraries = list(outcome.result.itineraries) if outcome else []
         # Counted once per plan (not per page), per zone pair; a failure never fails the plan.
         if request is not None and itineraries and after is None:

@@ -146,7 +146,8 @@ def _unpack_into(
     return p
 
 
-@numba.njit(cache=True)
+# nogil: queries of one hierarchy run in parallel on several threads, each with its own scratch.
+@numba.njit(cache=True, nogil=True)
 def _query_kernel(
     up_indptr: IntArray,
     up_heads: Int32Array,

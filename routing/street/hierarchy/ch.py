@@ -9,7 +9,9 @@ targets, which settle a few hundred nodes on a city instead of the whole graph.
 The input is a directed graph in CSR form over nodes ``0..n-1`` (``indptr``, ``heads``,
 ``weights``); the answer names the input's own edge ids so callers keep their geometry and
 street names. Everything hot runs in ``numba`` (``cache=True``, so compilation happens once per
-machine, not per process).
+machine, not per process). The query kernel releases the GIL (``nogil=True``) and each running
+query borrows scratch arrays from a pool: threads of one process query one hierarchy at once,
+up to :func:`set_query_parallelism` queries at a time (the number of CPUs by default).
 
 Internally nodes are renumbered by contraction rank: the top of the hierarchy, which every
 query visits, then sits in a few contiguous cache lines.
@@ -18,6 +20,7 @@ query visits, then sits in a few contiguous cache lines.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +40,7 @@ from routing.street.hierarchy._heap import FloatArray, Int32Array, IntArray
 from routing.street.hierarchy._query import _new_side, _query_kernel, _Side
 from routing.street.hierarchy._state import _HEAP_SIZE, _NEXT_RANK, _init_state
 
-__all__ = ["ContractionHierarchy", "RouteResult"]
+__all__ = ["ContractionHierarchy", "RouteResult", "query_parallelism", "set_query_parallelism"]
 
 _FORMAT_VERSION = 1
 
@@ -68,12 +71,58 @@ class RouteResult:
     edge_ids: IntArray
 
 
-class _QueryScratch:
-    """Lazily allocated per-hierarchy scratch and the lock that serialises its use."""
+_parallelism = max(1, os.cpu_count() or 1)
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.sides: tuple[_Side, _Side] | None = None
+
+def set_query_parallelism(queries: int) -> None:
+    """How many queries one hierarchy runs at once in this process (its scratch pool's size).
+
+    ``1`` serialises them (one query at a time per hierarchy, the behaviour of a global query
+    lock). Hierarchies created afterwards use the new value; call it before loading.
+
+    Raises
+    ------
+    ValueError
+        When ``queries`` is below 1.
+    """
+    global _parallelism
+    if queries < 1:
+        raise ValueError(f"query parallelism must be at least 1, got {queries}")
+    _parallelism = queries
+
+
+def query_parallelism() -> int:
+    """The value new hierarchies take (see :func:`set_query_parallelism`)."""
+    return _parallelism
+
+
+class _ScratchPool:
+    """Per-query scratch arrays, lent to one running query at a time each.
+
+    At most ``size`` queries run at once; a further query waits for a scratch to come back.
+    Scratch is allocated on first need (two sides of n entries each), so a process that
+    queries from one thread holds one.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._free: list[tuple[_Side, _Side]] = []
+
+    def take(self, num_nodes: int) -> tuple[_Side, _Side]:
+        self._slots.acquire()
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        return _new_side(num_nodes), _new_side(num_nodes)
+
+    def give_back(self, sides: tuple[_Side, _Side] | None) -> None:
+        """Return clean scratch to the pool, or ``None`` to drop scratch a query left dirty."""
+        if sides is not None:
+            with self._lock:
+                self._free.append(sides)
+        self._slots.release()
 
 
 _ARRAY_NAMES = (
@@ -125,8 +174,8 @@ class ContractionHierarchy:
 
     Notes
     -----
-    Queries reuse scratch arrays owned by the hierarchy and take a lock around them, so one
-    hierarchy answers one query at a time per process (a query takes well under a millisecond).
+    Queries borrow scratch arrays from a pool the hierarchy owns and release the GIL while
+    they run: threads query at once, up to the pool's size (:func:`set_query_parallelism`).
     """
 
     rank: Int32Array
@@ -143,8 +192,8 @@ class ContractionHierarchy:
     edge_second: IntArray
     edge_hops: IntArray
     num_input_edges: int
-    _scratch: _QueryScratch = field(
-        default_factory=_QueryScratch, init=False, repr=False, compare=False
+    _scratch: _ScratchPool = field(
+        default_factory=lambda: _ScratchPool(_parallelism), init=False, repr=False, compare=False
     )
 
     @property
@@ -351,17 +400,18 @@ class ContractionHierarchy:
         target_costs: FloatArray,
         want_path: bool,
     ) -> tuple[float, int, int, IntArray]:
-        scratch = self._scratch
-        with scratch.lock:
-            if scratch.sides is None:
-                scratch.sides = (_new_side(self.num_nodes), _new_side(self.num_nodes))
-            fwd, bwd = scratch.sides
+        fwd, bwd = sides = self._scratch.take(self.num_nodes)
+        try:
             result: tuple[float, int, int, IntArray] = _query_kernel(
                 self.up_indptr, self.up_heads, self.up_weights, self.up_edges,
                 self.down_indptr, self.down_tails, self.down_weights, self.down_edges,
                 self.edge_original, self.edge_first, self.edge_second, self.edge_hops,
                 self.rank, sources, source_costs, targets, target_costs, fwd, bwd, want_path,
             )  # fmt: skip
+        except BaseException:
+            self._scratch.give_back(None)  # left halfway: its arrays are not clean
+            raise
+        self._scratch.give_back(sides)
         return result
 
 

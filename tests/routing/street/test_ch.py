@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import math
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -16,7 +18,12 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from routing.errors import CorruptArtefactError
-from routing.street.hierarchy.ch import ContractionHierarchy, RouteResult
+from routing.street.hierarchy.ch import (
+    ContractionHierarchy,
+    RouteResult,
+    query_parallelism,
+    set_query_parallelism,
+)
 
 Edge = tuple[int, int, float]
 
@@ -367,3 +374,61 @@ def test_issy_streets_match_scipy_dijkstra(shared_data: Path) -> None:
             node = int(heads[edge])
         assert node == t
         assert weights[result.edge_ids].sum() == pytest.approx(result.cost, rel=1e-9)
+
+
+@pytest.fixture
+def two_queries_at_once() -> Iterator[None]:
+    """Hierarchies built in the test run two queries at once (restored afterwards)."""
+    before = query_parallelism()
+    set_query_parallelism(2)
+    yield
+    set_query_parallelism(before)
+
+
+def test_parallelism_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1, got 0"):
+        set_query_parallelism(0)
+
+
+@pytest.mark.slow
+def test_two_threads_query_one_hierarchy_at_once_with_single_thread_answers(
+    shared_data: Path, two_queries_at_once: None
+) -> None:
+    indptr, heads, weights = issy_streets(shared_data / "streets")
+    n = indptr.shape[0] - 1
+    ch = ContractionHierarchy.build(indptr, heads, weights)
+    rng = np.random.default_rng(13)
+    pairs = [rng.integers(0, n, (400, 2)) for _ in range(2)]
+
+    def answers(chunk: npt.NDArray[np.int64]) -> list[tuple[float, list[int]]]:
+        out = []
+        for s, t in chunk:
+            found = route(ch, int(s), int(t))
+            assert found is not None
+            out.append((found.cost, found.edge_ids.tolist()))
+        return out
+
+    expected = [answers(chunk) for chunk in pairs]  # one thread, one query at a time
+    assert ch._scratch.size == 2
+    got: list[list[tuple[float, list[int]]]] = [[], []]
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker(i: int) -> None:
+        start.wait()
+        try:
+            for _ in range(3):
+                got[i] = answers(pairs[i])
+        except BaseException as exc:  # handed to the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert got == expected
+    # The second thread found the first one's scratch lent out: queries overlapped in time
+    # (with the former global lock a hierarchy only ever held one scratch).
+    assert len(ch._scratch._free) == 2

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import mmap
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import polyline
 import pytest
 import shapely
@@ -17,8 +20,9 @@ from routing.errors import (
     LocationOutsideNetworkError,
     NoRouteError,
 )
-from routing.street.artefact import load_artefact, save_artefact
+from routing.street.artefact import load_artefact, mapped_npz, save_artefact
 from routing.street.compile import compile_graph
+from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.street.modes import Mode
 from routing.street.router import StreetRouter
 from routing.street.steps import Turn
@@ -212,6 +216,41 @@ def test_artefact_round_trip_and_checksum(tmp_path: Path) -> None:
         load_artefact(tmp_path / "grid.streets")
     with pytest.raises(CorruptArtefactError, match=r"no manifest\.json"):
         load_artefact(tmp_path / "missing")
+
+
+def mapped_file(array: npt.NDArray[Any]) -> bool:
+    """Whether ``array``'s memory is a file mapping (not a copy on the heap)."""
+    base: Any = array
+    while base is not None:
+        if isinstance(base, mmap.mmap):
+            return True
+        base = getattr(base, "base", None)
+    return False
+
+
+def test_artefact_arrays_are_mapped_from_the_file_read_only(tmp_path: Path) -> None:
+    graph = compile_graph(grid_graph(), Mode.WALK)
+    save_artefact([graph], tmp_path / "grid.streets", source="test grid")
+    loaded = load_artefact(tmp_path / "grid.streets")[Mode.WALK]
+    hierarchy = loaded.hierarchies["time"]
+    assert isinstance(hierarchy, ContractionHierarchy)
+    for array in (loaded.heads, loaded.geometry_lat, loaded.names, hierarchy.up_heads):
+        assert mapped_file(array)  # N processes opening the artefact share these pages
+        assert not array.flags.writeable
+    assert not mapped_file(graph.heads)  # the freshly compiled graph is on the heap
+    np.testing.assert_array_equal(loaded.heads, graph.heads)
+    np.testing.assert_array_equal(loaded.names, graph.names)
+    first = StreetRouter(loaded).route(position(0, 0), position(2, 2))
+    assert (
+        first.coordinates == StreetRouter(graph).route(position(0, 0), position(2, 2)).coordinates
+    )
+
+
+def test_mapped_npz_refuses_what_is_not_a_zip(tmp_path: Path) -> None:
+    junk = tmp_path / "walk.npz"
+    junk.write_bytes(b"not a zip at all")
+    with pytest.raises(CorruptArtefactError, match="cannot be read"):
+        mapped_npz(junk)
 
 
 def test_avoiding_steps_takes_the_way_round() -> None:

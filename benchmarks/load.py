@@ -1,0 +1,354 @@
+"""Load benchmark: real ``issy-mobility serve`` processes on PostgreSQL + Redis, many clients.
+
+Run: ``.venv/bin/python benchmarks/load.py [--clients 50] [--duration-s 30] [--configs ...]``.
+
+Each configuration starts the real server binary on a free port (the Issy-wide street
+topology from ``../shared/data``, compiled once into ``data/streets/``; a private PostgreSQL
+schema, dropped afterwards; Redis as the live-update bus) seeded with the real Vélib' snapshot
+(1,495 stations, imported with ``importGbfs`` and published). ``--clients`` asyncio clients
+(httpx, one connection each) then send, for ``--duration-s`` seconds, a mix of half trip
+plans between random points of Issy, 45% catalogue queries and 5% availability batches (50
+of the snapshot's stations, new counts). Configurations, measured in one run:
+
+- ``baseline``: 1 worker, street queries one at a time (``ISSY_QUERY_PARALLELISM=1``);
+- ``parallel``: 1 worker, parallel street queries (one per CPU);
+- ``workers2``: 2 workers, parallel street queries.
+
+Prints one JSON document: per configuration the throughput, and per operation the count,
+errors and p50/p95/p99 latency, with each configuration's throughput as a ratio of the
+baseline's. Numbers only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from marketplace.db import Database  # noqa: E402
+from marketplace.identity.partners import create_api_key, create_partner  # noqa: E402
+from marketplace.models import PartnerKind  # noqa: E402
+from marketplace.streets import load_streets  # noqa: E402
+
+ISSY_BOX = (48.8133, 2.2357, 48.8346, 2.2894)  # south, west, north, east
+SNAPSHOT = "2025-10-18"
+PLAN = """
+query($o: PlanLocationInput!, $d: PlanLocationInput!, $when: PlanDateTimeInput) {
+  plan(origin: $o, destination: $d, dateTime: $when, numItineraries: 5) {
+    edges { node { durationS distanceM priceMinor
+      legs { mode durationS polyline from { name vehiclesAvailable } to { name } } } }
+    routingErrors { code }
+  }
+}
+"""
+CATALOGUE = """{ services(first: 20) { totalCount edges { node {
+  id name kind operator { name } } } } }"""
+AVAILABILITY = """mutation($id: ID!, $a: [AvailabilityInput!]!) {
+  updateAvailability(serviceId: $id, availability: $a) { updated } }"""
+CONFIGS: dict[str, tuple[int, int | None]] = {
+    "baseline": (1, 1),
+    "parallel": (1, None),
+    "workers2": (2, None),
+}
+"""name: (worker processes, street queries at once per process; None = one per CPU)."""
+MIX = (("plan", 0.50), ("catalogue", 0.45), ("availability", 0.05))
+START_TIMEOUT_S = 300.0
+
+
+@dataclass
+class Seeded:
+    database_url: str
+    key: str
+    service_id: str
+    station_ids: list[str]
+
+
+@dataclass
+class Tally:
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    first_error: dict[str, str] = field(default_factory=dict)
+
+
+def _postgres_schema(url: str) -> tuple[str, str]:
+    schema = f"mkt_h13a_load_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    admin.dispose()
+    return schema, f"{url}?options=-csearch_path%3D{schema}"
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _server(env: dict[str, str], workers: int, parallelism: int | None, log: Path) -> Iterator[str]:
+    port = _free_port()
+    process_env = {**env}
+    process_env.pop("ISSY_QUERY_PARALLELISM", None)
+    if parallelism is not None:
+        process_env["ISSY_QUERY_PARALLELISM"] = str(parallelism)
+    command = [sys.executable, "-m", "marketplace.cli", "serve", "--port", str(port)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)],
+            env=process_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pids: set[int] = set()
+        while len(pids) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server did not start:\n{log.read_text()}")
+            try:
+                # A new connection each time, so that every worker gets to answer.
+                health = httpx.get(f"{url}/healthz", timeout=10).json()
+                if health.get("status") == "ok" and health.get("streets"):
+                    pids.add(int(health["worker"]["pid"]))
+            except (httpx.HTTPError, ValueError):
+                time.sleep(0.2)  # polling interval while the workers start
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
+    database = Database(url)
+    try:
+        database.migrate()
+
+        def partner(session: Any) -> str:
+            made = create_partner(session, name="Load operator", kind=PartnerKind.OPERATOR)
+            assert made.id is not None
+            return create_api_key(session, partner_id=made.id).token
+
+        key = database.call(partner)
+    finally:
+        database.dispose()
+    feeds = {
+        name: json.loads((shared / "bikeshare" / f"velib_{name}_{SNAPSHOT}.json").read_text())
+        for name in ("station_information", "station_status")
+    }
+    station_ids = [str(s["station_id"]) for s in feeds["station_information"]["data"]["stations"]]
+    with _server(env, 1, None, log) as server:
+        headers = {"Authorization": f"Bearer {key}"}
+
+        def gql(query: str, variables: dict[str, Any]) -> Any:
+            body = httpx.post(
+                f"{server}/graphql",
+                json={"query": query, "variables": variables},
+                headers=headers,
+                timeout=300,
+            ).json()
+            assert not body.get("errors"), body["errors"]
+            return body["data"]
+
+        created = gql(
+            "mutation($n: String!) { createService(input: {kind: BIKE_SHARE, name: $n}) { id } }",
+            {"n": f"Vélib' Métropole (snapshot {SNAPSHOT})"},
+        )
+        service_id = created["createService"]["id"]
+        gql(
+            "mutation($s: ID!, $f: JSON!) { importGbfs(serviceId: $s, feeds: $f) "
+            "{ skippedCount } }",
+            {"s": service_id, "f": feeds},
+        )
+        gql("mutation($s: ID!) { publishService(id: $s) { status } }", {"s": service_id})
+    return Seeded(url, key, service_id, station_ids)
+
+
+def _percentile(sorted_ms: list[float], q: float) -> float | None:
+    return round(float(np.percentile(sorted_ms, q)), 1) if sorted_ms else None
+
+
+async def _client(
+    url: str, seeded: Seeded, deadline: float, rng: random.Random, tally: Tally
+) -> None:
+    south, west, north, east = ISSY_BOX
+    tomorrow = (time.time() // 86400 + 1) * 86400
+    day = time.strftime("%Y-%m-%d", time.gmtime(tomorrow))
+    when = {"earliestDeparture": f"{day}T08:30:00+01:00"}
+    headers = {"Authorization": f"Bearer {seeded.key}"}
+    limits = httpx.Limits(max_connections=1)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        while time.monotonic() < deadline:
+            operation = rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+            if operation == "plan":
+
+                def point() -> dict[str, Any]:
+                    lat, lon = rng.uniform(south, north), rng.uniform(west, east)
+                    return {"coordinate": {"latitude": lat, "longitude": lon}}
+
+                payload = {"query": PLAN, "variables": {"o": point(), "d": point(), "when": when}}
+            elif operation == "catalogue":
+                payload = {"query": CATALOGUE, "variables": {}}
+            else:
+                rows = [
+                    {
+                        "stationExternalId": sid,
+                        "vehiclesAvailable": rng.randint(0, 20),
+                        "docksAvailable": rng.randint(0, 20),
+                    }
+                    for sid in rng.sample(seeded.station_ids, 50)
+                ]
+                payload = {"query": AVAILABILITY, "variables": {"id": seeded.service_id, "a": rows}}
+            started = time.perf_counter()
+            try:
+                response = await http.post("/graphql", json=payload, headers=headers)
+                body = response.json()
+                problem = body.get("errors") if response.status_code == 200 else response.text
+            except (httpx.HTTPError, ValueError) as exc:
+                problem = repr(exc)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if problem:
+                tally.errors[operation] = tally.errors.get(operation, 0) + 1
+                tally.first_error.setdefault(operation, str(problem)[:300])
+            else:
+                tally.latencies_ms.setdefault(operation, []).append(elapsed_ms)
+
+
+async def _load(url: str, seeded: Seeded, clients: int, duration_s: float) -> dict[str, Any]:
+    tally = Tally()
+    warm = time.monotonic() + min(5.0, duration_s / 6)  # snapping trees, numba, caches
+    await asyncio.gather(
+        *(_client(url, seeded, warm, random.Random(1000 + i), Tally()) for i in range(4))
+    )
+    started = time.monotonic()
+    deadline = started + duration_s
+    await asyncio.gather(
+        *(_client(url, seeded, deadline, random.Random(i), tally) for i in range(clients))
+    )
+    elapsed_s = time.monotonic() - started
+    operations: dict[str, Any] = {}
+    total = 0
+    for operation, _ in MIX:
+        done = sorted(tally.latencies_ms.get(operation, []))
+        total += len(done)
+        operations[operation] = {
+            "ok": len(done),
+            "errors": tally.errors.get(operation, 0),
+            "per_s": round(len(done) / elapsed_s, 2),
+            "p50_ms": _percentile(done, 50),
+            "p95_ms": _percentile(done, 95),
+            "p99_ms": _percentile(done, 99),
+            **(
+                {"first_error": tally.first_error[operation]}
+                if operation in tally.first_error
+                else {}
+            ),
+        }
+    return {
+        "elapsed_s": round(elapsed_s, 1),
+        "requests_per_s": round(total / elapsed_s, 2),
+        "errors": sum(tally.errors.values()),
+        "operations": operations,
+    }
+
+
+def main() -> None:
+    """Seed once, then load each configuration in turn; print the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration-s", type=float, default=60.0)
+    parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
+    parser.add_argument("--streets", type=Path, default=None)
+    parser.add_argument(
+        "--logs-dir", type=Path, default=None, help="keep the servers' logs here (default: dropped)"
+    )
+    args = parser.parse_args()
+    shared = Path(os.environ.get("ISSY_SHARED_DATA", REPO.parent / "shared" / "data"))
+    streets_path = args.streets or shared / "streets" / "grand_paris_carbike_topology_2023"
+    streets = load_streets(streets_path)  # compiled once into data/streets/, then reused
+    if streets.network is None:
+        raise SystemExit(f"no street network: {streets.problem}")
+    schema, url = _postgres_schema(args.postgres)
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "ISSY_BROADCAST_URL"}}
+    env |= {
+        "DATABASE_URL": url,
+        "ISSY_BROADCAST_URL": args.redis,
+        "ISSY_STREETS": str(streets.network.path),
+        # One API key and one address for every client: the per-client plan limit would
+        # measure itself. Still checked on every plan (in Redis), just never reached.
+        "ISSY_PLAN_RATE_PER_MIN": "1000000000",
+        "ISSY_PLAN_BURST": "1000000000",
+    }
+    results: dict[str, Any] = {}
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = args.logs_dir or Path(scratch)
+            folder.mkdir(parents=True, exist_ok=True)
+            seeded = _seed(url, shared, env, Path(folder) / "seed.log")
+            for name in args.configs:
+                workers, parallelism = CONFIGS[name]
+                log = Path(folder) / f"{name}.log"
+                with _server(env, workers, parallelism, log) as server:
+                    figures = asyncio.run(_load(server, seeded, args.clients, args.duration_s))
+                results[name] = {
+                    "workers": workers,
+                    "query_parallelism": parallelism or os.cpu_count(),
+                    **figures,
+                }
+                print(f"{name}: {figures['requests_per_s']} req/s", file=sys.stderr)
+    finally:
+        _drop_schema(args.postgres, schema)
+    if "baseline" in results:
+        base = results["baseline"]["requests_per_s"]
+        for figures in results.values():
+            figures["throughput_vs_baseline"] = round(figures["requests_per_s"] / base, 2)
+    record = {
+        "streets": str(streets_path),
+        "database": "postgresql",
+        "live": "redis",
+        "clients": args.clients,
+        "duration_s": args.duration_s,
+        "mix": dict(MIX),
+        "cpus": os.cpu_count(),
+        "configs": results,
+    }
+    print(json.dumps(record, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Per-client plan rate limits and the time budget of one plan, through the real app.
+
+Real west-Issy streets; the buckets in the process, and in the real Redis (shared by two
+apps, as by two workers). Each test uses fresh bearer tokens, so no bucket is shared with
+another test or an earlier run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from marketplace.app import create_app
+from marketplace.settings import Settings
+from marketplace.streets import StreetsState
+from tests.marketplace.helpers import REDIS_URL, Api
+from tests.marketplace.trips import DESTINATION, ORIGIN, meudon_streets
+
+PLAN = """query($o: PlanLocationInput!, $d: PlanLocationInput!) {
+  plan(origin: $o, destination: $d) { edges { node { durationS } } } }"""
+
+
+@pytest.fixture(scope="module")
+def streets(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StreetsState:
+    return meudon_streets(shared_data, tmp_path_factory.mktemp("streets"))
+
+
+@contextlib.contextmanager
+def app(settings: Settings, streets: StreetsState) -> Iterator[Api]:
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        yield Api(client)
+
+
+def plan(api: Api, token: str) -> dict[str, Any]:
+    return api.post(PLAN, {"o": ORIGIN, "d": DESTINATION}, key=token)
+
+
+def error_code(body: dict[str, Any]) -> str | None:
+    errors = body.get("errors")
+    return str(errors[0]["extensions"]["code"]) if errors else None
+
+
+def fresh_token() -> str:
+    return f"client-{uuid.uuid4().hex}"
+
+
+def test_a_client_over_its_burst_is_told_the_limit_and_when_to_retry(
+    settings: Settings, streets: StreetsState
+) -> None:
+    limited = dataclasses.replace(settings, plan_burst=2, plan_rate_per_min=1)
+    with app(limited, streets) as api:
+        token = fresh_token()
+        assert [error_code(plan(api, token)) for _ in range(2)] == [None, None]
+        refused = plan(api, token)
+        (error,) = refused["errors"]
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+        assert "at most 2 at once and 1 a minute per client" in error["message"]
+        assert 0 < error["extensions"]["retry_after_s"] <= 60
+        assert error_code(plan(api, fresh_token())) is None  # another client: its own bucket
+
+
+@pytest.mark.redis
+def test_buckets_in_redis_are_shared_by_every_process(
+    settings: Settings, streets: StreetsState
+) -> None:
+    shared = dataclasses.replace(
+        settings, broadcast_url=REDIS_URL, plan_burst=3, plan_rate_per_min=1
+    )
+    token = fresh_token()
+    with app(shared, streets) as first, app(shared, streets) as second:
+        assert error_code(plan(first, token)) is None
+        assert error_code(plan(second, token)) is None
+        assert error_code(plan(first, token)) is None
+        assert error_code(plan(second, token)) == "RATE_LIMITED"  # the 4th, wherever it lands
+
+
+def test_a_plan_over_the_time_budget_answers_plan_timeout(
+    settings: Settings, streets: StreetsState
+) -> None:
+    with app(settings, streets) as api:
+        assert error_code(plan(api, fresh_token())) is None  # warm: within 10 s
+    strict = dataclasses.replace(settings, plan_budget_ms=1)
+    with app(strict, streets) as api:
+        (error,) = plan(api, fresh_token())["errors"]
+    assert error["extensions"]["code"] == "PLAN_TIMEOUT"
+    assert "budget of 1 ms per plan" in error["message"]
