@@ -25,6 +25,7 @@ from routing.street.artefact import (
 )
 from routing.street.compile import compile_graph
 from routing.street.graph import CompactGraph
+from routing.street.live import load_hierarchy, save_hierarchy
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 from routing.street.readers.sources import detect_street_source
 from routing.street.router import StreetRouter
@@ -110,6 +111,13 @@ def build_artefact(
             "build_s": round(time.perf_counter() - started, 2),
         },
     )
+    for graph in compiled:
+        started_cch = time.perf_counter()
+        save_hierarchy(graph, folder)
+        say(
+            f"{graph.mode.value}: customizable hierarchy ordered in "
+            f"{time.perf_counter() - started_cch:.1f} s"
+        )
     say(f"artefact written to {folder}")
     return manifest
 
@@ -149,7 +157,11 @@ def open_street_network(
     graphs = load_artefact(folder, modes)
     log.info("street network loaded from %s in %.2f s", folder, time.perf_counter() - started)
     routers = {
-        mode: StreetRouter(graph, max_snap_distance_m=max_snap_distance_m)
+        mode: StreetRouter(
+            graph,
+            max_snap_distance_m=max_snap_distance_m,
+            customizable=load_hierarchy(graph, folder),
+        )
         for mode, graph in graphs.items()
     }
     return StreetNetwork(routers=routers, manifest=read_manifest(folder), path=folder)

@@ -30,6 +30,7 @@ from routing.street._ends import (
     leaving,
 )
 from routing.street.graph import CompactGraph, Metric
+from routing.street.hierarchy.cch import CustomizableHierarchy
 from routing.street.live import LiveMetrics
 from routing.street.search import dijkstra_costs
 from routing.street.snap import (
@@ -95,7 +96,11 @@ class StreetRouter:
     """Routes on one mode's compact graph. Thread-safe for queries after construction."""
 
     def __init__(
-        self, graph: CompactGraph, *, max_snap_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M
+        self,
+        graph: CompactGraph,
+        *,
+        max_snap_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M,
+        customizable: CustomizableHierarchy | None = None,
     ):
         self.graph = graph
         self.max_snap_distance_m = max_snap_distance_m
@@ -103,7 +108,7 @@ class StreetRouter:
         self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
         # Weights other than the compiled ones (congested times, avoided classes, closures)
         # and matrices go through a customizable hierarchy, never a Dijkstra per query.
-        self.live = LiveMetrics(graph)
+        self.live = LiveMetrics(graph, customizable)
 
     @property
     def snapper(self) -> Snapper:

@@ -10,6 +10,7 @@ import pytest
 
 from routing.street._ends import along_one_edge, arriving, leaving
 from routing.street.graph import Metric
+from routing.street.live import hierarchy_file, load_hierarchy
 from routing.street.network import StreetNetwork, open_street_network
 from routing.street.router import StreetRouter
 from routing.street.search import dijkstra_costs
@@ -100,3 +101,20 @@ def test_matrix_equals_one_dijkstra_per_origin(west_issy: StreetNetwork) -> None
             assert np.array_equal(np.isinf(matrix[i]), np.isinf(row))
         # The points shared by origins and destinations cost nothing to themselves.
         assert np.allclose(np.diagonal(matrix[8:, :4]), 0.0, atol=1e-6)
+
+
+def test_the_artefact_stores_the_order_and_serving_loads_it(
+    west_issy: StreetNetwork, tmp_path: Path
+) -> None:
+    stored = hierarchy_file(west_issy.path, "drive")
+    assert stored.is_file()
+    router = west_issy.router("drive")
+    loaded = load_hierarchy(router.graph, west_issy.path)
+    assert loaded is not None
+    assert np.array_equal(loaded.rank, router.live.hierarchy.rank)
+    # A file that does not fit the graph is ignored (and rebuilt on first use), not trusted.
+    other = west_issy.router("walk").graph
+    hierarchy_file(tmp_path, "walk").write_bytes(stored.read_bytes())
+    assert load_hierarchy(other, tmp_path) is None
+    hierarchy_file(tmp_path, "walk").write_bytes(b"not an npz")
+    assert load_hierarchy(other, tmp_path) is None
