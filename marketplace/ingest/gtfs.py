@@ -28,6 +28,7 @@ from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
 from marketplace.identity.actors import Actor
+from marketplace.ingest.gtfs_frequencies import FREQUENCY_COLUMNS, expand_frequencies
 from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import (
     Station,
@@ -50,6 +51,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
     "calendar.txt": ("service_id", *_WEEKDAYS, "start_date", "end_date"),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "frequencies.txt": FREQUENCY_COLUMNS,
 }
 
 
@@ -123,6 +125,7 @@ def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
         tables[name] = [
             {(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader
         ]
+    expand_frequencies(tables)
     return GtfsFeed(tables=tables)
 
 
