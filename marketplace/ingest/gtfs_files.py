@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marketplace.errors import InvalidInput
+from marketplace.ingest.gtfs_frequencies import FREQUENCY_COLUMNS, expand_frequencies
 from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
 __all__ = [
@@ -39,6 +40,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
     "calendar.txt": ("service_id", *WEEKDAYS, "start_date", "end_date"),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "frequencies.txt": FREQUENCY_COLUMNS,
 }
 """The files the import reads, and the columns each must have."""
 
@@ -220,4 +222,5 @@ def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
         if name in files:
             _check_text(name, files[name])
             tables[name] = _table(name, files[name])
+    expand_frequencies(tables)
     return GtfsFeed(tables=tables)

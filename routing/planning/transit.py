@@ -107,13 +107,12 @@ def _itinerary(
     access_snap = context.snap_station(Mode.WALK, journey.access_stop.lat, journey.access_stop.lon)
     egress_snap = context.snap_station(Mode.WALK, journey.egress_stop.lat, journey.egress_stop.lon)
     assert access_snap is not None and egress_snap is not None
-    first_ride = journey.transit_legs[0]
     access_leg = context.street_leg(
         Mode.WALK,
         walk_mode,
         context.origin_walk,
         access_snap,
-        at(first_ride.departure_s - journey.access_s),
+        at(journey.departure_s),  # before any footpath walked ahead of the first ride
         factor=context.walk_factor,
         to_place=place(journey.access_stop),
         avoid=context.walk_avoid,

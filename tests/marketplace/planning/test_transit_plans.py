@@ -148,3 +148,53 @@ def test_max_transfers_out_of_range_is_refused(planner_api: Api) -> None:
     }
     body = planner_api.client.post("/graphql", json={"query": PLAN, "variables": variables})
     assert "maxTransfers 9; accepted: 0 to 8" in body.text
+
+
+# The same bus written as one pattern trip run every 10 minutes by frequencies.txt.
+FREQUENCY_BUS = {
+    **BUS,
+    "trips.txt": "route_id,service_id,trip_id\nL,all,b\n",
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    "b,05:00:00,05:00:00,moulineaux,1\nb,05:02:30,05:02:30,isg,2\nb,05:05:00,05:05:00,pdb,3\n",
+    "frequencies.txt": "trip_id,start_time,end_time,headway_secs,exact_times\n"
+    "b,08:33:00,09:00:00,600,1\n",
+}
+
+
+def test_a_frequency_based_line_is_planned_at_its_runs(
+    planner_api: Api, partners: Partners
+) -> None:
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", FREQUENCY_BUS)
+    [legs] = _transit_options(planner_api)
+    bus = legs[3]
+    assert bus["transit"]["tripId"] == "b@08:53:00"
+    assert bus["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+    assert bus["end"].startswith(MONDAY_MORNING[:11] + "08:58")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("x,08:00:00,09:00:00,600,1", "trip_id 'x' is not a trip with stop times"),
+        ("b,09:00:00,08:00:00,600,1", "the start before the end"),
+        ("b,08:00:00,09:00:00,0,1", "headway_secs '0'"),
+        ("b,08:00:00,09:00:00,600,3", "exact_times '3'"),
+        ("b,00:00:00,47:00:00,1,1", "at most 8640 per row"),
+    ],
+)
+def test_bad_frequencies_refuse_the_feed(
+    api: Api, partners: Partners, row: str, expected: str
+) -> None:
+    service = published_service(
+        api, partners.b, kind="PUBLIC_TRANSPORT", name="Bus", serviceArea=None
+    )
+    files = {
+        **FREQUENCY_BUS,
+        "frequencies.txt": FREQUENCY_BUS["frequencies.txt"].split("\n")[0] + f"\n{row}\n",
+    }
+    body = api.post(IMPORT, {"id": service["id"], "files": files}, key=partners.b)
+    assert body.get("errors"), body
+    message = body["errors"][0]["message"]
+    assert "frequencies.txt line 2" in message and expected in message
+    assert "nothing was imported" in message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from pathlib import Path
 
@@ -258,3 +259,28 @@ def test_calendar_dates_exceptions_decide_the_day(west_issy: StreetNetwork) -> N
     next_day = ServiceCalendar("extra", added_dates=frozenset({monday + dt.timedelta(days=1)}))
     transit, _ = plan(planner, shuttle(), on_calendar(bus(), next_day))
     assert transit == []
+
+
+def test_a_footpath_before_the_first_ride_starts_after_the_access_walk(
+    west_issy: StreetNetwork,
+) -> None:
+    # The bus stop is beyond a 200 m walk from here; the shuttle's terminus is within it,
+    # and its street transfer to the bus stop leads on.
+    planner = TripPlanner(west_issy, clock=lambda: MONDAY_0830)
+    request = PlanRequest(
+        origin=(48.8217, 2.2555),
+        destination=DESTINATION,
+        time=MONDAY_0830,
+        direct_modes=frozenset({"WALK"}),
+        preferences=Preferences(max_walk_m=200),
+    )
+    result = planner.plan(request, ServiceCatalogue((shuttle(), bus()), version=1))
+    [legs] = [it.legs for it in result.itineraries if any(leg.transit for leg in it.legs)]
+    assert [leg.mode for leg in legs] == [LegMode.WALK] * 2 + [LegMode.TRANSIT, LegMode.WALK]
+    assert (legs[1].from_place.stop_id, legs[1].to_place.stop_id) == (
+        "moulineaux-t",
+        "moulineaux-b",
+    )
+    for before, after in itertools.pairwise(legs):
+        assert before.end <= after.start + dt.timedelta(microseconds=1)
+    assert legs[1].end <= legs[2].start and legs[2].start.time() == dt.time(8, 43)
