@@ -118,7 +118,7 @@ class Settings:
     job_queue_url: str | None = None
     plan_rate_per_min: int = 120
     plan_burst: int = 20
-    plan_budget_ms: int = 10_000
+    plan_budget_ms: int = 30_000
     query_parallelism: int | None = None
 
     @classmethod
@@ -181,7 +181,7 @@ class Settings:
             job_queue_url=env.get("ISSY_JOB_QUEUE_URL") or None,
             plan_rate_per_min=_int(env, "ISSY_PLAN_RATE_PER_MIN", 120),
             plan_burst=_int(env, "ISSY_PLAN_BURST", 20),
-            plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 10_000),
+            plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 30_000),
             query_parallelism=(
                 _int(env, "ISSY_QUERY_PARALLELISM", 1)
                 if env.get("ISSY_QUERY_PARALLELISM")

@@ -31,6 +31,11 @@ def _start_missing_services() -> list[Throwaway]:
     return started
 
 
+# A plan's time budget is wall-clock (tested with its own settings in
+# tests/marketplace/planning/test_plan_limits.py); the servers the tests start in other
+# processes inherit this, so that a cold first plan on a loaded machine is not refused.
+os.environ.setdefault("ISSY_PLAN_BUDGET_MS", "600000")
+
 # At import, not in pytest_configure: pytest imports the conftest files of the paths it is
 # given (and so tests/marketplace/helpers.py, which reads the URLs) before configuring.
 _STARTED = _start_missing_services()

@@ -97,7 +97,14 @@ def _empty(database: Database) -> None:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, max_page_size=50, default_page_size=10)
+    # A plan's time budget is wall-clock (tested in planning/test_plan_limits.py): on a loaded
+    # test machine a cold first plan must not turn into a refusal elsewhere.
+    return Settings(
+        database_url=database_url,
+        max_page_size=50,
+        default_page_size=10,
+        plan_budget_ms=600_000,
+    )
 
 
 @pytest.fixture

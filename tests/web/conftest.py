@@ -60,6 +60,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
         public_url=url,
         plan_rate_per_min=100_000,
         plan_burst=10_000,
+        plan_budget_ms=600_000,  # wall-clock: a loaded machine must not refuse a cold plan
     )
     patch = pytest.MonkeyPatch()
     # Compile the extract into a temporary artefact cache, not the checkout's data/.
