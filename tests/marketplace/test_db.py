@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -155,6 +156,7 @@ def test_the_app_migrates_an_empty_database_on_start(tmp_path: Path) -> None:
         health = client.get("/healthz").json()
         assert health == {
             "status": "ok",
+            "worker": {"pid": os.getpid()},  # the TestClient runs the app in this process
             "database": "sqlite",
             "catalogue_version": 0,
             "streets": False,
