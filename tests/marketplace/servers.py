@@ -21,6 +21,7 @@ import httpx
 from tests.live_server import free_port, graphql_data
 
 START_TIMEOUT_S = 60.0
+"""Per worker process: N workers start side by side on 2 shared cores."""
 
 
 def process_env(database_url: str, broadcast_url: str | None) -> dict[str, str]:
@@ -74,7 +75,7 @@ def serve(
         )
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        _wait_healthy(server, log)
+        _wait_healthy(server, log, START_TIMEOUT_S * workers)
         yield server
     finally:
         process.terminate()
@@ -85,8 +86,8 @@ def serve(
             process.wait()
 
 
-def _wait_healthy(server: Server, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def _wait_healthy(server: Server, log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise AssertionError(
@@ -98,9 +99,7 @@ def _wait_healthy(server: Server, log: Path) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.05)  # polling interval, not a wait for an event
-    raise AssertionError(
-        f"the server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}"
-    )
+    raise AssertionError(f"the server did not answer within {timeout_s} s:\n{log.read_text()}")
 
 
 def run_command(

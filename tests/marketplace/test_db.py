@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def test_the_app_starts_on_a_migrated_database(tmp_path: Path) -> None:
         health = client.get("/healthz").json()
         assert health == {
             "status": "ok",
+            "worker": {"pid": os.getpid()},  # the TestClient runs the app in this process
             "database": "sqlite",
             "catalogue_version": 0,
             "streets": False,
