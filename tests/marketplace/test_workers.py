@@ -47,13 +47,20 @@ def artefact(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture
-def empty_postgres_url() -> Iterator[str]:
-    """A schema of its own, NOT migrated: ``serve --workers 2`` migrates it once itself."""
+def migrated_postgres_url() -> Iterator[str]:
+    """A schema of its own, migrated once as ``issy-mobility migrate`` does (servers never
+    migrate: they refuse a stale schema)."""
     schema = f"mkt_workers_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    yield postgres_schema_url(schema)
+    url = postgres_schema_url(schema)
+    database = Database(url)
+    try:
+        database.migrate()
+    finally:
+        database.dispose()
+    yield url
     with admin.begin() as connection:
         connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
     admin.dispose()
@@ -126,16 +133,16 @@ def partner_key(database_url: str) -> str:
 
 @pytest.mark.postgres
 def test_a_change_through_one_worker_is_in_the_next_plan_of_the_other(
-    empty_postgres_url: str, artefact: Path, tmp_path: Path
+    migrated_postgres_url: str, artefact: Path, tmp_path: Path
 ) -> None:
     with serve(
-        database_url=empty_postgres_url,
+        database_url=migrated_postgres_url,
         streets=artefact,
         broadcast_url=None,
         log=tmp_path / "server.log",
         workers=2,
     ) as server:
-        key = partner_key(empty_postgres_url)  # the schema exists: the parent migrated it
+        key = partner_key(migrated_postgres_url)
         first, second = clients_of_two_workers(server.url)
         assert server.process.pid not in {first.pid, second.pid}  # workers, not the parent
         now = dt.datetime.now(dt.UTC).isoformat()
