@@ -125,6 +125,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
     database = Database(Settings.from_environ().database_url)
     try:
+        database.check_connection()  # an unusable database is one line, not a traceback
         before, after = migrate(database.engine)
     finally:
         database.dispose()

@@ -19,6 +19,7 @@ FIXTURE = Path(__file__).parents[1] / "ingest" / "fixtures" / "gtfs_navette"
 def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "ids.sqlite3"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    assert main(["migrate"]) == 0
     assert main(["partner", "create", "--name", "Navettes"]) == 0
     return path
 
