@@ -167,14 +167,15 @@ class JobExecutor:
     def _assignment(self, job_id: int, params: dict[str, Any]) -> dict[str, Any]:
         options = AssignmentOptions(**params["options"])
         sources = [SourceRequest(DemandSource[name], scale) for name, scale in params["sources"]]
-        last = [0.0]
+        last = [0.0, 0.0]  # when progress was last written, and the share written
 
         def progress(iteration: int, gap: float) -> None:
             now = time.monotonic()
             if now - last[0] < PROGRESS_INTERVAL_S:
                 return
-            last[0] = now
-            share = assignment_progress(iteration, gap, options)
+            # The gap does not fall steadily (Frank-Wolfe zigzags): progress never goes back.
+            share = max(last[1], assignment_progress(iteration, gap, options))
+            last[0], last[1] = now, share
             stage = f"iteration {iteration}, relative gap {gap:.2e}"
             if self.db.call(report_progress, job_id, progress=share, stage=stage):
                 raise JobCancelled
