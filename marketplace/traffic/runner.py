@@ -43,6 +43,7 @@ from routing.traffic.scenarios import (
     ScenarioEdit,
     ScenarioError,
     ScenarioInputs,
+    apply_edits,
     close_street,
     remove_lane,
     run_scenario,
@@ -286,7 +287,20 @@ def check_scenario_request(
         raise Conflict(
             Message("traffic.other_network", {"run": base.id, "period": the_period.name})
         )
+    # Unknown streets and one-lane removals are refused now, in the caller's words, rather
+    # than failing the queued job minutes later.
+    graph = drive_graph(network)
+    try:
+        apply_edits(graph, capacity_from_compact(graph), edits.edits())
+    except ScenarioError as error:
+        raise _scenario_refusal(error) from None
     return base
+
+
+def _scenario_refusal(error: ScenarioError) -> InvalidInput:
+    reason = f"scenario.{error.reason}"
+    worded = Message(reason, error.values) if reason in MESSAGE_IDS else str(error)
+    return InvalidInput(worded, field="edits")
 
 
 def run_scenario_against_latest(
@@ -332,9 +346,7 @@ def run_scenario_against_latest(
                 inputs, engine_edits, min_volume_capacity=base.min_volume_capacity
             )
     except ScenarioError as error:
-        reason = f"scenario.{error.reason}"
-        worded = Message(reason, error.values) if reason in MESSAGE_IDS else str(error)
-        raise InvalidInput(worded, field="edits") from None
+        raise _scenario_refusal(error) from None
     except DemandError as error:  # closures cutting zones off: ScenarioUnreachableError
         raise invalid_demand(error, "edits") from None
     summary = comparison.summary(graph)

@@ -40,6 +40,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioInputs",
     "ScenarioUnreachableError",
+    "apply_edits",
     "close_street",
     "remove_lane",
     "run_scenario",
@@ -235,6 +236,51 @@ class ScenarioComparison:
         }
 
 
+def apply_edits(
+    graph: CompactGraph,
+    capacity_veh_h: NDArray[np.float64],
+    edits: Sequence[ScenarioEdit],
+    *,
+    capacity_table: CapacityTable = DEFAULT_CAPACITY_TABLE,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """The edited network: free-flow seconds, capacities (veh/h) and which edges stay open.
+
+    Cheap (no assignment): callers check a scenario's edits with it before queueing the run.
+
+    Raises
+    ------
+    ScenarioError
+        No edits, or an edit naming what the network lacks or cannot apply (an unknown street
+        or way, a one-lane street asked to lose a lane).
+    """
+    if not edits:
+        raise ScenarioError("a scenario needs at least one edit (close, remove lane, speed)")
+    free_flow_s = graph.duration_s.astype(np.float64).copy()
+    capacity = np.asarray(capacity_veh_h, np.float64).copy()
+    open_edge = np.ones(graph.edge_count, bool)
+    for edit in edits:
+        edges = select_edges(graph, edit.target)
+        if edit.kind == "close":
+            open_edge[edges] = False
+        elif edit.kind == "remove_lane":
+            lanes = _lanes(graph, edges, capacity_table)
+            single = edges[lanes < 2]
+            if single.size:
+                edge, street = int(single[0]), graph.edge_name(int(single[0]))
+                raise ScenarioError(
+                    f"{edit.describe()}: edge {edge} ({street}) has one lane in its direction; "
+                    "close it instead",
+                    "ONE_LANE",
+                    edge=edge,
+                    street=street or "?",
+                )
+            capacity[edges] *= (lanes - 1.0) / lanes
+        else:
+            assert edit.speed_kmh is not None  # set_speed always sets it
+            free_flow_s[edges] = graph.length_m[edges] / (edit.speed_kmh / 3.6)
+    return free_flow_s, capacity, open_edge
+
+
 def run_scenario(
     base: ScenarioInputs,
     edits: Sequence[ScenarioEdit],
@@ -264,32 +310,10 @@ def run_scenario(
     DemandError
         The base demand itself is invalid (see :func:`routing.traffic.assignment.assign`).
     """
-    if not edits:
-        raise ScenarioError("a scenario needs at least one edit (close, remove lane, speed)")
     graph = base.graph
-    free_flow_s = graph.duration_s.astype(np.float64).copy()
-    capacity = np.asarray(base.capacity_veh_h, np.float64).copy()
-    open_edge = np.ones(graph.edge_count, bool)
-    for edit in edits:
-        edges = select_edges(graph, edit.target)
-        if edit.kind == "close":
-            open_edge[edges] = False
-        elif edit.kind == "remove_lane":
-            lanes = _lanes(graph, edges, base.capacity_table)
-            single = edges[lanes < 2]
-            if single.size:
-                edge, street = int(single[0]), graph.edge_name(int(single[0]))
-                raise ScenarioError(
-                    f"{edit.describe()}: edge {edge} ({street}) has one lane in its direction; "
-                    "close it instead",
-                    "ONE_LANE",
-                    edge=edge,
-                    street=street or "?",
-                )
-            capacity[edges] *= (lanes - 1.0) / lanes
-        else:
-            assert edit.speed_kmh is not None  # set_speed always sets it
-            free_flow_s[edges] = graph.length_m[edges] / (edit.speed_kmh / 3.6)
+    free_flow_s, capacity, open_edge = apply_edits(
+        graph, base.capacity_veh_h, edits, capacity_table=base.capacity_table
+    )
     options = dict(base.assign_options)
     options.setdefault("period_h", base.period_h)
     if base_result is None:

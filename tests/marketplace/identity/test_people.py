@@ -253,7 +253,9 @@ def test_sign_in_is_rate_limited_per_email(api: Api, registered: bool) -> None:
 
 def test_a_stranger_cannot_lock_the_owner_out(api: Api) -> None:
     signed_up(api)
-    stranger = TestClient(api.client.app, client=("203.0.113.7", 40000))
+    stranger = TestClient(
+        api.client.app, client=("203.0.113.7", 40000), headers={"Accept-Language": "en"}
+    )
     guess = {"email": "anne.martin@example.org", "password": "wrong password!"}
     for _ in range(6):
         answer = stranger.post("/graphql", json={"query": SIGN_IN, "variables": guess}).json()
