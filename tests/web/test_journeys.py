@@ -130,6 +130,16 @@ def test_commuter_plans_with_the_city_bikes_on_a_map_of_issy(
     assert_no_leaks(phone)
     snapshot(phone, "commuter-phone", full_page=True)
     phone.assert_accessible()
+    # In English too: the unknown price in words, never a currency alone.
+    phone.page.locator("#lang-switch").click()
+    phone.page.get_by_role("heading", name="Plan a trip").wait_for()
+    bike = phone.page.locator("button.itinerary").filter(has_text="Shared bike")
+    bike.first.wait_for(timeout=60_000)
+    bike.first.click()
+    assert bike.first.locator(".fact-price").inner_text() == "Price unknown"
+    assert "price unknown" in phone.page.locator(".itinerary-details").inner_text()
+    assert_no_leaks(phone)
+    snapshot(phone, "commuter-phone-en", full_page=True)
     assert not [e for e in tab.errors + phone.errors if "favicon" not in e]
 
 
