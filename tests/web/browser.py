@@ -39,6 +39,8 @@ PHONE = {"width": 390, "height": 844}
 # day; one stop_times row is bad on purpose, for the import reports.
 GTFS_FIXTURE = Path(__file__).parent / "fixtures" / "gtfs_test_bus"
 DESKTOP = {"width": 1366, "height": 900}
+# The journey tests' desktop: a common laptop screen.
+LAPTOP = {"width": 1280, "height": 800}
 
 
 @dataclass
@@ -249,3 +251,27 @@ def sign_in_to_the_dashboard(tab: Tab, email: str = EMAIL, password: str = PASSW
     signin.get_by_label("Mot de passe").fill(password)
     signin.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Tableau de bord trafic").wait_for()
+
+
+def partner_sign_in(tab: Tab, key: str, name: str) -> None:
+    """Sign in to the partner console with an API key, as the partner named ``name``."""
+    page = tab.page
+    tab.goto("#/partner")
+    page.get_by_label("Clé d'API").fill(key)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text(f"Connecté pour {name}.").wait_for()
+
+
+def click_polygon(tab: Tab, points: list[tuple[float, float]]) -> None:
+    """Click the corners (fractions of the map's box), then the first again to close it."""
+    page = tab.page
+    box = page.locator("#editor-map").bounding_box()
+    assert box is not None
+    page.wait_for_timeout(300)
+    for fx, fy in [*points, points[0]]:
+        # As a hand does: move there (the plugin's guide follows the pointer), then click.
+        x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+        page.mouse.move(x, y, steps=4)
+        page.wait_for_timeout(100)
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)

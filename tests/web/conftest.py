@@ -10,7 +10,10 @@ package; Playwright's own browser downloads are never used.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Generator, Iterator
@@ -28,6 +31,7 @@ from tests.web.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    LAPTOP,
     PHONE,
     STREETS_FIXTURE,
     Tab,
@@ -110,6 +114,29 @@ def fresh_server(
         yield server
 
 
+@pytest.fixture(scope="module")
+def seeded_server(
+    shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebServer]:
+    """An app on a new database seeded only as `make run` seeds one: the open-data command
+    (`issy-mobility seed open-data --if-empty`) first, then the server."""
+    folder = tmp_path_factory.mktemp("seeded")
+    subprocess.run(
+        [sys.executable, "-m", "marketplace.cli", "seed", "open-data", "--if-empty"],
+        env={
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder / 'web.sqlite3'}",
+            "ISSY_SHARED_DATA": str(shared_data),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    with _serve(shared_data, folder) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -131,11 +158,14 @@ def pytest_runtest_makereport(
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
-        for name in ("tab", "phone_tab"):
-            tab = getattr(item, "funcargs", {}).get(name)
+        funcargs = getattr(item, "funcargs", {})
+        tabs = [(name, funcargs.get(name)) for name in ("tab", "phone_tab")]
+        for group in ("fresh_tabs", "seeded_tabs"):
+            tabs += [(f"{group}-{size}", tab) for size, tab in funcargs.get(group, {}).items()]
+        for name, tab in tabs:
             if isinstance(tab, Tab):
                 # A picture of the page as the test failed on it, beside the others.
-                path = tab.screenshot(f"FAILED-{item.name}")
+                path = tab.screenshot(f"FAILED-{item.name}-{name}")
                 report.sections.append(("browser", f"screenshot: {path}\nconsole: {tab.errors}"))
 
 
@@ -175,6 +205,18 @@ def fresh_tabs(browser: Any, fresh_server: WebServer) -> Iterator[dict[str, Tab]
     """A desktop and a phone page on the module's empty-database server."""
     desktop = _tab(browser, fresh_server.url, DESKTOP)
     phone = _tab(browser, fresh_server.url, PHONE)
+    try:
+        yield {"desktop": next(desktop), "phone": next(phone)}
+    finally:
+        desktop.close()
+        phone.close()
+
+
+@pytest.fixture
+def seeded_tabs(browser: Any, seeded_server: WebServer) -> Iterator[dict[str, Tab]]:
+    """A laptop-sized and a phone page on the module's open-data server."""
+    desktop = _tab(browser, seeded_server.url, LAPTOP)
+    phone = _tab(browser, seeded_server.url, PHONE)
     try:
         yield {"desktop": next(desktop), "phone": next(phone)}
     finally:

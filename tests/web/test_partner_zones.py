@@ -11,7 +11,15 @@ from urllib.parse import unquote
 import pytest
 from shapely.geometry import Point, shape
 
-from tests.web.browser import NORTH_WEST, RUE_LILY, Tab, WebServer, plan_hash
+from tests.web.browser import (
+    NORTH_WEST,
+    RUE_LILY,
+    Tab,
+    WebServer,
+    click_polygon,
+    partner_sign_in,
+    plan_hash,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,35 +29,12 @@ VEHICLES = "query V($id: ID!) { service(id: $id) { vehicles { externalId lat lon
 PICK_UP = (48.8099, 2.2560)
 
 
-def sign_in(tab: Tab, key: str, name: str) -> None:
-    page = tab.page
-    tab.goto("#/partner")
-    page.get_by_label("Clé d'API").fill(key)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_text(f"Connecté pour {name}.").wait_for()
-
-
-def click_polygon(tab: Tab, points: list[tuple[float, float]]) -> None:
-    """Click the corners (fractions of the map's box), then the first again to close it."""
-    page = tab.page
-    box = page.locator("#editor-map").bounding_box()
-    assert box is not None
-    page.wait_for_timeout(300)
-    for fx, fy in [*points, points[0]]:
-        # As a hand does: move there (the plugin's guide follows the pointer), then click.
-        x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-        page.mouse.move(x, y, steps=4)
-        page.wait_for_timeout(100)
-        page.mouse.click(x, y)
-        page.wait_for_timeout(300)
-
-
 def test_draw_a_free_floating_scooter_zone_publish_and_ride_it(
     tab: Tab, web_server: WebServer
 ) -> None:
     key = web_server.partner_key("Trott'Issy")
     page = tab.page
-    sign_in(tab, key, "Trott'Issy")
+    partner_sign_in(tab, key, "Trott'Issy")
 
     # Docked or free-floating is asked outright for a scooter share.
     create = page.locator("form", has=page.get_by_role("heading", name="Créer un service"))
@@ -193,7 +178,7 @@ def test_a_long_station_list_is_searched_and_paged_below_the_forms(
             key=key,
         )
     page = tab.page
-    sign_in(tab, key, "Grand Réseau Vélo")
+    partner_sign_in(tab, key, "Grand Réseau Vélo")
     tab.goto(f"#/partner/{service_id}")
     page.get_by_role("heading", name="Stations (1495)").wait_for()
     assert page.locator(".station-list li").count() == 20

@@ -58,7 +58,8 @@ export function drawBoundary(map, element, capabilities) {
         interactive: false,
         style: () => ({ color: '#1e3a8a', weight: 2.5, opacity: 0.8, dashArray: '8 5', fill: true, fillColor: '#1e3a8a', fillOpacity: 0.04 }),
       }).addTo(map);
-      if (found.attribution) map.attributionControl.addAttribution(found.attribution);
+      // OpenStreetMap is credited on every map already: only another source is added.
+      if (found.attribution && !/openstreetmap/i.test(found.attribution)) map.attributionControl.addAttribution(found.attribution);
       element.dataset.boundary = found.name;
     })
     .catch(() => {
