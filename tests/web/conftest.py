@@ -118,21 +118,22 @@ def fresh_server(
 def seeded_server(
     shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WebServer]:
-    """An app on a new database seeded only as `make run` seeds one: the open-data command
-    (`issy-mobility seed open-data --if-empty`) first, then the server."""
+    """An app on a new database seeded only as `make run` seeds one: the commands
+    (`issy-mobility migrate`, then `seed open-data --if-empty`) first, then the server."""
     folder = tmp_path_factory.mktemp("seeded")
-    subprocess.run(
-        [sys.executable, "-m", "marketplace.cli", "seed", "open-data", "--if-empty"],
-        env={
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder / 'web.sqlite3'}",
-            "ISSY_SHARED_DATA": str(shared_data),
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
+    for command in (["migrate"], ["seed", "open-data", "--if-empty"]):
+        subprocess.run(
+            [sys.executable, "-m", "marketplace.cli", *command],
+            env={
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{folder / 'web.sqlite3'}",
+                "ISSY_SHARED_DATA": str(shared_data),
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
     with _serve(shared_data, folder) as server:
         yield server
 
