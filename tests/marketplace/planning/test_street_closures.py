@@ -93,8 +93,10 @@ def _instructions(leg: dict[str, Any]) -> str:
 
 
 def test_a_closed_street_reaches_the_next_car_plan(
-    planner_api: Api, partners: Partners, crossed_street: str
+    planner_api: Api, partners: Partners, crossed_street: str, streets: StreetsState
 ) -> None:
+    assert streets.network is not None
+    live = streets.network.router(Mode.DRIVE).live
     car, walk = _leg(planner_api, "CAR"), _leg(planner_api, "WALK")
     assert crossed_street in _instructions(car)
 
@@ -103,8 +105,13 @@ def test_a_closed_street_reaches_the_next_car_plan(
     )["closeStreet"]
     assert closure["street"] == crossed_street and closure["reopenedAt"] is None
 
+    customized = live.customizations
     around = _leg(planner_api, "CAR")
     assert crossed_street not in _instructions(around)  # the car goes around it
+    # One customization of the drive hierarchy serves the closure, and the next plan reuses it.
+    assert live.customizations == customized + 1
+    assert _leg(planner_api, "CAR")["polyline"] == around["polyline"]
+    assert live.customizations == customized + 1
     assert around["durationS"] > car["durationS"]  # the detour costs time
     assert _leg(planner_api, "WALK")["polyline"] == walk["polyline"]  # closed to cars only
 
