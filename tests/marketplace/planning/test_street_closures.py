@@ -31,6 +31,7 @@ mutation($street: String, $way: ID, $reason: String!, $starts: DateTime, $ends: 
 }
 """
 REOPEN = "mutation($id: ID!) { reopenStreet(id: $id) { id reopenedAt } }"
+CLOSED = "query($at: DateTime) { streetClosures(activeAt: $at) { id street reason } }"
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,10 @@ def test_a_closure_holds_only_in_its_window(
         key=partners.city,
     )
     assert crossed_street not in _instructions(_leg(planner_api, "CAR"))
+    listed = planner_api.ok(CLOSED, {"at": MONDAY_MORNING}, key=partners.city)["streetClosures"]
+    assert [(c["street"], c["reason"]) for c in listed] == [(crossed_street, "street market")]
     later = (morning + dt.timedelta(hours=3)).isoformat()
+    assert planner_api.ok(CLOSED, {"at": later}, key=partners.city)["streetClosures"] == []
     assert _leg(planner_api, "CAR", later)["polyline"] == car["polyline"]
 
 
@@ -147,6 +151,7 @@ def test_only_planners_close_streets_and_bad_closures_are_refused(
 ) -> None:
     forbidden = planner_api.error(CLOSE, {"street": crossed_street, "reason": "x"}, key=partners.a)
     assert forbidden["extensions"]["code"] == "FORBIDDEN"
+    assert planner_api.error(CLOSED, key=partners.a)["extensions"]["code"] == "FORBIDDEN"
 
     unknown = planner_api.error(
         CLOSE, {"street": crossed_street + "x", "reason": "works"}, key=partners.city
