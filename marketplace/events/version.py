@@ -33,6 +33,7 @@ from marketplace.models import (
     Region,
     Station,
     StationAvailability,
+    StreetClosure,
     TransitCalendar,
     TransitCalendarDate,
     TransitRoute,
@@ -57,6 +58,7 @@ CATALOGUE_TABLES: frozenset[str] = frozenset(
         Region,
         Station,
         StationAvailability,
+        StreetClosure,
         PricingPlan,
         VehicleType,
         TransitRoute,
@@ -66,7 +68,8 @@ CATALOGUE_TABLES: frozenset[str] = frozenset(
         TransitStopTime,
     )
 )
-"""Tables whose rows the trip planner's catalogue is built from: a write to one bumps."""
+"""Tables whose rows the trip planner's catalogue is built from (street closures included:
+car legs go around them): a write to one bumps."""
 
 _CHANGED = "marketplace.events.catalogue_changed"
 _TABLE = CatalogueVersion.__table__  # type: ignore[attr-defined]

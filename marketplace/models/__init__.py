@@ -34,6 +34,7 @@ from marketplace.models.place import Place, PlaceKind, Region
 from marketplace.models.pricing import PricingPlan
 from marketplace.models.service import MobilityService, ServiceKind, ServiceStatus
 from marketplace.models.station import Station, StationAvailability, StationKind
+from marketplace.models.street_closure import StreetClosure
 from marketplace.models.timetable import (
     TransitCalendar,
     TransitCalendarDate,
@@ -98,6 +99,7 @@ __all__ = [
     "Station",
     "StationAvailability",
     "StationKind",
+    "StreetClosure",
     "Suggestion",
     "SuggestionFollow",
     "SuggestionStatus",

@@ -21,6 +21,7 @@ from marketplace.db import Database
 from marketplace.planning.catalogue import PlannerCatalogue
 from marketplace.planning.places import PlaceSearch
 from marketplace.streets import StreetsState
+from marketplace.traffic.closures import active_closures, closed_edges, with_closures
 from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
 from marketplace.traffic.runs import latest_run, run_segments
@@ -62,6 +63,9 @@ class Planning:
             else None
         )
         self._congested: dict[int, np.ndarray] = {}
+        # The drive times of the latest (run, closed edges) asked for: the same array while
+        # they hold, so the router's customized hierarchy for it is reused, not redone.
+        self._closed: tuple[np.ndarray | None, bytes, np.ndarray] | None = None
 
     def close(self) -> None:
         self.catalogue.close()
@@ -94,6 +98,32 @@ class Planning:
                 cached = times
         return cached
 
+    def drive_times(self, when: dt.datetime) -> np.ndarray | None:
+        """Edge times of the drive graph for a car leaving at ``when``: the period's congested
+        times (:meth:`congested_drive_times`) with the streets closed at ``when`` impassable.
+
+        None when neither applies (cars drive at free-flow speed). The array stays the same
+        object while the run and the closed edges do, so the router customizes its hierarchy
+        once per change, and every process reads closures from the database, whose writes
+        bump the catalogue version.
+        """
+        congested = self.congested_drive_times(when)
+        network = self.streets.network
+        if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
+            return congested
+        graph = network.router(Mode.DRIVE).graph
+        with self._db.session() as session:
+            edges = closed_edges(graph, active_closures(session, when))
+        if edges.size == 0:
+            return congested
+        closed = edges.tobytes()
+        kept = self._closed
+        if kept is not None and kept[0] is congested and kept[1] == closed:
+            return kept[2]
+        times = with_closures(congested if congested is not None else graph.duration_s, edges)
+        self._closed = (congested, closed, times)
+        return times
+
     def network(self) -> StreetNetwork:
         """The street network (raises the load problem, which names the fix, if none)."""
         return self.streets.require()
@@ -114,7 +144,7 @@ class Planning:
             ratings = {str(sid): average for sid, average in found.items()}
         usable, notes = _usable(catalogue, views, request, min_rating, ratings)
         result = self._planner.plan(
-            request, usable, drive_duration_s=self.congested_drive_times(request.time)
+            request, usable, drive_duration_s=self.drive_times(request.time)
         )
         if notes:
             result = dataclasses.replace(result, errors=result.errors + tuple(notes))

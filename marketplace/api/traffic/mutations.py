@@ -1,8 +1,9 @@
-"""Traffic mutations: planners import demand and run assignments and scenarios; anyone
-signed in reports an incident."""
+"""Traffic mutations: planners import demand, run assignments and scenarios, and close or
+reopen streets to cars; anyone signed in reports an incident."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -12,6 +13,8 @@ from marketplace.api.context import Info
 from marketplace.api.jobs.operations import queue_job
 from marketplace.api.jobs.types import JobType
 from marketplace.api.permissions import IsPlanner
+from marketplace.api.relay import decode_global_id
+from marketplace.api.traffic.closure_types import StreetClosureType
 from marketplace.api.traffic.hotspot_types import IncidentReportType
 from marketplace.api.traffic.inputs import (
     DemandSourceScaleInput,
@@ -21,7 +24,8 @@ from marketplace.api.traffic.network import drive_network, traffic_settings
 from marketplace.api.traffic.types import DemandImportType, TrafficAlgorithm
 from marketplace.errors import InvalidInput
 from marketplace.jobs.execute import assignment_params, scenario_params
-from marketplace.models import DemandSource, JobKind
+from marketplace.models import DemandSource, JobKind, utcnow
+from marketplace.traffic.closures import close_street, reopen_street
 from marketplace.traffic.config import period_named
 from marketplace.traffic.demand import import_demand, validate_import
 from marketplace.traffic.incidents import report_incident
@@ -130,6 +134,47 @@ class TrafficMutation:
         )
         await info.context.run(check_scenario_request, network, period=period, edits=edits)
         return await queue_job(info, JobKind.SCENARIO, scenario_params(period=period, edits=edits))
+
+    @strawberry.mutation(
+        description="Close a street to cars: give street (a name of the drive network, every "
+        "edge carrying it) or osmWayId, a reason (1 to 500 characters) and a window (startsAt, "
+        "default now; endsAt, open-ended when absent). Car plans leaving in the window go "
+        "around it from the next plan on, in every server process; walking and cycling are "
+        "untouched. A decision, unlike runScenario (a what-if that changes no plan). Planners "
+        "only.",
+        permission_classes=[IsPlanner],
+    )
+    async def close_street(
+        self,
+        info: Info,
+        reason: str,
+        street: str | None = None,
+        osm_way_id: strawberry.ID | None = None,
+        starts_at: dt.datetime | None = None,
+        ends_at: dt.datetime | None = None,
+    ) -> StreetClosureType:
+        graph = drive_graph(drive_network(info))
+        row = await info.context.run(
+            close_street,
+            graph,
+            street=street,
+            osm_way_id=_way(osm_way_id, "osmWayId") if osm_way_id is not None else None,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=utcnow(),
+        )
+        return StreetClosureType.from_row(row)
+
+    @strawberry.mutation(
+        description="End a street closure now: the next car plans may drive through it again. "
+        "Planners only.",
+        permission_classes=[IsPlanner],
+    )
+    async def reopen_street(self, info: Info, id: strawberry.ID) -> StreetClosureType:
+        _, closure_id = decode_global_id(str(id), "StreetClosure")
+        row = await info.context.run(reopen_street, closure_id, now=utcnow())
+        return StreetClosureType.from_row(row)
 
     @strawberry.mutation(
         description="Report an incident at a point (signed-in people and API keys). At most "

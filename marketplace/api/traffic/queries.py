@@ -9,6 +9,7 @@ Issy-size drive graph they take well under a second per run.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -28,6 +29,7 @@ from marketplace.api.relay import (
     encode_cursor,
     make_connection,
 )
+from marketplace.api.traffic.closure_types import StreetClosureType
 from marketplace.api.traffic.hotspot_types import IncidentReportType, TrafficHotspotType
 from marketplace.api.traffic.inputs import TrafficAreaInput
 from marketplace.api.traffic.network import traffic_settings
@@ -42,7 +44,8 @@ from marketplace.api.traffic.types import (
 from marketplace.catalogue.validation import validate_service_area
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.i18n import Message
-from marketplace.models import IncidentCategory, RunStatus, TrafficRun
+from marketplace.models import IncidentCategory, RunStatus, TrafficRun, utcnow
+from marketplace.traffic.closures import active_closures
 from marketplace.traffic.config import period_named
 from marketplace.traffic.incidents import list_incidents
 from marketplace.traffic.planned import demand_matrix
@@ -183,6 +186,20 @@ class TrafficQuery:
     async def segment(self, info: Info, id: strawberry.ID) -> TrafficSegmentType:
         _, db_id = decode_global_id(id, "TrafficSegment")
         return TrafficSegmentType.from_row(await info.context.run(get_segment, db_id))
+
+    @strawberry.field(
+        description="Street closures in force at activeAt (default now), oldest first: what "
+        "car plans leaving then go around. Planners only.",
+        permission_classes=[IsPlanner],
+    )
+    async def street_closures(
+        self, info: Info, active_at: dt.datetime | None = None
+    ) -> list[StreetClosureType]:
+        when = active_at if active_at is not None else utcnow()
+        if when.tzinfo is None:
+            raise InvalidInput("activeAt: give a time zone (e.g. +01:00 or Z)", field="activeAt")
+        rows = await info.context.run(active_closures, when)
+        return [StreetClosureType.from_row(row) for row in rows]
 
     @strawberry.field(
         description="Runs newest first, of every status (base runs and scenarios). Planners only.",
