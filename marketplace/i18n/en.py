@@ -230,6 +230,9 @@ MESSAGES: dict[str, str] = {
     "plan_request.SERVICES_CONFLICT": (
         "services {services} are both required and excluded; choose one"
     ),
+    "plan_request.OPTIMIZE": "optimize {optimize!r}; accepted: time, price, co2",
+    "plan_request.MAX_TRANSFERS": "maxTransfers {count}; accepted: 0 to 8",
+    "plan_request.NUM_ITINERARIES": "numItineraries {count}; accepted: 1 to 20",
     "plan_request.TOO_MANY_VIA": "{count} via points; accepted: at most 5",
     "plan_request.NO_MODE": "no mode allowed; accepted: at least one mode or service kind",
     "plan_request.SAME_PLACE": (
@@ -258,6 +261,26 @@ MESSAGES: dict[str, str] = {
     "weekday.FRIDAY": "Friday",
     "weekday.SATURDAY": "Saturday",
     "weekday.SUNDAY": "Sunday",
+    "area.no_coordinates": "{field} has no coordinates",
+    "area.no_rings": "{field} polygon {polygon} has no rings",
+    "area.ring_too_short": (
+        "{field} polygon {polygon} ring {ring} has fewer than 4 positions; a ring needs at "
+        "least 4, the last repeating the first"
+    ),
+    "area.ring_open": (
+        "{field} polygon {polygon} ring {ring} is not closed: it starts at {first} and ends "
+        "at {last}; the last position must repeat the first"
+    ),
+    "area.not_json": "{field} is not JSON: {detail}",
+    "area.type": "{field} is a GeoJSON {kind}; accepted: Polygon or MultiPolygon",
+    "area.malformed": "{field} has malformed coordinates: {detail}",
+    "area.empty": "{field} is not a valid polygon: it is empty",
+    "area.invalid": "{field} is not a valid polygon: {detail}",
+    "area.lon_lat": "{field} coordinates must be [longitude, latitude] in degrees",
+    "area.far_from_issy": (
+        "{field} reaches {distance_km} km from Issy {issy}; service areas must lie within "
+        "{limit_km} km"
+    ),
     "validation.empty": "{field} must not be empty",
     "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
     "validation.negative": "{field} is {value}; it must be zero or more",

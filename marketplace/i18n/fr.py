@@ -252,6 +252,9 @@ MESSAGES: dict[str, str] = {
     "plan_request.SERVICES_CONFLICT": (
         "les services {services} sont à la fois exigés et exclus ; choisissez"
     ),
+    "plan_request.OPTIMIZE": "optimize {optimize!r} ; acceptés : time, price, co2",
+    "plan_request.MAX_TRANSFERS": "maxTransfers {count} ; accepté : de 0 à 8 correspondances",
+    "plan_request.NUM_ITINERARIES": "numItineraries {count} ; accepté : de 1 à 20",
     "plan_request.TOO_MANY_VIA": "{count} étapes intermédiaires ; acceptées : 5 au plus",
     "plan_request.NO_MODE": (
         "aucun mode autorisé ; accepté : au moins un mode ou un type de service"
@@ -287,6 +290,26 @@ MESSAGES: dict[str, str] = {
     "weekday.FRIDAY": "vendredi",
     "weekday.SATURDAY": "samedi",
     "weekday.SUNDAY": "dimanche",
+    "area.no_coordinates": "{field} n'a pas de coordonnées",
+    "area.no_rings": "{field} : le polygone {polygon} n'a pas d'anneau",
+    "area.ring_too_short": (
+        "{field} : l'anneau {ring} du polygone {polygon} a moins de 4 positions ; un anneau "
+        "en demande au moins 4, la dernière répétant la première"
+    ),
+    "area.ring_open": (
+        "{field} : l'anneau {ring} du polygone {polygon} n'est pas fermé : il commence en "
+        "{first} et finit en {last} ; la dernière position doit répéter la première"
+    ),
+    "area.not_json": "{field} n'est pas du JSON : {detail}",
+    "area.type": "{field} est un {kind} GeoJSON ; acceptés : Polygon ou MultiPolygon",
+    "area.malformed": "{field} a des coordonnées mal formées : {detail}",
+    "area.empty": "{field} n'est pas un polygone valide : il est vide",
+    "area.invalid": "{field} n'est pas un polygone valide : {detail}",
+    "area.lon_lat": "{field} : les coordonnées doivent être [longitude, latitude] en degrés",
+    "area.far_from_issy": (
+        "{field} s'étend jusqu'à {distance_km} km d'Issy {issy} ; les zones de service "
+        "doivent rester à moins de {limit_km} km"
+    ),
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",

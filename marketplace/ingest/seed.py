@@ -131,10 +131,10 @@ def _changed_status(
 
 def _seed_velib(session: Session, actor: Actor, data: OpenData, report: SeedReport) -> None:
     about = (
-        "Vélib' Métropole docking stations in Issy-les-Moulineaux and 1 km around, with "
-        "capacities and the counts of the open-data snapshot at their own reporting times. "
-        "No prices are published in this data. Data: Vélib' Métropole (opendata.paris.fr, "
-        "ODbL)."
+        "Stations Vélib' Métropole d'Issy-les-Moulineaux et de 1 km alentour, avec leur "
+        "capacité et les vélos et places disponibles de l'instantané open data, chacun à "
+        "son heure de relevé. Ces données ne publient pas de tarifs. Données : Vélib' "
+        "Métropole (opendata.paris.fr, ODbL)."
     )
     service = _service(
         session, actor, report, kind=ServiceKind.BIKE_SHARE, name=VELIB_SERVICE, about=about
