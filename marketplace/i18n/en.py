@@ -281,6 +281,17 @@ MESSAGES: dict[str, str] = {
         "{field} reaches {distance_km} km from Issy {issy}; service areas must lie within "
         "{limit_km} km"
     ),
+    "partner.name_length": "{field} must be 1 to {maximum} characters, got {value}",
+    "partner.name_taken": "a partner named {name} exists already; partner names are unique",
+    "partner.not_found": "no partner with id {id}",
+    "api_key.expires_in_past": "expiresAt {value} is in the past",
+    "api_key.not_found": "no API key with id {id} among yours",
+    "service.bad_kind": "kind {value} is not a service kind",
+    "service.retired": "service {id} is retired; retired services cannot change",
+    "import.batch_size": "{field} has {size} rows; send between 1 and {maximum} per call",
+    "traffic.run_period": "run {id} is of {run_period}, not {period}",
+    "traffic.run_not_converged": "run {id} did not converge (gap {gap}); it has no results",
+    "validation.limit": "limit {value}; accepted: 1 to {maximum}",
     "validation.empty": "{field} must not be empty",
     "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
     "validation.negative": "{field} is {value}; it must be zero or more",

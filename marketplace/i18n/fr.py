@@ -310,6 +310,21 @@ MESSAGES: dict[str, str] = {
         "{field} s'étend jusqu'à {distance_km} km d'Issy {issy} ; les zones de service "
         "doivent rester à moins de {limit_km} km"
     ),
+    "partner.name_length": "{field} doit faire de 1 à {maximum} caractères, reçu {value}",
+    "partner.name_taken": (
+        "un partenaire nommé {name} existe déjà ; les noms de partenaires sont uniques"
+    ),
+    "partner.not_found": "aucun partenaire d'id {id}",
+    "api_key.expires_in_past": "expiresAt {value} est dans le passé",
+    "api_key.not_found": "aucune de vos clés d'API n'a l'id {id}",
+    "service.bad_kind": "kind {value} n'est pas un type de service",
+    "service.retired": "le service {id} est retiré ; un service retiré ne peut plus changer",
+    "import.batch_size": ("{field} a {size} lignes ; envoyez-en de 1 à {maximum} par appel"),
+    "traffic.run_period": "le calcul {id} porte sur {run_period}, pas sur {period}",
+    "traffic.run_not_converged": (
+        "le calcul {id} n'a pas convergé (écart {gap}) ; il n'a pas de résultats"
+    ),
+    "validation.limit": "limit {value} ; accepté : de 1 à {maximum}",
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",
