@@ -292,6 +292,18 @@ MESSAGES: dict[str, str] = {
     "traffic.run_period": "run {id} is of {run_period}, not {period}",
     "traffic.run_not_converged": "run {id} did not converge (gap {gap}); it has no results",
     "validation.limit": "limit {value}; accepted: 1 to {maximum}",
+    "traffic.algorithm": "algorithm {value}; accepted: FW, CFW, BFW",
+    "traffic.relative_gap": "relativeGap {value}; accepted: 0 < relativeGap < 1",
+    "traffic.max_iterations": "maxIterations {value}; accepted: 1 to {maximum}",
+    "traffic.min_volume_capacity": "minVolumeCapacity {value}; accepted: 0 to 100",
+    "incident.no_timezone": "occurredAt needs a timezone, e.g. 2026-11-30T08:30:00+01:00",
+    "incident.time_range": (
+        "occurredAt {value} must lie within the last 30 days, not in the future"
+    ),
+    "service.not_owner": ("service {id} belongs to another partner; only its owner may change it"),
+    "pricing.cap_below_unlock": (
+        "dailyCapMinor {cap} is below unlockFeeMinor {unlock}; a cap must cover at least one unlock"
+    ),
     "validation.empty": "{field} must not be empty",
     "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
     "validation.negative": "{field} is {value}; it must be zero or more",

@@ -325,6 +325,23 @@ MESSAGES: dict[str, str] = {
         "le calcul {id} n'a pas convergé (écart {gap}) ; il n'a pas de résultats"
     ),
     "validation.limit": "limit {value} ; accepté : de 1 à {maximum}",
+    "traffic.algorithm": "algorithm {value} ; acceptés : FW, CFW, BFW",
+    "traffic.relative_gap": "relativeGap {value} ; accepté : 0 < relativeGap < 1",
+    "traffic.max_iterations": "maxIterations {value} ; accepté : de 1 à {maximum}",
+    "traffic.min_volume_capacity": "minVolumeCapacity {value} ; accepté : de 0 à 100",
+    "incident.no_timezone": (
+        "occurredAt n'a pas de fuseau horaire ; par exemple 2026-11-30T08:30:00+01:00"
+    ),
+    "incident.time_range": (
+        "occurredAt {value} doit tomber dans les 30 derniers jours, pas dans le futur"
+    ),
+    "service.not_owner": (
+        "le service {id} appartient à un autre partenaire ; seul son propriétaire peut le modifier"
+    ),
+    "pricing.cap_below_unlock": (
+        "dailyCapMinor {cap} est inférieur à unlockFeeMinor {unlock} ; un plafond doit couvrir "
+        "au moins un déverrouillage"
+    ),
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",
