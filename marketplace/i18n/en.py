@@ -304,6 +304,15 @@ MESSAGES: dict[str, str] = {
     "pricing.cap_below_unlock": (
         "dailyCapMinor {cap} is below unlockFeeMinor {unlock}; a cap must cover at least one unlock"
     ),
+    "gtfs.missing_files": "GTFS feed lacks {files}; nothing was imported",
+    "gtfs.missing_calendar": (
+        "GTFS feed lacks calendar.txt or calendar_dates.txt; nothing was imported"
+    ),
+    "gtfs.missing_files_and_calendar": (
+        "GTFS feed lacks {files}, calendar.txt or calendar_dates.txt; nothing was imported"
+    ),
+    "gtfs.missing_columns": "{file} lacks column(s) {columns}; nothing was imported",
+    "gbfs.no_feed": "no GBFS feed found in {sources}",
     "validation.empty": "{field} must not be empty",
     "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
     "validation.negative": "{field} is {value}; it must be zero or more",

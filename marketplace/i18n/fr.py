@@ -342,6 +342,18 @@ MESSAGES: dict[str, str] = {
         "dailyCapMinor {cap} est inférieur à unlockFeeMinor {unlock} ; un plafond doit couvrir "
         "au moins un déverrouillage"
     ),
+    "gtfs.missing_files": "il manque {files} au flux GTFS ; rien n'a été importé",
+    "gtfs.missing_calendar": (
+        "il manque calendar.txt ou calendar_dates.txt au flux GTFS ; rien n'a été importé"
+    ),
+    "gtfs.missing_files_and_calendar": (
+        "il manque {files} et calendar.txt ou calendar_dates.txt au flux GTFS ; rien n'a été "
+        "importé"
+    ),
+    "gtfs.missing_columns": (
+        "il manque la ou les colonnes {columns} à {file} ; rien n'a été importé"
+    ),
+    "gbfs.no_feed": "aucun flux GBFS trouvé dans {sources}",
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",
