@@ -192,6 +192,29 @@ def test_a_second_run_changes_nothing(database: Database, open_data: OpenData) -
     assert before == after
 
 
+def test_a_rerun_rewords_an_older_english_description(
+    database: Database, open_data: OpenData
+) -> None:
+    database.call(seed_open_data, open_data)
+    older = "Vélib' Métropole docking stations in Issy-les-Moulineaux and 1 km around."
+    with database.session() as session:
+        velib = session.exec(
+            select(MobilityService).where(MobilityService.name == VELIB_SERVICE)
+        ).one()
+        velib.description = older
+        session.add(velib)
+        session.commit()
+    again = database.call(seed_open_data, open_data)
+    assert again.changed and again.services_described == 1
+    with database.session() as session:
+        velib = session.exec(
+            select(MobilityService).where(MobilityService.name == VELIB_SERVICE)
+        ).one()
+        assert velib.description is not None and velib.description.startswith("Stations Vélib'")
+        assert velib.status is ServiceStatus.PUBLISHED
+    assert not database.call(seed_open_data, open_data).changed
+
+
 def _copy_data(shared_data: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(shared_data, copy, ignore=shutil.ignore_patterns("streets", "traffic"))
