@@ -354,6 +354,13 @@ MESSAGES: dict[str, str] = {
         "il manque la ou les colonnes {columns} à {file} ; rien n'a été importé"
     ),
     "gbfs.no_feed": "aucun flux GBFS trouvé dans {sources}",
+    "traffic.way_not_id": "{field} : {value} n'est pas un identifiant de voie OSM",
+    "traffic.way_not_positive": (
+        "{field} : {value} n'est pas un identifiant de voie OSM (les identifiants sont > 0)"
+    ),
+    "places.first": "first {value} ; accepté : de 1 à 50",
+    "places.text_too_long": "le texte dépasse 200 caractères",
+    "validation.not_null": "{field} ne peut pas être null",
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",
