@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from marketplace.errors import Forbidden, NotFound
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor, require_actor
 from marketplace.models import MobilityService, ServiceStatus
 
@@ -65,7 +66,5 @@ def require_owner(actor: Actor | None, service: MobilityService) -> Actor:
     assert service.id is not None
     require_visible(actor, service, service.id)
     if service.partner_id != actor.partner_id:
-        raise Forbidden(
-            f"service {service.id} belongs to another partner; only its owner may change it"
-        )
+        raise Forbidden(Message("service.not_owner", {"id": service.id}))
     return actor

@@ -16,6 +16,7 @@ from marketplace.catalogue.validation import check_currency, check_non_negative,
 from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import FormFactor, MobilityService, PricingPlan, Propulsion, VehicleType
 
@@ -79,11 +80,8 @@ def set_pricing_plan(
     ):
         check_non_negative(label, value)
     if plan.daily_cap_minor is not None and plan.daily_cap_minor < plan.unlock_fee_minor:
-        raise InvalidInput(
-            f"dailyCapMinor {plan.daily_cap_minor} is below unlockFeeMinor "
-            f"{plan.unlock_fee_minor}; a cap must cover at least one unlock",
-            field="dailyCapMinor",
-        )
+        values = {"cap": plan.daily_cap_minor, "unlock": plan.unlock_fee_minor}
+        raise InvalidInput(Message("pricing.cap_below_unlock", values), field="dailyCapMinor")
     row = session.exec(
         select(PricingPlan).where(
             PricingPlan.service_id == service_id, PricingPlan.external_id == external_id

@@ -25,6 +25,7 @@ from marketplace.catalogue.validation import (
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor, require_actor
 from marketplace.models import (
     MobilityService,
@@ -97,7 +98,7 @@ def _apply(service: MobilityService, name: str, value: Any) -> None:
     """Validate one field and set it on ``service``."""
     if name == "kind":
         if not isinstance(value, ServiceKind):
-            raise InvalidInput(f"kind {value!r} is not a service kind", field="kind")
+            raise InvalidInput(Message("service.bad_kind", {"value": repr(value)}), field="kind")
         service.kind = value
     elif name == "name":
         service.name = check_text("name", value, max_len=200)
@@ -190,7 +191,7 @@ def lock_owned_service(session: Session, actor: Actor | None, service_id: int) -
     assert service is not None
     require_owner(actor, service)
     if service.status is ServiceStatus.RETIRED:
-        raise Conflict(f"service {service_id} is retired; retired services cannot change")
+        raise Conflict(Message("service.retired", {"id": service_id}))
     return service
 
 

@@ -20,6 +20,7 @@ from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import (
     MobilityService,
@@ -115,7 +116,8 @@ class _Errors:
 
 def _check_batch_size(what: str, size: int, max_batch: int) -> None:
     if not 1 <= size <= max_batch:
-        raise InvalidInput(f"{what} has {size} rows; send between 1 and {max_batch} per call")
+        values = {"field": what, "size": size, "maximum": max_batch}
+        raise InvalidInput(Message("import.batch_size", values))
 
 
 def upsert_stations(

@@ -303,22 +303,19 @@ def _check_rings(field: str, kind: str, coordinates: object) -> None:
     another shape than the partner drew."""
     polygons = coordinates if kind == "MultiPolygon" else [coordinates]
     if not isinstance(polygons, list) or not polygons:
-        raise InvalidInput(f"{field} has no coordinates", field=field)
+        raise InvalidInput(Message("area.no_coordinates", {"field": field}), field=field)
     for p, rings in enumerate(polygons):
         if not isinstance(rings, list) or not rings:
-            raise InvalidInput(f"{field} polygon {p} has no rings", field=field)
+            raise InvalidInput(
+                Message("area.no_rings", {"field": field, "polygon": p}), field=field
+            )
         for r, ring in enumerate(rings):
-            where = f"{field} polygon {p} ring {r}"
+            where = {"field": field, "polygon": p, "ring": r}
             if not isinstance(ring, list) or len(ring) < 4:
-                raise InvalidInput(
-                    f"{where} has fewer than 4 positions; a ring needs at least 4, the last "
-                    "repeating the first",
-                    field=field,
-                )
+                raise InvalidInput(Message("area.ring_too_short", where), field=field)
             if ring[0] != ring[-1]:
                 raise InvalidInput(
-                    f"{where} is not closed: it starts at {ring[0]} and ends at {ring[-1]}; "
-                    "the last position must repeat the first",
+                    Message("area.ring_open", {**where, "first": ring[0], "last": ring[-1]}),
                     field=field,
                 )
 
@@ -339,30 +336,35 @@ def validate_service_area(geojson: str, *, field: str = "serviceArea") -> ValidA
     try:
         data = json.loads(geojson)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{field} is not JSON: {exc}", field=field) from None
+        raise InvalidInput(
+            Message("area.not_json", {"field": field, "detail": exc}), field=field
+        ) from None
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     kind = data.get("type") if isinstance(data, dict) else None
     if kind not in {"Polygon", "MultiPolygon"}:
         raise InvalidInput(
-            f"{field} is a GeoJSON {kind or type(data).__name__}; accepted: Polygon or "
-            "MultiPolygon",
+            Message("area.type", {"field": field, "kind": kind or type(data).__name__}),
             field=field,
         )
     _check_rings(field, kind, data.get("coordinates"))
     try:
         geometry = shape(data)
     except Exception as exc:  # shapely raises several types on malformed coordinates
-        raise InvalidInput(f"{field} has malformed coordinates: {exc}", field=field) from None
+        raise InvalidInput(
+            Message("area.malformed", {"field": field, "detail": exc}), field=field
+        ) from None
     assert isinstance(geometry, Polygon | MultiPolygon)
     if geometry.is_empty or not geometry.is_valid:
-        reason = "it is empty" if geometry.is_empty else explain_validity(geometry)
-        raise InvalidInput(f"{field} is not a valid polygon: {reason}", field=field)
+        if geometry.is_empty:
+            raise InvalidInput(Message("area.empty", {"field": field}), field=field)
+        raise InvalidInput(
+            Message("area.invalid", {"field": field, "detail": explain_validity(geometry)}),
+            field=field,
+        )
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     if not (min_lon >= -180 and max_lon <= 180 and min_lat >= -90 and max_lat <= 90):
-        raise InvalidInput(
-            f"{field} coordinates must be [longitude, latitude] in degrees", field=field
-        )
+        raise InvalidInput(Message("area.lon_lat", {"field": field}), field=field)
     polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
     farthest = max(
         haversine_m(lat, lon, ISSY_LAT, ISSY_LON)
@@ -370,11 +372,13 @@ def validate_service_area(geojson: str, *, field: str = "serviceArea") -> ValidA
         for lon, lat, *_ in polygon.exterior.coords
     )
     if farthest > MAX_DISTANCE_FROM_ISSY_M:
-        raise InvalidInput(
-            f"{field} reaches {farthest / 1000:.1f} km from Issy ({ISSY_LAT} N, {ISSY_LON} E); "
-            f"service areas must lie within {MAX_DISTANCE_FROM_ISSY_M / 1000:.0f} km",
-            field=field,
-        )
+        values = {
+            "field": field,
+            "distance_km": f"{farthest / 1000:.1f}",
+            "issy": f"({ISSY_LAT} N, {ISSY_LON} E)",
+            "limit_km": f"{MAX_DISTANCE_FROM_ISSY_M / 1000:.0f}",
+        }
+        raise InvalidInput(Message("area.far_from_issy", values), field=field)
     return ValidArea(
         geojson=json.dumps(data, separators=(",", ":")),
         bbox=BBox(min_lon, min_lat, max_lon, max_lat),

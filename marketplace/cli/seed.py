@@ -77,7 +77,8 @@ def _print_report(data: OpenData, report: SeedReport) -> None:
                 f"{counts.unchanged} unchanged"
             )
         print(
-            f"  services: {report.services_created} created, {report.services_published} published"
+            f"  services: {report.services_created} created, {report.services_described} "
+            f"described anew, {report.services_published} published"
         )
     print("data (date; licence):")
     for dataset in data.datasets:

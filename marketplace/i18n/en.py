@@ -230,6 +230,9 @@ MESSAGES: dict[str, str] = {
     "plan_request.SERVICES_CONFLICT": (
         "services {services} are both required and excluded; choose one"
     ),
+    "plan_request.OPTIMIZE": "optimize {optimize!r}; accepted: time, price, co2",
+    "plan_request.MAX_TRANSFERS": "maxTransfers {count}; accepted: 0 to 8",
+    "plan_request.NUM_ITINERARIES": "numItineraries {count}; accepted: 1 to 20",
     "plan_request.TOO_MANY_VIA": "{count} via points; accepted: at most 5",
     "plan_request.NO_MODE": "no mode allowed; accepted: at least one mode or service kind",
     "plan_request.SAME_PLACE": (
@@ -258,6 +261,63 @@ MESSAGES: dict[str, str] = {
     "weekday.FRIDAY": "Friday",
     "weekday.SATURDAY": "Saturday",
     "weekday.SUNDAY": "Sunday",
+    "area.no_coordinates": "{field} has no coordinates",
+    "area.no_rings": "{field} polygon {polygon} has no rings",
+    "area.ring_too_short": (
+        "{field} polygon {polygon} ring {ring} has fewer than 4 positions; a ring needs at "
+        "least 4, the last repeating the first"
+    ),
+    "area.ring_open": (
+        "{field} polygon {polygon} ring {ring} is not closed: it starts at {first} and ends "
+        "at {last}; the last position must repeat the first"
+    ),
+    "area.not_json": "{field} is not JSON: {detail}",
+    "area.type": "{field} is a GeoJSON {kind}; accepted: Polygon or MultiPolygon",
+    "area.malformed": "{field} has malformed coordinates: {detail}",
+    "area.empty": "{field} is not a valid polygon: it is empty",
+    "area.invalid": "{field} is not a valid polygon: {detail}",
+    "area.lon_lat": "{field} coordinates must be [longitude, latitude] in degrees",
+    "area.far_from_issy": (
+        "{field} reaches {distance_km} km from Issy {issy}; service areas must lie within "
+        "{limit_km} km"
+    ),
+    "partner.name_length": "{field} must be 1 to {maximum} characters, got {value}",
+    "partner.name_taken": "a partner named {name} exists already; partner names are unique",
+    "partner.not_found": "no partner with id {id}",
+    "api_key.expires_in_past": "expiresAt {value} is in the past",
+    "api_key.not_found": "no API key with id {id} among yours",
+    "service.bad_kind": "kind {value} is not a service kind",
+    "service.retired": "service {id} is retired; retired services cannot change",
+    "import.batch_size": "{field} has {size} rows; send between 1 and {maximum} per call",
+    "traffic.run_period": "run {id} is of {run_period}, not {period}",
+    "traffic.run_not_converged": "run {id} did not converge (gap {gap}); it has no results",
+    "validation.limit": "limit {value}; accepted: 1 to {maximum}",
+    "traffic.algorithm": "algorithm {value}; accepted: FW, CFW, BFW",
+    "traffic.relative_gap": "relativeGap {value}; accepted: 0 < relativeGap < 1",
+    "traffic.max_iterations": "maxIterations {value}; accepted: 1 to {maximum}",
+    "traffic.min_volume_capacity": "minVolumeCapacity {value}; accepted: 0 to 100",
+    "incident.no_timezone": "occurredAt needs a timezone, e.g. 2026-11-30T08:30:00+01:00",
+    "incident.time_range": (
+        "occurredAt {value} must lie within the last 30 days, not in the future"
+    ),
+    "service.not_owner": ("service {id} belongs to another partner; only its owner may change it"),
+    "pricing.cap_below_unlock": (
+        "dailyCapMinor {cap} is below unlockFeeMinor {unlock}; a cap must cover at least one unlock"
+    ),
+    "gtfs.missing_files": "GTFS feed lacks {files}; nothing was imported",
+    "gtfs.missing_calendar": (
+        "GTFS feed lacks calendar.txt or calendar_dates.txt; nothing was imported"
+    ),
+    "gtfs.missing_files_and_calendar": (
+        "GTFS feed lacks {files}, calendar.txt or calendar_dates.txt; nothing was imported"
+    ),
+    "gtfs.missing_columns": "{file} lacks column(s) {columns}; nothing was imported",
+    "gbfs.no_feed": "no GBFS feed found in {sources}",
+    "traffic.way_not_id": "{field}: {value} is not an OSM way id",
+    "traffic.way_not_positive": "{field}: {value} is not an OSM way id (ids are > 0)",
+    "places.first": "first {value}; accepted: 1 to 50",
+    "places.text_too_long": "text is longer than 200 characters",
+    "validation.not_null": "{field} cannot be null",
     "validation.empty": "{field} must not be empty",
     "validation.too_long": "{field} is {length} characters long; at most {maximum} are accepted",
     "validation.negative": "{field} is {value}; it must be zero or more",

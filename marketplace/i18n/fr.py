@@ -252,6 +252,9 @@ MESSAGES: dict[str, str] = {
     "plan_request.SERVICES_CONFLICT": (
         "les services {services} sont à la fois exigés et exclus ; choisissez"
     ),
+    "plan_request.OPTIMIZE": "optimize {optimize!r} ; acceptés : time, price, co2",
+    "plan_request.MAX_TRANSFERS": "maxTransfers {count} ; accepté : de 0 à 8 correspondances",
+    "plan_request.NUM_ITINERARIES": "numItineraries {count} ; accepté : de 1 à 20",
     "plan_request.TOO_MANY_VIA": "{count} étapes intermédiaires ; acceptées : 5 au plus",
     "plan_request.NO_MODE": (
         "aucun mode autorisé ; accepté : au moins un mode ou un type de service"
@@ -287,6 +290,77 @@ MESSAGES: dict[str, str] = {
     "weekday.FRIDAY": "vendredi",
     "weekday.SATURDAY": "samedi",
     "weekday.SUNDAY": "dimanche",
+    "area.no_coordinates": "{field} n'a pas de coordonnées",
+    "area.no_rings": "{field} : le polygone {polygon} n'a pas d'anneau",
+    "area.ring_too_short": (
+        "{field} : l'anneau {ring} du polygone {polygon} a moins de 4 positions ; un anneau "
+        "en demande au moins 4, la dernière répétant la première"
+    ),
+    "area.ring_open": (
+        "{field} : l'anneau {ring} du polygone {polygon} n'est pas fermé : il commence en "
+        "{first} et finit en {last} ; la dernière position doit répéter la première"
+    ),
+    "area.not_json": "{field} n'est pas du JSON : {detail}",
+    "area.type": "{field} est un {kind} GeoJSON ; acceptés : Polygon ou MultiPolygon",
+    "area.malformed": "{field} a des coordonnées mal formées : {detail}",
+    "area.empty": "{field} n'est pas un polygone valide : il est vide",
+    "area.invalid": "{field} n'est pas un polygone valide : {detail}",
+    "area.lon_lat": "{field} : les coordonnées doivent être [longitude, latitude] en degrés",
+    "area.far_from_issy": (
+        "{field} s'étend jusqu'à {distance_km} km d'Issy {issy} ; les zones de service "
+        "doivent rester à moins de {limit_km} km"
+    ),
+    "partner.name_length": "{field} doit faire de 1 à {maximum} caractères, reçu {value}",
+    "partner.name_taken": (
+        "un partenaire nommé {name} existe déjà ; les noms de partenaires sont uniques"
+    ),
+    "partner.not_found": "aucun partenaire d'id {id}",
+    "api_key.expires_in_past": "expiresAt {value} est dans le passé",
+    "api_key.not_found": "aucune de vos clés d'API n'a l'id {id}",
+    "service.bad_kind": "kind {value} n'est pas un type de service",
+    "service.retired": "le service {id} est retiré ; un service retiré ne peut plus changer",
+    "import.batch_size": ("{field} a {size} lignes ; envoyez-en de 1 à {maximum} par appel"),
+    "traffic.run_period": "le calcul {id} porte sur {run_period}, pas sur {period}",
+    "traffic.run_not_converged": (
+        "le calcul {id} n'a pas convergé (écart {gap}) ; il n'a pas de résultats"
+    ),
+    "validation.limit": "limit {value} ; accepté : de 1 à {maximum}",
+    "traffic.algorithm": "algorithm {value} ; acceptés : FW, CFW, BFW",
+    "traffic.relative_gap": "relativeGap {value} ; accepté : 0 < relativeGap < 1",
+    "traffic.max_iterations": "maxIterations {value} ; accepté : de 1 à {maximum}",
+    "traffic.min_volume_capacity": "minVolumeCapacity {value} ; accepté : de 0 à 100",
+    "incident.no_timezone": (
+        "occurredAt n'a pas de fuseau horaire ; par exemple 2026-11-30T08:30:00+01:00"
+    ),
+    "incident.time_range": (
+        "occurredAt {value} doit tomber dans les 30 derniers jours, pas dans le futur"
+    ),
+    "service.not_owner": (
+        "le service {id} appartient à un autre partenaire ; seul son propriétaire peut le modifier"
+    ),
+    "pricing.cap_below_unlock": (
+        "dailyCapMinor {cap} est inférieur à unlockFeeMinor {unlock} ; un plafond doit couvrir "
+        "au moins un déverrouillage"
+    ),
+    "gtfs.missing_files": "il manque {files} au flux GTFS ; rien n'a été importé",
+    "gtfs.missing_calendar": (
+        "il manque calendar.txt ou calendar_dates.txt au flux GTFS ; rien n'a été importé"
+    ),
+    "gtfs.missing_files_and_calendar": (
+        "il manque {files} et calendar.txt ou calendar_dates.txt au flux GTFS ; rien n'a été "
+        "importé"
+    ),
+    "gtfs.missing_columns": (
+        "il manque la ou les colonnes {columns} à {file} ; rien n'a été importé"
+    ),
+    "gbfs.no_feed": "aucun flux GBFS trouvé dans {sources}",
+    "traffic.way_not_id": "{field} : {value} n'est pas un identifiant de voie OSM",
+    "traffic.way_not_positive": (
+        "{field} : {value} n'est pas un identifiant de voie OSM (les identifiants sont > 0)"
+    ),
+    "places.first": "first {value} ; accepté : de 1 à 50",
+    "places.text_too_long": "le texte dépasse 200 caractères",
+    "validation.not_null": "{field} ne peut pas être null",
     "validation.empty": "{field} ne doit pas être vide",
     "validation.too_long": "{field} fait {length} caractères ; {maximum} au plus sont acceptés",
     "validation.negative": "{field} vaut {value} ; il doit être positif ou nul",

@@ -45,10 +45,11 @@ class CreatedKey:
     token: str
 
 
-def _clean_name(name: str, what: str, max_len: int) -> str:
+def _clean_name(name: str, field: str, max_len: int) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > max_len:
-        raise InvalidInput(f"{what} must be 1 to {max_len} characters, got {name!r}")
+        values = {"field": field, "maximum": max_len, "value": repr(name)}
+        raise InvalidInput(Message("partner.name_length", values), field=field)
     return cleaned
 
 
@@ -62,9 +63,9 @@ def create_partner(session: Session, *, name: str, kind: PartnerKind) -> Partner
     Conflict
         A partner of that name exists already.
     """
-    name = _clean_name(name, "partner name", 200)
+    name = _clean_name(name, "name", 200)
     if session.exec(select(Partner).where(Partner.name == name)).first() is not None:
-        raise Conflict(f"a partner named {name!r} exists already; partner names are unique")
+        raise Conflict(Message("partner.name_taken", {"name": repr(name)}))
     partner = Partner(name=name, kind=kind)
     session.add(partner)
     session.flush()
@@ -80,7 +81,7 @@ def get_partner(session: Session, partner_id: int) -> Partner:
     """
     partner = session.get(Partner, partner_id)
     if partner is None:
-        raise NotFound(f"no partner with id {partner_id}")
+        raise NotFound(Message("partner.not_found", {"id": partner_id}))
     return partner
 
 
@@ -108,12 +109,15 @@ def create_api_key(
     InvalidInput
         Bad name, or an expiry that is naive or already past.
     """
-    name = _clean_name(name, "key name", 100)
+    name = _clean_name(name, "name", 100)
     if expires_at is not None:
         if expires_at.tzinfo is None:
             raise InvalidInput("expiresAt needs a timezone, e.g. 2030-01-01T00:00:00Z")
         if expires_at <= utcnow():
-            raise InvalidInput(f"expiresAt {expires_at.isoformat()} is in the past")
+            raise InvalidInput(
+                Message("api_key.expires_in_past", {"value": expires_at.isoformat()}),
+                field="expiresAt",
+            )
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
@@ -179,7 +183,7 @@ def revoke_api_key(session: Session, *, actor: Actor, key_id: int) -> ApiKey:
     """
     key = session.get(ApiKey, key_id)
     if key is None or key.partner_id != actor.partner_id:
-        raise NotFound(f"no API key with id {key_id} among yours")
+        raise NotFound(Message("api_key.not_found", {"id": key_id}))
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.add(key)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 from marketplace.ingest.gtfs_frequencies import FREQUENCY_COLUMNS, expand_frequencies
 from marketplace.text import ACCEPTED_TEXT, forbidden_character
 
@@ -169,7 +170,8 @@ def _table(name: str, text: str) -> list[tuple[int, dict[str, str]]]:
         columns = [c.strip() for c in header]
         absent = [c for c in REQUIRED_COLUMNS[name] if c not in columns]
         if absent:
-            raise InvalidInput(f"{name} lacks column(s) {', '.join(absent)}; nothing was imported")
+            values = {"file": name, "columns": ", ".join(absent)}
+            raise InvalidInput(Message("gtfs.missing_columns", values))
         line = reader.line_num + 1
         for fields in reader:
             first, line = line, reader.line_num + 1
@@ -212,11 +214,13 @@ def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
         may hold (:mod:`marketplace.text`).
     """
     core = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
-    missing = [name for name in core if name not in files]
-    if "calendar.txt" not in files and "calendar_dates.txt" not in files:
-        missing.append("calendar.txt or calendar_dates.txt")
+    missing = ", ".join(name for name in core if name not in files)
+    no_calendar = "calendar.txt" not in files and "calendar_dates.txt" not in files
+    if no_calendar:
+        key = "gtfs.missing_files_and_calendar" if missing else "gtfs.missing_calendar"
+        raise InvalidInput(Message(key, {"files": missing}))
     if missing:
-        raise InvalidInput(f"GTFS feed lacks {', '.join(missing)}; nothing was imported")
+        raise InvalidInput(Message("gtfs.missing_files", {"files": missing}))
     tables: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for name in REQUIRED_COLUMNS:
         if name in files:

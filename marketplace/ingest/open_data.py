@@ -182,9 +182,9 @@ def _ratp_stops(path: Path, box: BBox) -> tuple[Network, Dataset]:
             by_spot[key] = StationInput(stop_id, name, lat, lon, kind=StationKind.STOP)
     network = Network(
         "RATP (arrêts, sans horaires)",
-        "RATP metro, tram and bus stops in Issy, from the RATP GTFS stops of spring 2019 "
-        "(© RATP, ODbL). The feed's timetables are not available here, so no departures "
-        "are published.",
+        "Arrêts de métro, de tramway et de bus RATP à Issy, d'après les arrêts GTFS RATP du "
+        "printemps 2019 (© RATP, ODbL). Les horaires de ce flux ne sont pas disponibles ici : "
+        "aucun départ n'est publié.",
         tuple(sorted(by_spot.values(), key=lambda s: s.external_id)),
     )
     return network, Dataset("RATP GTFS stops", RATP_STOPS_FILE, "2019-05", "© RATP, ODbL")
@@ -212,9 +212,9 @@ def _idfm_stations(path: Path, box: BBox) -> tuple[list[Network], Dataset]:
     networks = [
         Network(
             f"{_network_name(res_com)} (stations, sans horaires)",
-            f"Stations of {res_com} ({operators[res_com]}) in Issy, from Île-de-France "
-            "Mobilités' station locations (2025, Licence Ouverte 2.0). No timetable is "
-            "available here, so no departures are published.",
+            f"Gares et stations {res_com} ({operators[res_com]}) à Issy, d'après les "
+            "emplacements des gares d'Île-de-France Mobilités (2025, Licence Ouverte 2.0). "
+            "Aucun horaire n'est disponible ici : aucun départ n'est publié.",
             tuple(sorted(stations.values(), key=lambda s: s.external_id)),
         )
         for res_com, stations in sorted(by_network.items())

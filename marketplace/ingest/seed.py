@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 from sqlmodel import Session, col, select
 
 from marketplace.catalogue.places import RegionFields, Upserted, upsert_places, upsert_region
-from marketplace.catalogue.services import ServiceFields, change_status, create_service
+from marketplace.catalogue.services import (
+    ServiceFields,
+    change_status,
+    create_service,
+    update_service,
+)
 from marketplace.catalogue.stations import AvailabilityInput, StationInput, upsert_stations
 from marketplace.identity.actors import Actor
 from marketplace.identity.partners import create_partner
@@ -45,6 +50,8 @@ class SeedReport:
 
     parts: dict[str, Upserted] = field(default_factory=dict)
     services_created: int = 0
+    services_described: int = 0
+    """Services whose description the seed rewrote (an older seed's wording)."""
     services_published: int = 0
 
     @property
@@ -52,6 +59,7 @@ class SeedReport:
         """Whether the run wrote anything at all."""
         return (
             self.services_created > 0
+            or self.services_described > 0
             or self.services_published > 0
             or any(p.created or p.updated for p in self.parts.values())
         )
@@ -78,6 +86,17 @@ def _service(
             session, actor=actor, fields=ServiceFields(kind=kind, name=name, description=about)
         )
         report.services_created += 1
+    elif service.description != about and service.status is not ServiceStatus.RETIRED:
+        # An older seed described it in English: the city's language now, kept on reruns.
+        assert service.id is not None
+        service = update_service(
+            session,
+            actor=actor,
+            service_id=service.id,
+            expected_version=service.version,
+            changes={"description": about},
+        )
+        report.services_described += 1
     return service
 
 
@@ -131,10 +150,10 @@ def _changed_status(
 
 def _seed_velib(session: Session, actor: Actor, data: OpenData, report: SeedReport) -> None:
     about = (
-        "Vélib' Métropole docking stations in Issy-les-Moulineaux and 1 km around, with "
-        "capacities and the counts of the open-data snapshot at their own reporting times. "
-        "No prices are published in this data. Data: Vélib' Métropole (opendata.paris.fr, "
-        "ODbL)."
+        "Stations Vélib' Métropole d'Issy-les-Moulineaux et de 1 km alentour, avec leur "
+        "capacité et les vélos et places disponibles de l'instantané open data, chacun à "
+        "son heure de relevé. Ces données ne publient pas de tarifs. Données : Vélib' "
+        "Métropole (opendata.paris.fr, ODbL)."
     )
     service = _service(
         session, actor, report, kind=ServiceKind.BIKE_SHARE, name=VELIB_SERVICE, about=about

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 from marketplace.ingest.gbfs import GBFS_FEEDS
 
 __all__ = ["feed_name", "read_gbfs_sources"]
@@ -91,5 +92,5 @@ def read_gbfs_sources(sources: Sequence[str], *, fetch: Fetch = _fetch_json) -> 
             )
         documents[name] = document
     if not documents:
-        raise InvalidInput(f"no GBFS feed found in {', '.join(sources)}")
+        raise InvalidInput(Message("gbfs.no_feed", {"sources": ", ".join(sources)}))
     return documents

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from marketplace.catalogue.geo import haversine_m
 from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import Forbidden, InvalidInput, NotAuthenticated, RateLimited
+from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import (
     IncidentCategory,
@@ -85,13 +86,10 @@ def report_incident(
     now = utcnow()
     when = occurred_at or now
     if when.tzinfo is None:
-        raise InvalidInput(
-            "occurredAt needs a timezone, e.g. 2026-11-30T08:30:00+01:00", field="occurredAt"
-        )
+        raise InvalidInput(Message("incident.no_timezone"), field="occurredAt")
     if when > now + _CLOCK_SKEW or when < now - _MAX_AGE:
         raise InvalidInput(
-            f"occurredAt {when.isoformat()} must lie within the last 30 days, not in the future",
-            field="occurredAt",
+            Message("incident.time_range", {"value": when.isoformat()}), field="occurredAt"
         )
     recent = session.exec(
         select(func.count())

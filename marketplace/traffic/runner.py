@@ -79,21 +79,19 @@ class AssignmentOptions:
         """Itself, or :class:`InvalidInput` naming the value out of range."""
         if self.algorithm not in ("fw", "cfw", "bfw"):
             raise InvalidInput(
-                f"algorithm {self.algorithm!r}; accepted: FW, CFW, BFW", field="algorithm"
+                Message("traffic.algorithm", {"value": repr(self.algorithm)}), field="algorithm"
             )
         if not 0 < self.relative_gap < 1:
             raise InvalidInput(
-                f"relativeGap {self.relative_gap}; accepted: 0 < relativeGap < 1",
+                Message("traffic.relative_gap", {"value": self.relative_gap}),
                 field="relativeGap",
             )
         if not 1 <= self.max_iterations <= config.max_iterations:
-            raise InvalidInput(
-                f"maxIterations {self.max_iterations}; accepted: 1 to {config.max_iterations}",
-                field="maxIterations",
-            )
+            values = {"value": self.max_iterations, "maximum": config.max_iterations}
+            raise InvalidInput(Message("traffic.max_iterations", values), field="maxIterations")
         if not 0 <= self.min_volume_capacity < 100:
             raise InvalidInput(
-                f"minVolumeCapacity {self.min_volume_capacity}; accepted: 0 to 100",
+                Message("traffic.min_volume_capacity", {"value": self.min_volume_capacity}),
                 field="minVolumeCapacity",
             )
         return self

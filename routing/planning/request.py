@@ -144,11 +144,23 @@ def validate_request(request: PlanRequest, now: dt.datetime) -> None:
             distance_m=prefs.max_walk_m,
         )
     if prefs.optimize not in {"time", "price", "co2"}:
-        raise PlanRequestError(f"optimize {prefs.optimize!r}; accepted: time, price, co2")
+        raise PlanRequestError(
+            f"optimize {prefs.optimize!r}; accepted: time, price, co2",
+            "OPTIMIZE",
+            optimize=prefs.optimize,
+        )
     if not 0 <= prefs.max_transfers <= 8:
-        raise PlanRequestError(f"maxTransfers {prefs.max_transfers}; accepted: 0 to 8")
+        raise PlanRequestError(
+            f"maxTransfers {prefs.max_transfers}; accepted: 0 to 8",
+            "MAX_TRANSFERS",
+            count=prefs.max_transfers,
+        )
     if not 1 <= prefs.num_itineraries <= 20:
-        raise PlanRequestError(f"numItineraries {prefs.num_itineraries}; accepted: 1 to 20")
+        raise PlanRequestError(
+            f"numItineraries {prefs.num_itineraries}; accepted: 1 to 20",
+            "NUM_ITINERARIES",
+            count=prefs.num_itineraries,
+        )
     if request.only_services is not None and request.only_services & request.exclude_services:
         both = ", ".join(sorted(request.only_services & request.exclude_services))
         raise PlanRequestError(

@@ -221,6 +221,14 @@ def test_every_page_reads_in_one_language(reader: tuple[Tab, str], seeded: dict[
     page.locator(".results .error[role=alert]").wait_for()
     found += _read(tab, "plan-error", language)
 
+    # A request the server refuses as a whole (same place twice): worded, not the log sentence.
+    tab.goto(plan_hash(RUE_LILY, RUE_LILY))
+    refused = page.locator(".results .error[role=alert]")
+    refused.wait_for()
+    same = "au même endroit" if language == "fr" else "are the same place"
+    assert same in refused.inner_text()
+    found += _read(tab, "plan-same-place", language)
+
     # The catalogue, then one service's page.
     tab.goto("#/services")
     page.get_by_role("heading", name=SERVICE).first.wait_for()

@@ -24,6 +24,7 @@ from marketplace.catalogue.stations import AvailabilityInput, StationInput
 from marketplace.catalogue.validation import OpeningPeriod
 from marketplace.catalogue.vehicles import VehicleInput
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 
 __all__ = [
     "AvailabilityRowInput",
@@ -188,7 +189,9 @@ class UpdateServiceInput:
         }
         for required in ("kind", "name", "wheelchair_accessible"):
             if required in given and given[required] is None:
-                raise InvalidInput(f"{required} cannot be null", field=required)
+                raise InvalidInput(
+                    Message("validation.not_null", {"field": required}), field=required
+                )
         for area in ("service_area", "no_parking_area"):
             if area in given:
                 given[area] = _area_text(given[area])

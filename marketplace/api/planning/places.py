@@ -17,6 +17,7 @@ from marketplace.api.relay import encode_global_id
 from marketplace.catalogue.places import region as stored_region
 from marketplace.catalogue.validation import check_coordinates
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 from marketplace.planning.place_index import PlaceKind
 from routing.street.modes import Mode
 
@@ -65,9 +66,9 @@ class PlacesQuery:
         self, info: Info, text: str, first: int = 8, near: CoordinateInput | None = None
     ) -> list[Place]:
         if not 1 <= first <= 50:
-            raise InvalidInput(f"first {first}; accepted: 1 to 50", field="first")
+            raise InvalidInput(Message("places.first", {"value": first}), field="first")
         if len(text) > 200:
-            raise InvalidInput("text is longer than 200 characters", field="text")
+            raise InvalidInput(Message("places.text_too_long"), field="text")
         centre = None
         if near is not None:
             check_coordinates("near", near.latitude, near.longitude)

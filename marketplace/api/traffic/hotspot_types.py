@@ -14,6 +14,7 @@ from marketplace.api.permissions import IsPlanner
 from marketplace.api.relay import encode_global_id
 from marketplace.api.traffic.types import IncidentCategory
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 from marketplace.models import (
     IncidentReport,
     TrafficHotspot,
@@ -50,7 +51,9 @@ class TrafficHotspotType:
     @strawberry.field(description="Incident reports within the hotspot's radius, newest first.")
     async def incidents(self, info: Info, limit: int = 20) -> list[IncidentReportType]:
         if not 1 <= limit <= 100:
-            raise InvalidInput(f"limit {limit}; accepted: 1 to 100", field="limit")
+            raise InvalidInput(
+                Message("validation.limit", {"value": limit, "maximum": 100}), field="limit"
+            )
         rows = await info.context.run(incidents_near, self.row, limit=limit)
         return [IncidentReportType.from_row(r) for r in rows]
 

@@ -23,6 +23,7 @@ from marketplace.api.traffic.inputs import (
 from marketplace.api.traffic.network import drive_network, traffic_settings
 from marketplace.api.traffic.types import DemandImportType, TrafficAlgorithm
 from marketplace.errors import InvalidInput
+from marketplace.i18n import Message
 from marketplace.jobs.execute import assignment_params, scenario_params
 from marketplace.models import DemandSource, JobKind, utcnow
 from marketplace.traffic.closures import close_street, reopen_street
@@ -198,7 +199,11 @@ def _way(value: strawberry.ID, field: str) -> int:
     try:
         way = int(str(value))
     except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not an OSM way id", field=field) from None
+        raise InvalidInput(
+            Message("traffic.way_not_id", {"field": field, "value": repr(value)}), field=field
+        ) from None
     if way <= 0:
-        raise InvalidInput(f"{field}: {way} is not an OSM way id (ids are > 0)", field=field)
+        raise InvalidInput(
+            Message("traffic.way_not_positive", {"field": field, "value": way}), field=field
+        )
     return way

@@ -67,12 +67,15 @@ def _run_for(session: Session, period: str, run_id: strawberry.ID | None) -> Tra
     _, db_id = decode_global_id(run_id, "TrafficRun")
     run = get_run(session, db_id)
     if run.period != period:
-        raise InvalidInput(f"run {run_id} is of {run.period}, not {period}", field="runId")
-    if run.status is not RunStatus.SUCCEEDED:
         raise InvalidInput(
-            f"run {run_id} did not converge (gap {run.relative_gap:.2e}); it has no results",
+            Message(
+                "traffic.run_period", {"id": run_id, "run_period": run.period, "period": period}
+            ),
             field="runId",
         )
+    if run.status is not RunStatus.SUCCEEDED:
+        values = {"id": run_id, "gap": f"{run.relative_gap:.2e}"}
+        raise InvalidInput(Message("traffic.run_not_converged", values), field="runId")
     return run
 
 
@@ -169,7 +172,10 @@ class TrafficQuery:
     ) -> list[TrafficHotspotType]:
         period_named(period)
         if not 1 <= limit <= MAX_HOTSPOTS:
-            raise InvalidInput(f"limit {limit}; accepted: 1 to {MAX_HOTSPOTS}", field="limit")
+            raise InvalidInput(
+                Message("validation.limit", {"value": limit, "maximum": MAX_HOTSPOTS}),
+                field="limit",
+            )
 
         def read(session: Session) -> list[Any]:
             run = _run_for(session, period, run_id)
@@ -211,7 +217,9 @@ class TrafficQuery:
         if period is not None:
             period_named(period)
         if not 1 <= limit <= 100:
-            raise InvalidInput(f"limit {limit}; accepted: 1 to 100", field="limit")
+            raise InvalidInput(
+                Message("validation.limit", {"value": limit, "maximum": 100}), field="limit"
+            )
         runs, latest = await info.context.run(_runs_read, period, limit)
         return [TrafficRunType.from_row(r, latest_id=latest.get(r.period)) for r in runs]
 

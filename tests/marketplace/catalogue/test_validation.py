@@ -136,6 +136,23 @@ def test_bad_service_input_is_refused_in_french_by_default(api: Api, partners: P
     assert error["message"] == "openingHours[1] chevauche une autre plage le lundi"
     empty = french.error(CREATE, {"input": {"kind": "BIKE_SHARE", "name": " "}}, key=partners.a)
     assert empty["message"] == "name ne doit pas être vide"
+    # The zone drawn in the partner console: its errors too.
+    for area, message in [
+        (
+            OPEN_RING,
+            "serviceArea : l'anneau 0 du polygone 0 n'est pas fermé : il commence en "
+            "[2.26, 48.82] et finit en [2.26, 48.83] ; la dernière position doit répéter la "
+            "première",
+        ),
+        (FAR_SQUARE, "serviceArea s'étend jusqu'à"),
+        (BOWTIE, "serviceArea n'est pas un polygone valide : Self-intersection"),
+    ]:
+        refused = french.error(
+            CREATE,
+            {"input": {"kind": "BIKE_SHARE", "name": "x", "serviceArea": area}},
+            key=partners.a,
+        )
+        assert refused["message"].startswith(message), refused
 
 
 def test_unknown_enum_value_is_a_validation_error(api: Api, partners: Partners) -> None:

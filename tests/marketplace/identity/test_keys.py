@@ -75,6 +75,18 @@ def test_expiry_in_the_past_is_bad_input(api: Api, partners: Partners) -> None:
     error = api.error(CREATE_KEY, {"name": "x", "exp": past}, key=partners.a)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "in the past" in error["message"]
+    french = Api(api.client, language="fr")
+    refused = french.error(CREATE_KEY, {"name": "x", "exp": past}, key=partners.a)
+    assert refused["message"].endswith("est dans le passé"), refused
+    blank = french.error(CREATE_KEY, {"name": " "}, key=partners.a)
+    assert blank["message"] == "name doit faire de 1 à 100 caractères, reçu ' '"
+    other = french.error(REVOKE, {"id": _foreign_key_id(api, partners)}, key=partners.a)
+    assert other["message"].startswith("aucune de vos clés d'API n'a l'id ")
+
+
+def _foreign_key_id(api: Api, partners: Partners) -> str:
+    key_id: str = api.ok(KEYS, key=partners.b)["apiKeys"][0]["id"]
+    return key_id
 
 
 def test_unknown_and_malformed_keys(api: Api, partners: Partners) -> None:

@@ -95,6 +95,12 @@ def test_forbidden_message_says_whose_service_it_is(api: Api, partners: Partners
     service = published_service(api, partners.a)
     error = api.error(UPDATE, {"id": service["id"], "v": service["version"]}, key=partners.b)
     assert "belongs to another partner; only its owner may change it" in error["message"]
+    french = Api(api.client, language="fr")
+    refused = french.error(UPDATE, {"id": service["id"], "v": service["version"]}, key=partners.b)
+    assert (
+        "appartient à un autre partenaire ; seul son propriétaire peut le modifier"
+        in (refused["message"])
+    )
 
 
 def test_unauthenticated_message_says_how_to_authenticate(api: Api, partners: Partners) -> None:

@@ -107,6 +107,25 @@ def test_malformed_feed_is_rejected_and_nothing_changes(
     assert len(timetable.trips) == 4
 
 
+def test_a_malformed_feed_is_refused_in_french_by_default(
+    api: Api, partners: Partners, files: dict[str, str]
+) -> None:
+    service = publish_via_api(api, partners.a, kind="SHUTTLE", serviceArea=None)
+    french = Api(api.client, language=None)
+    no_calendar = {k: v for k, v in files.items() if not k.startswith("calendar")}
+    del no_calendar["stop_times.txt"]
+    error = french.error(IMPORT, {"id": service["id"], "files": no_calendar}, key=partners.a)
+    assert error["message"] == (
+        "il manque stop_times.txt et calendar.txt ou calendar_dates.txt au flux GTFS ; rien "
+        "n'a été importé"
+    )
+    columns = {**files, "stops.txt": "stop_id,stop_name\nA,B\n"}
+    error = french.error(IMPORT, {"id": service["id"], "files": columns}, key=partners.a)
+    assert error["message"] == (
+        "il manque la ou les colonnes stop_lat, stop_lon à stops.txt ; rien n'a été importé"
+    )
+
+
 def test_files_must_be_csv_texts(api: Api, partners: Partners) -> None:
     service = publish_via_api(api, partners.a, kind="SHUTTLE", serviceArea=None)
     error = api.error(IMPORT, {"id": service["id"], "files": {"stops.txt": 3}}, key=partners.a)

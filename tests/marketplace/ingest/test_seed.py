@@ -129,6 +129,9 @@ def test_the_seed_loads_what_the_files_hold(
             select(MobilityService).where(MobilityService.name == VELIB_SERVICE)
         ).one()
         assert (service.kind, service.status) == (ServiceKind.BIKE_SHARE, ServiceStatus.PUBLISHED)
+        # Described in the city's language, as the data is.
+        assert service.description is not None
+        assert service.description.startswith("Stations Vélib' Métropole d'Issy-les-Moulineaux")
         stations = session.exec(select(Station).where(Station.service_id == service.id)).all()
         assert len(velib) > 40 and {s.external_id for s in stations} == set(velib)
         mairie = next(s for s in stations if velib[s.external_id]["stationCode"] == "21309")
@@ -158,6 +161,7 @@ def test_the_seed_loads_what_the_files_hold(
         assert sum(stops.values()) == len(idfm) == 18
         assert len(stops) == len({r["res_com"] for r in idfm})
         assert all(t.status is ServiceStatus.PUBLISHED for t in transit)
+        assert all("aucun départ n'est publié" in (t.description or "") for t in transit)
 
         assert _count(session, Place, Place.kind == PlaceKind.POI) == len(pois_in)
         addresses = {
@@ -186,6 +190,29 @@ def test_a_second_run_changes_nothing(database: Database, open_data: OpenData) -
         ]
         assert _count(session, MobilityService) == 8
     assert before == after
+
+
+def test_a_rerun_rewords_an_older_english_description(
+    database: Database, open_data: OpenData
+) -> None:
+    database.call(seed_open_data, open_data)
+    older = "Vélib' Métropole docking stations in Issy-les-Moulineaux and 1 km around."
+    with database.session() as session:
+        velib = session.exec(
+            select(MobilityService).where(MobilityService.name == VELIB_SERVICE)
+        ).one()
+        velib.description = older
+        session.add(velib)
+        session.commit()
+    again = database.call(seed_open_data, open_data)
+    assert again.changed and again.services_described == 1
+    with database.session() as session:
+        velib = session.exec(
+            select(MobilityService).where(MobilityService.name == VELIB_SERVICE)
+        ).one()
+        assert velib.description is not None and velib.description.startswith("Stations Vélib'")
+        assert velib.status is ServiceStatus.PUBLISHED
+    assert not database.call(seed_open_data, open_data).changed
 
 
 def _copy_data(shared_data: Path, tmp_path: Path) -> Path:

@@ -71,6 +71,11 @@ def test_bad_arguments_say_what_is_accepted(api: Api) -> None:
     error = api.error(SEARCH, {"text": "x", "near": {"latitude": 45.0, "longitude": 2.0}})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert api.ok("{ region { name } }")["region"] is None
+    french = Api(api.client, language="fr")
+    many = french.error('{ placeSearch(text: "mairie", first: 80) { label } }')
+    assert many["message"] == "first 80 ; accepté : de 1 à 50"
+    long = french.error(SEARCH, {"text": "x" * 201})
+    assert long["message"] == "le texte dépasse 200 caractères"
 
 
 def test_places_loaded_by_another_process_are_found(

@@ -124,3 +124,31 @@ def test_request_errors_are_worded_in_the_callers_language(client: TestClient) -
         "n'a pas de fuseau horaire"
         in _plan(Api(client, language="fr"), **naive)["errors"][0]["message"]
     )
+
+
+def test_every_request_rule_is_worded_in_french(client: TestClient) -> None:
+    """The preference limits too: no rule falls back to its English log sentence."""
+    cases = [
+        ({"maxTransfers": 9}, "maxTransfers 9 ; accepté : de 0 à 8 correspondances"),
+        ({"walkSpeedKmh": 30.0}, "vitesse de marche 30.0 km/h ; acceptée : de 1 à 10"),
+    ]
+    for preferences, french in cases:
+        body = client.post(
+            "/graphql",
+            json={
+                "query": PREFERENCES_PLAN,
+                "variables": {"origin": ORIGIN, "destination": DESTINATION, "prefs": preferences},
+            },
+            headers={"Accept-Language": "fr"},
+        ).json()
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert body["errors"][0]["message"] == french
+
+
+PREFERENCES_PLAN = """
+query Plan($origin: PlanLocationInput!, $destination: PlanLocationInput!,
+           $prefs: PlanPreferencesInput) {
+  plan(origin: $origin, destination: $destination, preferences: $prefs,
+       modes: {direct: [WALK], services: []}) { edges { node { durationS } } }
+}
+"""

@@ -209,6 +209,9 @@ def test_nothing_to_report_before_the_first_run(api: Api, cast: Cast) -> None:
         api, RUN, {"period": "morning_peak", "source": "IMPORTED"}, key=cast.planner
     )
     assert nothing["extensions"]["code"] == "NOT_FOUND" and "importDemand" in nothing["message"]
+    french = Api(api.client, language="fr")
+    too_many = french.error(HOTSPOTS, {"period": "morning_peak", "limit": 500}, key=cast.planner)
+    assert too_many["message"] == "limit 500 ; accepté : de 1 à 100"
 
 
 def test_the_issy_default_demand_runs_on_the_extract(api: Api, cast: Cast) -> None:
