@@ -244,6 +244,7 @@ MESSAGES: dict[str, str] = {
     "traffic.no_run": (
         "no successful traffic run of {period} yet; a planner calls runAssignment first"
     ),
+    "traffic.no_od_matrix": "no OD matrix was imported yet; call importDemand first",
     "traffic.no_base_run": "no successful run of {period} yet; call runAssignment first",
     "traffic.other_network": (
         "run {run} of {period} was computed on another street network; call runAssignment "

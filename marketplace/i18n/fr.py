@@ -269,6 +269,9 @@ MESSAGES: dict[str, str] = {
         "aucun calcul de trafic réussi pour {period} pour l'instant ; un urbaniste lance "
         "d'abord runAssignment"
     ),
+    "traffic.no_od_matrix": (
+        "aucune matrice origine-destination importée pour l'instant ; appelez d'abord importDemand"
+    ),
     "traffic.no_base_run": (
         "aucun calcul réussi pour {period} pour l'instant ; lancez d'abord runAssignment"
     ),

@@ -34,7 +34,7 @@ from marketplace.traffic.runner import (
 from routing.errors import RoutingError
 from routing.street.network import StreetNetwork
 
-__all__ = ["JobCancelled", "JobExecutor", "worker_name"]
+__all__ = ["MESSAGE_KEY", "JobCancelled", "JobExecutor", "worker_name"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ PROGRESS_INTERVAL_S = 0.3
 
 # An error's code, message and details (the GraphQL extensions besides the code).
 _Error = tuple[str, str, dict[str, Any] | None]
+
+MESSAGE_KEY = "_message"
+"""Key, in a failed job's stored details, of its catalogue message id and parameters: the
+worker words nothing (it knows no reader); the job is worded in each reader's language."""
 
 
 class JobCancelled(Exception):
@@ -155,7 +159,12 @@ class JobExecutor:
         except JobCancelled:
             return JobStatus.CANCELLED, None, None
         except MarketplaceError as exc:
-            return JobStatus.FAILED, None, (exc.code, exc.message, exc.details)
+            details = dict(exc.details or {})
+            if exc.worded is not None:
+                # Parameters as JSON keeps them (a date as its ISO text, as in the message).
+                params = json.loads(json.dumps(dict(exc.worded.params), default=str))
+                details[MESSAGE_KEY] = {"id": exc.worded.id, "params": params}
+            return JobStatus.FAILED, None, (exc.code, exc.message, details or None)
         except RoutingError as exc:
             return JobStatus.FAILED, None, ("SERVICE_UNAVAILABLE", str(exc), None)
         except Exception:

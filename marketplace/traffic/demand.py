@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from sqlmodel import Session, col, select
 
 from marketplace.errors import InvalidInput, NotFound
+from marketplace.i18n import Message
 from marketplace.models import DemandImport, DemandSource
 from marketplace.traffic.config import TrafficConfig
 from marketplace.traffic.planned import cell_centre, planned_counts
@@ -276,7 +277,7 @@ def _source_case(
     if source is DemandSource.IMPORTED:
         stored = latest_import(session)
         if stored is None:
-            raise _EmptySource(NotFound("no OD matrix was imported yet; call importDemand first"))
+            raise _EmptySource(NotFound(Message("traffic.no_od_matrix")))
         zones = tuple(Zone(str(z), float(a), float(b)) for z, a, b in json.loads(stored.zones))
         trips = np.zeros((len(zones), len(zones)))
         for a, b, value in json.loads(stored.trips).get(period.name, []):

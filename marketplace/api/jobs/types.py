@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from sqlmodel import Session
@@ -14,6 +14,8 @@ from strawberry.scalars import JSON
 from marketplace.api.context import Info
 from marketplace.api.relay import encode_global_id
 from marketplace.api.traffic.types import ScenarioResult, TrafficRunType, run_type
+from marketplace.i18n import DEFAULT_LANGUAGE, MESSAGE_IDS, Language, Message
+from marketplace.jobs.execute import MESSAGE_KEY
 from marketplace.models import Job, JobKind, JobStatus, TrafficRun
 
 __all__ = ["JobError", "JobKind", "JobStatus", "JobType", "job_type"]
@@ -29,10 +31,33 @@ strawberry.enum(
 @strawberry.type(description="Why a job failed: the code and message the API would give.")
 class JobError:
     code: str
-    message: str
     details: JSON | None = strawberry.field(
         description="What a GraphQL error would carry in its extensions besides the code "
         "(field, problems...)."
+    )
+    english: strawberry.Private[str]
+    worded: strawberry.Private[Message | None]
+
+    @strawberry.field(description="The error, in the reader's language when the catalogue has it.")
+    def message(self, info: Info) -> str:
+        language: Language = getattr(info.context, "language", DEFAULT_LANGUAGE)
+        return self.worded.render(language) if self.worded is not None else self.english
+
+
+def job_error(job: Job) -> JobError | None:
+    """The stored failure of ``job``, worded when read (the worker knew no reader)."""
+    if not job.error_code:
+        return None
+    details: dict[str, Any] | None = json.loads(job.error_details) if job.error_details else None
+    stored = details.pop(MESSAGE_KEY, None) if details else None
+    worded = None
+    if isinstance(stored, dict) and stored.get("id") in MESSAGE_IDS:
+        worded = Message(stored["id"], stored.get("params") or {})
+    return JobError(
+        code=job.error_code,
+        details=cast(JSON, details) if details else None,
+        english=job.error_message or "",
+        worded=worded,
     )
 
 
@@ -103,13 +128,7 @@ def job_type(session: Session, job: Job) -> JobType:
         started_at=job.started_at,
         finished_at=job.finished_at,
         cancel_requested=job.cancel_requested,
-        error=JobError(
-            code=job.error_code,
-            message=job.error_message or "",
-            details=json.loads(job.error_details) if job.error_details else None,
-        )
-        if job.error_code
-        else None,
+        error=job_error(job),
         run=outcome.run,
         scenario=outcome.scenario,
     )

@@ -102,3 +102,18 @@ def test_only_planners_follow_jobs(api: Api, cast: Cast) -> None:
         assert refused["extensions"]["code"] == "FORBIDDEN", query
     api.ok(CANCEL, {"id": queued["id"]}, key=cast.planner)
     assert wait_for_job(api, queued["id"], key=cast.planner)["status"] == "CANCELLED"
+
+
+def test_a_failed_job_reads_in_each_readers_language(api: Api, cast: Cast) -> None:
+    # No OD matrix imported: the worker finds it out, with no reader to word it for.
+    queued = api.ok(
+        'mutation { runAssignment(period: "morning_peak", demandSource: IMPORTED) { id } }',
+        key=cast.planner,
+    )["runAssignment"]
+    english = wait_for_job(api, queued["id"], key=cast.planner)["error"]
+    french = wait_for_job(Api(api.client, language="fr"), queued["id"], key=cast.planner)["error"]
+    assert english["code"] == french["code"] == "NOT_FOUND"
+    assert english["message"] == "no OD matrix was imported yet; call importDemand first"
+    assert french["message"].startswith("aucune matrice origine-destination importée")
+    # The stored wording is the job's own business: the details show none of it.
+    assert english["details"] is None and french["details"] is None
