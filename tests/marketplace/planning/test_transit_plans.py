@@ -146,8 +146,12 @@ def test_max_transfers_out_of_range_is_refused(planner_api: Api) -> None:
         "when": {"earliestDeparture": MONDAY_MORNING},
         "prefs": {"maxTransfers": 9},
     }
-    body = planner_api.client.post("/graphql", json={"query": PLAN, "variables": variables})
-    assert "maxTransfers 9; accepted: 0 to 8" in body.text
+    payload = {"query": PLAN, "variables": variables}
+    english = planner_api.client.post("/graphql", json=payload, headers={"Accept-Language": "en"})
+    assert "maxTransfers 9; accepted: 0 to 8" in english.text
+    french = planner_api.client.post("/graphql", json=payload).json()  # the city's language
+    assert french["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert french["errors"][0]["message"] == "maxTransfers 9 ; accepté : de 0 à 8 correspondances"
 
 
 # The same bus written as one pattern trip run every 10 minutes by frequencies.txt.
