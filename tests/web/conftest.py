@@ -80,7 +80,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
     )
     thread = threading.Thread(target=server.run, name="web-test-server", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # a loaded machine compiles the extract slowly
     while True:
         try:
             if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:

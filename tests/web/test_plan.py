@@ -304,3 +304,18 @@ def test_unknown_price_and_old_counts_are_said_as_such(tab: Tab, web_server: Web
     page.locator(".itinerary-details .leg").nth(1).scroll_into_view_if_needed()
     tab.screenshot("plan-unknown-price-stale-counts-details")
     tab.assert_accessible()
+
+
+def test_a_link_may_carry_the_language_until_the_reader_chooses(tab: Tab) -> None:
+    page = tab.page
+    tab.goto("?lang=en" + plan_hash(RUE_LILY, NORTH_WEST))
+    page.get_by_role("heading", name="Plan a trip").wait_for()
+    page.locator("button.itinerary").first.wait_for()
+    assert "walking" in page.locator("button.itinerary").first.inner_text()
+    # The reader's own choice then wins over the link, and survives a reload.
+    page.get_by_role("button", name="Passer en français").click()
+    page.get_by_role("heading", name="Planifier un trajet").wait_for()
+    assert "lang=" not in page.url
+    page.reload()
+    page.get_by_role("heading", name="Planifier un trajet").wait_for()
+    assert page.locator("html").get_attribute("lang") == "fr"

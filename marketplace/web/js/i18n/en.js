@@ -71,6 +71,7 @@ export const en = {
   'plan.itineraries': { one: '{n} itinerary', other: '{n} itineraries' },
   'plan.noItinerary': 'No itinerary found.',
   'plan.partialErrors': 'Some options gave nothing:',
+  'plan.warningsHeading': 'Read with care:',
   'plan.walking': '{d} walking',
   'plan.transfers': { one: '{n} transfer', other: '{n} transfers' },
   'plan.details': 'Itinerary {n} in detail',

@@ -72,6 +72,7 @@ export const fr = {
   'plan.itineraries': { one: '{n} itinéraire', other: '{n} itinéraires' },
   'plan.noItinerary': 'Aucun itinéraire trouvé.',
   'plan.partialErrors': 'Certaines options n’ont rien donné :',
+  'plan.warningsHeading': 'À lire avec prudence :',
   'plan.walking': '{d} à pied',
   'plan.transfers': { one: '{n} correspondance', other: '{n} correspondances' },
   'plan.details': 'Détail de l’itinéraire {n}',

@@ -1,6 +1,7 @@
 // Texts in the reader's language: French by default (residents speak it), English on request;
-// the choice is kept locally. Counts take their grammatical form from the browser's
-// Intl.PluralRules, so "1 itinéraire" / "2 itinéraires" rather than "itinéraire(s)".
+// the choice is kept locally, and a shared link may carry it (?lang=en). Counts take their
+// grammatical form from the browser's Intl.PluralRules, so "1 itinéraire" / "2 itinéraires"
+// rather than "itinéraire(s)".
 import { en } from './en.js';
 import { enPlanner } from './en-planner.js';
 import { fr } from './fr.js';
@@ -12,7 +13,13 @@ const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
 const pluralRules = {};
 
 export function language() {
+  // A shared link may say the language (?lang=en): it wins and becomes the kept choice.
+  const asked = new URLSearchParams(location.search).get('lang');
   try {
+    if (asked === 'en' || asked === 'fr') {
+      if (localStorage.getItem(STORAGE_KEY) !== asked) localStorage.setItem(STORAGE_KEY, asked);
+      return asked;
+    }
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored === 'en' || stored === 'fr') return stored;
   } catch {
@@ -28,6 +35,12 @@ export function locale() {
 
 export function setLanguage(lang) {
   localStorage.setItem(STORAGE_KEY, lang);
+  // The reader chose: a ?lang= the link carried must not overrule the choice.
+  const url = new URL(location.href);
+  if (url.searchParams.has('lang')) {
+    url.searchParams.delete('lang');
+    history.replaceState(history.state, '', url);
+  }
   document.documentElement.lang = lang;
 }
 

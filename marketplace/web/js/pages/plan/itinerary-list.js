@@ -29,7 +29,8 @@ export function planProblems(result, found) {
       el('ul', {}, errorItems(result.routingErrors))));
   }
   if (result.warnings.length) {
-    children.push(el('div', { class: 'warning' }, el('ul', {}, result.warnings.map((warning) => el('li', { dataset: { code: warning.code } },
+    children.push(el('div', { class: 'warning' }, el('strong', {}, t('plan.warningsHeading')),
+      el('ul', {}, result.warnings.map((warning) => el('li', { dataset: { code: warning.code } },
       t(`planWarning.${warning.code}`, {}, warning.description))))));
   }
   if (!found && !result.routingErrors.length) {
