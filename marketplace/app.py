@@ -29,8 +29,7 @@ from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.jobs.execute import JobExecutor
-from marketplace.jobs.queue import Reaper, start_job_queue
-from marketplace.jobs.store import reap_lost_jobs
+from marketplace.jobs.queue import Reaper, reap_lost, start_job_queue
 from marketplace.planning.plans import Planning
 from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
 from marketplace.settings import Settings
@@ -241,7 +240,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             threads=settings.job_workers if planning.streets.network is not None else 0,
         )
         reaper = Reaper(
-            lambda: db.call(reap_lost_jobs, lease_s=settings.job_lease_s),
+            lambda: reap_lost(db, app.state.jobs, settings.job_lease_s),
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()

@@ -25,8 +25,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from marketplace.db import Database
     from marketplace.jobs.execute import JobExecutor, worker_name
-    from marketplace.jobs.queue import JobQueue, Reaper, queue_storage_for
-    from marketplace.jobs.store import reap_lost_jobs
+    from marketplace.jobs.queue import JobQueue, Reaper, queue_storage_for, reap_lost
     from marketplace.settings import Settings
     from marketplace.streets import load_streets
     from marketplace.traffic.config import TrafficConfig
@@ -46,7 +45,7 @@ def _worker(args: argparse.Namespace) -> int:
             queue_storage_for(settings.database_url, settings.job_queue_url), executor.run
         )
         reaper = Reaper(
-            lambda: database.call(reap_lost_jobs, lease_s=settings.job_lease_s),
+            lambda: reap_lost(database, queue, settings.job_lease_s),
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()

@@ -114,28 +114,37 @@ class JobExecutor:
             log.info("job %s is not queued any more: skipped", job_id)
             return
         stop = threading.Event()
+        attempt = job.attempts
         beat = threading.Thread(
-            target=self._heartbeat, args=(job_id, stop), name=f"job-{job_id}-lease", daemon=True
+            target=self._heartbeat,
+            args=(job_id, attempt, stop),
+            name=f"job-{job_id}-lease",
+            daemon=True,
         )
         beat.start()
         try:
-            self._finish(job_id, *self._outcome(job))
+            self._finish(job_id, attempt, *self._outcome(job))
         finally:
             stop.set()
             beat.join()
 
-    def _heartbeat(self, job_id: int, stop: threading.Event) -> None:
+    def _heartbeat(self, job_id: int, attempt: int, stop: threading.Event) -> None:
         # The engine's iterations report progress too; this keeps the lease alive through
         # long steps that do not (reading demand, a scenario, storing the run).
         while not stop.wait(self.lease_s / 3):
             try:
-                if not self.db.call(renew_lease, job_id):
+                if not self.db.call(renew_lease, job_id, attempt=attempt):
                     return
             except Exception:  # a database hiccup: the next beat tries again
                 log.exception("could not renew the lease of job %s", job_id)
 
     def _finish(
-        self, job_id: int, status: JobStatus, result: dict[str, Any] | None, error: _Error | None
+        self,
+        job_id: int,
+        attempt: int,
+        status: JobStatus,
+        result: dict[str, Any] | None,
+        error: _Error | None,
     ) -> None:
         code, message, details = error if error else (None, None, None)
         if not self.db.call(
@@ -146,6 +155,7 @@ class JobExecutor:
             error_code=code,
             error_message=message,
             error_details=details,
+            attempt=attempt,
         ):
             log.warning("job %s was no longer running when it finished (reaped?)", job_id)
 
@@ -153,9 +163,9 @@ class JobExecutor:
         assert job.id is not None
         try:
             if job.kind is JobKind.ASSIGNMENT:
-                result = self._assignment(job.id, json.loads(job.params))
+                result = self._assignment(job.id, job.attempts, json.loads(job.params))
             else:
-                result = self._scenario(job.id, json.loads(job.params))
+                result = self._scenario(job.id, job.attempts, json.loads(job.params))
         except JobCancelled:
             return JobStatus.CANCELLED, None, None
         except MarketplaceError as exc:
@@ -173,7 +183,7 @@ class JobExecutor:
             return JobStatus.FAILED, None, ("INTERNAL_SERVER_ERROR", failed, None)
         return JobStatus.SUCCEEDED, result, None
 
-    def _assignment(self, job_id: int, params: dict[str, Any]) -> dict[str, Any]:
+    def _assignment(self, job_id: int, attempt: int, params: dict[str, Any]) -> dict[str, Any]:
         options = AssignmentOptions(**params["options"])
         sources = [SourceRequest(DemandSource[name], scale) for name, scale in params["sources"]]
         last = [0.0, 0.0]  # when progress was last written, and the share written
@@ -186,10 +196,12 @@ class JobExecutor:
             share = max(last[1], assignment_progress(iteration, gap, options))
             last[0], last[1] = now, share
             stage = f"iteration {iteration}, relative gap {gap:.2e}"
-            if self.db.call(report_progress, job_id, progress=share, stage=stage):
+            if self.db.call(report_progress, job_id, progress=share, stage=stage, attempt=attempt):
                 raise JobCancelled
 
-        self.db.call(report_progress, job_id, progress=0.0, stage="reading the demand")
+        self.db.call(
+            report_progress, job_id, progress=0.0, stage="reading the demand", attempt=attempt
+        )
         run = run_assignment(
             self.db,
             self.network(),
@@ -201,10 +213,14 @@ class JobExecutor:
         )
         return {"run_id": run.id}
 
-    def _scenario(self, job_id: int, params: dict[str, Any]) -> dict[str, Any]:
+    def _scenario(self, job_id: int, attempt: int, params: dict[str, Any]) -> dict[str, Any]:
         edits = ScenarioEdits(**params["edits"])
         if self.db.call(
-            report_progress, job_id, progress=0.05, stage="assigning the base and the scenario"
+            report_progress,
+            job_id,
+            progress=0.05,
+            stage="assigning the base and the scenario",
+            attempt=attempt,
         ):
             raise JobCancelled
         outcome = run_scenario_against_latest(

@@ -10,7 +10,8 @@ default does not have.
 
 huey keeps no progress and loses a task whose worker dies mid-way; our ``job`` table
 (:mod:`marketplace.jobs.store`) keeps the state, progress and result, and a lease renewed
-while a job runs lets any process mark a job whose worker died ``FAILED``.
+while a job runs lets any process queue a job whose worker died again (once,
+:func:`reap_lost`), then mark it ``FAILED``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from huey.api import Huey
 from huey.consumer import Consumer
 from sqlalchemy.engine import make_url
 
-from marketplace.db import normalise_database_url
+from marketplace.db import Database, normalise_database_url
+from marketplace.jobs.store import LostJobs, reap_lost_jobs
 
-__all__ = ["JobQueue", "Reaper", "queue_storage_for", "start_job_queue"]
+__all__ = ["JobQueue", "Reaper", "queue_storage_for", "reap_lost", "start_job_queue"]
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,16 @@ class JobQueue:
             self._consumer.stop(graceful=False)
             self._consumer = None
         self.huey.storage.close()
+
+
+def reap_lost(db: Database, queue: JobQueue, lease_s: float) -> LostJobs:
+    """Reap lost jobs (:func:`reap_lost_jobs`, committed) and hand the ones queued again to
+    the queue: huey forgot them with their dead worker."""
+    lost = db.call(reap_lost_jobs, lease_s=lease_s)
+    for job_id in lost.requeued:
+        log.warning("job %s lost its worker: queued again", job_id)
+        queue.enqueue(job_id)
+    return lost
 
 
 class Reaper:

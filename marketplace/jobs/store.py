@@ -2,14 +2,16 @@
 
 Every state change is one conditional ``UPDATE`` (``WHERE status = ...``), so two workers
 handed the same id, or a cancel racing a claim, never both win. A running job renews its
-lease (``heartbeat_at``) while it works; :func:`reap_lost_jobs` marks the ones whose lease
-ran out ``FAILED``, so a job whose worker died is never left ``RUNNING``.
+lease (``heartbeat_at``) while it works; :func:`reap_lost_jobs` queues the ones whose lease
+ran out again once, then marks them ``FAILED``, so a job whose worker died is never left
+``RUNNING``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +22,8 @@ from marketplace.models import Job, JobKind, JobStatus, utcnow
 
 __all__ = [
     "JOB_LOST",
+    "MAX_ATTEMPTS",
+    "LostJobs",
     "claim_job",
     "create_job",
     "finish_job",
@@ -30,8 +34,19 @@ __all__ = [
     "request_cancel",
 ]
 
-# The error code of a job whose worker stopped renewing its lease.
+# The error code of a job whose worker stopped renewing its lease (on its last attempt).
 JOB_LOST = "WORKER_LOST"
+# Runs a job gets when its workers die: the first, and one retry (a job that kills its
+# worker twice, by memory say, would kill the next one too).
+MAX_ATTEMPTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class LostJobs:
+    """What :func:`reap_lost_jobs` did: jobs failed for good, and jobs queued again."""
+
+    failed: list[int]
+    requeued: list[int]
 
 
 def create_job(session: Session, *, kind: JobKind, params: dict[str, Any]) -> Job:
@@ -72,17 +87,26 @@ def claim_job(session: Session, job_id: int, *, worker: str) -> Job | None:
     return session.get(Job, job_id, populate_existing=True) if claimed else None
 
 
-def renew_lease(session: Session, job_id: int) -> bool:
+def _running(attempt: int | None) -> Any:
+    """Still running, and (given ``attempt``) still the run that attempt started: a worker
+    that hung past its lease must not touch the retry another worker is running."""
+    running = col(Job.status) == JobStatus.RUNNING
+    return running if attempt is None else sa.and_(running, col(Job.attempts) == attempt)
+
+
+def renew_lease(session: Session, job_id: int, *, attempt: int | None = None) -> bool:
     """Renew a running job's lease; ``False`` when it no longer runs (reaped, finished)."""
-    return _update(session, job_id, col(Job.status) == JobStatus.RUNNING, heartbeat_at=utcnow())
+    return _update(session, job_id, _running(attempt), heartbeat_at=utcnow())
 
 
-def report_progress(session: Session, job_id: int, *, progress: float, stage: str) -> bool:
+def report_progress(
+    session: Session, job_id: int, *, progress: float, stage: str, attempt: int | None = None
+) -> bool:
     """Record progress (and renew the lease); returns whether a cancel was requested."""
     _update(
         session,
         job_id,
-        col(Job.status) == JobStatus.RUNNING,
+        _running(attempt),
         progress=min(max(progress, 0.0), 1.0),
         stage=stage[:200],
         heartbeat_at=utcnow(),
@@ -102,13 +126,15 @@ def finish_job(
     error_code: str | None = None,
     error_message: str | None = None,
     error_details: dict[str, Any] | None = None,
+    attempt: int | None = None,
 ) -> bool:
-    """Record a running job's outcome; ``False`` when it was no longer running (reaped)."""
+    """Record a running job's outcome; ``False`` when it was no longer running (reaped, or
+    queued again after its lease ran out: ``attempt`` is then not the current one)."""
     assert status.finished
     return _update(
         session,
         job_id,
-        col(Job.status) == JobStatus.RUNNING,
+        _running(attempt),
         status=status,
         progress=1.0 if status is JobStatus.SUCCEEDED else Job.progress,
         result=None if result is None else json.dumps(result),
@@ -146,31 +172,53 @@ def request_cancel(session: Session, job_id: int) -> Job:
     return session.get(Job, job_id, populate_existing=True) or job
 
 
-def reap_lost_jobs(session: Session, *, lease_s: float) -> list[int]:
-    """Mark ``FAILED`` every running job whose lease ran out ``lease_s`` ago: its worker died
-    or hangs. Returns their ids."""
+def reap_lost_jobs(
+    session: Session, *, lease_s: float, max_attempts: int = MAX_ATTEMPTS
+) -> LostJobs:
+    """Deal with every running job whose lease ran out ``lease_s`` ago (its worker died or
+    hangs): queue it again while it has had fewer than ``max_attempts`` runs, else mark it
+    ``FAILED`` with :data:`JOB_LOST`.
+
+    The caller hands the ids in :attr:`LostJobs.requeued` to the queue **after** committing
+    (a worker must find them ``QUEUED``). ``attempts`` counts the runs started, so
+    ``job(id)`` shows a retried job with 2 and the lost worker in its ``stage``.
+    """
     now = utcnow()
     cutoff = now - dt.timedelta(seconds=lease_s)
     lost = session.execute(
-        select(Job.id, Job.worker, Job.heartbeat_at).where(
+        select(Job.id, Job.worker, Job.heartbeat_at, Job.attempts).where(
             col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff
         )
     ).all()
-    reaped = []
-    for job_id, worker, heartbeat_at in lost:
+    failed: list[int] = []
+    requeued: list[int] = []
+    for job_id, worker, heartbeat_at, attempts in lost:
         assert job_id is not None
         stamp = heartbeat_at.isoformat(timespec="seconds") if heartbeat_at else "?"
-        if _update(
+        still_lost = sa.and_(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff)
+        why = f"the worker running it ({worker}) stopped renewing its lease at {stamp}"
+        if attempts < max_attempts:
+            if _update(
+                session,
+                job_id,
+                still_lost,
+                status=JobStatus.QUEUED,
+                progress=0.0,
+                stage=f"queued again (attempt {attempts + 1} of {max_attempts}): {why}"[:200],
+                worker=None,
+                heartbeat_at=None,
+            ):
+                requeued.append(job_id)
+        elif _update(
             session,
             job_id,
-            sa.and_(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff),
+            still_lost,
             status=JobStatus.FAILED,
             error_code=JOB_LOST,
             error_message=(
-                f"the worker running it ({worker}) stopped renewing its lease at {stamp} "
-                f"(lease {lease_s:g} s); run it again"
+                f"{why} (lease {lease_s:g} s), after {attempts} attempt(s); run it again"
             ),
             finished_at=now,
         ):
-            reaped.append(job_id)
-    return reaped
+            failed.append(job_id)
+    return LostJobs(failed=failed, requeued=requeued)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
 from marketplace.traffic.runs import latest_run, run_segments
 from routing.planning.notices import PlanErrorCode
-from routing.planning.planner import DEFAULT_AVAILABILITY_MAX_AGE, TripPlanner
+from routing.planning.planner import DEFAULT_AVAILABILITY_MAX_AGE, PlanStopped, TripPlanner
 from routing.planning.request import PlanError, PlanRequest, PlanResult
 from routing.planning.services import ServiceCatalogue
 from routing.street.modes import Mode
@@ -66,6 +67,9 @@ class Planning:
         # The drive times of the latest (run, closed edges) asked for: the same array while
         # they hold, so the router's customized hierarchy for it is reused, not redone.
         self._closed: tuple[np.ndarray | None, bytes, np.ndarray] | None = None
+        self.stopped_plans = 0
+        """Plans stopped half-way because their caller gave up (a time budget ran out)."""
+        self._stopped_lock = threading.Lock()
 
     def close(self) -> None:
         self.catalogue.close()
@@ -128,11 +132,19 @@ class Planning:
         """The street network (raises the load problem, which names the fix, if none)."""
         return self.streets.require()
 
-    def plan(self, request: PlanRequest, *, min_rating: float | None = None) -> PlanOutcome:
+    def plan(
+        self,
+        request: PlanRequest,
+        *,
+        min_rating: float | None = None,
+        stop: threading.Event | None = None,
+    ) -> PlanOutcome:
         """Plan ``request`` on the current catalogue (see :meth:`TripPlanner.plan`).
 
         ``min_rating`` keeps only services whose residents' average rating reaches it
-        (services nobody has rated yet are left out too: they have not earned it).
+        (services nobody has rated yet are left out too: they have not earned it). ``stop``,
+        once set, ends the plan at its next step with :class:`PlanStopped` (counted in
+        :attr:`stopped_plans`).
         """
         self.network()
         assert self._planner is not None
@@ -143,9 +155,14 @@ class Planning:
                 found = service_ratings(session, [int(sid) for sid in views])
             ratings = {str(sid): average for sid, average in found.items()}
         usable, notes = _usable(catalogue, views, request, min_rating, ratings)
-        result = self._planner.plan(
-            request, usable, drive_duration_s=self.drive_times(request.time)
-        )
+        try:
+            result = self._planner.plan(
+                request, usable, drive_duration_s=self.drive_times(request.time), stop=stop
+            )
+        except PlanStopped:
+            with self._stopped_lock:
+                self.stopped_plans += 1
+            raise
         if notes:
             result = dataclasses.replace(result, errors=result.errors + tuple(notes))
         return PlanOutcome(result, views)

@@ -21,13 +21,15 @@ whole raises.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
 from typing import assert_type
 
 import numpy as np
 
-from routing.errors import RoutingError
+from routing.errors import InvalidCoordinateError, LocationOutsideNetworkError, RoutingError
 from routing.planning.context import PlanContext, StationSnaps, same_place
 from routing.planning.direct import plan_direct
 from routing.planning.itinerary import Itinerary, keep_useful
@@ -50,13 +52,15 @@ from routing.planning.services import (
     SharedVehicleService,
     TransitService,
 )
-from routing.planning.shared_vehicles import plan_shared_vehicle
+from routing.planning.shared_vehicles import plan_docked, plan_shared_vehicle
 from routing.planning.transit import plan_with_timetables
 from routing.planning.transit_index import TransitIndexes
+from routing.planning.walk_reach import WalkReach
 from routing.street.modes import DEFAULT_PROFILES, Mode
 from routing.street.network import StreetNetwork
+from routing.street.snap import Snap
 
-__all__ = ["DEFAULT_AVAILABILITY_MAX_AGE", "TripPlanner", "unpublished_kinds"]
+__all__ = ["DEFAULT_AVAILABILITY_MAX_AGE", "PlanStopped", "TripPlanner", "unpublished_kinds"]
 
 WHEELCHAIR_AVOID = frozenset({"steps"})
 # GBFS feeds refresh every minute or so; counts ten minutes old no longer say what is there.
@@ -71,6 +75,16 @@ _PLANNABLE_NEEDS = {
     ServiceKind.ON_DEMAND: "a service zone",
     ServiceKind.PARKING: "car parks",
 }
+
+
+class PlanStopped(Exception):
+    """The plan was stopped through its ``stop`` event (its caller gave up on it, say on a
+    time budget): not a routing failure, so no strategy turns it into a plan error."""
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise PlanStopped("the plan was stopped by its caller")
 
 
 class TripPlanner:
@@ -95,6 +109,17 @@ class TripPlanner:
         self._bike_kmh = float(profiles.get("bike", DEFAULT_PROFILES[Mode.BIKE].speed_kmh))
         self._snaps: StationSnaps = {}
         self.transit_indexes = TransitIndexes(network)
+        self._reach = WalkReach(network.router(Mode.WALK).graph, self._walk_snap)
+
+    def _walk_snap(self, lat: float, lon: float) -> Snap | None:
+        """A station's snap on the walking network, through the planner's cache."""
+        key = (Mode.WALK, lat, lon)
+        if key not in self._snaps:
+            try:
+                self._snaps[key] = self.network.router(Mode.WALK).snap(lat, lon, name="station")
+            except (LocationOutsideNetworkError, InvalidCoordinateError):
+                self._snaps[key] = None
+        return self._snaps[key]
 
     def plan(
         self,
@@ -102,17 +127,22 @@ class TripPlanner:
         catalogue: ServiceCatalogue,
         *,
         drive_duration_s: np.ndarray | None = None,
+        stop: threading.Event | None = None,
     ) -> PlanResult:
         """Plan ``request`` with the services of ``catalogue``.
 
         ``drive_duration_s`` gives the drive graph's edge times to use instead of free-flow
         ones (the congested times of the trip's period, from a traffic assignment).
+        ``stop``, once set, stops the plan at its next step (between searches, before each
+        service): the caller that gave up on it gets its CPU back.
 
         Raises
         ------
         PlanRequestError
             When the request as a whole is invalid (time without zone or out of range,
             conflicting options, speeds out of range).
+        PlanStopped
+            When ``stop`` was set before the plan finished.
         InvalidCoordinateError, LocationOutsideNetworkError
             When the origin or destination cannot be placed on the walking network.
         """
@@ -125,6 +155,7 @@ class TripPlanner:
             PlanError(PlanErrorCode.UNKNOWN_SERVICE, f"service {sid} is not published", "modes")
             for sid in unknown
         ]
+        _check(stop)
         walk = self.network.router(Mode.WALK)
         origin = walk.snap(*request.origin, name="origin")
         destination = walk.snap(*request.destination, name="destination")
@@ -157,6 +188,7 @@ class TripPlanner:
         )
         context.errors += unpublished_kinds(request, catalogue)
         candidates: list[Itinerary] = []
+        _check(stop)
         candidates += plan_direct(context)
         services = list(self._allowed(request, catalogue))
         if request.via and services:
@@ -175,10 +207,12 @@ class TripPlanner:
         for service in services:
             if isinstance(service, TransitService):
                 continue  # all timetables are searched together, below
+            _check(stop)
             try:
-                candidates += self._with_service(context, service)
+                candidates += self._with_service(context, service, walk_limit_s)
             except RoutingError as exc:
                 context.errors.append(PlanError(error_code(exc.code), f"{service.name}: {exc}"))
+        _check(stop)
         try:
             candidates += plan_with_timetables(context, timetabled, self.transit_indexes)
         except RoutingError as exc:
@@ -205,9 +239,18 @@ class TripPlanner:
                 yield service
 
     def _with_service(
-        self, context: PlanContext, service: SharedVehicleService | ParkingService | OnDemandService
+        self,
+        context: PlanContext,
+        service: SharedVehicleService | ParkingService | OnDemandService,
+        walk_limit_s: float,
     ) -> list[Itinerary]:
         if isinstance(service, SharedVehicleService):
+            if service.docked:
+                # Only stations within walking reach of either end can be picked: the others
+                # (most of a city's bike share) are dropped at once, not one walk cost each.
+                ends = (context.origin_walk, context.destination_walk)
+                near = self._reach.near(service.stations, ends, walk_limit_s)
+                return plan_docked(context, dataclasses.replace(service, stations=tuple(near)))
             return plan_shared_vehicle(context, service)
         if isinstance(service, ParkingService):
             return plan_drive_and_park(context, service)

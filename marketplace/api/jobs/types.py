@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import strawberry
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 
 from marketplace.api.context import Info
@@ -24,7 +25,9 @@ strawberry.enum(JobKind, description="What a job does.")
 strawberry.enum(
     JobStatus,
     description="QUEUED, then RUNNING, then SUCCEEDED, FAILED or CANCELLED. A job whose "
-    "worker died is FAILED (code WORKER_LOST) once its lease runs out, never left RUNNING.",
+    "worker died is QUEUED again once its lease runs out (attempts counts the runs, stage "
+    "names the lost worker), and FAILED (code WORKER_LOST) when its second worker dies too; "
+    "never left RUNNING.",
 )
 
 
@@ -135,11 +138,16 @@ def job_type(session: Session, job: Job) -> JobType:
 
 
 async def read_job(info: Info, job_id: int, lease_s: float) -> JobType:
-    """The job, after marking lost ones failed (so a reader never sees a dead job RUNNING)."""
-    from marketplace.jobs.store import get_job, reap_lost_jobs
+    """The job, after reaping lost ones (queued again once, then failed), so a reader never
+    sees a dead job ``RUNNING``."""
+    from marketplace.jobs.queue import JobQueue, reap_lost
+    from marketplace.jobs.store import get_job
+
+    queue: JobQueue | None = getattr(info.context.connection.app.state, "jobs", None)
+    if queue is not None:
+        await run_in_threadpool(reap_lost, info.context.db, queue, lease_s)
 
     def read(session: Session) -> JobType:
-        reap_lost_jobs(session, lease_s=lease_s)
         return job_type(session, get_job(session, job_id))
 
     return await info.context.run(read)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from typing import Annotated, Any, cast
 
 import anyio
@@ -206,9 +207,15 @@ def planning_of(info: Info) -> Planning:
 
 
 def _run_plan(
-    planning: Planning, request_args: tuple[Any, ...], min_rating: float | None
+    planning: Planning,
+    request_args: tuple[Any, ...],
+    min_rating: float | None,
+    stop: threading.Event,
 ) -> tuple[PlanRequest | None, PlanOutcome | None, list[PlanError]]:
-    """Blocking: build the request and plan it, turning location problems into errors."""
+    """Blocking: build the request and plan it, turning location problems into errors.
+
+    Once ``stop`` is set (the time budget ran out) the planner ends at its next step with
+    :class:`PlanStopped`, whose result nobody reads any more."""
     try:
         planning.network()
     except NoStreetNetworkError as exc:
@@ -217,7 +224,7 @@ def _run_plan(
         raise StreetsUnavailable(f"the street network could not be loaded: {exc}") from None
     request = _request(planning, *request_args)
     try:
-        return request, planning.plan(request, min_rating=min_rating), []
+        return request, planning.plan(request, min_rating=min_rating, stop=stop), []
     except PlanRequestError as exc:
         reason = f"plan_request.{exc.reason}"
         raise InvalidInput(
@@ -276,19 +283,22 @@ class PlanningQuery:
         args = (origin, destination, date_time, modes, preferences, MAX_ITINERARIES, via)
         await _take_plan_token(info)
         budget_ms = info.context.settings.plan_budget_ms
+        stop = threading.Event()
         try:
             with anyio.fail_after(budget_ms / 1000):
-                # Abandoned on time-out: the client is answered at once; the thread finishes
-                # its plan in the background and its result is dropped.
+                # Abandoned on time-out: the client is answered at once, and the thread stops
+                # at the planner's next step (its result would be dropped anyway).
                 request, outcome, problems = await anyio.to_thread.run_sync(
                     _run_plan,
                     planning,
                     args,
                     min_rating,
+                    stop,
                     abandon_on_cancel=True,
                     limiter=getattr(info.context.connection.app.state, "plan_threads", None),
                 )
         except TimeoutError:
+            stop.set()
             raise PlanTimedOut(
                 f"the plan took longer than this server's budget of {budget_ms} ms per plan; "
                 "try fewer modes or closer points",

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from marketplace.app import create_app
@@ -91,3 +93,20 @@ def test_a_plan_over_the_time_budget_answers_plan_timeout(
         (error,) = plan(api, fresh_token())["errors"]
     assert error["extensions"]["code"] == "PLAN_TIMEOUT"
     assert "budget of 1 ms per plan" in error["message"]
+
+
+def test_a_plan_over_its_budget_stops_working_in_its_thread(
+    settings: Settings, streets: StreetsState
+) -> None:
+    strict = dataclasses.replace(settings, plan_budget_ms=1)
+    with app(strict, streets) as api:
+        planning = cast(Starlette, api.client.app).state.planning
+        assert planning.stopped_plans == 0
+        assert error_code(plan(api, fresh_token())) == "PLAN_TIMEOUT"
+        # The abandoned thread notices at the planner's next step and gives its CPU back
+        # (a deadline, not a sleep: the machine may be loaded).
+        deadline = time.monotonic() + 120
+        while planning.stopped_plans == 0:
+            assert time.monotonic() < deadline, "the timed-out plan never stopped"
+            time.sleep(0.02)
+        assert planning.stopped_plans == 1

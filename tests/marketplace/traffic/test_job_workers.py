@@ -1,6 +1,7 @@
 """Jobs run by ``issy-mobility worker`` processes (the server runs none here): a queued job
-is cancelled before it starts, and a worker killed mid-job (SIGKILL, a real subprocess)
-leaves the job FAILED once its lease runs out; the next run, on a new worker, succeeds."""
+is cancelled before it starts; a worker killed mid-job (SIGKILL, a real subprocess) has its
+job queued again once its lease runs out, and another worker runs it (attempt 2); when that
+one is killed too the job is FAILED (WORKER_LOST); the next run, on a new worker, succeeds."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,7 @@ from tests.marketplace.servers import process_env
 from tests.marketplace.traffic.test_jobs import CANCEL, HEAVY_TRIPS, LONG, _running
 from tests.marketplace.trips import (
     IMPORT,
+    JOB,
     TRIPS_CSV,
     ZONES_CSV,
     finished_run,
@@ -81,7 +85,24 @@ def test_a_queued_job_is_cancelled_before_any_worker_takes_it(api: Api, cast: Ca
     assert cancelled["status"] == "CANCELLED"
 
 
-def test_a_killed_worker_leaves_its_job_failed_and_the_next_run_succeeds(
+def _queued_again(api: Api, job_id: str, key: str) -> dict[str, Any]:
+    """The job once its lease ran out and it went back to the queue (a deadline)."""
+    deadline = time.monotonic() + 120
+    while True:
+        job: dict[str, Any] = api.ok(JOB, {"id": job_id}, key=key)["job"]
+        if job["status"] == "QUEUED":
+            return job
+        assert job["status"] == "RUNNING", job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+
+
+def _kill(worker: subprocess.Popen[bytes]) -> None:
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def test_a_killed_worker_job_is_retried_once_then_failed_and_the_next_run_succeeds(
     api: Api,
     cast: Cast,
     database_url: str,
@@ -96,14 +117,26 @@ def test_a_killed_worker_leaves_its_job_failed_and_the_next_run_succeeds(
     workers.append(_worker(database_url, artefact, log))
     running = _running(api, queued["id"], key)
     assert running["attempts"] == 1
-    os.kill(workers[0].pid, signal.SIGKILL)
-    workers[0].wait()
+    _kill(workers[0])
+
+    # Its lease runs out: queued again (no worker is left to take it yet), saying why.
+    again = _queued_again(api, queued["id"], key)
+    assert again["attempts"] == 1 and again["error"] is None, again
+    assert again["stage"].startswith("queued again (attempt 2 of 2)"), again
+    assert "stopped renewing its lease" in again["stage"]
+
+    # A new worker takes the retry from the queue (huey forgot the dead worker's task).
+    workers.append(_worker(database_url, artefact, log))
+    retried = _running(api, queued["id"], key)
+    assert retried["attempts"] == 2, retried
+    _kill(workers[1])
 
     lost = wait_for_job(api, queued["id"], key=key)
     assert lost["status"] == "FAILED", lost
+    assert lost["attempts"] == 2
     assert lost["error"]["code"] == "WORKER_LOST"
     assert "stopped renewing its lease" in lost["error"]["message"]
-    assert "run it again" in lost["error"]["message"]
+    assert "after 2 attempt(s); run it again" in lost["error"]["message"]
     assert api.ok("query { trafficRuns { id } }", key=key)["trafficRuns"] == []
 
     workers.append(_worker(database_url, artefact, log))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 
 import pytest
 import shapely
 
 from routing.errors import LocationOutsideNetworkError
 from routing.planning.itinerary import LegMode
-from routing.planning.planner import TripPlanner
+from routing.planning.planner import PlanStopped, TripPlanner
 from routing.planning.request import PlanRequest, PlanRequestError, Preferences
 from routing.planning.services import (
     OnDemandService,
@@ -283,3 +284,34 @@ def test_via_points_chain_direct_legs_and_say_services_skip_them(planner: TripPl
     assert any(e.code == "VIA_DIRECT_MODES_ONLY" for e in result.errors)
     with pytest.raises(PlanRequestError, match="at most 5"):
         planner.plan(request(at(0, 0), at(0, 1), via=(at(1, 1),) * 6), catalogue)
+
+
+class _StopAtCheck(threading.Event):
+    """A stop event that reads as set from its ``at``-th check on (counting the checks)."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+        self.checks = 0
+
+    def is_set(self) -> bool:
+        self.checks += 1
+        return self.checks >= self.at
+
+
+def test_a_stopped_plan_ends_at_its_next_step(planner: TripPlanner) -> None:
+    catalogue = ServiceCatalogue((bikes(),), version=1)
+    trip = request(at(0, 0), at(4, 4))
+    full = planner.plan(trip, catalogue, stop=threading.Event())  # never set: plans in full
+    assert any(leg.mode is LegMode.BIKE_SHARE for it in full.itineraries for leg in it.legs)
+
+    already = _StopAtCheck(at=1)
+    with pytest.raises(PlanStopped):
+        planner.plan(trip, catalogue, stop=already)
+    assert already.checks == 1  # not even the walking searches ran
+
+    # Set while the direct modes were planned: it stops before the bike share is searched.
+    midway = _StopAtCheck(at=3)
+    with pytest.raises(PlanStopped):
+        planner.plan(trip, catalogue, stop=midway)
+    assert midway.checks == 3
