@@ -206,37 +206,52 @@ def _dissect(
     adj: IntArray,
     x_all: FloatArray,
     y_all: FloatArray,
+    nodes: IntArray,
+    rank: IntArray,
+    piece: IntArray,
+    local: IntArray,
+    lo_first: int,
+    hi_first: int,
+    rank_first: int,
+    stamp_first: int,
+    stamp_step: int,
+    split_until: int,
     cosines: FloatArray,
     sines: FloatArray,
     leaf_nodes: int,
     balance: float,
     flow_min_nodes: int,
     terminal_share: float,
-) -> IntArray:
-    """The rank of every node of the undirected CSR graph ``indptr, adj`` (no loops)."""
-    n = indptr.shape[0] - 1
-    rank = np.full(n, -1, np.int64)
-    nodes = np.arange(n)
-    scratch = np.empty(n, np.int64)
-    piece = np.full(n, -1, np.int64)
-    local = np.empty(n, np.int64)
-    labels = np.empty(n, np.int64)
-    queue = np.empty(n, np.int64)
-    stack_lo = np.empty(n + 1, np.int64)
-    stack_hi = np.empty(n + 1, np.int64)
+) -> tuple[IntArray, IntArray, IntArray, int]:
+    """Rank the nodes of ``nodes[lo_first:hi_first]``, whose highest rank is ``rank_first``.
+
+    Stops early once ``split_until`` (> 1) pieces wait, and returns them as ``(lo, hi,
+    highest rank)`` rows plus the last piece stamp used: a piece takes a contiguous block of
+    ranks, so the waiting pieces can be ranked independently (by threads: ``nodes``,
+    ``rank``, ``piece`` and ``local`` are only touched at the piece's own nodes, and piece
+    stamps ``stamp_first + c * stamp_step`` differ between calls given distinct first stamps).
+    """
+    size = hi_first - lo_first
+    scratch = np.empty(size, np.int64)
+    labels = np.empty(size, np.int64)
+    queue = np.empty(size, np.int64)
+    stack_lo = np.empty(size + 1, np.int64)
+    stack_hi = np.empty(size + 1, np.int64)
+    stack_rank = np.empty(size + 1, np.int64)
     top = 0
-    if n > 0:
-        stack_lo[0] = 0
-        stack_hi[0] = n
+    if size > 0:
+        stack_lo[0] = lo_first
+        stack_hi[0] = hi_first
+        stack_rank[0] = rank_first
         top = 1
-    next_rank = n - 1  # separators take the highest ranks still free, then their sides
-    stamp = 0
-    while top > 0:
+    stamp = stamp_first - stamp_step
+    while top > 0 and (split_until <= 1 or top < split_until):
         top -= 1
         lo = stack_lo[top]
         hi = stack_hi[top]
+        next_rank = stack_rank[top]  # separators take the highest ranks, then their sides
         k = hi - lo
-        stamp += 1
+        stamp += stamp_step
         ptr, out, twin = _local_graph(nodes, lo, hi, indptr, adj, piece, local, stamp)
         if k <= leaf_nodes:
             degree = np.empty(k, np.int64)
@@ -246,6 +261,7 @@ def _dissect(
                 rank[nodes[lo + i]] = next_rank
                 next_rank -= 1
             continue
+        base = lo - lo_first  # where this piece sits in ``scratch``
         count = _component_labels(ptr, out, labels, queue)
         if count > 1:
             # Components side by side in the slice, each a piece of its own.
@@ -256,13 +272,17 @@ def _dissect(
                 sizes[c + 1] += sizes[c]
             fill = sizes[:count].copy()
             for i in range(k):
-                scratch[lo + fill[labels[i]]] = nodes[lo + i]
+                scratch[base + fill[labels[i]]] = nodes[lo + i]
                 fill[labels[i]] += 1
-            nodes[lo:hi] = scratch[lo:hi]
-            for c in range(count):
-                stack_lo[top] = lo + sizes[c]
-                stack_hi[top] = lo + sizes[c + 1]
-                top += 1
+            nodes[lo:hi] = scratch[base : base + k]
+            # The last pushed is ranked first, from the top of the block down.
+            above = 0
+            for c in range(count - 1, -1, -1):
+                stack_lo[top + c] = lo + sizes[c]
+                stack_hi[top + c] = lo + sizes[c + 1]
+                stack_rank[top + c] = next_rank - above
+                above += sizes[c + 1] - sizes[c]
+            top += count
             continue
         x = np.empty(k)
         y = np.empty(k)
@@ -277,12 +297,12 @@ def _dissect(
             in_separator[s] = True
             rank[nodes[lo + s]] = next_rank
             next_rank -= 1
-        p = lo
+        p = base
         for i in range(k):
             if left[i] and not in_separator[i]:
                 scratch[p] = nodes[lo + i]
                 p += 1
-        middle = p
+        middle = p - base + lo
         for i in range(k):
             if not left[i] and not in_separator[i]:
                 scratch[p] = nodes[lo + i]
@@ -290,11 +310,14 @@ def _dissect(
         for s in separator:
             scratch[p] = nodes[lo + s]
             p += 1
-        nodes[lo:hi] = scratch[lo:hi]
+        nodes[lo:hi] = scratch[base : base + k]
+        right_end = hi - separator.shape[0]
         stack_lo[top] = lo
         stack_hi[top] = middle
+        stack_rank[top] = next_rank - (right_end - middle)
         top += 1
         stack_lo[top] = middle
-        stack_hi[top] = hi - separator.shape[0]
+        stack_hi[top] = right_end
+        stack_rank[top] = next_rank
         top += 1
-    return rank
+    return stack_lo[:top].copy(), stack_hi[:top].copy(), stack_rank[:top].copy(), stamp

@@ -18,6 +18,9 @@ weight is ever read.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import numpy.typing as npt
 
@@ -29,6 +32,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 _LEAF_NODES = 24
+_PARALLEL_MIN_NODES = 20_000  # smaller graphs are ordered on the calling thread
 _DIRECTIONS_RAD = np.radians([0.0, 45.0, 90.0, 135.0])
 _BALANCE = 0.3  # each side of a straight cut keeps at least this share of the piece
 _FLOW_MIN_NODES = 64  # smaller pieces take the straight cut
@@ -81,11 +85,48 @@ def nested_dissection_order(
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tails_both, minlength=n), out=indptr[1:])
     adj = np.ascontiguousarray(heads_both[by_tail])
-    x_m = np.ascontiguousarray(x, dtype=np.float64)
-    y_m = np.ascontiguousarray(y, dtype=np.float64)
-    rank: IntArray = _dissect(
-        indptr, adj, x_m, y_m,
-        np.cos(_DIRECTIONS_RAD), np.sin(_DIRECTIONS_RAD),
-        _LEAF_NODES, _BALANCE, _FLOW_MIN_NODES, _TERMINAL_SHARE,
-    )  # fmt: skip
+    x_deg = np.ascontiguousarray(x, dtype=np.float64)
+    y_deg = np.ascontiguousarray(y, dtype=np.float64)
+    nodes = np.arange(n, dtype=np.int64)
+    rank = np.full(n, -1, dtype=np.int64)
+    piece = np.full(n, -1, dtype=np.int64)
+    local = np.empty(n, dtype=np.int64)
+    graph = (indptr, adj, x_deg, y_deg, nodes, rank, piece, local)
+    settings = (
+        np.cos(_DIRECTIONS_RAD),
+        np.sin(_DIRECTIONS_RAD),
+        _LEAF_NODES,
+        _BALANCE,
+        _FLOW_MIN_NODES,
+        _TERMINAL_SHARE,
+    )
+    # The top separator first, then its sides on threads (the kernel releases the GIL).
+    workers = _workers(n)
+    pending_lo, pending_hi, pending_rank, last_stamp = _dissect(
+        *graph, 0, n, n - 1, 1, 1, 2 * workers if workers > 1 else 0, *settings
+    )
+    jobs = len(pending_lo)
+
+    def finish(job: int) -> None:
+        _dissect(
+            *graph,
+            int(pending_lo[job]),
+            int(pending_hi[job]),
+            int(pending_rank[job]),
+            int(last_stamp) + 1 + job,
+            jobs,
+            0,
+            *settings,
+        )
+
+    if jobs:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(finish, range(jobs)))
     return rank
+
+
+def _workers(n: int) -> int:
+    """Threads worth starting: one per core, none for small graphs."""
+    if n < _PARALLEL_MIN_NODES:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
