@@ -42,19 +42,31 @@ def _min_vertex_cut(
     parent_arc = np.empty(2 * k, np.int64)
     visited = np.zeros(2 * k, np.int32)
     queue = np.empty(2 * k, np.int64)
+    # Flow never enters a source, so a search starts at the "out" halves of the sources
+    # that touch another node (the frontier); the others are only marked as reached.
+    sources = np.flatnonzero(is_source)
+    frontier = np.empty(sources.shape[0], np.int64)
+    fronts = 0
+    for src in sources:
+        for a in range(indptr[src], indptr[src + 1]):
+            if not is_source[adj[a]]:
+                frontier[fronts] = src
+                fronts += 1
+                break
     stamp = 0
     total = 0
     while True:
         stamp += 1
         head = 0
         tail = 0
-        for v in range(k):
-            if is_source[v]:
-                for s in (2 * v, 2 * v + 1):
-                    visited[s] = stamp
-                    parent_arc[s] = _ROOT
-                    queue[tail] = s
-                    tail += 1
+        for src in sources:
+            visited[2 * src] = stamp
+            visited[2 * src + 1] = stamp
+            parent_arc[2 * src] = _ROOT
+            parent_arc[2 * src + 1] = _ROOT
+        for f in range(fronts):
+            queue[tail] = 2 * frontier[f] + 1
+            tail += 1
         found = -1
         while head < tail and found < 0:
             s = queue[head]
