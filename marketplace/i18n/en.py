@@ -28,6 +28,12 @@ MESSAGES: dict[str, str] = {
     "compass.north-west": "north-west",
     # Routing errors of a plan, by code.
     "routing.NO_ROUTE": "No route joins these places this way.",
+    "routing.NO_ROUTE.closed_street": (
+        "No car route joins these places while this street is closed to cars: {streets}."
+    ),
+    "routing.NO_ROUTE.closed_streets": (
+        "No car route joins these places while these streets are closed to cars: {streets}."
+    ),
     "routing.NO_TRANSIT_CONNECTION": "No public transport connection at this time.",
     "routing.NO_SERVICE_AVAILABLE": "No vehicle or place of this service is available near by.",
     "routing.NO_SERVICE_PUBLISHED": "No service of this kind is published yet.",
@@ -206,6 +212,10 @@ MESSAGES: dict[str, str] = {
     "plan.location_one_of": "{name}: give exactly one of coordinate and stationId",
     "plan.station_not_published": (
         "{name}: station {station} is not a station of a published service"
+    ),
+    "matrix.no_timezone": (
+        "departAt {value} has no timezone; accepted: ISO 8601 with an offset, e.g. "
+        "2026-11-30T08:30:00+01:00"
     ),
     "plan.no_timezone": (
         "dateTime {value} has no timezone; accepted: ISO 8601 with an offset, e.g. "

@@ -26,6 +26,14 @@ MESSAGES: dict[str, str] = {
     "compass.west": "l'ouest",
     "compass.north-west": "le nord-ouest",
     "routing.NO_ROUTE": "Aucun chemin ne relie ces lieux de cette façon.",
+    "routing.NO_ROUTE.closed_street": (
+        "Aucun trajet en voiture ne relie ces lieux tant que cette voie est fermée aux "
+        "voitures : {streets}."
+    ),
+    "routing.NO_ROUTE.closed_streets": (
+        "Aucun trajet en voiture ne relie ces lieux tant que ces voies sont fermées aux "
+        "voitures : {streets}."
+    ),
     "routing.NO_TRANSIT_CONNECTION": "Aucune correspondance en transports en commun à cette heure.",
     "routing.NO_SERVICE_AVAILABLE": (
         "Aucun véhicule ni place de ce service n'est disponible à proximité."
@@ -228,6 +236,10 @@ MESSAGES: dict[str, str] = {
     "plan.location_one_of": "{name} : donnez soit coordinate, soit stationId, pas les deux",
     "plan.station_not_published": (
         "{name} : la station {station} n'appartient à aucun service publié"
+    ),
+    "matrix.no_timezone": (
+        "departAt {value} n'a pas de fuseau horaire ; accepté : ISO 8601 avec décalage, par "
+        "exemple 2026-11-30T08:30:00+01:00"
     ),
     "plan.no_timezone": (
         "dateTime {value} n'a pas de fuseau horaire ; accepté : ISO 8601 avec décalage, par "

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 
-from routing.errors import RoutingError
+from routing.errors import NoRouteError, RoutingError
+from routing.planning.closed_streets import closed_streets_on_the_way
 from routing.planning.context import PlanContext
 from routing.planning.itinerary import Itinerary, LegMode
 from routing.planning.notices import error_code
 from routing.planning.request import PlanError
 from routing.planning.services import DEFAULT_CO2_G_PER_KM
 from routing.street.modes import Mode
+from routing.street.snap import Snap
 
 __all__ = ["plan_direct"]
 
@@ -32,6 +34,7 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
     for name, mode, leg_mode, factor, co2 in plans:
         if name not in request.direct_modes or mode not in network.routers:
             continue
+        snaps: list[Snap] = []
         try:
             router = network.router(mode)
             points = [request.origin, *request.via, request.destination]
@@ -59,6 +62,25 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
                 for a, b in itertools.pairwise(snaps)
             ]
             found.append(context.chain(rides))
+        except NoRouteError as exc:
+            closed: tuple[str, ...] = ()
+            if mode is Mode.DRIVE and snaps:
+                closed = closed_streets_on_the_way(router, snaps, context.drive_duration_s)
+            context.errors.append(_no_route(name, exc, closed))
         except RoutingError as exc:
             context.errors.append(PlanError(error_code(exc.code), f"{name.lower()}: {exc}"))
     return found
+
+
+def _no_route(name: str, exc: NoRouteError, closed: tuple[str, ...]) -> PlanError:
+    """``NO_ROUTE`` for one mode, naming the closed streets when they are the cause."""
+    if not closed:
+        return PlanError(error_code(exc.code), f"{name.lower()}: {exc}")
+    streets = ", ".join(closed)
+    return PlanError(
+        error_code(exc.code),
+        f"{name.lower()}: no car route joins these places while "
+        f"{'this street is' if len(closed) == 1 else 'these streets are'} closed to cars: "
+        f"{streets}",
+        closed_streets=closed,
+    )

@@ -69,7 +69,8 @@ class PlanError:
     """Why a combination gave nothing (``code`` as OpenTripPlanner's routing errors).
 
     ``kind`` names the service kind the error is about (``NO_SERVICE_PUBLISHED``);
-    ``values`` the numbers a client may word the error with (``distance_m``).
+    ``values`` the numbers a client may word the error with (``distance_m``);
+    ``closed_streets`` the streets closed to cars that a ``NO_ROUTE`` car plan met.
     """
 
     code: PlanErrorCode
@@ -77,6 +78,7 @@ class PlanError:
     input_field: str | None = None
     kind: ServiceKind | None = None
     values: Mapping[str, float] = field(default_factory=dict)
+    closed_streets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

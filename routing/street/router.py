@@ -9,9 +9,10 @@ connector too, in the metric's unit, and the route counts and reports it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polyline as polyline_codec
@@ -32,6 +33,7 @@ from routing.street._ends import (
 from routing.street.graph import CompactGraph, Metric
 from routing.street.hierarchy.cch import CustomizableHierarchy
 from routing.street.live import LiveMetrics
+from routing.street.one_to_all import costs_from_all
 from routing.street.search import dijkstra_costs
 from routing.street.snap import (
     DEFAULT_MAX_SNAP_DISTANCE_M,
@@ -42,7 +44,13 @@ from routing.street.snap import (
 )
 from routing.street.steps import Piece, Step, build_steps
 
-__all__ = ["LatLon", "StreetRoute", "StreetRouter"]
+__all__ = ["LatLon", "OneToAll", "StreetRoute", "StreetRouter"]
+
+OneToAll = Literal["dijkstra", "hierarchy"]
+"""How :meth:`StreetRouter.costs_from` searches: a bounded Dijkstra or a hierarchy sweep."""
+
+HIERARCHY_ISOCHRONE_S = 600.0
+"""Isochrone budgets from which the hierarchy sweep beats a bounded Dijkstra (measured)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,12 @@ class StreetRouter:
         self.max_snap_distance_m = max_snap_distance_m
         self._snapper: Snapper | None = None
         self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
+        # Given times with avoided classes closed, per (id of the times, avoided classes):
+        # the same array while the times live, so their customization is reused.
+        self._avoid_live: dict[
+            tuple[int, frozenset[str]],
+            tuple[weakref.ref[NDArray[np.float64]], NDArray[np.float64]],
+        ] = {}
         # Weights other than the compiled ones (congested times, avoided classes, closures)
         # and matrices go through a customizable hierarchy, never a Dijkstra per query.
         self.live = LiveMetrics(graph, customizable)
@@ -166,17 +180,11 @@ class StreetRouter:
         """
         durations = self.graph.duration_s if duration_s is None else duration_s
         start, end = drop_shared_fallbacks(start, end)
-        if duration_s is not None and metric == "time":
-            weights = duration_s
-            if avoid:
-                weights = np.where(self._weights(metric, avoid) == np.inf, np.inf, weights)
-            path = self._spans_by_customization(start, end, weights)
+        weights = self.live_weights(metric, avoid, duration_s)
+        if weights is self.graph.weights(metric):
+            path = self._best_spans(start, end, metric)
         else:
-            weights = self._weights(metric, avoid)
-            if weights is self.graph.weights(metric):
-                path = self._best_spans(start, end, metric)
-            else:
-                path = self._spans_by_customization(start, end, weights)
+            path = self._spans_by_customization(start, end, weights)
         if path is None:
             raise NoRouteError(self._no_route_message(start, end))
         pieces = [self._piece(span, durations) for span in path.spans]
@@ -292,6 +300,53 @@ class StreetRouter:
             self._avoid_cache[key] = cached
         return cached
 
+    def edges_between(
+        self,
+        start: Snap,
+        end: Snap,
+        *,
+        avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.int64] | None:
+        """The edges the fastest route from ``start`` to ``end`` runs along (the partly
+        used first and last ones included), or None when no route joins them."""
+        start, end = drop_shared_fallbacks(start, end)
+        weights = self.live_weights("time", avoid, duration_s)
+        if weights is self.graph.weights("time"):
+            path = self._best_spans(start, end, "time")
+        else:
+            path = self._spans_by_customization(start, end, weights)
+        if path is None:
+            return None
+        return np.array([span.edge for span in path.spans], dtype=np.int64)
+
+    def live_weights(
+        self,
+        metric: Metric = "time",
+        avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64]:
+        """The edge weights a request uses: the metric's, or ``duration_s`` (times only), with
+        the ``avoid`` classes impassable.
+
+        The same inputs give the same array object (cached), so the hierarchy customized for
+        them (:class:`LiveMetrics`, keyed by the array) serves every repeated request.
+        """
+        if duration_s is None or metric != "time":
+            return self._weights(metric, avoid)
+        if not avoid or self._weights(metric, avoid) is self.graph.weights(metric):
+            return duration_s
+        key = (id(duration_s), avoid)
+        kept = self._avoid_live.get(key)
+        if kept is not None and kept[0]() is duration_s:
+            return kept[1]
+        closed = np.where(self._weights(metric, avoid) == np.inf, np.inf, duration_s)
+        self._avoid_live = {
+            k: v for k, v in self._avoid_live.items() if v[0]() is not None and k != key
+        }
+        self._avoid_live[key] = (weakref.ref(duration_s), closed)
+        return closed
+
     def _spans_by_customization(
         self, start: Snap, end: Snap, weights: NDArray[np.float64]
     ) -> SnappedPath | None:
@@ -343,11 +398,23 @@ class StreetRouter:
         limit: float = np.inf,
         *,
         avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
+        search: OneToAll = "dijkstra",
     ) -> NDArray[np.float64]:
-        """Least cost from a snapped point to every node (``inf`` beyond ``limit``)."""
+        """Least cost from a snapped point to every node (``inf`` beyond ``limit``).
+
+        ``duration_s`` and ``avoid`` as for :meth:`route_between`. ``search="hierarchy"``
+        sweeps the customized hierarchy once (:func:`costs_from_all`): linear in the graph
+        whatever ``limit``, so cheaper than a Dijkstra for large budgets and whole-graph
+        costs; ``"dijkstra"`` stops at ``limit``, cheaper for small ones. Both give the same
+        array.
+        """
         graph = self.graph
-        weights = self._weights(metric, avoid)
-        sources, costs = leaving(graph, snap, weights)
+        weights = self.live_weights(metric, avoid, duration_s)
+        sources, costs = _finite(*leaving(graph, snap, weights))
+        if search == "hierarchy":
+            metric_weights = self.live.customized(weights)
+            return costs_from_all(metric_weights, sources, costs, limit=limit)
         return dijkstra_costs(graph.indptr, graph.heads, weights, sources, costs, limit=limit)
 
     def costs_to(
@@ -358,10 +425,12 @@ class StreetRouter:
         metric: Metric = "time",
         *,
         avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """Least cost from ``start`` to each of ``ends``, given ``costs = costs_from(start)``."""
+        """Least cost from ``start`` to each of ``ends``, given ``costs = costs_from(start)``
+        with the same ``metric``, ``avoid`` and ``duration_s``."""
         graph = self.graph
-        weights = self._weights(metric, avoid)
+        weights = self.live_weights(metric, avoid, duration_s)
         out = np.full(len(ends), np.inf)
         for j, end in enumerate(ends):
             first, last = drop_shared_fallbacks(start, end)
@@ -376,16 +445,21 @@ class StreetRouter:
         destinations: Sequence[LatLon],
         *,
         metric: Metric = "time",
+        avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Least cost (seconds or metres) from every origin to every destination.
 
         Unreachable pairs are ``inf``. Points are snapped as for :meth:`route`, so the same
         errors apply; a point on the same edge ahead of an origin is reached along the edge.
+        ``duration_s`` (the live car times: congestion, closures) and ``avoid`` as for
+        :meth:`route_between`: the hierarchy customized for those weights answers, once per
+        weights, not once per matrix.
         """
         starts = [self.snap(*p, name=f"origin {i}") for i, p in enumerate(origins)]
         ends = [self.snap(*p, name=f"destination {j}") for j, p in enumerate(destinations)]
         graph = self.graph
-        weights = self._weights(metric, frozenset())
+        weights = self.live_weights(metric, avoid, duration_s)
         leaving_sets = [_finite(*leaving(graph, start, weights)) for start in starts]
         arriving_sets = [_finite(*arriving(graph, end, weights)) for end in ends]
         matrix = self.live.customized(weights).matrix_of_sets(leaving_sets, arriving_sets)
@@ -402,21 +476,34 @@ class StreetRouter:
             for j in pairs:
                 first, last = drop_shared_fallbacks(start, ends[j])
                 if first is not start:
-                    costs = self.costs_from(first, metric)
-                    matrix[i, j] = self.costs_to(first, costs, [last], metric)[0]
+                    costs = self.costs_from(first, metric, avoid=avoid, duration_s=duration_s)
+                    matrix[i, j] = self.costs_to(
+                        first, costs, [last], metric, avoid=avoid, duration_s=duration_s
+                    )[0]
                 else:
                     ahead = along_one_edge(graph, first, last, weights)[0]
                     matrix[i, j] = min(matrix[i, j], ahead)
         return matrix
 
     def isochrone(
-        self, origin: LatLon, budget_s: float, *, buffer_m: float | None = None
+        self,
+        origin: LatLon,
+        budget_s: float,
+        *,
+        buffer_m: float | None = None,
+        avoid: frozenset[str] = frozenset(),
+        duration_s: NDArray[np.float64] | None = None,
+        search: OneToAll | None = None,
     ) -> dict[str, Any]:
         """The area reachable from ``origin`` within ``budget_s`` seconds, as a GeoJSON Feature.
 
         The polygon is the union of the reachable street stretches (partly reachable edges
         cut where the budget runs out) widened by ``buffer_m`` (default: what the mode covers
         in 30 s, between 25 and 150 m), the usual way to draw network isochrones.
+        ``duration_s`` and ``avoid`` as for :meth:`route_between` (live car times, a
+        wheelchair's steps). ``search`` as for :meth:`costs_from`; by default the hierarchy
+        sweep from ``HIERARCHY_ISOCHRONE_S`` of budget (where it is faster, measured by
+        ``benchmarks/one_to_all.py``), a bounded Dijkstra below.
         """
         if not np.isfinite(budget_s) or not 0 < budget_s <= 4 * 3600:
             raise ValueError(
@@ -424,13 +511,18 @@ class StreetRouter:
             )
         graph = self.graph
         start = self.snap(*origin, name="origin")
-        costs = self.costs_from(start, "time", limit=budget_s)
+        if search is None:
+            search = "hierarchy" if budget_s >= HIERARCHY_ISOCHRONE_S else "dijkstra"
+        costs = self.costs_from(
+            start, "time", limit=budget_s, avoid=avoid, duration_s=duration_s, search=search
+        )
+        times_s = self.live_weights("time", avoid, duration_s)
         tails_cost = costs[graph.tails]
-        reached = tails_cost < budget_s
+        reached = (tails_cost < budget_s) & np.isfinite(times_s)
         edges = np.flatnonzero(reached)
         remaining = budget_s - tails_cost[edges]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ends = np.where(graph.duration_s[edges] > 0, remaining / graph.duration_s[edges], 1.0)
+            ends = np.where(times_s[edges] > 0, remaining / times_s[edges], 1.0)
         ends = np.clip(ends, 0.0, 1.0)
         projection = self.snapper.projection
         lines = []

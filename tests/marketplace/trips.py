@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from starlette.testclient import TestClient
 
 from marketplace.app import create_app
@@ -20,6 +21,7 @@ from marketplace.clock import PARIS
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
 from marketplace.traffic import TrafficConfig
+from routing.street.modes import Mode
 from tests.marketplace.helpers import Api
 
 ORIGIN = {"coordinate": {"latitude": 48.8150, "longitude": 2.2420}}
@@ -189,3 +191,26 @@ def imported_run(api: Api, key: str) -> dict[str, Any]:
     """Import the four-zone matrix and assign its morning peak."""
     api.ok(IMPORT, {"zones": ZONES_CSV, "trips": TRIPS_CSV}, key=key)
     return finished_run(api, {"period": "morning_peak", "source": "IMPORTED"}, key=key)
+
+
+def street_to_go_around(
+    streets: StreetsState, origin: tuple[float, float], destination: tuple[float, float]
+) -> str:
+    """A named street in the middle of the car's free-flow route from ``origin`` to
+    ``destination`` that cars can go around (closing the street the origin's only way out is
+    on would leave no car route at all)."""
+    assert streets.network is not None
+    router = streets.network.router(Mode.DRIVE)
+    route = router.route(origin, destination)
+    ends = {route.steps[0].street, route.steps[-1].street}
+    graph = router.graph
+    for step in route.steps[1:-1]:
+        if step.street is None or step.street in ends:
+            continue
+        without = np.where(graph.name_index == list(graph.names).index(step.street), 1e9, 1.0)
+        detour = router.route_between(
+            route.origin, route.destination, duration_s=graph.duration_s * without
+        )
+        if detour.duration_s < 1e9:
+            return step.street
+    raise AssertionError("the car trip crosses no street it could go around")

@@ -69,6 +69,11 @@ class RoutingErrorType:
     mode: ServiceKind | None = strawberry.field(
         description="The service kind the error is about (NO_SERVICE_PUBLISHED)."
     )
+    closed_streets: list[str] = strawberry.field(
+        default_factory=list,
+        description="NO_ROUTE by car because of streets the city closed to cars: those the "
+        "car would have taken (names, or 'OSM <way id>' for unnamed ones); empty otherwise.",
+    )
 
 
 @strawberry.type(description="A limit of the street data the plan was made on.")
@@ -238,18 +243,28 @@ def _described(error: PlanError, language: Language) -> str:
             place=render(language, f"place.{place}"),
             distance=distance_text(distance_m, language),
         )
+    if error.code is PlanErrorCode.NO_ROUTE and error.closed_streets:
+        many = len(error.closed_streets) > 1
+        return render(
+            language,
+            "routing.NO_ROUTE.closed_streets" if many else "routing.NO_ROUTE.closed_street",
+            streets=", ".join(error.closed_streets),
+        )
     return render(language, f"routing.{error.code}")
 
 
 def routing_error(error: PlanError, language: Language) -> RoutingErrorType:
     """The error with its description in ``language``: the catalogue's sentence for its code,
-    or in English the engine's own sentence, which names the place or service at fault."""
-    description = error.message if language == "en" else _described(error, language)
+    or in English the engine's own sentence, which names the place or service at fault
+    (closed streets are worded by the catalogue in both)."""
+    worded = language != "en" or bool(error.closed_streets)
+    description = _described(error, language) if worded else error.message
     return RoutingErrorType(
         code=error.code,
         description=description,
         input_field=error.input_field,
         mode=ServiceKind[error.kind.name] if error.kind is not None else None,
+        closed_streets=list(error.closed_streets),
     )
 
 

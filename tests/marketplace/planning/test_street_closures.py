@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
@@ -22,7 +21,13 @@ from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
 from routing.street.modes import Mode
 from tests.marketplace.helpers import Api, Partners
-from tests.marketplace.trips import DESTINATION, MONDAY_MORNING, ORIGIN, PLAN
+from tests.marketplace.trips import (
+    DESTINATION,
+    MONDAY_MORNING,
+    ORIGIN,
+    PLAN,
+    street_to_go_around,
+)
 
 CLOSE = """
 mutation($street: String, $way: ID, $reason: String!, $starts: DateTime, $ends: DateTime) {
@@ -55,23 +60,8 @@ def _point(location: dict[str, Any]) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def crossed_street(streets: StreetsState) -> str:
-    """A named street in the middle of the car trip's free-flow route that cars can go around
-    (closing the street the origin's only way out is on would leave no car route at all)."""
-    assert streets.network is not None
-    router = streets.network.router(Mode.DRIVE)
-    route = router.route(_point(ORIGIN), _point(DESTINATION))
-    ends = {route.steps[0].street, route.steps[-1].street}
-    for step in route.steps[1:-1]:
-        if step.street is None or step.street in ends:
-            continue
-        graph = router.graph
-        without = np.where(graph.name_index == list(graph.names).index(step.street), 1e9, 1.0)
-        detour = router.route_between(
-            route.origin, route.destination, duration_s=graph.duration_s * without
-        )
-        if detour.duration_s < 1e9:
-            return step.street
-    raise AssertionError("the car trip crosses no street it could go around")
+    """A named street in the middle of the car trip's free-flow route that cars can go around."""
+    return street_to_go_around(streets, _point(ORIGIN), _point(DESTINATION))
 
 
 def _leg(api: Api, mode: str, when: str = MONDAY_MORNING) -> dict[str, Any]:

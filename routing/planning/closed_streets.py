@@ -1,0 +1,49 @@
+"""Which closed streets stand between two places a car cannot join.
+
+A car plan is answered ``NO_ROUTE`` when no street path joins its places; when the live drive
+times close some streets (infinite time where the compiled graph has a finite one: a closure
+a planner confirmed), the traveller should learn that the closure is why, and which street
+it is. The route the car would take were the closed streets open tells it: the closed
+streets it runs along are those to name. Asked only once a car plan has failed, so the extra
+customization it costs is paid on that path alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.street.router import StreetRouter
+from routing.street.snap import Snap
+
+__all__ = ["closed_streets_on_the_way"]
+
+
+def closed_streets_on_the_way(
+    router: StreetRouter, snaps: Sequence[Snap], duration_s: NDArray[np.float64] | None
+) -> tuple[str, ...]:
+    """The closed streets (names, else ``OSM <way id>``) a car from ``snaps[0]`` through the
+    others would take were they open, in route order; empty when ``duration_s`` closes
+    nothing or the places stay unjoined even with every street open."""
+    if duration_s is None:
+        return ()
+    graph = router.graph
+    closed = np.isinf(duration_s) & np.isfinite(graph.duration_s)
+    if not closed.any():
+        return ()
+    opened = np.where(closed, graph.duration_s, duration_s)
+    found: list[str] = []
+    for start, end in itertools.pairwise(snaps):
+        if router.edges_between(start, end, duration_s=duration_s) is not None:
+            continue  # this stretch is drivable despite the closures
+        edges = router.edges_between(start, end, duration_s=opened)
+        if edges is None:
+            return ()  # not joined even with the closures lifted: they are not the cause
+        for edge in edges[closed[edges]].tolist():
+            name = graph.edge_name(edge) or f"OSM {int(graph.osm_way_id[edge])}"
+            if name not in found:
+                found.append(name)
+    return tuple(found)
