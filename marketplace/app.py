@@ -248,7 +248,8 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         reaper.start()
         # Live feeds: polled here when this process runs the jobs (SQLite's own queue, no
         # ISSY_JOB_QUEUE_URL); with a queue, `issy-mobility worker` polls them.
-        poller = FeedPoller(db) if settings.job_queue_url is None else None
+        polls = settings.poll_live_feeds
+        poller = FeedPoller(db) if (polls is None and not settings.job_queue_url) or polls else None
         if poller is not None:
             poller.start()
         app.state.plan_limiter = plan_rate_limiter(settings)
