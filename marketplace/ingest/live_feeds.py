@@ -20,7 +20,10 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -76,14 +79,24 @@ class FetchFailed(Exception):
 
 
 def fetch_bytes(url: str) -> bytes:
-    """The body at ``url`` (redirects followed).
+    """The body at ``url`` (redirects followed), or the file a ``file://`` URL names (only
+    the operator's command line registers those).
 
     Raises
     ------
     FetchFailed
-        No answer, an HTTP error status, or a body over 32 MiB.
+        No answer, an HTTP error status, an unreadable file, or a body over 32 MiB.
     """
     import httpx
+
+    if url.startswith("file://"):
+        try:
+            return Path(url2pathname(urlsplit(url).path)).read_bytes()[: _MAX_BYTES + 1]
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise FetchFailed(
+                Message("live_feed.fetch_failed", {"url": url, "reason": reason})
+            ) from None
 
     try:
         response = httpx.get(url, timeout=_TIMEOUT_S, follow_redirects=True)
@@ -99,8 +112,9 @@ def fetch_bytes(url: str) -> bytes:
     return response.content
 
 
-def _check(url: str, interval_s: int) -> None:
-    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+def _check(url: str, interval_s: int, *, allow_files: bool) -> None:
+    schemes = ("http://", "https://", "file://") if allow_files else ("http://", "https://")
+    if not url.startswith(schemes) or len(url) > 2000:
         raise InvalidInput(Message("live_feed.bad_url", {"url": url[:200]}))
     if not MIN_INTERVAL_S <= interval_s <= MAX_INTERVAL_S:
         params = {"value": interval_s, "low": MIN_INTERVAL_S, "high": MAX_INTERVAL_S}
@@ -115,8 +129,12 @@ def register_live_feed(
     kind: LiveFeedKind,
     url: str,
     interval_s: int = DEFAULT_INTERVAL_S,
+    allow_files: bool = False,
 ) -> LiveFeed:
     """Register (or replace) the service's feed of ``kind``; it is read at once.
+
+    ``allow_files`` accepts ``file://`` URLs: for the operator's command line only, never
+    for a caller of the API (it would read the server's files).
 
     Raises
     ------
@@ -126,7 +144,7 @@ def register_live_feed(
         Not an http(s) URL, or an interval outside 5 to 3600 s.
     """
     lock_owned_service(session, actor, service_id)
-    _check(url, interval_s)
+    _check(url, interval_s, allow_files=allow_files)
     feed = session.exec(
         select(LiveFeed).where(LiveFeed.service_id == service_id, col(LiveFeed.kind) == kind)
     ).first()
