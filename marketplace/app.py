@@ -29,6 +29,7 @@ from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.jobs.execute import JobExecutor
+from marketplace.jobs.feed_poller import FeedPoller
 from marketplace.jobs.queue import Reaper, reap_lost, start_job_queue
 from marketplace.planning.plans import Planning
 from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
@@ -244,12 +245,20 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()
+        # Live feeds: polled here when this process runs the jobs (SQLite's own queue, no
+        # ISSY_JOB_QUEUE_URL); with a queue, `issy-mobility worker` polls them.
+        polls = settings.poll_live_feeds
+        poller = FeedPoller(db) if (polls is None and not settings.job_queue_url) or polls else None
+        if poller is not None:
+            poller.start()
         app.state.plan_limiter = plan_rate_limiter(settings)
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield
         finally:
             reaper.stop()
+            if poller is not None:
+                poller.stop()
             app.state.jobs.stop()
             app.state.planning.close()
             await app.state.plan_limiter.close()

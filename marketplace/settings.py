@@ -89,6 +89,10 @@ class Settings:
         A running job whose worker has not renewed its lease for this long is marked failed.
     job_queue_url
         ``redis://...`` to queue jobs in Redis; ``None`` queues them in the database.
+    poll_live_feeds
+        Whether this server polls the partners' registered live feeds (GBFS, GTFS-Realtime);
+        ``None``: when it runs the jobs itself (no ``job_queue_url``), else
+        ``issy-mobility worker`` does.
     plan_rate_per_min, plan_burst
         Trip plans one client (API key, session or IP address) may ask for: ``plan_burst``
         at once, refilled at ``plan_rate_per_min`` (shared through Redis when
@@ -116,6 +120,7 @@ class Settings:
     job_workers: int = 1
     job_lease_s: int = 30
     job_queue_url: str | None = None
+    poll_live_feeds: bool | None = None
     plan_rate_per_min: int = 120
     plan_burst: int = 20
     plan_budget_ms: int = 30_000
@@ -179,6 +184,9 @@ class Settings:
             else 0,
             job_lease_s=_int(env, "ISSY_JOB_LEASE_S", 30),
             job_queue_url=env.get("ISSY_JOB_QUEUE_URL") or None,
+            poll_live_feeds=None
+            if not env.get("ISSY_POLL_LIVE_FEEDS")
+            else env["ISSY_POLL_LIVE_FEEDS"] not in {"0", "false", "no"},
             plan_rate_per_min=_int(env, "ISSY_PLAN_RATE_PER_MIN", 120),
             plan_burst=_int(env, "ISSY_PLAN_BURST", 20),
             plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 30_000),

@@ -66,7 +66,8 @@ class RouteView:
 
 @dataclass(frozen=True, slots=True)
 class TripView:
-    """One run of a route: ``(station id, arrival_s, departure_s)`` in stop order."""
+    """One run of a route: ``(station id, arrival_s, departure_s)`` in stop order, and each
+    call's GTFS ``stop_sequence`` (what GTFS-Realtime updates name)."""
 
     external_id: str
     route_external_id: str
@@ -74,6 +75,7 @@ class TripView:
     headsign: str
     direction_id: int | None
     stop_times: tuple[tuple[int, int, int], ...]
+    stop_sequences: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +120,14 @@ def published_timetables(
         )
     )
     times: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    sequences: dict[int, list[int]] = defaultdict(list)
     for call in session.exec(
         select(TransitStopTime)
         .where(col(TransitStopTime.trip_id).in_([t.id for t in trips]))
         .order_by(col(TransitStopTime.trip_id), col(TransitStopTime.stop_sequence))
     ):
         times[call.trip_id].append((call.station_id, call.arrival_s, call.departure_s))
+        sequences[call.trip_id].append(call.stop_sequence)
     route_ids = {r.id: r.external_id for r in routes}
     calendar_ids = {c.id: c.external_id for c in calendars}
     views = []
@@ -163,6 +167,7 @@ def published_timetables(
                         headsign=t.headsign,
                         direction_id=t.direction_id,
                         stop_times=tuple(times[t.id or 0]),
+                        stop_sequences=tuple(sequences[t.id or 0]),
                     )
                     for t in trips
                     if t.service_id == sid

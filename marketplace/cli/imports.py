@@ -1,4 +1,8 @@
-"""``issy-mobility import gbfs|gtfs``: load a partner's feeds, as the API's imports do.
+"""``issy-mobility import gbfs|gtfs|gtfs-rt``: load a partner's feeds, as the API's imports do.
+
+``import gtfs-rt`` registers a GTFS-Realtime file or URL as the service's live feed, reads it
+at once and prints how that went; the platform's poller then reads it again every
+``--interval`` seconds (a file that another program rewrites works too).
 
 The platform's operators run these (no API key): ``--partner`` names the owner, and the feed
 goes into ``--service`` or into a new draft service. One transaction per import: a rejected
@@ -9,6 +13,7 @@ servers plan with it) and is relayed to them through Redis when ``ISSY_BROADCAST
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 
@@ -36,6 +41,73 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gtfs.add_argument("path", metavar="PATH")
     _common(gtfs, default_kind="SHUTTLE")
     gtfs.set_defaults(handler=_import_gtfs)
+    realtime = formats.add_parser(
+        "gtfs-rt", help="a GTFS-Realtime file or URL (trip updates or alerts) for a service"
+    )
+    realtime.add_argument("source", metavar="PATH_OR_URL")
+    realtime.add_argument("--partner", required=True, help="id of the partner that owns it")
+    realtime.add_argument("--service", required=True, help="id of the timetabled service")
+    realtime.add_argument("--alerts", action="store_true", help="the feed holds service alerts")
+    realtime.add_argument("--interval", type=int, default=30, help="seconds between reads")
+    realtime.set_defaults(handler=_import_gtfs_rt)
+
+
+def _import_gtfs_rt(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from marketplace.cli.ids import parse_cli_id
+    from marketplace.db import Database
+    from marketplace.errors import MarketplaceError
+    from marketplace.i18n import Message
+    from marketplace.identity.partners import get_partner
+    from marketplace.ingest.live_feeds import poll_feed, register_live_feed
+    from marketplace.models import LiveFeed, LiveFeedKind
+    from marketplace.settings import Settings
+
+    source: str = args.source
+    url = source if "://" in source else Path(source).resolve().as_uri()
+    kind = LiveFeedKind.GTFS_RT_ALERTS if args.alerts else LiveFeedKind.GTFS_RT_TRIP_UPDATES
+    database = Database(Settings.from_environ().database_url)
+    try:
+        database.require_current_schema()
+        partner_id = parse_cli_id(args.partner, type_name="Partner", option="--partner")
+        service_id = parse_cli_id(args.service, type_name="MobilityService", option="--service")
+
+        def register_feed(session: Session) -> int:
+            partner = get_partner(session, partner_id)
+            actor = Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind)
+            feed = register_live_feed(
+                session,
+                actor=actor,
+                service_id=service_id,
+                kind=kind,
+                url=url,
+                interval_s=args.interval,
+                allow_files=True,
+            )
+            assert feed.id is not None
+            return feed.id
+
+        feed_id = database.call(register_feed)
+        poll_feed(database, feed_id)
+        feed = database.call(lambda session: session.get(LiveFeed, feed_id))
+        assert feed is not None
+    except MarketplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    if feed.last_error_id is not None:
+        error = Message(feed.last_error_id, json.loads(feed.last_error_params or "{}"))
+        print(f"error: {error.render('en')}", file=sys.stderr)
+        return 1
+    problems = [
+        Message(p["id"], p["params"]).render("en") for p in json.loads(feed.problems or "[]")
+    ]
+    print(f"read {url}: {len(feed.payload or b'')} bytes, {len(problems)} problem(s)")
+    for problem in problems:
+        print(f"  {problem}")
+    return 0
 
 
 def _common(parser: argparse.ArgumentParser, *, default_kind: str) -> None:

@@ -25,6 +25,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from marketplace.db import Database
     from marketplace.jobs.execute import JobExecutor, worker_name
+    from marketplace.jobs.feed_poller import FeedPoller
     from marketplace.jobs.queue import JobQueue, Reaper, queue_storage_for, reap_lost
     from marketplace.settings import Settings
     from marketplace.streets import load_streets
@@ -49,12 +50,15 @@ def _worker(args: argparse.Namespace) -> int:
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()
+        poller = FeedPoller(database)  # registered GBFS and GTFS-Realtime feeds
+        poller.start()
         logging.getLogger(__name__).info(
             "worker %s ready on %s (%d thread(s))", worker_name(), database.backend, args.threads
         )
         try:
             queue.run_forever(args.threads)
         finally:
+            poller.stop()
             reaper.stop()
     finally:
         database.dispose()

@@ -323,6 +323,31 @@ MESSAGES: dict[str, str] = {
         "GTFS feed lacks {files}, calendar.txt or calendar_dates.txt; nothing was imported"
     ),
     "gtfs.missing_columns": "{file} lacks column(s) {columns}; nothing was imported",
+    "live_feed.not_protobuf": (
+        "the feed is not a GTFS-Realtime protobuf FeedMessage ({reason}); expected the "
+        "binary protobuf a GTFS-Realtime producer serves"
+    ),
+    "live_feed.unknown_trip": (
+        "trip {trip_id} is not in the service's timetable: its update is left out (import "
+        "the GTFS feed whose trip_id the live feed uses)"
+    ),
+    "live_feed.unsupported_trip": (
+        "trip {trip_id}: schedule_relationship {relationship} is not applied; accepted: "
+        "SCHEDULED and CANCELED"
+    ),
+    "live_feed.bad_start_date": "trip {trip_id}: start_date {value} is not a date (YYYYMMDD)",
+    "live_feed.unknown_stop": (
+        "trip {trip_id}: stop {stop} is not a stop of that trip: its update is left out"
+    ),
+    "live_feed.unknown_alert_stop": "alert names stop {stop}, which the service does not have",
+    "live_feed.unknown_alert_route": (
+        "alert names route {route}, which the service's timetable does not have"
+    ),
+    "live_feed.fetch_failed": "could not read {url}: {reason}",
+    "live_feed.bad_url": "url {url} is not accepted; expected an http:// or https:// address",
+    "live_feed.bad_interval": (
+        "intervalS {value} is not accepted; expected whole seconds from {low} to {high}"
+    ),
     "gbfs.no_feed": "no GBFS feed found in {sources}",
     "traffic.way_not_id": "{field}: {value} is not an OSM way id",
     "traffic.way_not_positive": "{field}: {value} is not an OSM way id (ids are > 0)",

@@ -368,6 +368,36 @@ MESSAGES: dict[str, str] = {
     "gtfs.missing_columns": (
         "il manque la ou les colonnes {columns} à {file} ; rien n'a été importé"
     ),
+    "live_feed.not_protobuf": (
+        "le flux n'est pas un FeedMessage GTFS-Realtime en protobuf ({reason}) ; attendu : "
+        "le protobuf binaire que sert un producteur GTFS-Realtime"
+    ),
+    "live_feed.unknown_trip": (
+        "la course {trip_id} n'est pas dans les horaires du service : sa mise à jour est "
+        "ignorée (importez le flux GTFS dont le flux temps réel reprend les trip_id)"
+    ),
+    "live_feed.unsupported_trip": (
+        "course {trip_id} : schedule_relationship {relationship} n'est pas appliqué ; "
+        "acceptés : SCHEDULED et CANCELED"
+    ),
+    "live_feed.bad_start_date": (
+        "course {trip_id} : start_date {value} n'est pas une date (AAAAMMJJ)"
+    ),
+    "live_feed.unknown_stop": (
+        "course {trip_id} : l'arrêt {stop} n'est pas desservi par cette course : sa mise à "
+        "jour est ignorée"
+    ),
+    "live_feed.unknown_alert_stop": ("l'alerte cite l'arrêt {stop}, que le service n'a pas"),
+    "live_feed.unknown_alert_route": (
+        "l'alerte cite la ligne {route}, que les horaires du service n'ont pas"
+    ),
+    "live_feed.fetch_failed": "impossible de lire {url} : {reason}",
+    "live_feed.bad_url": (
+        "l'url {url} n'est pas acceptée ; attendu : une adresse http:// ou https://"
+    ),
+    "live_feed.bad_interval": (
+        "intervalS {value} n'est pas accepté ; attendu : des secondes entières de {low} à {high}"
+    ),
     "gbfs.no_feed": "aucun flux GBFS trouvé dans {sources}",
     "traffic.way_not_id": "{field} : {value} n'est pas un identifiant de voie OSM",
     "traffic.way_not_positive": (

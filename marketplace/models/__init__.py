@@ -14,6 +14,7 @@ from marketplace.models.community import (
 )
 from marketplace.models.free_vehicle import FreeVehicle
 from marketplace.models.job import Job, JobKind, JobStatus
+from marketplace.models.live_feed import LiveFeed, LiveFeedKind
 from marketplace.models.moderation import (
     ContentKind,
     ContentReport,
@@ -71,6 +72,8 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "LiveFeed",
+    "LiveFeedKind",
     "MobilityService",
     "ModerationAction",
     "ModerationDecision",

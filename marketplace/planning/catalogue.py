@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import shapely
 from shapely.geometry import shape
@@ -29,6 +29,7 @@ from marketplace.db import Database
 from marketplace.events.bus import subscribe
 from marketplace.events.catalogue import CatalogueEvent
 from marketplace.models import ServiceKind as ModelKind
+from marketplace.planning.live import live_updates
 from routing.planning.services import (
     OnDemandService,
     ParkingService,
@@ -40,6 +41,7 @@ from routing.planning.services import (
     TransitService,
 )
 from routing.street.modes import Mode
+from routing.transit.realtime import TripUpdates
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -167,9 +169,15 @@ def _vehicle(service: ServiceView, view: FreeVehicleView) -> Station:
 
 
 def to_routing_catalogue(
-    views: list[ServiceView], timetables: dict[int, TimetableView], version: int
+    views: list[ServiceView],
+    timetables: dict[int, TimetableView],
+    version: int,
+    live: Mapping[int, TripUpdates] | None = None,
 ) -> ServiceCatalogue:
-    """Map published service views to the planner's values; unusable ones are skipped."""
+    """Map published service views to the planner's values; unusable ones are skipped.
+
+    ``live`` gives timetabled services their GTFS-Realtime updates, by service id.
+    """
     services: list[object] = []
     for view in views:
         kind = ServiceKind[view.kind.name]
@@ -220,6 +228,7 @@ def to_routing_catalogue(
                         _timetable(view, timetables[view.id]),
                         pricing,
                         view.co2_g_per_km,
+                        live=(live or {}).get(view.id),
                     )
                 )
         except (TimetableError, ValueError, TypeError) as exc:
@@ -268,7 +277,8 @@ class PlannerCatalogue:
         with self._db.session() as session:
             views = published_services(session)
             timetables = {t.service_id: t for t in published_timetables(session)}
-        catalogue = to_routing_catalogue(views, timetables, version)
+            live = live_updates(session, {v.id: v for v in views}, timetables)
+        catalogue = to_routing_catalogue(views, timetables, version, live)
         by_id = {str(v.id): v for v in views}
         with self._lock:
             if self._generation == generation:  # no event arrived while we were reading

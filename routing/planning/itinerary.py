@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from routing.street.steps import Step
+from routing.transit.realtime import Alert
 
 __all__ = ["Itinerary", "Leg", "LegMode", "Place", "StopVisit", "TransitDetails", "keep_useful"]
 
@@ -61,7 +62,12 @@ class StopVisit:
 
 @dataclass(frozen=True, slots=True)
 class TransitDetails:
-    """The timetabled part of a leg: route, trip and the stops passed on the way."""
+    """The timetabled part of a leg: route, trip and the stops passed on the way.
+
+    ``realtime`` legs are timed by a GTFS-Realtime trip update: the delays are the live
+    departure and arrival minus the timetable's (seconds, negative when early). ``alerts``
+    are the service alerts about the route, trip or stops of the ride, active during it.
+    """
 
     route_id: str
     route_name: str
@@ -74,6 +80,10 @@ class TransitDetails:
     route_text_color: str | None = None
     route_mode: str = "bus"  # routing.transit.timetable.TRANSIT_MODES
     headway_s: int | None = None  # frequency-based trip: vehicles about this often
+    realtime: bool = False
+    departure_delay_s: int | None = None
+    arrival_delay_s: int | None = None
+    alerts: tuple[Alert, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,6 +174,7 @@ class TransitService:
     timetable: Any  # routing.transit.timetable.Timetable
     pricing: PricingPlan | None = None  # None: no pricing plan published
     co2_g_per_km: float | None = None
+    live: Any = None  # routing.transit.realtime.TripUpdates: GTFS-RT delays, cancellations
 
 
 Service = SharedVehicleService | ParkingService | OnDemandService | TransitService

@@ -26,6 +26,7 @@ from routing.planning.transit_index import TransitIndexes
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
 from routing.transit.network import SEPARATOR, TransitNetwork
+from routing.transit.realtime import Alert, TripUpdates
 from routing.transit.timetable import Journey, TransferLeg, TransitLeg, TransitStop
 
 __all__ = ["plan_with_timetables"]
@@ -184,6 +185,17 @@ def _ride(
     co2_g_per_km = service_co2_g_per_km(service.co2_g_per_km, service.kind)
     route = network.route_origin[part.route.id][1]
     prefix = len(service.id) + len(SEPARATOR)
+    start, end = clock(part.departure_s), clock(part.arrival_s)
+    stops = [part.board_stop, *(c.stop for c in part.intermediate_stops), part.alight_stop]
+    alerts = _alerts(
+        service,
+        agency_id=route.agency_id,
+        route_id=route.id,
+        trip_id=part.trip.id[prefix:],
+        stop_ids=[network.original_stop(stop.id).id for stop in stops],
+        start=start,
+        end=end,
+    )
     calls = [(part.board_stop.lat, part.board_stop.lon)]
     calls += [(c.stop.lat, c.stop.lon) for c in part.intermediate_stops]
     calls.append((part.alight_stop.lat, part.alight_stop.lon))
@@ -193,8 +205,8 @@ def _ride(
         price = 0  # the journey's fare is already paid
     return Leg(
         mode=leg_mode,
-        start=clock(part.departure_s),
-        end=clock(part.arrival_s),
+        start=start,
+        end=end,
         from_place=place(part.board_stop),
         to_place=place(part.alight_stop),
         distance_m=distance_m,
@@ -214,12 +226,45 @@ def _ride(
             route_text_color=route.text_color,
             route_mode=route.mode,
             headway_s=part.trip.headway_s,
+            realtime=part.realtime,
+            departure_delay_s=None
+            if part.scheduled_departure_s is None
+            else part.departure_s - part.scheduled_departure_s,
+            arrival_delay_s=None
+            if part.scheduled_arrival_s is None
+            else part.arrival_s - part.scheduled_arrival_s,
+            alerts=alerts,
             intermediate_stops=tuple(
                 StopVisit(stop.id, stop.name, stop.lat, stop.lon, clock(c.arrival_s))
                 for c in part.intermediate_stops
                 for stop in (network.original_stop(c.stop.id),)
             ),
         ),
+    )
+
+
+def _alerts(
+    service: TransitService,
+    *,
+    agency_id: str,
+    route_id: str,
+    trip_id: str,
+    stop_ids: Sequence[str],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> tuple[Alert, ...]:
+    """The service's alerts about this ride (its route, trip or a stop it calls at) that are
+    active while it runs, in the feed's order."""
+    live: TripUpdates | None = service.live
+    if live is None:
+        return ()
+    return tuple(
+        alert
+        for alert in live.alerts
+        if alert.active_during(start, end)
+        and alert.informs(
+            agency_id=agency_id, route_id=route_id, trip_id=trip_id, stop_ids=stop_ids
+        )
     )
 
 

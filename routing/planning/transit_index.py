@@ -7,6 +7,10 @@ service a new timetable value (the catalogue version bumps, the snapshot is rebu
 new value: the merged timetable and the index are rebuilt, while the transfer walks of stops
 already seen come from the cache, so only new stops cost walking searches. A snapshot rebuilt
 for another change (a bike station's counts) brings equal timetables: the index is kept.
+
+Live data (GTFS-Realtime trip updates, :mod:`routing.transit.realtime`) changes a day's index,
+never the merged network: each day's index is kept per set of live updates, so a new poll
+rebuilds the day's RAPTOR arrays only, and equal updates keep them.
 """
 
 from __future__ import annotations
@@ -20,10 +24,18 @@ from dataclasses import dataclass
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
 from routing.street.network import StreetNetwork
-from routing.transit.network import TransitNetwork, footpaths, merge_timetables, step_free
+from routing.transit.network import (
+    TransitNetwork,
+    footpaths,
+    merge_timetables,
+    merged_id,
+    step_free,
+)
 from routing.transit.raptor import RaptorIndex
+from routing.transit.realtime import LiveTrip, TripUpdates, live_trip
+from routing.transit.timetable import TimetableError
 
-__all__ = ["TransitIndexes"]
+__all__ = ["TransitIndexes", "live_trips"]
 
 # Old snapshots' entries beyond this many are dropped, oldest first.
 _MAX_ENTRIES = 32
@@ -36,7 +48,7 @@ class _Entry:
     timetables: tuple[object, ...]  # held so their ids cannot be reused while cached
     network: TransitNetwork
     paths: dict[str, list[tuple[str, float]]]
-    by_day: dict[dt.date, RaptorIndex]
+    by_day: dict[tuple[dt.date, tuple[TripUpdates | None, ...]], RaptorIndex]
 
 
 class TransitIndexes:
@@ -89,10 +101,40 @@ class TransitIndexes:
                 while len(self._entries) >= _MAX_ENTRIES:
                     self._entries.pop(next(iter(self._entries)))
                 self._entries[key] = entry
-            index = entry.by_day.get(day)
+            live = tuple(service.live for service in services)
+            index = entry.by_day.get((day, live))
             if index is None:
                 if len(entry.by_day) >= 8:
                     entry.by_day.clear()
-                index = RaptorIndex(entry.network.timetable, day, transfers=entry.paths)
-                entry.by_day[day] = index
+                index = RaptorIndex(
+                    entry.network.timetable,
+                    day,
+                    transfers=entry.paths,
+                    live=live_trips(entry.network, services, day),
+                )
+                entry.by_day[(day, live)] = index
             return entry.network, index
+
+
+def live_trips(
+    network: TransitNetwork, services: Sequence[TransitService], day: dt.date
+) -> dict[tuple[str, dt.date], LiveTrip | None]:
+    """The live state of the trips of ``day`` and the day before (trips running past
+    midnight) by merged trip id; updates naming a trip the network lacks are left out (the
+    marketplace reports them on the feed's status)."""
+    result: dict[tuple[str, dt.date], LiveTrip | None] = {}
+    days = (day, day - dt.timedelta(days=1))
+    trips = network.timetable.trip_by_id
+    for service in services:
+        updates: TripUpdates | None = service.live
+        if updates is None:
+            continue
+        for update in updates.trips:
+            trip = trips.get(merged_id(service.id, update.trip_id))
+            if trip is None or update.service_date not in days:
+                continue
+            try:
+                result[(trip.id, update.service_date)] = live_trip(trip, update)
+            except TimetableError:
+                continue  # a stop past the trip's end: the schedule stands
+    return result

@@ -27,7 +27,14 @@ from routing.transit.timetable import (
     TransitTrip,
 )
 
-__all__ = ["SEPARATOR", "TransitNetwork", "footpaths", "merge_timetables", "step_free"]
+__all__ = [
+    "SEPARATOR",
+    "TransitNetwork",
+    "footpaths",
+    "merge_timetables",
+    "merged_id",
+    "step_free",
+]
 
 #: Between a service's key and a feed's own id in merged ids.
 SEPARATOR = "/"

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from routing.transit._mc_raptor_kernel import _mc_raptor
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
+from routing.transit.realtime import LiveTrip
 from routing.transit.timetable import (
     Journey,
     StopCall,
@@ -55,6 +56,7 @@ class _TripRef:
     trip: TransitTrip
     offset_s: int  # added to the trip's times to count from the query day's midnight
     service_date: date
+    live: LiveTrip | None = None  # the trip's live state (its ``trip`` is ``trip``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,9 @@ class RaptorIndex:
         :func:`routing.transit.timetable.straight_line_transfers`).
         Changing vehicles at the same stop
         needs no entry.
+    live
+        Trips as they run today (:func:`~routing.transit.realtime.live_trip`) by ``(trip
+        id, service date)``; ``None`` for a cancelled trip. Trips not named run to schedule.
 
     Raises
     ------
@@ -109,6 +114,7 @@ class RaptorIndex:
         day: date,
         *,
         transfers: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+        live: Mapping[tuple[str, date], LiveTrip | None] | None = None,
     ) -> None:
         self.timetable = timetable
         self.day = day
@@ -125,7 +131,7 @@ class RaptorIndex:
             for t in timetable.active_trips(yesterday)
             if t.arrival_s[-1] > _DAY_S
         ]
-        self._refs = refs
+        self._refs = _live_refs(refs, live) if live else refs
         self._footpaths = self._footpath_edges(transfers or {})
         self._forward = self._build(reverse=False)
         self._backward: _Network | None = None  # built on the first arrive-by query
@@ -544,6 +550,15 @@ class RaptorIndex:
             )
             for i in range(board + 1, alight)
         )
+        scheduled_departure_s = scheduled_arrival_s = None
+        if ref.live is not None:
+            skipped = ref.live.skipped
+            calls = tuple(
+                c for i, c in zip(range(board + 1, alight), calls, strict=True) if i not in skipped
+            )
+            scheduled = ref.live.scheduled
+            scheduled_departure_s = scheduled.departure_s[board] + offset_s
+            scheduled_arrival_s = scheduled.arrival_s[alight] + offset_s
         return TransitLeg(
             route=self.timetable.route_by_id[trip.route_id],
             trip=trip,
@@ -553,7 +568,25 @@ class RaptorIndex:
             departure_s=trip.departure_s[board] + offset_s,
             arrival_s=trip.arrival_s[alight] + offset_s,
             intermediate_stops=calls,
+            scheduled_departure_s=scheduled_departure_s,
+            scheduled_arrival_s=scheduled_arrival_s,
         )
+
+
+def _live_refs(
+    refs: list[_TripRef], live: Mapping[tuple[str, date], LiveTrip | None]
+) -> list[_TripRef]:
+    """``refs`` with live trips in place of scheduled ones, cancelled ones left out."""
+    result = []
+    for ref in refs:
+        key = (ref.trip.id, ref.service_date)
+        if key not in live:
+            result.append(ref)
+            continue
+        state = live[key]
+        if state is not None:
+            result.append(_TripRef(state.trip, ref.offset_s, ref.service_date, state))
+    return result
 
 
 def _trace_labels(

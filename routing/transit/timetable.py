@@ -372,7 +372,9 @@ class TransitLeg:
     """A ride on one trip from ``board_stop`` to ``alight_stop``.
 
     ``service_date`` is the trip's service day (the day before the query day for a trip that
-    runs past midnight); ``intermediate_stops`` lie strictly between boarding and alighting.
+    runs past midnight); ``intermediate_stops`` lie strictly between boarding and alighting
+    (stops a live trip skips are left out). On a trip with live times the scheduled ones are
+    kept in ``scheduled_departure_s`` and ``scheduled_arrival_s`` (``None``: no live data).
     """
 
     route: TransitRoute
@@ -383,10 +385,17 @@ class TransitLeg:
     departure_s: int
     arrival_s: int
     intermediate_stops: tuple[StopCall, ...]
+    scheduled_departure_s: int | None = None
+    scheduled_arrival_s: int | None = None
 
     @property
     def duration_s(self) -> int:
         return self.arrival_s - self.departure_s
+
+    @property
+    def realtime(self) -> bool:
+        """Whether the times are live (from a trip update), not the timetable's."""
+        return self.scheduled_departure_s is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from marketplace.api.catalogue.live_feeds import LiveFeedType, live_feed_type
 from marketplace.api.context import Info
 from marketplace.api.identity.types import PartnerType
 from marketplace.api.relay import Node, encode_global_id
 from marketplace.catalogue.validation import load_opening_hours
 from marketplace.community.ratings import RatingSummary
+from marketplace.ingest.live_feeds import service_live_feeds
 from marketplace.models import (
     FormFactor,
     FreeVehicle,
@@ -155,6 +157,17 @@ class ServiceType(Node):
     async def vehicles(self, info: Info) -> list[FreeVehicleType]:
         rows = await info.context.loaders.vehicles.load(self.db_id)
         return [FreeVehicleType.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The live feeds registered for the service (registerLiveFeed) and how "
+        "their polling goes; shown to the service's partner and the city, empty for others."
+    )
+    async def live_feeds(self, info: Info) -> list[LiveFeedType]:
+        actor = await info.context.actor()
+        if actor is None or not (actor.partner_id == self.partner_db_id or actor.is_city):
+            return []
+        rows = await info.context.run(service_live_feeds, self.db_id)
+        return [live_feed_type(row, info.context.language) for row in rows]
 
     @strawberry.field(description="Residents' rating: average, count and distribution of stars.")
     async def rating(self, info: Info) -> ServiceRatingType:

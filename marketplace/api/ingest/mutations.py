@@ -8,6 +8,7 @@ import strawberry
 from sqlmodel import Session
 from strawberry.scalars import JSON
 
+from marketplace.api.catalogue.live_feeds import LiveFeedType, live_feed_type
 from marketplace.api.catalogue.types import ServiceType
 from marketplace.api.context import Info
 from marketplace.api.permissions import IsPartner
@@ -16,7 +17,9 @@ from marketplace.catalogue.services import lock_owned_service
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
 from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
+from marketplace.ingest.live_feeds import DEFAULT_INTERVAL_S, register_live_feed
 from marketplace.ingest.report import ImportReport
+from marketplace.models import LiveFeed, LiveFeedKind
 
 __all__ = ["IngestMutation"]
 
@@ -70,6 +73,38 @@ def _report(report: ImportReport) -> ImportReportType:
 
 @strawberry.type
 class IngestMutation:
+    @strawberry.mutation(
+        description="Register (or replace) a feed URL of your service that the platform "
+        "polls: GBFS (its gbfs.json; read again after the ttl it gives) or GTFS-Realtime trip "
+        "updates or alerts (read every `intervalS`, 5 to 3600 s), applied to the next plans. "
+        "Trip updates and alerts are matched on the GTFS trip_id, route_id and stop_id of "
+        "the timetable you imported. See the service's `liveFeeds` for the last reads.",
+        permission_classes=[IsPartner],
+    )
+    async def register_live_feed(
+        self,
+        info: Info,
+        service_id: strawberry.ID,
+        kind: LiveFeedKind,
+        url: str,
+        interval_s: int = DEFAULT_INTERVAL_S,
+    ) -> LiveFeedType:
+        _, sid = decode_global_id(service_id, expected="MobilityService")
+        actor = await info.context.actor()
+
+        def run(session: Session) -> LiveFeed:
+            return register_live_feed(
+                session,
+                actor=actor,
+                service_id=sid,
+                kind=kind,
+                url=url.strip(),
+                interval_s=interval_s,
+            )
+
+        feed = await info.context.run(run)
+        return live_feed_type(feed, info.context.language)
+
     @strawberry.mutation(
         description="Import GBFS 2.x/3.0 feeds into your service, in one transaction. `feeds` "
         "maps feed names (station_information, station_status, vehicle_types, "

@@ -25,6 +25,7 @@ from routing.planning.itinerary import Itinerary, Leg
 from routing.planning.notices import PlanErrorCode, PlanWarningCode, warning_code
 from routing.planning.request import PlanError
 from routing.street.steps import Turn
+from routing.transit.realtime import Alert
 
 __all__ = [
     "ItineraryType",
@@ -123,6 +124,29 @@ class TransitStopCall:
     time: dt.datetime
 
 
+@strawberry.type(description="When a service alert is active; a missing end is open.")
+class AlertPeriod:
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+@strawberry.type(
+    name="ServiceAlert",
+    description="A GTFS-Realtime service alert about a leg's route, trip or stops, active "
+    "during the leg. Texts are the operator's, in the caller's language when the feed has it.",
+)
+class ServiceAlertType:
+    id: str
+    header_text: str
+    description_text: str | None
+    url: str | None
+    cause: str | None = strawberry.field(description="GTFS-RT cause (STRIKE, CONSTRUCTION…).")
+    effect: str | None = strawberry.field(
+        description="GTFS-RT effect (REDUCED_SERVICE, DETOUR, STOP_MOVED…)."
+    )
+    active_periods: list[AlertPeriod]
+
+
 @strawberry.type(description="The timetabled part of a leg.")
 class TransitInfo:
     route_name: str
@@ -145,6 +169,23 @@ class TransitInfo:
     headway_s: int | None = strawberry.field(
         description="Set on frequency-based trips: a vehicle comes about this often, and the "
         "times are nominal."
+    )
+    realtime: bool = strawberry.field(
+        default=False,
+        description="True when the leg's times are live (a GTFS-Realtime trip update), "
+        "false when they are the timetable's.",
+    )
+    departure_delay_s: int | None = strawberry.field(
+        default=None,
+        description="Live departure minus the timetable's, seconds (negative: early); null "
+        "without live data.",
+    )
+    arrival_delay_s: int | None = strawberry.field(
+        default=None,
+        description="Live arrival minus the timetable's, seconds; null without live data.",
+    )
+    alerts: list[ServiceAlertType] = strawberry.field(
+        default_factory=list, description="Service alerts about this ride, active during it."
     )
 
 
@@ -276,6 +317,26 @@ def plan_warning(text: str, language: Language) -> PlanWarning:
     return PlanWarning(code=code, description=render(language, f"warning.{code}", detail=text))
 
 
+def _in_language(texts: tuple[tuple[str, str], ...], language: Language) -> str | None:
+    """The text in ``language``, else the one with no language, else the first."""
+    by_language = {lang.split("-")[0].lower(): text for lang, text in reversed(texts)}
+    if language in by_language:
+        return by_language[language]
+    return by_language.get("", texts[0][1] if texts else None)
+
+
+def alert_type(alert: Alert, language: Language) -> ServiceAlertType:
+    return ServiceAlertType(
+        id=alert.id,
+        header_text=_in_language(alert.header, language) or "",
+        description_text=_in_language(alert.description, language),
+        url=alert.url,
+        cause=alert.cause,
+        effect=alert.effect,
+        active_periods=[AlertPeriod(start=a, end=b) for a, b in alert.active],
+    )
+
+
 def leg_type(leg: Leg, language: Language) -> LegType:
     transit = None
     if leg.transit is not None:
@@ -289,6 +350,10 @@ def leg_type(leg: Leg, language: Language) -> LegType:
             route_text_color=leg.transit.route_text_color,
             route_mode=leg.transit.route_mode,
             headway_s=leg.transit.headway_s,
+            realtime=leg.transit.realtime,
+            departure_delay_s=leg.transit.departure_delay_s,
+            arrival_delay_s=leg.transit.arrival_delay_s,
+            alerts=[alert_type(alert, language) for alert in leg.transit.alerts],
             intermediate_stops=[
                 TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
                 for v in leg.transit.intermediate_stops

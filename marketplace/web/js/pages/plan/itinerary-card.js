@@ -23,6 +23,14 @@ function stepText(step) {
   return t(`step.${step.turn}`, { street }, step.instruction);
 }
 
+/** What a GTFS-Realtime update says of a ride: "Live: 3 min late", or nothing without one. */
+function liveText(transit) {
+  if (!transit?.realtime || transit.departureDelayS == null) return null;
+  const minutes = Math.round(Math.abs(transit.departureDelayS) / 60);
+  if (minutes === 0) return t('plan.liveOnTime');
+  return t(transit.departureDelayS > 0 ? 'plan.liveLate' : 'plan.liveEarly', { n: minutes });
+}
+
 function legCard(leg, fromLabel, toLabel) {
   const availability = [availabilityText(leg.from), availabilityText(leg.to)];
   return el('li', { class: 'leg', style: `--mode-colour: ${modeColour(leg.mode)}` },
@@ -38,6 +46,10 @@ function legCard(leg, fromLabel, toLabel) {
       ' → ',
       `${fmt.time(leg.end)} ${toLabel}`,
       availability[1] ? ` (${availability[1]})` : ''),
+    liveText(leg.transit) ? el('p', { class: 'leg-live' }, liveText(leg.transit)) : null,
+    ...(leg.transit?.alerts ?? []).map((alert) => el('p', { class: 'leg-alert', role: 'note' },
+      t('plan.alert', { text: alert.headerText }),
+      alert.descriptionText ? el('span', { class: 'hint' }, ` ${alert.descriptionText}`) : null)),
     leg.steps.length
       ? el('details', { class: 'steps' },
         el('summary', {}, t('plan.steps', { n: leg.steps.length })),

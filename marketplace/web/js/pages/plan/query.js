@@ -15,7 +15,8 @@ export const PLAN_QUERY = `query Plan($origin: PlanLocationInput!, $destination:
         to { lat lon name stationId stopId vehiclesAvailable docksAvailable isRealtime reportedAt }
         service { id name kind }
         steps { instruction streetName distanceM durationS turn lat lon }
-        transit { routeName headsign intermediateStops { stopId name lat lon time } }
+        transit { routeName headsign realtime departureDelayS intermediateStops { stopId name lat lon time }
+                  alerts { id headerText descriptionText url } }
       }
     } }
   }
