@@ -15,17 +15,18 @@ from routing.planning.itinerary import Itinerary, Leg, LegMode
 from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
 from routing.planning.services import DEFAULT_CO2_G_PER_KM, ParkingService, price_minor
+from routing.planning.vehicle_legs import PARK_S
 from routing.street.modes import Mode
 
 __all__ = ["plan_drive_and_park"]
-
-PARK_S = 120.0  # finding the entrance and a space in a car park
 
 
 def plan_drive_and_park(context: PlanContext, service: ParkingService) -> list[Itinerary]:
     """Drive to the car park with room nearest the destination, park, walk the rest."""
     if "CAR" not in context.request.direct_modes or Mode.DRIVE not in context.network.routers:
         return []
+    if service.vehicle != "car":
+        return []  # a bike parking: cyclists leave their bike there on the way to a stop
     with_space = [s for s in service.sites if (s.docks_available or 0) > 0]
     near = nearest_by_walk(context, with_space, from_origin=False)
     if not near:

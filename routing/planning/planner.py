@@ -9,8 +9,9 @@ street graphs are never rebuilt. Combinations tried, each a candidate itinerary:
 - free-floating share: walk to a vehicle (or into the zone), ride, end in the zone outside
   no-parking areas, walk;
 - on-demand: wait, ride inside the zone;
-- timetabled (shuttles, public transport), every timetable as one network: walk to stops,
-  ride with transfers (between services too), walk (:mod:`routing.planning.transit`).
+- timetabled (shuttles, public transport), every timetable as one network: reach stops on
+  foot or by the allowed shares, own bike or car (left at the stop) and on-demand services,
+  ride with transfers (between services too), leave likewise (:mod:`routing.planning.transit`).
 
 Each combination is a strategy module taking the request's :class:`~routing.planning.context.
 PlanContext`; this module only validates, prepares the context and dispatches services.
@@ -53,6 +54,7 @@ from routing.planning.services import (
     TransitService,
 )
 from routing.planning.shared_vehicles import plan_docked, plan_shared_vehicle
+from routing.planning.stop_walks import StopWalks
 from routing.planning.transit import plan_with_timetables
 from routing.planning.transit_index import TransitIndexes
 from routing.planning.walk_reach import WalkReach
@@ -91,7 +93,8 @@ class TripPlanner:
     """Plans trips on a street network with the services of a catalogue snapshot.
 
     Station counts reported more than ``availability_max_age`` before the plan are shown as
-    of their time, not as live, and such stations rank below live ones.
+    of their time, not as live, and such stations rank below live ones. ``transit_access``
+    False reaches and leaves stops on foot only (the benchmark's baseline).
     """
 
     def __init__(
@@ -100,6 +103,7 @@ class TripPlanner:
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         availability_max_age: dt.timedelta = DEFAULT_AVAILABILITY_MAX_AGE,
+        transit_access: bool = True,
     ) -> None:
         self.network = network
         self._clock = clock
@@ -110,6 +114,8 @@ class TripPlanner:
         self._snaps: StationSnaps = {}
         self.transit_indexes = TransitIndexes(network)
         self._reach = WalkReach(network.router(Mode.WALK).graph, self._walk_snap)
+        self.stop_walks = StopWalks(network)
+        self.transit_access = transit_access
 
     def _walk_snap(self, lat: float, lon: float) -> Snap | None:
         """A station's snap on the walking network, through the planner's cache."""
@@ -214,7 +220,15 @@ class TripPlanner:
                 context.errors.append(PlanError(error_code(exc.code), f"{service.name}: {exc}"))
         _check(stop)
         try:
-            candidates += plan_with_timetables(context, timetabled, self.transit_indexes)
+            candidates += plan_with_timetables(
+                context,
+                timetabled,
+                self.transit_indexes,
+                access_services=[s for s in services if not isinstance(s, TransitService)]
+                if self.transit_access
+                else (),
+                walks=self.stop_walks,
+            )
         except RoutingError as exc:
             names = ", ".join(service.name for service in timetabled)
             context.errors.append(PlanError(error_code(exc.code), f"{names}: {exc}"))

@@ -142,13 +142,15 @@ class SharedVehicleService:
 
 @dataclass(frozen=True, slots=True)
 class ParkingService:
-    """Car parks with free spaces (``docks_available``) where a driver can leave the car."""
+    """Car parks (or bike parkings) with free spaces (``docks_available``) where a driver
+    (a cyclist) can leave the vehicle; ``vehicle`` is ``"car"`` or ``"bicycle"``."""
 
     id: str
     name: str
     sites: tuple[Station, ...]
     pricing: PricingPlan | None = None  # None: no pricing plan published
     kind: ServiceKind = ServiceKind.PARKING
+    vehicle: str = "car"
 
 
 @dataclass(frozen=True, slots=True)

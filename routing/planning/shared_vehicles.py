@@ -9,8 +9,6 @@ Unlocking and returning take the minutes apps tell users.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import shapely
 from shapely.ops import nearest_points
@@ -18,29 +16,18 @@ from shapely.ops import nearest_points
 from routing.errors import NoRouteError, RoutingError
 from routing.planning.access import nearest_by_walk, stale_penalty_s, walk_cost_s
 from routing.planning.context import (
-    LegPart,
     PlanContext,
     same_place,
-    service_co2_g_per_km,
-    stretch,
 )
-from routing.planning.itinerary import Itinerary, Leg, LegMode, Place
+from routing.planning.itinerary import Itinerary, Place
 from routing.planning.notices import PlanErrorCode, error_code
 from routing.planning.request import PlanError
-from routing.planning.services import ServiceKind, SharedVehicleService, Station
+from routing.planning.services import SharedVehicleService, Station
+from routing.planning.vehicle_legs import RETURN_S, ride_factor, share_ride
 from routing.street.modes import Mode
 from routing.street.snap import Snap
 
 __all__ = ["plan_shared_vehicle"]
-
-_SHARE_LEG = {
-    ServiceKind.BIKE_SHARE: LegMode.BIKE_SHARE,
-    ServiceKind.SCOOTER_SHARE: LegMode.SCOOTER_SHARE,
-    ServiceKind.CAR_SHARE: LegMode.CAR_SHARE,
-}
-# Time to take a vehicle from a dock or unlock it, and to return it: what apps tell users.
-UNLOCK_S = 60.0
-RETURN_S = 30.0
 
 
 def plan_shared_vehicle(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
@@ -90,7 +77,7 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
             if a is None or b is None or pickup.id == dropoff.id:
                 continue
             try:
-                ride_s = ride.route_between(a, b).duration_s * _ride_factor(context, service)
+                ride_s = ride.route_between(a, b).duration_s * ride_factor(context, service)
             except NoRouteError:
                 continue
             total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor
@@ -109,7 +96,7 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
     assert pickup_walk is not None and dropoff_walk is not None
     pickup_place = context.station_place(pickup)
     dropoff_place = context.station_place(dropoff)
-    riding = _share_ride(
+    riding = share_ride(
         context,
         service,
         (ride_a, ride_b),
@@ -126,44 +113,6 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
             ],
         )
     ]
-
-
-def _share_ride(
-    context: PlanContext,
-    service: SharedVehicleService,
-    legs: tuple[Snap, Snap],
-    places: tuple[Place, Place],
-    *,
-    return_s: float,
-) -> LegPart:
-    """Unlock, ride a shared vehicle between two snapped points, return it."""
-    leg_mode = _SHARE_LEG.get(service.kind, LegMode.BIKE_SHARE)
-
-    def riding(t: dt.datetime) -> Leg:
-        leg = context.street_leg(
-            service.ride_mode,
-            leg_mode,
-            legs[0],
-            legs[1],
-            t + dt.timedelta(seconds=UNLOCK_S),
-            factor=_ride_factor(context, service),
-            from_place=places[0],
-            to_place=places[1],
-            service_id=service.id,
-            pricing=service.pricing,
-            charged=True,
-            co2_g_per_km=service_co2_g_per_km(service.co2_g_per_km, service.kind),
-            speed_kmh=service.ride_speed_kmh,
-            duration_s=context.drive_duration_s,
-        )
-        return stretch(leg, before_s=UNLOCK_S, after_s=return_s)
-
-    return riding
-
-
-def _ride_factor(context: PlanContext, service: SharedVehicleService) -> float:
-    # The traveller's own cycling pace applies to shared bikes; engines set the others'.
-    return context.bike_factor if service.kind is ServiceKind.BIKE_SHARE else 1.0
 
 
 def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
@@ -228,7 +177,7 @@ def plan_free_floating(context: PlanContext, service: SharedVehicleService) -> l
         return []
     pickup_place = Place(pickup_lat, pickup_lon, pickup_name)
     dropoff_place = Place(end_pt.y, end_pt.x)
-    riding = _share_ride(
+    riding = share_ride(
         context, service, (ride_a, ride_b), (pickup_place, dropoff_place), return_s=0.0
     )
 

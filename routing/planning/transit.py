@@ -1,10 +1,12 @@
-"""Timetabled itineraries: walk to stops, ride with transfers (RAPTOR), walk from stops.
+"""Timetabled itineraries: reach stops, ride with transfers (McRAPTOR), leave from stops.
 
 Every timetabled service the request allows (shuttles, public transport) is searched as one
 network (:mod:`routing.planning.transit_index`), so a journey may leave a partner's shuttle
-and walk along the streets to a public transport stop. Access and egress walking times come
-from the planner's bounded walking searches, so stops are reached along real streets, and
-transfer walks between stops are measured on the walking network too (and cached).
+and walk along the streets to a public transport stop. Stops are reached and left by every
+allowed mode (:mod:`routing.planning.transit_access`: walking, shared bikes and scooters, own
+bike or car left at the stop, on-demand), each way one McRAPTOR option with its time, walking,
+price and private vehicles; transfer walks between stops are measured on the walking network
+(and cached).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from collections.abc import Callable, Sequence
 
 from routing.errors import RoutingError
 from routing.geometry import haversine_m
-from routing.planning.access import nearest_by_walk
 from routing.planning.context import PlanContext, service_co2_g_per_km
 from routing.planning.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
 from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
-from routing.planning.services import ServiceKind, TransitService, price_minor
+from routing.planning.services import Service, ServiceKind, TransitService, price_minor
+from routing.planning.stop_walks import StopWalks
+from routing.planning.transit_access import StopWay, stop_ways
 from routing.planning.transit_index import TransitIndexes
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
@@ -31,25 +34,23 @@ from routing.transit.timetable import Journey, TransferLeg, TransitLeg, TransitS
 
 __all__ = ["plan_with_timetables"]
 
-# Nearest stops of each service tried at each end of the trip.
-_MAX_ACCESS_STOPS = 12
-
-
-def _stop_costs(
-    context: PlanContext, *, from_origin: bool, stops: Sequence[TransitStop]
-) -> dict[str, float]:
-    """Walking seconds (at the traveller's pace) between the origin or destination and the
-    nearest stops; equal times keep the stops' id order."""
-    by_id = sorted(stops, key=lambda stop: stop.id)
-    found = nearest_by_walk(context, by_id, from_origin=from_origin, limit=_MAX_ACCESS_STOPS)
-    return {stop.id: seconds * context.walk_factor for seconds, stop, _ in found}
-
 
 def plan_with_timetables(
-    context: PlanContext, services: Sequence[TransitService], indexes: TransitIndexes
+    context: PlanContext,
+    services: Sequence[TransitService],
+    indexes: TransitIndexes,
+    *,
+    access_services: Sequence[Service] = (),
+    walks: StopWalks | None = None,
 ) -> list[Itinerary]:
     """Itineraries riding ``services``' timetables as one network, Pareto over arrival time,
-    transfers and walking (McRAPTOR); a journey may change between services."""
+    transfers, walking, price and private vehicles (McRAPTOR); a journey may change between
+    services.
+
+    Stops are walked to and from, and reached or left with ``access_services`` (the shares,
+    parkings and on-demand services the request allows) as well; ``walks`` caches the walks
+    between their stations and the stops (one per planner).
+    """
     if not services:
         return []
     request = context.request
@@ -60,12 +61,19 @@ def plan_with_timetables(
         services, day, avoid=context.walk_avoid, wheelchair=request.preferences.wheelchair
     )
     names = ", ".join(service.name for service in services)
-    access: dict[str, float] = {}
-    egress: dict[str, float] = {}
-    for service in services:
-        stops = [s for s in network.timetable.stops if s.id.startswith(service.id + SEPARATOR)]
-        access |= _stop_costs(context, from_origin=True, stops=stops)
-        egress |= _stop_costs(context, from_origin=False, stops=stops)
+    stops = network.timetable.stops
+    by_service = [
+        [s for s in stops if s.id.startswith(service.id + SEPARATOR)] for service in services
+    ]
+    walks = walks or StopWalks(context.network)
+
+    def place(stop: TransitStop) -> Place:
+        return _stop_place(network.original_stop(stop.id))
+
+    access, egress = (
+        stop_ways(context, stops, by_service, access_services, walks, place, from_origin=end)
+        for end in (True, False)
+    )
     limit = request.preferences.max_walk_m
     if not access or not egress:
         where = "origin" if not access else "destination"
@@ -77,8 +85,13 @@ def plan_with_timetables(
             )
         )
         return []
-    search = index.pareto_arrive_by if request.arrive_by else index.pareto_depart_at
-    journeys = search(access, egress, seconds, max_transfers=request.preferences.max_transfers)
+    journeys = index.pareto_options(
+        [way.option for way in access],
+        [way.option for way in egress],
+        seconds,
+        arrive_by=request.arrive_by,
+        max_transfers=request.preferences.max_transfers,
+    )
     if not journeys:
         context.errors.append(
             PlanError(PlanErrorCode.NO_TRANSIT_CONNECTION, f"{names}: no connection at that time")
@@ -86,7 +99,17 @@ def plan_with_timetables(
         return []
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE)
     by_id = {service.id: service for service in services}
-    return [_itinerary(context, network, by_id, journey, midnight) for journey in journeys]
+    return [
+        _itinerary(
+            context,
+            network,
+            by_id,
+            found.journey,
+            midnight,
+            (access[found.access], egress[found.egress]),
+        )
+        for found in journeys
+    ]
 
 
 def _itinerary(
@@ -95,6 +118,7 @@ def _itinerary(
     services: dict[str, TransitService],
     journey: Journey,
     midnight: dt.datetime,
+    ways: tuple[StopWay, StopWay],
 ) -> Itinerary:
     def at(seconds: float) -> dt.datetime:
         # Wall-clock time from seconds after midnight, right across DST changes.
@@ -103,22 +127,8 @@ def _itinerary(
     def place(stop: TransitStop) -> Place:
         return _stop_place(network.original_stop(stop.id))
 
-    walk_mode = LegMode.WALK
-    legs: list[Leg] = []
-    access_snap = context.snap_station(Mode.WALK, journey.access_stop.lat, journey.access_stop.lon)
-    egress_snap = context.snap_station(Mode.WALK, journey.egress_stop.lat, journey.egress_stop.lon)
-    assert access_snap is not None and egress_snap is not None
-    access_leg = context.street_leg(
-        Mode.WALK,
-        walk_mode,
-        context.origin_walk,
-        access_snap,
-        at(journey.departure_s),  # before any footpath walked ahead of the first ride
-        factor=context.walk_factor,
-        to_place=place(journey.access_stop),
-        avoid=context.walk_avoid,
-    )
-    legs.append(access_leg)
+    # The way to the first stop starts before any footpath walked ahead of the first ride.
+    legs: list[Leg] = ways[0].legs(at(journey.departure_s))
     paid: set[str] = set()
     for part in journey.legs:
         if isinstance(part, TransferLeg):
@@ -127,18 +137,7 @@ def _itinerary(
         service = services[network.service_of_route(part.route.id)]
         legs.append(_ride(network, part, service, at, place, charge=service.id not in paid))
         paid.add(service.id)  # one fare per journey on one network (Île-de-France style)
-    last_ride = journey.transit_legs[-1]
-    egress_leg = context.street_leg(
-        Mode.WALK,
-        walk_mode,
-        egress_snap,
-        context.destination_walk,
-        at(last_ride.arrival_s),
-        factor=context.walk_factor,
-        from_place=place(journey.egress_stop),
-        avoid=context.walk_avoid,
-    )
-    legs.append(egress_leg)
+    legs += ways[1].legs(at(journey.transit_legs[-1].arrival_s))
     return Itinerary(tuple(legs), warnings=context.network.warnings)
 
 

@@ -1,15 +1,19 @@
-"""McRAPTOR rounds as a numba kernel: Pareto bags over arrival time and walking time.
+"""McRAPTOR rounds as a numba kernel: Pareto bags over arrival, walking, price and vehicles.
 
 Round *k* keeps, per stop, the labels first reached with *k* rides that no label with at most
-*k* rides beats on both arrival and walking seconds (the number of rides is the third
-criterion, given by the round). Labels live in one growing pool, linked per (round, stop)
-from ``head``, so memory follows the labels found, not stops x rounds x a bag size; a label
-never moves once written, so parents are plain pool indices, and a label beaten later in its
-own round is only flagged dead (negative kind).
+*k* rides beats on arrival, walking seconds and price while needing no private vehicle more
+(the number of rides is one more criterion, given by the round). Price and vehicles come from
+the seeds and the targets: an access or egress option may be a shared bike's ride (priced) or
+one's own bike or car (a vehicle bit), and such an option must never hide a plain walk to the
+same stop. Labels live in one growing pool, linked per (round, stop) from ``head``, so memory
+follows the labels found, not stops x rounds x a bag size; a label never moves once written,
+so parents are plain pool indices, and a label beaten later in its own round is only flagged
+dead (negative kind).
 
-Per label: arrival, walking seconds, kind (:data:`_ACCESS`, :data:`_RIDE`, :data:`_WALK`) and
-four references: a ride's trip row, board and alight positions and its boarding label; a
-walk's source stop, the ride label it leaves from and its seconds.
+Per label: arrival, walking seconds, price, vehicle bits, kind (:data:`_ACCESS`,
+:data:`_RIDE`, :data:`_WALK`) and four references: a seed's index; a ride's trip row, board
+and alight positions and its boarding label; a walk's source stop, the ride label it leaves
+from and its seconds.
 """
 
 from __future__ import annotations
@@ -33,44 +37,81 @@ def _first_catchable(departure_s, base, n_positions, first_row, end_row, positio
 
 
 @numba.njit(cache=True)
-def _beaten(head, nxt, p_t, p_w, p_kind, k, s, t, w, dest_t, dest_w, n_dest):  # type: ignore[no-untyped-def]
-    """Whether (t, w) at stop ``s`` is matched by a label of rounds <= k or a destination."""
+def _covers(t1, w1, c1, v1, t2, w2, c2, v2):  # type: ignore[no-untyped-def]
+    """Whether (t1, w1, c1, v1) is at least as good as (t2, ...): no later, no more walking,
+    no dearer, and no private vehicle the other does without."""
+    return t1 <= t2 and w1 <= w2 and c1 <= c2 and (v1 & ~v2) == 0
+
+
+@numba.njit(cache=True)
+def _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):  # type: ignore[no-untyped-def]
+    """Whether (t, w, c, v) at stop ``s`` is matched by a label of rounds <= k or a
+    destination."""
+    p_t, p_w, p_c, p_v, p_kind, nxt = lab
     for j in range(k + 1):
         i = head[j, s]
         while i >= 0:
-            if p_kind[i] > 0 and p_t[i] <= t and p_w[i] <= w:
+            if p_kind[i] > 0 and _covers(p_t[i], p_w[i], p_c[i], p_v[i], t, w, c, v):
                 return True
             i = nxt[i]
-    for d in range(n_dest):  # noqa: SIM110 - numba compiles loops, not generators
-        if dest_t[d] <= t and dest_w[d] <= w:
+    dest_t, dest_w, dest_c, dest_v = dest[0], dest[1], dest[2], dest[3]
+    for d in range(n_dest):
+        if _covers(dest_t[d], dest_w[d], dest_c[d], dest_v[d], t, w, c, v):
             return True
     return False
 
 
 @numba.njit(cache=True)
-def _grow(p_t, p_w, p_kind, p_ref, nxt):  # type: ignore[no-untyped-def]
-    n = len(p_t)
-    t2 = np.empty(2 * n, np.int64)
-    w2 = np.empty(2 * n, np.int64)
-    k2 = np.empty(2 * n, np.int64)
+def _grow(lab, p_ref):  # type: ignore[no-untyped-def]
+    n = len(p_ref)
+    grown = []
+    for a in lab:
+        b = np.empty(2 * n, np.int64)
+        b[:n] = a
+        grown.append(b)
     r2 = np.empty((2 * n, 4), np.int64)
-    n2 = np.empty(2 * n, np.int64)
-    t2[:n] = p_t
-    w2[:n] = p_w
-    k2[:n] = p_kind
     r2[:n] = p_ref
-    n2[:n] = nxt
-    return t2, w2, k2, r2, n2
+    return (grown[0], grown[1], grown[2], grown[3], grown[4], grown[5]), r2
+
+
+@numba.njit(cache=True)
+def _kill_covered(lab, first, t, w, c, v):  # type: ignore[no-untyped-def]
+    """Flag dead the live labels of one bag (from pool index ``first``) the new one covers."""
+    p_t, p_w, p_c, p_v, p_kind, nxt = lab
+    j = first
+    while j >= 0:
+        if p_kind[j] > 0 and _covers(t, w, c, v, p_t[j], p_w[j], p_c[j], p_v[j]):
+            p_kind[j] = -p_kind[j]
+        j = nxt[j]
+
+
+@numba.njit(cache=True)
+def _grow_dest(dest, dest_ref):  # type: ignore[no-untyped-def]
+    n = len(dest_ref)
+    grown = []
+    for a in dest:
+        b = np.empty(2 * n, np.int64)
+        b[:n] = a
+        grown.append(b)
+    r2 = np.empty((2 * n, 4), np.int64)
+    r2[:n] = dest_ref
+    return (grown[0], grown[1], grown[2], grown[3]), r2
 
 
 @numba.njit(cache=True)
 def _mc_raptor(  # type: ignore[no-untyped-def]
-    network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, slack_s
+    network, seeds, targets, start_s, bound_s, n_rounds, slack_s
 ):
-    """McRAPTOR from ``seeds`` (reached at ``start_s + seed_s`` after ``seed_s`` walking).
+    """McRAPTOR from ``seeds`` to ``targets``.
 
-    Returns the label pool (arrival, walking, kind, references), the destination set
-    (arrival, walking, round, label, stop; egress included) and the rounds run.
+    ``seeds`` are arrays (stop, seconds to reach it, walking seconds, price, vehicle bits),
+    one entry per access option (several per stop allowed); a seed's label arrives at
+    ``start_s + seconds``. ``targets`` are (CSR start per stop, seconds, walking seconds,
+    price, vehicle bits) of the egress options from each stop.
+
+    Returns the label pool (arrival, walking, price, vehicles, kind, references), the
+    destination set (arrival, walking, price, vehicles; and round, label, stop, egress option;
+    egress included) and the rounds run.
     """
     (
         pattern_stop_start,
@@ -88,21 +129,31 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
         can_board,
         can_alight,
     ) = network
+    seed_stop, seed_t, seed_w, seed_c, seed_v = seeds
+    target_start, target_t, target_w, target_c, target_v = targets
     n_stops = len(stop_pattern_start) - 1
     n_patterns = len(pattern_stop_start) - 1
     head = np.full((n_rounds + 1, n_stops), -1, np.int64)
     size = 1024
-    p_t = np.empty(size, np.int64)
-    p_w = np.empty(size, np.int64)
-    p_kind = np.empty(size, np.int64)
+    # p_t, p_w, p_c, p_v, p_kind, nxt
+    lab = (
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+    )
     p_ref = np.empty((size, 4), np.int64)
-    nxt = np.empty(size, np.int64)
     n_pool = 0
-    dest_t = np.empty(256, np.int64)
-    dest_w = np.empty(256, np.int64)
-    dest_k = np.empty(256, np.int64)
-    dest_label = np.empty(256, np.int64)
-    dest_stop = np.empty(256, np.int64)
+    # dest_t, dest_w, dest_c, dest_v; dest_ref: round, label, stop, egress option
+    dest = (
+        np.empty(256, np.int64),
+        np.empty(256, np.int64),
+        np.empty(256, np.int64),
+        np.empty(256, np.int64),
+    )
+    dest_ref = np.empty((256, 4), np.int64)
     n_dest = 0
     marked = np.zeros(n_stops, np.bool_)
     by_ride = np.zeros(n_stops, np.bool_)
@@ -112,22 +163,22 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     rb_row = np.empty(rb_cap, np.int64)
     rb_board = np.empty(rb_cap, np.int64)
     rb_w = np.empty(rb_cap, np.int64)
+    rb_c = np.empty(rb_cap, np.int64)
+    rb_v = np.empty(rb_cap, np.int64)
     rb_parent = np.empty(rb_cap, np.int64)
-    for i in range(len(seeds)):
-        s = seeds[i]
-        t = start_s + seed_s[i]
-        if _beaten(head, nxt, p_t, p_w, p_kind, 0, s, t, seed_s[i], dest_t, dest_w, 0):
+    for i in range(len(seed_stop)):
+        s = seed_stop[i]
+        t, w, c, v = start_s + seed_t[i], seed_w[i], seed_c[i], seed_v[i]
+        if t > bound_s or _beaten(lab, head, 0, s, t, w, c, v, dest, 0):
             continue
-        if n_pool == len(p_t):
-            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
-        j = head[0, s]
-        while j >= 0:
-            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= seed_s[i]:
-                p_kind[j] = -p_kind[j]
-            j = nxt[j]
-        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, seed_s[i], _ACCESS
-        p_ref[n_pool, 0] = p_ref[n_pool, 1] = p_ref[n_pool, 2] = p_ref[n_pool, 3] = -1
-        nxt[n_pool] = head[0, s]
+        if n_pool == len(p_ref):
+            lab, p_ref = _grow(lab, p_ref)
+        _kill_covered(lab, head[0, s], t, w, c, v)
+        lab[0][n_pool], lab[1][n_pool], lab[2][n_pool], lab[3][n_pool] = t, w, c, v
+        lab[4][n_pool] = _ACCESS
+        p_ref[n_pool, 0] = i
+        p_ref[n_pool, 1] = p_ref[n_pool, 2] = p_ref[n_pool, 3] = -1
+        lab[5][n_pool] = head[0, s]
         head[0, s] = n_pool
         n_pool += 1
         marked[s] = True
@@ -142,57 +193,58 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
             by_ride[s] = False
             b = head[k, s]
             while b >= 0:
-                kind = p_kind[b]
+                kind = lab[4][b]
                 if kind == _RIDE or kind == _ACCESS:  # noqa: SIM109 - plain for numba
                     for e in range(transfer_start[s], transfer_start[s + 1]):
                         to = transfer_to[e]
-                        t = p_t[b] + transfer_s[e]
-                        w = p_w[b] + transfer_s[e]
-                        if t > bound_s or _beaten(
-                            head, nxt, p_t, p_w, p_kind, k, to, t, w, dest_t, dest_w, n_dest
-                        ):
+                        t = lab[0][b] + transfer_s[e]
+                        w = lab[1][b] + transfer_s[e]
+                        c, v = lab[2][b], lab[3][b]
+                        if t > bound_s or _beaten(lab, head, k, to, t, w, c, v, dest, n_dest):
                             continue
-                        if n_pool == len(p_t):
-                            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
-                        j = head[k, to]
-                        while j >= 0:
-                            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= w:
-                                p_kind[j] = -p_kind[j]
-                            j = nxt[j]
-                        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, w, _WALK
+                        if n_pool == len(p_ref):
+                            lab, p_ref = _grow(lab, p_ref)
+                        _kill_covered(lab, head[k, to], t, w, c, v)
+                        lab[0][n_pool], lab[1][n_pool] = t, w
+                        lab[2][n_pool], lab[3][n_pool] = c, v
+                        lab[4][n_pool] = _WALK
                         p_ref[n_pool, 0] = s
                         p_ref[n_pool, 1] = b
                         p_ref[n_pool, 2] = transfer_s[e]
                         p_ref[n_pool, 3] = -1
-                        nxt[n_pool] = head[k, to]
+                        lab[5][n_pool] = head[k, to]
                         head[k, to] = n_pool
                         n_pool += 1
                         marked[to] = True
-                b = nxt[b]
-        # This round's labels at targets join the destination set.
+                b = lab[5][b]
+        # This round's labels at targets join the destination set, once per egress option.
         for s in range(n_stops):
-            if target_by_stop[s] < 0:
+            if target_start[s] == target_start[s + 1]:
                 continue
             b = head[k, s]
             while b >= 0:
-                t = p_t[b] + target_by_stop[s]
-                w = p_w[b] + target_by_stop[s]
-                beaten = p_kind[b] <= 0 or t > bound_s
-                for d in range(n_dest):
-                    if beaten:
-                        break
-                    beaten = dest_t[d] <= t and dest_w[d] <= w
-                if not beaten:
-                    if n_dest == len(dest_t):
-                        dest_t = np.concatenate((dest_t, np.empty(n_dest, np.int64)))
-                        dest_w = np.concatenate((dest_w, np.empty(n_dest, np.int64)))
-                        dest_k = np.concatenate((dest_k, np.empty(n_dest, np.int64)))
-                        dest_label = np.concatenate((dest_label, np.empty(n_dest, np.int64)))
-                        dest_stop = np.concatenate((dest_stop, np.empty(n_dest, np.int64)))
-                    dest_t[n_dest], dest_w[n_dest] = t, w
-                    dest_k[n_dest], dest_label[n_dest], dest_stop[n_dest] = k, b, s
-                    n_dest += 1
-                b = nxt[b]
+                if lab[4][b] <= 0:
+                    b = lab[5][b]
+                    continue
+                for e in range(target_start[s], target_start[s + 1]):
+                    t = lab[0][b] + target_t[e]
+                    w = lab[1][b] + target_w[e]
+                    c = lab[2][b] + target_c[e]
+                    v = lab[3][b] | target_v[e]
+                    beaten = t > bound_s
+                    for d in range(n_dest):
+                        if beaten:
+                            break
+                        beaten = _covers(dest[0][d], dest[1][d], dest[2][d], dest[3][d], t, w, c, v)
+                    if not beaten:
+                        if n_dest == len(dest_ref):
+                            dest, dest_ref = _grow_dest(dest, dest_ref)
+                        dest[0][n_dest], dest[1][n_dest] = t, w
+                        dest[2][n_dest], dest[3][n_dest] = c, v
+                        dest_ref[n_dest, 0], dest_ref[n_dest, 1] = k, b
+                        dest_ref[n_dest, 2], dest_ref[n_dest, 3] = s, e
+                        n_dest += 1
+                b = lab[5][b]
         n_run = k
         k += 1
         if k > n_rounds:
@@ -230,24 +282,20 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                 if n_rb > 0 and can_alight[stop_base + position]:
                     for r in range(n_rb):
                         t = arrival_s[base + (rb_row[r] - first_row) * n_positions + position]
-                        w = rb_w[r]
-                        if t > bound_s or _beaten(
-                            head, nxt, p_t, p_w, p_kind, k, s, t, w, dest_t, dest_w, n_dest
-                        ):
+                        w, c, v = rb_w[r], rb_c[r], rb_v[r]
+                        if t > bound_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
                             continue
-                        if n_pool == len(p_t):
-                            p_t, p_w, p_kind, p_ref, nxt = _grow(p_t, p_w, p_kind, p_ref, nxt)
-                        j = head[k, s]
-                        while j >= 0:
-                            if p_kind[j] > 0 and p_t[j] >= t and p_w[j] >= w:
-                                p_kind[j] = -p_kind[j]
-                            j = nxt[j]
-                        p_t[n_pool], p_w[n_pool], p_kind[n_pool] = t, w, _RIDE
+                        if n_pool == len(p_ref):
+                            lab, p_ref = _grow(lab, p_ref)
+                        _kill_covered(lab, head[k, s], t, w, c, v)
+                        lab[0][n_pool], lab[1][n_pool] = t, w
+                        lab[2][n_pool], lab[3][n_pool] = c, v
+                        lab[4][n_pool] = _RIDE
                         p_ref[n_pool, 0] = rb_row[r]
                         p_ref[n_pool, 1] = rb_board[r]
                         p_ref[n_pool, 2] = position
                         p_ref[n_pool, 3] = rb_parent[r]
-                        nxt[n_pool] = head[k, s]
+                        lab[5][n_pool] = head[k, s]
                         head[k, s] = n_pool
                         n_pool += 1
                         marked[s] = True
@@ -256,24 +304,26 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                     continue
                 b = head[k - 1, s]
                 while b >= 0:
-                    if p_kind[b] > 0:
-                        ready = p_t[b] + board_slack_s
+                    if lab[4][b] > 0:
+                        ready = lab[0][b] + board_slack_s
                         row = _first_catchable(
                             departure_s, base, n_positions, first_row, end_row, position, ready
                         )
-                        w = p_w[b]
+                        w, c, v = lab[1][b], lab[2][b], lab[3][b]
                         beaten = row >= end_row
                         for r in range(n_rb):
                             if beaten:
                                 break
-                            beaten = rb_row[r] <= row and rb_w[r] <= w
+                            beaten = _covers(rb_row[r], rb_w[r], rb_c[r], rb_v[r], row, w, c, v)
                         if not beaten:
                             kept = 0
                             for r in range(n_rb):
-                                if not (rb_row[r] >= row and rb_w[r] >= w):
+                                if not _covers(row, w, c, v, rb_row[r], rb_w[r], rb_c[r], rb_v[r]):
                                     rb_row[kept] = rb_row[r]
                                     rb_board[kept] = rb_board[r]
                                     rb_w[kept] = rb_w[r]
+                                    rb_c[kept] = rb_c[r]
+                                    rb_v[kept] = rb_v[r]
                                     rb_parent[kept] = rb_parent[r]
                                     kept += 1
                             n_rb = kept
@@ -282,22 +332,24 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                                 rb_row = np.concatenate((rb_row, np.empty(n_rb, np.int64)))
                                 rb_board = np.concatenate((rb_board, np.empty(n_rb, np.int64)))
                                 rb_w = np.concatenate((rb_w, np.empty(n_rb, np.int64)))
+                                rb_c = np.concatenate((rb_c, np.empty(n_rb, np.int64)))
+                                rb_v = np.concatenate((rb_v, np.empty(n_rb, np.int64)))
                                 rb_parent = np.concatenate((rb_parent, np.empty(n_rb, np.int64)))
                             rb_row[n_rb] = row
                             rb_board[n_rb] = position
                             rb_w[n_rb] = w
+                            rb_c[n_rb] = c
+                            rb_v[n_rb] = v
                             rb_parent[n_rb] = b
                             n_rb += 1
-                    b = nxt[b]
+                    b = lab[5][b]
     return (
-        p_t[:n_pool],
-        p_w[:n_pool],
-        p_kind[:n_pool],
+        lab[4][:n_pool],
         p_ref[:n_pool],
-        dest_t[:n_dest],
-        dest_w[:n_dest],
-        dest_k[:n_dest],
-        dest_label[:n_dest],
-        dest_stop[:n_dest],
+        dest[0][:n_dest],
+        dest[1][:n_dest],
+        dest[2][:n_dest],
+        dest[3][:n_dest],
+        dest_ref[:n_dest],
         n_run,
     )

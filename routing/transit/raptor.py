@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from routing.transit._mc_raptor_kernel import _mc_raptor
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
+from routing.transit.options import OptionJourney, StopOption
 from routing.transit.realtime import LiveTrip
 from routing.transit.timetable import (
     Journey,
@@ -230,9 +231,16 @@ class RaptorIndex:
         (walking through a stop without riding counts as a rival, as in :meth:`depart_at`),
         ordered by transfers, then arrival.
         """
-        return self._pareto(
-            access, egress, depart_at_s, max_transfers, min_transfer_s, max_duration_s, False
+        found = self._pareto(
+            _walks(access, "access"),
+            _walks(egress, "egress"),
+            depart_at_s,
+            max_transfers,
+            min_transfer_s,
+            max_duration_s,
+            False,
         )
+        return [one.journey for one in found]
 
     def pareto_arrive_by(
         self,
@@ -246,11 +254,59 @@ class RaptorIndex:
     ) -> list[Journey]:
         """Journeys arriving by ``arrive_by_s``, Pareto over departure (later is better),
         transfers and walking; ordered by transfers, then latest departure first."""
+        return [
+            one.journey
+            for one in self.pareto_options(
+                _walks(access, "access"),
+                _walks(egress, "egress"),
+                arrive_by_s,
+                arrive_by=True,
+                max_transfers=max_transfers,
+                min_transfer_s=min_transfer_s,
+                max_duration_s=max_duration_s,
+            )
+        ]
+
+    def pareto_options(
+        self,
+        access: Sequence[StopOption],
+        egress: Sequence[StopOption],
+        time_s: int,
+        *,
+        arrive_by: bool = False,
+        max_transfers: int = 4,
+        min_transfer_s: int = 60,
+        max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+    ) -> list[OptionJourney]:
+        """Journeys from any access option to any egress option, Pareto over arrival (or
+        departure, ``arrive_by``), transfers, walking, price and private vehicles.
+
+        Several options may reach one stop (a walk, a shared bike's ride, a car to a
+        park-and-ride): each seeds the search with its own time, walking, price and vehicle
+        bits, and the answer says which access and egress option each journey uses. A
+        journey needing a private vehicle never hides one that does not.
+
+        Raises
+        ------
+        TimetableError
+            When an option's stop is unknown or one of its numbers out of range.
+        """
+        for role, options in (("access", access), ("egress", egress)):
+            for option in options:
+                option.check(role)
+        if not arrive_by:
+            return self._pareto(
+                access, egress, time_s, max_transfers, min_transfer_s, max_duration_s, False
+            )
         if self._backward is None:
             self._backward = self._build(reverse=True)
-        return self._pareto(
-            egress, access, -arrive_by_s, max_transfers, min_transfer_s, max_duration_s, True
+        found = self._pareto(
+            egress, access, -time_s, max_transfers, min_transfer_s, max_duration_s, True
         )
+        return [
+            OptionJourney(one.journey, one.egress, one.access, one.walk_s, one.price_minor)
+            for one in found
+        ]
 
     # -- building ---------------------------------------------------------------------------
 
@@ -446,14 +502,17 @@ class RaptorIndex:
 
     def _pareto(
         self,
-        sources: Mapping[str, float],
-        targets: Mapping[str, float],
+        sources: Sequence[StopOption],
+        targets: Sequence[StopOption],
         start_s: int,
         max_transfers: int,
         min_transfer_s: int,
         max_duration_s: int | None,
         reverse: bool,
-    ) -> list[Journey]:
+    ) -> list[OptionJourney]:
+        """McRAPTOR in one direction; ``sources`` seed it, ``targets`` end it (for a reverse
+        search the egress options are the sources). The answer's ``access``/``egress`` are
+        indexes in ``sources``/``targets``."""
         if max_transfers < 0 or min_transfer_s < 0 or (max_duration_s or 0) < 0:
             raise TimetableError(
                 f"max_transfers={max_transfers}, min_transfer_s={min_transfer_s}, "
@@ -462,37 +521,89 @@ class RaptorIndex:
         bound_s = _INF if max_duration_s is None else int(start_s) + max_duration_s
         net = self._backward if reverse else self._forward
         assert net is not None
-        source_s = self._seconds_by_stop(sources, "egress" if reverse else "access")
-        target_s = self._seconds_by_stop(targets, "access" if reverse else "egress")
-        if not source_s or not target_s:
+        seeds = self._option_arrays(sources, "egress" if reverse else "access")
+        ends = self._option_arrays(targets, "access" if reverse else "egress")
+        if not len(seeds[0]) or not len(ends[0]):
             return []
-        target_by_stop = np.full(len(self.stops), -1, np.int64)
-        for stop, seconds in target_s.items():
-            target_by_stop[stop] = seconds
-        seeds = np.array(list(source_s), np.int64)
-        _, _, kinds, refs, dest_t, dest_w, dest_k, dest_label, dest_stop, _ = _mc_raptor(
+        # Egress options grouped by stop (CSR), remembering each one's place in ``targets``.
+        order = np.argsort(ends[0], kind="stable")
+        target_start = np.zeros(len(self.stops) + 1, np.int64)
+        np.cumsum(np.bincount(ends[0], minlength=len(self.stops)), out=target_start[1:])
+        grouped = tuple(np.ascontiguousarray(a[order]) for a in ends[1:5])
+        kinds, refs, dest_t, dest_w, dest_c, dest_v, dest_ref, _ = _mc_raptor(
             net.arrays,
-            seeds,
-            np.array([source_s[s] for s in seeds], np.int64),
-            target_by_stop,
+            seeds[:5],
+            (target_start, *grouped),
             int(start_s),
             bound_s,
             max_transfers + 1,
             int(min_transfer_s),
         )
-        found = list(zip(dest_t.tolist(), dest_k.tolist(), dest_w.tolist(), strict=True))
-        journeys: list[tuple[int, int, Journey]] = []
-        for i, (t, k, w) in enumerate(found):
+        seed_owner, target_owner = seeds[5], ends[5][order]
+        found = list(
+            zip(
+                dest_t.tolist(),
+                dest_ref[:, 0].tolist(),
+                dest_w.tolist(),
+                dest_c.tolist(),
+                dest_v.tolist(),
+                strict=True,
+            )
+        )
+        journeys: list[tuple[int, int, OptionJourney]] = []
+        for i, (t, k, w, c, v) in enumerate(found):
             if k == 0 or any(
-                (o[0] <= t and o[1] <= k and o[2] <= w) and (o != (t, k, w) or j < i)
+                o[0] <= t
+                and o[1] <= k
+                and o[2] <= w
+                and o[3] <= c
+                and (o[4] & ~v) == 0
+                and (o != (t, k, w, c, v) or j < i)
                 for j, o in enumerate(found)
                 if j != i
             ):
                 continue  # walking only, beaten, or a copy of one kept
-            steps = _trace_labels(kinds, refs, net, int(dest_label[i]), int(dest_stop[i]))
-            journeys.append((k, t, self._journey(net, steps, source_s, target_s)))
+            label, stop, egress = (int(x) for x in dest_ref[i, 1:])
+            steps, seed = _trace_labels(kinds, refs, net, label, stop)
+            source = int(seed_owner[seed])
+            target = int(target_owner[egress])
+            journey = self._journey(
+                net,
+                steps,
+                {int(seeds[0][seed]): int(seeds[1][seed])},
+                {stop: int(grouped[0][egress])},
+            )
+            journeys.append((k, t, OptionJourney(journey, source, target, w, c)))
         journeys.sort(key=lambda item: (item[0], item[1]))
         return [journey for _, _, journey in journeys]
+
+    def _option_arrays(
+        self, options: Sequence[StopOption], role: str
+    ) -> tuple[NDArray[np.int64], ...]:
+        """(stop, seconds, walking seconds, price, vehicles, option index) per stop an option
+        reaches (a station id stands for each of its stops)."""
+        rows: list[tuple[int, int, int, int, int, int]] = []
+        for i, option in enumerate(options):
+            for one in self._children.get(option.stop_id, [option.stop_id]):
+                if one not in self._stop_index:
+                    raise TimetableError(
+                        f"{role} stop {option.stop_id!r} is not a stop or station of timetable "
+                        f"{self.timetable.source_id!r}"
+                    )
+                rows.append(
+                    (
+                        self._stop_index[one],
+                        math.ceil(option.duration_s),
+                        math.ceil(option.walking_s),
+                        option.price_minor,
+                        option.vehicles,
+                        i,
+                    )
+                )
+        if not rows:
+            return tuple(np.zeros(0, np.int64) for _ in range(6))
+        table = np.array(rows, np.int64)
+        return tuple(np.ascontiguousarray(table[:, j]) for j in range(6))
 
     def _journey(
         self,
@@ -591,13 +702,14 @@ def _live_refs(
 
 def _trace_labels(
     kinds: NDArray[np.int64], refs: NDArray[np.int64], net: _Network, label: int, stop: int
-) -> list[tuple[int, int, int, int]]:
-    """Follow McRAPTOR parents from pool label ``label`` (at ``stop``) back to a seed, in
-    travel order."""
+) -> tuple[list[tuple[int, int, int, int]], int]:
+    """Follow McRAPTOR parents from pool label ``label`` (at ``stop``) back to a seed: the
+    steps in travel order and the seed's index."""
     steps: list[tuple[int, int, int, int]] = []
     while True:
         kind = abs(int(kinds[label]))
         if kind == _ACCESS:
+            seed = int(refs[label][0])
             break
         r0, r1, r2, r3 = (int(v) for v in refs[label])
         if kind == _WALK:
@@ -607,7 +719,19 @@ def _trace_labels(
         steps.append((_RIDE, r0, r1, r2))
         stop, label = net.board_stop(r0, r1), r3
     steps.reverse()
-    return steps
+    return steps, seed
+
+
+def _walks(seconds: Mapping[str, float], role: str) -> list[StopOption]:
+    """Walking times by stop as options (all on foot, free, no vehicle)."""
+    options = []
+    for stop_id, value in seconds.items():
+        if not (isinstance(value, int | float | np.number) and math.isfinite(value) and value >= 0):
+            raise TimetableError(
+                f"{role} stop {stop_id!r}: {value!r} s; expected finite seconds >= 0"
+            )
+        options.append(StopOption(stop_id, float(value)))
+    return options
 
 
 def _trace(

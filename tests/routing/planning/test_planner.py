@@ -23,7 +23,7 @@ from routing.planning.services import (
     Station,
     TransitService,
 )
-from routing.planning.shared_vehicles import RETURN_S, UNLOCK_S
+from routing.planning.vehicle_legs import RETURN_S, UNLOCK_S
 from routing.street.modes import Mode
 from routing.transit.timetable import (
     ServiceCalendar,
