@@ -70,7 +70,11 @@ def compile_graph(
     nodes = [nodes[i] for i in order]
     node_lat, node_lon = node_lat[order], node_lon[order]
     index_of = {node: i for i, node in enumerate(nodes)}
-    node_osm_id = np.array([_as_int(n) for n in nodes], dtype=np.int64)
+    # A copy of a junction made for a turn restriction is the same OSM node (``osm_id``);
+    # copies come after their original in the graph, so the original keeps the lower index.
+    node_osm_id = np.array(
+        [_as_int(graph.nodes[n].get("osm_id", n)) for n in nodes], dtype=np.int64
+    )
 
     edges = list(graph.edges(keys=False, data=True))
     m = len(edges)
@@ -143,6 +147,7 @@ def compile_graph(
         "source": str(graph.graph.get("source", "")),
         "oneway_known": bool(graph.graph.get("oneway_known", True)),
         "warnings": list(graph.graph.get("warnings", [])),
+        "turn_restrictions": dict(graph.graph.get("turn_restrictions", {})),
         "named_edges": int((name_index >= 0).sum()),
         "core_nodes": int(core.sum()),
         "total_length_km": round(float(length_m.sum()) / 1000, 3),

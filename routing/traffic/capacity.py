@@ -68,10 +68,13 @@ __all__ = [
 class EdgeAttributes(Protocol):
     """A street graph whose edges carry osmnx attributes (a networkx ``MultiDiGraph``).
 
-    Only ``edges(data=True)`` is read, so the traffic layer needs no networkx of its own.
+    Only ``edges(data=True)`` and ``nodes(data=True)`` are read, so the traffic layer needs
+    no networkx of its own.
     """
 
     def edges(self, *, data: bool) -> Iterable[tuple[Any, Any, Mapping[str, Any]]]: ...
+
+    def nodes(self, *, data: bool) -> Iterable[tuple[Any, Mapping[str, Any]]]: ...
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -222,10 +225,10 @@ def capacity_from_graph(
             f"the graph has {len(edges)} edges but the compact graph {compact.edge_count}; "
             "pass the graph the compact graph was compiled from"
         )
-    position = {int(osm): i for i, osm in enumerate(compact.node_osm_id.tolist())}
     try:
-        tails = np.fromiter((position[int(u)] for u, _, _ in edges), np.int64, len(edges))
-        heads = np.fromiter((position[int(v)] for _, v, _ in edges), np.int64, len(edges))
+        position = _compact_positions(graph, compact)
+        tails = np.fromiter((position[u] for u, _, _ in edges), np.int64, len(edges))
+        heads = np.fromiter((position[v] for _, v, _ in edges), np.int64, len(edges))
     except (KeyError, TypeError, ValueError):
         raise ValueError("a graph node is not in the compact graph") from None
     # The same stable sort compile_graph applies, so parallel edges keep their graph order.
@@ -235,6 +238,23 @@ def capacity_from_graph(
     ):
         raise ValueError("the graph's edges differ from the compact graph's")
     return capacity[order]
+
+
+def _compact_positions(graph: EdgeAttributes, compact: CompactGraph) -> dict[Any, int]:
+    """Each graph node's compact index, copies of a junction (turn restrictions) included.
+
+    A copy carries its OSM node as ``osm_id``; the compiler keeps a node and its copies in
+    graph order, so the k-th graph node of an OSM id is the k-th compact node of it.
+    """
+    slots: dict[int, list[int]] = {}
+    for i, osm in enumerate(compact.node_osm_id.tolist()):
+        slots.setdefault(int(osm), []).append(i)
+    position: dict[Any, int] = {}
+    for node, data in graph.nodes(data=True):
+        taken = slots.get(int(data.get("osm_id", node)))
+        if taken:
+            position[node] = taken.pop(0)
+    return position
 
 
 def _speed_kmh(data: Mapping[str, Any]) -> float:

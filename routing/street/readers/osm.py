@@ -37,6 +37,8 @@ from routing.street.readers.sources import (
     detect_street_source,
 )
 from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
+from routing.street.readers.turns import VIA_KEY, apply_turn_restrictions, via_nodes
+from routing.street.restrictions import Member, TurnRestriction, restriction_for
 from routing.street.timing import TimingProfile
 
 __all__ = ["street_graphs_from_file"]
@@ -50,10 +52,23 @@ class _Ways:
     ways: list[tuple[int, list[int], dict[str, str]]] = field(default_factory=list)
     # Tags of the nodes routing reads (barriers, signals, crossings), by node id.
     node_tags: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Every highway way's nodes as tagged (turn restrictions find their junctions there).
+    way_nodes: dict[int, list[int]] = field(default_factory=dict)
+    # Relations that may be turn restrictions: id, tags, members.
+    relations: list[tuple[int, dict[str, str], tuple[Member, ...]]] = field(default_factory=list)
 
 
 # Node keys that matter to routing: barriers and their access, delays at signals and crossings.
 _NODE_KEYS = ("barrier", "highway", "crossing", "railway")
+# pyosmium's member types, in the words of Overpass JSON.
+_MEMBER_KINDS = {"n": "node", "w": "way", "r": "relation"}
+
+
+def _keep_relation(
+    relation_id: int, tags: dict[str, str], members: tuple[Member, ...], into: _Ways
+) -> None:
+    if tags.get("type", "").startswith("restriction"):
+        into.relations.append((relation_id, tags, members))
 
 
 def _keep_node_tags(node_id: int, tags: dict[str, str], into: _Ways) -> None:
@@ -77,17 +92,25 @@ def _read_osmium(source: StreetSource) -> _Ways:
     parsed = _Ways()
     osm_file = osmium.io.File(str(source.path), source.osmium_format)
     processor = (
-        osmium.FileProcessor(osm_file, osmium.osm.NODE | osmium.osm.WAY)
+        osmium.FileProcessor(osm_file, osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION)
         .with_locations()
-        .with_filter(osmium.filter.KeyFilter(*_NODE_KEYS))
+        .with_filter(osmium.filter.KeyFilter(*_NODE_KEYS, "type"))
     )
     for way in processor:
         if isinstance(way, osmium.osm.Node):
             _keep_node_tags(way.id, dict(way.tags), parsed)
             continue
+        if isinstance(way, osmium.osm.Relation):
+            members = tuple(
+                Member(_MEMBER_KINDS.get(m.type, m.type), int(m.ref), str(m.role))
+                for m in way.members
+            )
+            _keep_relation(way.id, dict(way.tags), members, parsed)
+            continue
         if not isinstance(way, osmium.osm.Way) or "highway" not in way.tags:
             continue
         refs: list[int | None] = []
+        parsed.way_nodes[way.id] = [node.ref for node in way.nodes]
         for node in way.nodes:
             if node.location.valid():
                 parsed.coords[node.ref] = (node.lon, node.lat)
@@ -120,7 +143,16 @@ def _read_overpass_json(source: StreetSource) -> _Ways:
                 )
         elif element.get("type") == "way" and "highway" in (element.get("tags") or {}):
             ways.append(element)
+        elif element.get("type") == "relation" and isinstance(element.get("tags"), dict):
+            members = tuple(
+                Member(str(m.get("type")), int(m["ref"]), str(m.get("role", "")))
+                for m in element.get("members") or []
+                if isinstance(m, dict) and m.get("ref") is not None
+            )
+            tags = {str(k): str(v) for k, v in element["tags"].items()}
+            _keep_relation(int(element["id"]), tags, members, parsed)
     for way in ways:
+        parsed.way_nodes[int(way["id"])] = [int(r) for r in way.get("nodes") or []]
         refs = [int(r) if int(r) in parsed.coords else None for r in way.get("nodes") or []]
         tags = {str(k): str(v) for k, v in way["tags"].items()}
         _split_at_gaps(int(way["id"]), refs, tags, parsed)
@@ -141,6 +173,11 @@ def _read_ways(source: StreetSource) -> _Ways:
             f"{source.path}: cannot read {source.kind.value} data ({type(exc).__name__}: "
             f"{exc}); " + ACCEPTED_FORMATS
         ) from exc
+
+
+def _restrictions(parsed: _Ways, mode: Mode) -> list[TurnRestriction]:
+    found = (restriction_for(i, tags, members, mode) for i, tags, members in parsed.relations)
+    return [rule for rule in found if rule is not None]
 
 
 def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.MultiDiGraph:
@@ -177,6 +214,12 @@ def _raw_mode_graph(parsed: _Ways, mode: Mode, profile: ModeProfile) -> nx.Multi
     return graph
 
 
+def _mark_junctions(graph: nx.MultiDiGraph, nodes: set[int]) -> None:
+    """Keep the junctions of turn restrictions through simplification (they get split)."""
+    for node in nodes & set(graph.nodes):
+        graph.nodes[node][VIA_KEY] = True
+
+
 def _delay_s(parsed: _Ways, node: int, highway: str | None, timing: TimingProfile) -> float:
     tags = parsed.node_tags.get(node)
     return 0.0 if tags is None else timing.delay_s(tags, highway)
@@ -190,6 +233,7 @@ def _finish_mode_graph(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     # change name or class stay nodes (the compiler and directions need them).
     graph = ox.simplify_graph(
         raw,
+        node_attrs_include=[VIA_KEY],
         edge_attrs_differ=["osmid"],
         edge_attr_aggs={"length": sum, "travel_time": sum, "delay_s": sum},
     )
@@ -222,8 +266,16 @@ def _graphs_from_ways(
                 f"{source.path}: no streets usable for {mode.value} found among "
                 f"{len(parsed.ways)} highway ways; " + ACCEPTED_FORMATS
             )
+        rules = _restrictions(parsed, mode)
+        _mark_junctions(raw, via_nodes(rules, parsed.way_nodes))
         graph = _finish_mode_graph(raw)
         graph.graph = _graph_attrs(mode, str(source.path), oneway_known=True, warnings=[])
+        if rules:
+            done = apply_turn_restrictions(graph, rules, parsed.way_nodes)
+            report(
+                progress,
+                f"{mode.value}: {done.applied} of {len(rules)} turn restrictions applied",
+            )
         graphs[mode] = graph
     return graphs
 
