@@ -27,8 +27,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-from benchmarks.transit_search import DAY, grid_timetable  # noqa: E402
+from transit_search import DAY, grid_timetable  # noqa: E402
+
 from routing.transit.raptor import RaptorIndex  # noqa: E402
 from routing.transit.realtime import (  # noqa: E402
     LiveTrip,
