@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from google.transit import gtfs_realtime_pb2 as rt
 
+from tests.marketplace.feed_server import feed_message, feed_server
+from tests.marketplace.helpers import wait_until
 from tests.web.browser import (
     CREATE,
     GTFS_FIXTURE,
@@ -29,6 +32,14 @@ mutation Gtfs($id: ID!, $files: JSON!) {
 def gtfs_files() -> dict[str, str]:
     paths = sorted(GTFS_FIXTURE.glob("*.txt"))
     return {path.name: path.read_text(encoding="utf-8") for path in paths}
+
+
+REGISTER_FEED = """
+mutation Feed($id: ID!, $kind: LiveFeedKind!, $url: String!) {
+  registerLiveFeed(serviceId: $id, kind: $kind, url: $url, intervalS: 3600) { kind }
+}
+"""
+FEED_STATUS = "query($id: ID!) { service(id: $id) { liveFeeds { lastSuccessAt lastError } } }"
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +92,51 @@ def test_a_timetabled_leg_draws_its_intermediate_stops(tab: Tab, test_bus: str) 
     tab.screenshot("plan-transit-stops")
     tab.assert_accessible()
     assert not [e for e in tab.errors if "favicon" not in e], tab.errors
+
+
+def test_a_live_delay_and_an_alert_show_on_the_leg(
+    tab: Tab, test_bus: str, web_server: WebServer
+) -> None:
+    """A GTFS-Realtime feed (built with the bindings, served over a loopback socket) makes
+    every T1 run tomorrow three minutes late and announces works on the line."""
+    key = web_server.partner_key("Bus de test (fixture)", kind="operator")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    message = feed_message(int(dt.datetime.now(dt.UTC).timestamp()))
+    for line in (GTFS_FIXTURE / "trips.txt").read_text(encoding="utf-8").splitlines()[1:]:
+        trip_id = line.split(",")[2]
+        entity = message.entity.add()
+        entity.id = trip_id
+        entity.trip_update.trip.trip_id = trip_id
+        entity.trip_update.trip.start_date = tomorrow.strftime("%Y%m%d")
+        entity.trip_update.delay = 180
+    alert = message.entity.add()
+    alert.id = "travaux"
+    alert.alert.informed_entity.add().route_id = "T1"
+    alert.alert.effect = rt.Alert.DETOUR
+    alert.alert.header_text.translation.add(language="fr", text="Travaux sur la ligne T1")
+    with feed_server() as server:
+        server.bodies["/rt.pb"] = (200, message.SerializeToString())
+        variables = {"id": test_bus, "kind": "GTFS_RT_TRIP_UPDATES", "url": server.url("/rt.pb")}
+        web_server.graphql(REGISTER_FEED, variables, key=key)
+
+        def read() -> bool:
+            status = web_server.graphql(FEED_STATUS, {"id": test_bus}, key=key)
+            feeds = status["service"]["liveFeeds"]
+            return bool(feeds and feeds[0]["lastSuccessAt"])
+
+        wait_until(read, what="the server's poller", timeout_s=60)
+    tab.goto(
+        plan_hash(
+            RUE_LILY, NORTH_WEST, direct="WALK", services="PUBLIC_TRANSPORT", when="depart",
+            at=f"{tomorrow.isoformat()}T07:55",
+        )
+    )  # fmt: skip
+    page = tab.page
+    page.locator("button.itinerary").first.wait_for()
+    page.locator("button.itinerary").filter(has_text="Transports").first.click()
+    details = page.locator(".itinerary-details")
+    details.locator(".leg-live").first.wait_for()
+    assert "En direct : 3 min de retard" in details.inner_text()
+    assert "Alerte : Travaux sur la ligne T1" in details.inner_text()
+    tab.screenshot("plan-transit-live")
+    tab.assert_accessible()
