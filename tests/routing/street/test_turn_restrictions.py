@@ -139,6 +139,9 @@ def test_no_straight_on_in_west_issy_goes_around_like_osrm_and_valhalla(
     # OSRM and Valhalla: 37 m without the relation, 109 m with it.
     route = drive.route(origin, destination, metric="distance")
     assert route.distance_m == pytest.approx(109, abs=3)
+    # The customizable hierarchy (matrices, closures) searches the same split graph.
+    matrix = drive.travel_cost_matrix([origin], [destination], metric="distance")
+    assert matrix[0, 0] == pytest.approx(route.distance_m, rel=1e-6)
     # The copy of the junction is still OSM node 1918394779 where the route passes it.
     via = drive.graph.node_index(VIA_NODE)
     assert (drive.graph.node_osm_id == VIA_NODE).sum() == 2
