@@ -274,6 +274,25 @@ def test_a_via_node_restriction_on_a_hand_made_crossing(
     assert network.router(WALK).route(origin, target).distance_m == pytest.approx(walk_m, rel=2e-3)
 
 
+def test_two_restrictions_from_one_way_at_one_junction_compose(tmp_path: Path) -> None:
+    rules = [
+        ({"type": "restriction", "restriction": value}, [
+            ("way", 10, "from"),
+            ("node", 1, "via"),
+            ("way", to, "to"),
+        ])
+        for value, to in (("no_right_turn", 13), ("no_straight_on", 11))
+    ]  # fmt: skip
+    network = hand_made(tmp_path, PLUS_NODES, PLUS_WAYS, rules)
+    drive = network.router(DRIVE)
+    assert drive.graph.info["turn_restrictions"]["applied"] == 2
+    # Either ban alone leaves 100 m to one of these; both: left to N, back at N (a junction,
+    # where turning back is free), then from the north arm east or south.
+    for destination in ((50, 0), (0, -50)):
+        route = drive.route(at(-50, 0), at(*destination), metric="distance")
+        assert route.distance_m == pytest.approx(50 + 100 + 100 + 50, rel=2e-3)
+
+
 # A straight street A-B-C-D (ways 20, 21, 22), a bypass B-P-D (23), a south arm S-B (24) and a
 # dead end C-Q (25): no straight on from 20 via the way 21 onto 22.
 LINE_NODES = {
