@@ -26,7 +26,7 @@ governs (signals and stop signs bind the road, a pedestrian crossing's own delay
 people crossing on the footway; cars give way at crossings on the road):
 
 ==============================  =====  =====  =====
-node                            drive* bike   walk
+node                            drive  bike   walk
 ==============================  =====  =====  =====
 traffic_signals (junction)        8     10     --
 crossing with signals, on road    4      5     --
@@ -37,13 +37,13 @@ crossing (zebra...), on road      1      --     --
 crossing (zebra...), crossing    --      3      3
 ==============================  =====  =====  =====
 
-The drive column is :data:`DRIVE_TIMING_WITH_DELAYS`, an opt-in for now (pass it as
-``ModeProfile(Mode.DRIVE, 50.0, DRIVE_TIMING_WITH_DELAYS)``): the default car profile has the
-shares alone, because the marketplace's traffic tests pin the top hotspot (Rue de Paris) on
-car times without delays and the assignment moves it once lights cost time; switching the
-delays on belongs with updating those tests. Cars meet lights in green waves and queues
-alike: 8 s on average per signalled junction stands for OSRM's signal penalty plus the turn
-penalties it adds there (together about 8 % of its car times, issue 17).
+Cars meet lights in green waves and queues alike: 8 s on average per signalled junction
+stands for OSRM's signal penalty plus the turn penalties it adds there (together about 8 % of
+its car times, issue 17). The delays are on by default; :data:`DRIVE_TIMING_WITHOUT_DELAYS`
+(the shares alone, the default before) stays for comparisons. Switching them on moved the
+traffic assignment's top hotspot on west Issy from a cluster that spanned Rue de Paris to
+Boulevard Anatole France next to it: both carry the whole Bas-Meudon -> west Issy flow of the
+traffic tests, whose assertions now say that rather than naming a street.
 
 Across west Issy (``benchmarks/route_correctness.py``) the median door-to-door drive speed
 is 41 km/h at the limit, 30.8 km/h with the default shares and 24.3 km/h with the delays
@@ -53,7 +53,10 @@ OSRM harness, not at hand here).
 Walkers and cyclists are not delayed along a road by its lights (they keep to the side of
 junctions they do not cross, which a node-based graph cannot tell apart), only where they
 cross on a crossing way.
-Turn costs by angle need a turn-aware graph and wait for it (issue 14).
+Turn costs by angle and U-turn costs are not here: turn restrictions are applied by splitting
+only the restricted junctions (:mod:`routing.street.readers.turns`), and a cost per turn needs
+to know the edge a route arrived by at *every* junction (an edge-based graph, about three
+times the edges for cars). Until then the signal delay above stands for the turns at lights.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["DEFAULT_TIMING", "DRIVE_TIMING_WITH_DELAYS", "TimingProfile"]
+__all__ = ["DEFAULT_TIMING", "DRIVE_TIMING_WITHOUT_DELAYS", "TimingProfile"]
 
 _ROAD_CLASSES = frozenset(
     {
@@ -170,9 +173,7 @@ _DELAY_FIELDS = (
     "crossing_s",
 )
 
-DRIVE_TIMING = TimingProfile(share_of_limit=_CAR_SHARE_OF_LIMIT, default_share=0.7)
-# Opt-in until the traffic tests that pin hotspots on delay-free car times move to it.
-DRIVE_TIMING_WITH_DELAYS = TimingProfile(
+DRIVE_TIMING = TimingProfile(
     share_of_limit=_CAR_SHARE_OF_LIMIT,
     default_share=0.7,
     signals_s=8.0,
@@ -181,6 +182,8 @@ DRIVE_TIMING_WITH_DELAYS = TimingProfile(
     signal_crossing_on_road_s=4.0,
     crossing_on_road_s=1.0,
 )
+# The shares of the limit without node delays: the default until issue 17 item 3, for comparisons.
+DRIVE_TIMING_WITHOUT_DELAYS = TimingProfile(share_of_limit=_CAR_SHARE_OF_LIMIT, default_share=0.7)
 BIKE_TIMING = TimingProfile(
     signals_s=10.0,
     stop_s=3.0,

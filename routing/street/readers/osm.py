@@ -1,11 +1,14 @@
 """OSM street data (file or download) -> one osmnx-style street graph per travel mode.
 
 Every reader turns its format into the same thing, highway ways with their tags, node
-coordinates and the tags of the nodes routing reads (barriers, signals, crossings), and
-:mod:`routing.street.modes` decides per way and mode whether, which way and how fast one may
-travel; :mod:`routing.street.barriers` which nodes a mode may not pass. osmnx then does what
-it does best: lengths and simplification. Edges are merged only along one OSM way, so
-``osmid``, ``name``, ``highway`` and ``speed_kph`` stay single values on every edge.
+coordinates, the tags of the nodes routing reads (barriers, signals, crossings) and the
+turn-restriction relations, and :mod:`routing.street.modes` decides per way and mode whether,
+which way and how fast one may travel; :mod:`routing.street.barriers` which nodes a mode may
+not pass; :mod:`routing.street.restrictions` which turns it may not take, which
+:mod:`routing.street.readers.turns` applies to the simplified graph by splitting junctions.
+osmnx then does what it does best: lengths and simplification. Edges are merged only along
+one OSM way, so ``osmid``, ``name``, ``highway`` and ``speed_kph`` stay single values on
+every edge.
 
 This module and :mod:`routing.street.readers.graphml` (osmnx GraphML files) are the only ones that
 configure or call osmnx for OSM data.

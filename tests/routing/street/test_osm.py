@@ -17,10 +17,9 @@ from shapely.geometry import LineString
 
 from routing.errors import NoStreetNetworkError, StreetDataError
 from routing.regions.issy import download_issy_osm
-from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
+from routing.street.modes import Mode
 from routing.street.readers import download
 from routing.street.readers.osm import street_graphs_from_file
-from routing.street.timing import DRIVE_TIMING_WITH_DELAYS
 
 CROSSROADS = "osm/issy_mairie_crossroads_2019.osm.gz"
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
@@ -304,10 +303,7 @@ def test_signals_and_crossings_delay_the_modes_they_hold(tmp_path: Path) -> None
     )
     path = tmp_path / "lights.osm"
     path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>')
-    with_delays = ModeProfile(Mode.DRIVE, 50.0, DRIVE_TIMING_WITH_DELAYS)
-    graphs = street_graphs_from_file(
-        path, [Mode.WALK, Mode.DRIVE], {**DEFAULT_PROFILES, Mode.DRIVE: with_delays}
-    )
+    graphs = street_graphs_from_file(path, [Mode.WALK, Mode.DRIVE])  # default profiles
     drive = {(u, v): d for u, v, d in graphs[Mode.DRIVE].edges(data=True)}
     assert drive[(1, 4)]["delay_s"] == pytest.approx(8.0 + 1.0)  # lights, then a zebra
     walk = {(u, v): d for u, v, d in graphs[Mode.WALK].edges(data=True)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
-from routing.street.timing import DEFAULT_TIMING, DRIVE_TIMING_WITH_DELAYS, TimingProfile
+from routing.street.timing import DEFAULT_TIMING, DRIVE_TIMING_WITHOUT_DELAYS, TimingProfile
 
 DRIVE = DEFAULT_TIMING["drive"]
 
@@ -59,13 +59,12 @@ def test_walkers_and_cyclists_keep_their_own_speed() -> None:
     ],
 )
 def test_node_delays(tags: dict[str, str], way: str, mode: str, expected_s: float) -> None:
-    timing = DRIVE_TIMING_WITH_DELAYS if mode == "drive" else DEFAULT_TIMING[mode]
-    assert timing.delay_s(tags, way) == pytest.approx(expected_s)
+    assert DEFAULT_TIMING[mode].delay_s(tags, way) == pytest.approx(expected_s)
 
 
-def test_default_cars_drive_shares_without_node_delays_for_now() -> None:
-    assert DRIVE.delay_s({"highway": "traffic_signals"}, "primary") == 0.0
-    assert DRIVE.share_of_limit == DRIVE_TIMING_WITH_DELAYS.share_of_limit
+def test_the_profile_without_delays_differs_from_the_default_by_its_delays_only() -> None:
+    assert DRIVE_TIMING_WITHOUT_DELAYS.delay_s({"highway": "traffic_signals"}, "primary") == 0.0
+    assert DRIVE_TIMING_WITHOUT_DELAYS.share_of_limit == DRIVE.share_of_limit
 
 
 def test_a_mode_profile_takes_its_timing_or_the_default() -> None:

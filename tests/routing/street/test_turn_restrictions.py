@@ -139,6 +139,9 @@ def test_no_straight_on_in_west_issy_goes_around_like_osrm_and_valhalla(
     # OSRM and Valhalla: 37 m without the relation, 109 m with it.
     route = drive.route(origin, destination, metric="distance")
     assert route.distance_m == pytest.approx(109, abs=3)
+    # The customizable hierarchy (matrices, closures) searches the same split graph.
+    matrix = drive.travel_cost_matrix([origin], [destination], metric="distance")
+    assert matrix[0, 0] == pytest.approx(route.distance_m, rel=1e-6)
     # The copy of the junction is still OSM node 1918394779 where the route passes it.
     via = drive.graph.node_index(VIA_NODE)
     assert (drive.graph.node_osm_id == VIA_NODE).sum() == 2
@@ -269,6 +272,25 @@ def test_a_via_node_restriction_on_a_hand_made_crossing(
     assert route.distance_m == pytest.approx(drive_m, rel=2e-3)
     walk_m = math.dist((-50, 0), (0, 0)) + math.dist((0, 0), destination)
     assert network.router(WALK).route(origin, target).distance_m == pytest.approx(walk_m, rel=2e-3)
+
+
+def test_two_restrictions_from_one_way_at_one_junction_compose(tmp_path: Path) -> None:
+    rules = [
+        ({"type": "restriction", "restriction": value}, [
+            ("way", 10, "from"),
+            ("node", 1, "via"),
+            ("way", to, "to"),
+        ])
+        for value, to in (("no_right_turn", 13), ("no_straight_on", 11))
+    ]  # fmt: skip
+    network = hand_made(tmp_path, PLUS_NODES, PLUS_WAYS, rules)
+    drive = network.router(DRIVE)
+    assert drive.graph.info["turn_restrictions"]["applied"] == 2
+    # Either ban alone leaves 100 m to one of these; both: left to N, back at N (a junction,
+    # where turning back is free), then from the north arm east or south.
+    for destination in ((50, 0), (0, -50)):
+        route = drive.route(at(-50, 0), at(*destination), metric="distance")
+        assert route.distance_m == pytest.approx(50 + 100 + 100 + 50, rel=2e-3)
 
 
 # A straight street A-B-C-D (ways 20, 21, 22), a bypass B-P-D (23), a south arm S-B (24) and a
