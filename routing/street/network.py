@@ -167,10 +167,17 @@ def open_street_network(
     return StreetNetwork(routers=routers, manifest=read_manifest(folder), path=folder)
 
 
+# The rules a compiled artefact embodies (mode access, barriers, turn restrictions, timing
+# profiles). Raise it when they change what a source compiles to: artefacts cached under an
+# older number are then compiled again rather than served with yesterday's rules.
+BUILD_RULES_VERSION = 2
+
+
 def cached_artefact_folder(source: Path, cache_dir: Path) -> Path:
-    """Where the artefact compiled from ``source`` is cached (changes when the file does)."""
+    """Where the artefact compiled from ``source`` is cached (changes when the file or the
+    build rules do)."""
     stem = source.name.split(".")[0] or "streets"
-    return cache_dir / f"{stem}-{_file_sha256(source)[:12]}.streets"
+    return cache_dir / f"{stem}-{_file_sha256(source)[:12]}-r{BUILD_RULES_VERSION}.streets"
 
 
 def _file_sha256(path: Path) -> str:
