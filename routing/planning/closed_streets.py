@@ -23,11 +23,15 @@ __all__ = ["closed_streets_on_the_way"]
 
 
 def closed_streets_on_the_way(
-    router: StreetRouter, snaps: Sequence[Snap], duration_s: NDArray[np.float64] | None
+    router: StreetRouter,
+    snaps: Sequence[Snap],
+    duration_s: NDArray[np.float64] | None,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """The closed streets (names, else ``OSM <way id>``) a car from ``snaps[0]`` through the
     others would take were they open, in route order; empty when ``duration_s`` closes
-    nothing or the places stay unjoined even with every street open."""
+    nothing or the places stay unjoined even with every street open (the ``avoid`` classes
+    the traveller chose stay avoided)."""
     if duration_s is None:
         return ()
     graph = router.graph
@@ -37,9 +41,9 @@ def closed_streets_on_the_way(
     opened = np.where(closed, graph.duration_s, duration_s)
     found: list[str] = []
     for start, end in itertools.pairwise(snaps):
-        if router.edges_between(start, end, duration_s=duration_s) is not None:
+        if router.edges_between(start, end, avoid=avoid, duration_s=duration_s) is not None:
             continue  # this stretch is drivable despite the closures
-        edges = router.edges_between(start, end, duration_s=opened)
+        edges = router.edges_between(start, end, avoid=avoid, duration_s=opened)
         if edges is None:
             return ()  # not joined even with the closures lifted: they are not the cause
         for edge in edges[closed[edges]].tolist():

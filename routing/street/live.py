@@ -80,6 +80,12 @@ class LiveMetrics:
         self.customizations = 0  # how many times weights were customized (for tests and logs)
 
     @property
+    def ordered(self) -> bool:
+        """Whether the hierarchy is at hand (stored with the artefact or built already), so a
+        customization costs no ordering: callers choose the hierarchy over Dijkstra then."""
+        return self._hierarchy is not None
+
+    @property
     def hierarchy(self) -> CustomizableHierarchy:
         """The graph's customizable hierarchy (ordered on first use)."""
         with self._lock:
