@@ -213,6 +213,7 @@ def test_car_legs_use_congested_times_right_after_the_assignment_job(
     assert router.graph.hierarchies == contracted
     assert all(v is contracted[k] for k, v in router.graph.hierarchies.items())
     said = " ".join(r.getMessage().lower() for r in caplog.records)
+    assert "customized the drive hierarchy for new weights" in said  # the log is read...
     assert not any(word in said for word in ("rebuil", "contract", "ordering")), said
 
 
