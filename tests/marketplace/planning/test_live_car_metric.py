@@ -159,7 +159,11 @@ def test_a_car_plan_stranded_by_a_closure_names_the_closed_street(
             "No car route joins these places while these streets are closed to cars: "
             f"{streets_text}."
         )
+    assert streets.network is not None
+    customized = streets.network.router(Mode.DRIVE).live.customizations
     french = _car_plan(Api(live_api.client, language="fr"))["routingErrors"][0]
+    # The next stranded plan reuses the metrics of the first: closed and opened times.
+    assert streets.network.router(Mode.DRIVE).live.customizations == customized
     assert french["closedStreets"] == named
     word = "cette voie est fermée" if len(named) == 1 else "ces voies sont fermées"
     assert french["description"] == (
