@@ -129,10 +129,17 @@ def _load_case(args: argparse.Namespace) -> _Case:
     network = open_street_network(
         source, cache_dir=ARTEFACT_CACHE_DIR, modes=(Mode.DRIVE,), progress=_progress
     )
-    graph = network.router(Mode.DRIVE).graph
+    router = network.router(Mode.DRIVE)
+    graph = router.graph
     if sources is not None:
         _progress("building the Issy demand from the open data")
-        demand = issy_demand(graph, sources, restrict_to_network=args.restrict_to_network)
+        # The artefact's stored hierarchy answers the gravity model's zone matrix when at
+        # hand (a many-to-many search); ordering one just for it would cost more than the
+        # Dijkstras it saves.
+        metric = router.live.customized(graph.duration_s) if router.live.ordered else None
+        demand = issy_demand(
+            graph, sources, restrict_to_network=args.restrict_to_network, metric=metric
+        )
         od, nodes = demand.od, demand.zone_nodes
         if demand.dropped_zones:
             _progress(f"{len(demand.dropped_zones)} zone(s) off the network left out")

@@ -34,6 +34,7 @@ from marketplace.traffic.config import TrafficConfig
 from marketplace.traffic.planned import cell_centre, planned_counts
 from routing.geometry import haversine_m
 from routing.street.graph import CompactGraph
+from routing.street.hierarchy.cch import CustomizedMetric
 from routing.traffic.demand import DemandError, Period, Zone, od_matrix_from_csv, zone_nodes
 
 __all__ = [
@@ -245,6 +246,7 @@ def demand_case(
     config: TrafficConfig,
     planned_trip_scale: float = 1.0,
     scale: float = 1.0,
+    metric: CustomizedMetric | None = None,
 ) -> DemandCase:
     """Build the demand of ``period`` from ``source`` on ``graph``.
 
@@ -260,7 +262,9 @@ def demand_case(
         Issy model) the open data is missing or the period is not modelled.
     """
     try:
-        return _source_case(session, source, period, graph, config, planned_trip_scale * scale)
+        return _source_case(
+            session, source, period, graph, config, planned_trip_scale * scale, metric
+        )
     except _EmptySource as empty:
         raise empty.error from None
 
@@ -272,6 +276,7 @@ def _source_case(
     graph: CompactGraph,
     config: TrafficConfig,
     scale: float,
+    metric: CustomizedMetric | None = None,
 ) -> DemandCase:
     """One source's case, scaled; :class:`_EmptySource` when it has no trips in ``period``."""
     if source is DemandSource.IMPORTED:
@@ -286,7 +291,7 @@ def _source_case(
     elif source is DemandSource.PLANNED_TRIPS:
         case = _planned_case(session, period, graph, scale)
     else:
-        case = _issy_case(period, graph, config, scale)
+        case = _issy_case(period, graph, config, scale, metric)
     if not case.trips_veh_h.any():
         raise _EmptySource(
             InvalidInput(
@@ -311,8 +316,12 @@ def combined_case(
     period: Period,
     graph: CompactGraph,
     config: TrafficConfig,
+    metric: CustomizedMetric | None = None,
 ) -> DemandCase:
     """The demand of ``period`` from every requested source, summed on the graph's nodes.
+
+    ``metric``: the graph's hierarchy customized for its free-flow times, when at hand; the
+    Issy model's gravity step then takes its zone times from it (see :func:`issy_demand`).
 
     One source gives that source's own case (its zones, unchanged), with its total. Several
     give a case whose zones are the drive-graph nodes the sources' zones snap to (ids
@@ -333,7 +342,7 @@ def combined_case(
         only = requests[0]
         case = demand_case(
             session, source=only.source, period=period, graph=graph, config=config,
-            scale=only.scale,
+            scale=only.scale, metric=metric,
         )  # fmt: skip
         nodes = _snapped(case, graph, "demandSource")
         total = SourceTotal(
@@ -344,7 +353,9 @@ def combined_case(
     totals: list[SourceTotal] = []
     for request in requests:
         try:
-            case = _source_case(session, request.source, period, graph, config, request.scale)
+            case = _source_case(
+                session, request.source, period, graph, config, request.scale, metric
+            )
         except _EmptySource as empty:
             totals.append(SourceTotal(request.source, request.scale, 0.0, 0, empty.error.message))
             continue
@@ -431,13 +442,17 @@ def _planned_case(
 
 
 def _issy_case(
-    period: Period, graph: CompactGraph, config: TrafficConfig, scale: float = 1.0
+    period: Period,
+    graph: CompactGraph,
+    config: TrafficConfig,
+    scale: float = 1.0,
+    metric: CustomizedMetric | None = None,
 ) -> DemandCase:
     from routing.regions.issy_demand import IssyDemandSources, issy_demand
 
     try:
         sources = IssyDemandSources.from_data_dir(config.open_data_dir)
-        demand = issy_demand(graph, sources, restrict_to_network=True)
+        demand = issy_demand(graph, sources, restrict_to_network=True, metric=metric)
     except DemandError as error:
         raise invalid_demand(error, "demandSource") from None
     except OSError as error:

@@ -32,6 +32,7 @@ from marketplace.traffic.demand import (
 from marketplace.traffic.planned import check_scale
 from marketplace.traffic.runs import RunInputs, latest_run, store_run
 from routing.street.graph import CompactGraph
+from routing.street.hierarchy.cch import CustomizedMetric
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
 from routing.traffic.assignment import ProgressCallback
@@ -151,6 +152,19 @@ def drive_graph(network: StreetNetwork) -> CompactGraph:
     return network.router(Mode.DRIVE).graph
 
 
+def _gravity_metric(
+    network: StreetNetwork, requests: Sequence[SourceRequest]
+) -> CustomizedMetric | None:
+    """The drive hierarchy under free-flow times for the Issy model's gravity step, when it
+    is asked for and the hierarchy is at hand (stored with the artefact): its many-to-many
+    answers the zone times ~150x faster than a Dijkstra per zone on the 115k-node topology
+    (``benchmarks/one_to_all.py``); the customization is shared with free-flow matrices."""
+    if not any(r.source is DemandSource.ISSY_DEFAULT for r in requests):
+        return None
+    router = network.router(Mode.DRIVE)
+    return router.live.customized(router.graph.duration_s) if router.live.ordered else None
+
+
 def network_sha256(network: StreetNetwork) -> str:
     """The checksum of the drive graph's arrays: runs remember which graph they used."""
     modes: dict[str, Any] = dict(network.manifest.get("modes", {}))
@@ -217,7 +231,10 @@ def run_assignment(
     options = options.checked(config)
     requests = check_sources(sources)
     graph = drive_graph(network)
-    case = db.call(combined_case, requests=requests, period=the_period, graph=graph, config=config)
+    case = db.call(
+        combined_case, requests=requests, period=the_period, graph=graph, config=config,
+        metric=_gravity_metric(network, requests),
+    )  # fmt: skip
     with _RUN_LOCK:
         outcome = _assign_case(graph, case, options, progress)
     inputs = RunInputs(

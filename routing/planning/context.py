@@ -54,6 +54,7 @@ class PlanContext:
     walk_factor: float
     bike_factor: float
     walk_avoid: frozenset[str] = frozenset()
+    drive_avoid: frozenset[str] = frozenset()
     drive_duration_s: np.ndarray | None = None
     errors: list[PlanError] = field(default_factory=list)
     station_snaps: StationSnaps = field(default_factory=dict)

@@ -43,7 +43,9 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
                 router.snap(*p, name=n)
                 for p, n in zip(points, [*names, "destination"], strict=True)
             ]
-            avoid = context.walk_avoid if mode is Mode.WALK else frozenset()
+            avoid = {Mode.WALK: context.walk_avoid, Mode.DRIVE: context.drive_avoid}.get(
+                mode, frozenset()
+            )
             # One leg per stretch between via points, end to end, in the same mode.
             rides = [
                 context.ride(
@@ -65,7 +67,9 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
         except NoRouteError as exc:
             closed: tuple[str, ...] = ()
             if mode is Mode.DRIVE and snaps:
-                closed = closed_streets_on_the_way(router, snaps, context.drive_duration_s)
+                closed = closed_streets_on_the_way(
+                    router, snaps, context.drive_duration_s, context.drive_avoid
+                )
             context.errors.append(_no_route(name, exc, closed))
         except RoutingError as exc:
             context.errors.append(PlanError(error_code(exc.code), f"{name.lower()}: {exc}"))

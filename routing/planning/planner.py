@@ -187,6 +187,7 @@ class TripPlanner:
             walk_factor=self._walk_kmh / prefs.walk_speed_kmh,
             bike_factor=self._bike_kmh / prefs.bike_speed_kmh,
             walk_avoid=avoid,
+            drive_avoid=prefs.car_avoid,
             drive_duration_s=drive_duration_s,
             errors=errors,
             station_snaps=self._snaps,

@@ -42,6 +42,7 @@ class Preferences:
     optimize: str = "time"  # time | price | co2
     num_itineraries: int = 5
     max_transfers: int = 4  # vehicle changes a timetabled journey may make
+    car_avoid: frozenset[str] = frozenset()  # OSM highway classes a car must not use
 
 
 @dataclass(frozen=True, slots=True)

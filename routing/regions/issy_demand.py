@@ -77,6 +77,7 @@ from numpy.typing import NDArray
 
 from routing.geometry import BoundingBox, haversine_m
 from routing.street.graph import CompactGraph
+from routing.street.hierarchy.cch import CustomizedMetric
 from routing.traffic.demand import (
     DEFAULT_PERIODS,
     DemandError,
@@ -196,6 +197,7 @@ def issy_demand(
     assumptions: IssyDemandAssumptions = IssyDemandAssumptions(),
     restrict_to_network: bool = False,
     max_distance_m: float = 500.0,
+    metric: CustomizedMetric | None = None,
 ) -> IssyDemand:
     """Build the morning and evening peak car OD matrices for Issy on ``graph``.
 
@@ -213,6 +215,10 @@ def issy_demand(
         Issy only.
     max_distance_m
         How far a zone centroid may lie from the nearest drive node.
+    metric
+        ``graph``'s hierarchy customized for its free-flow times: the gravity model's
+        zone-to-zone times then come from its many-to-many search instead of one Dijkstra
+        per zone (equal costs).
 
     Raises
     ------
@@ -278,7 +284,7 @@ def issy_demand(
     if len(kept_zones) < 2:
         raise DemandError(f"only {len(kept_zones)} zone lies on the network; a matrix needs two")
 
-    times_s = zone_travel_times_s(graph.indptr, graph.heads, graph.duration_s, nodes)
+    times_s = zone_travel_times_s(graph.indptr, graph.heads, graph.duration_s, nodes, metric=metric)
     deterrence = ExponentialDeterrence(assumptions.deterrence_per_min)
     per_entry = assumptions.vehicles_per_entry
     trips: dict[str, NDArray[np.float64]] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from pathlib import Path
@@ -80,11 +81,23 @@ class LiveMetrics:
         self.customizations = 0  # how many times weights were customized (for tests and logs)
 
     @property
+    def ordered(self) -> bool:
+        """Whether the hierarchy is at hand (stored with the artefact or built already), so a
+        customization costs no ordering: callers choose the hierarchy over Dijkstra then."""
+        return self._hierarchy is not None
+
+    @property
     def hierarchy(self) -> CustomizableHierarchy:
         """The graph's customizable hierarchy (ordered on first use)."""
         with self._lock:
             if self._hierarchy is None:
                 graph = self._graph
+                # The one costly step (seconds to a minute): say so, a stored order avoids it.
+                log.info(
+                    "ordering the %s graph for its customizable hierarchy (none stored with "
+                    "the artefact)",
+                    graph.mode.value,
+                )
                 self._hierarchy = CustomizableHierarchy.build(
                     graph.indptr, graph.heads, graph.node_lat, graph.node_lon
                 )
@@ -99,7 +112,13 @@ class LiveMetrics:
             if kept is not None and kept[0]() is weights:
                 self._metrics.move_to_end(key)
                 return kept[1]
+        started = time.perf_counter()
         metric = self.hierarchy.customize(weights)
+        log.debug(
+            "customized the %s hierarchy for new weights in %.3f s",
+            self._graph.mode.value,
+            time.perf_counter() - started,
+        )
         with self._lock:
             self.customizations += 1
             self._metrics[key] = (weakref.ref(weights), metric)

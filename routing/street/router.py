@@ -9,6 +9,7 @@ connector too, in the metric's unit, and the route counts and reports it.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,8 +50,12 @@ __all__ = ["LatLon", "OneToAll", "StreetRoute", "StreetRouter"]
 OneToAll = Literal["dijkstra", "hierarchy"]
 """How :meth:`StreetRouter.costs_from` searches: a bounded Dijkstra or a hierarchy sweep."""
 
-HIERARCHY_ISOCHRONE_S = 600.0
-"""Isochrone budgets from which the hierarchy sweep beats a bounded Dijkstra (measured)."""
+SWEEP_FROM_SHARE = 0.1
+"""The share of the graph's nodes a budget is expected to reach from which the hierarchy sweep
+beats a bounded Dijkstra: the sweep costs the whole graph, the Dijkstra what it reaches.
+``benchmarks/one_to_all.py`` on the 115k-node topology: break-even near 11 % (13k nodes)."""
+
+_CIRCUITY = 1.3  # street distance over straight-line distance, for the reach estimate
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +382,13 @@ class StreetRouter:
             best = SnappedPath(spans, a, b)
         return best
 
+    def _sweep_pays(self, budget_s: float, times_s: NDArray[np.float64]) -> bool:
+        """Whether the hierarchy sweep should beat a bounded Dijkstra for ``budget_s``: only
+        with the hierarchy at hand (ordering one costs far more than any search)."""
+        if not self.live.ordered:
+            return False
+        return _expected_share(self.graph, budget_s, times_s) >= SWEEP_FROM_SHARE
+
     def _piece(self, span: Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
         graph = self.graph
         durations = graph.duration_s if duration_s is None else duration_s
@@ -502,8 +514,9 @@ class StreetRouter:
         in 30 s, between 25 and 150 m), the usual way to draw network isochrones.
         ``duration_s`` and ``avoid`` as for :meth:`route_between` (live car times, a
         wheelchair's steps). ``search`` as for :meth:`costs_from`; by default the hierarchy
-        sweep from ``HIERARCHY_ISOCHRONE_S`` of budget (where it is faster, measured by
-        ``benchmarks/one_to_all.py``), a bounded Dijkstra below.
+        sweep when the budget should reach more than ``SWEEP_FROM_SHARE`` of the graph and
+        the hierarchy is at hand (where it is faster, measured by
+        ``benchmarks/one_to_all.py``), else a bounded Dijkstra. Both give the same area.
         """
         if not np.isfinite(budget_s) or not 0 < budget_s <= 4 * 3600:
             raise ValueError(
@@ -511,12 +524,12 @@ class StreetRouter:
             )
         graph = self.graph
         start = self.snap(*origin, name="origin")
+        times_s = self.live_weights("time", avoid, duration_s)
         if search is None:
-            search = "hierarchy" if budget_s >= HIERARCHY_ISOCHRONE_S else "dijkstra"
+            search = "hierarchy" if self._sweep_pays(budget_s, times_s) else "dijkstra"
         costs = self.costs_from(
             start, "time", limit=budget_s, avoid=avoid, duration_s=duration_s, search=search
         )
-        times_s = self.live_weights("time", avoid, duration_s)
         tails_cost = costs[graph.tails]
         reached = (tails_cost < budget_s) & np.isfinite(times_s)
         edges = np.flatnonzero(reached)
@@ -557,6 +570,22 @@ class StreetRouter:
                 "area_km2": round(float(area.area) / 1e6, 3),
             },
         }
+
+
+def _expected_share(graph: CompactGraph, budget_s: float, times_s: NDArray[np.float64]) -> float:
+    """Roughly which share of ``graph``'s area (so of its nodes) ``budget_s`` reaches at the
+    mean speed of ``times_s``, streets being ``_CIRCUITY`` times longer than the crow flies."""
+    usable = np.isfinite(times_s)
+    speed_ms = float(graph.length_m[usable].sum() / max(float(times_s[usable].sum()), 1e-9))
+    box = graph.bbox
+    height_m = (box.max_lat - box.min_lat) * 111_320.0
+    width_m = (
+        (box.max_lon - box.min_lon)
+        * 111_320.0
+        * math.cos(math.radians((box.max_lat + box.min_lat) / 2))
+    )
+    reach_m = speed_ms * budget_s / _CIRCUITY
+    return math.pi * reach_m**2 / max(height_m * width_m, 1.0)
 
 
 def _finite(

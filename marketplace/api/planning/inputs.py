@@ -10,6 +10,8 @@ import strawberry
 from marketplace.api.catalogue.types import ServiceKind as ModelServiceKind
 
 __all__ = [
+    "AVOIDED_HIGHWAYS",
+    "AvoidRoad",
     "CoordinateInput",
     "DirectMode",
     "PlanDateTimeInput",
@@ -18,6 +20,7 @@ __all__ = [
     "PlanOptimize",
     "PlanPreferencesInput",
     "StreetMode",
+    "avoided_highways",
 ]
 
 
@@ -74,6 +77,24 @@ class PlanModesInput:
     exclude_services: list[strawberry.ID] | None = None
 
 
+@strawberry.enum(description="Roads a car may be asked to keep off (OSM highway classes).")
+class AvoidRoad(enum.Enum):
+    MOTORWAY = "MOTORWAY"
+    TRUNK = "TRUNK"
+
+
+AVOIDED_HIGHWAYS = {
+    AvoidRoad.MOTORWAY: frozenset({"motorway", "motorway_link"}),
+    AvoidRoad.TRUNK: frozenset({"trunk", "trunk_link"}),
+}
+"""The OSM ``highway`` classes each avoided road kind stands for (links included)."""
+
+
+def avoided_highways(roads: list[AvoidRoad] | None) -> frozenset[str]:
+    """The OSM highway classes of ``roads`` (none when ``roads`` is None or empty)."""
+    return frozenset().union(*(AVOIDED_HIGHWAYS[road] for road in roads or ()))
+
+
 @strawberry.input(description="The traveller's preferences.")
 class PlanPreferencesInput:
     walk_speed_kmh: float | None = None
@@ -86,6 +107,11 @@ class PlanPreferencesInput:
         default=None,
         description="Most vehicle changes a public transport or shuttle journey may make "
         "(0 to 8; default 4).",
+    )
+    avoid_roads: list[AvoidRoad] | None = strawberry.field(
+        default=None,
+        description="Roads the car of a CAR itinerary keeps off (motorways, trunk roads); "
+        "the plan says NO_ROUTE when no other way exists.",
     )
 
 

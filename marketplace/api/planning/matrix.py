@@ -19,7 +19,12 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.api.context import Info
-from marketplace.api.planning.inputs import CoordinateInput, StreetMode
+from marketplace.api.planning.inputs import (
+    AvoidRoad,
+    CoordinateInput,
+    StreetMode,
+    avoided_highways,
+)
 from marketplace.api.planning.queries import planning_of
 from marketplace.clock import PARIS
 from marketplace.errors import InvalidInput, StreetsUnavailable
@@ -64,6 +69,10 @@ class MatrixQuery:
                 "that moment (congestion assessed for its period, streets closed then)."
             ),
         ] = None,
+        avoid_roads: Annotated[
+            list[AvoidRoad] | None,
+            strawberry.argument(description="Roads DRIVE times keep off (as plan's avoidRoads)."),
+        ] = None,
     ) -> TravelTimeMatrix:
         if depart_at is not None and depart_at.tzinfo is None:
             raise InvalidInput(
@@ -89,6 +98,9 @@ class MatrixQuery:
                     [(p.latitude, p.longitude) for p in origins],
                     [(p.latitude, p.longitude) for p in destinations],
                     duration_s=live_s,
+                    avoid=avoided_highways(avoid_roads)
+                    if mode is StreetMode.DRIVE
+                    else frozenset(),
                 )
             except (InvalidCoordinateError, LocationOutsideNetworkError) as exc:
                 field = "origins" if str(exc).startswith("origin") else "destinations"

@@ -27,6 +27,7 @@ from marketplace.api.planning.inputs import (
     PlanModesInput,
     PlanPreferencesInput,
     StreetMode,
+    avoided_highways,
 )
 from marketplace.api.planning.types import (
     PlanConnection,
@@ -172,6 +173,7 @@ def _request(
             max_transfers=defaults.max_transfers
             if prefs.max_transfers is None
             else prefs.max_transfers,
+            car_avoid=avoided_highways(prefs.avoid_roads),
         ),
     )
 

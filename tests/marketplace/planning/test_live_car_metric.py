@@ -159,7 +159,11 @@ def test_a_car_plan_stranded_by_a_closure_names_the_closed_street(
             "No car route joins these places while these streets are closed to cars: "
             f"{streets_text}."
         )
+    assert streets.network is not None
+    customized = streets.network.router(Mode.DRIVE).live.customizations
     french = _car_plan(Api(live_api.client, language="fr"))["routingErrors"][0]
+    # The next stranded plan reuses the metrics of the first: closed and opened times.
+    assert streets.network.router(Mode.DRIVE).live.customizations == customized
     assert french["closedStreets"] == named
     word = "cette voie est fermée" if len(named) == 1 else "ces voies sont fermées"
     assert french["description"] == (
@@ -213,4 +217,79 @@ def test_car_legs_use_congested_times_right_after_the_assignment_job(
     assert router.graph.hierarchies == contracted
     assert all(v is contracted[k] for k, v in router.graph.hierarchies.items())
     said = " ".join(r.getMessage().lower() for r in caplog.records)
+    assert "customized the drive hierarchy for new weights" in said  # the log is read...
     assert not any(word in said for word in ("rebuil", "contract", "ordering")), said
+
+
+def _trunk_trip(streets: StreetsState) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Two points off trunk roads whose fastest car route takes one, and that cars can also
+    join without (drawn from the real extract's edges with a fixed seed)."""
+    assert streets.network is not None
+    router = streets.network.router(Mode.DRIVE)
+    graph = router.graph
+    classes = graph.highways[graph.highway_index].tolist()
+    trunk = np.array([c in ("trunk", "trunk_link") for c in classes])
+    ordinary = np.flatnonzero(~trunk & (graph.length_m > 30))
+    rng = np.random.default_rng(14)
+    avoid = frozenset({"trunk", "trunk_link"})
+    for _ in range(300):
+        a, b = rng.choice(ordinary, 2, replace=False).tolist()
+        points = []
+        for edge in (a, b):
+            lat, lon = graph.edge_polyline(edge)
+            points.append((float(lat[len(lat) // 2]), float(lon[len(lon) // 2])))
+        start, end = router.snap(*points[0]), router.snap(*points[1])
+        used = router.edges_between(start, end)
+        if used is None or not trunk[used].any():
+            continue
+        if router.edges_between(start, end, avoid=avoid) is not None:
+            return points[0], points[1]
+    raise AssertionError("no car trip of the extract takes a trunk road it could avoid")
+
+
+def test_avoid_roads_keeps_the_car_off_trunk_roads_by_one_customization(
+    live_api: Api, streets: StreetsState
+) -> None:
+    assert streets.network is not None
+    router = streets.network.router(Mode.DRIVE)
+    a, b = _trunk_trip(streets)
+
+    def car(avoid: list[str] | None) -> dict[str, Any]:
+        variables = {
+            "origin": {"coordinate": {"latitude": a[0], "longitude": a[1]}},
+            "destination": {"coordinate": {"latitude": b[0], "longitude": b[1]}},
+            "modes": {"direct": ["CAR"]},
+            "when": {"earliestDeparture": MONDAY_MORNING},
+            "preferences": {"avoidRoads": avoid},
+        }
+        plan = live_api.ok(CAR_PLAN, variables)["plan"]
+        assert plan["edges"], plan["routingErrors"]
+        leg: dict[str, Any] = plan["edges"][0]["node"]["legs"][0]
+        return leg
+
+    direct = car(None)
+    before = router.live.customizations
+    around = car(["TRUNK", "MOTORWAY"])
+    assert around["polyline"] != direct["polyline"]
+    assert around["durationS"] > direct["durationS"]
+    kept_off = frozenset({"trunk", "trunk_link", "motorway", "motorway_link"})
+    expected = router.route(a, b, avoid=kept_off)
+    assert around["durationS"] == pytest.approx(expected.duration_s, abs=0.06)
+    customized = router.live.customizations
+    assert customized <= before + 1  # the profile's metric, customized once...
+    assert car(["MOTORWAY", "TRUNK"])["polyline"] == around["polyline"]
+    assert router.live.customizations == customized  # ...and reused by the next request
+    points = [{"latitude": a[0], "longitude": a[1]}, {"latitude": b[0], "longitude": b[1]}]
+    matrix = live_api.ok(
+        MATRIX_AVOID, {"origins": points, "destinations": points, "avoid": ["TRUNK", "MOTORWAY"]}
+    )["travelTimeMatrix"]["durationsS"]
+    assert matrix[0][1] == pytest.approx(around["durationS"], abs=0.06)
+    assert router.live.customizations == customized
+
+
+MATRIX_AVOID = """
+query($origins: [CoordinateInput!]!, $destinations: [CoordinateInput!]!, $avoid: [AvoidRoad!]) {
+  travelTimeMatrix(origins: $origins, destinations: $destinations, mode: DRIVE,
+                   departAt: "2026-12-07T13:00:00+01:00", avoidRoads: $avoid) { durationsS }
+}
+"""

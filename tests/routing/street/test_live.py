@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from routing.errors import NoRouteError
 from routing.street._ends import along_one_edge, arriving, leaving
 from routing.street.graph import Metric
 from routing.street.live import hierarchy_file, load_hierarchy
@@ -118,3 +119,32 @@ def test_the_artefact_stores_the_order_and_serving_loads_it(
     assert load_hierarchy(other, tmp_path) is None
     hierarchy_file(tmp_path, "walk").write_bytes(b"not an npz")
     assert load_hierarchy(other, tmp_path) is None
+
+
+def test_a_profile_is_customized_once_and_reused(west_issy: StreetNetwork) -> None:
+    """Wheelchair walks (no steps) and cars avoiding trunk roads, on free-flow or congested
+    times: each profile's weights are one array, so repeated requests reuse one customization."""
+    walk, drive = west_issy.router("walk"), west_issy.router("drive")
+    points = street_points(walk, 8, seed=21)
+    wheelchair = frozenset({"steps"})
+    no_trunk = frozenset({"trunk", "trunk_link"})
+    congested = drive.graph.duration_s * 1.5
+    for router, avoid, times in (
+        (walk, wheelchair, None),
+        (drive, no_trunk, None),
+        (drive, no_trunk, congested),
+    ):
+        assert router.live_weights("time", avoid, times) is router.live_weights(
+            "time", avoid, times
+        )
+        customized = router.live.customizations
+        for a, b in zip(points[:4], points[4:], strict=True):
+            try:
+                router.route(a, b, avoid=avoid) if times is None else router.route_between(
+                    router.snap(*a), router.snap(*b), avoid=avoid, duration_s=times
+                )
+            except NoRouteError:
+                continue
+        assert router.live.customizations <= customized + 1
+    # Avoiding a class the walk network lacks changes nothing: the compiled hierarchy answers.
+    assert walk.live_weights("time", frozenset({"motorway"})) is walk.graph.weights("time")

@@ -12,6 +12,7 @@ from routing.street.graph import Metric
 from routing.street.network import StreetNetwork, open_street_network
 from routing.street.one_to_all import costs_from_all
 from routing.street.search import dijkstra_costs
+from routing.traffic.demand import zone_travel_times_s
 
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
 
@@ -83,3 +84,18 @@ def test_bad_sources_are_refused_with_what_is_accepted(west_issy: StreetNetwork)
         costs_from_all(customized, [0, 1], [0.0])
     with pytest.raises(ValueError, match="must be finite"):
         costs_from_all(customized, [0], [np.nan])
+
+
+def test_gravity_zone_times_by_the_hierarchy_equal_one_dijkstra_per_zone(
+    west_issy: StreetNetwork,
+) -> None:
+    router = west_issy.router("drive")
+    graph = router.graph
+    zones = np.random.default_rng(3).choice(graph.node_count, 25, replace=False)
+    by_dijkstra = zone_travel_times_s(graph.indptr, graph.heads, graph.duration_s, zones)
+    metric = router.live.customized(graph.duration_s)
+    by_hierarchy = zone_travel_times_s(
+        graph.indptr, graph.heads, graph.duration_s, zones, metric=metric
+    )
+    _same(by_hierarchy.ravel(), by_dijkstra.ravel())
+    assert np.isfinite(by_dijkstra).sum() > 25  # zones that reach each other, not only islands
