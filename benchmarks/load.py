@@ -80,6 +80,7 @@ class Seeded:
     key: str
     service_id: str
     station_ids: list[str]
+    capacities: dict[str, int]
 
 
 @dataclass
@@ -169,7 +170,9 @@ def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
         name: json.loads((shared / "bikeshare" / f"velib_{name}_{SNAPSHOT}.json").read_text())
         for name in ("station_information", "station_status")
     }
-    station_ids = [str(s["station_id"]) for s in feeds["station_information"]["data"]["stations"]]
+    stations = feeds["station_information"]["data"]["stations"]
+    station_ids = [str(s["station_id"]) for s in stations]
+    capacities = {str(s["station_id"]): int(s.get("capacity") or 0) for s in stations}
     with _server(env, 1, None, log) as server:
         headers = {"Authorization": f"Bearer {key}"}
 
@@ -194,7 +197,7 @@ def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
             {"s": service_id, "f": feeds},
         )
         gql("mutation($s: ID!) { publishService(id: $s) { status } }", {"s": service_id})
-    return Seeded(url, key, service_id, station_ids)
+    return Seeded(url, key, service_id, station_ids, capacities)
 
 
 def _percentile(sorted_ms: list[float], q: float) -> float | None:
@@ -223,14 +226,17 @@ async def _client(
             elif operation == "catalogue":
                 payload = {"query": CATALOGUE, "variables": {}}
             else:
-                rows = [
-                    {
-                        "stationExternalId": sid,
-                        "vehiclesAvailable": rng.randint(0, 20),
-                        "docksAvailable": rng.randint(0, 20),
-                    }
-                    for sid in rng.sample(seeded.station_ids, 50)
-                ]
+                rows = []
+                for sid in rng.sample(seeded.station_ids, 50):
+                    # Counts a station can hold: the API refuses more than its capacity allows.
+                    vehicles = rng.randint(0, seeded.capacities[sid])
+                    rows.append(
+                        {
+                            "stationExternalId": sid,
+                            "vehiclesAvailable": vehicles,
+                            "docksAvailable": seeded.capacities[sid] - vehicles,
+                        }
+                    )
                 payload = {"query": AVAILABILITY, "variables": {"id": seeded.service_id, "a": rows}}
             started = time.perf_counter()
             try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import hashlib
 import json
 import os
 import pstats
@@ -164,8 +165,11 @@ async def _run(args: argparse.Namespace, streets: Any, threads: _ThreadProfiles)
                 if args.profile:
                     threads.enabled = True
                     main_profiler.enable()
+                answers = []
                 for _ in range(args.plans):
-                    itineraries += len((await gql(PLAN, variables()))["plan"]["edges"])
+                    answer = (await gql(PLAN, variables()))["plan"]
+                    itineraries += len(answer["edges"])
+                    answers.append(answer)
                 main_profiler.disable()
                 threads.enabled = False
                 cpu_s, wall_s = time.process_time() - cpu0, time.perf_counter() - wall0
@@ -178,6 +182,10 @@ async def _run(args: argparse.Namespace, streets: Any, threads: _ThreadProfiles)
         "plans": args.plans,
         "profiled": bool(args.profile),
         "mean_itineraries": round(itineraries / args.plans, 2),
+        # Equal digests: the same answers (compare two versions of the code on one machine).
+        "answers_sha256": hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()[
+            :16
+        ],
         "cpu_ms_per_plan": round(cpu_s / args.plans * 1000, 1),
         "wall_ms_per_plan": round(wall_s / args.plans * 1000, 1),
         "plans_per_cpu_s": round(args.plans / cpu_s, 1),

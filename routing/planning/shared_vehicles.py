@@ -77,7 +77,8 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
             if a is None or b is None or pickup.id == dropoff.id:
                 continue
             try:
-                ride_s = ride.route_between(a, b).duration_s * ride_factor(context, service)
+                # Only the duration ranks a pair: the chosen ride's route is built below.
+                ride_s = ride.duration_between(a, b) * ride_factor(context, service)
             except NoRouteError:
                 continue
             total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor

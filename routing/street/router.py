@@ -220,6 +220,27 @@ class StreetRouter:
             warnings=self.warnings,
         )
 
+    def duration_between(self, start: Snap, end: Snap) -> float:
+        """``route_between(start, end).duration_s`` (free-flow times, nothing avoided), without
+        building the route's geometry and steps: for ranking many candidate pairs.
+
+        Raises
+        ------
+        NoRouteError
+            When no path joins the two points for this mode.
+        """
+        start, end = drop_shared_fallbacks(start, end)
+        path = self._best_spans(start, end, "time")
+        if path is None:
+            raise NoRouteError(self._no_route_message(start, end))
+        durations = self.graph.duration_s
+        # The same sums, in the same order, as route_between: equal to the last bit.
+        pieces_s = sum(float(durations[span.edge]) * (span.end - span.start) for span in path.spans)
+        connectors_s = connector_cost(self.graph, path.first, durations) + connector_cost(
+            self.graph, path.last, durations
+        )
+        return pieces_s + connectors_s
+
     def _used_snap(self, snap: Snap, used: EdgePosition) -> Snap:
         """The snap as the route used it: on the connected street when it took the connector."""
         if used.connector_m == 0:

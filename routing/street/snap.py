@@ -115,6 +115,7 @@ class Snapper:
         self._lines = shapely.linestrings(np.column_stack([x, y]), indices=owners)
         self._line_length_m: NDArray[np.float64] = shapely.length(self._lines)
         self._tree = shapely.STRtree(self._lines)
+        self._all_edges = np.arange(graph.edge_count)  # once: a snap must not allocate it
         self._core_edges = np.flatnonzero(graph.core_edge)
         self._core_tree = shapely.STRtree(self._lines[self._core_edges])
         self._piece_of_edge = _cut_off_pieces(graph)
@@ -150,7 +151,7 @@ class Snapper:
             message, gap_m = self._outside_message(lat, lon, max_distance_m, name)
             raise LocationOutsideNetworkError(message, place=name, distance_m=gap_m)
         best_m = float(distance.min())
-        edges = self._ties(self._tree, np.arange(self._graph.edge_count), point, best_m)
+        edges = self._ties(self._tree, self._all_edges, point, best_m)
         piece = -1
         if not self._graph.core_edge[edges].any():
             piece = int(self._piece_of_edge[edges].min())
