@@ -560,12 +560,10 @@ def _near_stops(
     ends: _Ends, stations: Iterable[Station]
 ) -> list[tuple[Station, list[tuple[TransitStop, float]]]]:
     """The stations with a stop within a short walk, with those stops' walking seconds."""
-    found = []
-    for station in stations:
-        near = ends.walks.near(station.lat, station.lon, ends.stops, avoid=ends.context.walk_avoid)
-        if near:
-            found.append((station, near))
-    return found
+    listed = list(stations)
+    points = [(station.lat, station.lon) for station in listed]
+    near = ends.walks.near(points, ends.stops, avoid=ends.context.walk_avoid)
+    return [(station, stops) for station, stops in zip(listed, near, strict=True) if stops]
 
 
 def _ride_matrix(
