@@ -13,6 +13,11 @@ Set-up, all through the public GraphQL API on a fresh database:
 Then ``--pairs`` random origin/destination pairs inside Issy are planned with 5 itineraries
 (every mode), and again walk-only as the baseline, reporting median and p95 in ms.
 
+Access and egress by any mode (issue 15 item 3) are measured on their own: the same pairs
+planned with walking, bike share and public transport allowed, with the planner reaching
+stops by Vélib' too and on foot only (``TripPlanner.transit_access``), alternated over
+``--repeats`` rounds in the same run so machine load falls on both alike.
+
 Run: ``.venv/bin/python benchmarks/plan_latency.py [--pairs 200] [--database-url URL]``
 """
 
@@ -142,6 +147,7 @@ def main() -> None:
     parser.add_argument("--shared-data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--streets", type=Path, default=None)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     shared = args.shared_data
     streets_path = args.streets or shared / "streets" / "grand_paris_carbike_topology_2023"
@@ -210,6 +216,16 @@ def main() -> None:
             _measure(client, pairs[:5], None, when)  # warm: snapping trees, numba, caches
             multimodal = _measure(client, pairs, None, when)
             walk_only = _measure(client, pairs, {"direct": ["WALK"], "services": []}, when)
+            planner = cast(Starlette, client.app).state.planning._planner
+            bike_and_rail = {"direct": ["WALK"], "services": ["BIKE_SHARE", "PUBLIC_TRANSPORT"]}
+            access: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+            for _ in range(args.repeats):
+                for enabled in (True, False):
+                    planner.transit_access = enabled
+                    access[enabled].append(_measure(client, pairs, bike_and_rail, when))
+            planner.transit_access = True
+            any_mode = min(access[True], key=lambda m: m["median_ms"])
+            on_foot = min(access[False], key=lambda m: m["median_ms"])
     record = {
         "streets": str(streets_path),
         "database": url.split(":")[0],
@@ -220,6 +236,13 @@ def main() -> None:
         "plan_walk_only_baseline": walk_only,
         "ratio_multimodal_vs_walk_median": round(
             multimodal["median_ms"] / max(walk_only["median_ms"], 1e-9), 2
+        ),
+        "bike_share_and_transit_stops_reached_by_any_mode": any_mode,
+        "bike_share_and_transit_stops_reached_on_foot": on_foot,
+        "access_any_mode_medians_ms": [m["median_ms"] for m in access[True]],
+        "access_on_foot_medians_ms": [m["median_ms"] for m in access[False]],
+        "ratio_access_any_mode_vs_on_foot_median": round(
+            any_mode["median_ms"] / max(on_foot["median_ms"], 1e-9), 2
         ),
     }
     print(json.dumps(record, indent=2, ensure_ascii=False))

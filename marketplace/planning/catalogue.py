@@ -28,6 +28,7 @@ from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
 from marketplace.events.bus import subscribe
 from marketplace.events.catalogue import CatalogueEvent
+from marketplace.models import FormFactor
 from marketplace.models import ServiceKind as ModelKind
 from marketplace.planning.live import live_updates
 from routing.planning.services import (
@@ -168,6 +169,13 @@ def _vehicle(service: ServiceView, view: FreeVehicleView) -> Station:
     )
 
 
+def _parked_vehicle(view: ServiceView) -> str:
+    """A parking whose vehicle types are all bicycles is a bike parking; else a car park."""
+    bikes = {FormFactor.BICYCLE, FormFactor.CARGO_BICYCLE}
+    types = view.vehicle_types
+    return "bicycle" if types and all(t.form_factor in bikes for t in types) else "car"
+
+
 def to_routing_catalogue(
     views: list[ServiceView],
     timetables: dict[int, TimetableView],
@@ -207,7 +215,9 @@ def to_routing_catalogue(
                     )
                 )
             elif kind is ServiceKind.PARKING and stations:
-                services.append(ParkingService(sid, view.name, stations, pricing))
+                services.append(
+                    ParkingService(sid, view.name, stations, pricing, vehicle=_parked_vehicle(view))
+                )
             elif kind is ServiceKind.ON_DEMAND and view.service_area_geojson:
                 services.append(
                     OnDemandService(

@@ -48,33 +48,40 @@ class StopWalks:
 
     def near(
         self,
-        lat: float,
-        lon: float,
+        points: Sequence[tuple[float, float]],
         stops: Sequence[TransitStop],
         *,
         avoid: frozenset[str] = frozenset(),
-    ) -> list[tuple[TransitStop, float]]:
-        """The stops of ``stops`` within walking reach of (lat, lon), with walking seconds.
+    ) -> list[list[tuple[TransitStop, float]]]:
+        """Per point (lat, lon), the stops of ``stops`` within walking reach, with walking
+        seconds, nearest first (stops off the network left out).
 
-        Walking is symmetric here (pedestrians use streets both ways), so the seconds serve
-        a walk to the stop and from it alike. Nearest first; stops off the network left out.
+        Walking is symmetric here (pedestrians use streets both ways), so the seconds serve a
+        walk to the stop and from it alike. The stops near each point are found in one k-d
+        tree query for all points; only points with a stop in reach cost walking searches,
+        once each.
         """
-        if not stops:
-            return []
+        if not stops or not points:
+            return [[] for _ in points]
         stops_tree, tree, cos_lat = self._tree(stops)
-        here = (lat, lon)
-        xy = _xy(np.array([lat]), np.array([lon]), cos_lat)[0]
-        found = [stops_tree[i] for i in tree.query_ball_point(xy, self.max_distance_m)]
-        if not found:
-            return []
-        with self._lock:
-            known = self._walks.setdefault((avoid, here), {})
-            missing = [s for s in found if (s.lat, s.lon) not in known]
-            if missing:
-                self._measure(here, missing, known, avoid)
-            pairs = [(s, known[(s.lat, s.lon)]) for s in found]
-        result = [(s, seconds) for s, seconds in pairs if math.isfinite(seconds)]
-        result.sort(key=lambda item: (item[1], item[0].id))
+        lat = np.array([p[0] for p in points])
+        lon = np.array([p[1] for p in points])
+        candidates = tree.query_ball_point(_xy(lat, lon, cos_lat), self.max_distance_m)
+        result: list[list[tuple[TransitStop, float]]] = []
+        for here, found_at in zip(points, candidates, strict=True):
+            if not found_at:
+                result.append([])
+                continue
+            found = [stops_tree[i] for i in found_at]
+            with self._lock:
+                known = self._walks.setdefault((avoid, here), {})
+                missing = [s for s in found if (s.lat, s.lon) not in known]
+                if missing:
+                    self._measure(here, missing, known, avoid)
+                pairs = [(s, known[(s.lat, s.lon)]) for s in found]
+            near = [(s, seconds) for s, seconds in pairs if math.isfinite(seconds)]
+            near.sort(key=lambda item: (item[1], item[0].id))
+            result.append(near)
         return result
 
     def _tree(self, stops: Sequence[TransitStop]) -> tuple[Sequence[TransitStop], cKDTree, float]:

@@ -307,7 +307,7 @@ def _free_floating_access(
         if not math.isfinite(walk_in_s):
             return []
         walk_a, pickup = snap, Place(point.y, point.x)
-    stops = [s for s in ends.stops if allowed.covers(shapely.Point(s.lon, s.lat))]  # type: ignore[attr-defined]
+    stops = _inside(allowed, ends.stops)
     ride_a = context.snap_station(service.ride_mode, pickup.lat, pickup.lon)
     if ride_a is None or not stops:
         return []
@@ -365,7 +365,7 @@ def _free_floating_egress(
     if free:
         pickups = _near_stops(ends, free)
     else:
-        in_zone = [s for s in ends.stops if zone.covers(shapely.Point(s.lon, s.lat))]
+        in_zone = _inside(zone, ends.stops)
         pickups = [(Station(f"stop:{s.id}", s.name, s.lat, s.lon), [(s, 0.0)]) for s in in_zone]
     if not pickups:
         return []
@@ -493,7 +493,7 @@ def _on_demand(ends: _Ends, service: OnDemandService, *, from_origin: bool) -> l
     end = request.origin if from_origin else request.destination
     if not service.zone.covers(shapely.Point(end[1], end[0])):
         return []
-    stops = [s for s in ends.stops if service.zone.covers(shapely.Point(s.lon, s.lat))]
+    stops = _inside(service.zone, ends.stops)
     if not stops:
         return []
     drive = context.network.router(Mode.DRIVE)
@@ -556,16 +556,23 @@ def _on_demand(ends: _Ends, service: OnDemandService, *, from_origin: bool) -> l
 # -- shared helpers ----------------------------------------------------------------------------
 
 
+def _inside(zone: object, stops: Sequence[TransitStop]) -> list[TransitStop]:
+    """The stops ``zone`` covers, tested in one vectorized call (a region has thousands)."""
+    if not stops:
+        return []
+    points = shapely.points([s.lon for s in stops], [s.lat for s in stops])
+    inside = shapely.covers(zone, points)
+    return [stop for stop, yes in zip(stops, inside.tolist(), strict=True) if yes]
+
+
 def _near_stops(
     ends: _Ends, stations: Iterable[Station]
 ) -> list[tuple[Station, list[tuple[TransitStop, float]]]]:
     """The stations with a stop within a short walk, with those stops' walking seconds."""
-    found = []
-    for station in stations:
-        near = ends.walks.near(station.lat, station.lon, ends.stops, avoid=ends.context.walk_avoid)
-        if near:
-            found.append((station, near))
-    return found
+    listed = list(stations)
+    points = [(station.lat, station.lon) for station in listed]
+    near = ends.walks.near(points, ends.stops, avoid=ends.context.walk_avoid)
+    return [(station, stops) for station, stops in zip(listed, near, strict=True) if stops]
 
 
 def _ride_matrix(

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from routing.transit.options import StopOption
 from routing.transit.raptor import RaptorIndex
-from routing.transit.timetable import Journey, Timetable
+from routing.transit.timetable import Journey, Timetable, TimetableError
 from tests.routing.transit.random_networks import (
     check_journey,
     random_networks,
@@ -165,3 +166,47 @@ def test_pareto_set_matches_brute_force(
     found = {(j.arrival_s, j.transfers, j.walk_s) for j in journeys}
     assert len(found) == len(journeys)
     assert found == brute_force_pareto(timetable, access, egress, depart_s, transfers, slack_s)
+
+
+def test_a_paid_or_car_access_option_stands_beside_the_walk_to_the_same_stop() -> None:
+    """Two ways to A: walk 900 s, or a shared bike in 300 s (120 s on foot, 150 cents) that
+    catches the earlier trip; and a car to a park-and-ride at A in 200 s, free. The bike does
+    not hide the walk (it costs), the car hides neither (it needs a car)."""
+    timetable = make_timetable(
+        {
+            "early": ("L", [("A", 600, 600), ("Z", 1200, 1200)]),
+            "late": ("L", [("A", 1200, 1200), ("Z", 1800, 1800)]),
+        },
+        ["A", "Z"],
+    )
+    index = RaptorIndex(timetable, DAY)
+    access = [
+        StopOption("A", 900),
+        StopOption("A", 300, walk_s=120, price_minor=150),
+        StopOption("A", 200, walk_s=60, price_minor=0, vehicles=2),
+    ]
+    egress = [StopOption("Z", 60)]
+    found = index.pareto_options(access, egress, 0)
+    by_access = {
+        one.access: (one.journey.transit_legs[0].trip.id, one.walk_s, one.price_minor)
+        for one in found
+    }
+    assert by_access == {
+        0: ("late", 960, 0),  # on foot: 900 s, misses the 600 s trip
+        1: ("early", 180, 150),  # the bike catches it, walking 120 s, for 150 cents
+        2: ("early", 120, 0),  # the car: free here, but only for one who has a car
+    }
+    assert all(one.egress == 0 for one in found)
+    # Arrive-by answers the same options, latest departure first among equals.
+    late = index.pareto_options(access, egress, 1900, arrive_by=True)
+    assert {one.access for one in late} == {0, 1, 2}
+    assert {one.journey.transit_legs[0].trip.id for one in late} == {"late"}
+
+
+def test_an_option_out_of_range_is_refused_with_its_stop() -> None:
+    timetable = make_timetable({"t": ("L", [("A", 0, 0), ("Z", 60, 60)])}, ["A", "Z"])
+    index = RaptorIndex(timetable, DAY)
+    with pytest.raises(TimetableError, match=r"access stop 'A': 300 s on foot in a 200 s"):
+        index.pareto_options([StopOption("A", 200, walk_s=300)], [StopOption("Z", 0)], 0)
+    with pytest.raises(TimetableError, match=r"egress stop 'Q' is not a stop"):
+        index.pareto_options([StopOption("A", 0)], [StopOption("Q", 0)], 0)
