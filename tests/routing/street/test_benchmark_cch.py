@@ -48,6 +48,8 @@ def test_routingkit_baseline_answers_the_same_pairs(shared_data: Path) -> None:
     # RoutingKit sums integer milliseconds; ours sums seconds: they agree to the rounding.
     assert record["routingkit_max_relative_gap_ms_rounding"] < 1e-2
     assert record["query_ratio_vs_routingkit"] > 0
+    assert record["query_ratio_vs_routingkit_interleaved"] > 0
+    assert record["interleaved_routingkit_median_ms"] > 0
     assert record["routingkit_customize_s"] >= 0
     assert record["routingkit_matrix_unreachable_disagreements"] == 0
     assert record["routingkit_matrix_60x60_ms"] > 0
