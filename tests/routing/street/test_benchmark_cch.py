@@ -23,6 +23,7 @@ def test_record_has_the_cch_on_the_same_pairs_and_agrees_with_the_ch(shared_data
         assert record[key] > 0, key
     assert record["cch_build_s"] >= record["cch_order_s"] + record["cch_chordal_s"] - 0.02
     assert 0 < record["cch_artefact_load_s"] < record["cch_build_s"]
+    assert record["cch_build_cpu_s"] >= record["cch_order_cpu_s"]
     assert 0 <= record["customize_s"] < record["preprocessing_s"] + 1
     assert "routingkit_median_ms" not in record
     # The matrix section: 60 x 60 over the first sources, equal to one Dijkstra per origin.
