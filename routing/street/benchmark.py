@@ -231,7 +231,7 @@ def run_routing_benchmark(
     if baseline == "routingkit":
         say("routingkit: ordering, customizing, querying the same pairs")
         rk, rk_metric = routingkit_section(
-            indptr, heads_csr, weights_csr, lat, lon, sources, targets, cch_costs
+            indptr, heads_csr, weights_csr, lat, lon, sources, targets, cch_costs, cch_metric
         )
         rk["query_ratio_vs_routingkit"] = round(
             cch["cch_median_ms"] / max(rk["routingkit_median_ms"], 1e-9), 2

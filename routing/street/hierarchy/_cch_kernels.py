@@ -100,20 +100,30 @@ def _input_half_arcs(
 
 
 @numba.njit(cache=True, nogil=True)
-def _customize(
-    up_indptr: IntArray,
-    up_heads: Int32Array,
-    edge_half: IntArray,
-    weights: FloatArray,
-) -> tuple[FloatArray, IntArray, Int32Array, Int32Array]:
-    """Basic customization: input weights, then every lower triangle in rank order.
-
-    For arcs ``x-y`` and ``x-z`` (``x < y < z``) the arc ``y-z`` is relaxed by ``y -> x -> z``
-    and ``z -> x -> y``. All lower triangles of ``y-z`` have their bottom below ``y``, so by
-    the time ``y`` is processed its arcs are final.
-    """
+def _lower_arcs(up_indptr: IntArray, up_heads: Int32Array) -> tuple[IntArray, IntArray]:
+    """The arcs grouped by their upper end: ``down_arcs[down_indptr[y]:down_indptr[y + 1]]``
+    are the arcs ``x -> y`` with ``x < y``, by ``x`` ascending."""
     n = up_indptr.shape[0] - 1
     arcs = up_heads.shape[0]
+    down_indptr = np.zeros(n + 1, np.int64)
+    for i in range(arcs):
+        down_indptr[up_heads[i] + 1] += 1
+    for y in range(n):
+        down_indptr[y + 1] += down_indptr[y]
+    fill = down_indptr[:-1].copy()
+    down_arcs = np.empty(arcs, np.int64)
+    for i in range(arcs):
+        y = up_heads[i]
+        down_arcs[fill[y]] = i
+        fill[y] += 1
+    return down_indptr, down_arcs
+
+
+@numba.njit(cache=True, nogil=True)
+def _input_weights(
+    edge_half: IntArray, weights: FloatArray, arcs: int
+) -> tuple[FloatArray, IntArray, Int32Array, Int32Array]:
+    """Half-arc weights from the input edges alone (the cheapest edge of each), no shortcut."""
     weight = np.full(2 * arcs, _INF)
     half_edge = np.full(2 * arcs, -1, np.int64)
     first = np.full(2 * arcs, -1, np.int32)
@@ -123,14 +133,39 @@ def _customize(
         if h >= 0 and weights[e] < weight[h]:
             weight[h] = weights[e]
             half_edge[h] = e
-    for x in range(n):
-        end_x = up_indptr[x + 1]
-        for i in range(up_indptr[x], end_x):
-            y = up_heads[i]
+    return weight, half_edge, first, second
+
+
+@numba.njit(cache=True, nogil=True)
+def _pull_triangles(
+    nodes: IntArray,
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    arc_tail: Int32Array,
+    down_indptr: IntArray,
+    down_arcs: IntArray,
+    weight: FloatArray,
+    half_edge: IntArray,
+    first: Int32Array,
+    second: Int32Array,
+) -> None:
+    """Finish the upward arcs of each node ``y`` of ``nodes`` (in this order) from its lower
+    triangles: ``y -> x -> z`` and ``z -> x -> y`` for every lower neighbour ``x``.
+
+    Only ``y``'s own arcs are written and only arcs of its elimination-tree descendants are
+    read, so disjoint subtrees can be customized by different threads at once.
+    """
+    for t in range(nodes.shape[0]):
+        y = nodes[t]
+        for d in range(down_indptr[y], down_indptr[y + 1]):
+            i = down_arcs[d]
+            x = arc_tail[i]
             down_xy = weight[2 * i + 1]  # y -> x
             up_xy = weight[2 * i]  # x -> y
+            if down_xy == _INF and up_xy == _INF:
+                continue
             k = up_indptr[y]
-            for j in range(i + 1, end_x):
+            for j in range(i + 1, up_indptr[x + 1]):
                 z = up_heads[j]
                 while up_heads[k] < z:  # z is an upper neighbour of y: the graph is chordal
                     k += 1
@@ -146,7 +181,6 @@ def _customize(
                     half_edge[2 * k + 1] = -1
                     first[2 * k + 1] = 2 * j + 1
                     second[2 * k + 1] = 2 * i
-    return weight, half_edge, first, second
 
 
 @numba.njit(cache=True, nogil=True)

@@ -21,9 +21,12 @@ small pool, so threads run them in parallel (the kernels release the GIL).
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,12 +35,15 @@ import numpy.typing as npt
 from routing.errors import CorruptArtefactError
 from routing.street.hierarchy._cch_kernels import (
     _chordal_supergraph,
-    _customize,
     _endpoints_valid,
     _input_half_arcs,
+    _input_weights,
+    _lower_arcs,
     _matrix,
+    _pull_triangles,
     _query,
 )
+from routing.street.hierarchy._cch_schedule import customization_schedule
 from routing.street.hierarchy._heap import FloatArray, Int32Array, IntArray
 from routing.street.hierarchy.cch_order import nested_dissection_order
 from routing.street.hierarchy.ch import RouteResult, _validated_csr
@@ -45,6 +51,7 @@ from routing.street.hierarchy.ch import RouteResult, _validated_csr
 __all__ = ["CustomizableHierarchy", "CustomizedMetric"]
 
 _FORMAT_VERSION = 1
+_PARALLEL_MIN_NODES = 20_000  # smaller hierarchies customize on the calling thread
 _ARRAY_NAMES = ("rank", "up_indptr", "up_heads", "arc_tail", "parent", "edge_half")
 _DTYPES = {
     "rank": np.int32,
@@ -196,10 +203,31 @@ class CustomizableHierarchy:
             raise ValueError(
                 f"weights must be >= 0 (inf closes an edge); edge {bad[0]} has {w[bad[0]]}"
             )
-        weight, half_edge, first, second = _customize(
-            self.up_indptr, self.up_heads, self.edge_half, w
-        )
+        down_indptr, down_arcs, groups, opened = self._schedule
+        weight, half_edge, first, second = _input_weights(self.edge_half, w, self.num_arcs)
+
+        def pull(nodes: IntArray) -> None:
+            _pull_triangles(
+                nodes, self.up_indptr, self.up_heads, self.arc_tail, down_indptr, down_arcs,
+                weight, half_edge, first, second,
+            )  # fmt: skip
+
+        if len(groups) > 1:
+            with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+                list(pool.map(pull, groups))
+        else:
+            pull(groups[0])
+        pull(opened)  # the top separators, above every subtree
         return CustomizedMetric(self, weight, half_edge, first, second)
+
+    @cached_property
+    def _schedule(self) -> tuple[IntArray, IntArray, list[IntArray], IntArray]:
+        """(lower arcs CSR, one node list per thread, the opened top nodes): see
+        :mod:`._cch_schedule`; made at the first customization, kept for the next ones."""
+        down_indptr, down_arcs = _lower_arcs(self.up_indptr, self.up_heads)
+        threads = 1 if self.num_nodes < _PARALLEL_MIN_NODES else min(2, os.cpu_count() or 1)
+        groups, opened = customization_schedule(self.parent, threads)
+        return down_indptr, down_arcs, groups, opened
 
     def to_arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         """The arrays to store beside the artefact; see :meth:`from_arrays`."""

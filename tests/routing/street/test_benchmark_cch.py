@@ -19,8 +19,11 @@ def test_record_has_the_cch_on_the_same_pairs_and_agrees_with_the_ch(shared_data
     assert record["cch_max_relative_error_vs_ch"] <= 1e-9
     assert record["mismatches_vs_networkx"] == 0
     assert record["cch_arcs"] >= record["edges"] // 2  # every street is an arc of the CCH
-    for key in ("cch_order_s", "median_ms", "p95_ms", "query_ratio_vs_ch"):
+    for key in ("cch_order_s", "median_ms", "p95_ms", "query_ratio_vs_ch", "cch_build_cpu_s"):
         assert record[key] > 0, key
+    assert record["cch_build_s"] >= record["cch_order_s"] + record["cch_chordal_s"] - 0.02
+    assert 0 < record["cch_artefact_load_s"] < record["cch_build_s"]
+    assert record["cch_build_cpu_s"] >= record["cch_order_cpu_s"]
     assert 0 <= record["customize_s"] < record["preprocessing_s"] + 1
     assert "routingkit_median_ms" not in record
     # The matrix section: 60 x 60 over the first sources, equal to one Dijkstra per origin.
@@ -46,6 +49,8 @@ def test_routingkit_baseline_answers_the_same_pairs(shared_data: Path) -> None:
     # RoutingKit sums integer milliseconds; ours sums seconds: they agree to the rounding.
     assert record["routingkit_max_relative_gap_ms_rounding"] < 1e-2
     assert record["query_ratio_vs_routingkit"] > 0
+    assert record["query_ratio_vs_routingkit_interleaved"] > 0
+    assert record["interleaved_routingkit_median_ms"] > 0
     assert record["routingkit_customize_s"] >= 0
     assert record["routingkit_matrix_unreachable_disagreements"] == 0
     assert record["routingkit_matrix_60x60_ms"] > 0

@@ -4,6 +4,7 @@ streets under time and distance, and re-customizing with closed streets."""
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -371,3 +372,75 @@ def test_matrix_of_sets_counts_start_and_end_costs() -> None:
     with pytest.raises(ValueError, match="destination 0 costs must be finite"):
         metric.matrix_of_sets([([0], [0.0])], [([2], [math.inf])])
     assert metric.matrix_of_sets([], [([2], [0.0])]).shape == (0, 1)
+
+
+def _random_grid(side: int, seed: int) -> tuple[Graph, FloatArray, FloatArray]:
+    """A hand-made two-way grid with random weights and a few one-way streets removed."""
+    rng = np.random.default_rng(seed)
+    index = np.arange(side * side).reshape(side, side)
+    a = np.r_[index[:, :-1].ravel(), index[:-1, :].ravel()]
+    b = np.r_[index[:, 1:].ravel(), index[1:, :].ravel()]
+    tails, heads = np.r_[a, b], np.r_[b, a]
+    keep = rng.random(tails.shape[0]) > 0.05
+    weights = rng.random(tails.shape[0]) * 100
+    edges = list(
+        zip(tails[keep].tolist(), heads[keep].tolist(), weights[keep].tolist(), strict=True)
+    )
+    lat = np.repeat(np.arange(side), side) * 1e-3 + rng.random(side * side) * 1e-4
+    lon = np.tile(np.arange(side), side) * 1e-3 + rng.random(side * side) * 1e-4
+    return Graph(side * side, edges), lat, lon
+
+
+def test_threaded_order_gives_the_ranks_of_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    import routing.street.hierarchy.cch_order as cch_order
+
+    graph, lat, lon = _random_grid(40, 7)
+    monkeypatch.setattr(cch_order, "_PARALLEL_MIN_NODES", 10**9)
+    alone = nested_dissection_order(graph.n, graph.tails, graph.heads, lat, lon)
+    assert cch_order._workers(graph.n) == 1
+    monkeypatch.setattr(cch_order, "_PARALLEL_MIN_NODES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert cch_order._workers(graph.n) == 2
+    threaded = nested_dissection_order(graph.n, graph.tails, graph.heads, lat, lon)
+    assert np.array_equal(np.sort(threaded), np.arange(graph.n))
+    assert np.array_equal(threaded, alone)
+
+
+def test_threaded_customization_matches_dijkstra_on_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import routing.street.hierarchy.cch as cch
+    from routing.street.hierarchy._cch_schedule import customization_schedule
+
+    graph, lat, lon = _random_grid(25, 3)
+    monkeypatch.setattr(cch, "_PARALLEL_MIN_NODES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    hierarchy = CustomizableHierarchy.build(graph.indptr, graph.heads, lat, lon)
+    groups, opened = customization_schedule(hierarchy.parent, 2)
+    # Every node once; a thread's nodes never have an ancestor on the other thread.
+    everyone = np.sort(np.concatenate([*groups, opened]))
+    assert np.array_equal(everyone, np.arange(graph.n))
+    assert all(group.shape[0] > 0 for group in groups) and opened.shape[0] > 0
+    owner = np.full(graph.n, -1)
+    for thread, group in enumerate(groups):
+        owner[group] = thread
+    for x in range(graph.n):
+        p = int(hierarchy.parent[x])
+        if p >= 0 and owner[p] >= 0:
+            assert owner[p] == owner[x]
+    assert len(hierarchy._schedule[2]) == 2
+    closed = np.where(np.arange(graph.weights.shape[0]) % 9 == 0, np.inf, graph.weights)
+    for weights in (graph.weights, closed):
+        expected = scipy_distances(graph.n, graph.tails, graph.heads, weights)
+        metric = hierarchy.customize(weights)
+        everyone_nodes = np.arange(graph.n)
+        got = metric.matrix(everyone_nodes, everyone_nodes)
+        assert np.allclose(got, expected, rtol=1e-12, atol=0)
+        assert np.array_equal(np.isinf(got), np.isinf(expected))
+        for s, t in ((0, graph.n - 1), (graph.n - 1, 3), (17, 400)):
+            found = route(metric, s, t)
+            if found is None:
+                assert math.isinf(expected[s, t])
+            else:
+                assert found.cost == pytest.approx(expected[s, t], rel=1e-12)
+                assert_valid_path(graph, found, s, t)
