@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
+from routing.regions.issy import TIMEZONE
 from routing.street.network import StreetNetwork
 from routing.transit.network import TransitNetwork, footpaths, merge_timetables, step_free
 from routing.transit.raptor import RaptorIndex
@@ -93,6 +94,8 @@ class TransitIndexes:
             if index is None:
                 if len(entry.by_day) >= 8:
                     entry.by_day.clear()
-                index = RaptorIndex(entry.network.timetable, day, transfers=entry.paths)
+                index = RaptorIndex(
+                    entry.network.timetable, day, transfers=entry.paths, timezone=TIMEZONE.key
+                )
                 entry.by_day[day] = index
             return entry.network, index
