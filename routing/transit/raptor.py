@@ -52,9 +52,10 @@ DEFAULT_MAX_DURATION_S = 4 * 3600
 
 _DAY_S = 86_400
 _INF = np.iinfo(np.int64).max // 4  # room to add walking seconds without overflow
-# Fare lookups larger than this (groups x zones x zones) are not searched on: the price is
-# still computed for the journeys found, it is just no criterion of the search.
-_MAX_FARE_CELLS = 2_000_000
+# Fare lookups larger than this (groups x zones x zones, each cell priced in Python when the
+# index is built) are not searched on: the price is still computed for the journeys found, it
+# is just no criterion of the search (a feed with a zone per stop, say).
+_MAX_FARE_CELLS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
