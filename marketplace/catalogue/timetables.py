@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
 
+from marketplace.catalogue.transit_rules import TransitRulesView, transit_rules
 from marketplace.models import (
     MobilityService,
     ServiceStatus,
@@ -62,6 +63,7 @@ class RouteView:
     route_type: int
     color: str | None = None
     text_color: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class TimetableView:
     routes: tuple[RouteView, ...]
     calendars: tuple[CalendarView, ...]
     trips: tuple[TripView, ...]
+    rules: TransitRulesView = field(default_factory=TransitRulesView)
 
 
 def published_timetables(
@@ -128,6 +131,7 @@ def published_timetables(
     ):
         times[call.trip_id].append((call.station_id, call.arrival_s, call.departure_s))
         sequences[call.trip_id].append(call.stop_sequence)
+    rules = transit_rules(session, ids)
     route_ids = {r.id: r.external_id for r in routes}
     calendar_ids = {c.id: c.external_id for c in calendars}
     views = []
@@ -143,6 +147,7 @@ def published_timetables(
                         r.route_type,
                         r.color,
                         r.text_color,
+                        r.timezone,
                     )
                     for r in routes
                     if r.service_id == sid
@@ -172,6 +177,7 @@ def published_timetables(
                     for t in trips
                     if t.service_id == sid
                 ),
+                rules=rules.get(sid, TransitRulesView()),
             )
         )
     return views

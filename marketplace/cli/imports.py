@@ -4,6 +4,9 @@
 at once and prints how that went; the platform's poller then reads it again every
 ``--interval`` seconds (a file that another program rewrites works too).
 
+``import gtfs PATH --bbox MIN_LON,MIN_LAT,MAX_LON,MAX_LAT`` streams a large regional feed and
+keeps what touches the box (:mod:`marketplace.ingest.gtfs_area`), printing its progress.
+
 The platform's operators run these (no API key): ``--partner`` names the owner, and the feed
 goes into ``--service`` or into a new draft service. One transaction per import: a rejected
 feed leaves the database as it was; a committed one bumps the catalogue version (so running
@@ -39,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gbfs.set_defaults(handler=_import_gbfs)
     gtfs = formats.add_parser("gtfs", help="a GTFS zip or folder into a service")
     gtfs.add_argument("path", metavar="PATH")
+    gtfs.add_argument(
+        "--bbox",
+        default=None,
+        metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+        help="keep only what touches this box, read as a stream (a large regional feed)",
+    )
     _common(gtfs, default_kind="SHUTTLE")
     gtfs.set_defaults(handler=_import_gtfs)
     realtime = formats.add_parser(
@@ -132,10 +141,24 @@ def _import_gbfs(args: argparse.Namespace) -> int:
 
 
 def _import_gtfs(args: argparse.Namespace) -> int:
+    from marketplace.errors import MarketplaceError
     from marketplace.ingest.gtfs import import_gtfs, parse_gtfs, read_gtfs
+    from marketplace.ingest.gtfs_area import parse_bbox, restrict_to_area
 
-    print(f"reading GTFS {args.path}…", file=sys.stderr)
-    feed = parse_gtfs(read_gtfs(args.path))
+    def progress(name: str, rows: int) -> None:
+        print(f"  {name}: {rows:,} rows read", file=sys.stderr)
+
+    try:
+        if args.bbox is None:
+            print(f"reading GTFS {args.path}…", file=sys.stderr)
+            feed = parse_gtfs(read_gtfs(args.path))
+        else:
+            box = parse_bbox(args.bbox)
+            print(f"reading GTFS {args.path} within {args.bbox}…", file=sys.stderr)
+            feed = parse_gtfs(restrict_to_area(args.path, box, progress=progress))
+    except MarketplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return _run(
         args,
         "GTFS import",

@@ -29,14 +29,23 @@ from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
 from marketplace.identity.actors import Actor
 from marketplace.ingest.gtfs_files import WEEKDAYS, GtfsFeed, parse_gtfs, read_gtfs
+from marketplace.ingest.gtfs_rules import (
+    agency_timezones,
+    import_fares,
+    import_stop_zones,
+    import_transfers,
+)
 from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import (
     Station,
     StationKind,
     TransitCalendar,
     TransitCalendarDate,
+    TransitFare,
     TransitRoute,
     TransitStopTime,
+    TransitStopZone,
+    TransitTransfer,
     TransitTrip,
 )
 
@@ -131,7 +140,14 @@ def _stops(feed: GtfsFeed, report: ImportReport) -> list[StationInput]:
 
 def _replace_timetable(session: Session, service_id: int) -> None:
     # Foreign keys cascade: trips take their stop times, calendars their exceptions.
-    for table in (TransitTrip, TransitRoute, TransitCalendar):
+    for table in (
+        TransitTrip,
+        TransitRoute,
+        TransitCalendar,
+        TransitFare,
+        TransitStopZone,
+        TransitTransfer,
+    ):
         session.execute(sa.delete(table).where(col(table.service_id) == service_id))
 
 
@@ -192,6 +208,7 @@ def _calendars(
 def _routes(
     session: Session, service_id: int, feed: GtfsFeed, report: ImportReport
 ) -> dict[str, TransitRoute]:
+    timezones = agency_timezones(feed, report)
     routes: dict[str, TransitRoute] = {}
     for line, row in feed.tables["routes.txt"]:
         route_type = _whole(row["route_type"], 1999)
@@ -212,6 +229,7 @@ def _routes(
             route_type=route_type,
             color=_hex_colour(row.get("route_color", "")),
             text_color=_hex_colour(row.get("route_text_color", "")),
+            timezone=timezones.get(row.get("agency_id", "")) or timezones.get(""),
         )
     session.add_all(routes.values())
     session.flush()
@@ -332,6 +350,9 @@ def import_gtfs(
     _replace_timetable(session, service_id)
     calendars = _calendars(session, service_id, feed, report)
     routes = _routes(session, service_id, feed, report)
+    import_stop_zones(session, service_id, feed, station_ids, report)
+    import_fares(session, service_id, feed, set(routes), report)
+    import_transfers(session, service_id, feed, station_ids, report)
 
     trip_rows: dict[str, tuple[TransitRoute, int, dict[str, str]]] = {}
     for line, row in feed.tables["trips.txt"]:

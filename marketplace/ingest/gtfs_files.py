@@ -42,6 +42,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "calendar.txt": ("service_id", *WEEKDAYS, "start_date", "end_date"),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
     "frequencies.txt": FREQUENCY_COLUMNS,
+    "agency.txt": (),
+    "fare_attributes.txt": ("fare_id", "price", "currency_type"),
+    "fare_rules.txt": ("fare_id",),
+    "transfers.txt": ("from_stop_id", "to_stop_id", "transfer_type"),
 }
 """The files the import reads, and the columns each must have."""
 

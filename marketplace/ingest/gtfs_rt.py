@@ -9,9 +9,10 @@ a stop the trip does not call at, an added trip, which has no schedule to move) 
 and said in ``problems``, as catalogue messages, for the feed's status; bytes that are not a
 ``FeedMessage`` are refused whole (:class:`~marketplace.errors.InvalidInput`).
 
-Times: a stop's absolute ``time`` (POSIX seconds) counts from midnight of the trip's
-``start_date`` in the service's timezone; a trip without ``start_date`` runs on the day the
-feed was made (its header ``timestamp``, else when it was read).
+Times: a stop's absolute ``time`` (POSIX seconds) counts from the start of the trip's
+``start_date`` as the timetable does (GTFS's noon minus 12 h, midnight but on DST change
+days) in its route's agency timezone, else the service's; a trip without ``start_date`` runs
+on the day the feed was made (its header ``timestamp``, else when it was read).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from routing.transit.realtime import (
     TripUpdate,
     TripUpdates,
 )
+from routing.transit.service_day import service_day_start
 
 __all__ = ["LiveReading", "decode_feed", "read_live_feeds"]
 
@@ -92,6 +94,7 @@ def read_live_feeds(
     """
     trips = {t.external_id: t for t in timetable.trips} if timetable else {}
     routes = {r.external_id for r in timetable.routes} if timetable else set()
+    zones = {r.external_id: r.timezone for r in timetable.routes if r.timezone} if timetable else {}
     problems: list[Message] = []
     updates: list[TripUpdate] = []
     alerts: list[Alert] = []
@@ -105,7 +108,7 @@ def read_live_feeds(
         today = made_at.astimezone(timezone).date()
         for entity in message.entity:
             if entity.HasField("trip_update"):
-                update = _trip_update(entity.trip_update, trips, stations, today, timezone)
+                update = _trip_update(entity.trip_update, trips, stations, today, timezone, zones)
                 if isinstance(update, Message):
                     problems.append(update)
                 else:
@@ -138,6 +141,7 @@ def _trip_update(
     stations: Mapping[str, int],
     today: dt.date,
     timezone: ZoneInfo,
+    zones: Mapping[str, str],
 ) -> TripUpdate | Message:
     descriptor = update.trip
     trip_id = descriptor.trip_id
@@ -155,7 +159,8 @@ def _trip_update(
         )
     if relationship == _CANCELED:
         return TripUpdate(trip_id, day, cancelled=True)
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=timezone)
+    # The timetable's clock for the day: noon minus 12 h in the trip's agency timezone.
+    day_start = service_day_start(day, zones.get(trip.route_external_id, timezone))
     by_sequence = {seq: i for i, seq in enumerate(trip.stop_sequences)}
     station_positions: dict[int, list[int]] = {}
     for i, (station, _, _) in enumerate(trip.stop_times):
@@ -174,8 +179,8 @@ def _trip_update(
             position,
             arrival_delay_s=_delay(stop, "arrival"),
             departure_delay_s=_delay(stop, "departure"),
-            arrival_s=_absolute(stop, "arrival", midnight),
-            departure_s=_absolute(stop, "departure", midnight),
+            arrival_s=_absolute(stop, "arrival", day_start),
+            departure_s=_absolute(stop, "departure", day_start),
             skipped=stop.schedule_relationship == _SKIPPED,
             no_data=stop.schedule_relationship == _NO_DATA,
         )
@@ -211,14 +216,14 @@ def _delay(stop: rt.TripUpdate.StopTimeUpdate, which: str) -> int | None:
     return event.delay if event.HasField("delay") else None
 
 
-def _absolute(stop: rt.TripUpdate.StopTimeUpdate, which: str, midnight: dt.datetime) -> int | None:
+def _absolute(stop: rt.TripUpdate.StopTimeUpdate, which: str, day_start: dt.datetime) -> int | None:
     if not stop.HasField(which):
         return None
     event: rt.TripUpdate.StopTimeEvent = getattr(stop, which)
     if not event.HasField("time") or event.time <= 0:
         return None
     moment = dt.datetime.fromtimestamp(event.time, dt.UTC)
-    return round((moment - midnight).total_seconds())
+    return round((moment - day_start).total_seconds())
 
 
 def _texts(text: rt.TranslatedString) -> tuple[tuple[str, str], ...]:

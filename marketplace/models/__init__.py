@@ -54,6 +54,12 @@ from marketplace.models.traffic import (
     TrafficRun,
     TrafficSegment,
 )
+from marketplace.models.transit_rules import (
+    TransitFare,
+    TransitFareRule,
+    TransitStopZone,
+    TransitTransfer,
+)
 from marketplace.models.vehicle import FormFactor, Propulsion, VehicleType
 
 __all__ = [
@@ -113,8 +119,12 @@ __all__ = [
     "TrafficSegment",
     "TransitCalendar",
     "TransitCalendarDate",
+    "TransitFare",
+    "TransitFareRule",
     "TransitRoute",
     "TransitStopTime",
+    "TransitStopZone",
+    "TransitTransfer",
     "TransitTrip",
     "VehicleType",
     "utcnow",

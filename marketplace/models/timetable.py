@@ -45,6 +45,8 @@ class TransitRoute(SQLModel, table=True):
     # Six hex digits without '#' (GTFS route_color / route_text_color), None when not given.
     color: str | None = Field(default=None, sa_column=sa.Column(sa.String(6), nullable=True))
     text_color: str | None = Field(default=None, sa_column=sa.Column(sa.String(6), nullable=True))
+    # The route's agency_timezone (IANA), None when the feed gives none: the city's own.
+    timezone: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
 
 
 class TransitCalendar(SQLModel, table=True):

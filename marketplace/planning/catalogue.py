@@ -42,11 +42,13 @@ from routing.planning.services import (
     TransitService,
 )
 from routing.street.modes import Mode
+from routing.transit.fares import FareAttribute, FareRule, FareTable
 from routing.transit.realtime import TripUpdates
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
     TimetableError,
+    TransferRule,
     TransitRoute,
     TransitStop,
     TransitTrip,
@@ -113,8 +115,16 @@ def _zone(geojson: str | None) -> object | None:
 
 
 def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
+    zones = table.rules.zones
     stops = tuple(
-        TransitStop(str(s.id), s.name, s.lat, s.lon, wheelchair=s.wheelchair_accessible)
+        TransitStop(
+            str(s.id),
+            s.name,
+            s.lat,
+            s.lon,
+            wheelchair=s.wheelchair_accessible,
+            zone_id=zones.get(s.id),
+        )
         for s in view.stations
     )
     routes = tuple(
@@ -126,6 +136,7 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
             agency_id=str(view.id),
             color=r.color,
             text_color=r.text_color,
+            timezone=r.timezone,
         )
         for r in table.routes
     )
@@ -153,7 +164,41 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
         )
         for t in table.trips
     )
-    return Timetable(stops, routes, trips, calendars, source_id=f"service:{view.id}")
+    known = {stop.id for stop in stops}
+    transfers = tuple(
+        TransferRule(
+            str(t.from_station_id), str(t.to_station_id), t.transfer_type, t.min_transfer_s
+        )
+        for t in table.rules.transfers
+        if str(t.from_station_id) in known and str(t.to_station_id) in known
+    )
+    return Timetable(
+        stops,
+        routes,
+        trips,
+        calendars,
+        source_id=f"service:{view.id}",
+        transfers=transfers,
+        fares=_fares(table),
+    )
+
+
+def _fares(table: TimetableView) -> FareTable:
+    routes = {r.external_id for r in table.routes}
+    return FareTable(
+        tuple(
+            FareAttribute(
+                f.external_id, f.price_minor, f.currency, f.transfers, f.transfer_duration_s
+            )
+            for f in table.rules.fares
+        ),
+        tuple(
+            FareRule(f.external_id, *rule)
+            for f in table.rules.fares
+            for rule in f.rules
+            if rule[0] is None or rule[0] in routes
+        ),
+    )
 
 
 def _vehicle(service: ServiceView, view: FreeVehicleView) -> Station:

@@ -28,8 +28,10 @@ from routing.planning.transit_access import StopWay, stop_ways
 from routing.planning.transit_index import TransitIndexes
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
+from routing.transit.journey_fares import leg_fares
 from routing.transit.network import SEPARATOR, TransitNetwork
 from routing.transit.realtime import Alert, TripUpdates
+from routing.transit.service_day import service_day_start
 from routing.transit.timetable import Journey, TransferLeg, TransitLeg, TransitStop
 
 __all__ = ["plan_with_timetables"]
@@ -54,9 +56,10 @@ def plan_with_timetables(
     if not services:
         return []
     request = context.request
-    local = request.time.astimezone(TIMEZONE)
-    day = local.date()
-    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    day = request.time.astimezone(TIMEZONE).date()
+    # GTFS counts from noon minus 12 h (midnight but on DST change days), in each feed's zone.
+    day_start = service_day_start(day, TIMEZONE)
+    seconds = int((request.time - day_start).total_seconds())
     network, index = indexes.index(
         services, day, avoid=context.walk_avoid, wheelchair=request.preferences.wheelchair
     )
@@ -97,7 +100,6 @@ def plan_with_timetables(
             PlanError(PlanErrorCode.NO_TRANSIT_CONNECTION, f"{names}: no connection at that time")
         )
         return []
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE)
     by_id = {service.id: service for service in services}
     return [
         _itinerary(
@@ -105,7 +107,7 @@ def plan_with_timetables(
             network,
             by_id,
             found.journey,
-            midnight,
+            day_start,
             (access[found.access], egress[found.egress]),
         )
         for found in journeys
@@ -117,12 +119,12 @@ def _itinerary(
     network: TransitNetwork,
     services: dict[str, TransitService],
     journey: Journey,
-    midnight: dt.datetime,
+    day_start: dt.datetime,
     ways: tuple[StopWay, StopWay],
 ) -> Itinerary:
     def at(seconds: float) -> dt.datetime:
-        # Wall-clock time from seconds after midnight, right across DST changes.
-        return (midnight.astimezone(dt.UTC) + dt.timedelta(seconds=seconds)).astimezone(TIMEZONE)
+        # Wall-clock time from seconds after the service day's start, right across DST changes.
+        return (day_start + dt.timedelta(seconds=seconds)).astimezone(TIMEZONE)
 
     def place(stop: TransitStop) -> Place:
         return _stop_place(network.original_stop(stop.id))
@@ -130,13 +132,18 @@ def _itinerary(
     # The way to the first stop starts before any footpath walked ahead of the first ride.
     legs: list[Leg] = ways[0].legs(at(journey.departure_s))
     paid: set[str] = set()
+    fares = iter(leg_fares(network.timetable.fares, journey.transit_legs))
     for part in journey.legs:
         if isinstance(part, TransferLeg):
             legs.append(_transfer(context, part, legs[-1].end, place))
             continue
         service = services[network.service_of_route(part.route.id)]
-        legs.append(_ride(network, part, service, at, place, charge=service.id not in paid))
-        paid.add(service.id)  # one fare per journey on one network (Île-de-France style)
+        fare = next(fares)
+        ride = _ride(network, part, service, at, place, charge=service.id not in paid)
+        if fare is not None:  # the feed's GTFS fares price it, transfers included
+            ride = dataclasses.replace(ride, price_minor=fare.price_minor, currency=fare.currency)
+        legs.append(ride)
+        paid.add(service.id)  # else one fare per journey on one network (Île-de-France style)
     legs += ways[1].legs(at(journey.transit_legs[-1].arrival_s))
     return Itinerary(tuple(legs), warnings=context.network.warnings)
 

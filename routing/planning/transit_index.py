@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
+from routing.regions.issy import TIMEZONE
 from routing.street.network import StreetNetwork
 from routing.transit.network import (
     TransitNetwork,
@@ -111,6 +112,7 @@ class TransitIndexes:
                     day,
                     transfers=entry.paths,
                     live=live_trips(entry.network, services, day),
+                    timezone=TIMEZONE.key,
                 )
                 entry.by_day[(day, live)] = index
             return entry.network, index

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from routing.transit._gtfs_fares import read_fares
 from routing.transit._gtfs_fields import (
     _at,
     _clock,
@@ -91,10 +93,12 @@ class _Reader:
                 self._skip(name, 0, f"{name} is not read: {reason}")
         stops, stations = self._stops()
         calendars = self._calendars()
-        routes = self._routes(self._agency_id())
+        agency, timezones = self._agencies()
+        routes = self._routes(agency, timezones)
         trips = self._trips(routes, calendars)
         timed = self._frequencies(self._stop_times(trips, stops, stations))
         transfers = self._transfers(stops, stations)
+        fares = read_fares(self._rows, set(routes) | self.skipped_routes)
         self.created.update(
             stops=len(stops),
             stations=len(stations),
@@ -102,6 +106,8 @@ class _Reader:
             trips=len(timed),
             calendars=len(calendars),
             transfers=len(transfers),
+            fare_attributes=len(fares.attributes),
+            fare_rules=len(fares.rules),
         )
         return Timetable(
             stops=tuple(stops.values()),
@@ -111,6 +117,7 @@ class _Reader:
             source_id=self.feed.source_id,
             stations=tuple(stations.values()),
             transfers=tuple(transfers),
+            fares=fares,
         )
 
     # -- rows --------------------------------------------------------------------------------
@@ -181,6 +188,7 @@ class _Reader:
                     lon=_number(row, "stop_lon", name, line),
                     wheelchair=wheelchair,
                     parent_station=row.get("parent_station") or None,
+                    zone_id=row.get("zone_id") or None,
                 )
             if kind == 1:
                 stations[stop_id] = stop
@@ -203,23 +211,37 @@ class _Reader:
             stop = stops[stop_id]
             if stop.wheelchair is None and stations[parent].wheelchair is not None:
                 # GTFS: an unspecified child stop inherits its station's accessibility.
-                stops[stop_id] = TransitStop(
-                    stop.id, stop.name, stop.lat, stop.lon, stations[parent].wheelchair, parent
-                )
+                stops[stop_id] = replace(stop, wheelchair=stations[parent].wheelchair)
         stations = {
             k: TransitStop(s.id, s.name, s.lat, s.lon, s.wheelchair) for k, s in stations.items()
         }
         return stops, stations
 
-    def _agency_id(self) -> str:
-        agencies = [
-            row.get("agency_id") or row.get("agency_name", "")
-            for _, row in self._rows("agency.txt", ())
-        ]
+    def _agencies(self) -> tuple[str, dict[str, str]]:
+        """The only agency's id (``""`` when several), and each agency's ``agency_timezone``
+        (GTFS: every agency of a feed shares one)."""
+        agencies: list[str] = []
+        timezones: dict[str, str] = {}
+        name = "agency.txt"
+        for line, row in self._rows(name, ()):
+            agency = row.get("agency_id") or row.get("agency_name", "")
+            agencies.append(agency)
+            zone = row.get("agency_timezone", "")
+            if zone:
+                try:
+                    ZoneInfo(zone)
+                except (ZoneInfoNotFoundError, ValueError):
+                    raise TimetableError(
+                        f"{name} line {line}: agency_timezone {zone!r} is not an IANA time "
+                        "zone; expected one such as 'Europe/Paris'"
+                    ) from None
+                timezones[agency] = zone
         self.created["agencies"] = len(agencies)
-        return agencies[0] if len(agencies) == 1 else ""
+        if len(agencies) == 1 and agencies[0] in timezones:
+            timezones[""] = timezones[agencies[0]]
+        return (agencies[0] if len(agencies) == 1 else ""), timezones
 
-    def _routes(self, default_agency: str) -> dict[str, TransitRoute]:
+    def _routes(self, default_agency: str, timezones: dict[str, str]) -> dict[str, TransitRoute]:
         name = "routes.txt"
         routes: dict[str, TransitRoute] = {}
         for line, row in self._rows(name, ("route_id", "route_type")):
@@ -239,15 +261,17 @@ class _Reader:
                     "a timetabled mode the engine plans with; its trips are skipped",
                 )
                 continue
+            agency = row.get("agency_id") or default_agency
             with _at(name, line):
                 routes[route_id] = TransitRoute(
                     id=route_id,
                     short_name=row.get("route_short_name", ""),
                     long_name=row.get("route_long_name", ""),
                     mode=mode,
-                    agency_id=row.get("agency_id") or default_agency,
+                    agency_id=agency,
                     color=row.get("route_color", "").lstrip("#") or None,
                     text_color=row.get("route_text_color", "").lstrip("#") or None,
+                    timezone=timezones.get(agency) or timezones.get(""),
                 )
         return routes
 

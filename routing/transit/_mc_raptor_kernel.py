@@ -2,13 +2,18 @@
 
 Round *k* keeps, per stop, the labels first reached with *k* rides that no label with at most
 *k* rides beats on arrival, walking seconds and price while needing no private vehicle more
-(the number of rides is one more criterion, given by the round). Price and vehicles come from
-the seeds and the targets: an access or egress option may be a shared bike's ride (priced) or
-one's own bike or car (a vehicle bit), and such an option must never hide a plain walk to the
-same stop. Labels live in one growing pool, linked per (round, stop) from ``head``, so memory
-follows the labels found, not stops x rounds x a bag size; a label never moves once written,
-so parents are plain pool indices, and a label beaten later in its own round is only flagged
-dead (negative kind).
+(the number of rides is one more criterion, given by the round). Vehicles come from the seeds
+and the targets: an access or egress option may be a shared bike's ride (priced) or one's own
+bike or car (a vehicle bit), and such an option must never hide a plain walk to the same stop.
+The price is the seed's and the target's plus each ride's fare, looked up by its pattern's
+fare group and the fare zones where it boards and alights (``fare_minor[group, board zone,
+alight zone]``; a pattern of group -1 costs 0, a ride no fare covers costs
+:data:`UNKNOWN_FARE_MINOR` so a known price is preferred while a faster unknown one survives);
+fare transfers are priced exactly afterwards (:mod:`routing.transit.fares`), the sum is only
+the search's criterion. Labels live in one growing pool, linked per (round, stop) from
+``head``, so memory follows the labels found, not stops x rounds x a bag size; a label never
+moves once written, so parents are plain pool indices, and a label beaten later in its own
+round is only flagged dead (negative kind).
 
 Per label: arrival, walking seconds, price, vehicle bits, kind (:data:`_ACCESS`,
 :data:`_RIDE`, :data:`_WALK`) and four references: a seed's index; a ride's trip row, board
@@ -22,6 +27,10 @@ import numba
 import numpy as np
 
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK
+
+#: The search's price of a ride no fare covers: above any real ticket, so that it loses on
+#: price alone, never shown to anybody (the journey's price is then unknown).
+UNKNOWN_FARE_MINOR = 1_000_000_000
 
 
 @numba.njit(cache=True)
@@ -100,14 +109,26 @@ def _grow_dest(dest, dest_ref):  # type: ignore[no-untyped-def]
 
 @numba.njit(cache=True)
 def _mc_raptor(  # type: ignore[no-untyped-def]
-    network, seeds, targets, start_s, bound_s, n_rounds, slack_s
+    network,
+    seeds,
+    targets,
+    start_s,
+    bound_s,
+    n_rounds,
+    slack_s,
+    pattern_fare,
+    stop_zone,
+    fare_minor,
 ):
     """McRAPTOR from ``seeds`` to ``targets``.
 
     ``seeds`` are arrays (stop, seconds to reach it, walking seconds, price, vehicle bits),
     one entry per access option (several per stop allowed); a seed's label arrives at
     ``start_s + seconds``. ``targets`` are (CSR start per stop, seconds, walking seconds,
-    price, vehicle bits) of the egress options from each stop.
+    price, vehicle bits) of the egress options from each stop. ``pattern_fare`` gives each
+    pattern's fare group (-1: free to the search), ``stop_zone`` each stop's fare zone index
+    and ``fare_minor`` the price of a ride per group, boarding zone and alighting zone; a
+    label's price is its seed's plus its rides' fares (plus its target's at the destination).
 
     Returns the label pool (arrival, walking, price, vehicles, kind, references), the
     destination set (arrival, walking, price, vehicles; and round, label, stop, egress option;
@@ -165,6 +186,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     rb_w = np.empty(rb_cap, np.int64)
     rb_c = np.empty(rb_cap, np.int64)
     rb_v = np.empty(rb_cap, np.int64)
+    rb_zone = np.empty(rb_cap, np.int64)
     rb_parent = np.empty(rb_cap, np.int64)
     for i in range(len(seed_stop)):
         s = seed_stop[i]
@@ -276,6 +298,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
             first_row = pattern_trip_start[p]
             end_row = pattern_trip_start[p + 1]
             base = time_start[p]
+            group = pattern_fare[p]
             n_rb = 0
             for position in range(start, n_positions):
                 s = pattern_stops[stop_base + position]
@@ -283,6 +306,8 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                     for r in range(n_rb):
                         t = arrival_s[base + (rb_row[r] - first_row) * n_positions + position]
                         w, c, v = rb_w[r], rb_c[r], rb_v[r]
+                        if group >= 0:
+                            c += fare_minor[group, rb_zone[r], stop_zone[s]]
                         if t > bound_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
                             continue
                         if n_pool == len(p_ref):
@@ -310,20 +335,28 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                             departure_s, base, n_positions, first_row, end_row, position, ready
                         )
                         w, c, v = lab[1][b], lab[2][b], lab[3][b]
+                        zone = stop_zone[s]
                         beaten = row >= end_row
                         for r in range(n_rb):
                             if beaten:
                                 break
-                            beaten = _covers(rb_row[r], rb_w[r], rb_c[r], rb_v[r], row, w, c, v)
+                            # Boarded in another fare zone, the ride may cost another price.
+                            beaten = _covers(
+                                rb_row[r], rb_w[r], rb_c[r], rb_v[r], row, w, c, v
+                            ) and (group < 0 or rb_zone[r] == zone)
                         if not beaten:
                             kept = 0
                             for r in range(n_rb):
-                                if not _covers(row, w, c, v, rb_row[r], rb_w[r], rb_c[r], rb_v[r]):
+                                if not (
+                                    _covers(row, w, c, v, rb_row[r], rb_w[r], rb_c[r], rb_v[r])
+                                    and (group < 0 or rb_zone[r] == zone)
+                                ):
                                     rb_row[kept] = rb_row[r]
                                     rb_board[kept] = rb_board[r]
                                     rb_w[kept] = rb_w[r]
                                     rb_c[kept] = rb_c[r]
                                     rb_v[kept] = rb_v[r]
+                                    rb_zone[kept] = rb_zone[r]
                                     rb_parent[kept] = rb_parent[r]
                                     kept += 1
                             n_rb = kept
@@ -334,12 +367,14 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                                 rb_w = np.concatenate((rb_w, np.empty(n_rb, np.int64)))
                                 rb_c = np.concatenate((rb_c, np.empty(n_rb, np.int64)))
                                 rb_v = np.concatenate((rb_v, np.empty(n_rb, np.int64)))
+                                rb_zone = np.concatenate((rb_zone, np.empty(n_rb, np.int64)))
                                 rb_parent = np.concatenate((rb_parent, np.empty(n_rb, np.int64)))
                             rb_row[n_rb] = row
                             rb_board[n_rb] = position
                             rb_w[n_rb] = w
                             rb_c[n_rb] = c
                             rb_v[n_rb] = v
+                            rb_zone[n_rb] = zone
                             rb_parent[n_rb] = b
                             n_rb += 1
                     b = lab[5][b]

@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from routing.transit.fares import FareAttribute, FareRule, FareTable
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -83,6 +84,8 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
     calendars: list[ServiceCalendar] = []
     stop_origin: dict[str, tuple[str, TransitStop]] = {}
     route_origin: dict[str, tuple[str, TransitRoute]] = {}
+    fare_attributes: list[FareAttribute] = []
+    fare_rules: list[FareRule] = []
     for key, timetable in parts:
         if not key or SEPARATOR in key or key in seen:
             raise TimetableError(
@@ -96,7 +99,8 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
 
         for stop in timetable.stops:
             parent = None if stop.parent_station is None else ref(stop.parent_station)
-            merged = dataclasses.replace(stop, id=ref(stop.id), parent_station=parent)
+            zone = None if stop.zone_id is None else ref(stop.zone_id)
+            merged = dataclasses.replace(stop, id=ref(stop.id), parent_station=parent, zone_id=zone)
             stops.append(merged)
             stop_origin[merged.id] = (key, stop)
         stations += [dataclasses.replace(s, id=ref(s.id)) for s in timetable.stations]
@@ -117,6 +121,20 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
             )
             for trip in timetable.trips
         ]
+        # Each feed's fares price its own routes only, in its own zones.
+        fare_attributes += [
+            dataclasses.replace(f, id=ref(f.id), scope=ref("")) for f in timetable.fares.attributes
+        ]
+        fare_rules += [
+            FareRule(
+                ref(r.fare_id),
+                None if r.route_id is None else ref(r.route_id),
+                None if r.origin_zone is None else ref(r.origin_zone),
+                None if r.destination_zone is None else ref(r.destination_zone),
+                None if r.contains_zone is None else ref(r.contains_zone),
+            )
+            for r in timetable.fares.rules
+        ]
     timetable = Timetable(
         stops=tuple(stops),
         routes=tuple(routes),
@@ -124,6 +142,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
         calendars=tuple(calendars),
         source_id="+".join(key for key, _ in parts),
         stations=tuple(stations),
+        fares=FareTable(tuple(fare_attributes), tuple(fare_rules)),
     )
     return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin)
 

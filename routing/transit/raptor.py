@@ -29,10 +29,12 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.transit._mc_raptor_kernel import _mc_raptor
+from routing.transit._mc_raptor_kernel import UNKNOWN_FARE_MINOR, _mc_raptor
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
+from routing.transit.fares import FareRide
 from routing.transit.options import OptionJourney, StopOption
 from routing.transit.realtime import LiveTrip
+from routing.transit.service_day import shift_between_s
 from routing.transit.timetable import (
     Journey,
     StopCall,
@@ -50,6 +52,10 @@ DEFAULT_MAX_DURATION_S = 4 * 3600
 
 _DAY_S = 86_400
 _INF = np.iinfo(np.int64).max // 4  # room to add walking seconds without overflow
+# Fare lookups larger than this (groups x zones x zones, each cell priced in Python when the
+# index is built) are not searched on: the price is still computed for the journeys found, it
+# is just no criterion of the search (a feed with a zone per stop, say).
+_MAX_FARE_CELLS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,8 @@ class _Network:
     trip_refs: tuple[_TripRef, ...]
     trip_pattern: NDArray[np.int64]
     reverse: bool
+    pattern_fare: NDArray[np.int64]  # fare group per pattern, -1: not priced by fares
+    fare_minor: NDArray[np.int64]  # [group, board zone, alight zone] in this direction
 
     def board_stop(self, row: int, position: int) -> int:
         pattern_stop_start, pattern_stops = self.arrays[0], self.arrays[1]
@@ -93,7 +101,9 @@ class RaptorIndex:
     timetable
         The feed to search.
     day
-        The query day; times in queries and answers count from its midnight.
+        The query day; times in queries and answers count from its midnight (with a
+        ``timezone``: from its GTFS service-day start, noon minus 12 h, which is midnight
+        except on DST change days).
     transfers
         Footpaths ``stop id -> [(stop id, walking seconds), ...]`` (from street routing, or
         :func:`routing.transit.timetable.straight_line_transfers`).
@@ -102,6 +112,9 @@ class RaptorIndex:
     live
         Trips as they run today (:func:`~routing.transit.realtime.live_trip`) by ``(trip
         id, service date)``; ``None`` for a cancelled trip. Trips not named run to schedule.
+    timezone
+        The IANA zone the query times are in; each route's own ``timezone`` (its agency's)
+        is converted to it. ``None``: every feed's times are taken as the query's.
 
     Raises
     ------
@@ -116,26 +129,37 @@ class RaptorIndex:
         *,
         transfers: Mapping[str, Sequence[tuple[str, float]]] | None = None,
         live: Mapping[tuple[str, date], LiveTrip | None] | None = None,
+        timezone: str | None = None,
     ) -> None:
         self.timetable = timetable
         self.day = day
+        self.timezone = timezone
         self.stops = timetable.stops
         self._stop_index = {stop.id: i for i, stop in enumerate(self.stops)}
         self._children: dict[str, list[str]] = {}
         for stop in self.stops:
             if stop.parent_station is not None:
                 self._children.setdefault(stop.parent_station, []).append(stop.id)
-        refs = [_TripRef(t, 0, day) for t in timetable.active_trips(day)]
         yesterday = day - timedelta(days=1)
-        refs += [
-            _TripRef(t, -_DAY_S, yesterday)
-            for t in timetable.active_trips(yesterday)
-            if t.arrival_s[-1] > _DAY_S
-        ]
+        refs = [_TripRef(t, self._offset_s(t, day), day) for t in timetable.active_trips(day)]
+        for trip in timetable.active_trips(yesterday):
+            offset_s = self._offset_s(trip, yesterday)
+            if trip.arrival_s[-1] + offset_s > 0:
+                refs.append(_TripRef(trip, offset_s, yesterday))
         self._refs = _live_refs(refs, live) if live else refs
         self._footpaths = self._footpath_edges(transfers or {})
+        self._route_fare, self._stop_zone, self._fare_minor = _fare_arrays(timetable)
         self._forward = self._build(reverse=False)
         self._backward: _Network | None = None  # built on the first arrive-by query
+
+    def _offset_s(self, trip: TransitTrip, service_date: date) -> int:
+        """Seconds from ``trip``'s service-day clock to the index's: a whole day back for
+        yesterday's trips, and, with a ``timezone``, each feed's own ``agency_timezone`` and
+        the DST change of the day (GTFS counts from noon minus 12 h)."""
+        if self.timezone is None:
+            return 0 if service_date == self.day else -_DAY_S
+        zone = self.timetable.route_by_id[trip.route_id].timezone or self.timezone
+        return shift_between_s(service_date, zone, self.day, self.timezone)
 
     @property
     def pattern_count(self) -> int:
@@ -351,7 +375,8 @@ class RaptorIndex:
             times.append((-dep[::-1], -arr[::-1]) if reverse else (arr, dep))
         # (stop indices, can board, can alight, trip rows); reversed, alighting is boarding.
         patterns: list[tuple[list[int], tuple[bool, ...], tuple[bool, ...], list[int]]] = []
-        for (_, stop_ids, pickup, drop_off), rows in groups.items():
+        pattern_fare: list[int] = []
+        for (route_id, stop_ids, pickup, drop_off), rows in groups.items():
             if reverse:
                 stop_ids, pickup, drop_off = stop_ids[::-1], drop_off[::-1], pickup[::-1]
             stops = [self._stop_index[s] for s in stop_ids]
@@ -369,6 +394,7 @@ class RaptorIndex:
                 else:
                     split.append([row])
             patterns += [(stops, pickup, drop_off, members) for members in split]
+            pattern_fare += [self._route_fare.get(route_id, -1)] * len(split)
 
         pattern_stop_start = np.zeros(len(patterns) + 1, np.int64)
         pattern_trip_start = np.zeros(len(patterns) + 1, np.int64)
@@ -423,6 +449,11 @@ class RaptorIndex:
             trip_refs=tuple(self._refs[r] for r in ordered_rows),
             trip_pattern=trip_pattern.astype(np.int64),
             reverse=reverse,
+            pattern_fare=np.array(pattern_fare, np.int64),
+            # Reversed, a ride is searched from where it alights to where it boards.
+            fare_minor=np.ascontiguousarray(
+                self._fare_minor.transpose(0, 2, 1) if reverse else self._fare_minor
+            ),
         )
 
     # -- querying ---------------------------------------------------------------------------
@@ -530,6 +561,7 @@ class RaptorIndex:
         target_start = np.zeros(len(self.stops) + 1, np.int64)
         np.cumsum(np.bincount(ends[0], minlength=len(self.stops)), out=target_start[1:])
         grouped = tuple(np.ascontiguousarray(a[order]) for a in ends[1:5])
+        # A label's price: its access option's, plus its rides' fares, plus its egress's.
         kinds, refs, dest_t, dest_w, dest_c, dest_v, dest_ref, _ = _mc_raptor(
             net.arrays,
             seeds[:5],
@@ -538,6 +570,9 @@ class RaptorIndex:
             bound_s,
             max_transfers + 1,
             int(min_transfer_s),
+            net.pattern_fare,
+            self._stop_zone,
+            net.fare_minor,
         )
         seed_owner, target_owner = seeds[5], ends[5][order]
         found = list(
@@ -573,7 +608,9 @@ class RaptorIndex:
                 {int(seeds[0][seed]): int(seeds[1][seed])},
                 {stop: int(grouped[0][egress])},
             )
-            journeys.append((k, t, OptionJourney(journey, source, target, w, c)))
+            # The options' prices only: rides are priced exactly on the journey's legs.
+            price = int(seeds[3][seed]) + int(grouped[2][egress])
+            journeys.append((k, t, OptionJourney(journey, source, target, w, price)))
         journeys.sort(key=lambda item: (item[0], item[1]))
         return [journey for _, _, journey in journeys]
 
@@ -698,6 +735,47 @@ def _live_refs(
         if state is not None:
             result.append(_TripRef(state.trip, ref.offset_s, ref.service_date, state))
     return result
+
+
+def _fare_arrays(
+    timetable: Timetable,
+) -> tuple[dict[str, int], NDArray[np.int64], NDArray[np.int64]]:
+    """The search's view of the fares: route -> fare group, stop -> zone index, and the price
+    of one ride per group, boarding zone and alighting zone (zone 0: none).
+
+    Routes that no rule names share one group; each route a rule names has its own. A ride
+    is priced alone (the cheapest fare covering it, ``contains_id`` judged on its two ends);
+    transfers between rides are priced exactly on the journeys found.
+    """
+    fares = timetable.fares
+    zones = [None, *sorted({s.zone_id for s in timetable.stops if s.zone_id is not None})]
+    zone_index = {zone: i for i, zone in enumerate(zones)}
+    stop_zone = np.array([zone_index[s.zone_id] for s in timetable.stops], np.int64)
+    named = {rule.route_id for rule in fares.rules if rule.route_id is not None}
+    priced = [route.id for route in timetable.routes if fares.prices_route(route.id)]
+    # One representative route per group: each named route, and the first unnamed one.
+    groups: dict[str, int] = {}
+    representatives: list[str] = []
+    route_fare: dict[str, int] = {}
+    for route_id in priced:
+        scope_key = next(f.scope for f in fares.attributes if route_id.startswith(f.scope))
+        key = route_id if route_id in named else f"\0{scope_key}"
+        if key not in groups:
+            groups[key] = len(representatives)
+            representatives.append(route_id)
+        route_fare[route_id] = groups[key]
+    n_zones = len(zones)
+    if not representatives or len(representatives) * n_zones * n_zones > _MAX_FARE_CELLS:
+        return {}, stop_zone, np.zeros((1, n_zones, n_zones), np.int64)
+    fare_minor = np.full((len(representatives), n_zones, n_zones), UNKNOWN_FARE_MINOR, np.int64)
+    for g, route_id in enumerate(representatives):
+        for a, zone_a in enumerate(zones):
+            for b, zone_b in enumerate(zones):
+                passed = frozenset(z for z in (zone_a, zone_b) if z is not None)
+                price = fares.cheapest_ride_minor(FareRide(route_id, zone_a, zone_b, passed, 0))
+                if price is not None:
+                    fare_minor[g, a, b] = price
+    return route_fare, stop_zone, fare_minor
 
 
 def _trace_labels(

@@ -46,8 +46,9 @@ _MAX_SERVICE_TIME_S = 48 * 3600
 class StopTimeUpdate:
     """A live time for the stop at ``position`` (0-based) along the trip.
 
-    Absolute times (``arrival_s``, ``departure_s``) are seconds after midnight of the service
-    day and win over delays; ``skipped`` is GTFS-RT ``SKIPPED``, ``no_data`` is ``NO_DATA``.
+    Absolute times (``arrival_s``, ``departure_s``) are on the trip's own clock (seconds
+    after its service day's start, as its schedule) and win over delays; ``skipped`` is
+    GTFS-RT ``SKIPPED``, ``no_data`` is ``NO_DATA``.
     """
 
     position: int

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from routing.errors import RoutingError
 from routing.geometry import EARTH_RADIUS_M
+from routing.transit.errors import TimetableError
+from routing.transit.fares import FareTable
 
 __all__ = [
     "TRANSIT_MODES",
@@ -52,18 +54,13 @@ _MAX_SERVICE_TIME_S = 48 * 3600
 _T = TypeVar("_T")
 
 
-class TimetableError(ValueError, RoutingError):
-    """A timetable value or a GTFS feed is malformed; the message names the id, field or line."""
-
-    code = "TIMETABLE_ERROR"
-
-
 @dataclass(frozen=True, slots=True)
 class TransitStop:
     """A place where passengers board or alight (GTFS ``location_type`` 0), or a station.
 
     ``parent_station`` is the id of the station (``location_type`` 1) grouping this stop, if
-    any. ``wheelchair`` is ``None`` when the feed does not say.
+    any. ``wheelchair`` is ``None`` when the feed does not say. ``zone_id`` is the fare zone
+    (GTFS ``zone_id``) that ``fare_rules.txt`` names, if any.
     """
 
     id: str
@@ -72,6 +69,7 @@ class TransitStop:
     lon: float
     wheelchair: bool | None = None
     parent_station: str | None = None
+    zone_id: str | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "stop", "id")
@@ -91,7 +89,9 @@ class TransitRoute:
     """A line as passengers know it (``short_name`` "169", ``long_name`` "Pont de Sèvres - ...").
 
     ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` and
-    ``text_color`` hex colours without ``#`` (the line's colour and its text's), or ``None``.
+    ``text_color`` hex colours without ``#`` (the line's colour and its text's), or ``None``;
+    ``timezone`` the agency's IANA ``agency_timezone`` its trips' times are written in
+    (``None``: the searcher's own).
     """
 
     id: str
@@ -101,6 +101,7 @@ class TransitRoute:
     agency_id: str = ""
     color: str | None = None
     text_color: str | None = None
+    timezone: str | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "route", "id")
@@ -109,6 +110,14 @@ class TransitRoute:
                 f"route {self.id!r}: mode {self.mode!r} is not accepted; expected one of "
                 f"{', '.join(sorted(TRANSIT_MODES))}"
             )
+        if self.timezone is not None:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise TimetableError(
+                    f"route {self.id!r}: timezone {self.timezone!r} is not accepted; expected "
+                    "an IANA time zone such as 'Europe/Paris'"
+                ) from None
         for name, value in (("color", self.color), ("text_color", self.text_color)):
             if value is not None and not _is_hex_colour(value):
                 raise TimetableError(
@@ -281,7 +290,8 @@ class Timetable:
 
     ``stops`` are boarding points; ``stations`` the parents some of them name. ``source_id``
     says where the feed came from (a file name, a marketplace service id) for messages and
-    caches. ``transfers`` are the feed's ``transfers.txt`` rules between its boarding stops.
+    caches. ``transfers`` are the feed's ``transfers.txt`` rules between its boarding stops;
+    ``fares`` its GTFS fares v1 (empty: prices come from elsewhere or are unknown).
     """
 
     stops: tuple[TransitStop, ...]
@@ -291,6 +301,7 @@ class Timetable:
     source_id: str = ""
     stations: tuple[TransitStop, ...] = ()
     transfers: tuple[TransferRule, ...] = ()
+    fares: FareTable = field(default_factory=FareTable)
     stop_by_id: dict[str, TransitStop] = field(init=False, repr=False, compare=False)
     route_by_id: dict[str, TransitRoute] = field(init=False, repr=False, compare=False)
     trip_by_id: dict[str, TransitTrip] = field(init=False, repr=False, compare=False)

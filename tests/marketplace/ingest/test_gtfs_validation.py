@@ -187,6 +187,7 @@ def test_files_the_import_does_not_read_are_left_unread(tmp_path: Path) -> None:
             zipped.write(path, path.name)
         zipped.writestr("shapes.txt", b"\xff not utf-8")
     assert set(read_gtfs(archive)) == {
+        "agency.txt",  # for agency_timezone
         "stops.txt",
         "routes.txt",
         "trips.txt",

@@ -1,0 +1,54 @@
+"""A journey's rides priced by their feeds' GTFS fares (:mod:`routing.transit.fares`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from routing.transit.fares import FareRide, FareTable
+from routing.transit.timetable import TransitLeg
+
+__all__ = ["LegFare", "fare_ride", "leg_fares"]
+
+
+@dataclass(frozen=True, slots=True)
+class LegFare:
+    """What a ride costs under GTFS fares: the ticket bought when boarding it (0 when an
+    earlier ticket covers it), or ``None`` with ``currency`` ``None`` when unknown."""
+
+    price_minor: int | None
+    currency: str | None
+    fare_id: str | None = None
+
+
+def fare_ride(leg: TransitLeg) -> FareRide:
+    """The fare view of a ride: its route, the zones of its stops and its departure."""
+    stops = [leg.board_stop, *(call.stop for call in leg.intermediate_stops), leg.alight_stop]
+    return FareRide(
+        route_id=leg.route.id,
+        board_zone=leg.board_stop.zone_id,
+        alight_zone=leg.alight_stop.zone_id,
+        zones=frozenset(s.zone_id for s in stops if s.zone_id is not None),
+        departure_s=leg.departure_s,
+    )
+
+
+def leg_fares(fares: FareTable, legs: Sequence[TransitLeg]) -> list[LegFare | None]:
+    """Per ride, its GTFS fare, or ``None`` for a ride whose route no fare table prices (its
+    service prices it otherwise). Rides of one fare system are priced together, transfers
+    included; when any of them has no fare the price of each is unknown."""
+    priced = [i for i, leg in enumerate(legs) if fares.prices_route(leg.route.id)]
+    result: list[LegFare | None] = [None] * len(legs)
+    if not priced:
+        return result
+    tickets = fares.tickets([fare_ride(legs[i]) for i in priced])
+    for i in priced:
+        result[i] = LegFare(None, None)
+    if tickets is None:
+        return result
+    for position in priced:
+        result[position] = LegFare(0, tickets[0].fare.currency)
+    for ticket in tickets:
+        at = priced[ticket.first]
+        result[at] = LegFare(ticket.fare.price_minor, ticket.fare.currency, ticket.fare.id)
+    return result
