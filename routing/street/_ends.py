@@ -5,6 +5,11 @@ street is a cut-off piece): a search leaves by the edges' heads and arrives by t
 each at the cost of the part of the edge (and the connector) in between. The router's
 hierarchy queries, its Dijkstra fallbacks and its matrices all cost the ends here, so they
 cannot disagree.
+
+On a graph with turn costs (``graph.turn_s``) an edge's time includes the turn onto it at
+its tail: a search that leaves a point part-way along the edge never made that turn, and one
+that arrives at a point on it did, in full. The ``turns`` argument is the turn part of the
+weights (``graph.turn_part(metric)``: the times', none in a length).
 """
 
 from __future__ import annotations
@@ -39,8 +44,15 @@ class SnappedPath:
     last: EdgePosition
 
 
+Turns = NDArray[np.float64] | None
+
+
 def along_one_edge(
-    graph: CompactGraph, start: Snap, end: Snap, weights: NDArray[np.float64]
+    graph: CompactGraph,
+    start: Snap,
+    end: Snap,
+    weights: NDArray[np.float64],
+    turns: Turns = None,
 ) -> tuple[float, SnappedPath | None]:
     """Both points on one edge, the destination further along: the cost with no search."""
     best_cost, best = np.inf, None
@@ -48,7 +60,7 @@ def along_one_edge(
         for b in end.positions:
             if a.edge == b.edge and a.fraction <= b.fraction:
                 cost = (
-                    part(weights[a.edge], b.fraction - a.fraction)
+                    span_cost(weights, turns, a.edge, a.fraction, b.fraction, turned=False)
                     + connector_cost(graph, a, weights)
                     + connector_cost(graph, b, weights)
                 )
@@ -59,32 +71,59 @@ def along_one_edge(
 
 
 def leaving(
-    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64], turns: Turns = None
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """The nodes a search leaves a snapped point by, and the cost of reaching each."""
-    return _ends(graph, snap, weights, leave=True)
+    return _ends(graph, snap, weights, turns, leave=True)
 
 
 def arriving(
-    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64]
+    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64], turns: Turns = None
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """The nodes a search reaches a snapped point from, and the cost from each to the point."""
-    return _ends(graph, snap, weights, leave=False)
+    return _ends(graph, snap, weights, turns, leave=False)
 
 
 def _ends(
-    graph: CompactGraph, snap: Snap, weights: NDArray[np.float64], *, leave: bool
+    graph: CompactGraph,
+    snap: Snap,
+    weights: NDArray[np.float64],
+    turns: Turns,
+    *,
+    leave: bool,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     ends = graph.heads if leave else graph.tails
     nodes = np.array([ends[p.edge] for p in snap.positions], np.int64)
     costs = np.array(
         [
-            part(weights[p.edge], 1 - p.fraction if leave else p.fraction)
+            (
+                span_cost(weights, turns, p.edge, p.fraction, 1.0, turned=False)
+                if leave
+                else span_cost(weights, turns, p.edge, 0.0, p.fraction, turned=True)
+            )
             + connector_cost(graph, p, weights)
             for p in snap.positions
         ]
     )
     return nodes, costs
+
+
+def span_cost(
+    weights: NDArray[np.float64],
+    turns: Turns,
+    edge: int,
+    start: float,
+    end: float,
+    *,
+    turned: bool,
+) -> float:
+    """The cost of an edge from fraction ``start`` to ``end``; ``turned``: the route came
+    onto the edge at its tail (so made the turn there), rather than starting on it."""
+    weight = float(weights[edge])
+    turn = 0.0 if turns is None else min(float(turns[edge]), weight)
+    if end <= start:
+        return 0.0
+    return (turn if turned else 0.0) + part(weight - turn, end - start)
 
 
 def connector_cost(

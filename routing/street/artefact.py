@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.errors import CorruptArtefactError
-from routing.street.graph import ALL_ARRAYS, CompactGraph, Metric, PathIndex
+from routing.street.graph import ALL_ARRAYS, OPTIONAL_ARRAYS, CompactGraph, Metric, PathIndex
 from routing.street.hierarchy.ch import ContractionHierarchy
 from routing.street.modes import Mode
 
@@ -45,6 +45,9 @@ MANIFEST_NAME = "manifest.json"
 def _graph_arrays(graph: CompactGraph) -> dict[str, NDArray[Any]]:
     """Every array to store, the hierarchies' under ``ch_<metric>__`` prefixes."""
     out: dict[str, NDArray[Any]] = {name: getattr(graph, name) for name in ALL_ARRAYS}
+    for name in OPTIONAL_ARRAYS:
+        if getattr(graph, name) is not None:
+            out[name] = getattr(graph, name)
     for metric, hierarchy in graph.hierarchies.items():
         if metric == "distance" and hierarchy is graph.hierarchies.get("time"):
             continue  # shared when durations are proportional to lengths
@@ -221,6 +224,7 @@ def _graph_from_npz(path: Path, mode: Mode, info: Mapping[str, Any]) -> CompactG
         hierarchies=hierarchies,
         info=dict(info),
         **{name: arrays[name] for name in required},
+        **{name: arrays[name] for name in OPTIONAL_ARRAYS if name in arrays},
     )
 
 

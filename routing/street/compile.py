@@ -88,6 +88,7 @@ def compile_graph(
     highway_index = np.full(m, -1, np.int16)
     highways: dict[str, int] = {}
     lanes = np.zeros(m, np.float32)
+    turn_s = np.zeros(m, np.float64)
     polylines: list[tuple[NDArray[np.float64], NDArray[np.float64]] | None] = []
     for i, (u, v, data) in enumerate(edges):
         tails[i], heads[i] = index_of[u], index_of[v]
@@ -105,6 +106,7 @@ def compile_graph(
         if highway is not None:
             highway_index[i] = highways.setdefault(highway, len(highways))
         lanes[i] = _lanes_value(data.get("lanes"))
+        turn_s[i] = float(data.get("turn_s", 0.0))
         way = data.get("osmid")
         if isinstance(way, list):
             way = way[0] if way else None
@@ -122,6 +124,7 @@ def compile_graph(
     length_m, duration_s = length_m[edge_order], duration_s[edge_order]
     osm_way_id, name_index = osm_way_id[edge_order], name_index[edge_order]
     highway_index, lanes = highway_index[edge_order], lanes[edge_order]
+    turn_s = turn_s[edge_order]
     polylines = [polylines[i] for i in edge_order]
     indptr = np.zeros(len(nodes) + 1, np.int64)
     np.cumsum(np.bincount(tails, minlength=len(nodes)), out=indptr[1:])
@@ -148,6 +151,7 @@ def compile_graph(
         "oneway_known": bool(graph.graph.get("oneway_known", True)),
         "warnings": list(graph.graph.get("warnings", [])),
         "turn_restrictions": dict(graph.graph.get("turn_restrictions", {})),
+        "turn_costs": dict(graph.graph.get("turn_costs", {})),
         "named_edges": int((name_index >= 0).sum()),
         "core_nodes": int(core.sum()),
         "total_length_km": round(float(length_m.sum()) / 1000, 3),
@@ -175,6 +179,8 @@ def compile_graph(
         geometry_lon=geometry_lon,
         hierarchies=hierarchies,
         info=info,
+        # Only graphs expanded for turn costs carry them (and store them).
+        turn_s=turn_s if "turn_costs" in graph.graph else None,
     )
 
 

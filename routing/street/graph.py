@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from routing.geometry import BoundingBox
 from routing.street.modes import Mode
 
-__all__ = ["ALL_ARRAYS", "CompactGraph", "Metric", "PathFound", "PathIndex"]
+__all__ = ["ALL_ARRAYS", "OPTIONAL_ARRAYS", "CompactGraph", "Metric", "PathFound", "PathIndex"]
 
 Metric = Literal["time", "distance"]
 
@@ -38,6 +38,8 @@ _EDGE_ARRAYS = (
 _NODE_ARRAYS = ("node_lat", "node_lon", "node_osm_id")
 _GEOMETRY_ARRAYS = ("geometry_offsets", "geometry_lat", "geometry_lon")
 ALL_ARRAYS = (*_NODE_ARRAYS, "indptr", *_EDGE_ARRAYS, "names", "highways", *_GEOMETRY_ARRAYS)
+# Stored only by graphs built with turn costs; artefacts without them load as before.
+OPTIONAL_ARRAYS = ("turn_s",)
 
 
 class PathFound(Protocol):
@@ -79,6 +81,9 @@ class CompactGraph:
     ``core_edge[i]`` says both ends lie in the largest strongly connected component: real
     extracts have one-way stubs and cut-off pieces at their borders, and a point snapped onto
     one of those could reach nowhere.
+    ``turn_s[i]`` is the part of ``duration_s[i]`` paid for the turn onto edge ``i`` at its
+    tail (:mod:`routing.street.turn_costs`; None on a graph built without turn costs): a
+    route that starts part-way along an edge has not made that turn, one that ends there has.
     ``hierarchies`` answer one-to-one queries per metric; :mod:`routing.street.compile` builds
     them and :mod:`routing.street.artefact` loads them, so this value needs no hierarchy code.
     """
@@ -104,6 +109,7 @@ class CompactGraph:
     geometry_lon: NDArray[np.float64]
     hierarchies: Mapping[Metric, PathIndex]
     info: Mapping[str, Any] = field(default_factory=dict)
+    turn_s: NDArray[np.float64] | None = None
 
     @property
     def node_count(self) -> int:
@@ -124,6 +130,10 @@ class CompactGraph:
 
     def weights(self, metric: Metric) -> NDArray[np.float64]:
         return self.duration_s if metric == "time" else self.length_m
+
+    def turn_part(self, metric: Metric) -> NDArray[np.float64] | None:
+        """What the edges' weights in ``metric`` hold of turn costs (None: nothing)."""
+        return self.turn_s if metric == "time" else None
 
     def edge_name(self, edge: int) -> str | None:
         index = int(self.name_index[edge])

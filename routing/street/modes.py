@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from routing.street.timing import DEFAULT_TIMING, TimingProfile
+from routing.street.turn_costs import TurnCostProfile
 
 __all__ = [
     "BIKE_DISMOUNTED_SPEED_KMH",
@@ -65,11 +66,15 @@ class ModeProfile:
     fallback limit when neither ``maxspeed`` nor the French urban defaults apply. ``timing``
     (default: :data:`routing.street.timing.DEFAULT_TIMING`) says which share of the limit
     cars drive by road class and how long signals, stops and crossings hold each mode.
+    ``turn_costs`` (:mod:`routing.street.turn_costs`) adds a cost by angle to every turn and
+    forbids U-turns but at dead ends, on a turn-expanded graph; None (the default) builds
+    the node-based graph without them.
     """
 
     mode: Mode
     speed_kmh: float
     timing: TimingProfile | None = None
+    turn_costs: TurnCostProfile | None = None
 
     @property
     def timing_profile(self) -> TimingProfile:

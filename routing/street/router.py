@@ -30,6 +30,7 @@ from routing.street._ends import (
     connector_cost,
     cut,
     leaving,
+    span_cost,
 )
 from routing.street.graph import CompactGraph, Metric
 from routing.street.hierarchy.cch import CustomizableHierarchy
@@ -189,10 +190,11 @@ class StreetRouter:
         if weights is self.graph.weights(metric):
             path = self._best_spans(start, end, metric)
         else:
-            path = self._spans_by_customization(start, end, weights)
+            path = self._spans_by_customization(start, end, weights, self.graph.turn_part(metric))
         if path is None:
             raise NoRouteError(self._no_route_message(start, end))
-        pieces = [self._piece(span, durations) for span in path.spans]
+        # Every span but the first came onto its edge by a turn (paid with the edge's time).
+        pieces = [self._piece(span, durations, turned=i > 0) for i, span in enumerate(path.spans)]
         origin = self._used_snap(start, path.first)
         destination = self._used_snap(end, path.last)
         coordinates: list[LatLon] = [(origin.lat, origin.lon)]
@@ -234,8 +236,12 @@ class StreetRouter:
         if path is None:
             raise NoRouteError(self._no_route_message(start, end))
         durations = self.graph.duration_s
+        turns = self.graph.turn_s
         # The same sums, in the same order, as route_between: equal to the last bit.
-        pieces_s = sum(float(durations[span.edge]) * (span.end - span.start) for span in path.spans)
+        pieces_s = sum(
+            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
+            for i, span in enumerate(path.spans)
+        )
         connectors_s = connector_cost(self.graph, path.first, durations) + connector_cost(
             self.graph, path.last, durations
         )
@@ -290,17 +296,19 @@ class StreetRouter:
         # ends included, or metres and seconds get mixed and the answer is not shortest.
         shared = metric != "time" and hierarchy is graph.hierarchies.get("time")
         search_weights = graph.weights("time") if shared else weights
-        best_cost, best = along_one_edge(graph, start, end, weights)
-        sources, source_costs = leaving(graph, start, search_weights)
-        targets, target_costs = arriving(graph, end, search_weights)
+        turns = graph.turn_part(metric)
+        search_turns = graph.turn_part("time") if shared else turns
+        best_cost, best = along_one_edge(graph, start, end, weights, turns)
+        sources, source_costs = leaving(graph, start, search_weights, search_turns)
+        targets, target_costs = arriving(graph, end, search_weights, search_turns)
         found = hierarchy.query(sources, source_costs, targets, target_costs)
         if found is not None:
             a = start.positions[found.source_index]
             b = end.positions[found.target_index]
             cost = (
-                leaving(graph, start, weights)[1][found.source_index]
+                leaving(graph, start, weights, turns)[1][found.source_index]
                 + float(weights[found.edge_ids].sum())
-                + arriving(graph, end, weights)[1][found.target_index]
+                + arriving(graph, end, weights, turns)[1][found.target_index]
             )
             if cost < best_cost:
                 spans = [
@@ -341,7 +349,7 @@ class StreetRouter:
         if weights is self.graph.weights("time"):
             path = self._best_spans(start, end, "time")
         else:
-            path = self._spans_by_customization(start, end, weights)
+            path = self._spans_by_customization(start, end, weights, self.graph.turn_part("time"))
         if path is None:
             return None
         return np.array([span.edge for span in path.spans], dtype=np.int64)
@@ -374,13 +382,19 @@ class StreetRouter:
         return closed
 
     def _spans_by_customization(
-        self, start: Snap, end: Snap, weights: NDArray[np.float64]
+        self,
+        start: Snap,
+        end: Snap,
+        weights: NDArray[np.float64],
+        turns: NDArray[np.float64] | None = None,
     ) -> SnappedPath | None:
-        """One-to-one on modified weights: the hierarchy customized for them answers."""
+        """One-to-one on modified weights: the hierarchy customized for them answers.
+
+        ``turns``: the turn costs the weights hold (times on a graph with turn costs)."""
         graph = self.graph
-        best_cost, best = along_one_edge(graph, start, end, weights)
-        sources, source_costs = leaving(graph, start, weights)
-        targets, target_costs = arriving(graph, end, weights)
+        best_cost, best = along_one_edge(graph, start, end, weights, turns)
+        sources, source_costs = leaving(graph, start, weights, turns)
+        targets, target_costs = arriving(graph, end, weights, turns)
         # An end on an impassable edge cannot be left or reached through it.
         usable_sources = np.flatnonzero(np.isfinite(source_costs))
         usable_targets = np.flatnonzero(np.isfinite(target_costs))
@@ -410,7 +424,9 @@ class StreetRouter:
             return False
         return _expected_share(self.graph, budget_s, times_s) >= SWEEP_FROM_SHARE
 
-    def _piece(self, span: Span, duration_s: NDArray[np.float64] | None = None) -> Piece:
+    def _piece(
+        self, span: Span, duration_s: NDArray[np.float64] | None = None, *, turned: bool
+    ) -> Piece:
         graph = self.graph
         durations = graph.duration_s if duration_s is None else duration_s
         lat, lon = graph.edge_polyline(span.edge)
@@ -418,7 +434,9 @@ class StreetRouter:
         return Piece(
             name=graph.edge_name(span.edge),
             distance_m=float(graph.length_m[span.edge]) * fraction,
-            duration_s=float(durations[span.edge]) * fraction,
+            duration_s=span_cost(
+                durations, graph.turn_s, span.edge, span.start, span.end, turned=turned
+            ),
             coordinates=cut(lat, lon, span.start, span.end),
         )
 
@@ -444,7 +462,7 @@ class StreetRouter:
         """
         graph = self.graph
         weights = self.live_weights(metric, avoid, duration_s)
-        sources, costs = _finite(*leaving(graph, snap, weights))
+        sources, costs = _finite(*leaving(graph, snap, weights, graph.turn_part(metric)))
         if search == "hierarchy":
             metric_weights = self.live.customized(weights)
             return costs_from_all(metric_weights, sources, costs, limit=limit)
@@ -464,11 +482,13 @@ class StreetRouter:
         with the same ``metric``, ``avoid`` and ``duration_s``."""
         graph = self.graph
         weights = self.live_weights(metric, avoid, duration_s)
+        turns = graph.turn_part(metric)
         out = np.full(len(ends), np.inf)
         for j, end in enumerate(ends):
             first, last = drop_shared_fallbacks(start, end)
-            best = along_one_edge(graph, first, last, weights)[0]  # ahead on the start's edge
-            targets, target_costs = arriving(graph, last, weights)
+            # ahead on the start's edge
+            best = along_one_edge(graph, first, last, weights, turns)[0]
+            targets, target_costs = arriving(graph, last, weights, turns)
             out[j] = min(best, float((costs[targets] + target_costs).min()))
         return out
 
@@ -493,8 +513,9 @@ class StreetRouter:
         ends = [self.snap(*p, name=f"destination {j}") for j, p in enumerate(destinations)]
         graph = self.graph
         weights = self.live_weights(metric, avoid, duration_s)
-        leaving_sets = [_finite(*leaving(graph, start, weights)) for start in starts]
-        arriving_sets = [_finite(*arriving(graph, end, weights)) for end in ends]
+        turns = graph.turn_part(metric)
+        leaving_sets = [_finite(*leaving(graph, start, weights, turns)) for start in starts]
+        arriving_sets = [_finite(*arriving(graph, end, weights, turns)) for end in ends]
         matrix = self.live.customized(weights).matrix_of_sets(leaving_sets, arriving_sets)
         on_edge: dict[int, list[int]] = {}
         for j, end in enumerate(ends):
@@ -514,7 +535,7 @@ class StreetRouter:
                         first, costs, [last], metric, avoid=avoid, duration_s=duration_s
                     )[0]
                 else:
-                    ahead = along_one_edge(graph, first, last, weights)[0]
+                    ahead = along_one_edge(graph, first, last, weights, turns)[0]
                     matrix[i, j] = min(matrix[i, j], ahead)
         return matrix
 

@@ -40,6 +40,7 @@ from routing.street.readers.sources import (
     detect_street_source,
 )
 from routing.street.readers.topology import ProgressCallback, report, street_graphs_from_topology
+from routing.street.readers.turn_expansion import expand_turns
 from routing.street.readers.turns import VIA_KEY, apply_turn_restrictions, via_nodes
 from routing.street.restrictions import Member, TurnRestriction, restriction_for
 from routing.street.timing import TimingProfile
@@ -328,13 +329,19 @@ def street_graphs_from_file(
     source = detect_street_source(Path(path))
     report(progress, f"reading {source.kind.value} street data from {source.path}")
     if source.kind is SourceKind.TOPOLOGY_CSV:
-        return street_graphs_from_topology(
+        graphs = street_graphs_from_topology(
             source.path, source.edges_path, modes, profiles, progress=progress
         )
-    if source.kind is SourceKind.GRAPHML:
+    elif source.kind is SourceKind.GRAPHML:
         graphs = street_graphs_from_graphml(source, modes, profiles)
     else:
         graphs = _graphs_from_ways(_read_ways(source), modes, profiles, source, progress)
+    for mode, graph in graphs.items():
+        turn_costs = profiles[mode].turn_costs
+        if turn_costs is not None:
+            # After the restrictions, whose copies are split like any junction.
+            graphs[mode] = expand_turns(graph, turn_costs)
+            report(progress, f"{mode.value}: turn costs {graphs[mode].graph['turn_costs']}")
     summary = ", ".join(f"{m.value} {len(g)}/{g.number_of_edges()}" for m, g in graphs.items())
     elapsed_s = time.perf_counter() - started
     report(progress, f"loaded {source.path} in {elapsed_s:.1f} s (nodes/edges: {summary})")
