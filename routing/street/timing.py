@@ -53,10 +53,10 @@ OSRM harness, not at hand here).
 Walkers and cyclists are not delayed along a road by its lights (they keep to the side of
 junctions they do not cross, which a node-based graph cannot tell apart), only where they
 cross on a crossing way.
-Turn costs by angle and U-turn costs are not here: turn restrictions are applied by splitting
-only the restricted junctions (:mod:`routing.street.readers.turns`), and a cost per turn needs
-to know the edge a route arrived by at *every* junction (an edge-based graph, about three
-times the edges for cars). Until then the signal delay above stands for the turns at lights.
+Turn costs by angle and U-turn costs are not here but in :mod:`routing.street.turn_costs`
+(their own profile, ``ModeProfile.turn_costs``): they need to know the edge a route arrived
+by at every junction, a turn-expanded graph, and are off by default (what they cost is
+measured there). Until they are on, the signal delay above stands for the turns at lights.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from routing.street.graph import CompactGraph
 from routing.traffic._assignment_kernels import all_or_nothing, line_search
 from routing.traffic.demand import DemandError, UnreachableDemandError
+from routing.traffic.segments import SharedSegments
 
 __all__ = [
     "DEFAULT_BPR_ALPHA",
@@ -66,6 +67,8 @@ class AssignmentNetwork:
     """A directed network in CSR form, edges sorted by tail, with BPR inputs per edge.
 
     Edge ``e`` runs ``tails[e] -> heads[e]``; ``indptr[u]:indptr[u + 1]`` are ``u``'s out-edges.
+    ``shared`` groups the copies of one street segment on a graph with turn costs: they
+    share its volume and capacity (:mod:`routing.traffic.segments`).
     """
 
     indptr: NDArray[np.int64]
@@ -73,6 +76,7 @@ class AssignmentNetwork:
     tails: NDArray[np.int32]
     free_flow_time_s: NDArray[np.float64]
     capacity_veh_h: NDArray[np.float64]
+    shared: SharedSegments | None = None
 
     def __post_init__(self) -> None:
         edges = self.heads.shape[0]
@@ -135,8 +139,21 @@ class AssignmentNetwork:
     def from_compact(
         cls, graph: CompactGraph, capacity_veh_h: NDArray[np.floating]
     ) -> AssignmentNetwork:
-        """A compact drive graph with capacities aligned to its edges (see traffic.capacity)."""
-        return cls.from_arrays(graph.indptr, graph.heads, graph.duration_s, capacity_veh_h)
+        """A compact drive graph with capacities aligned to its edges (see traffic.capacity).
+
+        On a graph with turn costs the copies of a segment share it (``shared``)."""
+        network = cls.from_arrays(graph.indptr, graph.heads, graph.duration_s, capacity_veh_h)
+        shared = SharedSegments.of(graph)
+        if shared is None:
+            return network
+        return cls(
+            indptr=network.indptr,
+            heads=network.heads,
+            tails=network.tails,
+            free_flow_time_s=network.free_flow_time_s,
+            capacity_veh_h=network.capacity_veh_h,
+            shared=shared,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,14 +259,27 @@ def assign(
     alphas, betas = _bpr_parameters(network, alpha, beta)
     origins, dest_ptr, dest_nodes, dest_trips, pair_index = _origin_rows(zones, trips)
     n_threads = _thread_count(threads, origins.shape[0], network.edge_count)
-    t0 = network.free_flow_time_s
-    capacity = network.capacity_veh_h
+    shared = network.shared
+    # Without shared segments every function below is the identity: one coordinate per edge.
+    if shared is None:
+        t0, capacity = network.free_flow_time_s, network.capacity_veh_h
+    else:
+        t0, capacity, alphas, betas = shared.bpr_inputs(
+            network.free_flow_time_s, network.capacity_veh_h, alphas, betas
+        )
+
+    def lift(edge_volume: NDArray[np.float64]) -> NDArray[np.float64]:
+        return edge_volume if shared is None else shared.lift(edge_volume)
+
+    def edge_costs(cost_s: NDArray[np.float64]) -> NDArray[np.float64]:
+        return cost_s if shared is None else shared.edge_costs(cost_s)
 
     def load(cost_s: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        return all_or_nothing(
-            network.indptr, network.heads, network.tails, cost_s,
+        edge_volume, pair_cost = all_or_nothing(
+            network.indptr, network.heads, network.tails, edge_costs(cost_s),
             origins, dest_ptr, dest_nodes, dest_trips, n_threads,
         )  # fmt: skip
+        return lift(edge_volume), pair_cost
 
     volume, pair_cost_s = load(t0)
     unreachable = ~np.isfinite(pair_cost_s)
@@ -303,14 +333,18 @@ def assign(
         if target is aon:
             older_target = None  # a fresh FW direction: conjugate with it alone next time
 
-    congested_s = bpr_time_s(t0, volume, capacity, alphas, betas)
+    congested_s = edge_costs(bpr_time_s(t0, volume, capacity, alphas, betas))
+    edge_t0 = network.free_flow_time_s
+    edge_volume = volume if shared is None else volume[shared.count :]
+    # A copy's volume/capacity is its segment's: the cars of every copy share the street.
+    ratio = volume / capacity if shared is None else shared.per_edge(volume / capacity)
     return AssignmentResult(
-        volume_veh_h=volume,
-        free_flow_time_s=t0.copy(),
+        volume_veh_h=edge_volume,
+        free_flow_time_s=edge_t0.copy(),
         congested_time_s=congested_s,
-        capacity_veh_h=capacity.copy(),
-        volume_capacity_ratio=volume / capacity,
-        delay_veh_h=volume * (congested_s - t0) / 3600.0 * period_h,
+        capacity_veh_h=network.capacity_veh_h.copy(),
+        volume_capacity_ratio=ratio,
+        delay_veh_h=edge_volume * (congested_s - edge_t0) / 3600.0 * period_h,
         relative_gap=history[-1] if history else 0.0,
         gap_history=tuple(history),
         iterations=len(history),

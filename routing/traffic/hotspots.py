@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import connected_components
 from routing.geometry import haversine_m
 from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentResult
+from routing.traffic.segments import SharedSegments
 
 __all__ = ["DEFAULT_MIN_VOLUME_CAPACITY", "Hotspot", "find_hotspots", "hotspot_radius_m"]
 
@@ -98,11 +99,12 @@ def find_hotspots(
     labels = _cluster_labels(tails, heads, graph.node_count)
     clusters = [congested[labels == label] for label in np.unique(labels)]
     totals = np.array([result.delay_veh_h[edges].sum() for edges in clusters])
+    shared = SharedSegments.of(graph)
     hotspots: list[Hotspot] = []
     for index in np.argsort(-totals, kind="stable"):
         if totals[index] < min_delay_veh_h or (limit is not None and len(hotspots) >= limit):
             break
-        hotspots.append(_hotspot(graph, result, clusters[index], len(hotspots) + 1, period))
+        hotspots.append(_hotspot(graph, result, clusters[index], len(hotspots) + 1, period, shared))
     return hotspots
 
 
@@ -125,7 +127,20 @@ def _hotspot(
     edges: NDArray[np.int64],
     rank: int,
     period: str | None,
+    shared: SharedSegments | None = None,
 ) -> Hotspot:
+    total_delay_veh_h = float(result.delay_veh_h[edges].sum())
+    volume: NDArray[np.float64] = result.volume_veh_h
+    if shared is not None:
+        # Copies of one segment (turn costs) are one street: its volume is theirs together,
+        # and it is listed, measured and named once, by its copy with the most delay.
+        by_segment = np.bincount(
+            shared.segment[edges], weights=result.volume_veh_h[edges], minlength=shared.count
+        )
+        volume = by_segment[shared.segment].astype(np.float64)
+        ordered = edges[np.argsort(-result.delay_veh_h[edges], kind="stable")]
+        _, first = np.unique(shared.segment[ordered], return_index=True)
+        edges = ordered[np.sort(first)]
     delay = result.delay_veh_h[edges]
     edges = edges[np.argsort(-delay, kind="stable")]
     tails, heads = graph.tails[edges], graph.heads[edges]
@@ -141,10 +156,10 @@ def _hotspot(
         street_names=_names_by_delay(graph, edges),
         centroid_lat=float(np.average(mid_lat, weights=weights)),
         centroid_lon=float(np.average(mid_lon, weights=weights)),
-        total_delay_veh_h=float(result.delay_veh_h[edges].sum()),
+        total_delay_veh_h=total_delay_veh_h,
         max_volume_capacity=float(result.volume_capacity_ratio[edges].max()),
         length_m=float(length_m.sum()),
-        volume_veh_h=float(result.volume_veh_h[edges].max()),
+        volume_veh_h=float(volume[edges].max()),
         period=period,
     )
 

@@ -1,0 +1,69 @@
+"""The traffic assignment on a drive graph with turn costs: copies share their segment.
+
+The hand-made crossing of the turn-cost tests (synthetic 100 m arms, no real street) has one
+route between any two of its dead ends, so the assignment must load every street exactly as
+on the node-based graph: each copy of a segment (one per way of arriving at its tail) carries
+its share, and the segment's volume/capacity, delay and hotspot are the street's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from routing.street.graph import CompactGraph
+from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign
+from routing.traffic.capacity import capacity_from_compact
+from routing.traffic.hotspots import find_hotspots
+from tests.routing.street.test_turn_costs import CROSS_NODES, CROSS_WAYS, DRIVE, with_turn_costs
+from tests.routing.street.test_turn_restrictions import write_osm
+
+DEAD_ENDS = (6, 7, 8, 9)
+Segments = dict[tuple[int, int], tuple[float, float, float]]
+
+
+def assigned(graph: CompactGraph) -> AssignmentResult:
+    network = AssignmentNetwork.from_compact(graph, capacity_from_compact(graph))
+    zones = np.array([graph.node_index(osm) for osm in DEAD_ENDS])
+    trips = np.full((len(zones), len(zones)), 400.0)
+    np.fill_diagonal(trips, 0.0)
+    return assign(network, zones, trips, relative_gap=1e-8)
+
+
+def by_street(graph: CompactGraph, result: AssignmentResult) -> Segments:
+    """Per (tail, head) OSM node pair: volume summed over copies, largest v/c, delay summed."""
+    out: Segments = {}
+    for e in range(graph.edge_count):
+        key = (int(graph.node_osm_id[graph.tails[e]]), int(graph.node_osm_id[graph.heads[e]]))
+        volume, ratio, delay = out.get(key, (0.0, 0.0, 0.0))
+        out[key] = (
+            volume + float(result.volume_veh_h[e]),
+            max(ratio, float(result.volume_capacity_ratio[e])),
+            delay + float(result.delay_veh_h[e]),
+        )
+    return out
+
+
+def test_copies_of_a_segment_share_its_volume_and_capacity(tmp_path: Path) -> None:
+    source = write_osm(tmp_path, CROSS_NODES, CROSS_WAYS, [])
+    turns = with_turn_costs(source, tmp_path).router(DRIVE).graph
+    plain = with_turn_costs(source, tmp_path, None).router(DRIVE).graph
+    assert turns.edge_count > plain.edge_count
+    on_turns, on_plain = assigned(turns), assigned(plain)
+    streets, expected = by_street(turns, on_turns), by_street(plain, on_plain)
+    assert streets.keys() == expected.keys()
+    for key, (volume, ratio, delay) in expected.items():
+        assert streets[key] == pytest.approx((volume, ratio, delay), rel=1e-6, abs=1e-9), key
+    # The arm J -> N carries 3 x 400 veh/h, arriving by three copies: its v/c is theirs together.
+    assert expected[(1, 4)][0] == pytest.approx(1200.0)
+    assert on_turns.total_delay_veh_h == pytest.approx(on_plain.total_delay_veh_h, rel=1e-6)
+    hotspots = find_hotspots(turns, on_turns, min_volume_capacity=0.5)
+    before = find_hotspots(plain, on_plain, min_volume_capacity=0.5)
+    assert len(hotspots) == len(before) >= 1
+    for found, wanted in zip(hotspots, before, strict=True):
+        assert len(found.edges) == len(wanted.edges)  # each street once, not once per copy
+        assert found.length_m == pytest.approx(wanted.length_m, rel=1e-9)
+        assert found.volume_veh_h == pytest.approx(wanted.volume_veh_h, rel=1e-6)
+        assert found.total_delay_veh_h == pytest.approx(wanted.total_delay_veh_h, rel=1e-6)
