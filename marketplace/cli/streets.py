@@ -14,6 +14,7 @@ from marketplace.i18n.steps import step_instruction
 from marketplace.streets import ARTEFACT_CACHE_DIR, ISSY_DOWNLOAD_DIR, default_streets_source
 from routing.errors import NoStreetNetworkError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
+from routing.street.turn_costs import BIKE_TURN_COSTS, CAR_TURN_COSTS, TurnCostProfile
 
 __all__ = ["parse_latlon", "register"]
 
@@ -52,6 +53,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("--modes", default="walk,bike,drive", help="comma-separated modes")
     build.add_argument("--walk-speed", type=float, default=DEFAULT_PROFILES[Mode.WALK].speed_kmh)
     build.add_argument("--bike-speed", type=float, default=DEFAULT_PROFILES[Mode.BIKE].speed_kmh)
+    build.add_argument(
+        "--turn-costs",
+        default="",
+        metavar="MODES",
+        help="comma-separated modes (drive, bike) to build with turn costs by angle and "
+        "U-turn costs (off by default; needs --out)",
+    )
     build.set_defaults(handler=_graph_build)
 
     info = graph_commands.add_parser("info", help="counts and coverage of a street network")
@@ -132,15 +140,34 @@ def _graph_build(args: argparse.Namespace) -> int:
 
     source = _source(args)
     modes = tuple(Mode(m.strip()) for m in args.modes.split(",") if m.strip())
+    turns = _turn_costs(args.turn_costs)
+    if turns and args.out is None:
+        # The cache folder is keyed by the source alone: it must hold the default build.
+        raise ValueError(
+            "--turn-costs needs --out FOLDER: the artefact cache holds default builds only"
+        )
     profiles = {
         **DEFAULT_PROFILES,
         Mode.WALK: ModeProfile(Mode.WALK, args.walk_speed),
-        Mode.BIKE: ModeProfile(Mode.BIKE, args.bike_speed),
+        Mode.BIKE: ModeProfile(Mode.BIKE, args.bike_speed, turn_costs=turns.get(Mode.BIKE)),
+        Mode.DRIVE: ModeProfile(
+            Mode.DRIVE, DEFAULT_PROFILES[Mode.DRIVE].speed_kmh, turn_costs=turns.get(Mode.DRIVE)
+        ),
     }
     out = args.out or cached_artefact_folder(source, ARTEFACT_CACHE_DIR)
     manifest = build_artefact(source, out, modes=modes, profiles=profiles, progress=_progress)
     _print_info(manifest, out)
     return 0
+
+
+def _turn_costs(text: str) -> dict[Mode, TurnCostProfile]:
+    """The turn-cost profiles ``--turn-costs`` asks for, by mode."""
+    known = {Mode.DRIVE: CAR_TURN_COSTS, Mode.BIKE: BIKE_TURN_COSTS}
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in {m.value for m in known}]
+    if unknown:
+        raise ValueError(f"--turn-costs {', '.join(unknown)}: unknown; accepted: drive, bike")
+    return {Mode(n): known[Mode(n)] for n in names}
 
 
 def _open(args: argparse.Namespace, modes: tuple[Mode, ...] | None = None) -> Any:

@@ -97,3 +97,22 @@ def test_missing_and_corrupt_sources_name_the_fix(
     monkeypatch.setattr("marketplace.cli.streets.default_streets_source", lambda explicit: None)
     assert main(["route", "--from", FROM, "--to", TO]) == 2
     assert "--streets PATH" in capsys.readouterr().err
+
+
+def test_graph_build_with_turn_costs_needs_its_own_folder(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = shared_data / "osm" / "meudon_drive_overpass_issy_west_2024-12-14.json.gz"
+    args = ["graph", "build", "--streets", str(source), "--modes", "drive"]
+    assert main([*args, "--turn-costs", "drive"]) == 2
+    assert "--turn-costs needs --out" in capsys.readouterr().err
+    assert main([*args, "--turn-costs", "walk", "--out", str(tmp_path / "x")]) == 2
+    assert "accepted: drive, bike" in capsys.readouterr().err
+    out = tmp_path / "turns.streets"
+    assert main([*args, "--turn-costs", "drive", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["graph", "info", "--streets", str(out), "--json"]) == 0
+    drive = json.loads(capsys.readouterr().out)["modes"]["drive"]
+    assert (
+        drive["turn_costs"]["nodes_after"] == drive["nodes"] > drive["turn_costs"]["nodes_before"]
+    )

@@ -26,6 +26,7 @@ from routing.street.network import StreetNetwork, build_artefact, open_street_ne
 from routing.street.router import StreetRouter
 from routing.street.snap import Snap, drop_shared_fallbacks
 from routing.street.turn_costs import (
+    BIKE_TURN_COSTS,
     CAR_TURN_COSTS,
     TurnCostProfile,
     segment_of_edges,
@@ -47,15 +48,18 @@ U_TURN_S = CAR_TURN_COSTS.max_turn_s + CAR_TURN_COSTS.u_turn_s
 
 
 def with_turn_costs(
-    source: Path, folder: Path, turn_costs: TurnCostProfile | None = CAR_TURN_COSTS
+    source: Path,
+    folder: Path,
+    turn_costs: TurnCostProfile | None = CAR_TURN_COSTS,
+    mode: Mode = DRIVE,
 ) -> StreetNetwork:
-    """The drive network of ``source`` built with these turn costs (None: without)."""
+    """The ``mode`` network of ``source`` built with these turn costs (None: without)."""
     profiles = {
         **DEFAULT_PROFILES,
-        DRIVE: dataclasses.replace(DEFAULT_PROFILES[DRIVE], turn_costs=turn_costs),
+        mode: dataclasses.replace(DEFAULT_PROFILES[mode], turn_costs=turn_costs),
     }
-    artefact = folder / ("turns" if turn_costs else "plain")
-    build_artefact(source, artefact, modes=[DRIVE], profiles=profiles)
+    artefact = folder / f"{mode.value}-{'turns' if turn_costs else 'plain'}"
+    build_artefact(source, artefact, modes=[mode], profiles=profiles)
     return open_street_network(artefact, cache_dir=folder)
 
 
@@ -160,6 +164,22 @@ def test_a_left_turn_costs_more_than_a_right_one(
     assert route.duration_s == pytest.approx(before.duration_s + turn_s, abs=0.01)
     matrix = turns.travel_cost_matrix([origin], [at(*destination)])
     assert matrix[0, 0] == pytest.approx(route.duration_s, rel=1e-9)
+
+
+def test_bikes_pay_their_own_turn_costs_and_may_turn_back_anywhere(tmp_path: Path) -> None:
+    source = write_osm(tmp_path, CROSS_NODES, CROSS_WAYS, [])
+    turns = with_turn_costs(source, tmp_path, BIKE_TURN_COSTS, Mode.BIKE).router(Mode.BIKE)
+    plain = with_turn_costs(source, tmp_path, None, Mode.BIKE).router(Mode.BIKE)
+    assert turns.graph.info["turn_costs"]["u_turns_forbidden"] == 0
+    origin = at(-150, 0)
+    left, right = BIKE_TURN_COSTS.turn_s(-90), BIKE_TURN_COSTS.turn_s(90)
+    for destination, turn_s in (((0, 150), left), ((0, -150), right)):
+        route = turns.route(origin, at(*destination))
+        before = plain.route(origin, at(*destination))
+        assert route.duration_s == pytest.approx(before.duration_s + turn_s, abs=0.01)
+        assert route.distance_m == pytest.approx(before.distance_m, rel=1e-9)
+    # A right turn is nearly free on a bike; a left one across traffic is not.
+    assert right < 0.5 < 1.5 < left
 
 
 def test_the_crossing_is_split_per_arriving_street_and_maps_back_to_its_osm_nodes(
