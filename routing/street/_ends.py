@@ -61,8 +61,8 @@ def along_one_edge(
             if a.edge == b.edge and a.fraction <= b.fraction:
                 cost = (
                     span_cost(weights, turns, a.edge, a.fraction, b.fraction, turned=False)
-                    + connector_cost(graph, a, weights)
-                    + connector_cost(graph, b, weights)
+                    + connector_cost(graph, a, weights, turns)
+                    + connector_cost(graph, b, weights, turns)
                 )
                 if cost < best_cost:
                     best_cost = cost
@@ -101,7 +101,7 @@ def _ends(
                 if leave
                 else span_cost(weights, turns, p.edge, 0.0, p.fraction, turned=True)
             )
-            + connector_cost(graph, p, weights)
+            + connector_cost(graph, p, weights, turns)
             for p in snap.positions
         ]
     )
@@ -127,19 +127,25 @@ def span_cost(
 
 
 def connector_cost(
-    graph: CompactGraph, position: EdgePosition, weights: NDArray[np.float64]
+    graph: CompactGraph,
+    position: EdgePosition,
+    weights: NDArray[np.float64],
+    turns: Turns = None,
 ) -> float:
     """What the straight connector to a position costs: its length at its street's pace.
 
-    In metres for lengths, in seconds for times (the street's own speed: the connector is
-    travelled like the street it joins); impassable streets make it impassable.
+    In metres for lengths, in seconds for times (the street's own speed, its turn cost left
+    out: the connector is travelled like the street it joins); impassable streets make it
+    impassable.
     """
     if position.connector_m == 0:
         return 0.0
     edge = position.edge
     length = float(graph.length_m[edge])
     if length > 0:
-        return position.connector_m * float(weights[edge]) / length
+        weight = float(weights[edge])
+        turn = 0.0 if turns is None else min(float(turns[edge]), weight)
+        return position.connector_m * (weight - turn) / length
     # A zero-length edge has no pace of its own: use the network's average.
     finite = np.isfinite(weights)
     return position.connector_m * float(weights[finite].sum() / graph.length_m[finite].sum())

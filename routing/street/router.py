@@ -207,8 +207,9 @@ class StreetRouter:
         if len(coordinates) == 1:
             coordinates.append(coordinates[0])
         connectors_m = path.first.connector_m + path.last.connector_m
-        connectors_s = connector_cost(self.graph, path.first, durations) + connector_cost(
-            self.graph, path.last, durations
+        turns = self.graph.turn_s
+        connectors_s = connector_cost(self.graph, path.first, durations, turns) + connector_cost(
+            self.graph, path.last, durations, turns
         )
         return StreetRoute(
             mode=self.graph.mode.value,
@@ -242,8 +243,8 @@ class StreetRouter:
             span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
             for i, span in enumerate(path.spans)
         )
-        connectors_s = connector_cost(self.graph, path.first, durations) + connector_cost(
-            self.graph, path.last, durations
+        connectors_s = connector_cost(self.graph, path.first, durations, turns) + connector_cost(
+            self.graph, path.last, durations, turns
         )
         return pieces_s + connectors_s
 

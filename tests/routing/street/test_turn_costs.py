@@ -376,3 +376,29 @@ def test_closing_a_way_closes_every_copy_of_it(
     detour = turns.edges_between(start, end, duration_s=closed)
     assert detour is not None
     assert closed_way not in set(graph.osm_way_id[detour].tolist())
+
+
+def test_a_connector_is_paced_by_its_street_not_by_the_turn_onto_it(
+    west_issy_turns: tuple[StreetRouter, StreetRouter],
+) -> None:
+    # The planning tests' pair: the destination's nearest street is a cut-off piece, so the
+    # route ends by a counted connector to a connected street; its pace once included the
+    # turn onto that street (32 s too many through the app).
+    turns, plain = west_issy_turns
+    origin, destination = (48.8150, 2.2420), (48.8240, 2.2520)
+    route = turns.route(origin, destination)
+    before = plain.route(origin, destination)
+    assert route.destination.distance_m > 100
+    edges = turns.edges_between(turns.snap(*origin), turns.snap(*destination))
+    assert edges is not None and turns.graph.turn_s is not None
+    # Every edge after the first was turned onto; the last one only if the route goes along it.
+    last = route.destination.positions[0]
+    assert int(edges[-1]) == last.edge
+    turned_s = float(turns.graph.turn_s[edges[1:-1]].sum())
+    turned_s += float(turns.graph.turn_s[last.edge]) if last.fraction > 0 else 0.0
+    assert 5 < turned_s < 30
+    assert route.distance_m == pytest.approx(before.distance_m, rel=1e-9)
+    assert route.duration_s == pytest.approx(before.duration_s + turned_s, abs=1e-6)
+    assert turns.duration_between(turns.snap(*origin), turns.snap(*destination)) == pytest.approx(
+        route.duration_s, rel=1e-12
+    )
