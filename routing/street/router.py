@@ -577,8 +577,13 @@ class StreetRouter:
         reached = (tails_cost < budget_s) & np.isfinite(times_s)
         edges = np.flatnonzero(reached)
         remaining = budget_s - tails_cost[edges]
+        street_s = times_s[edges]
+        if graph.turn_s is not None:
+            # The turn onto an edge is made at its tail, before any of the street is driven.
+            turn_s = np.minimum(graph.turn_s[edges], street_s)
+            remaining, street_s = remaining - turn_s, street_s - turn_s
         with np.errstate(divide="ignore", invalid="ignore"):
-            ends = np.where(times_s[edges] > 0, remaining / times_s[edges], 1.0)
+            ends = np.where(street_s > 0, remaining / street_s, 1.0)
         ends = np.clip(ends, 0.0, 1.0)
         projection = self.snapper.projection
         lines = []

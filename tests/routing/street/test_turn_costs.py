@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -180,6 +181,24 @@ def test_bikes_pay_their_own_turn_costs_and_may_turn_back_anywhere(tmp_path: Pat
         assert route.distance_m == pytest.approx(before.distance_m, rel=1e-9)
     # A right turn is nearly free on a bike; a left one across traffic is not.
     assert right < 0.5 < 1.5 < left
+
+
+def test_an_isochrone_pays_the_turn_before_the_street(
+    crossing: tuple[StreetRouter, StreetRouter],
+) -> None:
+    turns, _ = crossing
+    origin = at(-150, 0)
+    # Half a left turn's cost beyond J: enough for 2.5 s straight on (about 24 m at 35 km/h)
+    # or a right turn (2.5 s), not for the left one (5 s).
+    budget_s = turns.route(origin, at(0, 0)).duration_s + LEFT_90_S / 2
+    area = shapely.geometry.shape(turns.isochrone(origin, budget_s, buffer_m=5)["geometry"])
+
+    def inside(x_m: float, y_m: float) -> bool:
+        lat, lon = at(x_m, y_m)
+        return bool(area.contains(shapely.Point(lon, lat)))
+
+    assert inside(15, 0)
+    assert not inside(0, 15) and not inside(0, -15)
 
 
 def test_the_crossing_is_split_per_arriving_street_and_maps_back_to_its_osm_nodes(
