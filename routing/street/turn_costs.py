@@ -51,10 +51,13 @@ The profile is a mode's own field (``ModeProfile.turn_costs``), apart from the s
 and node delays of :mod:`routing.street.timing`.
 
 Downstream: a route that starts part-way along an edge did not make the turn onto it, one
-that ends there did (:mod:`routing.street._ends`); the traffic assignment lets the copies of
-a segment share its volume and capacity (:mod:`routing.traffic.segments`), and hotspots
-count each street once. A traffic zone's centroid is one copy of its nearest junction: trips
-to it arrive by that copy's street (it is in the strongly connected core, so never cut off).
+that ends there did (:mod:`routing.street._ends`), and a connector or an isochrone pays the
+street's pace, not the turn's; the traffic assignment lets the copies of a segment share its
+volume and capacity (:mod:`routing.traffic.segments`), hotspots count each street once, and a
+scenario edit naming one copy binds them all. Left as they are: a traffic zone's centroid is
+one copy of its nearest junction (trips to it arrive by that copy's street; it is in the
+strongly connected core, so never cut off), and the segment exports and stored run rows are
+one per copy (their volumes add up to the street's).
 
 What it costs (``benchmarks/turn_costs.py``, same run): on west Issy 1.84x the nodes and
 1.55x the edges; on the 115k-node Issy topology (every street two-way, so every junction

@@ -123,6 +123,7 @@ class AssignmentNetwork:
         heads: NDArray[np.integer],
         free_flow_time_s: NDArray[np.floating],
         capacity_veh_h: NDArray[np.floating],
+        shared: SharedSegments | None = None,
     ) -> AssignmentNetwork:
         """Build from CSR arrays (tails are derived from ``indptr``)."""
         indptr64 = np.ascontiguousarray(indptr, np.int64)
@@ -133,6 +134,7 @@ class AssignmentNetwork:
             tails=tails,
             free_flow_time_s=np.ascontiguousarray(free_flow_time_s, np.float64),
             capacity_veh_h=np.ascontiguousarray(capacity_veh_h, np.float64),
+            shared=shared,
         )
 
     @classmethod
@@ -142,17 +144,12 @@ class AssignmentNetwork:
         """A compact drive graph with capacities aligned to its edges (see traffic.capacity).
 
         On a graph with turn costs the copies of a segment share it (``shared``)."""
-        network = cls.from_arrays(graph.indptr, graph.heads, graph.duration_s, capacity_veh_h)
-        shared = SharedSegments.of(graph)
-        if shared is None:
-            return network
-        return cls(
-            indptr=network.indptr,
-            heads=network.heads,
-            tails=network.tails,
-            free_flow_time_s=network.free_flow_time_s,
-            capacity_veh_h=network.capacity_veh_h,
-            shared=shared,
+        return cls.from_arrays(
+            graph.indptr,
+            graph.heads,
+            graph.duration_s,
+            capacity_veh_h,
+            SharedSegments.of(graph),
         )
 
 

@@ -32,6 +32,7 @@ from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assi
 from routing.traffic.capacity import DEFAULT_CAPACITY_TABLE, CapacityTable
 from routing.traffic.demand import UnreachableDemandError
 from routing.traffic.hotspots import DEFAULT_MIN_VOLUME_CAPACITY, Hotspot, find_hotspots
+from routing.traffic.segments import SharedSegments
 
 __all__ = [
     "EdgeTarget",
@@ -170,7 +171,9 @@ def select_edges(graph: CompactGraph, target: EdgeTarget) -> NDArray[np.int64]:
         )
     if edges.size == 0:
         raise ScenarioError("an edit selects no edge; give edges, a way id or a street name")
-    return np.unique(edges)
+    shared = SharedSegments.of(graph)
+    # With turn costs an edge is one copy of its street segment: the edit binds them all.
+    return np.unique(edges) if shared is None else shared.copies_of(edges)
 
 
 @dataclass(frozen=True, eq=False)
@@ -278,6 +281,8 @@ def apply_edits(
         else:
             assert edit.speed_kmh is not None  # set_speed always sets it
             free_flow_s[edges] = graph.length_m[edges] / (edit.speed_kmh / 3.6)
+            if graph.turn_s is not None:
+                free_flow_s[edges] += graph.turn_s[edges]  # the turns stay as they were
     return free_flow_s, capacity, open_edge
 
 
@@ -316,16 +321,21 @@ def run_scenario(
     )
     options = dict(base.assign_options)
     options.setdefault("period_h", base.period_h)
+    shared = SharedSegments.of(graph)
     if base_result is None:
         network = AssignmentNetwork.from_arrays(
-            graph.indptr, graph.heads, graph.duration_s, base.capacity_veh_h
+            graph.indptr, graph.heads, graph.duration_s, base.capacity_veh_h, shared
         )
         base_result = assign(network, base.zone_nodes, base.trips_veh_h, **options)
     kept = np.flatnonzero(open_edge)
     indptr = np.zeros(graph.node_count + 1, np.int64)
     np.cumsum(np.bincount(graph.tails[kept], minlength=graph.node_count), out=indptr[1:])
     network = AssignmentNetwork.from_arrays(
-        indptr, graph.heads[kept], free_flow_s[kept], capacity[kept]
+        indptr,
+        graph.heads[kept],
+        free_flow_s[kept],
+        capacity[kept],
+        None if shared is None else shared.subset(kept),
     )
     try:
         partial = assign(network, base.zone_nodes, base.trips_veh_h, **options)

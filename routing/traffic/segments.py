@@ -8,7 +8,8 @@ volumes together, against the segment's one capacity, and a copy costs its turn 
 The assignment then runs in a lifted space, one coordinate per segment (its volume, BPR
 costed) and one per copy (its volume, costed its constant turn): Beckmann's objective stays
 separable there, so the Frank-Wolfe family, its diagonal Hessian and the exact line search
-apply unchanged. A copy's time is its segment's plus its turn.
+apply unchanged. A copy's time is its segment's plus its turn. Scenarios edit and close
+every copy of the segments they name (:mod:`routing.traffic.scenarios`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,18 @@ class SharedSegments:
             graph.node_osm_id, graph.tails, graph.heads, graph.osm_way_id, graph.length_m
         )
         return cls(segment, int(segment.max()) + 1 if segment.size else 0, graph.turn_s)
+
+    def subset(self, kept: NDArray[np.int64]) -> SharedSegments:
+        """The segments of a network of the ``kept`` edges only (closures removed)."""
+        labels, inverse = np.unique(self.segment[kept], return_inverse=True)
+        return SharedSegments(
+            np.asarray(inverse.reshape(-1), np.int64), int(labels.size), self.turn_s[kept]
+        )
+
+    def copies_of(self, edges: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Every copy of the segments of ``edges`` (sorted): what closing them closes."""
+        found: NDArray[np.int64] = np.flatnonzero(np.isin(self.segment, self.segment[edges]))
+        return found
 
     def lift(self, edge_volume: NDArray[np.float64]) -> NDArray[np.float64]:
         """Edge volumes -> (segment volumes, copy volumes)."""

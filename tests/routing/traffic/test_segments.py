@@ -16,7 +16,9 @@ import pytest
 from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign
 from routing.traffic.capacity import capacity_from_compact
+from routing.traffic.demand import UnreachableDemandError
 from routing.traffic.hotspots import find_hotspots
+from routing.traffic.scenarios import ScenarioInputs, close_street, run_scenario, set_speed
 from tests.routing.street.test_turn_costs import CROSS_NODES, CROSS_WAYS, DRIVE, with_turn_costs
 from tests.routing.street.test_turn_restrictions import write_osm
 
@@ -24,12 +26,17 @@ DEAD_ENDS = (6, 7, 8, 9)
 Segments = dict[tuple[int, int], tuple[float, float, float]]
 
 
-def assigned(graph: CompactGraph) -> AssignmentResult:
-    network = AssignmentNetwork.from_compact(graph, capacity_from_compact(graph))
+def demand(graph: CompactGraph) -> tuple[np.ndarray, np.ndarray]:
+    """400 veh/h between every two dead ends (zones on their nodes)."""
     zones = np.array([graph.node_index(osm) for osm in DEAD_ENDS])
     trips = np.full((len(zones), len(zones)), 400.0)
     np.fill_diagonal(trips, 0.0)
-    return assign(network, zones, trips, relative_gap=1e-8)
+    return zones, trips
+
+
+def assigned(graph: CompactGraph) -> AssignmentResult:
+    network = AssignmentNetwork.from_compact(graph, capacity_from_compact(graph))
+    return assign(network, *demand(graph), relative_gap=1e-8)
 
 
 def by_street(graph: CompactGraph, result: AssignmentResult) -> Segments:
@@ -67,3 +74,47 @@ def test_copies_of_a_segment_share_its_volume_and_capacity(tmp_path: Path) -> No
         assert found.length_m == pytest.approx(wanted.length_m, rel=1e-9)
         assert found.volume_veh_h == pytest.approx(wanted.volume_veh_h, rel=1e-6)
         assert found.total_delay_veh_h == pytest.approx(wanted.total_delay_veh_h, rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def crossing_graphs(tmp_path_factory: pytest.TempPathFactory) -> tuple[CompactGraph, CompactGraph]:
+    folder = tmp_path_factory.mktemp("scenario")
+    source = write_osm(folder, CROSS_NODES, CROSS_WAYS, [])
+    turns = with_turn_costs(source, folder).router(DRIVE).graph
+    plain = with_turn_costs(source, folder, None).router(DRIVE).graph
+    return turns, plain
+
+
+def edge_from(graph: CompactGraph, tail_osm: int, head_osm: int) -> int:
+    """The first edge (one copy) from OSM node ``tail_osm`` to ``head_osm``."""
+    ids = graph.node_osm_id
+    found = np.flatnonzero((ids[graph.tails] == tail_osm) & (ids[graph.heads] == head_osm))
+    return int(found[0])
+
+
+def test_a_scenario_edit_on_one_copy_binds_its_whole_segment(
+    crossing_graphs: tuple[CompactGraph, CompactGraph],
+) -> None:
+    turns, plain = crossing_graphs
+    comparisons = []
+    for graph in (turns, plain):
+        zones, trips = demand(graph)
+        inputs = ScenarioInputs(graph, capacity_from_compact(graph), zones, trips)
+        edit = set_speed([edge_from(graph, 1, 4)], 10.0)  # J -> N at walking-bike pace
+        comparisons.append(run_scenario(inputs, [edit], min_volume_capacity=0.5))
+    on_turns, on_plain = comparisons
+    ids = turns.node_osm_id
+    copies = np.flatnonzero((ids[turns.tails] == 1) & (ids[turns.heads] == 4))
+    assert copies.size == 3  # J -> N, arriving at J from W, S or E
+    # Every copy slowed (100 m at 10 km/h), its turn kept on top.
+    assert turns.turn_s is not None
+    street_s = on_turns.scenario.free_flow_time_s[copies] - turns.turn_s[copies]
+    assert street_s == pytest.approx(turns.length_m[copies] / (10 / 3.6))
+    streets, expected = by_street(turns, on_turns.scenario), by_street(plain, on_plain.scenario)
+    for key, values in expected.items():
+        assert streets[key] == pytest.approx(values, rel=1e-6, abs=1e-9), key
+    zones, trips = demand(turns)
+    inputs = ScenarioInputs(turns, capacity_from_compact(turns), zones, trips)
+    with pytest.raises(UnreachableDemandError):
+        # Every copy of J -> N closed, not the one named only: N2 cannot be reached any more.
+        run_scenario(inputs, [close_street([int(copies[0])])])
