@@ -33,12 +33,20 @@ routed by time with both engines. Per mode it prints:
 ``cases`` answers the barrier and turn-restriction cases of issue 17 with both engines: a
 drive and a ride from end to end of the way through each barrier node, both directions
 (bollards 7842987102 and 2915134547, gate 10693853131: cars must go round or find no route,
-``through_node`` says whether the line passes within 1 m of the node), and
+``through_node`` says whether the line passes within 1 m of the node, ``ends_at_node``
+whether it starts or stops there, snapped onto it), and
 the ``no_straight_on`` relation (way 1214548311 -> node 1918394779 -> way 1214548313) added
 to a copy of the data (37 m without it, 109 m with it in OSRM and Valhalla).
 
+With ``--valhalla`` the same pairs and cases also go to Valhalla (pyvalhalla 3.9, abi3 wheels
+for 3.12+ too, installed in the same venv; its ``auto``, ``bicycle`` and ``pedestrian``
+costings with their defaults, tiles built from a PBF copy by :mod:`valhalla_worker`), and
+each mode's record gains a ``valhalla`` entry with the same ratios (no penalty split:
+Valhalla's answer has none).
+
 Usage: ``python benchmarks/compare_osrm.py [--pairs 300] [--seed 17] [--source FILE]
-[--venv DIR] [--python python3.12]``; prints one JSON record.
+[--venv DIR] [--python python3.12] [--valhalla] [--dump-pairs FILE]``; prints one JSON
+record.
 """
 
 from __future__ import annotations
@@ -73,8 +81,17 @@ from route_correctness import measure_mode, random_points
 
 _WEST_ISSY = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
 _OSRM_BINDINGS = "osrm-bindings==26.10.0"
+_PYVALHALLA = "pyvalhalla==3.9.1"
+_VALHALLA_COSTINGS: Mapping[Mode, str] = {
+    Mode.DRIVE: "auto",
+    Mode.BIKE: "bicycle",
+    Mode.WALK: "pedestrian",
+}
 _OSRM_PROFILES: Mapping[Mode, str] = {Mode.DRIVE: "car", Mode.BIKE: "bicycle", Mode.WALK: "foot"}
-_WORKER = Path(__file__).resolve().parent / "osrm_worker.py"
+_WORKERS = {
+    "osrm": Path(__file__).resolve().parent / "osrm_worker.py",
+    "valhalla": Path(__file__).resolve().parent / "valhalla_worker.py",
+}
 _SAME_PATH_M = 5.0
 _SAME_LENGTH_SHARE = 0.01
 # Issue 17's cases: barrier nodes cars must not pass, and a turn restriction added to a copy.
@@ -122,33 +139,35 @@ def _is_312_or_later(python: str) -> bool:
     return ran.stdout.strip() == "True"
 
 
-def ensure_venv(venv: Path, python: str | None) -> Path:
-    """The venv's interpreter, with osrm-bindings installed (made once)."""
+def ensure_venv(venv: Path, python: str | None, requirements: Sequence[str]) -> Path:
+    """The venv's interpreter, with ``requirements`` pip-installed (each once)."""
     interpreter = venv / "bin" / "python"
-    ready = venv / ".osrm-bindings-installed"
-    if ready.is_file():
-        return interpreter
     if not interpreter.is_file():
         subprocess.run([find_python(python), "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(interpreter), "-m", "pip", "install", "--quiet", _OSRM_BINDINGS], check=True
-    )
-    ready.write_text(_OSRM_BINDINGS + "\n")
+    for requirement in requirements:
+        ready = venv / f".installed-{requirement}"
+        if not ready.is_file():
+            subprocess.run(
+                [str(interpreter), "-m", "pip", "install", "--quiet", requirement], check=True
+            )
+            ready.write_text(requirement + "\n")
     return interpreter
 
 
-def run_osrm(interpreter: Path, work_dir: Path, jobs: Mapping[str, Any]) -> dict[str, Any]:
-    """Route every job's pairs with OSRM in the venv's interpreter."""
+def run_engine(
+    engine: str, interpreter: Path, work_dir: Path, jobs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Route every job's pairs with ``engine`` (osrm, valhalla) in the venv's interpreter."""
     request = {"work_dir": str(work_dir), "threads": 1, "jobs": jobs}
     ran = subprocess.run(
-        [str(interpreter), str(_WORKER)],
+        [str(interpreter), str(_WORKERS[engine])],
         input=json.dumps(request),
         capture_output=True,
         text=True,
         check=False,
     )
     if ran.returncode != 0:
-        raise SystemExit(f"the OSRM worker failed:\n{ran.stderr[-4000:]}")
+        raise SystemExit(f"the {engine} worker failed:\n{ran.stderr[-4000:]}")
     answer: dict[str, Any] = json.loads(ran.stdout)
     return answer
 
@@ -186,6 +205,21 @@ def write_osm_xml(elements: Iterable[Mapping[str, Any]], path: Path) -> Path:
     lines.append("</osm>")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def write_pbf(xml: Path) -> Path:
+    """An .osm.pbf copy of an OSM XML file (Valhalla reads PBF only), by pyosmium."""
+    import osmium
+
+    pbf = xml.with_suffix(".osm.pbf")
+    pbf.unlink(missing_ok=True)
+    writer = osmium.SimpleWriter(str(pbf))
+    try:
+        for entity in osmium.FileProcessor(str(xml)):
+            writer.add(entity)
+    finally:
+        writer.close()
+    return pbf
 
 
 def _tags_xml(element: Mapping[str, Any]) -> str:
@@ -288,6 +322,7 @@ def compare_mode(
     pairs: Sequence[Pair],
     osrm_routes: Sequence[Mapping[str, Any]],
     rows: list[dict[str, Any]] | None = None,
+    engine: str = "osrm",
 ) -> dict[str, Any]:
     """Ratios ours / OSRM on every pair both route and on the pairs with the same path;
     one row per pair both route appended to ``rows`` when given."""
@@ -295,7 +330,7 @@ def compare_mode(
         kind: {"distance": [], "duration": [], "plain": [], "along": [], "penalty": []}
         for kind in ("all_pairs", "identical_paths")
     }
-    no_route = {"ours_only": 0, "osrm_only": 0, "both": 0}
+    no_route = {"ours_only": 0, f"{engine}_only": 0, "both": 0}
     examples: list[dict[str, Any]] = []
     osrm_snapped_far = 0
     for pair, theirs in zip(pairs, osrm_routes, strict=True):
@@ -306,7 +341,7 @@ def compare_mode(
                 if "error" in ours and "error" in theirs
                 else "ours_only"
                 if "error" in ours
-                else "osrm_only"
+                else f"{engine}_only"
             )
             no_route[side] += 1
             if len(examples) < 5:
@@ -331,6 +366,7 @@ def compare_mode(
             rows.append(
                 {
                     "mode": mode.value,
+                    "engine": engine,
                     "pair": pair,
                     "identical": len(kinds) == 2,
                     "ours_m": ours["distance_m"],
@@ -338,7 +374,7 @@ def compare_mode(
                     "ours_s": ours["duration_s"],
                     "ours_without_node_delays_s": without.get("duration_s"),
                     "osrm_s": theirs["duration_s"],
-                    "osrm_segments_s": theirs["segments_s"],
+                    "osrm_segments_s": theirs.get("segments_s"),
                 }
             )
         for kind in kinds:
@@ -347,20 +383,22 @@ def compare_mode(
             if theirs["duration_s"] > 0 and "error" not in without:
                 ratios[kind]["duration"].append(ours["duration_s"] / theirs["duration_s"])
                 ratios[kind]["plain"].append(without["duration_s"] / theirs["duration_s"])
-                ratios[kind]["penalty"].append(1 - theirs["segments_s"] / theirs["duration_s"])
-                if theirs["segments_s"] > 0:
+                if theirs.get("segments_s"):
+                    ratios[kind]["penalty"].append(1 - theirs["segments_s"] / theirs["duration_s"])
                     ratios[kind]["along"].append(without["duration_s"] / theirs["segments_s"])
-    record: dict[str, Any] = {"osrm_profile": _OSRM_PROFILES[mode], "no_route": no_route}
+    profile = _OSRM_PROFILES[mode] if engine == "osrm" else _VALHALLA_COSTINGS[mode]
+    record: dict[str, Any] = {f"{engine}_profile": profile, "no_route": no_route}
     record["no_route_examples"] = examples
-    record["osrm_snapped_over_5m"] = osrm_snapped_far
+    record[f"{engine}_snapped_over_5m"] = osrm_snapped_far
     for kind, values in ratios.items():
         record[kind] = {
             "distance_ratio": spread(values["distance"]),
             "duration_ratio": spread(values["duration"]),
             "duration_ratio_without_node_delays": spread(values["plain"]),
-            "along_ways_ratio": spread(values["along"]),
-            "osrm_penalty_share": spread(values["penalty"]),
         }
+        if engine == "osrm":
+            record[kind]["along_ways_ratio"] = spread(values["along"])
+            record[kind]["osrm_penalty_share"] = spread(values["penalty"])
     return record
 
 
@@ -417,7 +455,11 @@ def _summary(answer: Mapping[str, Any], through: LatLon | None = None) -> dict[s
         return {"error": answer["error"]}
     summary: dict[str, Any] = {"distance_m": round(float(answer["distance_m"]), 1)}
     if through is not None:
-        summary["through_node"] = _passes_m(through, answer["coordinates"]) < 1.0
+        coordinates = answer["coordinates"]
+        ends_m = [_passes_m(through, [end]) for end in (coordinates[0], coordinates[-1])]
+        near = _passes_m(through, coordinates) < 1.0
+        summary["through_node"] = near and min(ends_m) >= 1.0
+        summary["ends_at_node"] = min(ends_m) < 1.0
     return summary
 
 
@@ -429,6 +471,31 @@ def _at(elements: Sequence[Mapping[str, Any]], node: int) -> LatLon:
 # --- the run --------------------------------------------------------------------------------
 
 
+def engine_jobs(
+    engine: str,
+    files: Mapping[str, Path],
+    pairs: Mapping[Mode, Sequence[Pair]],
+    barriers: Mapping[int, list[Pair]],
+    turn: Pair,
+) -> dict[str, Any]:
+    """One engine's jobs: every mode's pairs, the barrier drives and rides, the turn case on
+    the plain and the restricted file (``files``: ``plain``, ``restricted``)."""
+    file_key, profile_key = ("osm", "profile") if engine == "osrm" else ("pbf", "costing")
+    profiles = _OSRM_PROFILES if engine == "osrm" else _VALHALLA_COSTINGS
+
+    def job(mode: Mode, file: Path, some: Iterable[Pair]) -> dict[str, Any]:
+        flat = [[*a, *b] for a, b in some]
+        return {file_key: str(file), profile_key: profiles[mode], "pairs": flat}
+
+    jobs = {mode.value: job(mode, files["plain"], pairs[mode]) for mode in Mode}
+    for mode in (Mode.DRIVE, Mode.BIKE):
+        crossing = [pair for both in barriers.values() for pair in both]
+        jobs[f"barriers_{mode.value}"] = job(mode, files["plain"], crossing)
+        for kind, file in (("with", files["restricted"]), ("without", files["plain"])):
+            jobs[f"no_straight_on_{mode.value}_{kind}"] = job(mode, file, [turn])
+    return jobs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=300)
@@ -438,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=Path("data/osrm/work"))
     parser.add_argument("--python", default=None, help="a Python 3.12+ to make the venv with")
     parser.add_argument(
+        "--valhalla", action="store_true", help="also compare with Valhalla (pyvalhalla 3.9)"
+    )
+    parser.add_argument(
         "--dump-pairs", type=Path, default=None, help="also write every compared pair (JSON)"
     )
     args = parser.parse_args(argv)
@@ -446,12 +516,17 @@ def main(argv: list[str] | None = None) -> int:
         shared = Path(os.environ.get("ISSY_SHARED_DATA", "../shared/data"))
         source = shared / _WEST_ISSY
     started = time.perf_counter()
-    interpreter = ensure_venv(args.venv.resolve(), args.python)
+    engines = ["osrm", "valhalla"] if args.valhalla else ["osrm"]
+    requirements = [_OSRM_BINDINGS] + ([_PYVALHALLA] if args.valhalla else [])
+    interpreter = ensure_venv(args.venv.resolve(), args.python, requirements)
     work_dir = args.work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     elements = load_elements(source)
     osm = write_osm_xml(elements, work_dir / "west.osm")
     restricted_osm = write_osm_xml([*elements, restriction_relation()], work_dir / "west_nso.osm")
+    files = {"osrm": {"plain": osm, "restricted": restricted_osm}}
+    if args.valhalla:
+        files["valhalla"] = {"plain": write_pbf(osm), "restricted": write_pbf(restricted_osm)}
     record: dict[str, Any] = {
         "source": str(source),
         "pairs_per_mode": args.pairs,
@@ -473,40 +548,26 @@ def main(argv: list[str] | None = None) -> int:
             pairs[mode] = list(zip(origins, destinations, strict=True))
         barriers = barrier_pairs(elements)
         turn = restriction_pair(elements)
-        jobs: dict[str, Any] = {
-            mode.value: {
-                "osm": str(osm),
-                "profile": _OSRM_PROFILES[mode],
-                "pairs": [[*a, *b] for a, b in pairs[mode]],
-            }
-            for mode in Mode
-        }
-        for mode in (Mode.DRIVE, Mode.BIKE):
-            jobs[f"barriers_{mode.value}"] = {
-                "osm": str(osm),
-                "profile": _OSRM_PROFILES[mode],
-                "pairs": [[*a, *b] for both in barriers.values() for a, b in both],
-            }
-        for mode in (Mode.DRIVE, Mode.BIKE):
-            for kind, file in (("with", restricted_osm), ("without", osm)):
-                jobs[f"no_straight_on_{mode.value}_{kind}"] = {
-                    "osm": str(file),
-                    "profile": _OSRM_PROFILES[mode],
-                    "pairs": [[*turn[0], *turn[1]]],
-                }
-        answer = run_osrm(interpreter, work_dir, jobs)
-        record["osrm_bindings"] = answer["osrm_bindings"]
-        done = answer["jobs"]
+        done: dict[str, Any] = {}
+        for engine in engines:
+            jobs = engine_jobs(engine, files[engine], pairs, barriers, turn)
+            answer = run_engine(engine, interpreter, work_dir, jobs)
+            version_key = "osrm_bindings" if engine == "osrm" else "pyvalhalla"
+            record[version_key] = answer[version_key]
+            done[engine] = answer["jobs"]
         rows: list[dict[str, Any]] = []
         for mode in Mode:
-            routes = done[mode.value]["routes"]
+            routes = done["osrm"][mode.value]["routes"]
             compared = compare_mode(shipped, plain, mode, pairs[mode], routes, rows)
+            compared["osrm_prepare_cpu_s"] = done["osrm"][mode.value]["prepare_cpu_s"]
+            if "valhalla" in done:
+                theirs = done["valhalla"][mode.value]["routes"]
+                compared["valhalla"] = compare_mode(
+                    shipped, plain, mode, pairs[mode], theirs, rows, engine="valhalla"
+                )
             compared["checks"] = measure_mode(shipped.router(mode), args.pairs, args.seed)
-            compared["osrm_prepare_cpu_s"] = done[mode.value]["prepare_cpu_s"]
             record[mode.value] = compared
-        record["cases"] = _cases(
-            shipped, elements, barriers, turn, done, Path(cache), restricted_osm
-        )
+        record["cases"] = _cases(shipped, elements, barriers, turn, done, Path(cache))
     if args.dump_pairs is not None:
         args.dump_pairs.write_text(json.dumps(rows))
     record["elapsed_s"] = round(time.perf_counter() - started, 1)
@@ -520,35 +581,37 @@ def _cases(
     elements: list[dict[str, Any]],
     barriers: Mapping[int, list[Pair]],
     turn: Pair,
-    done: Mapping[str, Any],
+    done: Mapping[str, Mapping[str, Any]],
     cache: Path,
-    restricted_osm: Path,
 ) -> dict[str, Any]:
+    """Issue 17's barrier and turn-restriction cases, ours beside each engine's."""
     cases: dict[str, Any] = {}
     for mode in (Mode.DRIVE, Mode.BIKE):
-        osrm_routes = iter(done[f"barriers_{mode.value}"]["routes"])
+        theirs = {
+            engine: iter(jobs[f"barriers_{mode.value}"]["routes"]) for engine, jobs in done.items()
+        }
         for node, both in barriers.items():
             at = _at(elements, node)
             for direction, pair in zip(("along", "back"), both, strict=True):
                 case = cases.setdefault(f"barrier_{node}", {"what": _BARRIERS[node]})
-                case[f"{mode.value}_{direction}"] = {
-                    "ours": _summary(_ours(shipped, mode, pair), at),
-                    "osrm": _summary(next(osrm_routes), at),
-                }
+                answers = {"ours": _summary(_ours(shipped, mode, pair), at)}
+                for engine, routes in theirs.items():
+                    answers[engine] = _summary(next(routes), at)
+                case[f"{mode.value}_{direction}"] = answers
     copy = cache / "restricted" / "west_issy_no_straight_on.json"
     copy.parent.mkdir()
     copy.write_text(json.dumps({"elements": [*elements, restriction_relation()]}))
     restricted = open_street_network(copy, cache_dir=copy.parent, modes=[Mode.DRIVE, Mode.BIKE])
     for mode in (Mode.DRIVE, Mode.BIKE):
-        cases[f"no_straight_on_{mode.value}"] = {
+        case = {
             "without_relation_ours": _summary(_ours(shipped, mode, turn)),
-            "without_relation_osrm": _summary(
-                done[f"no_straight_on_{mode.value}_without"]["routes"][0]
-            ),
             "with_relation_ours": _summary(_ours(restricted, mode, turn)),
-            "with_relation_osrm": _summary(done[f"no_straight_on_{mode.value}_with"]["routes"][0]),
-            "osrm_file": restricted_osm.name,
         }
+        for engine, jobs in done.items():
+            for kind in ("without", "with"):
+                answer = jobs[f"no_straight_on_{mode.value}_{kind}"]["routes"][0]
+                case[f"{kind}_relation_{engine}"] = _summary(answer)
+        cases[f"no_straight_on_{mode.value}"] = case
     return cases
 
 
