@@ -45,7 +45,7 @@ _JUMP_TOLERANCE_M = 5.0
 _DISTINCT_M = 10.0
 
 
-def _random_points(router: StreetRouter, count: int, rng: np.random.Generator) -> list[Any]:
+def random_points(router: StreetRouter, count: int, rng: np.random.Generator) -> list[Any]:
     """Points drawn uniformly by length along the mode's edges."""
     graph = router.graph
     weights = graph.length_m / graph.length_m.sum()
@@ -101,8 +101,8 @@ def _drawn_m(coordinates: tuple[tuple[float, float], ...]) -> float:
 
 def measure_mode(router: StreetRouter, pairs: int, seed: int) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
-    origins = _random_points(router, pairs, rng)
-    destinations = _random_points(router, pairs, rng)
+    origins = random_points(router, pairs, rng)
+    destinations = random_points(router, pairs, rng)
     counts: dict[str, float] = {"pairs": pairs, "routed": 0, "errors": 0, "zero_m_routes": 0}
     counts |= {"unreported_jumps": 0, "worst_jump_m": 0.0, "distance_mismatches": 0}
     worst_mismatch: tuple[float, object] = (0.0, None)

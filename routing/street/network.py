@@ -170,7 +170,7 @@ def open_street_network(
 # The rules a compiled artefact embodies (mode access, barriers, turn restrictions, timing
 # profiles). Raise it when they change what a source compiles to: artefacts cached under an
 # older number are then compiled again rather than served with yesterday's rules.
-BUILD_RULES_VERSION = 2
+BUILD_RULES_VERSION = 3
 
 
 def cached_artefact_folder(source: Path, cache_dir: Path) -> Path:

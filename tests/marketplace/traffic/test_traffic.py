@@ -104,12 +104,19 @@ def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) ->
     hotspots = api.ok(HOTSPOTS, {"period": "morning_peak", "limit": 5}, key=cast.planner)
     hotspots = hotspots["hotspots"]
     assert [h["rank"] for h in hotspots] == list(range(1, len(hotspots) + 1))
-    assert hotspots[0]["maxVolumeCapacity"] == pytest.approx(top["volumeCapacity"])
-    assert hotspots[0]["radiusM"] > 0 and hotspots[0]["streets"]
-    # ... so the worst hotspot lies where that flow leaves its origin zone.
+    # Hotspots rank by their total delay, not by their worst segment: which cluster comes
+    # first follows the car times (node delays moved it), the order by delay does not.
+    delays = [h["totalDelayVehH"] for h in hotspots]
+    assert delays == sorted(delays, reverse=True) and delays[0] > 0
+    assert all(h["maxVolumeCapacity"] <= top["volumeCapacity"] + 1e-9 for h in hotspots)
+    assert all(h["radiusM"] > 0 and h["streets"] for h in hotspots)
+    # ... and the hotspot holding the most saturated segment lies where that flow leaves its
+    # origin zone.
+    holding = [h for h in hotspots if top["segmentKey"] in h["segmentKeys"]]
+    assert len(holding) == 1
+    assert holding[0]["maxVolumeCapacity"] == pytest.approx(top["volumeCapacity"])
     origin = zone_at("bas_meudon")
-    assert haversine_m(hotspots[0]["latitude"], hotspots[0]["longitude"], *origin) < 400
-    assert top["segmentKey"] in {k for h in hotspots for k in h["segmentKeys"]}
+    assert haversine_m(holding[0]["latitude"], holding[0]["longitude"], *origin) < 400
 
     # Areas: a box around hotspot 1 holds its segments; a polygon far from the traffic none.
     lat, lon = hotspots[0]["latitude"], hotspots[0]["longitude"]

@@ -20,6 +20,7 @@ from routing.regions.issy import download_issy_osm
 from routing.street.modes import Mode
 from routing.street.readers import download
 from routing.street.readers.osm import street_graphs_from_file
+from routing.street.timing import DEFAULT_TIMING
 
 CROSSROADS = "osm/issy_mairie_crossroads_2019.osm.gz"
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
@@ -305,9 +306,12 @@ def test_signals_and_crossings_delay_the_modes_they_hold(tmp_path: Path) -> None
     path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>')
     graphs = street_graphs_from_file(path, [Mode.WALK, Mode.DRIVE])  # default profiles
     drive = {(u, v): d for u, v, d in graphs[Mode.DRIVE].edges(data=True)}
-    assert drive[(1, 4)]["delay_s"] == pytest.approx(8.0 + 1.0)  # lights, then a zebra
+    car, walker = DEFAULT_TIMING["drive"], DEFAULT_TIMING["walk"]
+    lights_then_zebra_s = car.signals_s + car.crossing_on_road_s
+    assert drive[(1, 4)]["delay_s"] == pytest.approx(lights_then_zebra_s) and car.signals_s > 0
     walk = {(u, v): d for u, v, d in graphs[Mode.WALK].edges(data=True)}
-    assert walk[(5, 3)]["delay_s"] == pytest.approx(3.0)  # the crossing, on the crossing way
+    # The crossing binds walkers on the crossing way.
+    assert walk[(5, 3)]["delay_s"] == pytest.approx(walker.crossing_s) and walker.crossing_s > 0
     assert walk[(1, 3)]["delay_s"] == walk[(3, 4)]["delay_s"] == 0.0  # along the road
 
 

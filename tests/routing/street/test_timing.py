@@ -32,34 +32,54 @@ def test_walkers_and_cyclists_keep_their_own_speed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tags", "way", "mode", "expected_s"),
+    ("tags", "way", "mode", "delay"),
     [
-        pytest.param({"highway": "traffic_signals"}, "primary", "drive", 8.0, id="lights-car"),
-        pytest.param({"highway": "traffic_signals"}, "primary", "walk", 0.0, id="lights-walk"),
-        pytest.param({"highway": "stop"}, "residential", "drive", 4.0, id="stop"),
-        pytest.param({"highway": "give_way"}, "residential", "bike", 1.0, id="give-way-bike"),
+        pytest.param(
+            {"highway": "traffic_signals"}, "primary", "drive", "signals_s", id="lights-car"
+        ),
+        pytest.param({"highway": "traffic_signals"}, "primary", "walk", None, id="lights-walk"),
+        pytest.param({"highway": "stop"}, "residential", "drive", "stop_s", id="stop"),
+        pytest.param(
+            {"highway": "give_way"}, "residential", "bike", "give_way_s", id="give-way-bike"
+        ),
         pytest.param(
             {"highway": "crossing", "crossing": "traffic_signals"},
             "footway",
             "walk",
-            20.0,
+            "signal_crossing_s",
             id="signal-crossing-walker",
         ),
         pytest.param(
             {"highway": "crossing", "crossing": "traffic_signals"},
             "secondary",
             "drive",
-            4.0,
+            "signal_crossing_on_road_s",
             id="signal-crossing-car",
         ),
-        pytest.param({"highway": "crossing"}, "footway", "walk", 3.0, id="zebra-walker"),
-        pytest.param({"highway": "crossing"}, "residential", "walk", 0.0, id="zebra-along"),
-        pytest.param({"highway": "crossing", "crossing": "no"}, "footway", "walk", 0.0, id="no"),
-        pytest.param({"highway": "stop"}, "footway", "bike", 0.0, id="stop-off-road"),
+        pytest.param({"highway": "crossing"}, "footway", "walk", "crossing_s", id="zebra-walker"),
+        pytest.param({"highway": "crossing"}, "residential", "walk", None, id="zebra-along"),
+        pytest.param(
+            {"highway": "crossing"}, "residential", "bike", "crossing_on_road_s", id="zebra-bike"
+        ),
+        pytest.param({"highway": "crossing", "crossing": "no"}, "footway", "walk", None, id="no"),
+        pytest.param({"highway": "stop"}, "footway", "bike", None, id="stop-off-road"),
     ],
 )
-def test_node_delays(tags: dict[str, str], way: str, mode: str, expected_s: float) -> None:
-    assert DEFAULT_TIMING[mode].delay_s(tags, way) == pytest.approx(expected_s)
+def test_node_delays(tags: dict[str, str], way: str, mode: str, delay: str | None) -> None:
+    # Each node binds the mode through the delay its kind names (None: it does not bind it),
+    # and every delay that binds is a real wait, never free.
+    timing = DEFAULT_TIMING[mode]
+    expected_s = 0.0 if delay is None else getattr(timing, delay)
+    assert timing.delay_s(tags, way) == pytest.approx(expected_s)
+    assert delay is None or expected_s > 0.0
+
+
+def test_lights_hold_cars_longer_than_signs_and_signs_longer_than_zebras() -> None:
+    # The order the table documents: a light's wait, then a stop, a give-way, a zebra on
+    # the road (where vehicles mostly find nobody waiting); cyclists give way at zebras too.
+    assert DRIVE.signals_s > DRIVE.stop_s > DRIVE.give_way_s > DRIVE.crossing_on_road_s > 0
+    assert DRIVE.signals_s > DRIVE.signal_crossing_on_road_s > DRIVE.crossing_on_road_s
+    assert DEFAULT_TIMING["bike"].crossing_on_road_s == DRIVE.crossing_on_road_s
 
 
 def test_the_profile_without_delays_differs_from_the_default_by_its_delays_only() -> None:
