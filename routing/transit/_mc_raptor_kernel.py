@@ -125,6 +125,8 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     pattern_fare,
     stop_zone,
     fare_minor,
+    slower_ratio,
+    slower_min_s,
 ):
     """McRAPTOR from ``seeds`` to ``targets``.
 
@@ -135,6 +137,11 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     pattern's fare group (-1: free to the search), ``stop_zone`` each stop's fare zone index
     and ``fare_minor`` the price of a ride per group, boarding zone and alighting zone; a
     label's price is its seed's plus its rides' fares (plus its target's at the destination).
+
+    Labels arriving after ``bound_s`` are dropped, and once a journey with a ride reaches the
+    destination at ``best``, so are those arriving after ``best + max(slower_min_s,
+    slower_ratio * (best - start_s))``: a Pareto option much slower than the fastest is not
+    worth its search (on a regional network, most labels are such slow, less-walking ones).
 
     Returns the label pool (arrival, walking, price, vehicles, kind, references), the
     destination set (arrival, walking, price, vehicles; and round, label, stop, egress option;
@@ -164,6 +171,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     target_start, target_t, target_w, target_c, target_v = targets
     n_stops = len(stop_pattern_start) - 1
     n_patterns = len(pattern_stop_start) - 1
+    limit_s = bound_s
     head = np.full((n_rounds + 1, n_stops), -1, np.int64)
     size = 1024
     # p_t, p_w, p_c, p_v, p_kind, nxt
@@ -202,7 +210,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     for i in range(len(seed_stop)):
         s = seed_stop[i]
         t, w, c, v = start_s + seed_t[i], seed_w[i], seed_c[i], seed_v[i]
-        if t > bound_s or _beaten(lab, head, 0, s, t, w, c, v, dest, 0):
+        if t > limit_s or _beaten(lab, head, 0, s, t, w, c, v, dest, 0):
             continue
         if n_pool == len(p_ref):
             lab, p_ref = _grow(lab, p_ref)
@@ -233,7 +241,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         t = lab[0][b] + transfer_s[e]
                         w = lab[1][b] + transfer_s[e]
                         c, v = lab[2][b], lab[3][b]
-                        if t > bound_s or _beaten(lab, head, k, to, t, w, c, v, dest, n_dest):
+                        if t > limit_s or _beaten(lab, head, k, to, t, w, c, v, dest, n_dest):
                             continue
                         if n_pool == len(p_ref):
                             lab, p_ref = _grow(lab, p_ref)
@@ -264,7 +272,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                     w = lab[1][b] + target_w[e]
                     c = lab[2][b] + target_c[e]
                     v = lab[3][b] | target_v[e]
-                    beaten = t > bound_s
+                    beaten = t > limit_s
                     for d in range(n_dest):
                         if beaten:
                             break
@@ -277,6 +285,9 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         dest_ref[n_dest, 0], dest_ref[n_dest, 1] = k, b
                         dest_ref[n_dest, 2], dest_ref[n_dest, 3] = s, e
                         n_dest += 1
+                        if k > 0:  # walking through a stop sets no pace for the rides
+                            slack = max(slower_min_s, int(slower_ratio * (t - start_s)))
+                            limit_s = min(limit_s, t + slack)
                 b = lab[5][b]
         n_run = k
         k += 1
@@ -322,7 +333,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         w, c, v = rb_w[r], rb_c[r], rb_v[r]
                         if group >= 0:
                             c += fare_minor[group, rb_zone[r], stop_zone[s]]
-                        if t > bound_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
+                        if t > limit_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
                             continue
                         if n_pool == len(p_ref):
                             lab, p_ref = _grow(lab, p_ref)

@@ -303,9 +303,15 @@ class RaptorIndex:
         max_transfers: int = 4,
         min_transfer_s: int = 60,
         max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+        max_slower: tuple[float, int] | None = None,
     ) -> list[OptionJourney]:
         """Journeys from any access option to any egress option, Pareto over arrival (or
         departure, ``arrive_by``), transfers, walking, price and private vehicles.
+
+        ``max_slower`` ``(ratio, seconds)`` narrows the search to journeys at most
+        ``max(seconds, ratio * d)`` slower than the fastest journey with a ride, ``d`` being
+        that one's time from ``time_s``: the Pareto set is then exact within that window only,
+        and the search much cheaper on a large network. ``None``: the whole Pareto set.
 
         Several options may reach one stop (a walk, a shared bike's ride, a car to a
         park-and-ride): each seeds the search with its own time, walking, price and vehicle
@@ -320,14 +326,23 @@ class RaptorIndex:
         for role, options in (("access", access), ("egress", egress)):
             for option in options:
                 option.check(role)
+        if max_slower is not None and not (max_slower[0] >= 0 and max_slower[1] >= 0):
+            raise TimetableError(f"max_slower={max_slower}; expected a ratio and seconds >= 0")
         if not arrive_by:
             return self._pareto(
-                access, egress, time_s, max_transfers, min_transfer_s, max_duration_s, False
+                access,
+                egress,
+                time_s,
+                max_transfers,
+                min_transfer_s,
+                max_duration_s,
+                False,
+                max_slower,
             )
         if self._backward is None:
             self._backward = self._build(reverse=True)
         found = self._pareto(
-            egress, access, -time_s, max_transfers, min_transfer_s, max_duration_s, True
+            egress, access, -time_s, max_transfers, min_transfer_s, max_duration_s, True, max_slower
         )
         return [
             OptionJourney(one.journey, one.egress, one.access, one.walk_s, one.price_minor)
@@ -569,6 +584,7 @@ class RaptorIndex:
         min_transfer_s: int,
         max_duration_s: int | None,
         reverse: bool,
+        max_slower: tuple[float, int] | None = None,
     ) -> list[OptionJourney]:
         """McRAPTOR in one direction; ``sources`` seed it, ``targets`` end it (for a reverse
         search the egress options are the sources). The answer's ``access``/``egress`` are
@@ -602,6 +618,8 @@ class RaptorIndex:
             net.pattern_fare,
             self._stop_zone,
             net.fare_minor,
+            0.0 if max_slower is None else float(max_slower[0]),
+            _INF if max_slower is None else int(max_slower[1]),
         )
         seed_owner, target_owner = seeds[5], ends[5][order]
         found = list(
@@ -614,17 +632,28 @@ class RaptorIndex:
                 strict=True,
             )
         )
+        limit_s = _INF
+        if max_slower is not None:
+            # Journeys kept before a faster one narrowed the window are dropped here.
+            for t, k, *_ in found:
+                if k > 0:
+                    slack = max(max_slower[1], int(max_slower[0] * (t - int(start_s))))
+                    limit_s = min(limit_s, t + slack)
         journeys: list[tuple[int, int, OptionJourney]] = []
         for i, (t, k, w, c, v) in enumerate(found):
-            if k == 0 or any(
-                o[0] <= t
-                and o[1] <= k
-                and o[2] <= w
-                and o[3] <= c
-                and (o[4] & ~v) == 0
-                and (o != (t, k, w, c, v) or j < i)
-                for j, o in enumerate(found)
-                if j != i
+            if (
+                k == 0
+                or t > limit_s
+                or any(
+                    o[0] <= t
+                    and o[1] <= k
+                    and o[2] <= w
+                    and o[3] <= c
+                    and (o[4] & ~v) == 0
+                    and (o != (t, k, w, c, v) or j < i)
+                    for j, o in enumerate(found)
+                    if j != i
+                )
             ):
                 continue  # walking only, beaten, or a copy of one kept
             label, stop, egress = (int(x) for x in dest_ref[i, 1:])
