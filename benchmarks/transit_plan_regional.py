@@ -185,9 +185,10 @@ def main() -> None:
             }
             saved.write_text(json.dumps(imported))
         imported = json.loads(saved.read_text())
-        # Each run plans on a fresh copy of the imported database.
-        shutil.copyfile(imported_db, folder / "bench.sqlite3")
-        url = f"sqlite:///{folder}/bench.sqlite3"
+        # Each run plans on a fresh copy of the imported database, its own.
+        bench_db = folder / f"bench-{os.getpid()}.sqlite3"
+        shutil.copyfile(imported_db, bench_db)
+        url = f"sqlite:///{bench_db}"
         database = Database(url)
         _, key = database.call(lambda session: partner(session, "Tram operator"))
         database.dispose()
@@ -263,6 +264,7 @@ def main() -> None:
             if profiler is not None:
                 profiler.dump_stats(f"{args.profile}.plans")
             rebuilt = planner.transit_indexes.builds - builds
+        bench_db.unlink()
     regional, baseline = (_summary(*runs[name]) for name in ("regional", "baseline"))
     record = {
         "feed": "synthetic timetable on real stop positions (RATP stops 2019 within "
