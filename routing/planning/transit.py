@@ -221,6 +221,7 @@ def _ride(
     alerts = _alerts(
         service,
         agency_id=route.agency_id,
+        route_type=route.route_type,
         route_id=route.id,
         trip_id=part.trip.id[prefix:],
         stop_ids=[network.original_stop(stop.id).id for stop in stops],
@@ -278,6 +279,7 @@ def _alerts(
     service: TransitService,
     *,
     agency_id: str,
+    route_type: int | None,
     route_id: str,
     trip_id: str,
     stop_ids: Sequence[str],
@@ -294,7 +296,11 @@ def _alerts(
         for alert in live.alerts
         if alert.active_during(start, end)
         and alert.informs(
-            agency_id=agency_id, route_id=route_id, trip_id=trip_id, stop_ids=stop_ids
+            agency_id=agency_id,
+            route_id=route_id,
+            trip_id=trip_id,
+            stop_ids=stop_ids,
+            route_type=route_type,
         )
     )
 
