@@ -16,15 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gtfs_files import REQUIRED_COLUMNS
 
-__all__ = ["BoundingBox", "parse_bbox", "restrict_to_area"]
+__all__ = ["BoundingBox", "parse_bbox", "restrict_texts_to_area", "restrict_to_area"]
 
 Progress = Callable[[str, int], None]
 """Told ``(file, rows read so far)`` every :data:`PROGRESS_EVERY_ROWS` rows and at each end."""
@@ -45,7 +46,7 @@ class BoundingBox:
         return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
 
 
-def parse_bbox(text: str) -> BoundingBox:
+def parse_bbox(text: str, *, option: str = "--bbox") -> BoundingBox:
     """``"min_lon,min_lat,max_lon,max_lat"`` (the GeoJSON order) into a box.
 
     Raises
@@ -60,9 +61,9 @@ def parse_bbox(text: str) -> BoundingBox:
     try:
         min_lon, min_lat, max_lon, max_lat = (float(p) for p in text.split(","))
     except ValueError:
-        raise InvalidInput(f"--bbox {text!r} is not four numbers; {accepted}") from None
+        raise InvalidInput(f"{option} {text!r} is not four numbers; {accepted}") from None
     if not (-90 <= min_lat < max_lat <= 90 and -180 <= min_lon < max_lon <= 180):
-        raise InvalidInput(f"--bbox {text!r} is not a box on Earth (min < max); {accepted}")
+        raise InvalidInput(f"{option} {text!r} is not a box on Earth (min < max); {accepted}")
     return BoundingBox(min_lat, min_lon, max_lat, max_lon)
 
 
@@ -87,10 +88,18 @@ class _Source:
     ) -> Iterator[tuple[list[str], Iterator[dict[str, str]]]]:
         """The header and a row iterator of ``name`` (streamed, never read whole)."""
         if self._zip is not None:
-            binary = self._zip.open(self._names[name])
+            binary: IO[bytes] = self._zip.open(self._names[name])
         else:
             binary = (self.path / name).open("rb")
-        with binary, io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+        with binary, _Source._read(binary, name, progress) as result:
+            yield result
+
+    @staticmethod
+    @contextmanager
+    def _read(
+        binary: IO[bytes], name: str, progress: Progress | None
+    ) -> Iterator[tuple[list[str], Iterator[dict[str, str]]]]:
+        with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
             reader = csv.reader(text)
             header = [c.strip() for c in next(reader, [])]
 
@@ -110,6 +119,26 @@ class _Source:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+
+
+class _TextSource(_Source):
+    """The feed's files already in memory (an API upload), read the same way."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.path = Path("files")
+        self._zip = None
+        self._files = files
+
+    def has(self, name: str) -> bool:
+        return name in self._files
+
+    @contextmanager
+    def rows(
+        self, name: str, progress: Progress | None
+    ) -> Iterator[tuple[list[str], Iterator[dict[str, str]]]]:
+        binary = io.BytesIO(self._files[name].encode("utf-8"))
+        with binary, _Source._read(binary, name, progress) as result:
+            yield result
 
 
 def _write(header: list[str], rows: Iterator[dict[str, str]]) -> str:
@@ -141,6 +170,23 @@ def restrict_to_area(
         raise InvalidInput(f"{path}: {exc}; nothing was imported") from None
     finally:
         source.close()
+
+
+def restrict_texts_to_area(
+    files: Mapping[str, str], box: BoundingBox, *, progress: Progress | None = None
+) -> dict[str, str]:
+    """The feed uploaded as texts (file name -> CSV text) restricted to ``box``, as
+    :func:`restrict_to_area` restricts a zip or folder.
+
+    Raises
+    ------
+    InvalidInput
+        A required file is missing or unreadable, or no stop of the feed lies in the box.
+    """
+    try:
+        return _restrict(_TextSource(files), box, progress)
+    except (UnicodeError, csv.Error) as exc:
+        raise InvalidInput(f"files: {exc}; nothing was imported") from None
 
 
 def _restrict(source: _Source, box: BoundingBox, progress: Progress | None) -> dict[str, str]:

@@ -259,6 +259,7 @@ def _alert(
                 route_id=route_id,
                 trip_id=trip_id or None,
                 stop_id=stop_id,
+                route_type=selector.route_type if selector.HasField("route_type") else None,
             )
         )
     if not entities:

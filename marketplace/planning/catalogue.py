@@ -137,6 +137,7 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
             color=r.color,
             text_color=r.text_color,
             timezone=r.timezone,
+            route_type=r.route_type,
         )
         for r in table.routes
     )

@@ -75,14 +75,23 @@ def nearest_by_walk(
     ``walk_factor`` for the traveller's) and its snap on the walking network. Ties keep the
     order of ``places``. ``penalty_s`` adds seconds to a place's cost for ranking only.
     """
-    reachable = []
+    located = []
     for place in places:
         snap = context.snap_station(Mode.WALK, place.lat, place.lon)
-        if snap is None:
-            continue
-        cost = walk_cost_s(context, snap, from_origin=from_origin)
-        if np.isfinite(cost):
-            reachable.append((cost, place, snap))
+        if snap is not None:
+            located.append((place, snap))
+    if not located:
+        return []
+    # One lookup for all the places: a call per place was most of a transit plan's access.
+    start = context.origin_walk if from_origin else context.destination_walk
+    costs = context.walk_from_origin if from_origin else context.walk_to_destination
+    walk = context.network.router(Mode.WALK)
+    found = walk.costs_to(start, costs, [snap for _, snap in located], avoid=context.walk_avoid)
+    reachable = [
+        (cost, place, snap)
+        for (place, snap), cost in zip(located, found.tolist(), strict=True)
+        if np.isfinite(cost)
+    ]
     if penalty_s is None:
         reachable.sort(key=lambda item: item[0])
     else:

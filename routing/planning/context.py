@@ -170,18 +170,31 @@ class PlanContext:
         from_place: Place | None = None,
         to_place: Place | None = None,
     ) -> LegPart:
-        """A walking leg between two snaps at the traveller's pace, avoiding what they must."""
-        return lambda t: self.street_leg(
-            Mode.WALK,
-            LegMode.WALK,
-            a,
-            b,
-            t,
-            factor=self.walk_factor,
-            from_place=from_place,
-            to_place=to_place,
-            avoid=self.walk_avoid,
-        )
+        """A walking leg between two snaps at the traveller's pace, avoiding what they must.
+
+        Walking takes as long whenever one leaves: the leg is routed on its first use and
+        shifted to each later start (a stop's walk serves many journeys of one plan).
+        """
+        routed: list[Leg] = []
+
+        def part(t: dt.datetime) -> Leg:
+            if not routed:
+                routed.append(
+                    self.street_leg(
+                        Mode.WALK,
+                        LegMode.WALK,
+                        a,
+                        b,
+                        t,
+                        factor=self.walk_factor,
+                        from_place=from_place,
+                        to_place=to_place,
+                        avoid=self.walk_avoid,
+                    )
+                )
+            return _shift(routed[0], t - routed[0].start)
+
+        return part
 
     def ride(
         self,

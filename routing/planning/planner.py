@@ -229,6 +229,7 @@ class TripPlanner:
                 if self.transit_access
                 else (),
                 walks=self.stop_walks,
+                reach=(self._reach, walk_limit_s),
             )
         except RoutingError as exc:
             names = ", ".join(service.name for service in timetabled)

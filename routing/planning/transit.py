@@ -26,15 +26,22 @@ from routing.planning.services import Service, ServiceKind, TransitService, pric
 from routing.planning.stop_walks import StopWalks
 from routing.planning.transit_access import StopWay, stop_ways
 from routing.planning.transit_index import TransitIndexes
+from routing.planning.walk_reach import WalkReach
 from routing.regions.issy import TIMEZONE
 from routing.street.modes import Mode
+from routing.street.snap import Snap
 from routing.transit.journey_fares import leg_fares
 from routing.transit.network import SEPARATOR, TransitNetwork
 from routing.transit.realtime import Alert, TripUpdates
 from routing.transit.service_day import service_day_start
 from routing.transit.timetable import Journey, TransferLeg, TransitLeg, TransitStop
 
-__all__ = ["plan_with_timetables"]
+__all__ = ["PARETO_WINDOW", "plan_with_timetables"]
+
+#: Options at most ``max(20 min, half the fastest journey's time)`` slower than the fastest are
+#: searched (McRAPTOR's ``max_slower``): a "fewer changes" or "less walking" option later than
+#: that is seldom taken, and on a regional network such slow labels are most of the search.
+PARETO_WINDOW = (0.5, 20 * 60)
 
 
 def plan_with_timetables(
@@ -44,6 +51,7 @@ def plan_with_timetables(
     *,
     access_services: Sequence[Service] = (),
     walks: StopWalks | None = None,
+    reach: tuple[WalkReach, float] | None = None,
 ) -> list[Itinerary]:
     """Itineraries riding ``services``' timetables as one network, Pareto over arrival time,
     transfers, walking, price and private vehicles (McRAPTOR); a journey may change between
@@ -51,7 +59,9 @@ def plan_with_timetables(
 
     Stops are walked to and from, and reached or left with ``access_services`` (the shares,
     parkings and on-demand services the request allows) as well; ``walks`` caches the walks
-    between their stations and the stops (one per planner).
+    between their stations and the stops (one per planner). ``reach`` (the planner's
+    :class:`~routing.planning.walk_reach.WalkReach` and its walking limit in seconds) drops
+    the stops beyond walking reach of an end before any is looked at one by one.
     """
     if not services:
         return []
@@ -65,17 +75,20 @@ def plan_with_timetables(
     )
     names = ", ".join(service.name for service in services)
     stops = network.timetable.stops
-    by_service = [
-        [s for s in stops if s.id.startswith(service.id + SEPARATOR)] for service in services
-    ]
+    by_service = [network.stops_by_key[service.id] for service in services]
     walks = walks or StopWalks(context.network)
 
     def place(stop: TransitStop) -> Place:
         return _stop_place(network.original_stop(stop.id))
 
+    def walkable(end: Snap) -> list[Sequence[TransitStop]]:
+        if reach is None:
+            return list(by_service)
+        return [reach[0].near(service_stops, [end], reach[1]) for service_stops in by_service]
+
     access, egress = (
-        stop_ways(context, stops, by_service, access_services, walks, place, from_origin=end)
-        for end in (True, False)
+        stop_ways(context, stops, walkable(snap), access_services, walks, place, from_origin=end)
+        for end, snap in ((True, context.origin_walk), (False, context.destination_walk))
     )
     limit = request.preferences.max_walk_m
     if not access or not egress:
@@ -94,6 +107,7 @@ def plan_with_timetables(
         seconds,
         arrive_by=request.arrive_by,
         max_transfers=request.preferences.max_transfers,
+        max_slower=PARETO_WINDOW,
     )
     if not journeys:
         context.errors.append(
@@ -101,6 +115,7 @@ def plan_with_timetables(
         )
         return []
     by_id = {service.id: service for service in services}
+    transfers: dict[tuple[str, str], Leg] = {}  # one street walk per change, for all journeys
     return [
         _itinerary(
             context,
@@ -109,6 +124,7 @@ def plan_with_timetables(
             found.journey,
             day_start,
             (access[found.access], egress[found.egress]),
+            transfers,
         )
         for found in journeys
     ]
@@ -121,6 +137,7 @@ def _itinerary(
     journey: Journey,
     day_start: dt.datetime,
     ways: tuple[StopWay, StopWay],
+    transfers: dict[tuple[str, str], Leg],
 ) -> Itinerary:
     def at(seconds: float) -> dt.datetime:
         # Wall-clock time from seconds after the service day's start, right across DST changes.
@@ -135,7 +152,15 @@ def _itinerary(
     fares = iter(leg_fares(network.timetable.fares, journey.transit_legs))
     for part in journey.legs:
         if isinstance(part, TransferLeg):
-            legs.append(_transfer(context, part, legs[-1].end, place))
+            key = (part.from_stop.id, part.to_stop.id)
+            if key not in transfers:
+                transfers[key] = _transfer(context, part, legs[-1].end, place)
+            walked = transfers[key]
+            legs.append(
+                dataclasses.replace(
+                    walked, start=legs[-1].end, end=legs[-1].end + (walked.end - walked.start)
+                )
+            )
             continue
         service = services[network.service_of_route(part.route.id)]
         fare = next(fares)
@@ -196,6 +221,7 @@ def _ride(
     alerts = _alerts(
         service,
         agency_id=route.agency_id,
+        route_type=route.route_type,
         route_id=route.id,
         trip_id=part.trip.id[prefix:],
         stop_ids=[network.original_stop(stop.id).id for stop in stops],
@@ -253,6 +279,7 @@ def _alerts(
     service: TransitService,
     *,
     agency_id: str,
+    route_type: int | None,
     route_id: str,
     trip_id: str,
     stop_ids: Sequence[str],
@@ -269,7 +296,11 @@ def _alerts(
         for alert in live.alerts
         if alert.active_during(start, end)
         and alert.informs(
-            agency_id=agency_id, route_id=route_id, trip_id=trip_id, stop_ids=stop_ids
+            agency_id=agency_id,
+            route_id=route_id,
+            trip_id=trip_id,
+            stop_ids=stop_ids,
+            route_type=route_type,
         )
     )
 

@@ -15,6 +15,12 @@ the search's criterion. Labels live in one growing pool, linked per (round, stop
 moves once written, so parents are plain pool indices, and a label beaten later in its own
 round is only flagged dead (negative kind).
 
+Trips of one pattern may differ in where they board and alight (a live trip skipping a stop
+keeps its pattern): ``can_board``/``can_alight`` are per trip and position, and each trip has
+an alighting class, 0 when it alights wherever any trip of its pattern does. A trip ridden
+from the route bag beats a later one only if it is of class 0 or of the later one's class;
+boarding looks past the first catchable trip to the first of each class, up to one of class 0.
+
 Per label: arrival, walking seconds, price, vehicle bits, kind (:data:`_ACCESS`,
 :data:`_RIDE`, :data:`_WALK`) and four references: a seed's index; a ride's trip row, board
 and alight positions and its boarding label; a walk's source stop, the ride label it leaves
@@ -119,6 +125,8 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     pattern_fare,
     stop_zone,
     fare_minor,
+    slower_ratio,
+    slower_min_s,
 ):
     """McRAPTOR from ``seeds`` to ``targets``.
 
@@ -129,6 +137,11 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     pattern's fare group (-1: free to the search), ``stop_zone`` each stop's fare zone index
     and ``fare_minor`` the price of a ride per group, boarding zone and alighting zone; a
     label's price is its seed's plus its rides' fares (plus its target's at the destination).
+
+    Labels arriving after ``bound_s`` are dropped, and once a journey with a ride reaches the
+    destination at ``best``, so are those arriving after ``best + max(slower_min_s,
+    slower_ratio * (best - start_s))``: a Pareto option much slower than the fastest is not
+    worth its search (on a regional network, most labels are such slow, less-walking ones).
 
     Returns the label pool (arrival, walking, price, vehicles, kind, references), the
     destination set (arrival, walking, price, vehicles; and round, label, stop, egress option;
@@ -149,11 +162,16 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
         transfer_s,
         can_board,
         can_alight,
+        any_board,
+        any_alight,
+        trip_class,
+        _pattern_classes,
     ) = network
     seed_stop, seed_t, seed_w, seed_c, seed_v = seeds
     target_start, target_t, target_w, target_c, target_v = targets
     n_stops = len(stop_pattern_start) - 1
     n_patterns = len(pattern_stop_start) - 1
+    limit_s = bound_s
     head = np.full((n_rounds + 1, n_stops), -1, np.int64)
     size = 1024
     # p_t, p_w, p_c, p_v, p_kind, nxt
@@ -188,10 +206,11 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
     rb_v = np.empty(rb_cap, np.int64)
     rb_zone = np.empty(rb_cap, np.int64)
     rb_parent = np.empty(rb_cap, np.int64)
+    rb_class = np.empty(rb_cap, np.int64)
     for i in range(len(seed_stop)):
         s = seed_stop[i]
         t, w, c, v = start_s + seed_t[i], seed_w[i], seed_c[i], seed_v[i]
-        if t > bound_s or _beaten(lab, head, 0, s, t, w, c, v, dest, 0):
+        if t > limit_s or _beaten(lab, head, 0, s, t, w, c, v, dest, 0):
             continue
         if n_pool == len(p_ref):
             lab, p_ref = _grow(lab, p_ref)
@@ -222,7 +241,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         t = lab[0][b] + transfer_s[e]
                         w = lab[1][b] + transfer_s[e]
                         c, v = lab[2][b], lab[3][b]
-                        if t > bound_s or _beaten(lab, head, k, to, t, w, c, v, dest, n_dest):
+                        if t > limit_s or _beaten(lab, head, k, to, t, w, c, v, dest, n_dest):
                             continue
                         if n_pool == len(p_ref):
                             lab, p_ref = _grow(lab, p_ref)
@@ -253,7 +272,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                     w = lab[1][b] + target_w[e]
                     c = lab[2][b] + target_c[e]
                     v = lab[3][b] | target_v[e]
-                    beaten = t > bound_s
+                    beaten = t > limit_s
                     for d in range(n_dest):
                         if beaten:
                             break
@@ -266,6 +285,9 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         dest_ref[n_dest, 0], dest_ref[n_dest, 1] = k, b
                         dest_ref[n_dest, 2], dest_ref[n_dest, 3] = s, e
                         n_dest += 1
+                        if k > 0:  # walking through a stop sets no pace for the rides
+                            slack = max(slower_min_s, int(slower_ratio * (t - start_s)))
+                            limit_s = min(limit_s, t + slack)
                 b = lab[5][b]
         n_run = k
         k += 1
@@ -302,13 +324,16 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
             n_rb = 0
             for position in range(start, n_positions):
                 s = pattern_stops[stop_base + position]
-                if n_rb > 0 and can_alight[stop_base + position]:
+                if n_rb > 0 and any_alight[stop_base + position]:
                     for r in range(n_rb):
-                        t = arrival_s[base + (rb_row[r] - first_row) * n_positions + position]
+                        cell = base + (rb_row[r] - first_row) * n_positions + position
+                        if not can_alight[cell]:
+                            continue
+                        t = arrival_s[cell]
                         w, c, v = rb_w[r], rb_c[r], rb_v[r]
                         if group >= 0:
                             c += fare_minor[group, rb_zone[r], stop_zone[s]]
-                        if t > bound_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
+                        if t > limit_s or _beaten(lab, head, k, s, t, w, c, v, dest, n_dest):
                             continue
                         if n_pool == len(p_ref):
                             lab, p_ref = _grow(lab, p_ref)
@@ -325,31 +350,46 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                         n_pool += 1
                         marked[s] = True
                         by_ride[s] = True
-                if position == n_positions - 1 or not can_board[stop_base + position]:
+                if position == n_positions - 1 or not any_board[stop_base + position]:
                     continue
                 b = head[k - 1, s]
                 while b >= 0:
-                    if lab[4][b] > 0:
-                        ready = lab[0][b] + board_slack_s
-                        row = _first_catchable(
-                            departure_s, base, n_positions, first_row, end_row, position, ready
-                        )
-                        w, c, v = lab[1][b], lab[2][b], lab[3][b]
-                        zone = stop_zone[s]
-                        beaten = row >= end_row
+                    if lab[4][b] <= 0:
+                        b = lab[5][b]
+                        continue
+                    ready = lab[0][b] + board_slack_s
+                    row = _first_catchable(
+                        departure_s, base, n_positions, first_row, end_row, position, ready
+                    )
+                    w, c, v = lab[1][b], lab[2][b], lab[3][b]
+                    zone = stop_zone[s]
+                    # The first catchable trip of each alighting class that boards here, up
+                    # to the first of class 0 (it alights wherever a later trip would).
+                    while row < end_row:
+                        if not can_board[base + (row - first_row) * n_positions + position]:
+                            row += 1
+                            continue
+                        cls = trip_class[row]
+                        beaten = False
                         for r in range(n_rb):
                             if beaten:
                                 break
-                            # Boarded in another fare zone, the ride may cost another price.
-                            beaten = _covers(
-                                rb_row[r], rb_w[r], rb_c[r], rb_v[r], row, w, c, v
-                            ) and (group < 0 or rb_zone[r] == zone)
+                            # Boarded in another fare zone, the ride may cost another price;
+                            # a trip of another class may alight where this one does not.
+                            beaten = (
+                                _covers(rb_row[r], rb_w[r], rb_c[r], rb_v[r], row, w, c, v)
+                                and (group < 0 or rb_zone[r] == zone)
+                                and (rb_class[r] == 0 or rb_class[r] == cls)
+                            )
+                            if beaten and rb_class[r] == 0:
+                                cls = 0  # it beats every later trip as well: stop looking
                         if not beaten:
                             kept = 0
                             for r in range(n_rb):
                                 if not (
                                     _covers(row, w, c, v, rb_row[r], rb_w[r], rb_c[r], rb_v[r])
                                     and (group < 0 or rb_zone[r] == zone)
+                                    and (cls == 0 or cls == rb_class[r])
                                 ):
                                     rb_row[kept] = rb_row[r]
                                     rb_board[kept] = rb_board[r]
@@ -358,6 +398,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                                     rb_v[kept] = rb_v[r]
                                     rb_zone[kept] = rb_zone[r]
                                     rb_parent[kept] = rb_parent[r]
+                                    rb_class[kept] = rb_class[r]
                                     kept += 1
                             n_rb = kept
                             if n_rb == rb_cap:
@@ -369,6 +410,7 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                                 rb_v = np.concatenate((rb_v, np.empty(n_rb, np.int64)))
                                 rb_zone = np.concatenate((rb_zone, np.empty(n_rb, np.int64)))
                                 rb_parent = np.concatenate((rb_parent, np.empty(n_rb, np.int64)))
+                                rb_class = np.concatenate((rb_class, np.empty(n_rb, np.int64)))
                             rb_row[n_rb] = row
                             rb_board[n_rb] = position
                             rb_w[n_rb] = w
@@ -376,7 +418,11 @@ def _mc_raptor(  # type: ignore[no-untyped-def]
                             rb_v[n_rb] = v
                             rb_zone[n_rb] = zone
                             rb_parent[n_rb] = b
+                            rb_class[n_rb] = cls
                             n_rb += 1
+                        if cls == 0:
+                            break
+                        row += 1
                     b = lab[5][b]
     return (
         lab[4][:n_pool],

@@ -2,7 +2,9 @@
 
 The kernel returns, per round and stop, the earliest arrival and the label that explains it
 (``kind``: :data:`_ACCESS`, :data:`_RIDE` or :data:`_WALK`, 0 for "same as the previous round")
-with the ride or walk that produced it;
+with the ride or walk that produced it. Trips of one pattern may differ in where they board and
+alight (a live trip skipping a stop keeps its pattern): a pattern is scanned riding the first
+catchable trip of each alighting class (:mod:`._mc_raptor_kernel` says what a class is);
 :mod:`routing.transit.raptor` traces journeys from those labels.
 """
 
@@ -50,6 +52,10 @@ def _raptor(network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, 
         transfer_s,
         can_board,
         can_alight,
+        any_board,
+        any_alight,
+        trip_class,
+        pattern_classes,
     ) = network
     inf = np.iinfo(np.int64).max // 4
     n_stops = len(stop_pattern_start) - 1
@@ -68,6 +74,12 @@ def _raptor(network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, 
     by_ride = np.zeros(n_stops, np.bool_)
     first_position = np.full(n_patterns, -1, np.int64)
     queue = np.empty(n_patterns, np.int64)
+    # The trip ridden per alighting class of the pattern being scanned (-1: none yet).
+    max_classes = 1
+    for p in range(n_patterns):
+        max_classes = max(max_classes, pattern_classes[p])
+    class_row = np.full(max_classes, -1, np.int64)
+    class_board = np.full(max_classes, -1, np.int64)
 
     for i in range(len(seeds)):
         s = seeds[i]
@@ -119,42 +131,61 @@ def _raptor(network, seeds, seed_s, target_by_stop, start_s, bound_s, n_rounds, 
             first_row = pattern_trip_start[p]
             end_row = pattern_trip_start[p + 1]
             base = time_start[p]
-            row = -1
-            board = -1
+            n_classes = pattern_classes[p]
+            class_row[:n_classes] = -1
             for position in range(start, n_positions):
                 s = pattern_stops[stop_base + position]
-                if row >= 0 and can_alight[stop_base + position]:
-                    t = arrival_s[base + (row - first_row) * n_positions + position]
-                    # A ride label may walk on, a walk label may not: a ride keeps its
-                    # own label for footpaths even when a walk got there first.
-                    if t < ride_best[s] and t < best_target:
-                        ride_best[s] = t
-                        ride_arrival[s] = t
-                        ride_row[k, s] = row
-                        ride_board[k, s] = board
-                        ride_alight[k, s] = position
-                        by_ride[s] = True
-                        if t < arrival[k, s]:
-                            arrival[k, s] = t
-                            kind[k, s] = _RIDE
-                            marked[s] = True
+                if any_alight[stop_base + position]:
+                    for c in range(n_classes):
+                        row = class_row[c]
+                        if row < 0:
+                            continue
+                        cell = base + (row - first_row) * n_positions + position
+                        if not can_alight[cell]:
+                            continue
+                        t = arrival_s[cell]
+                        # A ride label may walk on, a walk label may not: a ride keeps its
+                        # own label for footpaths even when a walk got there first.
+                        if t < ride_best[s] and t < best_target:
+                            ride_best[s] = t
+                            ride_arrival[s] = t
+                            ride_row[k, s] = row
+                            ride_board[k, s] = class_board[c]
+                            ride_alight[k, s] = position
+                            by_ride[s] = True
+                            if t < arrival[k, s]:
+                                arrival[k, s] = t
+                                kind[k, s] = _RIDE
+                                marked[s] = True
                 previous = arrival[k - 1, s]
                 if (
                     previous >= inf
                     or position == n_positions - 1
-                    or not can_board[stop_base + position]
+                    or not any_board[stop_base + position]
                 ):
                     continue
                 ready = previous + board_slack_s
-                limit = row if row >= 0 else end_row
-                # An earlier trip is worth a look only if the one before ``limit`` is catchable.
-                if limit > first_row and (
-                    departure_s[base + (limit - 1 - first_row) * n_positions + position] >= ready
+                # The class-0 trip ridden is bettered only by an earlier catchable trip.
+                c0 = class_row[0]
+                if c0 >= 0 and (
+                    c0 == first_row
+                    or departure_s[base + (c0 - 1 - first_row) * n_positions + position] < ready
                 ):
-                    row = _earliest_trip(
-                        departure_s, base, n_positions, first_row, limit, position, ready
-                    )
-                    board = position
+                    continue
+                row = _earliest_trip(
+                    departure_s, base, n_positions, first_row, end_row, position, ready
+                )
+                # The first catchable trip of each class that boards here, up to the first
+                # of class 0 (it alights wherever a later trip would, and earlier).
+                while row < end_row:
+                    if can_board[base + (row - first_row) * n_positions + position]:
+                        c = trip_class[row]
+                        if class_row[c] < 0 or row < class_row[c]:
+                            class_row[c] = row
+                            class_board[c] = position
+                        if c == 0:
+                            break
+                    row += 1
         for s in range(n_stops):
             if not by_ride[s]:
                 continue

@@ -46,13 +46,16 @@ class TransitNetwork:
     """Several timetables as one: ``timetable`` has prefixed ids, the rest maps them back.
 
     ``parts`` are the ``(key, timetable)`` pairs merged, in order; ``stop_origin`` and
-    ``route_origin`` give, per merged id, the owning key and the feed's own stop or route.
+    ``route_origin`` give, per merged id, the owning key and the feed's own stop or route;
+    ``stops_by_key`` the merged stops of each key, in the feed's order (one tuple per
+    network, so callers may cache by it).
     """
 
     timetable: Timetable
     parts: tuple[tuple[str, Timetable], ...]
     stop_origin: Mapping[str, tuple[str, TransitStop]]
     route_origin: Mapping[str, tuple[str, TransitRoute]]
+    stops_by_key: Mapping[str, tuple[TransitStop, ...]]
 
     def service_of_route(self, route_id: str) -> str:
         """The key of the service running merged route ``route_id``."""
@@ -86,6 +89,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
     route_origin: dict[str, tuple[str, TransitRoute]] = {}
     fare_attributes: list[FareAttribute] = []
     fare_rules: list[FareRule] = []
+    stops_by_key: dict[str, tuple[TransitStop, ...]] = {}
     for key, timetable in parts:
         if not key or SEPARATOR in key or key in seen:
             raise TimetableError(
@@ -103,6 +107,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
             merged = dataclasses.replace(stop, id=ref(stop.id), parent_station=parent, zone_id=zone)
             stops.append(merged)
             stop_origin[merged.id] = (key, stop)
+        stops_by_key[key] = tuple(stops[len(stops) - len(timetable.stops) :])
         stations += [dataclasses.replace(s, id=ref(s.id)) for s in timetable.stations]
         for route in timetable.routes:
             merged_route = dataclasses.replace(route, id=ref(route.id))
@@ -144,7 +149,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
         stations=tuple(stations),
         fares=FareTable(tuple(fare_attributes), tuple(fare_rules)),
     )
-    return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin)
+    return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin, stops_by_key)
 
 
 def step_free(timetable: Timetable) -> Timetable:

@@ -73,8 +73,10 @@ class _Network:
     ``arrays`` are the kernel's network arguments, in the order :func:`_raptor` unpacks them:
     CSR pattern -> stops, pattern -> rows of ``trip_refs``, pattern -> offset of its [trip,
     position] block of arrival and departure times, CSR stop -> (pattern, position), CSR
-    stop -> footpaths (target stop, seconds), and per pattern stop whether one may board and
-    alight there.
+    stop -> footpaths (target stop, seconds), per trip and position (laid out as the times)
+    whether that trip boards and alights there, per pattern stop whether any of its trips
+    does, per trip row its alighting class (0: alights wherever its pattern does) and per
+    pattern the number of classes.
     """
 
     arrays: tuple[NDArray[np.int64], ...]
@@ -301,9 +303,15 @@ class RaptorIndex:
         max_transfers: int = 4,
         min_transfer_s: int = 60,
         max_duration_s: int | None = DEFAULT_MAX_DURATION_S,
+        max_slower: tuple[float, int] | None = None,
     ) -> list[OptionJourney]:
         """Journeys from any access option to any egress option, Pareto over arrival (or
         departure, ``arrive_by``), transfers, walking, price and private vehicles.
+
+        ``max_slower`` ``(ratio, seconds)`` narrows the search to journeys at most
+        ``max(seconds, ratio * d)`` slower than the fastest journey with a ride, ``d`` being
+        that one's time from ``time_s``: the Pareto set is then exact within that window only,
+        and the search much cheaper on a large network. ``None``: the whole Pareto set.
 
         Several options may reach one stop (a walk, a shared bike's ride, a car to a
         park-and-ride): each seeds the search with its own time, walking, price and vehicle
@@ -318,14 +326,23 @@ class RaptorIndex:
         for role, options in (("access", access), ("egress", egress)):
             for option in options:
                 option.check(role)
+        if max_slower is not None and not (max_slower[0] >= 0 and max_slower[1] >= 0):
+            raise TimetableError(f"max_slower={max_slower}; expected a ratio and seconds >= 0")
         if not arrive_by:
             return self._pareto(
-                access, egress, time_s, max_transfers, min_transfer_s, max_duration_s, False
+                access,
+                egress,
+                time_s,
+                max_transfers,
+                min_transfer_s,
+                max_duration_s,
+                False,
+                max_slower,
             )
         if self._backward is None:
             self._backward = self._build(reverse=True)
         found = self._pareto(
-            egress, access, -time_s, max_transfers, min_transfer_s, max_duration_s, True
+            egress, access, -time_s, max_transfers, min_transfer_s, max_duration_s, True, max_slower
         )
         return [
             OptionJourney(one.journey, one.egress, one.access, one.walk_s, one.price_minor)
@@ -359,27 +376,31 @@ class RaptorIndex:
 
     def _build(self, *, reverse: bool) -> _Network:
         n_stops = len(self.stops)
-        # A pattern shares its stops and where boarding and alighting are allowed.
-        groups: dict[tuple[str, tuple[str, ...], tuple[bool, ...], tuple[bool, ...]], list[int]]
-        groups = {}
+        # A pattern shares its route and stops; where each trip may board and alight is the
+        # trip's own (a live trip skipping a stop stays in its pattern, see ``trip_class``).
+        groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         for row, ref in enumerate(self._refs):
-            trip = ref.trip
-            every = (True,) * len(trip.stop_ids)
-            key = (trip.route_id, trip.stop_ids, trip.pickup or every, trip.drop_off or every)
-            groups.setdefault(key, []).append(row)
+            groups.setdefault((ref.trip.route_id, ref.trip.stop_ids), []).append(row)
         # Per trip, times in this direction's terms: reversed and negated for reverse RAPTOR.
         times: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
+        flags: list[tuple[tuple[bool, ...], tuple[bool, ...]]] = []  # (board, alight)
         for ref in self._refs:
-            arr = np.asarray(ref.trip.arrival_s, np.int64) + ref.offset_s
-            dep = np.asarray(ref.trip.departure_s, np.int64) + ref.offset_s
-            times.append((-dep[::-1], -arr[::-1]) if reverse else (arr, dep))
-        # (stop indices, can board, can alight, trip rows); reversed, alighting is boarding.
-        patterns: list[tuple[list[int], tuple[bool, ...], tuple[bool, ...], list[int]]] = []
+            trip = ref.trip
+            arr = np.asarray(trip.arrival_s, np.int64) + ref.offset_s
+            dep = np.asarray(trip.departure_s, np.int64) + ref.offset_s
+            every = (True,) * len(trip.stop_ids)
+            pickup, drop_off = trip.pickup or every, trip.drop_off or every
+            if reverse:  # reversed, alighting is boarding
+                times.append((-dep[::-1], -arr[::-1]))
+                flags.append((drop_off[::-1], pickup[::-1]))
+            else:
+                times.append((arr, dep))
+                flags.append((pickup, drop_off))
+        # (stop indices, trip rows) per pattern.
+        patterns: list[tuple[list[int], list[int]]] = []
         pattern_fare: list[int] = []
-        for (route_id, stop_ids, pickup, drop_off), rows in groups.items():
-            if reverse:
-                stop_ids, pickup, drop_off = stop_ids[::-1], drop_off[::-1], pickup[::-1]
-            stops = [self._stop_index[s] for s in stop_ids]
+        for (route_id, stop_ids), rows in groups.items():
+            stops = [self._stop_index[s] for s in (stop_ids[::-1] if reverse else stop_ids)]
             rows.sort(key=lambda r: (times[r][1][0], times[r][0][-1]))
             # No overtaking within a pattern: each trip joins the first one whose last trip
             # it never passes, so departures at every stop stay sorted for binary search.
@@ -393,20 +414,39 @@ class RaptorIndex:
                         break
                 else:
                     split.append([row])
-            patterns += [(stops, pickup, drop_off, members) for members in split]
+            patterns += [(stops, members) for members in split]
             pattern_fare += [self._route_fare.get(route_id, -1)] * len(split)
-
+        # Per pattern stop, whether any of its trips boards (alights) there; per trip, its
+        # class: 0 when it alights wherever any trip of its pattern does (it then beats every
+        # later trip), else one number per distinct set of alighting stops (a trip beats a
+        # later one of its own class only).
+        any_board: list[bool] = []
+        any_alight: list[bool] = []
+        trip_class: list[int] = []
+        pattern_classes: list[int] = []
+        for _, members in patterns:
+            board_any = [any(col) for col in zip(*(flags[r][0] for r in members), strict=True)]
+            alight_any = tuple(
+                any(col) for col in zip(*(flags[r][1] for r in members), strict=True)
+            )
+            any_board += board_any
+            any_alight += alight_any
+            classes: dict[tuple[bool, ...], int] = {alight_any: 0}
+            for r in members:
+                trip_class.append(classes.setdefault(flags[r][1], len(classes)))
+            pattern_classes.append(len(classes))
         pattern_stop_start = np.zeros(len(patterns) + 1, np.int64)
         pattern_trip_start = np.zeros(len(patterns) + 1, np.int64)
         time_start = np.zeros(len(patterns) + 1, np.int64)
-        for p, (stops, _, _, members) in enumerate(patterns):
+        for p, (stops, members) in enumerate(patterns):
             pattern_stop_start[p + 1] = pattern_stop_start[p] + len(stops)
             pattern_trip_start[p + 1] = pattern_trip_start[p] + len(members)
             time_start[p + 1] = time_start[p] + len(stops) * len(members)
-        pattern_stops = np.array([s for stops, *_ in patterns for s in stops], np.int64)
-        can_board = np.array([f for _, flags, _, _ in patterns for f in flags], np.int64)
-        can_alight = np.array([f for _, _, flags, _ in patterns for f in flags], np.int64)
-        ordered_rows = [row for *_, members in patterns for row in members]
+        pattern_stops = np.array([s for stops, _ in patterns for s in stops], np.int64)
+        ordered_rows = [row for _, members in patterns for row in members]
+        # Per trip and stop, like the times: whether that trip boards (alights) there.
+        can_board = np.array([f for r in ordered_rows for f in flags[r][0]], np.int64)
+        can_alight = np.array([f for r in ordered_rows for f in flags[r][1]], np.int64)
         empty = np.zeros(0, np.int64)
         arrival_s = np.concatenate([times[r][0] for r in ordered_rows] or [empty])
         departure_s = np.concatenate([times[r][1] for r in ordered_rows] or [empty])
@@ -443,6 +483,10 @@ class RaptorIndex:
             np.array([w for _, _, w in edges], np.int64),
             can_board,
             can_alight,
+            np.array(any_board, np.int64),
+            np.array(any_alight, np.int64),
+            np.array(trip_class, np.int64),
+            np.array(pattern_classes, np.int64),
         )
         return _Network(
             arrays=tuple(np.ascontiguousarray(a, np.int64) for a in arrays),
@@ -540,6 +584,7 @@ class RaptorIndex:
         min_transfer_s: int,
         max_duration_s: int | None,
         reverse: bool,
+        max_slower: tuple[float, int] | None = None,
     ) -> list[OptionJourney]:
         """McRAPTOR in one direction; ``sources`` seed it, ``targets`` end it (for a reverse
         search the egress options are the sources). The answer's ``access``/``egress`` are
@@ -573,6 +618,8 @@ class RaptorIndex:
             net.pattern_fare,
             self._stop_zone,
             net.fare_minor,
+            0.0 if max_slower is None else float(max_slower[0]),
+            _INF if max_slower is None else int(max_slower[1]),
         )
         seed_owner, target_owner = seeds[5], ends[5][order]
         found = list(
@@ -585,17 +632,28 @@ class RaptorIndex:
                 strict=True,
             )
         )
+        limit_s = _INF
+        if max_slower is not None:
+            # Journeys kept before a faster one narrowed the window are dropped here.
+            for t, k, *_ in found:
+                if k > 0:
+                    slack = max(max_slower[1], int(max_slower[0] * (t - int(start_s))))
+                    limit_s = min(limit_s, t + slack)
         journeys: list[tuple[int, int, OptionJourney]] = []
         for i, (t, k, w, c, v) in enumerate(found):
-            if k == 0 or any(
-                o[0] <= t
-                and o[1] <= k
-                and o[2] <= w
-                and o[3] <= c
-                and (o[4] & ~v) == 0
-                and (o != (t, k, w, c, v) or j < i)
-                for j, o in enumerate(found)
-                if j != i
+            if (
+                k == 0
+                or t > limit_s
+                or any(
+                    o[0] <= t
+                    and o[1] <= k
+                    and o[2] <= w
+                    and o[3] <= c
+                    and (o[4] & ~v) == 0
+                    and (o != (t, k, w, c, v) or j < i)
+                    for j, o in enumerate(found)
+                    if j != i
+                )
             ):
                 continue  # walking only, beaten, or a copy of one kept
             label, stop, egress = (int(x) for x in dest_ref[i, 1:])

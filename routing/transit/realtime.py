@@ -92,17 +92,27 @@ class TripUpdate:
 @dataclass(frozen=True, slots=True)
 class AlertEntity:
     """Who or what an alert is about (GTFS-RT ``EntitySelector``): every field given must
-    match; ``agency_id`` matches a route's ``agency_id``."""
+    match; ``agency_id`` matches a route's ``agency_id``, ``route_type`` its GTFS
+    ``route_type`` (an alert about every tram of an agency, say)."""
 
     agency_id: str | None = None
     route_id: str | None = None
     trip_id: str | None = None
     stop_id: str | None = None
+    route_type: int | None = None
 
     def matches(
-        self, *, agency_id: str, route_id: str, trip_id: str, stop_ids: Iterable[str]
+        self,
+        *,
+        agency_id: str,
+        route_id: str,
+        trip_id: str,
+        stop_ids: Iterable[str],
+        route_type: int | None = None,
     ) -> bool:
         if self.agency_id is not None and self.agency_id != agency_id:
+            return False
+        if self.route_type is not None and self.route_type != route_type:
             return False
         if self.route_id is not None and self.route_id != route_id:
             return False
@@ -139,12 +149,24 @@ class Alert:
         )
 
     def informs(
-        self, *, agency_id: str, route_id: str, trip_id: str, stop_ids: Iterable[str]
+        self,
+        *,
+        agency_id: str,
+        route_id: str,
+        trip_id: str,
+        stop_ids: Iterable[str],
+        route_type: int | None = None,
     ) -> bool:
         """Whether one of the alert's entities matches a ride of ``trip_id``."""
         stops = tuple(stop_ids)
         return any(
-            entity.matches(agency_id=agency_id, route_id=route_id, trip_id=trip_id, stop_ids=stops)
+            entity.matches(
+                agency_id=agency_id,
+                route_id=route_id,
+                trip_id=trip_id,
+                stop_ids=stops,
+                route_type=route_type,
+            )
             for entity in self.entities
         )
 

@@ -91,7 +91,8 @@ class TransitRoute:
     ``agency_id`` is the operator (a GTFS agency or a marketplace service id); ``color`` and
     ``text_color`` hex colours without ``#`` (the line's colour and its text's), or ``None``;
     ``timezone`` the agency's IANA ``agency_timezone`` its trips' times are written in
-    (``None``: the searcher's own).
+    (``None``: the searcher's own); ``route_type`` the feed's GTFS ``route_type`` (``None``:
+    not from a feed), which service alerts may name.
     """
 
     id: str
@@ -102,6 +103,7 @@ class TransitRoute:
     color: str | None = None
     text_color: str | None = None
     timezone: str | None = None
+    route_type: int | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "route", "id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel import Session
@@ -17,6 +17,7 @@ from marketplace.catalogue.services import lock_owned_service
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
 from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
+from marketplace.ingest.gtfs_area import parse_bbox, restrict_texts_to_area
 from marketplace.ingest.live_feeds import DEFAULT_INTERVAL_S, register_live_feed
 from marketplace.ingest.report import ImportReport
 from marketplace.models import LiveFeed, LiveFeedKind
@@ -139,11 +140,23 @@ class IngestMutation:
         description="Import a GTFS feed (stops, routes, trips, stop_times, calendar and/or "
         "calendar_dates) into your service, in one transaction. `files` maps file names "
         "(`stops.txt`…) to their CSV text. Stops are upserted as stations; the timetable is "
-        "replaced as a whole.",
+        "replaced as a whole. With `bbox`, only what touches that area is imported, as the "
+        "command line's `import gtfs --bbox` does.",
         permission_classes=[IsPartner],
     )
     async def import_gtfs(
-        self, info: Info, service_id: strawberry.ID, files: JSON
+        self,
+        info: Info,
+        service_id: strawberry.ID,
+        files: JSON,
+        bbox: Annotated[
+            str | None,
+            strawberry.argument(
+                description="`min_lon,min_lat,max_lon,max_lat` in degrees (GeoJSON order), "
+                "such as `2.22,48.81,2.29,48.84` for Issy: keep the stops inside, the trips "
+                "calling there (their calls inside only), their routes, calendars and fares."
+            ),
+        ] = None,
     ) -> ImportReportType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
@@ -157,6 +170,8 @@ class IngestMutation:
                     '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
                 )
             texts: dict[str, str] = files
+            if bbox is not None:
+                texts = restrict_texts_to_area(texts, parse_bbox(bbox, option="bbox"))
             return import_gtfs(session, actor=actor, service_id=sid, feed=parse_gtfs(texts))
 
         report = await info.context.run(run)

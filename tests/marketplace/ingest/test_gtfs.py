@@ -132,6 +132,48 @@ def test_files_must_be_csv_texts(api: Api, partners: Partners) -> None:
     assert "files must be an object mapping GTFS file names" in error["message"]
 
 
+AREA_IMPORT = """mutation($id: ID!, $files: JSON!, $bbox: String) {
+  importGtfs(serviceId: $id, files: $files, bbox: $bbox) {
+    counts { feed created updated } skippedCount } }"""
+# The hand-made fares feed (known answers): stops A, M and Z lie in the box, Y and W north of it.
+FARES_FEED = Path(__file__).parents[2] / "routing" / "transit" / "fixtures" / "gtfs_fares"
+FARES_BOX = "2.2590,48.8190,2.2650,48.8245"
+
+
+def test_an_api_import_with_a_bbox_keeps_only_the_area(api: Api, partners: Partners) -> None:
+    service = publish_via_api(api, partners.a, kind="PUBLIC_TRANSPORT", serviceArea=None)
+    feed = read_gtfs(FARES_FEED)
+    variables = {"id": service["id"], "files": feed, "bbox": FARES_BOX}
+    report = api.ok(AREA_IMPORT, variables, key=partners.a)["importGtfs"]
+    assert counts(report)["stops.txt"] == (3, 0)
+    [timetable] = api.db.call(published_timetables)
+    # feed1 keeps one call in the box (Z; Y is outside): too few to ride, reported skipped.
+    assert sorted(t.external_id for t in timetable.trips) == ["exp1", "loc1"]
+    assert report["skippedCount"] >= 1
+    # Without the box the whole feed comes in: the box did the cutting.
+    whole = api.ok(AREA_IMPORT, {"id": service["id"], "files": feed}, key=partners.a)
+    assert counts(whole["importGtfs"])["stops.txt"][0] > 0
+    assert sum(counts(whole["importGtfs"])["stops.txt"]) == len(feed["stops.txt"].splitlines()) - 1
+
+
+@pytest.mark.parametrize(
+    ("bbox", "fragment"),
+    [
+        pytest.param("2.2,48.8,2.3", "bbox '2.2,48.8,2.3' is not four numbers", id="three"),
+        pytest.param("10,10,11,11", "no stop lies in the box", id="elsewhere"),
+    ],
+)
+def test_a_bad_bbox_is_refused_and_nothing_is_imported(
+    api: Api, partners: Partners, bbox: str, fragment: str
+) -> None:
+    service = publish_via_api(api, partners.a, kind="PUBLIC_TRANSPORT", serviceArea=None)
+    variables = {"id": service["id"], "files": read_gtfs(FARES_FEED), "bbox": bbox}
+    error = api.error(AREA_IMPORT, variables, key=partners.a)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert fragment in error["message"]
+    assert api.db.call(published_timetables) == []
+
+
 def test_cli_import_of_a_zip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -229,6 +229,27 @@ def test_an_active_alert_on_the_route_is_attached_to_the_leg_in_the_readers_lang
     assert leg["transit"]["alerts"][0]["headerText"] == "Travaux rue Guynemer"
 
 
+def test_agency_wide_and_mode_wide_alerts_reach_the_legs_of_that_agency_and_mode(
+    planner_api: Api, partners: Partners, bus: str, server: FeedServer
+) -> None:
+    message = feed_message(int(MONDAY.timestamp()))
+    # The bus line L is GTFS route_type 3; the feed's own agency id is whatever it calls it.
+    for alert_id, field, value in (
+        ("strike", "agency_id", "the-agency"),
+        ("buses", "route_type", 3),
+        ("trams", "route_type", 0),
+    ):
+        entity = message.entity.add()
+        entity.id = alert_id
+        setattr(entity.alert.informed_entity.add(), field, value)
+        entity.alert.header_text.translation.add().text = alert_id
+    _serve_and_register(
+        planner_api, server, partners.b, bus, message, path="/alerts.pb", kind="GTFS_RT_ALERTS"
+    )
+    [leg] = _bus_legs(planner_api)
+    assert [alert["id"] for alert in leg["transit"]["alerts"]] == ["strike", "buses"]
+
+
 def test_a_bad_feed_is_reported_on_its_status_and_backs_off(
     planner_api: Api, partners: Partners, bus: str, server: FeedServer
 ) -> None:

@@ -68,6 +68,26 @@ def test_arrive_by_pareto_set_prefers_late_departures(three_ways: RaptorIndex) -
     ]
 
 
+def test_a_window_over_the_fastest_drops_only_the_much_slower_options(
+    three_ways: RaptorIndex,
+) -> None:
+    walks = [StopOption("A", 0), StopOption("B", 400)], [StopOption("Z", 0)]
+
+    def found(**window: object) -> list[list[str]]:
+        journeys = three_ways.pareto_options(*walks, **window)  # type: ignore[arg-type]
+        return [[leg.trip.id for leg in one.journey.transit_legs] for one in journeys]
+
+    # The fastest (quick) arrives at 1200 s: 600 s more lets the change at M (1500 s) in,
+    # not the slow line (3000 s); a wider window lets every option of the Pareto set in.
+    assert found(time_s=0, max_slower=(0.5, 600)) == [["quick"], ["f1", "f2"]]
+    assert found(time_s=0, max_slower=(0.5, 2000)) == [["quick"], ["slow"], ["f1", "f2"]]
+    assert found(time_s=0) == found(time_s=0, max_slower=(0.5, 2000))
+    # Arriving by 3600 s, the latest departure is 100 s: leaving at 0 s is 100 s too early.
+    assert found(time_s=3600, arrive_by=True, max_slower=(0.0, 50)) == [["quick"], ["f1", "f2"]]
+    with pytest.raises(TimetableError, match="max_slower"):
+        found(time_s=0, max_slower=(-1.0, 0))
+
+
 def test_footpath_walking_counts_and_a_longer_ride_can_win_on_it() -> None:
     # X -> Y then walk 300 s to Z', or ride on to Z (later, no walk).
     timetable = make_timetable(

@@ -137,6 +137,25 @@ def test_a_skipped_stop_is_neither_boarded_nor_shown() -> None:
     assert [call.stop.id for call in through.intermediate_stops] == ["C"]
 
 
+def test_a_skipped_stop_keeps_the_trip_in_its_pattern_and_the_next_trip_serves_it() -> None:
+    timetable = line()
+    skip = TripUpdate("T1", DAY, stop_updates=(StopTimeUpdate(1, skipped=True),))
+    live = {("T1", DAY): live_trip(timetable.trip_by_id["T1"], skip)}  # type: ignore[attr-defined]
+    index = RaptorIndex(timetable, DAY, live=live)  # type: ignore[arg-type]
+    # The skip is carried per trip into the search: no pattern of its own for T1.
+    assert index.pattern_count == RaptorIndex(timetable, DAY).pattern_count == 1  # type: ignore[arg-type]
+    # T1 passes B without stopping: from A, B is reached by T2, ten minutes later, though
+    # T1 (earlier, and still ridden to C and D) is the first trip to board at A.
+    to_b = only_ride(index, "A", "B", H8)
+    assert (to_b.trip.id, to_b.arrival_s) == ("T2", H8 + 1200)
+    assert only_ride(index, "A", "C", H8).trip.id == "T1"
+    (pareto,) = index.pareto_depart_at({"A": 0}, {"B": 0}, H8)
+    assert [leg.trip.id for leg in pareto.transit_legs] == ["T2"]
+    # Searched backwards (arrive by), the trip boarded at B must be T2 as well.
+    (latest,) = index.arrive_by({"B": 0}, {"D": 0}, H8 + 3600)
+    assert [leg.trip.id for leg in latest.transit_legs] == ["T2"]
+
+
 WHEN = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 
 
