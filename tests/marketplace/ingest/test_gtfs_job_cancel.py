@@ -51,7 +51,7 @@ def shuttle(api: Api, partners: Partners) -> dict[str, Any]:
 
 
 def _job_id(global_id: str) -> int:
-    return int(base64.b64decode(global_id).decode().split(":")[1])
+    return int(base64.urlsafe_b64decode(global_id).decode().split(":")[1])
 
 
 def _payloads(api: Api) -> int:
