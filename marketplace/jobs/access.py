@@ -30,6 +30,6 @@ def require_job_access(actor: Actor | None, job: Job) -> None:
         )
     if actor.partner_id != job.partner_id:
         raise Forbidden(
-            f"job {job.id} is another partner's import: only the partner that queued an "
+            f"job {job.id} is a partner's import, not yours: only the partner that queued an "
             "import may read or cancel it"
         )

@@ -208,7 +208,7 @@ def test_only_the_partner_that_queued_an_import_reads_or_cancels_it(
         for stranger in (partners.b, cast.other_member, cast.planner):
             refused = api.error(query, {"id": job_id}, key=stranger)
             assert refused["extensions"]["code"] == "FORBIDDEN", (query, refused)
-            assert "another partner's import" in refused["message"]
+            assert "is a partner's import, not yours" in refused["message"]
         anonymous = api.error(query, {"id": job_id})
         assert anonymous["extensions"]["code"] == "UNAUTHENTICATED"
     # Any key or member of the owner reads it.
