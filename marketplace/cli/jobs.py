@@ -3,7 +3,8 @@ partners' GTFS imports).
 
 It reads the same settings as ``serve`` (``DATABASE_URL``, ``ISSY_JOB_QUEUE_URL``, the street
 network) and refuses a stale schema like it. Servers started with ``ISSY_JOB_WORKERS=0`` leave
-every job to such workers; by default a server also runs one job thread itself.
+every job to such workers; by default a server also runs one job thread per queue itself
+(imports even without a street network). ``--threads`` applies to each queue.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "worker", help="run queued jobs (assignments, scenarios, imports)"
     )
     worker.add_argument("--streets", default=None, help="street network file or artefact")
-    worker.add_argument("--threads", type=int, default=1, help="jobs run at once (default 1)")
+    worker.add_argument(
+        "--threads", type=int, default=1, help="jobs run at once per queue (default 1)"
+    )
     worker.set_defaults(handler=_worker)
 
 
@@ -70,9 +73,15 @@ def _worker(args: argparse.Namespace) -> int:
         logging.getLogger(__name__).info(
             "worker %s ready on %s (%d thread(s))", worker_name(), database.backend, args.threads
         )
-        imports.start_workers(args.threads)  # imports in threads beside the traffic loop
         try:
-            queue.run_forever(args.threads)
+            if streets.network is None:  # traffic jobs wait for a worker that has streets
+                logging.getLogger(__name__).warning(
+                    "no street network: this worker runs imports only"
+                )
+                imports.run_forever(args.threads)
+            else:
+                imports.start_workers(args.threads)  # imports beside the traffic loop
+                queue.run_forever(args.threads)
         finally:
             imports.stop()
             poller.stop()
