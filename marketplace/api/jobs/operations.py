@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
+import sqlalchemy as sa
 import strawberry
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from marketplace.api.context import Info
 from marketplace.api.jobs.types import JobType, job_type, read_job
 from marketplace.api.relay import decode_global_id
-from marketplace.errors import NotAuthenticated
+from marketplace.errors import Conflict, NotAuthenticated
 from marketplace.identity.actors import Actor
 from marketplace.jobs.access import require_job_access
 from marketplace.jobs.queue import JobQueues
@@ -101,7 +102,17 @@ class JobMutation:
             require_job_access(actor, get_job(session, job_id))
             return job_type(session, request_cancel(session, job_id))
 
-        return await info.context.run(cancel)
+        try:
+            return await info.context.run(cancel)
+        except sa.exc.OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                raise
+            # SQLite has one writer: an import writing its feed holds it until it commits.
+            raise Conflict(
+                f"job {job_id} could not be cancelled now: the SQLite database is busy with "
+                "another write (an import writing its feed holds it until it is done); ask "
+                "again in a few seconds"
+            ) from None
 
 
 @strawberry.type

@@ -139,3 +139,21 @@ def test_the_sweep_hands_a_lost_job_again_and_leaves_a_held_one(
     # Handed only once a grace period has passed since it was last handed.
     assert queues.imports.huey.dequeue() is not None
     assert sweep_unhanded(api.db, queues, grace_s=3600) == []
+
+
+def test_a_cancel_while_sqlite_is_busy_writing_is_a_conflict_not_a_crash(
+    api: Api, partners: Partners, shuttle: dict[str, Any], navette: dict[str, str]
+) -> None:
+    if api.db.backend != "sqlite":
+        pytest.skip("PostgreSQL has row locks: a cancel never waits for an import's write")
+    queued = api.ok(QUEUE, {"id": shuttle["id"], "files": navette}, key=partners.a)
+    job_id = queued["queueGtfsImport"]["id"]
+    # Another connection holds the one write lock, as an import writing its feed does.
+    with api.db.engine.connect() as writer:
+        writer.exec_driver_sql("BEGIN IMMEDIATE")
+        busy = api.error(CANCEL, {"id": job_id}, key=partners.a)
+        writer.exec_driver_sql("ROLLBACK")
+    assert busy["extensions"]["code"] == "CONFLICT"
+    assert "the SQLite database is busy with another write" in busy["message"]
+    assert "ask again in a few seconds" in busy["message"]
+    assert api.ok(CANCEL, {"id": job_id}, key=partners.a)["cancelJob"]["status"] == "CANCELLED"
