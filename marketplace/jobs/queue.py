@@ -202,10 +202,16 @@ def sweep_unhanded(db: Database, queues: JobQueues, grace_s: float) -> list[int]
     return handed
 
 
+SWEEP_AFTER_LEASES = 5
+"""A job is swept once it has been ``QUEUED`` this many leases without the queue holding it:
+long past any hand-over in flight, or a worker's step from taking it to claiming it on a
+loaded machine (a duplicate delivery would be harmless, but needless)."""
+
+
 def reap_and_sweep(db: Database, queues: JobQueues, lease_s: float) -> None:
     """What a :class:`Reaper` does every round: lost workers' jobs, then lost hand-overs."""
     reap_lost(db, queues, lease_s)
-    sweep_unhanded(db, queues, grace_s=lease_s)
+    sweep_unhanded(db, queues, grace_s=SWEEP_AFTER_LEASES * lease_s)
 
 
 class Reaper:

@@ -28,7 +28,8 @@ LEASE_S = 2
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """One job thread in the server, and a short lease: its reaper sweeps every second."""
+    """One job thread in the server, and a short lease: its reaper runs every second and
+    hands a job the queue lost once it has waited five leases (10 s)."""
     return Settings(database_url=database_url, job_lease_s=LEASE_S)
 
 
