@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
@@ -30,7 +31,7 @@ from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.jobs.execute import JobExecutor
 from marketplace.jobs.feed_poller import FeedPoller
-from marketplace.jobs.queue import Reaper, reap_lost, start_job_queue
+from marketplace.jobs.queue import Reaper, reap_and_sweep, start_job_queues
 from marketplace.planning.plans import Planning
 from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
 from marketplace.settings import Settings
@@ -233,15 +234,18 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             lease_s=settings.job_lease_s,
         )
         app.state.jobs = await run_in_threadpool(
-            start_job_queue,
-            settings.database_url,
-            settings.job_queue_url,
-            runner=executor.run,
-            # Traffic jobs need the streets: a server without them leaves jobs to others.
-            threads=settings.job_workers if planning.streets.network is not None else 0,
+            functools.partial(
+                start_job_queues,
+                settings.database_url,
+                settings.job_queue_url,
+                runner=executor.run,
+                # Traffic jobs need the streets: a server without them leaves them to others.
+                traffic_threads=settings.job_workers if planning.streets.network is not None else 0,
+                import_threads=settings.job_workers,
+            )
         )
         reaper = Reaper(
-            lambda: reap_lost(db, app.state.jobs, settings.job_lease_s),
+            lambda: reap_and_sweep(db, app.state.jobs, settings.job_lease_s),
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()

@@ -24,6 +24,7 @@ __all__ = [
     "RateLimited",
     "SchemaOutOfDate",
     "StreetsUnavailable",
+    "TooLargeToWait",
 ]
 
 
@@ -95,6 +96,13 @@ class StreetsUnavailable(MarketplaceError):
     """No street network is loaded; the message names the fix."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class TooLargeToWait(MarketplaceError):
+    """Too much work to do while the caller waits; the message names the mutation that
+    queues it as a job, and the details give the limit."""
+
+    code = "TOO_LARGE_TO_WAIT"
 
 
 class SchemaOutOfDate(RuntimeError):

@@ -83,8 +83,9 @@ class Settings:
         Station counts older than this are shown "as of" their time in plans, not as live,
         and such stations rank below live ones.
     job_workers
-        Threads of this server process that run jobs (assignments, scenarios); ``0`` leaves
-        them to ``issy-mobility worker`` processes.
+        Threads of this server process per job queue: traffic jobs (assignments, scenarios;
+        only with a street network) and partners' imports; ``0`` leaves them all to
+        ``issy-mobility worker`` processes.
     job_lease_s
         A running job whose worker has not renewed its lease for this long is marked failed.
     job_queue_url

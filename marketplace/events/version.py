@@ -46,6 +46,7 @@ from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW
 __all__ = [
     "CATALOGUE_TABLES",
     "bump_catalogue_version",
+    "bump_catalogue_version_now",
     "mark_catalogue_changed",
     "read_catalogue_version",
 ]
@@ -103,6 +104,15 @@ def bump_catalogue_version(session: Session) -> int:
         .returning(_TABLE.c.version)
     )
     return int(session.execute(statement).scalar_one())
+
+
+def bump_catalogue_version_now(session: Session) -> int:
+    """Bump now rather than at commit, for a transaction that records the version its changes
+    land as (a finished import job); its commit then bumps no more (unless it changes the
+    catalogue again). The new version."""
+    session.flush()
+    session.info.pop(_CHANGED, None)
+    return bump_catalogue_version(session)
 
 
 def _is_catalogue_row(instance: Any) -> bool:

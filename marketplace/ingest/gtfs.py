@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -49,7 +50,21 @@ from marketplace.models import (
     TransitTrip,
 )
 
-__all__ = ["GtfsFeed", "import_gtfs", "parse_gtfs", "read_gtfs"]
+__all__ = [
+    "STOP_TIMES_PER_BATCH",
+    "GtfsFeed",
+    "StopTimesWritten",
+    "import_gtfs",
+    "parse_gtfs",
+    "read_gtfs",
+]
+
+STOP_TIMES_PER_BATCH = 20_000
+"""Stop times inserted per statement: between two, the import reports how far it got."""
+
+StopTimesWritten = Callable[[int, int], None]
+"""Called with the stop times written so far and the total, before the first batch and after
+each; whatever it raises (a cancelled job) rolls the caller's transaction back."""
 
 MAX_HOURS = 48
 """Stop times are read from ``0:00:00`` to ``47:59:59`` (a trip may run past midnight of its
@@ -322,9 +337,15 @@ def _monotonic_problem(stops: list[_StopTime]) -> str | None:
 
 
 def import_gtfs(
-    session: Session, *, actor: Actor | None, service_id: int, feed: GtfsFeed
+    session: Session,
+    *,
+    actor: Actor | None,
+    service_id: int,
+    feed: GtfsFeed,
+    written: StopTimesWritten | None = None,
 ) -> ImportReport:
-    """Write a parsed GTFS feed into the caller's service, in the caller's transaction.
+    """Write a parsed GTFS feed into the caller's service, in the caller's transaction,
+    telling ``written`` how far the stop times got.
 
     Raises
     ------
@@ -406,8 +427,12 @@ def import_gtfs(
         for trip, stops_of_trip in trips.values()
         for stop in stops_of_trip
     ]
-    if rows:
-        session.execute(sa.insert(TransitStopTime), rows)
+    for start in range(0, len(rows), STOP_TIMES_PER_BATCH):
+        if written is not None:
+            written(start, len(rows))
+        session.execute(sa.insert(TransitStopTime), rows[start : start + STOP_TIMES_PER_BATCH])
+    if written is not None:
+        written(len(rows), len(rows))
     report.count("stop_times.txt", created=len(rows))
     report.service = service
     return report

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ __all__ = [
     "GtfsFeed",
     "parse_gtfs",
     "read_gtfs",
+    "require_feed_files",
 ]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -60,6 +61,13 @@ MAX_ROWS = 1_000_000
 """Most rows in one file of a feed."""
 
 _CHUNK_BYTES = 2**20
+
+ROWS_PER_REPORT = 20_000
+"""Rows parsed between two calls of a :data:`RowsRead` callback."""
+
+RowsRead = Callable[[str, int], None]
+"""Called with a file's name and its rows parsed so far (every :data:`ROWS_PER_REPORT`, and
+once the file is done); whatever it raises stops the parse."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +167,9 @@ def _check_text(name: str, text: str) -> None:
         )
 
 
-def _table(name: str, text: str) -> list[tuple[int, dict[str, str]]]:
+def _table(
+    name: str, text: str, rows_read: RowsRead | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """``(line number, row)`` pairs of one file, parsed strictly.
 
     A row with fewer values than columns reads the missing ones as empty (optional columns
@@ -199,15 +209,31 @@ def _table(name: str, text: str) -> list[tuple[int, dict[str, str]]]:
                 )
             padded = fields + [""] * (len(columns) - len(fields))
             rows.append((first, {c: v.strip() for c, v in zip(columns, padded, strict=True)}))
+            if rows_read is not None and len(rows) % ROWS_PER_REPORT == 0:
+                rows_read(name, len(rows))
     except csv.Error as exc:
         raise InvalidInput(
             f"{name} line {line}: {exc} (a quote opened and not closed, or text after a "
             "closing quote?); nothing was imported"
         ) from None
+    if rows_read is not None:
+        rows_read(name, len(rows))
     return rows
 
 
-def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
+def require_feed_files(names: Collection[str]) -> None:
+    """Raise :class:`InvalidInput` naming the required files missing from ``names``."""
+    core = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+    missing = ", ".join(name for name in core if name not in names)
+    no_calendar = "calendar.txt" not in names and "calendar_dates.txt" not in names
+    if no_calendar:
+        key = "gtfs.missing_files_and_calendar" if missing else "gtfs.missing_calendar"
+        raise InvalidInput(Message(key, {"files": missing}))
+    if missing:
+        raise InvalidInput(Message("gtfs.missing_files", {"files": missing}))
+
+
+def parse_gtfs(files: Mapping[str, str], rows_read: RowsRead | None = None) -> GtfsFeed:
     """Parse the CSV files of a feed and check that the required files and columns exist.
 
     Raises
@@ -216,19 +242,14 @@ def parse_gtfs(files: Mapping[str, str]) -> GtfsFeed:
         A required file or column is missing (the message lists them), a file breaks the CSV
         rules or :data:`MAX_ROWS` (the message gives the line), or holds a character no text
         may hold (:mod:`marketplace.text`).
+
+    ``rows_read`` follows the parse file by file (a queued import's progress).
     """
-    core = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
-    missing = ", ".join(name for name in core if name not in files)
-    no_calendar = "calendar.txt" not in files and "calendar_dates.txt" not in files
-    if no_calendar:
-        key = "gtfs.missing_files_and_calendar" if missing else "gtfs.missing_calendar"
-        raise InvalidInput(Message(key, {"files": missing}))
-    if missing:
-        raise InvalidInput(Message("gtfs.missing_files", {"files": missing}))
+    require_feed_files(files)
     tables: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for name in REQUIRED_COLUMNS:
         if name in files:
             _check_text(name, files[name])
-            tables[name] = _table(name, files[name])
+            tables[name] = _table(name, files[name], rows_read)
     expand_frequencies(tables)
     return GtfsFeed(tables=tables)

@@ -1,4 +1,5 @@
-"""Run one job: claim it, renew its lease while it works, report progress, record the outcome.
+"""Run one job: claim it, renew its lease while it works, report progress, record the outcome
+(an import records it itself, with its timetable: :mod:`marketplace.jobs.gtfs_import`).
 
 Blocking: a queue worker thread calls :meth:`JobExecutor.run`. A job's parameters were checked
 when it was queued (:mod:`marketplace.api.traffic.mutations`); what only the work can find
@@ -21,6 +22,7 @@ from typing import Any
 
 from marketplace.db import Database
 from marketplace.errors import MarketplaceError
+from marketplace.jobs.gtfs_import import ImportCancelled, ImportSuperseded, run_gtfs_import
 from marketplace.jobs.store import claim_job, finish_job, renew_lease, report_progress
 from marketplace.models import DemandSource, Job, JobKind, JobStatus
 from marketplace.traffic.config import TrafficConfig
@@ -123,7 +125,9 @@ class JobExecutor:
         )
         beat.start()
         try:
-            self._finish(job_id, attempt, *self._outcome(job))
+            outcome = self._outcome(job)
+            if outcome is not None:
+                self._finish(job_id, attempt, *outcome)
         finally:
             stop.set()
             beat.join()
@@ -159,15 +163,23 @@ class JobExecutor:
         ):
             log.warning("job %s was no longer running when it finished (reaped?)", job_id)
 
-    def _outcome(self, job: Job) -> tuple[JobStatus, dict[str, Any] | None, _Error | None]:
+    def _outcome(self, job: Job) -> tuple[JobStatus, dict[str, Any] | None, _Error | None] | None:
+        """The job's outcome to record; ``None`` when it was recorded already (an import
+        commits its outcome with its timetable) or the job is not this run's any more."""
         assert job.id is not None
         try:
+            if job.kind is JobKind.GTFS_IMPORT:
+                self._gtfs_import(job)
+                return None
             if job.kind is JobKind.ASSIGNMENT:
                 result = self._assignment(job.id, job.attempts, json.loads(job.params))
             else:
                 result = self._scenario(job.id, job.attempts, json.loads(job.params))
-        except JobCancelled:
+        except (JobCancelled, ImportCancelled):
             return JobStatus.CANCELLED, None, None
+        except ImportSuperseded:
+            log.warning("job %s was queued again while this run imported: nothing written", job.id)
+            return None
         except MarketplaceError as exc:
             details = dict(exc.details or {})
             if exc.worded is not None:
@@ -212,6 +224,17 @@ class JobExecutor:
             progress=progress,
         )
         return {"run_id": run.id}
+
+    def _gtfs_import(self, job: Job) -> None:
+        assert job.id is not None
+        job_id, attempt = job.id, job.attempts
+
+        def report(share: float, stage: str) -> bool:
+            return self.db.call(
+                report_progress, job_id, progress=share, stage=stage, attempt=attempt
+            )
+
+        run_gtfs_import(self.db, job, report)
 
     def _scenario(self, job_id: int, attempt: int, params: dict[str, Any]) -> dict[str, Any]:
         edits = ScenarioEdits(**params["edits"])

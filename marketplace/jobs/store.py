@@ -1,16 +1,22 @@
-"""The ``job`` table's storage functions: queue, claim, progress, finish, cancel, reap.
+"""The ``job`` table's storage functions: queue, claim, progress, finish, cancel, reap, sweep.
 
 Every state change is one conditional ``UPDATE`` (``WHERE status = ...``), so two workers
 handed the same id, or a cancel racing a claim, never both win. A running job renews its
 lease (``heartbeat_at``) while it works; :func:`reap_lost_jobs` queues the ones whose lease
 ran out again once, then marks them ``FAILED``, so a job whose worker died is never left
-``RUNNING``.
+``RUNNING``. A job ``QUEUED`` in this table that the queue lost on the way (its process died
+between committing and handing it over, or a worker took it from the queue and died before
+claiming it) is found by :func:`unhanded_jobs` and handed again.
+
+A job may carry a payload (an import's feed, :class:`~marketplace.models.JobPayload`); it is
+deleted in the transaction that finishes the job, however it finishes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from marketplace.errors import Conflict, NotFound
-from marketplace.models import Job, JobKind, JobStatus, utcnow
+from marketplace.models import Job, JobKind, JobPayload, JobStatus, utcnow
 
 __all__ = [
     "JOB_LOST",
@@ -28,10 +34,13 @@ __all__ = [
     "create_job",
     "finish_job",
     "get_job",
+    "mark_handed",
+    "read_payload",
     "reap_lost_jobs",
     "renew_lease",
     "report_progress",
     "request_cancel",
+    "unhanded_jobs",
 ]
 
 # The error code of a job whose worker stopped renewing its lease (on its last attempt).
@@ -46,15 +55,47 @@ class LostJobs:
     """What :func:`reap_lost_jobs` did: jobs failed for good, and jobs queued again."""
 
     failed: list[int]
-    requeued: list[int]
+    requeued: list[tuple[int, JobKind]]
 
 
-def create_job(session: Session, *, kind: JobKind, params: dict[str, Any]) -> Job:
-    """A new ``QUEUED`` job (flushed: its id is set)."""
-    job = Job(kind=kind, status=JobStatus.QUEUED, params=json.dumps(params))
+def create_job(
+    session: Session,
+    *,
+    kind: JobKind,
+    params: dict[str, Any],
+    partner_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Job:
+    """A new ``QUEUED`` job (flushed: its id is set), owned by ``partner_id`` when it is a
+    partner's, with ``payload`` stored beside it for its worker."""
+    job = Job(
+        kind=kind,
+        status=JobStatus.QUEUED,
+        params=json.dumps(params),
+        partner_id=partner_id,
+        queued_at=utcnow(),
+    )
     session.add(job)
     session.flush()
+    if payload is not None:
+        assert job.id is not None
+        body = zlib.compress(json.dumps(payload).encode("utf-8"), level=1)
+        session.add(JobPayload(job_id=job.id, body=body))
+        session.flush()
     return job
+
+
+def read_payload(session: Session, job_id: int) -> dict[str, Any] | None:
+    """The payload stored with job ``job_id``, if any is left."""
+    row = session.get(JobPayload, job_id)
+    if row is None:
+        return None
+    payload: dict[str, Any] = json.loads(zlib.decompress(row.body).decode("utf-8"))
+    return payload
+
+
+def _drop_payload(session: Session, job_id: int) -> None:
+    session.execute(sa.delete(JobPayload).where(col(JobPayload.job_id) == job_id))
 
 
 def get_job(session: Session, job_id: int) -> Job:
@@ -127,14 +168,20 @@ def finish_job(
     error_message: str | None = None,
     error_details: dict[str, Any] | None = None,
     attempt: int | None = None,
+    unless_cancelled: bool = False,
 ) -> bool:
     """Record a running job's outcome; ``False`` when it was no longer running (reaped, or
-    queued again after its lease ran out: ``attempt`` is then not the current one)."""
+    queued again after its lease ran out: ``attempt`` is then not the current one), or, with
+    ``unless_cancelled``, when a cancel was requested (checked by the same conditional
+    update, so a cancel committed meanwhile is never missed)."""
     assert status.finished
-    return _update(
+    where = _running(attempt)
+    if unless_cancelled:
+        where = sa.and_(where, col(Job.cancel_requested).is_(False))
+    finished = _update(
         session,
         job_id,
-        _running(attempt),
+        where,
         status=status,
         progress=1.0 if status is JobStatus.SUCCEEDED else Job.progress,
         result=None if result is None else json.dumps(result),
@@ -143,6 +190,9 @@ def finish_job(
         error_details=json.dumps(error_details, default=str) if error_details else None,
         finished_at=utcnow(),
     )
+    if finished:
+        _drop_payload(session, job_id)
+    return finished
 
 
 def request_cancel(session: Session, job_id: int) -> Job:
@@ -159,7 +209,7 @@ def request_cancel(session: Session, job_id: int) -> Job:
     if job.status.finished:
         raise Conflict(f"job {job_id} has already finished ({job.status.name}); nothing to cancel")
     now = utcnow()
-    if not _update(
+    if _update(
         session,
         job_id,
         col(Job.status) == JobStatus.QUEUED,
@@ -168,6 +218,8 @@ def request_cancel(session: Session, job_id: int) -> Job:
         stage="cancelled before it started",
         finished_at=now,
     ):
+        _drop_payload(session, job_id)
+    else:
         _update(session, job_id, col(Job.status) == JobStatus.RUNNING, cancel_requested=True)
     return session.get(Job, job_id, populate_existing=True) or job
 
@@ -186,13 +238,13 @@ def reap_lost_jobs(
     now = utcnow()
     cutoff = now - dt.timedelta(seconds=lease_s)
     lost = session.execute(
-        select(Job.id, Job.worker, Job.heartbeat_at, Job.attempts).where(
-            col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff
-        )
+        sa.select(
+            col(Job.id), col(Job.kind), col(Job.worker), col(Job.heartbeat_at), col(Job.attempts)
+        ).where(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff)
     ).all()
     failed: list[int] = []
-    requeued: list[int] = []
-    for job_id, worker, heartbeat_at, attempts in lost:
+    requeued: list[tuple[int, JobKind]] = []
+    for job_id, kind, worker, heartbeat_at, attempts in lost:
         assert job_id is not None
         stamp = heartbeat_at.isoformat(timespec="seconds") if heartbeat_at else "?"
         still_lost = sa.and_(col(Job.status) == JobStatus.RUNNING, col(Job.heartbeat_at) < cutoff)
@@ -207,8 +259,9 @@ def reap_lost_jobs(
                 stage=f"queued again (attempt {attempts + 1} of {max_attempts}): {why}"[:200],
                 worker=None,
                 heartbeat_at=None,
+                queued_at=now,
             ):
-                requeued.append(job_id)
+                requeued.append((job_id, kind))
         elif _update(
             session,
             job_id,
@@ -220,5 +273,31 @@ def reap_lost_jobs(
             ),
             finished_at=now,
         ):
+            _drop_payload(session, job_id)
             failed.append(job_id)
     return LostJobs(failed=failed, requeued=requeued)
+
+
+def unhanded_jobs(session: Session, *, grace_s: float) -> list[tuple[int, JobKind]]:
+    """Jobs ``QUEUED`` (created, or queued again by :func:`reap_lost_jobs`) at least
+    ``grace_s`` ago: the ones the queue no longer holds were lost on their way to a worker
+    (see :func:`marketplace.jobs.queue.sweep_unhanded`). Oldest first."""
+    cutoff = utcnow() - dt.timedelta(seconds=grace_s)
+    rows = session.execute(
+        sa.select(col(Job.id), col(Job.kind))
+        .where(col(Job.status) == JobStatus.QUEUED, col(Job.queued_at) < cutoff)
+        .order_by(col(Job.id))
+    ).all()
+    return [(int(job_id), kind) for job_id, kind in rows if job_id is not None]
+
+
+def mark_handed(session: Session, job_id: int, *, why: str) -> bool:
+    """Record that a still-``QUEUED`` job was handed to the queue again, saying why; ``False``
+    when it is not queued any more (a worker claimed it meanwhile)."""
+    return _update(
+        session,
+        job_id,
+        col(Job.status) == JobStatus.QUEUED,
+        queued_at=utcnow(),
+        stage=why[:200],
+    )

@@ -13,7 +13,7 @@ from marketplace.models.community import (
     SuggestionVote,
 )
 from marketplace.models.free_vehicle import FreeVehicle
-from marketplace.models.job import Job, JobKind, JobStatus
+from marketplace.models.job import Job, JobKind, JobPayload, JobStatus
 from marketplace.models.live_feed import LiveFeed, LiveFeedKind
 from marketplace.models.moderation import (
     ContentKind,
@@ -77,6 +77,7 @@ __all__ = [
     "IncidentReport",
     "Job",
     "JobKind",
+    "JobPayload",
     "JobStatus",
     "LiveFeed",
     "LiveFeedKind",

@@ -1,4 +1,4 @@
-"""Background jobs (traffic assignments and scenarios): their state, progress and result.
+"""Background jobs (traffic assignments, scenarios, GTFS imports): state, progress, result.
 
 The queue library (:mod:`marketplace.jobs.queue`) only carries a job's id to a worker; this
 row is the truth planners read: status, progress, the result or the error, and the lease
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from marketplace.models._columns import UTCDateTime, enum_column, utcnow
 
-__all__ = ["Job", "JobKind", "JobStatus"]
+__all__ = ["Job", "JobKind", "JobPayload", "JobStatus"]
 
 
 class JobKind(enum.Enum):
@@ -23,6 +23,12 @@ class JobKind(enum.Enum):
 
     ASSIGNMENT = "assignment"
     SCENARIO = "scenario"
+    GTFS_IMPORT = "gtfs_import"
+
+    @property
+    def is_import(self) -> bool:
+        """A partner's feed import (its partner reads it), not a planner's traffic job."""
+        return self is JobKind.GTFS_IMPORT
 
 
 class JobStatus(enum.Enum):
@@ -71,3 +77,29 @@ class Job(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
     heartbeat_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
     finished_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    queued_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    """When it was last handed to the queue (created, or queued again): a job ``QUEUED``
+    long after this that the queue does not hold was lost on the way and is handed again."""
+    partner_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("partner.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    """The partner whose import it is (only its keys and members read it); ``None`` for the
+    planners' traffic jobs."""
+
+
+class JobPayload(SQLModel, table=True):
+    """What a queued import reads (the feed's files, compressed), kept apart from the job row
+    that every progress read fetches, and deleted once the job has finished."""
+
+    __tablename__ = "job_payload"
+
+    job_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("job.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    body: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    """zlib-compressed JSON."""

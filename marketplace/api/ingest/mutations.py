@@ -9,67 +9,56 @@ from sqlmodel import Session
 from strawberry.scalars import JSON
 
 from marketplace.api.catalogue.live_feeds import LiveFeedType, live_feed_type
-from marketplace.api.catalogue.types import ServiceType
 from marketplace.api.context import Info
+from marketplace.api.ingest.types import ImportReportType, report_type
+from marketplace.api.jobs.operations import queue_job
+from marketplace.api.jobs.types import JobType
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
 from marketplace.catalogue.services import lock_owned_service
-from marketplace.errors import InvalidInput
+from marketplace.errors import InvalidInput, TooLargeToWait
+from marketplace.identity.actors import require_actor
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
 from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
 from marketplace.ingest.gtfs_area import parse_bbox, restrict_texts_to_area
+from marketplace.ingest.gtfs_files import require_feed_files
 from marketplace.ingest.live_feeds import DEFAULT_INTERVAL_S, register_live_feed
 from marketplace.ingest.report import ImportReport
-from marketplace.models import LiveFeed, LiveFeedKind
+from marketplace.jobs.gtfs_import import gtfs_import_params
+from marketplace.models import JobKind, LiveFeed, LiveFeedKind
 
 __all__ = ["IngestMutation"]
 
-MAX_SKIPPED_SHOWN = 200
+SYNC_MAX_STOP_TIMES = 10_000
+"""Rows of ``stop_times.txt`` that ``importGtfs`` imports while the caller waits; larger
+feeds are queued (``queueGtfsImport``), so no request holds a server thread for long."""
+
+QUEUE_GTFS_IMPORT = "queueGtfsImport"
 
 
-@strawberry.type(description="Rows written from one feed.")
-class ImportCount:
-    feed: str
-    created: int
-    updated: int
+def _gtfs_files(files: object) -> dict[str, str]:
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise InvalidInput(
+            "files must be an object mapping GTFS file names to their CSV text, e.g. "
+            '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
+        )
+    texts: dict[str, str] = files
+    return texts
 
 
-@strawberry.type(name="SkippedRow", description="A row left out of an import, and why.")
-class SkippedRowType:
-    feed: str
-    id: str
-    reason: str
+def _stop_time_rows(files: dict[str, str]) -> int:
+    text = files.get("stop_times.txt", "")
+    return max(0, text.count("\n") - 1 + (0 if text.endswith("\n") or not text else 1))
 
 
-@strawberry.type(name="ImportReport", description="What an import did.")
-class ImportReportType:
-    service: ServiceType
-    counts: list[ImportCount]
-    skipped_count: int
-    skipped: list[SkippedRowType] = strawberry.field(
-        description=f"The first {MAX_SKIPPED_SHOWN} rows skipped, with reasons."
-    )
-
-
-def _report(report: ImportReport) -> ImportReportType:
-    assert report.service is not None
-    feeds = sorted(set(report.created) | set(report.updated))
-    return ImportReportType(
-        service=ServiceType.from_row(report.service),
-        counts=[
-            ImportCount(
-                feed=feed,
-                created=report.created.get(feed, 0),
-                updated=report.updated.get(feed, 0),
-            )
-            for feed in feeds
-        ],
-        skipped_count=report.skipped_count,
-        skipped=[
-            SkippedRowType(feed=s.feed, id=s.id, reason=s.reason)
-            for s in report.skipped[:MAX_SKIPPED_SHOWN]
-        ],
-    )
+def _check_feed_url(url: str) -> str:
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise InvalidInput(
+            f"url {url[:200]!r} is not an http:// or https:// URL of at most 2000 characters; "
+            "give the address of your GTFS zip"
+        )
+    return url
 
 
 @strawberry.type
@@ -134,14 +123,16 @@ class IngestMutation:
 
         # Parsing a metropolis-sized feed is CPU work: keep it off the event loop too.
         report = await info.context.run(run)
-        return _report(report)
+        return report_type(report)
 
     @strawberry.mutation(
         description="Import a GTFS feed (stops, routes, trips, stop_times, calendar and/or "
-        "calendar_dates) into your service, in one transaction. `files` maps file names "
-        "(`stops.txt`…) to their CSV text. Stops are upserted as stations; the timetable is "
-        "replaced as a whole. With `bbox`, only what touches that area is imported, as the "
-        "command line's `import gtfs --bbox` does.",
+        "calendar_dates) into your service, in one transaction, while you wait. `files` maps "
+        "file names (`stops.txt`…) to their CSV text. Stops are upserted as stations; the "
+        "timetable is replaced as a whole. With `bbox`, only what touches that area is "
+        "imported, as the command line's `import gtfs --bbox` does. Up to "
+        f"{SYNC_MAX_STOP_TIMES:,} stop_times rows (after the bbox cut); a larger feed is "
+        "refused with TOO_LARGE_TO_WAIT: queue it with queueGtfsImport.",
         permission_classes=[IsPartner],
     )
     async def import_gtfs(
@@ -164,15 +155,63 @@ class IngestMutation:
         def run(session: Session) -> ImportReport:
             # Whose service it is comes first: a stranger learns nothing about the payload.
             lock_owned_service(session, actor, sid)
-            if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-                raise InvalidInput(
-                    "files must be an object mapping GTFS file names to their CSV text, e.g. "
-                    '{"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\\n…"}'
-                )
-            texts: dict[str, str] = files
+            texts = _gtfs_files(files)
             if bbox is not None:
                 texts = restrict_texts_to_area(texts, parse_bbox(bbox, option="bbox"))
+            rows = _stop_time_rows(texts)
+            if rows > SYNC_MAX_STOP_TIMES:
+                raise TooLargeToWait(
+                    f"stop_times.txt has {rows:,} rows; importGtfs imports at most "
+                    f"{SYNC_MAX_STOP_TIMES:,} while you wait: queue this feed with "
+                    f"{QUEUE_GTFS_IMPORT}(serviceId, files) (or url), which returns a Job to "
+                    "follow with job(id) or jobProgress(id); nothing was imported",
+                    limit=SYNC_MAX_STOP_TIMES,
+                    rows=rows,
+                    mutation=QUEUE_GTFS_IMPORT,
+                )
             return import_gtfs(session, actor=actor, service_id=sid, feed=parse_gtfs(texts))
 
         report = await info.context.run(run)
-        return _report(report)
+        return report_type(report)
+
+    @strawberry.mutation(
+        description="Queue the import of a GTFS feed of any size into your service, and get "
+        "the Job at once (follow it with job(id) or jobProgress(id): rows read, then "
+        "stop_times written; cancelJob stops it). Give `files` (as importGtfs) or `url`, the "
+        "address of your GTFS zip, which a worker downloads. The feed is written in one "
+        "transaction with the job's success: a failed or cancelled import writes nothing. "
+        "The finished job's importReport says what was imported and the catalogue version "
+        "trip plans see it from. Only you (your partner's keys and members) read the job.",
+        permission_classes=[IsPartner],
+    )
+    async def queue_gtfs_import(
+        self,
+        info: Info,
+        service_id: strawberry.ID,
+        files: JSON | None = None,
+        url: str | None = None,
+    ) -> JobType:
+        _, sid = decode_global_id(service_id, expected="MobilityService")
+        actor = require_actor(await info.context.actor())
+        if (files is None) == (url is None):
+            raise InvalidInput(
+                "give either files (GTFS file names to their CSV text) or url (the address "
+                "of your GTFS zip), not both nor neither"
+            )
+        texts = _gtfs_files(files) if files is not None else None
+        address = _check_feed_url(url) if url is not None else None
+
+        def check(session: Session) -> None:
+            # Whose service it is comes first: a stranger learns nothing about the payload.
+            lock_owned_service(session, actor, sid)
+            if texts is not None:
+                require_feed_files(texts)
+
+        return await queue_job(
+            info,
+            JobKind.GTFS_IMPORT,
+            gtfs_import_params(service_id=sid, url=address),
+            partner_id=actor.partner_id,
+            payload={"files": texts} if texts is not None else None,
+            check=check,
+        )

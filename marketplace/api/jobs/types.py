@@ -1,4 +1,5 @@
-"""The GraphQL ``Job``: a queued traffic assignment or scenario, its progress and outcome."""
+"""The GraphQL ``Job``: a queued traffic assignment, scenario or GTFS import, its progress
+and outcome."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 
 from marketplace.api.context import Info
+from marketplace.api.ingest.types import ImportReportType, stored_report_type
 from marketplace.api.relay import encode_global_id
 from marketplace.api.traffic.types import ScenarioResult, TrafficRunType, run_type
 from marketplace.i18n import DEFAULT_LANGUAGE, MESSAGE_IDS, Language, Message
+from marketplace.identity.actors import Actor
+from marketplace.jobs.access import require_job_access
 from marketplace.jobs.execute import MESSAGE_KEY
 from marketplace.models import Job, JobKind, JobStatus, TrafficRun
 
@@ -68,12 +72,14 @@ def job_error(job: Job) -> JobError | None:
 class _Outcome:
     run: TrafficRunType | None = None
     scenario: ScenarioResult | None = None
+    import_report: ImportReportType | None = None
 
 
 @strawberry.type(
     name="Job",
-    description="A traffic assignment or scenario run by a worker: poll job(id) or subscribe "
-    "to jobProgress(id); cancelJob stops it.",
+    description="A traffic assignment or scenario (a planner's), or a GTFS import (a "
+    "partner's), run by a worker: poll job(id) or subscribe to jobProgress(id); cancelJob "
+    "stops it.",
 )
 class JobType:
     id: strawberry.ID
@@ -93,6 +99,10 @@ class JobType:
     scenario: ScenarioResult | None = strawberry.field(
         description="A scenario job's comparison with its base run, once SUCCEEDED."
     )
+    import_report: ImportReportType | None = strawberry.field(
+        description="A GTFS import job's report once SUCCEEDED: rows written per file, rows "
+        "skipped with reasons, and the catalogue version it landed as."
+    )
 
     @property
     def finished(self) -> bool:
@@ -103,6 +113,8 @@ def _outcome(session: Session, job: Job) -> _Outcome:
     if job.status is not JobStatus.SUCCEEDED or job.result is None:
         return _Outcome()
     result: dict[str, Any] = json.loads(job.result)
+    if job.kind.is_import:
+        return _Outcome(import_report=stored_report_type(session, result))
     run_row = session.get(TrafficRun, result["run_id"])
     if run_row is None:  # deleted since: the job still says it succeeded
         return _Outcome()
@@ -134,20 +146,23 @@ def job_type(session: Session, job: Job) -> JobType:
         error=job_error(job),
         run=outcome.run,
         scenario=outcome.scenario,
+        import_report=outcome.import_report,
     )
 
 
-async def read_job(info: Info, job_id: int, lease_s: float) -> JobType:
-    """The job, after reaping lost ones (queued again once, then failed), so a reader never
-    sees a dead job ``RUNNING``."""
-    from marketplace.jobs.queue import JobQueue, reap_lost
+async def read_job(info: Info, job_id: int, lease_s: float, actor: Actor | None) -> JobType:
+    """The job, if ``actor`` may read it, after reaping lost ones (queued again once, then
+    failed), so a reader never sees a dead job ``RUNNING``."""
+    from marketplace.jobs.queue import JobQueues, reap_lost
     from marketplace.jobs.store import get_job
 
-    queue: JobQueue | None = getattr(info.context.connection.app.state, "jobs", None)
-    if queue is not None:
-        await run_in_threadpool(reap_lost, info.context.db, queue, lease_s)
+    queues: JobQueues | None = getattr(info.context.connection.app.state, "jobs", None)
+    if queues is not None:
+        await run_in_threadpool(reap_lost, info.context.db, queues, lease_s)
 
     def read(session: Session) -> JobType:
-        return job_type(session, get_job(session, job_id))
+        job = get_job(session, job_id)
+        require_job_access(actor, job)
+        return job_type(session, job)
 
     return await info.context.run(read)

@@ -17,7 +17,7 @@ from marketplace.app import create_app
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
 from tests.marketplace.helpers import Api, Partners, published_service
-from tests.marketplace.trips import MONDAY_MORNING
+from tests.marketplace.trips import MONDAY_MORNING, wait_for_job
 
 IMPORT = """mutation($id: ID!, $files: JSON!) {
   importGtfs(serviceId: $id, files: $files) { skippedCount } }"""
@@ -202,3 +202,27 @@ def test_bad_frequencies_refuse_the_feed(
     message = body["errors"][0]["message"]
     assert "frequencies.txt line 2" in message and expected in message
     assert "nothing was imported" in message
+
+
+QUEUE = """mutation($id: ID!, $files: JSON) {
+  queueGtfsImport(serviceId: $id, files: $files) { id } }"""
+LANDED = """query($id: ID!) { job(id: $id) { id status error { code message }
+  importReport { skippedCount catalogueVersion } } }"""
+
+
+def test_a_queued_import_is_in_the_next_plan_once_its_job_lands(
+    planner_api: Api, partners: Partners
+) -> None:
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    assert _transit_options(planner_api) == []  # the shuttle alone ends too far away
+    bus = published_service(
+        planner_api, partners.b, kind="PUBLIC_TRANSPORT", name="Bus test", serviceArea=None
+    )
+    job = planner_api.ok(QUEUE, {"id": bus["id"], "files": BUS}, key=partners.b)
+    done = wait_for_job(planner_api, job["queueGtfsImport"]["id"], key=partners.b, query=LANDED)
+    assert done["status"] == "SUCCEEDED", done
+    assert done["importReport"]["skippedCount"] == 0
+    # The plan right after sees the bus: the catalogue version moved with the import.
+    [legs] = _transit_options(planner_api)
+    assert [leg["mode"] for leg in legs] == ["WALK", "SHUTTLE", "WALK", "TRANSIT", "WALK"]
+    assert legs[3]["service"]["name"] == "Bus test" and legs[3]["transit"]["tripId"] == "b2"
