@@ -99,6 +99,10 @@ class PlanContext:
         NoRouteError
             When the two points are not connected for ``mode``.
         """
+        if mode is Mode.DRIVE:
+            # Every car leg keeps off the roads the traveller avoids: their own car, a shared
+            # car, an on-demand ride, the drive to a car park or to park and ride.
+            avoid = avoid | self.drive_avoid
         route = self.network.router(mode).route_between(
             start, end, avoid=avoid, duration_s=duration_s if mode is Mode.DRIVE else None
         )

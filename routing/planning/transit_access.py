@@ -426,10 +426,12 @@ def _park_and_ride(ends: _Ends, service: ParkingService) -> list[StopWay]:
     origin = router.snap(*request.origin, name="origin")
     factor = context.bike_factor if bicycle else 1.0
     limit_s = (MAX_SHARE_RIDE_S if bicycle else MAX_DRIVE_S) / factor
-    costs = router.costs_from(origin, limit=limit_s)
+    # A car keeps off the avoided roads here too, as its leg will (PlanContext.street_leg).
+    avoid = frozenset() if bicycle else context.drive_avoid
+    costs = router.costs_from(origin, limit=limit_s, avoid=avoid)
     snaps = [context.snap_station(mode, s.lat, s.lon) for s, _ in by_stops]
     reachable = [snap for snap in snaps if snap is not None]
-    found = iter(router.costs_to(origin, costs, reachable).tolist())
+    found = iter(router.costs_to(origin, costs, reachable, avoid=avoid).tolist())
     seconds = [next(found) * factor if snap is not None else math.inf for snap in snaps]
     parking_price = price_minor(service.pricing, 3600)  # the stay is not known: one hour
     vehicle_bit = OWN_BICYCLE if bicycle else OWN_CAR
@@ -497,16 +499,19 @@ def _on_demand(ends: _Ends, service: OnDemandService, *, from_origin: bool) -> l
     if not stops:
         return []
     drive = context.network.router(Mode.DRIVE)
+    avoid = context.drive_avoid  # the ride's leg keeps off them too (PlanContext.street_leg)
     trip_end = drive.snap(*end, name="origin" if from_origin else "destination")
     snaps = [context.snap_station(Mode.DRIVE, s.lat, s.lon) for s in stops]
     pairs = [(s, snap) for s, snap in zip(stops, snaps, strict=True) if snap is not None]
     if not pairs:
         return []
     if from_origin:
-        costs = drive.costs_from(trip_end, limit=MAX_DRIVE_S)
-        seconds = drive.costs_to(trip_end, costs, [snap for _, snap in pairs])
+        costs = drive.costs_from(trip_end, limit=MAX_DRIVE_S, avoid=avoid)
+        seconds = drive.costs_to(trip_end, costs, [snap for _, snap in pairs], avoid=avoid)
     else:
-        seconds = drive.travel_cost_matrix([(s.lat, s.lon) for s, _ in pairs], [end])[:, 0]
+        seconds = drive.travel_cost_matrix([(s.lat, s.lon) for s, _ in pairs], [end], avoid=avoid)[
+            :, 0
+        ]
         seconds[seconds > MAX_DRIVE_S] = np.inf
     order = np.argsort(seconds, kind="stable")[:MAX_STOPS_PER_WAY]
     co2 = service_co2_g_per_km(service.co2_g_per_km, service.kind)

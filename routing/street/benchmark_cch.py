@@ -80,9 +80,7 @@ def cch_section(
     with np.errstate(invalid="ignore"):
         error = np.abs(costs - expected) / np.maximum(expected, 1e-9)
     error = np.where(costs == expected, 0.0, error)
-    memory = sum(a.nbytes for a in hierarchy.to_arrays().values()) + sum(
-        a.nbytes for a in (metric.weight, metric.half_edge, metric.half_first, metric.half_second)
-    )
+    memory = sum(a.nbytes for a in hierarchy.to_arrays().values()) + metric.nbytes
     return {
         "cch_order_s": round(order_s, 2),
         "cch_chordal_s": round(chordal_s, 2),

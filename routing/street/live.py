@@ -5,7 +5,9 @@ weight vector over the same edges. :class:`LiveMetrics` orders the graph once (t
 stores the order; without it, on the first such request) and keeps the few latest
 customizations, keyed by the weight array itself: callers that keep their arrays (the
 congested times of the latest assignment, the avoid masks a router caches) pay one
-customization, then answer from the hierarchy.
+customization, then answer from the hierarchy. The metrics of the graph's own weights
+(free-flow times, lengths) answer every free-flow one-to-one query, so they are kept apart and
+never evicted.
 
 Weight arrays handed in must not be modified afterwards (give a new array for new weights).
 """
@@ -78,6 +80,8 @@ class LiveMetrics:
         self._metrics: OrderedDict[
             int, tuple[weakref.ref[NDArray[np.float64]], CustomizedMetric]
         ] = OrderedDict()
+        # The metrics of the graph's own weights (free-flow times, lengths), never evicted.
+        self._base: dict[int, CustomizedMetric] = {}
         self.customizations = 0  # how many times weights were customized (for tests and logs)
 
     @property
@@ -107,7 +111,10 @@ class LiveMetrics:
         """The hierarchy under ``weights`` (one per edge, ``inf`` impassable), reused while the
         same array is alive and among the latest few asked for."""
         key = id(weights)
+        base = any(weights is self._graph.weights(m) for m in ("time", "distance"))
         with self._lock:
+            if base and key in self._base:
+                return self._base[key]
             kept = self._metrics.get(key)
             if kept is not None and kept[0]() is weights:
                 self._metrics.move_to_end(key)
@@ -121,6 +128,9 @@ class LiveMetrics:
         )
         with self._lock:
             self.customizations += 1
+            if base:  # the graph's own weights serve every free-flow query: kept for good
+                self._base[key] = metric
+                return metric
             self._metrics[key] = (weakref.ref(weights), metric)
             while len(self._metrics) > _KEPT_METRICS:
                 self._metrics.popitem(last=False)

@@ -33,7 +33,8 @@ def _sweeps(
     up_indptr: NDArray[np.int64],
     up_heads: NDArray[np.int32],
     rank: NDArray[np.int32],
-    weight: NDArray[np.float64],
+    up: NDArray[np.float64],
+    down: NDArray[np.float64],
     nodes: NDArray[np.int64],
     costs: NDArray[np.float64],
     limit: float,
@@ -51,14 +52,14 @@ def _sweeps(
         if d == np.inf:
             continue
         for k in range(up_indptr[x], up_indptr[x + 1]):
-            nd = d + weight[2 * k]
+            nd = d + up[k]
             y = up_heads[k]
             if nd < dist[y]:
                 dist[y] = nd
     for x in range(n - 1, -1, -1):  # downward: upper neighbours are final before x
         d = dist[x]
         for k in range(up_indptr[x], up_indptr[x + 1]):
-            nd = dist[up_heads[k]] + weight[2 * k + 1]
+            nd = dist[up_heads[k]] + down[k]
             if nd < d:
                 d = nd
         dist[x] = d
@@ -98,6 +99,6 @@ def costs_from_all(
         raise ValueError(f"source costs must be finite, got {costs.tolist()}")
     h = metric.hierarchy
     result: NDArray[np.float64] = _sweeps(
-        h.up_indptr, h.up_heads, h.rank, metric.weight, nodes, costs, float(limit)
+        h.up_indptr, h.up_heads, h.rank, metric.up, metric.down, nodes, costs, float(limit)
     )
     return result

@@ -289,6 +289,17 @@ class StreetRouter:
         return f"no {mode} route joins {where}: {cause}; try another mode or nearby points"
 
     def _best_spans(self, start: Snap, end: Snap, metric: Metric) -> SnappedPath | None:
+        """The best path on the graph's own weights (free-flow times or lengths).
+
+        With the customizable hierarchy at hand (stored with the artefact) its metric for
+        these weights answers: measured against the contraction hierarchy on the same pairs,
+        its query with path takes well under half the time (``benchmarks/README.md``, issue
+        14). The contraction hierarchy answers only when no order is stored (an artefact built
+        before the order was saved, a graph compiled in memory): ordering costs seconds to a
+        minute, the contraction hierarchy is already there.
+        """
+        if self.live.ordered:
+            return self._spans_by_customization(start, end, self.graph.weights(metric))
         graph = self.graph
         weights = graph.weights(metric)
         hierarchy = graph.hierarchies[metric]

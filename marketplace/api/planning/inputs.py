@@ -110,7 +110,8 @@ class PlanPreferencesInput:
     )
     avoid_roads: list[AvoidRoad] | None = strawberry.field(
         default=None,
-        description="Roads the car of a CAR itinerary keeps off (motorways, trunk roads); "
+        description="Roads every car leg keeps off (motorways, trunk roads): one's own car, "
+        "a shared car, an on-demand ride, the drive to a car park or to park and ride; "
         "the plan says NO_ROUTE when no other way exists.",
     )
 

@@ -3,8 +3,9 @@
 Nodes are numbered by rank. The chordal supergraph is stored once, upward: arc ``i`` joins
 ``arc_tail[i]`` to ``up_heads[i]`` (higher rank), the arcs of each node sorted by head. Every
 arc has two *half-arcs*: ``2 i`` runs upward (tail to head), ``2 i + 1`` downward. A metric is
-one weight per half-arc plus how to unpack it: ``half_edge[h]`` is the input edge it stands
-for, or -1 when it is the shortcut ``half_first[h]`` then ``half_second[h]``.
+two weights per arc, ``up[i]`` and ``down[i]`` (apart, so a search reads only its direction's),
+plus how to unpack each half-arc in one int64: ``unpack[h] = ~e`` (negative) when it is input
+edge ``e``, else the shortcut of half-arcs ``unpack[h] >> 32`` then ``unpack[h] & 0xFFFFFFFF``.
 
 Every kernel is ``nogil``; queries take their scratch from the caller, one set per thread.
 """
@@ -119,21 +120,29 @@ def _lower_arcs(up_indptr: IntArray, up_heads: Int32Array) -> tuple[IntArray, In
     return down_indptr, down_arcs
 
 
+_NO_UNPACK = -(1 << 62)  # a half-arc that is neither an input edge nor a shortcut (inf)
+_LOW32 = 0xFFFFFFFF
+_BEYOND = 2147483647  # a cursor past the root of its elimination tree
+
+
 @numba.njit(cache=True, nogil=True)
 def _input_weights(
     edge_half: IntArray, weights: FloatArray, arcs: int
-) -> tuple[FloatArray, IntArray, Int32Array, Int32Array]:
-    """Half-arc weights from the input edges alone (the cheapest edge of each), no shortcut."""
-    weight = np.full(2 * arcs, _INF)
-    half_edge = np.full(2 * arcs, -1, np.int64)
-    first = np.full(2 * arcs, -1, np.int32)
-    second = np.full(2 * arcs, -1, np.int32)
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """(upward, downward) arc weights and the unpacking of each half-arc from the input
+    edges alone (the cheapest edge of each), no shortcut yet."""
+    up = np.full(arcs, _INF)
+    down = np.full(arcs, _INF)
+    unpack = np.full(2 * arcs, _NO_UNPACK, np.int64)
     for e in range(edge_half.shape[0]):
         h = edge_half[e]
-        if h >= 0 and weights[e] < weight[h]:
-            weight[h] = weights[e]
-            half_edge[h] = e
-    return weight, half_edge, first, second
+        if h < 0:
+            continue
+        side = down if h & 1 else up
+        if weights[e] < side[h >> 1]:
+            side[h >> 1] = weights[e]
+            unpack[h] = ~e
+    return up, down, unpack
 
 
 @numba.njit(cache=True, nogil=True)
@@ -144,24 +153,24 @@ def _pull_triangles(
     arc_tail: Int32Array,
     down_indptr: IntArray,
     down_arcs: IntArray,
-    weight: FloatArray,
-    half_edge: IntArray,
-    first: Int32Array,
-    second: Int32Array,
+    up: FloatArray,
+    down: FloatArray,
+    unpack: IntArray,
 ) -> None:
-    """Finish the upward arcs of each node ``y`` of ``nodes`` (in this order) from its lower
+    """Finish the arcs of each node ``y`` of ``nodes`` (in this order) from its lower
     triangles: ``y -> x -> z`` and ``z -> x -> y`` for every lower neighbour ``x``.
 
     Only ``y``'s own arcs are written and only arcs of its elimination-tree descendants are
-    read, so disjoint subtrees can be customized by different threads at once.
+    read, so disjoint subtrees can be customized by different threads at once. A shortcut's
+    unpacking is its two half-arcs packed in one int64 (first in the high 32 bits).
     """
     for t in range(nodes.shape[0]):
         y = nodes[t]
         for d in range(down_indptr[y], down_indptr[y + 1]):
             i = down_arcs[d]
             x = arc_tail[i]
-            down_xy = weight[2 * i + 1]  # y -> x
-            up_xy = weight[2 * i]  # x -> y
+            down_xy = down[i]  # y -> x
+            up_xy = up[i]  # x -> y
             if down_xy == _INF and up_xy == _INF:
                 continue
             k = up_indptr[y]
@@ -169,18 +178,14 @@ def _pull_triangles(
                 z = up_heads[j]
                 while up_heads[k] < z:  # z is an upper neighbour of y: the graph is chordal
                     k += 1
-                through = down_xy + weight[2 * j]  # y -> x -> z
-                if through < weight[2 * k]:
-                    weight[2 * k] = through
-                    half_edge[2 * k] = -1
-                    first[2 * k] = 2 * i + 1
-                    second[2 * k] = 2 * j
-                through = weight[2 * j + 1] + up_xy  # z -> x -> y
-                if through < weight[2 * k + 1]:
-                    weight[2 * k + 1] = through
-                    half_edge[2 * k + 1] = -1
-                    first[2 * k + 1] = 2 * j + 1
-                    second[2 * k + 1] = 2 * i
+                through = down_xy + up[j]  # y -> x -> z
+                if through < up[k]:
+                    up[k] = through
+                    unpack[2 * k] = ((2 * i + 1) << 32) | (2 * j)
+                through = down[j] + up_xy  # z -> x -> y
+                if through < down[k]:
+                    down[k] = through
+                    unpack[2 * k + 1] = ((2 * j + 1) << 32) | (2 * i)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -214,32 +219,197 @@ def _ancestors(
 
 @numba.njit(cache=True, nogil=True)
 def _unpack_half(
-    h: int,
-    out: IntArray,
-    p: int,
-    stack: IntArray,
-    half_edge: IntArray,
-    first: Int32Array,
-    second: Int32Array,
+    h: int, out: IntArray, p: int, stack: IntArray, unpack: IntArray
 ) -> tuple[IntArray, int]:
-    """Append the input edges of half-arc ``h`` in path order at ``out[p:]`` (grows ``out``)."""
+    """Append the input edges of half-arc ``h`` in path order at ``out[p:]`` (grows ``out``).
+
+    Depth first: follow first halves down to an input edge, keeping the second ones on
+    ``stack``; each step reads one packed entry, so one cache line.
+    """
     top = 0
-    stack[0] = h
-    while top >= 0:
-        x = stack[top]
+    while True:
+        u = unpack[np.uint64(h)]  # unsigned indices: numba skips its wrap-around checks
+        while u >= 0:
+            stack[np.uint64(top)] = u & _LOW32
+            top += 1
+            u = unpack[np.uint64(u >> 32)]
+        if p == out.shape[0]:
+            grown = np.empty(2 * out.shape[0] + 8, np.int64)
+            grown[:p] = out[:p]
+            out = grown
+        out[np.uint64(p)] = ~u
+        p += 1
+        if top == 0:
+            return out, p
         top -= 1
-        if half_edge[x] >= 0:
-            if p == out.shape[0]:
-                grown = np.empty(2 * out.shape[0] + 8, np.int64)
-                grown[:p] = out[:p]
-                out = grown
-            out[p] = half_edge[x]
-            p += 1
-        else:
-            stack[top + 1] = second[x]
-            stack[top + 2] = first[x]
-            top += 2
-    return out, p
+        h = stack[np.uint64(top)]
+
+
+@numba.njit(cache=True, nogil=True)
+def _lowest(cursors: Int32Array) -> int:
+    x = _BEYOND
+    for c in range(cursors.shape[0]):
+        x = min(x, int(cursors[c]))
+    return x
+
+
+@numba.njit(cache=True, nogil=True)
+def _advance(cursors: Int32Array, x: int, parent: Int32Array) -> int:
+    """Move every cursor at ``x`` to its parent (past a root: beyond every rank); return
+    the lowest cursor."""
+    for c in range(cursors.shape[0]):
+        if cursors[c] == x:
+            p = parent[x]
+            cursors[c] = p if p >= 0 else _BEYOND
+    return _lowest(cursors)
+
+
+@numba.njit(cache=True, nogil=True)
+def _seed(
+    rank: Int32Array, nodes: IntArray, costs: FloatArray, dist: FloatArray, pred: Int32Array
+) -> Int32Array:
+    """Put the ends' costs at their ranks; return one cursor per end (its rank)."""
+    cursors = np.empty(nodes.shape[0], np.int32)
+    for i in range(nodes.shape[0]):
+        x = rank[nodes[i]]
+        cursors[i] = x
+        if costs[i] < dist[x]:
+            dist[x] = costs[i]
+            pred[x] = -1 - i
+    return cursors
+
+
+@numba.njit(cache=True, nogil=True)
+def _relax(
+    x: int,
+    d: float,
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    weight: FloatArray,
+    dist: FloatArray,
+    pred: Int32Array,
+) -> None:
+    """Relax the arcs of ``x`` (at cost ``d``) to its upper neighbours. Indices are made
+    unsigned: numba then skips its negative-index wrap-around, a third of the loop's time."""
+    for k in range(np.uint64(up_indptr[x]), np.uint64(up_indptr[x + 1])):
+        y = np.uint32(up_heads[k])
+        nd = d + weight[k]
+        if nd < dist[y]:
+            dist[y] = nd
+            pred[y] = k
+
+
+@numba.njit(cache=True, nogil=True)
+def _clear(
+    cursors: Int32Array, rank: Int32Array, nodes: IntArray, parent: Int32Array, dist: FloatArray
+) -> None:
+    """Reset ``dist`` on the ancestors of ``nodes`` (chains walked again, merged)."""
+    for i in range(nodes.shape[0]):
+        cursors[i] = rank[nodes[i]]
+    x = _lowest(cursors)
+    while x != _BEYOND:
+        dist[x] = _INF
+        x = _advance(cursors, x, parent)
+
+
+@numba.njit(cache=True, nogil=True)
+def _origin(pred: Int32Array, arc_tail: Int32Array, x: int) -> int:
+    """The index of the end a search label came from: follow ``pred`` down to the seed."""
+    while pred[x] >= 0:
+        x = arc_tail[pred[x]]
+    return -1 - int(pred[x])
+
+
+@numba.njit(cache=True, nogil=True)
+def _one_to_one(
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    parent: Int32Array,
+    up: FloatArray,
+    down: FloatArray,
+    s: int,
+    s_cost: float,
+    t: int,
+    t_cost: float,
+    dist_f: FloatArray,
+    dist_b: FloatArray,
+    pred_f: Int32Array,
+    pred_b: Int32Array,
+) -> tuple[float, int]:
+    """The search of :func:`_query` from one rank ``s`` to one rank ``t``: each side walks a
+    single chain, so no cursor is needed (a quarter of the query's time at 115k nodes)."""
+    x = s
+    dist_f[x] = s_cost
+    pred_f[x] = -1
+    while x != -1:
+        d = dist_f[x]
+        if d < _INF:
+            _relax(x, d, up_indptr, up_heads, up, dist_f, pred_f)
+        x = parent[x]
+    best = _INF
+    meet = -1
+    x = t
+    dist_b[x] = t_cost
+    pred_b[x] = -1
+    while x != -1:
+        d = dist_b[x]
+        dist_b[x] = _INF
+        total = d + dist_f[x]
+        if total < best:
+            best = total
+            meet = x
+        if d < best:
+            _relax(x, d, up_indptr, up_heads, down, dist_b, pred_b)
+        x = parent[x]
+    x = s
+    while x != -1:
+        dist_f[x] = _INF
+        x = parent[x]
+    return best, meet
+
+
+@numba.njit(cache=True, nogil=True)
+def _sets_to_sets(
+    up_indptr: IntArray,
+    up_heads: Int32Array,
+    parent: Int32Array,
+    rank: Int32Array,
+    up: FloatArray,
+    down: FloatArray,
+    sources: IntArray,
+    source_costs: FloatArray,
+    targets: IntArray,
+    target_costs: FloatArray,
+    dist_f: FloatArray,
+    dist_b: FloatArray,
+    pred_f: Int32Array,
+    pred_b: Int32Array,
+) -> tuple[float, int]:
+    """The search of :func:`_query` from several ends: the chains of each side are walked
+    merged, one cursor per end, in increasing rank."""
+    cursors_f = _seed(rank, sources, source_costs, dist_f, pred_f)
+    cursors_b = _seed(rank, targets, target_costs, dist_b, pred_b)
+    x = _lowest(cursors_f)
+    while x != _BEYOND:
+        d = dist_f[x]
+        if d < _INF:
+            _relax(x, d, up_indptr, up_heads, up, dist_f, pred_f)
+        x = _advance(cursors_f, x, parent)
+    best = _INF
+    meet = -1
+    x = _lowest(cursors_b)
+    while x != _BEYOND:
+        d = dist_b[x]
+        dist_b[x] = _INF
+        total = d + dist_f[x]
+        if total < best:
+            best = total
+            meet = x
+        if d < best:
+            _relax(x, d, up_indptr, up_heads, down, dist_b, pred_b)
+        x = _advance(cursors_b, x, parent)
+    _clear(cursors_f, rank, sources, parent, dist_f)
+    return best, meet
 
 
 @numba.njit(cache=True, nogil=True)
@@ -249,114 +419,77 @@ def _query(
     arc_tail: Int32Array,
     parent: Int32Array,
     rank: Int32Array,
-    weight: FloatArray,
-    half_edge: IntArray,
-    first: Int32Array,
-    second: Int32Array,
+    up: FloatArray,
+    down: FloatArray,
+    unpack: IntArray,
     sources: IntArray,
     source_costs: FloatArray,
     targets: IntArray,
     target_costs: FloatArray,
     dist_f: FloatArray,
     dist_b: FloatArray,
-    pred_f: IntArray,
-    pred_b: IntArray,
-    origin_f: Int32Array,
-    origin_b: Int32Array,
-    seen: Int32Array,
-    list_f: Int32Array,
-    list_b: Int32Array,
+    pred_f: Int32Array,
+    pred_b: Int32Array,
     stack: IntArray,
     want_path: bool,
 ) -> tuple[float, int, int, IntArray]:
     """Elimination-tree search from both ends, meeting at the cheapest common ancestor.
 
-    Scratch (``dist_*`` all inf on entry) is left clean on return.
+    The forward search walks the sources' ancestor chains in increasing rank (one cursor per
+    end, merged: no list, no sort), so a node's label is final when its turn comes. The
+    backward search then walks the targets' chains the same way, checks each node as a meeting
+    point, and relaxes no label at or above the best meeting found. ``pred_*`` holds the arc a
+    label came through, or ``-1 - i`` at end ``i`` itself. The scratch (``dist_*`` all inf on
+    entry) is clean on return.
+
+    Returns ``(cost, source index, target index, path)``; indices -1 when no target is
+    reachable, -2 when an end is invalid (out of range, cost not finite, none given): the
+    caller then says what was wrong, and nothing was written.
     """
-    count_f = _ancestors(parent, rank, sources, seen, list_f)
-    count_b = _ancestors(parent, rank, targets, seen, list_b)
-    for s in range(sources.shape[0]):
-        x = rank[sources[s]]
-        if source_costs[s] < dist_f[x]:
-            dist_f[x] = source_costs[s]
-            pred_f[x] = -1
-            origin_f[x] = s
-    for t in range(targets.shape[0]):
-        x = rank[targets[t]]
-        if target_costs[t] < dist_b[x]:
-            dist_b[x] = target_costs[t]
-            pred_b[x] = -1
-            origin_b[x] = t
-    best = _INF
-    meet = -1
-    i = 0
-    j = 0
-    while i < count_f or j < count_b:
-        xf = list_f[i] if i < count_f else 2147483647
-        xb = list_b[j] if j < count_b else 2147483647
-        x = min(xf, xb)
-        # Both labels of x are final here: every lower ancestor has been processed.
-        if xf == x and xb == x:
-            total = dist_f[x] + dist_b[x]
-            if total < best:
-                best = total
-                meet = x
-        if xf == x:
-            i += 1
-            d = dist_f[x]
-            if d < best:
-                for k in range(up_indptr[x], up_indptr[x + 1]):
-                    y = up_heads[k]
-                    nd = d + weight[2 * k]
-                    if nd < dist_f[y]:
-                        dist_f[y] = nd
-                        pred_f[y] = 2 * k
-                        origin_f[y] = origin_f[x]
-        if xb == x:
-            j += 1
-            d = dist_b[x]
-            if d < best:
-                for k in range(up_indptr[x], up_indptr[x + 1]):
-                    y = up_heads[k]
-                    nd = d + weight[2 * k + 1]
-                    if nd < dist_b[y]:
-                        dist_b[y] = nd
-                        pred_b[y] = 2 * k + 1
-                        origin_b[y] = origin_b[x]
-
-    source_index = -1
-    target_index = -1
-    path = np.empty(0, np.int64)
-    if meet >= 0:
-        source_index = origin_f[meet]
-        target_index = origin_b[meet]
-        if want_path:
-            # The forward chain runs from the meeting node down to the source: reverse it.
-            chain = 0
-            x = meet
-            while pred_f[x] >= 0:
-                chain += 1
-                x = arc_tail[pred_f[x] >> 1]
-            halves = np.empty(chain, np.int64)
-            x = meet
-            for c in range(chain - 1, -1, -1):
-                halves[c] = pred_f[x]
-                x = arc_tail[pred_f[x] >> 1]
-            path = np.empty(64, np.int64)
-            p = 0
-            for c in range(chain):
-                path, p = _unpack_half(halves[c], path, p, stack, half_edge, first, second)
-            x = meet
-            while pred_b[x] >= 0:
-                path, p = _unpack_half(pred_b[x], path, p, stack, half_edge, first, second)
-                x = arc_tail[pred_b[x] >> 1]
-            path = path[:p].copy()
-
-    for c in range(count_f):
-        dist_f[list_f[c]] = _INF
-    for c in range(count_b):
-        dist_b[list_b[c]] = _INF
-    return best, source_index, target_index, path
+    n = rank.shape[0]
+    none = np.empty(0, np.int64)
+    if sources.shape[0] == 0 or targets.shape[0] == 0:
+        return _INF, -2, -2, none
+    if not _endpoints_valid(sources, source_costs, n) or not _endpoints_valid(
+        targets, target_costs, n
+    ):
+        return _INF, -2, -2, none
+    if sources.shape[0] == 1 and targets.shape[0] == 1:
+        best, meet = _one_to_one(
+            up_indptr, up_heads, parent, up, down, rank[sources[0]], source_costs[0],
+            rank[targets[0]], target_costs[0], dist_f, dist_b, pred_f, pred_b,
+        )  # fmt: skip
+    else:
+        best, meet = _sets_to_sets(
+            up_indptr, up_heads, parent, rank, up, down, sources, source_costs, targets,
+            target_costs, dist_f, dist_b, pred_f, pred_b,
+        )  # fmt: skip
+    if meet < 0:
+        return best, -1, -1, none
+    source_index = _origin(pred_f, arc_tail, meet)
+    target_index = _origin(pred_b, arc_tail, meet)
+    if not want_path:
+        return best, source_index, target_index, none
+    # The forward chain runs from the meeting node down to the source: read it backwards.
+    chain = 0
+    x = meet
+    while pred_f[x] >= 0:
+        chain += 1
+        x = arc_tail[pred_f[x]]
+    arcs = np.empty(chain, np.int64)
+    x = meet
+    for c in range(chain - 1, -1, -1):
+        arcs[c] = pred_f[x]
+        x = arc_tail[pred_f[x]]
+    path = np.empty(256, np.int64)
+    p = 0
+    for c in range(chain):
+        path, p = _unpack_half(2 * arcs[c], path, p, stack, unpack)
+    x = meet
+    while pred_b[x] >= 0:
+        path, p = _unpack_half(2 * pred_b[x] + 1, path, p, stack, unpack)
+        x = arc_tail[pred_b[x]]
+    return best, source_index, target_index, path[:p]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -366,7 +499,6 @@ def _upward(
     parent: Int32Array,
     rank: Int32Array,
     weight: FloatArray,
-    direction: int,
     nodes: IntArray,
     costs: FloatArray,
     dist: FloatArray,
@@ -375,8 +507,9 @@ def _upward(
 ) -> int:
     """Elimination-tree search without pruning: ``dist`` over the ancestors listed in ``out``.
 
-    ``direction`` 0 climbs upward half-arcs (from sources), 1 downward ones read backwards
-    (towards targets). Returns how many ancestors ``out`` holds; the caller resets ``dist``.
+    ``weight``: the upward arc weights to climb from sources, the downward ones (read
+    backwards) towards targets. Returns how many ancestors ``out`` holds; the caller resets
+    ``dist``.
     """
     count = _ancestors(parent, rank, nodes, seen, out)
     for s in range(nodes.shape[0]):
@@ -390,7 +523,7 @@ def _upward(
             continue
         for k in range(up_indptr[x], up_indptr[x + 1]):
             y = up_heads[k]
-            nd = d + weight[2 * k + direction]
+            nd = d + weight[k]
             if nd < dist[y]:
                 dist[y] = nd
     return count
@@ -402,7 +535,8 @@ def _matrix(
     up_heads: Int32Array,
     parent: Int32Array,
     rank: Int32Array,
-    weight: FloatArray,
+    up: FloatArray,
+    down: FloatArray,
     source_ptr: IntArray,
     source_nodes: IntArray,
     source_costs: FloatArray,
@@ -432,7 +566,7 @@ def _matrix(
     for j in range(cols):
         a, b = target_ptr[j], target_ptr[j + 1]
         count = _upward(
-            up_indptr, up_heads, parent, rank, weight, 1,
+            up_indptr, up_heads, parent, rank, down,
             target_nodes[a:b], target_costs[a:b], dist, seen, ancestors,
         )  # fmt: skip
         for c in range(count):
@@ -469,7 +603,7 @@ def _matrix(
     for i in range(rows):
         a, b = source_ptr[i], source_ptr[i + 1]
         count = _upward(
-            up_indptr, up_heads, parent, rank, weight, 0,
+            up_indptr, up_heads, parent, rank, up,
             source_nodes[a:b], source_costs[a:b], dist, seen, ancestors,
         )  # fmt: skip
         for c in range(count):

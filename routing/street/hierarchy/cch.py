@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,6 +50,9 @@ from routing.street.hierarchy.ch import RouteResult, _validated_csr
 __all__ = ["CustomizableHierarchy", "CustomizedMetric"]
 
 _FORMAT_VERSION = 1
+_ZERO = np.zeros(1)
+_INT64 = np.dtype(np.int64)
+_FLOAT64 = np.dtype(np.float64)
 _PARALLEL_MIN_NODES = 20_000  # smaller hierarchies customize on the calling thread
 _ARRAY_NAMES = ("rank", "up_indptr", "up_heads", "arc_tail", "parent", "edge_half")
 _DTYPES = {
@@ -64,13 +66,8 @@ _DTYPES = {
 class _Scratch(NamedTuple):
     dist_f: FloatArray
     dist_b: FloatArray
-    pred_f: IntArray
-    pred_b: IntArray
-    origin_f: Int32Array
-    origin_b: Int32Array
-    seen: Int32Array
-    list_f: Int32Array
-    list_b: Int32Array
+    pred_f: Int32Array
+    pred_b: Int32Array
     stack: IntArray
 
 
@@ -78,23 +75,10 @@ def _new_scratch(n: int) -> _Scratch:
     return _Scratch(
         np.full(n, np.inf),
         np.full(n, np.inf),
-        np.empty(n, np.int64),
-        np.empty(n, np.int64),
-        np.empty(n, np.int32),
-        np.empty(n, np.int32),
-        np.zeros(n, np.int32),
         np.empty(n, np.int32),
         np.empty(n, np.int32),
         np.empty(n + 2, np.int64),
     )
-
-
-class _ScratchPool:
-    """Clean scratch sets, one taken per running query and given back after."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.free: list[_Scratch] = []
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,12 +188,12 @@ class CustomizableHierarchy:
                 f"weights must be >= 0 (inf closes an edge); edge {bad[0]} has {w[bad[0]]}"
             )
         down_indptr, down_arcs, groups, opened = self._schedule
-        weight, half_edge, first, second = _input_weights(self.edge_half, w, self.num_arcs)
+        up, down, unpack = _input_weights(self.edge_half, w, self.num_arcs)
 
         def pull(nodes: IntArray) -> None:
             _pull_triangles(
                 nodes, self.up_indptr, self.up_heads, self.arc_tail, down_indptr, down_arcs,
-                weight, half_edge, first, second,
+                up, down, unpack,
             )  # fmt: skip
 
         if len(groups) > 1:
@@ -218,7 +202,7 @@ class CustomizableHierarchy:
         else:
             pull(groups[0])
         pull(opened)  # the top separators, above every subtree
-        return CustomizedMetric(self, weight, half_edge, first, second)
+        return CustomizedMetric(self, up, down, unpack)
 
     @cached_property
     def _schedule(self) -> tuple[IntArray, IntArray, list[IntArray], IntArray]:
@@ -283,16 +267,22 @@ class CustomizableHierarchy:
 class CustomizedMetric:
     """A :class:`CustomizableHierarchy` customized for one metric; answers queries.
 
-    ``weight[h]`` is the cost of half-arc ``h``; ``half_edge``, ``half_first`` and
-    ``half_second`` unpack it into input edges.
+    ``up[i]`` is the cost of arc ``i`` upward (``arc_tail[i] -> up_heads[i]``), ``down[i]``
+    downward; ``unpack`` turns each half-arc into input edges (see :mod:`._cch_kernels`).
     """
 
     hierarchy: CustomizableHierarchy
-    weight: FloatArray
-    half_edge: IntArray
-    half_first: Int32Array
-    half_second: Int32Array
-    _pool: _ScratchPool = field(default_factory=_ScratchPool, init=False, repr=False)
+    up: FloatArray
+    down: FloatArray
+    unpack: IntArray
+    # Clean scratch sets, one taken per running query and given back after (list.pop and
+    # list.append are atomic, so threads share it without a lock).
+    _free: list[_Scratch] = field(default_factory=list, init=False, repr=False)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory of the metric's own arrays (the hierarchy's not counted)."""
+        return int(self.up.nbytes + self.down.nbytes + self.unpack.nbytes)
 
     @property
     def num_nodes(self) -> int:
@@ -316,19 +306,17 @@ class CustomizedMetric:
         ValueError
             When a node id is out of range, a cost is not finite or lengths differ.
         """
-        src, src_costs = self._endpoints("sources", sources, source_costs)
-        tgt, tgt_costs = self._endpoints("targets", targets, target_costs)
-        cost, source_index, target_index, path = self._run(src, src_costs, tgt, tgt_costs, True)
-        if source_index < 0 or not math.isfinite(cost):
+        cost, source_index, target_index, path = self._run(
+            sources, source_costs, targets, target_costs, True
+        )
+        if source_index < 0:
             return None
-        return RouteResult(float(cost), int(source_index), int(target_index), path)
+        return RouteResult(cost, source_index, target_index, path)
 
     def distance(self, source: int, target: int) -> float:
         """Shortest-path cost from node ``source`` to node ``target``; ``math.inf`` if none."""
-        src, src_costs = self._endpoints("sources", [source], [0.0])
-        tgt, tgt_costs = self._endpoints("targets", [target], [0.0])
-        cost, source_index, _, _ = self._run(src, src_costs, tgt, tgt_costs, False)
-        return float(cost) if source_index >= 0 else math.inf
+        cost, source_index, _, _ = self._run([source], _ZERO, [target], _ZERO, False)
+        return cost if source_index >= 0 else math.inf
 
     def matrix(self, sources: npt.ArrayLike, targets: npt.ArrayLike) -> FloatArray:
         """Shortest-path cost from every source node to every target node (``inf``: none).
@@ -368,7 +356,7 @@ class CustomizedMetric:
         tgt_ptr, tgt_nodes, tgt_costs = self._sets("destination", destinations)
         h = self.hierarchy
         result: FloatArray = _matrix(
-            h.up_indptr, h.up_heads, h.parent, h.rank, self.weight,
+            h.up_indptr, h.up_heads, h.parent, h.rank, self.up, self.down,
             src_ptr, src_nodes, src_costs, tgt_ptr, tgt_nodes, tgt_costs,
         )  # fmt: skip
         return result
@@ -411,31 +399,42 @@ class CustomizedMetric:
             raise ValueError(f"{what} holds node {bad}, outside 0..{self.num_nodes - 1}")
         raise ValueError(f"{what} costs must be finite, got {cost_array.tolist()}")
 
-    def _take(self) -> _Scratch:
-        with self._pool.lock:
-            if self._pool.free:
-                return self._pool.free.pop()
-        return _new_scratch(self.num_nodes)
-
-    def _give(self, scratch: _Scratch) -> None:
-        with self._pool.lock:
-            self._pool.free.append(scratch)
-
     def _run(
         self,
-        sources: IntArray,
-        source_costs: FloatArray,
-        targets: IntArray,
-        target_costs: FloatArray,
+        sources: npt.ArrayLike,
+        source_costs: npt.ArrayLike,
+        targets: npt.ArrayLike,
+        target_costs: npt.ArrayLike,
         want_path: bool,
     ) -> tuple[float, int, int, IntArray]:
+        """One search; the kernel checks the ends itself, and only a refused one pays for
+        :meth:`_endpoints` and its message. The common call (1-d arrays of the right types)
+        converts nothing."""
+        src, src_costs = _vector(sources, _INT64), _vector(source_costs, _FLOAT64)
+        tgt, tgt_costs = _vector(targets, _INT64), _vector(target_costs, _FLOAT64)
+        if src.shape[0] != src_costs.shape[0] or tgt.shape[0] != tgt_costs.shape[0]:
+            self._endpoints("sources", src, src_costs)
+            self._endpoints("targets", tgt, tgt_costs)
         h = self.hierarchy
-        scratch = self._take()
-        # A query that fails leaves its scratch dirty: it is then dropped, not given back.
+        free = self._free
+        try:
+            scratch = free.pop()
+        except IndexError:
+            scratch = _new_scratch(self.num_nodes)
         result: tuple[float, int, int, IntArray] = _query(
-            h.up_indptr, h.up_heads, h.arc_tail, h.parent, h.rank,
-            self.weight, self.half_edge, self.half_first, self.half_second,
-            sources, source_costs, targets, target_costs, *scratch, want_path,
+            h.up_indptr, h.up_heads, h.arc_tail, h.parent, h.rank, self.up, self.down,
+            self.unpack, src, src_costs, tgt, tgt_costs, *scratch, want_path,
         )  # fmt: skip
-        self._give(scratch)
+        free.append(scratch)  # the kernel leaves it clean, even when it refuses the ends
+        if result[1] == -2:
+            self._endpoints("sources", src, src_costs)
+            self._endpoints("targets", tgt, tgt_costs)
+            raise AssertionError("the query kernel refused ends that _endpoints accepts")
         return result
+
+
+def _vector(values: npt.ArrayLike, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
+    """``values`` as a contiguous 1-d array of ``dtype`` (itself when it already is one)."""
+    if type(values) is np.ndarray and values.dtype is dtype and values.ndim == 1:
+        return values  # strided views too: the kernels read any layout
+    return np.ascontiguousarray(values, dtype=dtype).reshape(-1)

@@ -36,7 +36,7 @@ _PARALLEL_MIN_NODES = 20_000  # smaller graphs are ordered on the calling thread
 _DIRECTIONS_RAD = np.radians([0.0, 45.0, 90.0, 135.0])
 _BALANCE = 0.3  # each side of a straight cut keeps at least this share of the piece
 _FLOW_MIN_NODES = 64  # smaller pieces take the straight cut
-_TERMINAL_SHARE = 0.25  # the share of a piece tied to the source, and to the sink
+_TERMINAL_SHARE = 0.35  # measured: 0.25 scanned 19-25 % more arcs per query at 115k and 1M nodes
 
 
 def nested_dissection_order(

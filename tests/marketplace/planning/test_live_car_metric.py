@@ -22,7 +22,7 @@ from marketplace.app import create_app
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from routing.street.modes import Mode
-from tests.marketplace.helpers import Api, Partners
+from tests.marketplace.helpers import Api, Partners, published_service
 from tests.marketplace.trips import (
     DESTINATION,
     IMPORT,
@@ -285,6 +285,53 @@ def test_avoid_roads_keeps_the_car_off_trunk_roads_by_one_customization(
     )["travelTimeMatrix"]["durationsS"]
     assert matrix[0][1] == pytest.approx(around["durationS"], abs=0.06)
     assert router.live.customizations == customized
+
+
+def test_avoid_roads_reaches_the_on_demand_ride(
+    live_api: Api, partners: Partners, streets: StreetsState
+) -> None:
+    """The traveller's avoided roads hold for an on-demand ride as for their own car: the ride
+    goes round the trunk road the free-flow ride takes."""
+    assert streets.network is not None
+    router = streets.network.router(Mode.DRIVE)
+    a, b = _trunk_trip(streets)
+    south, north = min(a[0], b[0]) - 0.01, max(a[0], b[0]) + 0.01
+    west, east = min(a[1], b[1]) - 0.01, max(a[1], b[1]) + 0.01
+    zone = {
+        "type": "Polygon",
+        "coordinates": [
+            [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        ],
+    }
+    service = published_service(
+        live_api, partners.a, kind="ON_DEMAND", name="Navette à la demande", serviceArea=zone
+    )
+
+    def ride(avoid: list[str] | None) -> dict[str, Any]:
+        variables = {
+            "origin": {"coordinate": {"latitude": a[0], "longitude": a[1]}},
+            "destination": {"coordinate": {"latitude": b[0], "longitude": b[1]}},
+            "modes": {"direct": [], "services": ["ON_DEMAND"]},
+            "when": {"earliestDeparture": MONDAY_MORNING},
+            "preferences": {"avoidRoads": avoid},
+        }
+        plan = live_api.ok(CAR_PLAN, variables)["plan"]
+        legs: list[dict[str, Any]] = [
+            leg
+            for edge in plan["edges"]
+            for leg in edge["node"]["legs"]
+            if leg["mode"] == "ON_DEMAND" and leg["service"]["id"] == service["id"]
+        ]
+        assert legs, plan["routingErrors"]
+        return legs[0]
+
+    direct, around = ride(None), ride(["TRUNK", "MOTORWAY"])
+    assert around["polyline"] != direct["polyline"]
+    kept_off = frozenset({"trunk", "trunk_link", "motorway", "motorway_link"})
+    detour_s = router.route(a, b, avoid=kept_off).duration_s - router.route(a, b).duration_s
+    assert detour_s > 0
+    # Both legs count the same wait for the vehicle: they differ by the detour alone.
+    assert around["durationS"] - direct["durationS"] == pytest.approx(detour_s, abs=0.12)
 
 
 MATRIX_AVOID = """

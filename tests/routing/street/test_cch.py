@@ -145,6 +145,13 @@ def test_bad_input_is_refused_with_what_is_accepted() -> None:
     metric = hierarchy.customize([1.0])
     with pytest.raises(ValueError, match=r"outside 0\.\.1"):
         metric.distance(0, 2)
+    with pytest.raises(ValueError, match="1 nodes but 2 costs"):
+        metric.query([0], [0.0, 1.0], [1], [0.0])
+    with pytest.raises(ValueError, match="targets costs must be finite"):
+        metric.query([0], [0.0], [1], [np.nan])
+    with pytest.raises(ValueError, match="sources is empty"):
+        metric.query([], [], [1], [0.0])
+    assert metric.distance(0, 1) == 1.0  # a refused query leaves the scratch clean
     with pytest.raises(ValueError, match="permutation"):
         CustomizableHierarchy.build(graph.indptr, graph.heads, [0, 0], [0, 0], rank=[0, 0])
 
@@ -207,6 +214,36 @@ def test_every_pair_of_random_graphs_matches_dijkstra(seed: int) -> None:
                 assert result.cost == pytest.approx(expected[s, t], abs=1e-9)
                 assert_valid_path(graph, result, s, t)
                 assert w[result.edge_ids].sum() == pytest.approx(result.cost, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sets_of_ends_with_costs_match_dijkstra_and_leave_the_scratch_clean(seed: int) -> None:
+    # Ends that share ancestors, repeat a node, or lie on each other's chain: the merged walk
+    # of several chains, then a one-to-one query on the same scratch, must both stay exact.
+    rng = np.random.default_rng(100 + seed)
+    n, m = 40, 120
+    tails, heads = rng.integers(0, n, m), rng.integers(0, n, m)
+    weights = rng.integers(1, 20, m).astype(np.float64)
+    graph = Graph(n, list(zip(tails.tolist(), heads.tolist(), weights.tolist(), strict=True)))
+    metric = build(graph, seed).customize(graph.weights)
+    expected = scipy_distances(n, graph.tails, graph.heads, graph.weights)
+    for _ in range(200):
+        sources = rng.integers(0, n, int(rng.integers(1, 5)))
+        targets = rng.integers(0, n, int(rng.integers(1, 5)))
+        start: FloatArray = rng.random((sources.shape[0],)) * 5.0
+        end: FloatArray = rng.random((targets.shape[0],)) * 5.0
+        totals = start[:, None] + expected[np.ix_(sources, targets)] + end[None, :]
+        result = metric.query(sources, start, targets, end)
+        if np.isinf(totals).all():
+            assert result is None
+            continue
+        assert result is not None
+        assert result.cost == pytest.approx(totals.min(), abs=1e-9)
+        i, j = result.source_index, result.target_index
+        assert result.cost == pytest.approx(totals[i, j], abs=1e-9)  # the ends it names
+        assert_valid_path(graph, result, int(sources[i]), int(targets[j]))
+        s, t = (int(x) for x in rng.integers(0, n, 2))
+        assert metric.distance(s, t) == expected[s, t]  # nothing left over from the sets
 
 
 # --- real streets ----------------------------------------------------------------------------

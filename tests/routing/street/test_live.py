@@ -148,3 +148,49 @@ def test_a_profile_is_customized_once_and_reused(west_issy: StreetNetwork) -> No
         assert router.live.customizations <= customized + 1
     # Avoiding a class the walk network lacks changes nothing: the compiled hierarchy answers.
     assert walk.live_weights("time", frozenset({"motorway"})) is walk.graph.weights("time")
+
+
+class _NoContraction:
+    """Stands in for a contraction hierarchy that must not be asked."""
+
+    def query(self, *args: object) -> None:
+        raise AssertionError("a free-flow query went to the contraction hierarchy")
+
+
+def test_free_flow_routes_come_from_the_customizable_hierarchy(
+    west_issy: StreetNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the order stored in the artefact, free-flow time and distance routes come from the
+    customizable hierarchy (measured faster than the contraction hierarchy), customized once
+    per metric and kept, and they still equal Dijkstra's."""
+    router = west_issy.router("drive")
+    graph = router.graph
+    assert router.live.ordered
+    metrics: tuple[Metric, ...] = ("time", "distance")
+    for metric in metrics:
+        monkeypatch.setitem(graph.hierarchies, metric, _NoContraction())
+    snaps = [router.snap(*p) for p in street_points(router, 16, seed=31)]
+    before = router.live.customizations
+    checked = 0
+    for start, end in zip(snaps[:8], snaps[8:], strict=True):
+        for metric in metrics:
+            weights = graph.weights(metric)
+            expected = dijkstra_cost(router, start, end, weights)
+            if not np.isfinite(expected):
+                continue
+            route = router.route_between(start, end, metric=metric)
+            got = route.duration_s if metric == "time" else route.distance_m
+            assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)
+            checked += 1
+        if np.isfinite(dijkstra_cost(router, start, end, graph.duration_s)):
+            route = router.route_between(start, end)
+            assert router.duration_between(start, end) == route.duration_s
+    assert checked >= 10
+    # One customization per metric at most, and an evicting stream of other weights keeps them.
+    assert router.live.customizations <= before + 2
+    for factor in range(8):
+        router.live.customized(graph.duration_s * (1.1 + factor))
+    kept = router.live.customizations
+    router.route_between(snaps[0], snaps[8])
+    router.route_between(snaps[0], snaps[8], metric="distance")
+    assert router.live.customizations == kept
