@@ -13,7 +13,7 @@ mean the same on a loaded machine as on a quiet one, where wall-clock figures do
 The baseline, measured in the same run: ``{ __typename }``, the cheapest GraphQL request
 (HTTP, the view, an empty execution), the floor under every operation.
 
-With ``--py-spy-dir``, ``py-spy record`` (``pip install py-spy``) samples the server while
+With ``--py-spy-dir``, ``py-spy record`` (``pip install -e '.[bench]'``) samples the server while
 each operation runs and writes ``<operation>.txt`` (collapsed stacks, for flame graphs) and
 prints the 25 functions with the most own samples for plans.
 
