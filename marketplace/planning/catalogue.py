@@ -331,13 +331,15 @@ class PlannerCatalogue:
         (after an availability batch every planning thread of every worker did).
         """
         version = self._db.catalogue_version()
-        cached = self._current(version)
-        if cached is not None:
-            return cached
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.version == version:
+                return self._snapshot, self._views
+            seen = self.rebuilds
         with self._rebuilding:
-            cached = self._current(version)
+            # Rebuilt by the thread this one waited for, from rows read after ``version``.
+            cached = self._current(version) if self.rebuilds != seen else None
             if cached is not None:
-                return cached  # rebuilt by the thread this one waited for
+                return cached
             with self._lock:
                 generation = self._generation
             # The version again, read before the rows: the rows are at least as new as it
@@ -349,8 +351,8 @@ class PlannerCatalogue:
                 live = live_updates(session, {v.id: v for v in views}, timetables)
             catalogue = to_routing_catalogue(views, timetables, version, live)
             by_id = {str(v.id): v for v in views}
-            self.rebuilds += 1
             with self._lock:
+                self.rebuilds += 1
                 if self._generation == generation:  # no event arrived while we were reading
                     self._snapshot, self._views = catalogue, by_id
             return catalogue, by_id
