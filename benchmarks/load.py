@@ -267,8 +267,13 @@ async def _warm_every_worker(url: str, workers: int) -> None:
                 continue
             point = {"coordinate": {"latitude": (south + north) / 2, "longitude": west + 0.01}}
             other = {"coordinate": {"latitude": north - 0.002, "longitude": east - 0.01}}
-            await http.post("/graphql", json={"query": PLAN, "variables": {"o": point, "d": other}})
-            if (await http.get("/healthz")).json()["worker"]["pid"] == pid:
+            answer = await http.post(
+                "/graphql", json={"query": PLAN, "variables": {"o": point, "d": other}}
+            )
+            # A cold plan (numba compiling) may outlast the plan budget on a loaded machine:
+            # that worker is warm only once a plan was answered.
+            planned = answer.status_code == 200 and not answer.json().get("errors")
+            if planned and (await http.get("/healthz")).json()["worker"]["pid"] == pid:
                 warmed.add(pid)
 
 

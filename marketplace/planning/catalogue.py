@@ -309,6 +309,9 @@ class PlannerCatalogue:
         self._snapshot: ServiceCatalogue | None = None
         self._views: dict[str, ServiceView] = {}
         self._generation = 0  # bumped by each event heard, so a rebuild racing one is dropped
+        self._rebuilding = threading.Lock()  # one rebuild at a time; the others take its result
+        self.rebuilds = 0
+        """Snapshots read from the database so far (each a cache miss)."""
         self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
     def close(self) -> None:
@@ -322,21 +325,42 @@ class PlannerCatalogue:
     def snapshot(self) -> tuple[ServiceCatalogue, dict[str, ServiceView]]:
         """The current catalogue and its views by service id (blocking: call in a thread).
 
-        The catalogue's ``version`` is the database's catalogue version it was read at.
+        The catalogue's ``version`` is the database's catalogue version it was read at (or a
+        later one). One thread rebuilds at a time: plans that find the snapshot stale while
+        another thread rebuilds it wait for that rebuild and take it when it is at least as
+        new as the version they read, rather than each reading the whole catalogue again
+        (after an availability batch every planning thread of every worker did).
         """
         version = self._db.catalogue_version()
         with self._lock:
             if self._snapshot is not None and self._snapshot.version == version:
                 return self._snapshot, self._views
-            generation = self._generation
-        # Read after the version: the rows are at least as new as it says, never older.
-        with self._db.session() as session:
-            views = published_services(session)
-            timetables = {t.service_id: t for t in published_timetables(session)}
-            live = live_updates(session, {v.id: v for v in views}, timetables)
-        catalogue = to_routing_catalogue(views, timetables, version, live)
-        by_id = {str(v.id): v for v in views}
+            seen = self.rebuilds
+        with self._rebuilding:
+            # Rebuilt by the thread this one waited for, from rows read after ``version``.
+            cached = self._current(version) if self.rebuilds != seen else None
+            if cached is not None:
+                return cached
+            with self._lock:
+                generation = self._generation
+            # The version again, read before the rows: the rows are at least as new as it
+            # says, never older; it is at least ``version``.
+            version = self._db.catalogue_version()
+            with self._db.session() as session:
+                views = published_services(session)
+                timetables = {t.service_id: t for t in published_timetables(session)}
+                live = live_updates(session, {v.id: v for v in views}, timetables)
+            catalogue = to_routing_catalogue(views, timetables, version, live)
+            by_id = {str(v.id): v for v in views}
+            with self._lock:
+                self.rebuilds += 1
+                if self._generation == generation:  # no event arrived while we were reading
+                    self._snapshot, self._views = catalogue, by_id
+            return catalogue, by_id
+
+    def _current(self, version: int) -> tuple[ServiceCatalogue, dict[str, ServiceView]] | None:
+        """The cached snapshot if it is at least as new as ``version``."""
         with self._lock:
-            if self._generation == generation:  # no event arrived while we were reading
-                self._snapshot, self._views = catalogue, by_id
-        return catalogue, by_id
+            if self._snapshot is not None and self._snapshot.version >= version:
+                return self._snapshot, self._views
+        return None

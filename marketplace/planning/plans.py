@@ -14,15 +14,24 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+from sqlmodel import Session
 
 from marketplace.catalogue.published import ServiceView
 from marketplace.catalogue.validation import is_open_at
 from marketplace.community import service_ratings
 from marketplace.db import Database
+from marketplace.models import StreetClosure
 from marketplace.planning.catalogue import PlannerCatalogue
 from marketplace.planning.places import PlaceSearch
 from marketplace.streets import StreetsState
-from marketplace.traffic.closures import active_closures, closed_edges, with_closures
+from marketplace.traffic.closures import (
+    active_closures,
+    closed_edges,
+    is_active,
+    open_closures,
+    with_closures,
+)
 from marketplace.traffic.planned import period_of
 from marketplace.traffic.runner import network_sha256
 from marketplace.traffic.runs import latest_run, run_segments
@@ -30,6 +39,7 @@ from routing.planning.notices import PlanErrorCode
 from routing.planning.planner import DEFAULT_AVAILABILITY_MAX_AGE, PlanStopped, TripPlanner
 from routing.planning.request import PlanError, PlanRequest, PlanResult
 from routing.planning.services import ServiceCatalogue
+from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
 
@@ -67,6 +77,11 @@ class Planning:
         # The drive times of the latest (run, closed edges) asked for: the same array while
         # they hold, so the router's customized hierarchy for it is reused, not redone.
         self._closed: tuple[np.ndarray | None, bytes, np.ndarray] | None = None
+        # The closures not reopened, as read at a catalogue version; the edges of the last
+        # set of active ones.
+        self._closures_at: tuple[int, tuple[StreetClosure, ...]] | None = None
+        self._closures_lock = threading.Lock()
+        self._edges_of: tuple[tuple[object, ...], NDArray[np.int64]] | None = None
         self.stopped_plans = 0
         """Plans stopped half-way because their caller gave up (a time budget ran out)."""
         self._stopped_lock = threading.Lock()
@@ -74,12 +89,15 @@ class Planning:
     def close(self) -> None:
         self.catalogue.close()
 
-    def congested_drive_times(self, when: dt.datetime) -> np.ndarray | None:
+    def congested_drive_times(
+        self, when: dt.datetime, session: Session | None = None
+    ) -> np.ndarray | None:
         """Edge times of the drive graph in the traffic of ``when``'s period, if assessed.
 
         The latest successful assignment of that period (on this very graph) replaces the
         free-flow times of its loaded segments, so car legs reflect the hotspots planners
-        see. None when no such run exists: cars then drive at free-flow speed.
+        see. None when no such run exists: cars then drive at free-flow speed. ``session``:
+        an open one to read in (else one of its own).
         """
         network = self.streets.network
         if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
@@ -87,37 +105,44 @@ class Planning:
         period = period_of(when)
         if period is None:
             return None
-        with self._db.session() as session:
-            run = latest_run(session, period.name)
-            if run is None or run.id is None or run.network_sha256 != network_sha256(network):
-                return None
-            cached = self._congested.get(run.id)
-            if cached is None:
-                graph = network.router(Mode.DRIVE).graph
-                times = graph.duration_s.copy()
-                for segment in run_segments(session, run.id):
-                    if 0 <= segment.edge < times.shape[0]:
-                        times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
-                self._congested = {run.id: times}  # only the latest run per server matters
-                cached = times
+        if session is None:
+            with self._db.session() as own:
+                return self.congested_drive_times(when, own)
+        run = latest_run(session, period.name)
+        if run is None or run.id is None or run.network_sha256 != network_sha256(network):
+            return None
+        cached = self._congested.get(run.id)
+        if cached is None:
+            graph = network.router(Mode.DRIVE).graph
+            times = graph.duration_s.copy()
+            for segment in run_segments(session, run.id):
+                if 0 <= segment.edge < times.shape[0]:
+                    times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
+            self._congested = {run.id: times}  # only the latest run per server matters
+            cached = times
         return cached
 
-    def drive_times(self, when: dt.datetime) -> np.ndarray | None:
+    def drive_times(
+        self, when: dt.datetime, catalogue_version: int | None = None
+    ) -> np.ndarray | None:
         """Edge times of the drive graph for a car leaving at ``when``: the period's congested
         times (:meth:`congested_drive_times`) with the streets closed at ``when`` impassable.
 
         None when neither applies (cars drive at free-flow speed). The array stays the same
         object while the run and the closed edges do, so the router customizes its hierarchy
         once per change, and every process reads closures from the database, whose writes
-        bump the catalogue version.
+        bump the catalogue version. Given the ``catalogue_version`` of the snapshot a plan
+        uses, the closures read at that version are reused (filtered by ``when`` here), so a
+        plan makes one query for the traffic run and none for closures.
         """
-        congested = self.congested_drive_times(when)
         network = self.streets.network
         if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
-            return congested
+            return self.congested_drive_times(when)
         graph = network.router(Mode.DRIVE).graph
         with self._db.session() as session:
-            edges = closed_edges(graph, active_closures(session, when))
+            congested = self.congested_drive_times(when, session)
+            closures = self._closures(session, when, catalogue_version)
+        edges = self._closed_edges(graph, closures)
         if edges.size == 0:
             return congested
         closed = edges.tobytes()
@@ -127,6 +152,34 @@ class Planning:
         times = with_closures(congested if congested is not None else graph.duration_s, edges)
         self._closed = (congested, closed, times)
         return times
+
+    def _closures(
+        self, session: Session, when: dt.datetime, version: int | None
+    ) -> tuple[StreetClosure, ...]:
+        """The closures in force at ``when``: from the ones read at catalogue ``version``
+        when that is the version last read (closures are catalogue rows: any change to them
+        bumps it), else from the database."""
+        if version is None:
+            return tuple(active_closures(session, when))
+        with self._closures_lock:
+            kept = self._closures_at
+        if kept is None or kept[0] != version:
+            kept = (version, tuple(open_closures(session)))
+            with self._closures_lock:
+                self._closures_at = kept
+        return tuple(c for c in kept[1] if is_active(c, when))
+
+    def _closed_edges(
+        self, graph: CompactGraph, closures: tuple[StreetClosure, ...]
+    ) -> NDArray[np.int64]:
+        """:func:`closed_edges`, remembered for the last set of closures (by id and row)."""
+        key = tuple((c.id, c.street, c.osm_way_id) for c in closures)
+        kept = self._edges_of
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        edges = closed_edges(graph, closures)
+        self._edges_of = (key, edges)
+        return edges
 
     def network(self) -> StreetNetwork:
         """The street network (raises the load problem, which names the fix, if none)."""
@@ -157,7 +210,10 @@ class Planning:
         usable, notes = _usable(catalogue, views, request, min_rating, ratings)
         try:
             result = self._planner.plan(
-                request, usable, drive_duration_s=self.drive_times(request.time), stop=stop
+                request,
+                usable,
+                drive_duration_s=self.drive_times(request.time, catalogue.version),
+                stop=stop,
             )
         except PlanStopped:
             with self._stopped_lock:

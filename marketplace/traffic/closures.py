@@ -32,6 +32,8 @@ __all__ = [
     "active_closures",
     "close_street",
     "closed_edges",
+    "is_active",
+    "open_closures",
     "reopen_street",
     "with_closures",
 ]
@@ -110,6 +112,26 @@ def active_closures(session: Session, when: dt.datetime) -> list[StreetClosure]:
         .order_by(col(StreetClosure.id))
     )
     return list(session.exec(query))
+
+
+def open_closures(session: Session) -> list[StreetClosure]:
+    """Closures not reopened, whatever their times (oldest first): :func:`is_active` picks
+    those in force at a moment without another query."""
+    query = (
+        select(StreetClosure)
+        .where(col(StreetClosure.reopened_at).is_(None))
+        .order_by(col(StreetClosure.id))
+    )
+    return list(session.exec(query))
+
+
+def is_active(closure: StreetClosure, when: dt.datetime) -> bool:
+    """Whether ``closure`` is in force at ``when``, as :func:`active_closures` selects."""
+    return (
+        closure.reopened_at is None
+        and closure.starts_at <= when
+        and (closure.ends_at is None or closure.ends_at > when)
+    )
 
 
 def closed_edges(graph: CompactGraph, closures: Sequence[StreetClosure]) -> NDArray[np.int64]:

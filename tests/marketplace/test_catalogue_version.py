@@ -8,6 +8,8 @@ that the planner's snapshot follows it even when no event was published.
 
 from __future__ import annotations
 
+import concurrent.futures
+import threading
 from typing import Any
 
 import pytest
@@ -99,3 +101,34 @@ def test_the_planner_follows_a_change_no_event_announced(api: Api, partners: Par
     second, views = catalogue.snapshot()
     assert second.version == first.version + 1
     assert [v.name for v in views.values()] == ["Renamed without a word"]
+
+
+def test_threads_finding_a_stale_snapshot_share_one_rebuild(api: Api, partners: Partners) -> None:
+    """After an availability batch every planning thread finds the snapshot stale: one reads
+    the catalogue again, the others wait for it and take its snapshot, with the new counts."""
+    service = create_service(api, partners.a)
+    api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 4}, key=partners.a)
+    api.ok(PUBLISH, {"id": service["id"]}, key=partners.a)
+    catalogue = api.client.app.state.planning.catalogue  # type: ignore[attr-defined]
+    catalogue.snapshot()
+    before = catalogue.rebuilds
+    # A plain session, so that no event drops the snapshot: only the version says it moved.
+    with Session(api.db.engine) as session:
+        session.exec(select(StationAvailability)).one().vehicles_available = 7
+        session.commit()
+    start = threading.Barrier(8)
+
+    def plan_thread() -> Any:
+        start.wait()
+        return catalogue.snapshot()
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: plan_thread(), range(8)))
+    assert catalogue.rebuilds == before + 1
+    assert len({id(snapshot) for snapshot, _ in answers}) == 1
+    (view,) = answers[0][1].values()
+    (station,) = view.stations
+    assert station.availability is not None
+    assert station.availability.vehicles_available == 7
+    assert station.availability.reported_at.tzinfo is not None
