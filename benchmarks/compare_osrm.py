@@ -45,8 +45,11 @@ each mode's record gains a ``valhalla`` entry with the same ratios (no penalty s
 Valhalla's answer has none).
 
 Usage: ``python benchmarks/compare_osrm.py [--pairs 300] [--seed 17] [--source FILE]
-[--venv DIR] [--python python3.12] [--valhalla] [--dump-pairs FILE]``; prints one JSON
-record.
+[--venv DIR] [--python python3.12] [--valhalla] [--[no-]turn-costs] [--car-signals-s S]
+[--dump-pairs FILE]``; prints one JSON record. ``--turn-costs``/``--no-turn-costs`` force the
+car's turn costs (:mod:`routing.street.turn_costs`) on or off on our side, and
+``--car-signals-s`` replaces our car delay at traffic lights, so a calibration can be
+measured before it ships; ``ours`` in the record says what was compared.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ from routing.errors import RoutingError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 from routing.street.network import StreetNetwork, build_artefact, open_street_network
 from routing.street.timing import TimingProfile
+from routing.street.turn_costs import CAR_TURN_COSTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from route_correctness import measure_mode, random_points
@@ -283,10 +287,26 @@ def spread(values: Sequence[float]) -> dict[str, float | int | None]:
 # --- our side -------------------------------------------------------------------------------
 
 
-def without_node_delays() -> dict[Mode, ModeProfile]:
-    """The default profiles with every node delay off (car speed shares kept)."""
+def our_profiles(
+    turn_costs: bool | None = None, car_signals_s: float | None = None
+) -> dict[Mode, ModeProfile]:
+    """The default profiles, with the car's turn costs forced on (True) or off (False) and
+    its signal delay replaced when given: what ``--turn-costs``/``--no-turn-costs`` and
+    ``--car-signals-s`` compare."""
+    profiles = dict(DEFAULT_PROFILES)
+    drive = profiles[Mode.DRIVE]
+    if turn_costs is not None:
+        drive = replace(drive, turn_costs=CAR_TURN_COSTS if turn_costs else None)
+    if car_signals_s is not None:
+        drive = replace(drive, timing=replace(drive.timing_profile, signals_s=car_signals_s))
+    profiles[Mode.DRIVE] = drive
+    return profiles
+
+
+def without_node_delays(base: Mapping[Mode, ModeProfile]) -> dict[Mode, ModeProfile]:
+    """``base`` with every node delay off (car speed shares and turn costs kept)."""
     profiles = {}
-    for mode, profile in DEFAULT_PROFILES.items():
+    for mode, profile in base.items():
         timing = profile.timing_profile
         shares_only = TimingProfile(
             share_of_limit=timing.share_of_limit, default_share=timing.default_share
@@ -295,11 +315,15 @@ def without_node_delays() -> dict[Mode, ModeProfile]:
     return profiles
 
 
-def open_networks(source: Path, cache: Path) -> tuple[StreetNetwork, StreetNetwork]:
-    """Our engine on ``source`` as shipped, and with node delays off."""
-    shipped = open_street_network(source, cache_dir=cache / "shipped")
+def open_networks(
+    source: Path, cache: Path, profiles: Mapping[Mode, ModeProfile]
+) -> tuple[StreetNetwork, StreetNetwork]:
+    """Our engine on ``source`` with ``profiles``, and with their node delays off."""
+    shipped_folder = cache / "shipped.streets"
+    build_artefact(source, shipped_folder, profiles=dict(profiles))
+    shipped = open_street_network(shipped_folder, cache_dir=cache)
     folder = cache / "without-delays.streets"
-    build_artefact(source, folder, profiles=without_node_delays())
+    build_artefact(source, folder, profiles=without_node_delays(profiles))
     return shipped, open_street_network(folder, cache_dir=cache)
 
 
@@ -508,6 +532,15 @@ def main(argv: list[str] | None = None) -> int:
         "--valhalla", action="store_true", help="also compare with Valhalla (pyvalhalla 3.9)"
     )
     parser.add_argument(
+        "--turn-costs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="force the car's turn costs on or off on our side (default: as shipped)",
+    )
+    parser.add_argument(
+        "--car-signals-s", type=float, default=None, help="our car delay at traffic lights (s)"
+    )
+    parser.add_argument(
         "--dump-pairs", type=Path, default=None, help="also write every compared pair (JSON)"
     )
     args = parser.parse_args(argv)
@@ -538,7 +571,12 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }
     with tempfile.TemporaryDirectory() as cache:
-        shipped, plain = open_networks(source, Path(cache))
+        profiles = our_profiles(args.turn_costs, args.car_signals_s)
+        record["ours"] = {
+            "drive_turn_costs": profiles[Mode.DRIVE].turn_costs is not None,
+            "drive_signals_s": profiles[Mode.DRIVE].timing_profile.signals_s,
+        }
+        shipped, plain = open_networks(source, Path(cache), profiles)
         pairs: dict[Mode, list[Pair]] = {}
         for mode in Mode:
             rng = np.random.default_rng(args.seed)
@@ -567,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             compared["checks"] = measure_mode(shipped.router(mode), args.pairs, args.seed)
             record[mode.value] = compared
-        record["cases"] = _cases(shipped, elements, barriers, turn, done, Path(cache))
+        record["cases"] = _cases(shipped, elements, barriers, turn, done, Path(cache), profiles)
     if args.dump_pairs is not None:
         args.dump_pairs.write_text(json.dumps(rows))
     record["elapsed_s"] = round(time.perf_counter() - started, 1)
@@ -583,6 +621,7 @@ def _cases(
     turn: Pair,
     done: Mapping[str, Mapping[str, Any]],
     cache: Path,
+    profiles: Mapping[Mode, ModeProfile],
 ) -> dict[str, Any]:
     """Issue 17's barrier and turn-restriction cases, ours beside each engine's."""
     cases: dict[str, Any] = {}
@@ -601,7 +640,9 @@ def _cases(
     copy = cache / "restricted" / "west_issy_no_straight_on.json"
     copy.parent.mkdir()
     copy.write_text(json.dumps({"elements": [*elements, restriction_relation()]}))
-    restricted = open_street_network(copy, cache_dir=copy.parent, modes=[Mode.DRIVE, Mode.BIKE])
+    folder = copy.parent / "restricted.streets"
+    build_artefact(copy, folder, modes=[Mode.DRIVE, Mode.BIKE], profiles=dict(profiles))
+    restricted = open_street_network(folder, cache_dir=copy.parent)
     for mode in (Mode.DRIVE, Mode.BIKE):
         case = {
             "without_relation_ours": _summary(_ours(shipped, mode, turn)),

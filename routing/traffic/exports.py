@@ -5,7 +5,8 @@ only once it is complete; :func:`write_traffic_exports` writes all of its files 
 renames them together at the end, so a failure (a full disk, a plotting error) leaves the
 previous exports as they were.
 
-Segment columns: ``edge, osm_way_id, street, highway, lanes, length_m, volume_veh_h,
+Segment rows are one per street segment, also on a drive graph with turn costs (its copies
+together). Segment columns: ``edge, osm_way_id, street, highway, lanes, length_m, volume_veh_h,
 capacity_veh_h, volume_capacity, free_flow_time_s, congested_time_s, delay_veh_h``.
 Map data © OpenStreetMap contributors (ODbL), stated in every GeoJSON and on the map.
 """
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentResult
 from routing.traffic.hotspots import Hotspot
+from routing.traffic.segments import SharedSegments
 
 __all__ = [
     "ATTRIBUTION",
@@ -90,26 +92,56 @@ def loaded_edges(result: AssignmentResult, min_volume_veh_h: float = 0.0) -> NDA
 def segment_records(
     graph: CompactGraph, result: AssignmentResult, edges: NDArray[np.int64] | None = None
 ) -> list[dict[str, Any]]:
-    """One row per edge (default: every loaded edge), columns :data:`SEGMENT_COLUMNS`."""
+    """One row per street segment (default: every loaded one), columns :data:`SEGMENT_COLUMNS`.
+
+    On a node-based graph a segment is an edge. On a drive graph with turn costs the copies
+    of a street (one per way of arriving at its tail, :mod:`routing.traffic.segments`) make
+    one row: ``edge`` is its first copy, volume and delay are the copies' together, the
+    volume/capacity is the street's, and the times are the street's without any turn.
+    """
     _check(graph, result)
     chosen = loaded_edges(result) if edges is None else edges
-    return [
-        {
-            "edge": int(e),
-            "osm_way_id": int(graph.osm_way_id[e]),
-            "street": graph.edge_name(int(e)),
-            "highway": graph.edge_highway(int(e)),
-            "lanes": float(graph.lanes[e]) or None,
-            "length_m": round(float(graph.length_m[e]), 1),
-            "volume_veh_h": round(float(result.volume_veh_h[e]), 2),
-            "capacity_veh_h": round(float(result.capacity_veh_h[e]), 1),
-            "volume_capacity": round(float(result.volume_capacity_ratio[e]), 4),
-            "free_flow_time_s": round(float(result.free_flow_time_s[e]), 2),
-            "congested_time_s": round(float(result.congested_time_s[e]), 2),
-            "delay_veh_h": round(float(result.delay_veh_h[e]), 5),
-        }
-        for e in chosen
-    ]
+    shared = SharedSegments.of(graph)
+    if shared is None:
+        return [
+            _segment_record(graph, result, int(e), np.array([e]), 0.0)
+            for e in np.asarray(chosen, np.int64)
+        ]
+    rows = []
+    seen: set[int] = set()
+    for e in np.asarray(chosen, np.int64):
+        segment = int(shared.segment[e])
+        if segment in seen:
+            continue
+        seen.add(segment)
+        copies = np.flatnonzero(shared.segment == segment)
+        first = int(copies[0])
+        rows.append(_segment_record(graph, result, first, copies, float(shared.turn_s[first])))
+    return rows
+
+
+def _segment_record(
+    graph: CompactGraph,
+    result: AssignmentResult,
+    e: int,
+    copies: NDArray[np.int64],
+    turn_s: float,
+) -> dict[str, Any]:
+    """The row of the street whose copies are ``copies`` (``e`` one of them, turning ``turn_s``)."""
+    return {
+        "edge": e,
+        "osm_way_id": int(graph.osm_way_id[e]),
+        "street": graph.edge_name(e),
+        "highway": graph.edge_highway(e),
+        "lanes": float(graph.lanes[e]) or None,
+        "length_m": round(float(graph.length_m[e]), 1),
+        "volume_veh_h": round(float(result.volume_veh_h[copies].sum()), 2),
+        "capacity_veh_h": round(float(result.capacity_veh_h[e]), 1),
+        "volume_capacity": round(float(result.volume_capacity_ratio[e]), 4),
+        "free_flow_time_s": round(float(result.free_flow_time_s[e]) - turn_s, 2),
+        "congested_time_s": round(float(result.congested_time_s[e]) - turn_s, 2),
+        "delay_veh_h": round(float(result.delay_veh_h[copies].sum()), 5),
+    }
 
 
 def segments_geojson(

@@ -17,6 +17,7 @@ from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentNetwork, AssignmentResult, assign
 from routing.traffic.capacity import capacity_from_compact
 from routing.traffic.demand import UnreachableDemandError
+from routing.traffic.exports import segment_records, segments_geojson
 from routing.traffic.hotspots import find_hotspots
 from routing.traffic.scenarios import ScenarioInputs, close_street, run_scenario, set_speed
 from tests.routing.street.test_turn_costs import CROSS_NODES, CROSS_WAYS, DRIVE, with_turn_costs
@@ -118,3 +119,32 @@ def test_a_scenario_edit_on_one_copy_binds_its_whole_segment(
     with pytest.raises(UnreachableDemandError):
         # Every copy of J -> N closed, not the one named only: N2 cannot be reached any more.
         run_scenario(inputs, [close_street([int(copies[0])])])
+
+
+def test_exports_have_one_row_per_street_not_one_per_copy(
+    crossing_graphs: tuple[CompactGraph, CompactGraph],
+) -> None:
+    turns, plain = crossing_graphs
+    rows = {}
+    for graph in (turns, plain):
+        result = assigned(graph)
+        records = segment_records(graph, result)
+        ids = graph.node_osm_id
+        keyed = {
+            (int(ids[graph.tails[r["edge"]]]), int(ids[graph.heads[r["edge"]]])): r
+            for r in records
+        }
+        assert len(keyed) == len(records)  # no street twice
+        assert len(segments_geojson(graph, result)["features"]) == len(records)
+        rows[graph is turns] = keyed
+    on_turns, on_plain = rows[True], rows[False]
+    assert on_turns.keys() == on_plain.keys()
+    # J -> N arrives by three copies on the turn graph; its row holds their 1,200 veh/h.
+    assert on_turns[(1, 4)]["volume_veh_h"] == pytest.approx(1200.0, abs=0.01)
+    for key, wanted in on_plain.items():
+        found = on_turns[key]
+        for column in ("volume_veh_h", "volume_capacity", "delay_veh_h", "length_m"):
+            assert found[column] == pytest.approx(wanted[column], abs=0.02), (key, column)
+        # The street's own times: the turn onto it is not part of the street.
+        for column in ("free_flow_time_s", "congested_time_s"):
+            assert found[column] == pytest.approx(wanted[column], abs=0.02), (key, column)
