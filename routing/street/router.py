@@ -299,7 +299,9 @@ class StreetRouter:
         minute, the contraction hierarchy is already there.
         """
         if self.live.ordered:
-            return self._spans_by_customization(start, end, self.graph.weights(metric))
+            return self._spans_by_customization(
+                start, end, self.graph.weights(metric), self.graph.turn_part(metric)
+            )
         graph = self.graph
         weights = graph.weights(metric)
         hierarchy = graph.hierarchies[metric]
