@@ -74,6 +74,13 @@ query($o: PlanLocationInput!, $d: PlanLocationInput!, $when: PlanDateTimeInput,
 }
 """
 
+STATION = """mutation($s: ID!) { upsertStations(serviceId: $s, stations: [
+  {externalId: "synthetic-1", name: "Synthetic station", lat: 48.8245, lon: 2.2735,
+   capacity: 12}]) { created } }"""
+AVAILABILITY = """mutation($s: ID!, $n: Int!) { updateAvailability(serviceId: $s,
+  availability: [{stationExternalId: "synthetic-1", vehiclesAvailable: $n, docksAvailable: 8}])
+  { updated } }"""
+
 
 def _import(feed: Path, bbox: tuple[float, ...], url: str, partner: int) -> dict[str, Any]:
     """The command-line import in its own process: seconds, peak memory and its output."""
@@ -206,6 +213,17 @@ def main() -> None:
                 {"s": tram},
                 key,
             )
+            # A station service whose availability changes after the measured plans: a
+            # catalogue change that touches no timetable (synthetic station and counts).
+            bikes = _service(client, key, "BIKE_SHARE", "Bike share (synthetic station)")
+            _gql(client, STATION, {"s": bikes}, key)
+            _gql(client, AVAILABILITY, {"s": bikes, "n": 4}, key)
+            _gql(
+                client,
+                "mutation($s: ID!) { publishService(id: $s) { status } }",
+                {"s": bikes},
+                key,
+            )
             rng = np.random.default_rng(15)
             south, west, north, east = ISSY_BOX
             pairs = []
@@ -264,6 +282,19 @@ def main() -> None:
             if profiler is not None:
                 profiler.dump_stats(f"{args.profile}.plans")
             rebuilt = planner.transit_indexes.builds - builds
+            # The first plan after an availability-only change (issue 15): before, it re-read
+            # every stop time of the catalogue; it must not rebuild the transit network.
+            catalogue = cast(Starlette, client.app).state.planning.catalogue
+            reads = getattr(catalogue, "timetable_reads", None)
+            _gql(client, AVAILABILITY, {"s": bikes, "n": 7}, key)
+            after_ms, after_cpu_ms, _ = _plan(client, variables(pairs[1], everything))
+            after_availability = {
+                "wall_ms": round(after_ms, 1),
+                "cpu_ms": round(after_cpu_ms, 1),
+                "network_rebuilds": planner.transit_indexes.builds - builds - rebuilt,
+                "timetable_reads": None if reads is None else catalogue.timetable_reads - reads,
+                "same_pair_cpu_ms_before_the_change": round(runs["regional"][1][0], 1),
+            }
         bench_db.unlink()
     regional, baseline = (_summary(*runs[name]) for name in ("regional", "baseline"))
     record = {
@@ -276,6 +307,7 @@ def main() -> None:
         "first_plan_builds_network_ms": round(first_ms, 1),
         "first_plan_cpu_ms": round(first_cpu_ms, 1),
         "network_rebuilds_while_measuring": rebuilt,
+        "first_plan_after_availability_only_change": after_availability,
         "regional_walk_and_transit": regional,
         "baseline_one_line_walk_and_transit": baseline,
         "ratio_regional_vs_baseline_median": round(

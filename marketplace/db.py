@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from marketplace.errors import InvalidInput, MarketplaceError
 from marketplace.events.unit_of_work import publish_pending
-from marketplace.events.version import read_catalogue_version
+from marketplace.events.version import read_catalogue_version, read_timetable_version
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -247,6 +247,12 @@ class Database:
         """
         with self._version_engine.connect() as connection:
             return read_catalogue_version(connection)
+
+    def timetable_version(self) -> int:
+        """The committed timetable version: bumped only by transactions that wrote timetables
+        (:data:`marketplace.events.version.TIMETABLE_TABLES`)."""
+        with self._version_engine.connect() as connection:
+            return read_timetable_version(connection)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -12,6 +12,11 @@ itself, so every session of the process is covered, whoever made it.
 
 Readers compare :func:`read_catalogue_version` with the version of their cached snapshot: one
 indexed single-row ``SELECT``.
+
+A second row of the same table, the *timetable* version (:func:`read_timetable_version`), is
+bumped too when the transaction wrote a timetable table (:data:`TIMETABLE_TABLES`). The
+planner re-reads timetables (hundreds of thousands of stop times on a regional feed) only
+when it moved, not on every availability batch.
 """
 
 from __future__ import annotations
@@ -36,19 +41,25 @@ from marketplace.models import (
     StreetClosure,
     TransitCalendar,
     TransitCalendarDate,
+    TransitFare,
+    TransitFareRule,
     TransitRoute,
     TransitStopTime,
+    TransitStopZone,
+    TransitTransfer,
     TransitTrip,
     VehicleType,
 )
-from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW
+from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW, TIMETABLE_VERSION_ROW
 
 __all__ = [
     "CATALOGUE_TABLES",
+    "TIMETABLE_TABLES",
     "bump_catalogue_version",
     "bump_catalogue_version_now",
     "mark_catalogue_changed",
     "read_catalogue_version",
+    "read_timetable_version",
 ]
 
 CATALOGUE_TABLES: frozenset[str] = frozenset(
@@ -72,9 +83,30 @@ CATALOGUE_TABLES: frozenset[str] = frozenset(
 """Tables whose rows the trip planner's catalogue is built from (street closures included:
 car legs go around them): a write to one bumps."""
 
+TIMETABLE_TABLES: frozenset[str] = frozenset(
+    str(model.__tablename__)
+    for model in (
+        # Stations too: stop times name them, and a station deleted takes its stop times.
+        Station,
+        TransitRoute,
+        TransitCalendar,
+        TransitCalendarDate,
+        TransitTrip,
+        TransitStopTime,
+        TransitFare,
+        TransitFareRule,
+        TransitStopZone,
+        TransitTransfer,
+    )
+)
+"""Tables the planner's timetables are read from: a write to one bumps the timetable version
+as well as the catalogue version."""
+
 _CHANGED = "marketplace.events.catalogue_changed"
+_TIMETABLE_CHANGED = "marketplace.events.timetable_changed"
 _TABLE = CatalogueVersion.__table__  # type: ignore[attr-defined]
 _READ = sa.select(_TABLE.c.version).where(_TABLE.c.id == CATALOGUE_VERSION_ROW)
+_READ_TIMETABLE = sa.select(_TABLE.c.version).where(_TABLE.c.id == TIMETABLE_VERSION_ROW)
 
 
 def mark_catalogue_changed(session: Session) -> None:
@@ -82,10 +114,39 @@ def mark_catalogue_changed(session: Session) -> None:
     session.info[_CHANGED] = True
 
 
+def mark_timetable_changed(session: Session) -> None:
+    """Bump the timetable version (and the catalogue version) when ``session`` commits."""
+    session.info[_CHANGED] = True
+    session.info[_TIMETABLE_CHANGED] = True
+
+
 def read_catalogue_version(connection: Connection) -> int:
     """The committed catalogue version (0 before any change)."""
     version = connection.execute(_READ).scalar()
     return int(version or 0)
+
+
+def read_timetable_version(connection: Connection) -> int:
+    """The committed timetable version (0 before any timetable change)."""
+    version = connection.execute(_READ_TIMETABLE).scalar()
+    return int(version or 0)
+
+
+def _bump_row(session: Session, row: int) -> int:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(_TABLE)
+        .values(id=row, version=1)
+        .on_conflict_do_update(index_elements=[_TABLE.c.id], set_={"version": _TABLE.c.version + 1})
+        .returning(_TABLE.c.version)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def _bump_timetable_if_marked(session: Session) -> None:
+    if session.info.pop(_TIMETABLE_CHANGED, False):
+        _bump_row(session, TIMETABLE_VERSION_ROW)
 
 
 def bump_catalogue_version(session: Session) -> int:
@@ -95,15 +156,7 @@ def bump_catalogue_version(session: Session) -> int:
     at 1 rather than failing. On PostgreSQL the row lock serialises catalogue writers for the
     moment between this statement and their commit.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(_TABLE)
-        .values(id=CATALOGUE_VERSION_ROW, version=1)
-        .on_conflict_do_update(index_elements=[_TABLE.c.id], set_={"version": _TABLE.c.version + 1})
-        .returning(_TABLE.c.version)
-    )
-    return int(session.execute(statement).scalar_one())
+    return _bump_row(session, CATALOGUE_VERSION_ROW)
 
 
 def bump_catalogue_version_now(session: Session) -> int:
@@ -112,19 +165,27 @@ def bump_catalogue_version_now(session: Session) -> int:
     catalogue again). The new version."""
     session.flush()
     session.info.pop(_CHANGED, None)
+    _bump_timetable_if_marked(session)
     return bump_catalogue_version(session)
 
 
-def _is_catalogue_row(instance: Any) -> bool:
+def _table_of(instance: Any) -> str | None:
     table = getattr(type(instance), "__tablename__", None)
-    return table in CATALOGUE_TABLES
+    return table if isinstance(table, str) else None
+
+
+def _mark(session: Session, table: str | None) -> None:
+    if table in TIMETABLE_TABLES:
+        mark_timetable_changed(session)
+    elif table in CATALOGUE_TABLES:
+        mark_catalogue_changed(session)
 
 
 @event.listens_for(Session, "before_flush")
 def _flushing(session: Session, _context: Any, _instances: Any) -> None:
     dirty = (obj for obj in session.dirty if session.is_modified(obj))
-    if any(_is_catalogue_row(obj) for obj in chain(session.new, session.deleted, dirty)):
-        mark_catalogue_changed(session)
+    for obj in chain(session.new, session.deleted, dirty):
+        _mark(session, _table_of(obj))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -132,13 +193,13 @@ def _executing(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in CATALOGUE_TABLES:
-        mark_catalogue_changed(state.session)
+    _mark(state.session, getattr(table, "name", None))
 
 
 @event.listens_for(Session, "before_commit")
 def _committing(session: Session) -> None:
     session.flush()  # pending ORM changes mark the session in before_flush
+    _bump_timetable_if_marked(session)
     if session.info.pop(_CHANGED, False):
         bump_catalogue_version(session)
 
@@ -148,3 +209,4 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
     # A rolled-back transaction's marks must not bump the next one's commit.
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_TIMETABLE_CHANGED, None)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-__all__ = ["CATALOGUE_VERSION_ROW", "CatalogueVersion"]
+__all__ = ["CATALOGUE_VERSION_ROW", "TIMETABLE_VERSION_ROW", "CatalogueVersion"]
 
 CATALOGUE_VERSION_ROW = 1
-"""The primary key of the one row."""
+"""The primary key of the catalogue version's row."""
+TIMETABLE_VERSION_ROW = 2
+"""The primary key of the timetable version's row: bumped (with the catalogue version) only by
+transactions that wrote timetables, so the planner re-reads them only then."""
 
 
 class CatalogueVersion(SQLModel, table=True):

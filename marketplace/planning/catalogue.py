@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 
 import shapely
 from shapely.geometry import shape
+from sqlmodel import Session
 
 from marketplace.catalogue.published import (
     FreeVehicleView,
@@ -64,6 +65,10 @@ DEFAULT_ON_DEMAND_WAIT_S = 600.0
 # Shared e-scooters are capped at 25 km/h in France; 18 km/h is a typical urban average.
 SCOOTER_SPEED_KMH = 18.0
 _GTFS_MODES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 11: "trolleybus", 7: "funicular"}
+
+
+MappedTimetables = dict[int, tuple[TimetableView, object, Timetable]]
+"""Each service's mapped timetable, with the timetable view and the stop fields it came from."""
 
 
 def _pricing(view: ServiceView) -> PricingPlan | None:
@@ -184,6 +189,25 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
     )
 
 
+def _mapped_timetable(
+    view: ServiceView, table: TimetableView, mapped: MappedTimetables | None
+) -> Timetable:
+    if mapped is None:
+        return _timetable(view, table)
+    # The timetable view by identity (a new one is read only after a timetable change), and
+    # what of the service the mapping reads besides it: its kind and its stops' fields.
+    key = (
+        view.kind,
+        tuple((s.id, s.name, s.lat, s.lon, s.wheelchair_accessible) for s in view.stations),
+    )
+    cached = mapped.get(view.id)
+    if cached is not None and cached[0] is table and cached[1] == key:
+        return cached[2]
+    timetable = _timetable(view, table)
+    mapped[view.id] = (table, key, timetable)
+    return timetable
+
+
 def _fares(table: TimetableView) -> FareTable:
     routes = {r.external_id for r in table.routes}
     return FareTable(
@@ -227,10 +251,14 @@ def to_routing_catalogue(
     timetables: dict[int, TimetableView],
     version: int,
     live: Mapping[int, TripUpdates] | None = None,
+    mapped: MappedTimetables | None = None,
 ) -> ServiceCatalogue:
     """Map published service views to the planner's values; unusable ones are skipped.
 
-    ``live`` gives timetabled services their GTFS-Realtime updates, by service id.
+    ``live`` gives timetabled services their GTFS-Realtime updates, by service id. ``mapped``
+    keeps each service's mapped timetable between calls: it is reused while the timetable view
+    and the stops' own fields are the same, so the transit index sees the very same timetable
+    and keeps its network without comparing every trip.
     """
     services: list[object] = []
     for view in views:
@@ -281,7 +309,7 @@ def to_routing_catalogue(
                         sid,
                         view.name,
                         kind,
-                        _timetable(view, timetables[view.id]),
+                        _mapped_timetable(view, timetables[view.id], mapped),
                         pricing,
                         view.co2_g_per_km,
                         live=(live or {}).get(view.id),
@@ -301,6 +329,12 @@ class PlannerCatalogue:
     uses a catalogue older than the last change committed before it, whichever process made
     it and whether or not its message arrived. Catalogue events still drop the snapshot at
     once in the processes that hear them.
+
+    Timetables (every stop time: 720k rows on a regional feed) are read again only when the
+    database's *timetable* version moved (a write to a timetable table, see
+    :data:`marketplace.events.version.TIMETABLE_TABLES`), and then only for the services
+    published; an availability batch or a renamed service reuses them, and their mapped
+    timetables, so the transit index keeps its network without re-reading or comparing.
     """
 
     def __init__(self, db: Database) -> None:
@@ -312,6 +346,13 @@ class PlannerCatalogue:
         self._rebuilding = threading.Lock()  # one rebuild at a time; the others take its result
         self.rebuilds = 0
         """Snapshots read from the database so far (each a cache miss)."""
+        self.timetable_reads = 0
+        """Times timetables (every stop time of the services asked) were read from the database."""
+        # Timetables by service id (None: published without one) as of ``_timetable_version``,
+        # and their planner values, reused while the database's timetable version stays.
+        self._timetable_version: int | None = None
+        self._tables: dict[int, TimetableView | None] = {}
+        self._mapped: MappedTimetables = {}
         self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
     def close(self) -> None:
@@ -346,17 +387,35 @@ class PlannerCatalogue:
             # The version again, read before the rows: the rows are at least as new as it
             # says, never older; it is at least ``version``.
             version = self._db.catalogue_version()
+            timetable_version = self._db.timetable_version()
             with self._db.session() as session:
                 views = published_services(session)
-                timetables = {t.service_id: t for t in published_timetables(session)}
+                timetables = self._timetables(session, views, timetable_version)
                 live = live_updates(session, {v.id: v for v in views}, timetables)
-            catalogue = to_routing_catalogue(views, timetables, version, live)
+            catalogue = to_routing_catalogue(views, timetables, version, live, self._mapped)
             by_id = {str(v.id): v for v in views}
             with self._lock:
                 self.rebuilds += 1
                 if self._generation == generation:  # no event arrived while we were reading
                     self._snapshot, self._views = catalogue, by_id
             return catalogue, by_id
+
+    def _timetables(
+        self, session: Session, views: list[ServiceView], timetable_version: int
+    ) -> dict[int, TimetableView]:
+        """The timetables of the published ``views``; read again only for services not read
+        since the timetable version last moved (after an availability batch, none)."""
+        if timetable_version != self._timetable_version:
+            self._tables.clear()
+            self._mapped.clear()
+            self._timetable_version = timetable_version
+        unread = [v.id for v in views if v.id not in self._tables]
+        if unread:
+            self.timetable_reads += 1
+            read = {t.service_id: t for t in published_timetables(session, service_ids=unread)}
+            for sid in unread:
+                self._tables[sid] = read.get(sid)
+        return {v.id: t for v in views if (t := self._tables[v.id]) is not None}
 
     def _current(self, version: int) -> tuple[ServiceCatalogue, dict[str, ServiceView]] | None:
         """The cached snapshot if it is at least as new as ``version``."""

@@ -88,10 +88,11 @@ def planner_api(settings: Settings, streets: StreetsState) -> Iterator[Api]:
         yield Api(client)
 
 
-def _publish(api: Api, key: str, kind: str, name: str, files: dict[str, str]) -> None:
+def _publish(api: Api, key: str, kind: str, name: str, files: dict[str, str]) -> str:
     service = published_service(api, key, kind=kind, name=name, serviceArea=None)
     report = api.ok(IMPORT, {"id": service["id"], "files": files}, key=key)["importGtfs"]
     assert report["skippedCount"] == 0
+    return str(service["id"])
 
 
 def _transit_options(api: Api, **prefs: Any) -> list[list[dict[str, Any]]]:
@@ -226,3 +227,52 @@ def test_a_queued_import_is_in_the_next_plan_once_its_job_lands(
     [legs] = _transit_options(planner_api)
     assert [leg["mode"] for leg in legs] == ["WALK", "SHUTTLE", "WALK", "TRANSIT", "WALK"]
     assert legs[3]["service"]["name"] == "Bus test" and legs[3]["transit"]["tripId"] == "b2"
+
+
+UPSERT_STATION = """mutation($id: ID!) { upsertStations(serviceId: $id, stations: [
+  {externalId: "a", name: "Mairie", lat: 48.8245, lon: 2.2735, capacity: 12}]) { created } }"""
+AVAILABILITY = """mutation($id: ID!, $bikes: Int!) { updateAvailability(serviceId: $id,
+  availability: [{stationExternalId: "a", vehiclesAvailable: $bikes, docksAvailable: 8}])
+  { updated } }"""
+
+
+def test_an_availability_batch_reads_no_timetable_and_an_import_is_in_the_next_plan(
+    planner_api: Api, partners: Partners
+) -> None:
+    """Issue 15: on a regional feed re-reading every stop time after each catalogue change
+    cost more than the plan budget. Only a timetable write moves the timetable version, so an
+    availability batch re-reads none and keeps the transit network; a new import is read
+    and planned at once."""
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    bus = _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+    bikes = published_service(planner_api, partners.a, kind="BIKE_SHARE", name="Vélos test")
+    planner_api.ok(UPSERT_STATION, {"id": bikes["id"]}, key=partners.a)
+    planner_api.ok(AVAILABILITY, {"id": bikes["id"], "bikes": 4}, key=partners.a)
+    state = planner_api.client.app.state.planning  # type: ignore[attr-defined]
+    catalogue, indexes = state.catalogue, state._planner.transit_indexes
+    [legs] = _transit_options(planner_api)
+    assert legs[3]["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+    reads, builds = catalogue.timetable_reads, indexes.builds
+    timetables = planner_api.db.timetable_version()
+    version = planner_api.db.catalogue_version()
+
+    planner_api.ok(AVAILABILITY, {"id": bikes["id"], "bikes": 7}, key=partners.a)
+    assert planner_api.db.catalogue_version() == version + 1
+    assert planner_api.db.timetable_version() == timetables
+    rebuilds = catalogue.rebuilds
+    assert _transit_options(planner_api) == [legs]
+    assert catalogue.rebuilds == rebuilds + 1  # the snapshot did follow the batch
+    (view,) = [v for v in catalogue.snapshot()[1].values() if v.name == "Vélos test"]
+    assert view.stations[0].availability.vehicles_available == 7
+    assert (catalogue.timetable_reads, indexes.builds) == (reads, builds)
+
+    # The bus now runs a minute later: the very next plan reads it and rides it.
+    later = dict(BUS, **{"stop_times.txt": BUS["stop_times.txt"].replace(":53:", ":54:")})
+    later["stop_times.txt"] = later["stop_times.txt"].replace("08:55:30", "08:56:30")
+    later["stop_times.txt"] = later["stop_times.txt"].replace("08:58:00", "08:59:00")
+    report = planner_api.ok(IMPORT, {"id": bus, "files": later}, key=partners.b)
+    assert report["importGtfs"]["skippedCount"] == 0
+    assert planner_api.db.timetable_version() > timetables
+    [moved] = _transit_options(planner_api)
+    assert moved[3]["start"].startswith(MONDAY_MORNING[:11] + "08:54")
+    assert catalogue.timetable_reads == reads + 1 and indexes.builds == builds + 1
