@@ -131,8 +131,7 @@ def test_exports_have_one_row_per_street_not_one_per_copy(
         records = segment_records(graph, result)
         ids = graph.node_osm_id
         keyed = {
-            (int(ids[graph.tails[r["edge"]]]), int(ids[graph.heads[r["edge"]]])): r
-            for r in records
+            (int(ids[graph.tails[r["edge"]]]), int(ids[graph.heads[r["edge"]]])): r for r in records
         }
         assert len(keyed) == len(records)  # no street twice
         assert len(segments_geojson(graph, result)["features"]) == len(records)
