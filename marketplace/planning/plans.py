@@ -82,6 +82,8 @@ class Planning:
         self._closures_at: tuple[int, tuple[StreetClosure, ...]] | None = None
         self._closures_lock = threading.Lock()
         self._edges_of: tuple[tuple[object, ...], NDArray[np.int64]] | None = None
+        self.started_plans = 0
+        """Plans begun in a thread (a plan abandoned before its thread took it never begins)."""
         self.stopped_plans = 0
         """Plans stopped half-way because their caller gave up (a time budget ran out)."""
         self._stopped_lock = threading.Lock()
@@ -199,6 +201,8 @@ class Planning:
         once set, ends the plan at its next step with :class:`PlanStopped` (counted in
         :attr:`stopped_plans`).
         """
+        with self._stopped_lock:
+            self.started_plans += 1
         self.network()
         assert self._planner is not None
         catalogue, views = self.catalogue.snapshot()

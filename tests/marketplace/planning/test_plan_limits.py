@@ -106,9 +106,14 @@ def test_a_plan_over_its_budget_stops_working_in_its_thread(
         # The abandoned thread notices at the planner's next step and gives its CPU back
         # (a deadline, not a sleep: the machine may be loaded). A step can be long on a fresh
         # clone: numba compiles a kernel the first time it runs (no cache yet), and a compile
-        # cannot be interrupted; it took more than 120 s on a loaded 2-core machine.
+        # cannot be interrupted. On a loaded machine the 1 ms budget can also run out while
+        # the plan still waits for a planning thread: it is then never begun, which spends
+        # nothing either (anyio drops work cancelled before it starts).
         deadline = time.monotonic() + 600
-        while planning.stopped_plans == 0:
+        while planning.stopped_plans < planning.started_plans or planning.started_plans == 0:
+            if planning.started_plans == 0 and time.monotonic() > deadline - 590:
+                break  # not begun 10 s after its time-out: abandoned before it started
             assert time.monotonic() < deadline, "the timed-out plan never stopped"
             time.sleep(0.02)
-        assert planning.stopped_plans == 1
+        assert planning.started_plans <= 1
+        assert planning.stopped_plans == planning.started_plans
