@@ -34,6 +34,7 @@ from marketplace.jobs.feed_poller import FeedPoller
 from marketplace.jobs.queue import Reaper, reap_and_sweep, start_job_queues
 from marketplace.planning.plans import Planning
 from marketplace.planning.rate_limit import InProcessBuckets, PlanRateLimiter, RedisBuckets
+from marketplace.planning.warm_up import WarmUp
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from marketplace.traffic.config import traffic_config
@@ -256,6 +257,11 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         if poller is not None:
             poller.start()
         app.state.plan_limiter = plan_rate_limiter(settings)
+        # One plan now, in the background, so no commuter's first plan pays the compilations.
+        app.state.warm_up = None
+        if settings.warm_up and planning.streets.network is not None:
+            app.state.warm_up = WarmUp(planning)
+            app.state.warm_up.start()
         log.info("marketplace ready on %s (%s)", db.backend, "redis" if live.shared else "local")
         try:
             yield

@@ -103,6 +103,10 @@ class Settings:
     query_parallelism
         Street queries one worker process runs at once (threads answering plans together);
         ``None``: the number of CPUs. ``1`` runs them one at a time.
+    warm_up
+        Plan one trip in the background as the server starts, so the first commuter's plan
+        does not pay the kernels' loading (:mod:`marketplace.planning.warm_up`). Off for
+        apps built in code (tests), on for ``issy-mobility serve`` unless ``ISSY_WARM_UP=0``.
     """
 
     database_url: str
@@ -126,6 +130,7 @@ class Settings:
     plan_burst: int = 20
     plan_budget_ms: int = 30_000
     query_parallelism: int | None = None
+    warm_up: bool = False
 
     @classmethod
     def from_environ(
@@ -160,7 +165,8 @@ class Settings:
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
         ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
         off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
-        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``.
+        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``,
+        ``ISSY_WARM_UP`` (``0`` turns the start-up plan off).
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -196,4 +202,5 @@ class Settings:
                 if env.get("ISSY_QUERY_PARALLELISM")
                 else None
             ),
+            warm_up=env.get("ISSY_WARM_UP", "1") not in {"0", "false", "no"},
         )
