@@ -26,6 +26,7 @@ from routing.planning.transfers import StreetTransfers
 from routing.regions.issy import TIMEZONE
 from routing.street.network import StreetNetwork
 from routing.transit.network import (
+    MergedPart,
     TransitNetwork,
     footpaths,
     merge_timetables,
@@ -34,7 +35,7 @@ from routing.transit.network import (
 )
 from routing.transit.raptor import RaptorIndex
 from routing.transit.realtime import LiveTrip, TripUpdates, live_trip
-from routing.transit.timetable import TimetableError
+from routing.transit.timetable import Timetable, TimetableError
 
 __all__ = ["TransitIndexes", "live_trips"]
 
@@ -60,6 +61,21 @@ class TransitIndexes:
         self._entries: dict[_Key, _Entry] = {}
         self._lock = threading.Lock()
         self.builds = 0  # merged networks built so far (each a cache miss)
+        # Each service's prefixed objects (by wheelchair restriction, then service id), reused
+        # while its timetable is the same value: a network rebuilt because one service
+        # changed prefixes that service's objects only.
+        self._prepared: dict[bool, dict[str, MergedPart]] = {False: {}, True: {}}
+        self._step_free_of: dict[str, tuple[Timetable, Timetable]] = {}
+        self.parts_prepared = 0
+        """Services' timetables prefixed for a network so far (each a part cache miss)."""
+
+    def _step_free(self, service: TransitService) -> Timetable:
+        cached = self._step_free_of.get(service.id)
+        if cached is not None and cached[0] is service.timetable:
+            return cached[1]
+        timetable = step_free(service.timetable)
+        self._step_free_of[service.id] = (service.timetable, timetable)
+        return timetable
 
     def index(
         self,
@@ -89,12 +105,14 @@ class TransitIndexes:
                 else:
                     entry = None
             if entry is None:
-                network = merge_timetables(
-                    [
-                        (s.id, step_free(s.timetable) if wheelchair else s.timetable)
-                        for s in services
-                    ]
+                parts = [
+                    (s.id, self._step_free(s) if wheelchair else s.timetable) for s in services
+                ]
+                prepared = self._prepared[wheelchair]
+                self.parts_prepared += sum(
+                    1 for k, t in parts if (part := prepared.get(k)) is None or part.source is not t
                 )
+                network = merge_timetables(parts, prepared)
                 walks = self.transfers.walks(network.timetable.stops, avoid=avoid)
                 entry = _Entry(timetables, network, footpaths(network, walks), {})
                 self.builds += 1
