@@ -20,6 +20,7 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
@@ -41,6 +42,9 @@ __all__ = ["TransitIndexes", "live_trips"]
 
 # Old snapshots' entries beyond this many are dropped, oldest first.
 _MAX_ENTRIES = 32
+
+# Days (with and without the wheelchair restriction) whose pattern blocks are kept.
+_MAX_BLOCK_DAYS = 4
 
 _Key = tuple[tuple[str, ...], frozenset[str], bool]
 
@@ -68,6 +72,21 @@ class TransitIndexes:
         self._step_free_of: dict[str, tuple[Timetable, Timetable]] = {}
         self.parts_prepared = 0
         """Services' timetables prefixed for a network so far (each a part cache miss)."""
+        self.indexes_built = 0
+        """Day indexes (RAPTOR arrays) built so far."""
+        self.pattern_groups_split = 0
+        """Groups of trips split into patterns by those indexes (not taken from a block)."""
+        # Each day's RAPTOR pattern blocks by route and stops (see RaptorIndex ``blocks``):
+        # an index rebuilt because one service changed splits that service's trips only.
+        self._blocks: dict[tuple[dt.date, bool], dict[Any, Any]] = {}
+
+    def _day_blocks(self, day: dt.date, wheelchair: bool) -> dict[Any, Any]:
+        blocks = self._blocks.get((day, wheelchair))
+        if blocks is None:
+            while len(self._blocks) >= _MAX_BLOCK_DAYS:
+                self._blocks.pop(next(iter(self._blocks)))  # the oldest day first
+            blocks = self._blocks[(day, wheelchair)] = {}
+        return blocks
 
     def _step_free(self, service: TransitService) -> Timetable:
         cached = self._step_free_of.get(service.id)
@@ -131,7 +150,10 @@ class TransitIndexes:
                     transfers=entry.paths,
                     live=live_trips(entry.network, services, day),
                     timezone=TIMEZONE.key,
+                    blocks=self._day_blocks(day, wheelchair),
                 )
+                self.indexes_built += 1
+                self.pattern_groups_split += index.blocks_split
                 entry.by_day[(day, live)] = index
             return entry.network, index
 

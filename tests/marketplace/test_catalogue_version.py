@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from marketplace.events.version import read_timetable_revisions
 from marketplace.identity.partners import create_partner
@@ -187,7 +187,7 @@ def test_a_timetable_write_bumps_its_own_services_revision(api: Api, partners: P
 
     def shift_routes(session: Session) -> None:
         session.execute(
-            sa.update(TransitRoute).where(TransitRoute.service_id == own).values(route_type=0)
+            sa.update(TransitRoute).where(col(TransitRoute.service_id) == own).values(route_type=0)
         )
 
     api.db.call(shift_routes)

@@ -344,3 +344,25 @@ def test_a_suspended_timetable_leaves_the_next_plan_and_comes_back_read_again(
     planner_api.ok(PUBLISH, {"id": bus}, key=partners.b)
     assert _transit_options(planner_api) == [legs]
     assert catalogue.services_read == services_read + 1
+
+
+def test_an_import_builds_the_network_before_the_next_plan_asks(
+    planner_api: Api, partners: Partners
+) -> None:
+    """Issue 15: a big import must not make a commuter's plan pay the network build. The
+    import's timetable event starts the warm-up, which reads the catalogue and builds the
+    network in the background; the next plan finds both built and reads and builds nothing,
+    and rides the imported bus."""
+    state = planner_api.client.app.state.planning  # type: ignore[attr-defined]
+    catalogue, indexes = state.catalogue, state._planner.transit_indexes
+    runs = state.warm_up.runs
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+    assert state.warm_up.wait(600)
+    assert state.warm_up.runs > runs
+    reads, builds = catalogue.timetable_reads, indexes.builds
+    assert builds >= 1  # by the warm-up: no plan was asked yet
+    [legs] = _transit_options(planner_api)
+    assert legs[3]["service"]["name"] == "Bus test"
+    assert legs[3]["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+    assert (catalogue.timetable_reads, indexes.builds) == (reads, builds)
