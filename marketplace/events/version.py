@@ -17,10 +17,21 @@ A second row of the same table, the *timetable* version (:func:`read_timetable_v
 bumped too when the transaction wrote a timetable table (:data:`TIMETABLE_TABLES`). The
 planner re-reads timetables (hundreds of thousands of stop times on a regional feed) only
 when it moved, not on every availability batch.
+
+Which timetables moved: each write is attributed to its service where the row or statement
+says so (a ``service_id`` column, an ORM row's or a bulk statement's values, a ``WHERE
+service_id = …``), or to the service the transaction declared with
+:func:`scope_timetable_writes` (a GTFS import writes one service's stop times, which name trips,
+not services). The commit bumps each such service's row of
+:class:`~marketplace.models.TimetableRevision` (:func:`read_timetable_revisions`), so the
+planner re-reads those services only. A write no rule attributes bumps the *unattributed*
+timetable row instead (:data:`UNATTRIBUTED_TIMETABLE_ROW`), and readers re-read every service:
+never a stale timetable, at worst a full re-read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -39,6 +50,7 @@ from marketplace.models import (
     Station,
     StationAvailability,
     StreetClosure,
+    TimetableRevision,
     TransitCalendar,
     TransitCalendarDate,
     TransitFare,
@@ -55,12 +67,19 @@ from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW, TIMETABL
 __all__ = [
     "CATALOGUE_TABLES",
     "TIMETABLE_TABLES",
+    "UNATTRIBUTED_TIMETABLE_ROW",
     "bump_catalogue_version",
     "bump_catalogue_version_now",
     "mark_catalogue_changed",
     "read_catalogue_version",
+    "read_timetable_revisions",
     "read_timetable_version",
+    "scope_timetable_writes",
 ]
+
+UNATTRIBUTED_TIMETABLE_ROW = 3
+"""The row of :class:`CatalogueVersion` bumped by timetable writes no service was found for:
+when it moves, every service's timetable is read again."""
 
 CATALOGUE_TABLES: frozenset[str] = frozenset(
     str(model.__tablename__)
@@ -104,6 +123,10 @@ as well as the catalogue version."""
 
 _CHANGED = "marketplace.events.catalogue_changed"
 _TIMETABLE_CHANGED = "marketplace.events.timetable_changed"
+_TIMETABLE_SERVICES = "marketplace.events.timetable_services"  # set of service ids written
+_TIMETABLE_UNATTRIBUTED = "marketplace.events.timetable_unattributed"
+_TIMETABLE_SCOPE = "marketplace.events.timetable_scope"  # the service a transaction writes
+_REVISIONS = TimetableRevision.__table__  # type: ignore[attr-defined]
 _TABLE = CatalogueVersion.__table__  # type: ignore[attr-defined]
 _READ = sa.select(_TABLE.c.version).where(_TABLE.c.id == CATALOGUE_VERSION_ROW)
 _READ_TIMETABLE = sa.select(_TABLE.c.version).where(_TABLE.c.id == TIMETABLE_VERSION_ROW)
@@ -114,10 +137,36 @@ def mark_catalogue_changed(session: Session) -> None:
     session.info[_CHANGED] = True
 
 
-def mark_timetable_changed(session: Session) -> None:
-    """Bump the timetable version (and the catalogue version) when ``session`` commits."""
+def mark_timetable_changed(session: Session, service_ids: Iterable[int] | None = None) -> None:
+    """Bump the timetable version (and the catalogue version) when ``session`` commits, and
+    the revision of each of ``service_ids`` (``None``: services unknown, see
+    :func:`scope_timetable_writes`; without a scope every service is re-read)."""
     session.info[_CHANGED] = True
     session.info[_TIMETABLE_CHANGED] = True
+    if service_ids is None:
+        scope = session.info.get(_TIMETABLE_SCOPE)
+        if scope is None:
+            session.info[_TIMETABLE_UNATTRIBUTED] = True
+            return
+        service_ids = (scope,)
+    session.info.setdefault(_TIMETABLE_SERVICES, set()).update(service_ids)
+
+
+def scope_timetable_writes(session: Session, service_id: int) -> None:
+    """Declare that ``session``'s transaction writes the timetable of ``service_id`` only:
+    timetable writes that name no service (stop times name trips, calendar dates name
+    calendars) are attributed to it until the transaction ends."""
+    session.info[_TIMETABLE_SCOPE] = service_id
+
+
+def read_timetable_revisions(connection: Connection | Session) -> tuple[int, dict[int, int]]:
+    """The committed unattributed-timetable version and each service's timetable revision
+    (a service without a row has revision 0)."""
+    unattributed = connection.execute(
+        sa.select(_TABLE.c.version).where(_TABLE.c.id == UNATTRIBUTED_TIMETABLE_ROW)
+    ).scalar()
+    rows = connection.execute(sa.select(_REVISIONS.c.service_id, _REVISIONS.c.revision))
+    return int(unattributed or 0), {int(sid): int(rev) for sid, rev in rows}
 
 
 def read_catalogue_version(connection: Connection) -> int:
@@ -147,6 +196,23 @@ def _bump_row(session: Session, row: int) -> int:
 def _bump_timetable_if_marked(session: Session) -> None:
     if session.info.pop(_TIMETABLE_CHANGED, False):
         _bump_row(session, TIMETABLE_VERSION_ROW)
+    if session.info.pop(_TIMETABLE_UNATTRIBUTED, False):
+        _bump_row(session, UNATTRIBUTED_TIMETABLE_ROW)
+    services = session.info.pop(_TIMETABLE_SERVICES, set())
+    if not services:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # In id order, so two transactions bumping the same services lock their rows alike.
+    for service_id in sorted(services):
+        session.execute(
+            insert(_REVISIONS)
+            .values(service_id=service_id, revision=1)
+            .on_conflict_do_update(
+                index_elements=[_REVISIONS.c.service_id],
+                set_={"revision": _REVISIONS.c.revision + 1},
+            )
+        )
 
 
 def bump_catalogue_version(session: Session) -> int:
@@ -174,18 +240,41 @@ def _table_of(instance: Any) -> str | None:
     return table if isinstance(table, str) else None
 
 
-def _mark(session: Session, table: str | None) -> None:
+def _mark(session: Session, table: str | None, service_ids: Iterable[int] | None = None) -> None:
     if table in TIMETABLE_TABLES:
-        mark_timetable_changed(session)
+        mark_timetable_changed(session, service_ids)
     elif table in CATALOGUE_TABLES:
         mark_catalogue_changed(session)
+
+
+def _own_service(instance: Any) -> list[int] | None:
+    service_id = getattr(instance, "service_id", None)
+    return [service_id] if isinstance(service_id, int) else None
+
+
+def _statement_services(state: ORMExecuteState) -> list[int] | None:
+    """The services a bulk statement writes, when its values or its ``WHERE`` name them."""
+    statement: Any = state.statement
+    if state.is_insert:
+        params = state.parameters
+        rows = params if isinstance(params, list) else [params] if params else []
+        values = [row.get("service_id") for row in rows if isinstance(row, dict)]
+        known = [v for v in values if isinstance(v, int)]
+        return known if rows and len(known) == len(rows) else None
+    where = getattr(statement, "whereclause", None)
+    left, right = getattr(where, "left", None), getattr(where, "right", None)
+    operator = getattr(getattr(where, "operator", None), "__name__", None)
+    value = getattr(right, "value", None)
+    if getattr(left, "name", None) == "service_id" and operator == "eq" and isinstance(value, int):
+        return [value]
+    return None
 
 
 @event.listens_for(Session, "before_flush")
 def _flushing(session: Session, _context: Any, _instances: Any) -> None:
     dirty = (obj for obj in session.dirty if session.is_modified(obj))
     for obj in chain(session.new, session.deleted, dirty):
-        _mark(session, _table_of(obj))
+        _mark(session, _table_of(obj), _own_service(obj))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -193,7 +282,11 @@ def _executing(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    _mark(state.session, getattr(table, "name", None))
+    name = getattr(table, "name", None)
+    if name in TIMETABLE_TABLES:
+        _mark(state.session, name, _statement_services(state))
+    else:
+        _mark(state.session, name)
 
 
 @event.listens_for(Session, "before_commit")
@@ -208,5 +301,11 @@ def _committing(session: Session) -> None:
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     # A rolled-back transaction's marks must not bump the next one's commit.
     if transaction.parent is None:
-        session.info.pop(_CHANGED, None)
-        session.info.pop(_TIMETABLE_CHANGED, None)
+        for key in (
+            _CHANGED,
+            _TIMETABLE_CHANGED,
+            _TIMETABLE_SERVICES,
+            _TIMETABLE_UNATTRIBUTED,
+            _TIMETABLE_SCOPE,
+        ):
+            session.info.pop(key, None)

@@ -28,6 +28,7 @@ from marketplace.catalogue.validation import check_coordinates
 from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
+from marketplace.events.version import scope_timetable_writes
 from marketplace.identity.actors import Actor
 from marketplace.ingest.gtfs_files import WEEKDAYS, GtfsFeed, parse_gtfs, read_gtfs
 from marketplace.ingest.gtfs_rules import (
@@ -353,6 +354,9 @@ def import_gtfs(
         The caller may not change the service (or it is retired).
     """
     service = lock_owned_service(session, actor, service_id)
+    # Its stop times and calendar dates name trips and calendars, not the service: the
+    # planner re-reads this service's timetable only (see marketplace.events.version).
+    scope_timetable_writes(session, service_id)
     report = ImportReport(service_id=service_id)
     stops = _stops(feed, report)
     if stops:

@@ -43,6 +43,7 @@ from marketplace.models.timetable import (
     TransitStopTime,
     TransitTrip,
 )
+from marketplace.models.timetable_revision import TimetableRevision
 from marketplace.models.traffic import (
     DemandImport,
     DemandSource,
@@ -115,6 +116,7 @@ __all__ = [
     "SuggestionStatus",
     "SuggestionStatusChange",
     "SuggestionVote",
+    "TimetableRevision",
     "TrafficHotspot",
     "TrafficRun",
     "TrafficSegment",

@@ -29,6 +29,7 @@ from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
 from marketplace.events.bus import subscribe
 from marketplace.events.catalogue import CatalogueEvent
+from marketplace.events.version import read_timetable_revisions
 from marketplace.models import FormFactor
 from marketplace.models import ServiceKind as ModelKind
 from marketplace.planning.live import live_updates
@@ -332,9 +333,11 @@ class PlannerCatalogue:
 
     Timetables (every stop time: 720k rows on a regional feed) are read again only when the
     database's *timetable* version moved (a write to a timetable table, see
-    :data:`marketplace.events.version.TIMETABLE_TABLES`), and then only for the services
-    published; an availability batch or a renamed service reuses them, and their mapped
-    timetables, so the transit index keeps its network without re-reading or comparing.
+    :data:`marketplace.events.version.TIMETABLE_TABLES`), and then only for the published
+    services whose own timetable revision moved (or for all of them after a write no
+    service was found for); an availability batch or a renamed service reuses them, and so
+    does every service but the one re-published, with their mapped timetables, so the transit
+    index keeps their parts of the network without re-reading or comparing.
     """
 
     def __init__(self, db: Database) -> None:
@@ -348,10 +351,15 @@ class PlannerCatalogue:
         """Snapshots read from the database so far (each a cache miss)."""
         self.timetable_reads = 0
         """Times timetables (every stop time of the services asked) were read from the database."""
-        # Timetables by service id (None: published without one) as of ``_timetable_version``,
-        # and their planner values, reused while the database's timetable version stays.
+        self.services_read = 0
+        """Service timetables read from the database so far (several per read at start)."""
+        # Timetables by service id (None: published without one), each with the revision it
+        # was read at, and their planner values: reused while the database's timetable
+        # version stays, and then while the service's own revision stays.
         self._timetable_version: int | None = None
+        self._unattributed: int | None = None
         self._tables: dict[int, TimetableView | None] = {}
+        self._read_at: dict[int, int] = {}
         self._mapped: MappedTimetables = {}
         self._unsubscribe: Callable[[], None] = subscribe(CatalogueEvent, self._changed)
 
@@ -403,19 +411,40 @@ class PlannerCatalogue:
     def _timetables(
         self, session: Session, views: list[ServiceView], timetable_version: int
     ) -> dict[int, TimetableView]:
-        """The timetables of the published ``views``; read again only for services not read
-        since the timetable version last moved (after an availability batch, none)."""
+        """The timetables of the published ``views``; read again only for services whose
+        timetable revision moved since they were read (after an availability batch, none;
+        after one service's import, that one), or newly published."""
+        published = {v.id for v in views}
+        for sid in [sid for sid in self._tables if sid not in published]:
+            self._forget(sid)  # suspended or retired: read again if published again
+        revisions: dict[int, int] = {}
         if timetable_version != self._timetable_version:
-            self._tables.clear()
-            self._mapped.clear()
+            # Read before the rows: the rows are at least as new as the revisions say.
+            unattributed, revisions = read_timetable_revisions(session)
+            if unattributed != self._unattributed:
+                self._tables.clear()
+                self._read_at.clear()
+                self._mapped.clear()
+                self._unattributed = unattributed
+            for sid in [s for s, at in self._read_at.items() if revisions.get(s, 0) != at]:
+                self._forget(sid)
             self._timetable_version = timetable_version
         unread = [v.id for v in views if v.id not in self._tables]
         if unread:
+            if not revisions:
+                _, revisions = read_timetable_revisions(session)
             self.timetable_reads += 1
+            self.services_read += len(unread)
             read = {t.service_id: t for t in published_timetables(session, service_ids=unread)}
             for sid in unread:
                 self._tables[sid] = read.get(sid)
+                self._read_at[sid] = revisions.get(sid, 0)
         return {v.id: t for v in views if (t := self._tables[v.id]) is not None}
+
+    def _forget(self, service_id: int) -> None:
+        self._tables.pop(service_id, None)
+        self._read_at.pop(service_id, None)
+        self._mapped.pop(service_id, None)
 
     def _current(self, version: int) -> tuple[ServiceCatalogue, dict[str, ServiceView]] | None:
         """The cached snapshot if it is at least as new as ``version``."""

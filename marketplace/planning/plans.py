@@ -24,6 +24,7 @@ from marketplace.db import Database
 from marketplace.models import StreetClosure
 from marketplace.planning.catalogue import PlannerCatalogue
 from marketplace.planning.places import PlaceSearch
+from marketplace.planning.transit_warm_up import TransitWarmUp
 from marketplace.streets import StreetsState
 from marketplace.traffic.closures import (
     active_closures,
@@ -38,7 +39,8 @@ from marketplace.traffic.runs import latest_run, run_segments
 from routing.planning.notices import PlanErrorCode
 from routing.planning.planner import DEFAULT_AVAILABILITY_MAX_AGE, PlanStopped, TripPlanner
 from routing.planning.request import PlanError, PlanRequest, PlanResult
-from routing.planning.services import ServiceCatalogue
+from routing.planning.services import ServiceCatalogue, TransitService
+from routing.regions.issy import TIMEZONE
 from routing.street.graph import CompactGraph
 from routing.street.modes import Mode
 from routing.street.network import StreetNetwork
@@ -67,6 +69,9 @@ class Planning:
         self.streets = streets
         self._db = db
         self.catalogue = PlannerCatalogue(db)
+        # After a timetable change, the network is built in the background (plans that need
+        # it meanwhile wait for that build: see marketplace.planning.transit_warm_up).
+        self.transit_warm_up = TransitWarmUp(self.warm_transit)
         self.places = PlaceSearch(db, self.catalogue)
         self._planner = (
             TripPlanner(streets.network, availability_max_age=availability_max_age)
@@ -89,7 +94,21 @@ class Planning:
         self._stopped_lock = threading.Lock()
 
     def close(self) -> None:
+        self.transit_warm_up.close()
         self.catalogue.close()
+
+    def warm_transit(self) -> None:
+        """Read the catalogue and build the transit network of every published timetable,
+        with today's and tomorrow's indexes, as plans will ask for them (blocking)."""
+        if self._planner is None:
+            return
+        catalogue, _ = self.catalogue.snapshot()
+        timetabled = [s for s in catalogue.services if isinstance(s, TransitService)]
+        if not timetabled:
+            return
+        today = dt.datetime.now(TIMEZONE).date()
+        for day in (today, today + dt.timedelta(days=1)):
+            self._planner.transit_indexes.index(timetabled, day)
 
     def congested_drive_times(
         self, when: dt.datetime, session: Session | None = None

@@ -20,12 +20,14 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from routing.planning.services import TransitService
 from routing.planning.transfers import StreetTransfers
 from routing.regions.issy import TIMEZONE
 from routing.street.network import StreetNetwork
 from routing.transit.network import (
+    MergedPart,
     TransitNetwork,
     footpaths,
     merge_timetables,
@@ -34,12 +36,15 @@ from routing.transit.network import (
 )
 from routing.transit.raptor import RaptorIndex
 from routing.transit.realtime import LiveTrip, TripUpdates, live_trip
-from routing.transit.timetable import TimetableError
+from routing.transit.timetable import Timetable, TimetableError
 
 __all__ = ["TransitIndexes", "live_trips"]
 
 # Old snapshots' entries beyond this many are dropped, oldest first.
 _MAX_ENTRIES = 32
+
+# Days (with and without the wheelchair restriction) whose pattern blocks are kept.
+_MAX_BLOCK_DAYS = 4
 
 _Key = tuple[tuple[str, ...], frozenset[str], bool]
 
@@ -60,6 +65,36 @@ class TransitIndexes:
         self._entries: dict[_Key, _Entry] = {}
         self._lock = threading.Lock()
         self.builds = 0  # merged networks built so far (each a cache miss)
+        # Each service's prefixed objects (by wheelchair restriction, then service id), reused
+        # while its timetable is the same value: a network rebuilt because one service
+        # changed prefixes that service's objects only.
+        self._prepared: dict[bool, dict[str, MergedPart]] = {False: {}, True: {}}
+        self._step_free_of: dict[str, tuple[Timetable, Timetable]] = {}
+        self.parts_prepared = 0
+        """Services' timetables prefixed for a network so far (each a part cache miss)."""
+        self.indexes_built = 0
+        """Day indexes (RAPTOR arrays) built so far."""
+        self.pattern_groups_split = 0
+        """Groups of trips split into patterns by those indexes (not taken from a block)."""
+        # Each day's RAPTOR pattern blocks by route and stops (see RaptorIndex ``blocks``):
+        # an index rebuilt because one service changed splits that service's trips only.
+        self._blocks: dict[tuple[dt.date, bool], dict[Any, Any]] = {}
+
+    def _day_blocks(self, day: dt.date, wheelchair: bool) -> dict[Any, Any]:
+        blocks = self._blocks.get((day, wheelchair))
+        if blocks is None:
+            while len(self._blocks) >= _MAX_BLOCK_DAYS:
+                self._blocks.pop(next(iter(self._blocks)))  # the oldest day first
+            blocks = self._blocks[(day, wheelchair)] = {}
+        return blocks
+
+    def _step_free(self, service: TransitService) -> Timetable:
+        cached = self._step_free_of.get(service.id)
+        if cached is not None and cached[0] is service.timetable:
+            return cached[1]
+        timetable = step_free(service.timetable)
+        self._step_free_of[service.id] = (service.timetable, timetable)
+        return timetable
 
     def index(
         self,
@@ -89,12 +124,14 @@ class TransitIndexes:
                 else:
                     entry = None
             if entry is None:
-                network = merge_timetables(
-                    [
-                        (s.id, step_free(s.timetable) if wheelchair else s.timetable)
-                        for s in services
-                    ]
+                parts = [
+                    (s.id, self._step_free(s) if wheelchair else s.timetable) for s in services
+                ]
+                prepared = self._prepared[wheelchair]
+                self.parts_prepared += sum(
+                    1 for k, t in parts if (part := prepared.get(k)) is None or part.source is not t
                 )
+                network = merge_timetables(parts, prepared)
                 walks = self.transfers.walks(network.timetable.stops, avoid=avoid)
                 entry = _Entry(timetables, network, footpaths(network, walks), {})
                 self.builds += 1
@@ -113,7 +150,10 @@ class TransitIndexes:
                     transfers=entry.paths,
                     live=live_trips(entry.network, services, day),
                     timezone=TIMEZONE.key,
+                    blocks=self._day_blocks(day, wheelchair),
                 )
+                self.indexes_built += 1
+                self.pattern_groups_split += index.blocks_split
                 entry.by_day[(day, live)] = index
             return entry.network, index
 

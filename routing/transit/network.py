@@ -15,8 +15,9 @@ rules, which apply within their own feed only.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from routing.transit.fares import FareAttribute, FareRule, FareTable
 from routing.transit.timetable import (
@@ -30,8 +31,10 @@ from routing.transit.timetable import (
 
 __all__ = [
     "SEPARATOR",
+    "MergedPart",
     "TransitNetwork",
     "footpaths",
+    "merge_part",
     "merge_timetables",
     "merged_id",
     "step_free",
@@ -71,52 +74,62 @@ def merged_id(key: str, own_id: str) -> str:
     return f"{key}{SEPARATOR}{own_id}"
 
 
-def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
-    """Join timetables keyed by service into one network with prefixed ids.
+@dataclass(frozen=True)
+class MergedPart:
+    """One timetable's objects with their ids prefixed by its key, ready to be joined.
+
+    Kept by callers (:class:`~routing.planning.transit_index.TransitIndexes`) per service, so
+    that a network rebuilt because one service changed prefixes that service's objects only.
+    ``source`` is the timetable it was made from (held: compare by identity).
+    """
+
+    key: str
+    source: Timetable
+    stops: tuple[TransitStop, ...]
+    stations: tuple[TransitStop, ...]
+    routes: tuple[TransitRoute, ...]
+    trips: tuple[TransitTrip, ...]
+    calendars: tuple[ServiceCalendar, ...]
+    fare_attributes: tuple[FareAttribute, ...]
+    fare_rules: tuple[FareRule, ...]
+    stop_origin: tuple[tuple[str, tuple[str, TransitStop]], ...]
+    route_origin: tuple[tuple[str, tuple[str, TransitRoute]], ...]
+
+
+def merge_part(key: str, timetable: Timetable) -> MergedPart:
+    """``timetable``'s objects with ids prefixed by ``key`` (see :func:`merge_timetables`).
 
     Raises
     ------
     TimetableError
-        When two parts share a key or a key is empty or contains :data:`SEPARATOR`.
+        When ``key`` is empty or contains :data:`SEPARATOR`.
     """
-    seen: set[str] = set()
-    stops: list[TransitStop] = []
-    stations: list[TransitStop] = []
-    routes: list[TransitRoute] = []
-    trips: list[TransitTrip] = []
-    calendars: list[ServiceCalendar] = []
-    stop_origin: dict[str, tuple[str, TransitStop]] = {}
-    route_origin: dict[str, tuple[str, TransitRoute]] = {}
-    fare_attributes: list[FareAttribute] = []
-    fare_rules: list[FareRule] = []
-    stops_by_key: dict[str, tuple[TransitStop, ...]] = {}
-    for key, timetable in parts:
-        if not key or SEPARATOR in key or key in seen:
-            raise TimetableError(
-                f"service key {key!r} is empty, repeated or contains {SEPARATOR!r}; expected "
-                "one distinct key per timetable"
-            )
-        seen.add(key)
+    if not key or SEPARATOR in key:
+        raise TimetableError(
+            f"service key {key!r} is empty or contains {SEPARATOR!r}; expected one distinct "
+            "key per timetable"
+        )
 
-        def ref(own: str, key: str = key) -> str:
-            return merged_id(key, own)
+    def ref(own: str) -> str:
+        return merged_id(key, own)
 
-        for stop in timetable.stops:
-            parent = None if stop.parent_station is None else ref(stop.parent_station)
-            zone = None if stop.zone_id is None else ref(stop.zone_id)
-            merged = dataclasses.replace(stop, id=ref(stop.id), parent_station=parent, zone_id=zone)
-            stops.append(merged)
-            stop_origin[merged.id] = (key, stop)
-        stops_by_key[key] = tuple(stops[len(stops) - len(timetable.stops) :])
-        stations += [dataclasses.replace(s, id=ref(s.id)) for s in timetable.stations]
-        for route in timetable.routes:
-            merged_route = dataclasses.replace(route, id=ref(route.id))
-            routes.append(merged_route)
-            route_origin[merged_route.id] = (key, route)
-        calendars += [
-            dataclasses.replace(c, service_id=ref(c.service_id)) for c in timetable.calendars
-        ]
-        trips += [
+    stops = tuple(
+        dataclasses.replace(
+            stop,
+            id=ref(stop.id),
+            parent_station=None if stop.parent_station is None else ref(stop.parent_station),
+            zone_id=None if stop.zone_id is None else ref(stop.zone_id),
+        )
+        for stop in timetable.stops
+    )
+    routes = tuple(dataclasses.replace(route, id=ref(route.id)) for route in timetable.routes)
+    return MergedPart(
+        key=key,
+        source=timetable,
+        stops=stops,
+        stations=tuple(dataclasses.replace(s, id=ref(s.id)) for s in timetable.stations),
+        routes=routes,
+        trips=tuple(
             dataclasses.replace(
                 trip,
                 id=ref(trip.id),
@@ -125,12 +138,15 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
                 stop_ids=tuple(ref(s) for s in trip.stop_ids),
             )
             for trip in timetable.trips
-        ]
+        ),
+        calendars=tuple(
+            dataclasses.replace(c, service_id=ref(c.service_id)) for c in timetable.calendars
+        ),
         # Each feed's fares price its own routes only, in its own zones.
-        fare_attributes += [
+        fare_attributes=tuple(
             dataclasses.replace(f, id=ref(f.id), scope=ref("")) for f in timetable.fares.attributes
-        ]
-        fare_rules += [
+        ),
+        fare_rules=tuple(
             FareRule(
                 ref(r.fare_id),
                 None if r.route_id is None else ref(r.route_id),
@@ -139,17 +155,65 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
                 None if r.contains_zone is None else ref(r.contains_zone),
             )
             for r in timetable.fares.rules
-        ]
-    timetable = Timetable(
-        stops=tuple(stops),
-        routes=tuple(routes),
-        trips=tuple(trips),
-        calendars=tuple(calendars),
-        source_id="+".join(key for key, _ in parts),
-        stations=tuple(stations),
-        fares=FareTable(tuple(fare_attributes), tuple(fare_rules)),
+        ),
+        stop_origin=tuple(
+            (merged.id, (key, stop)) for merged, stop in zip(stops, timetable.stops, strict=True)
+        ),
+        route_origin=tuple(
+            (merged.id, (key, route))
+            for merged, route in zip(routes, timetable.routes, strict=True)
+        ),
     )
-    return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin, stops_by_key)
+
+
+def merge_timetables(
+    parts: Sequence[tuple[str, Timetable]],
+    prepared: MutableMapping[str, MergedPart] | None = None,
+) -> TransitNetwork:
+    """Join timetables keyed by service into one network with prefixed ids.
+
+    ``prepared`` keeps each key's :class:`MergedPart` between calls: a part whose timetable is
+    the very one it was prepared from is reused, the others are prepared again and stored, so
+    joining after one service changed costs that service's objects plus the concatenation.
+
+    Raises
+    ------
+    TimetableError
+        When two parts share a key or a key is empty or contains :data:`SEPARATOR`.
+    """
+    seen: set[str] = set()
+    merged_parts: list[MergedPart] = []
+    for key, timetable in parts:
+        if key in seen:
+            raise TimetableError(
+                f"service key {key!r} is repeated; expected one distinct key per timetable"
+            )
+        seen.add(key)
+        part = None if prepared is None else prepared.get(key)
+        if part is None or part.source is not timetable:
+            part = merge_part(key, timetable)
+            if prepared is not None:
+                prepared[key] = part
+        merged_parts.append(part)
+    timetable = Timetable(
+        stops=tuple(chain.from_iterable(p.stops for p in merged_parts)),
+        routes=tuple(chain.from_iterable(p.routes for p in merged_parts)),
+        trips=tuple(chain.from_iterable(p.trips for p in merged_parts)),
+        calendars=tuple(chain.from_iterable(p.calendars for p in merged_parts)),
+        source_id="+".join(key for key, _ in parts),
+        stations=tuple(chain.from_iterable(p.stations for p in merged_parts)),
+        fares=FareTable(
+            tuple(chain.from_iterable(p.fare_attributes for p in merged_parts)),
+            tuple(chain.from_iterable(p.fare_rules for p in merged_parts)),
+        ),
+    )
+    return TransitNetwork(
+        timetable,
+        tuple(parts),
+        dict(chain.from_iterable(p.stop_origin for p in merged_parts)),
+        dict(chain.from_iterable(p.route_origin for p in merged_parts)),
+        {p.key: p.stops for p in merged_parts},
+    )
 
 
 def step_free(timetable: Timetable) -> Timetable:

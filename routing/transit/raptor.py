@@ -22,7 +22,7 @@ between reaching a stop after a ride (on foot or not) and boarding the next vehi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -117,6 +117,11 @@ class RaptorIndex:
     timezone
         The IANA zone the query times are in; each route's own ``timezone`` (its agency's)
         is converted to it. ``None``: every feed's times are taken as the query's.
+    blocks
+        Patterns kept between indexes of the same day, by route, stops and direction: a group
+        of trips equal (by identity) to the one a block was made from reuses it, so an index
+        rebuilt because one feed of a merged network changed splits that feed's trips only.
+        The caller owns it (one per day); ``None``: nothing kept.
 
     Raises
     ------
@@ -132,8 +137,13 @@ class RaptorIndex:
         transfers: Mapping[str, Sequence[tuple[str, float]]] | None = None,
         live: Mapping[tuple[str, date], LiveTrip | None] | None = None,
         timezone: str | None = None,
+        blocks: MutableMapping[tuple[str, tuple[str, ...], bool], _PatternBlock] | None = None,
     ) -> None:
         self.timetable = timetable
+        self._blocks = blocks
+        self.blocks_split = 0
+        """Groups of trips (a route's trips over the same stops) split into patterns here,
+        rather than taken from ``blocks``."""
         self.day = day
         self.timezone = timezone
         self.stops = timetable.stops
@@ -143,6 +153,7 @@ class RaptorIndex:
             if stop.parent_station is not None:
                 self._children.setdefault(stop.parent_station, []).append(stop.id)
         yesterday = day - timedelta(days=1)
+        self._shifts: dict[tuple[date, str], int] = {}
         refs = [_TripRef(t, self._offset_s(t, day), day) for t in timetable.active_trips(day)]
         for trip in timetable.active_trips(yesterday):
             offset_s = self._offset_s(trip, yesterday)
@@ -161,7 +172,11 @@ class RaptorIndex:
         if self.timezone is None:
             return 0 if service_date == self.day else -_DAY_S
         zone = self.timetable.route_by_id[trip.route_id].timezone or self.timezone
-        return shift_between_s(service_date, zone, self.day, self.timezone)
+        shift = self._shifts.get((service_date, zone))
+        if shift is None:
+            shift = shift_between_s(service_date, zone, self.day, self.timezone)
+            self._shifts[(service_date, zone)] = shift
+        return shift
 
     @property
     def pattern_count(self) -> int:
@@ -378,85 +393,55 @@ class RaptorIndex:
         n_stops = len(self.stops)
         # A pattern shares its route and stops; where each trip may board and alight is the
         # trip's own (a live trip skipping a stop stays in its pattern, see ``trip_class``).
-        groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        for row, ref in enumerate(self._refs):
-            groups.setdefault((ref.trip.route_id, ref.trip.stop_ids), []).append(row)
-        # Per trip, times in this direction's terms: reversed and negated for reverse RAPTOR.
-        times: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
-        flags: list[tuple[tuple[bool, ...], tuple[bool, ...]]] = []  # (board, alight)
+        groups: dict[tuple[str, tuple[str, ...]], list[_TripRef]] = {}
         for ref in self._refs:
-            trip = ref.trip
-            arr = np.asarray(trip.arrival_s, np.int64) + ref.offset_s
-            dep = np.asarray(trip.departure_s, np.int64) + ref.offset_s
-            every = (True,) * len(trip.stop_ids)
-            pickup, drop_off = trip.pickup or every, trip.drop_off or every
-            if reverse:  # reversed, alighting is boarding
-                times.append((-dep[::-1], -arr[::-1]))
-                flags.append((drop_off[::-1], pickup[::-1]))
-            else:
-                times.append((arr, dep))
-                flags.append((pickup, drop_off))
-        # (stop indices, trip rows) per pattern.
-        patterns: list[tuple[list[int], list[int]]] = []
+            groups.setdefault((ref.trip.route_id, ref.trip.stop_ids), []).append(ref)
+        blocks: list[_PatternBlock] = []
+        for (route_id, stop_ids), refs in groups.items():
+            key = (route_id, stop_ids, reverse)
+            block = None if self._blocks is None else self._blocks.get(key)
+            # The same trips (by identity: the network kept the unchanged services' trip
+            # values) at the same offsets and live states make the same patterns.
+            if block is None or block.refs != tuple(refs):
+                block = _pattern_block(route_id, stop_ids, tuple(refs), reverse=reverse)
+                self.blocks_split += 1
+                if self._blocks is not None:
+                    self._blocks[key] = block
+            blocks.append(block)
+        # (stop indices, trip count) per pattern, in the blocks' order.
+        pattern_lengths: list[int] = []
+        pattern_sizes: list[int] = []
+        stop_indices: list[int] = []
         pattern_fare: list[int] = []
-        for (route_id, stop_ids), rows in groups.items():
-            stops = [self._stop_index[s] for s in (stop_ids[::-1] if reverse else stop_ids)]
-            rows.sort(key=lambda r: (times[r][1][0], times[r][0][-1]))
-            # No overtaking within a pattern: each trip joins the first one whose last trip
-            # it never passes, so departures at every stop stay sorted for binary search.
-            split: list[list[int]] = []
-            for row in rows:
-                arr, dep = times[row]
-                for members in split:
-                    last_arr, last_dep = times[members[-1]]
-                    if np.all(arr >= last_arr) and np.all(dep >= last_dep):
-                        members.append(row)
-                        break
-                else:
-                    split.append([row])
-            patterns += [(stops, members) for members in split]
-            pattern_fare += [self._route_fare.get(route_id, -1)] * len(split)
-        # Per pattern stop, whether any of its trips boards (alights) there; per trip, its
-        # class: 0 when it alights wherever any trip of its pattern does (it then beats every
-        # later trip), else one number per distinct set of alighting stops (a trip beats a
-        # later one of its own class only).
-        any_board: list[bool] = []
-        any_alight: list[bool] = []
-        trip_class: list[int] = []
-        pattern_classes: list[int] = []
-        for _, members in patterns:
-            board_any = [any(col) for col in zip(*(flags[r][0] for r in members), strict=True)]
-            alight_any = tuple(
-                any(col) for col in zip(*(flags[r][1] for r in members), strict=True)
-            )
-            any_board += board_any
-            any_alight += alight_any
-            classes: dict[tuple[bool, ...], int] = {alight_any: 0}
-            for r in members:
-                trip_class.append(classes.setdefault(flags[r][1], len(classes)))
-            pattern_classes.append(len(classes))
-        pattern_stop_start = np.zeros(len(patterns) + 1, np.int64)
-        pattern_trip_start = np.zeros(len(patterns) + 1, np.int64)
-        time_start = np.zeros(len(patterns) + 1, np.int64)
-        for p, (stops, members) in enumerate(patterns):
-            pattern_stop_start[p + 1] = pattern_stop_start[p] + len(stops)
-            pattern_trip_start[p + 1] = pattern_trip_start[p] + len(members)
-            time_start[p + 1] = time_start[p] + len(stops) * len(members)
-        pattern_stops = np.array([s for stops, _ in patterns for s in stops], np.int64)
-        ordered_rows = [row for _, members in patterns for row in members]
-        # Per trip and stop, like the times: whether that trip boards (alights) there.
-        can_board = np.array([f for r in ordered_rows for f in flags[r][0]], np.int64)
-        can_alight = np.array([f for r in ordered_rows for f in flags[r][1]], np.int64)
+        for block in blocks:
+            stops = [self._stop_index[s] for s in block.stop_ids]
+            for members in block.members:
+                stop_indices += stops
+                pattern_lengths.append(len(stops))
+                pattern_sizes.append(len(members))
+            pattern_fare += [self._route_fare.get(block.route_id, -1)] * len(block.members)
+        n_patterns = len(pattern_lengths)
+        lengths = np.array(pattern_lengths, np.int64)
+        sizes = np.array(pattern_sizes, np.int64)
+        pattern_stop_start = np.zeros(n_patterns + 1, np.int64)
+        pattern_trip_start = np.zeros(n_patterns + 1, np.int64)
+        time_start = np.zeros(n_patterns + 1, np.int64)
+        np.cumsum(lengths, out=pattern_stop_start[1:])
+        np.cumsum(sizes, out=pattern_trip_start[1:])
+        np.cumsum(lengths * sizes, out=time_start[1:])
+        pattern_stops = np.array(stop_indices, np.int64)
         empty = np.zeros(0, np.int64)
-        arrival_s = np.concatenate([times[r][0] for r in ordered_rows] or [empty])
-        departure_s = np.concatenate([times[r][1] for r in ordered_rows] or [empty])
-        trip_pattern = np.repeat(np.arange(len(patterns)), np.diff(pattern_trip_start))
+
+        def joined(name: str) -> NDArray[np.int64]:
+            return np.concatenate([getattr(b, name) for b in blocks] or [empty]).astype(np.int64)
+
+        trip_pattern = np.repeat(np.arange(n_patterns), np.diff(pattern_trip_start))
 
         # Stop -> (pattern, position), grouped by stop through a stable sort.
         positions = np.arange(len(pattern_stops)) - np.repeat(
             pattern_stop_start[:-1], np.diff(pattern_stop_start)
         )
-        owners = np.repeat(np.arange(len(patterns)), np.diff(pattern_stop_start))
+        owners = np.repeat(np.arange(n_patterns), np.diff(pattern_stop_start))
         order = np.argsort(pattern_stops, kind="stable")
         stop_pattern_start = np.zeros(n_stops + 1, np.int64)
         np.cumsum(np.bincount(pattern_stops, minlength=n_stops), out=stop_pattern_start[1:])
@@ -473,24 +458,26 @@ class RaptorIndex:
             pattern_stops,
             pattern_trip_start,
             time_start[:-1].copy(),
-            arrival_s,
-            departure_s,
+            joined("arrival_s"),
+            joined("departure_s"),
             stop_pattern_start,
             owners[order].astype(np.int64),
             positions[order].astype(np.int64),
             transfer_start,
             np.array([b for _, b, _ in edges], np.int64),
             np.array([w for _, _, w in edges], np.int64),
-            can_board,
-            can_alight,
-            np.array(any_board, np.int64),
-            np.array(any_alight, np.int64),
-            np.array(trip_class, np.int64),
-            np.array(pattern_classes, np.int64),
+            joined("can_board"),
+            joined("can_alight"),
+            joined("any_board"),
+            joined("any_alight"),
+            joined("trip_class"),
+            joined("pattern_classes"),
         )
         return _Network(
             arrays=tuple(np.ascontiguousarray(a, np.int64) for a in arrays),
-            trip_refs=tuple(self._refs[r] for r in ordered_rows),
+            trip_refs=tuple(
+                ref for block in blocks for members in block.members for ref in members
+            ),
             trip_pattern=trip_pattern.astype(np.int64),
             reverse=reverse,
             pattern_fare=np.array(pattern_fare, np.int64),
@@ -777,6 +764,92 @@ class RaptorIndex:
             scheduled_departure_s=scheduled_departure_s,
             scheduled_arrival_s=scheduled_arrival_s,
         )
+
+
+@dataclass(frozen=True)
+class _PatternBlock:
+    """The patterns of one route and stop sequence, in one direction, as arrays ready to be
+    joined: what :meth:`RaptorIndex._build` computes per group of trips. Kept between indexes
+    (``blocks``) so that a network rebuilt because one service changed recomputes that
+    service's blocks only. Stops are kept as ids: their indices change with the network."""
+
+    route_id: str
+    stop_ids: tuple[str, ...]  # in this direction's order
+    refs: tuple[_TripRef, ...]  # the group's trips as given (compared to reuse the block)
+    members: tuple[tuple[_TripRef, ...], ...]  # per pattern, its trips in boarding order
+    arrival_s: NDArray[np.int64]  # per member trip and stop, this direction's terms
+    departure_s: NDArray[np.int64]
+    can_board: NDArray[np.int64]
+    can_alight: NDArray[np.int64]
+    any_board: NDArray[np.int64]  # per pattern stop
+    any_alight: NDArray[np.int64]
+    trip_class: NDArray[np.int64]  # per member trip
+    pattern_classes: NDArray[np.int64]  # per pattern
+
+
+def _pattern_block(
+    route_id: str, stop_ids: tuple[str, ...], refs: tuple[_TripRef, ...], *, reverse: bool
+) -> _PatternBlock:
+    """Split one group of trips (same route and stops) into non-overtaking patterns."""
+    # Per trip, times in this direction's terms: reversed and negated for reverse RAPTOR.
+    times: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
+    flags: list[tuple[tuple[bool, ...], tuple[bool, ...]]] = []  # (board, alight)
+    for ref in refs:
+        trip = ref.trip
+        arr = np.asarray(trip.arrival_s, np.int64) + ref.offset_s
+        dep = np.asarray(trip.departure_s, np.int64) + ref.offset_s
+        every = (True,) * len(trip.stop_ids)
+        pickup, drop_off = trip.pickup or every, trip.drop_off or every
+        if reverse:  # reversed, alighting is boarding
+            times.append((-dep[::-1], -arr[::-1]))
+            flags.append((drop_off[::-1], pickup[::-1]))
+        else:
+            times.append((arr, dep))
+            flags.append((pickup, drop_off))
+    rows = sorted(range(len(refs)), key=lambda r: (times[r][1][0], times[r][0][-1]))
+    # No overtaking within a pattern: each trip joins the first one whose last trip it never
+    # passes, so departures at every stop stay sorted for binary search.
+    split: list[list[int]] = []
+    for row in rows:
+        arr, dep = times[row]
+        for members in split:
+            last_arr, last_dep = times[members[-1]]
+            if np.all(arr >= last_arr) and np.all(dep >= last_dep):
+                members.append(row)
+                break
+        else:
+            split.append([row])
+    # Per pattern stop, whether any of its trips boards (alights) there; per trip, its class:
+    # 0 when it alights wherever any trip of its pattern does (it then beats every later
+    # trip), else one number per distinct set of alighting stops (a trip beats a later one of
+    # its own class only).
+    any_board: list[bool] = []
+    any_alight: list[bool] = []
+    trip_class: list[int] = []
+    pattern_classes: list[int] = []
+    for members in split:
+        any_board += [any(col) for col in zip(*(flags[r][0] for r in members), strict=True)]
+        alight_any = tuple(any(col) for col in zip(*(flags[r][1] for r in members), strict=True))
+        any_alight += alight_any
+        classes: dict[tuple[bool, ...], int] = {alight_any: 0}
+        for r in members:
+            trip_class.append(classes.setdefault(flags[r][1], len(classes)))
+        pattern_classes.append(len(classes))
+    ordered = [r for members in split for r in members]
+    return _PatternBlock(
+        route_id=route_id,
+        stop_ids=stop_ids[::-1] if reverse else stop_ids,
+        refs=refs,
+        members=tuple(tuple(refs[r] for r in members) for members in split),
+        arrival_s=np.concatenate([times[r][0] for r in ordered]),
+        departure_s=np.concatenate([times[r][1] for r in ordered]),
+        can_board=np.array([f for r in ordered for f in flags[r][0]], np.int64),
+        can_alight=np.array([f for r in ordered for f in flags[r][1]], np.int64),
+        any_board=np.array(any_board, np.int64),
+        any_alight=np.array(any_alight, np.int64),
+        trip_class=np.array(trip_class, np.int64),
+        pattern_classes=np.array(pattern_classes, np.int64),
+    )
 
 
 def _live_refs(

@@ -14,10 +14,18 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from marketplace.events.version import read_timetable_revisions
 from marketplace.identity.partners import create_partner
-from marketplace.models import MobilityService, PartnerKind, StationAvailability
+from marketplace.models import (
+    MobilityService,
+    PartnerKind,
+    StationAvailability,
+    TransitRoute,
+    TransitStopTime,
+    TransitTrip,
+)
 from tests.marketplace.helpers import PUBLISH, Api, Partners, create_service
 
 UPSERT = """mutation($id: ID!) { upsertStations(serviceId: $id, stations: [
@@ -132,3 +140,62 @@ def test_threads_finding_a_stale_snapshot_share_one_rebuild(api: Api, partners: 
     assert station.availability is not None
     assert station.availability.vehicles_available == 7
     assert station.availability.reported_at.tzinfo is not None
+
+
+IMPORT_GTFS = """mutation($id: ID!, $files: JSON!) {
+  importGtfs(serviceId: $id, files: $files) { skippedCount } }"""
+FEED = {
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+    "a,Mairie,48.8245,2.2735\nb,Corentin Celton,48.8270,2.2790\n",
+    "routes.txt": "route_id,route_short_name,route_long_name,route_type\nL,1,Ligne test,3\n",
+    "trips.txt": "route_id,service_id,trip_id\nL,all,t0\n",
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    "t0,08:00:00,08:00:00,a,1\nt0,08:05:00,08:05:00,b,2\n",
+    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+    "start_date,end_date\nall,1,1,1,1,1,1,1,20260101,20281231\n",
+}
+
+
+def _revisions(api: Api) -> tuple[int, dict[int, int]]:
+    with api.db.session() as session:
+        return read_timetable_revisions(session)
+
+
+def test_a_timetable_write_bumps_its_own_services_revision(api: Api, partners: Partners) -> None:
+    """Issue 15: the planner re-reads only the services whose revision moved, so every way a
+    timetable is written must bump the right one: an import (stop times name trips, not
+    services: the import scopes its transaction), an ORM change, a bulk statement naming the
+    service; a write naming no service moves the unattributed row (every service re-read)."""
+    first = create_service(api, partners.a, kind="PUBLIC_TRANSPORT", serviceArea=None)
+    second = create_service(api, partners.b, kind="PUBLIC_TRANSPORT", serviceArea=None)
+    api.ok(IMPORT_GTFS, {"id": first["id"], "files": FEED}, key=partners.a)
+    unattributed, revisions = _revisions(api)
+    (own,) = revisions
+    assert revisions == {own: 1}
+    api.ok(IMPORT_GTFS, {"id": second["id"], "files": FEED}, key=partners.b)
+    unattributed_now, revisions = _revisions(api)
+    (other,) = revisions.keys() - {own}
+    assert revisions == {own: 1, other: 1} and unattributed_now == unattributed
+    timetables = api.db.timetable_version()
+
+    def rename_trip(session: Session) -> None:
+        trip = session.exec(select(TransitTrip).where(TransitTrip.service_id == other)).one()
+        trip.headsign = "Renamed"
+
+    api.db.call(rename_trip)
+    assert _revisions(api) == (unattributed, {own: 1, other: 2})
+
+    def shift_routes(session: Session) -> None:
+        session.execute(
+            sa.update(TransitRoute).where(col(TransitRoute.service_id) == own).values(route_type=0)
+        )
+
+    api.db.call(shift_routes)
+    assert _revisions(api) == (unattributed, {own: 2, other: 2})
+
+    def shift_every_stop_time(session: Session) -> None:
+        session.execute(sa.update(TransitStopTime).values(arrival_s=TransitStopTime.arrival_s))
+
+    api.db.call(shift_every_stop_time)
+    assert _revisions(api) == (unattributed + 1, {own: 2, other: 2})
+    assert api.db.timetable_version() == timetables + 3

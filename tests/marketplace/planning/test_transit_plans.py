@@ -6,6 +6,7 @@ are test data written here, not real departures. Streets: the real west-Issy ext
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from starlette.testclient import TestClient
 from marketplace.app import create_app
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState, load_streets
-from tests.marketplace.helpers import Api, Partners, published_service
+from tests.marketplace.helpers import PUBLISH, Api, Partners, published_service
 from tests.marketplace.trips import MONDAY_MORNING, wait_for_job
 
 IMPORT = """mutation($id: ID!, $files: JSON!) {
@@ -276,3 +277,92 @@ def test_an_availability_batch_reads_no_timetable_and_an_import_is_in_the_next_p
     [moved] = _transit_options(planner_api)
     assert moved[3]["start"].startswith(MONDAY_MORNING[:11] + "08:54")
     assert catalogue.timetable_reads == reads + 1 and indexes.builds == builds + 1
+
+
+def test_republishing_one_timetable_reads_and_merges_that_service_only(
+    planner_api: Api, partners: Partners
+) -> None:
+    """Issue 15 "rebuilt incrementally when one service changes": before, any timetable
+    write made the next plan re-read, re-map and re-merge every published service (on a
+    regional feed, longer than the plan budget). Now the import bumps the bus's own timetable
+    revision: the next plan reads the bus alone, keeps the shuttle's mapped timetable and its
+    prefixed part of the network, and rides the bus's new departure at once."""
+    shuttle = _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    bus = _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+    state = planner_api.client.app.state.planning  # type: ignore[attr-defined]
+    catalogue, indexes = state.catalogue, state._planner.transit_indexes
+    [legs] = _transit_options(planner_api)
+    assert legs[3]["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+
+    def timetable_of(global_id: str) -> object:
+        # The planner's service ids are the database's (the API's are "MobilityService:<id>").
+        own = base64.b64decode(global_id).decode().split(":")[1]
+        [service] = [s for s in catalogue.snapshot()[0].services if s.id == own]
+        return service.timetable
+
+    shuttle_timetable, bus_timetable = timetable_of(shuttle), timetable_of(bus)
+    reads, services_read = catalogue.timetable_reads, catalogue.services_read
+    builds, prepared = indexes.builds, indexes.parts_prepared
+
+    later = dict(BUS, **{"stop_times.txt": BUS["stop_times.txt"].replace(":53:", ":54:")})
+    later["stop_times.txt"] = later["stop_times.txt"].replace("08:55:30", "08:56:30")
+    later["stop_times.txt"] = later["stop_times.txt"].replace("08:58:00", "08:59:00")
+    planner_api.ok(IMPORT, {"id": bus, "files": later}, key=partners.b)
+    [moved] = _transit_options(planner_api)
+    assert moved[3]["start"].startswith(MONDAY_MORNING[:11] + "08:54")
+    assert moved[1] == legs[1]  # the shuttle's ride, from its kept part of the network
+    # One read, of one service; one network joined, one service's part prefixed again.
+    assert (catalogue.timetable_reads, catalogue.services_read) == (reads + 1, services_read + 1)
+    assert (indexes.builds, indexes.parts_prepared) == (builds + 1, prepared + 1)
+    assert timetable_of(shuttle) is shuttle_timetable
+    assert timetable_of(bus) is not bus_timetable
+
+    # The shuttle re-published in turn, unchanged: it alone is read, and its equal timetable
+    # keeps the network as it is (nothing joined nor prefixed again).
+    planner_api.ok(IMPORT, {"id": shuttle, "files": SHUTTLE}, key=partners.a)
+    assert _transit_options(planner_api) == [moved]
+    assert catalogue.services_read == services_read + 2
+    assert (indexes.builds, indexes.parts_prepared) == (builds + 1, prepared + 1)
+    assert timetable_of(bus) is not bus_timetable
+
+
+SUSPEND = """mutation($id: ID!) { suspendService(id: $id) { status } }"""
+
+
+def test_a_suspended_timetable_leaves_the_next_plan_and_comes_back_read_again(
+    planner_api: Api, partners: Partners
+) -> None:
+    """A service no longer published is dropped from the kept timetables (its part of the
+    network is not planned), and read again when it is published again."""
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    bus = _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+    catalogue = planner_api.client.app.state.planning.catalogue  # type: ignore[attr-defined]
+    [legs] = _transit_options(planner_api)
+    services_read = catalogue.services_read
+    planner_api.ok(SUSPEND, {"id": bus}, key=partners.b)
+    assert _transit_options(planner_api) == []
+    planner_api.ok(PUBLISH, {"id": bus}, key=partners.b)
+    assert _transit_options(planner_api) == [legs]
+    assert catalogue.services_read == services_read + 1
+
+
+def test_an_import_builds_the_network_before_the_next_plan_asks(
+    planner_api: Api, partners: Partners
+) -> None:
+    """Issue 15: a big import must not make a commuter's plan pay the network build. The
+    import's timetable event starts the warm-up, which reads the catalogue and builds the
+    network in the background; the next plan finds both built and reads and builds nothing,
+    and rides the imported bus."""
+    state = planner_api.client.app.state.planning  # type: ignore[attr-defined]
+    catalogue, indexes = state.catalogue, state._planner.transit_indexes
+    runs = state.transit_warm_up.runs
+    _publish(planner_api, partners.a, "SHUTTLE", "Navette Bas-Meudon", SHUTTLE)
+    _publish(planner_api, partners.b, "PUBLIC_TRANSPORT", "Bus test", BUS)
+    assert state.transit_warm_up.wait(600)
+    assert state.transit_warm_up.runs > runs
+    reads, builds = catalogue.timetable_reads, indexes.builds
+    assert builds >= 1  # by the warm-up: no plan was asked yet
+    [legs] = _transit_options(planner_api)
+    assert legs[3]["service"]["name"] == "Bus test"
+    assert legs[3]["start"].startswith(MONDAY_MORNING[:11] + "08:53")
+    assert (catalogue.timetable_reads, indexes.builds) == (reads, builds)

@@ -217,6 +217,32 @@ def test_a_republished_timetable_is_in_the_next_plan_without_measuring_walks_aga
     assert searches < planner.transit_indexes.transfers.searches <= searches + 4
 
 
+def test_one_changed_service_prefixes_and_splits_its_own_trips_only(
+    west_issy: StreetNetwork,
+) -> None:
+    """Issue 15 "rebuilt incrementally when one service changes": the network and the day's
+    RAPTOR index are rebuilt, but the unchanged shuttle's prefixed part and its patterns are
+    taken as they were; only the bus's are made again, and its new departure is ridden."""
+    planner = TripPlanner(west_issy, clock=lambda: MONDAY_0830)
+    indexes = planner.transit_indexes
+    navette = shuttle()
+    first, _ = plan(planner, navette, bus())
+    assert first[0].legs[3].start.time() == dt.time(8, 53)
+    prepared, split, built = indexes.parts_prepared, indexes.pattern_groups_split, indexes.builds
+    assert (prepared, split) == (2, 2)  # each service's part; each one's route and stops
+    later, _ = plan(planner, navette, bus(first_minute=45))
+    assert later[0].legs[3].start.time() == dt.time(8, 55)
+    assert later[0].legs[1] == first[0].legs[1]  # the shuttle's ride, from its kept part
+    assert indexes.builds == built + 1
+    assert (indexes.parts_prepared, indexes.pattern_groups_split) == (prepared + 1, split + 1)
+    # And with the wheelchair restriction (step-free timetables kept per service too).
+    plan(planner, navette, bus(first_minute=45), wheelchair=True)
+    prepared, split = indexes.parts_prepared, indexes.pattern_groups_split
+    wheelchair, _ = plan(planner, navette, bus(first_minute=47), wheelchair=True)
+    assert wheelchair[0].legs[3].start.time() == dt.time(8, 57)
+    assert (indexes.parts_prepared, indexes.pattern_groups_split) == (prepared + 1, split + 1)
+
+
 def test_the_plan_offers_the_later_journey_without_a_change_and_honours_max_transfers(
     west_issy: StreetNetwork,
 ) -> None:
