@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from routing.transit.fares import FareAttribute, FareRule, FareTable
+from routing.transit.fares_v2 import FaresV2
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -89,6 +90,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
     route_origin: dict[str, tuple[str, TransitRoute]] = {}
     fare_attributes: list[FareAttribute] = []
     fare_rules: list[FareRule] = []
+    fares_v2: list[FaresV2] = []
     stops_by_key: dict[str, tuple[TransitStop, ...]] = {}
     for key, timetable in parts:
         if not key or SEPARATOR in key or key in seen:
@@ -140,6 +142,16 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
             )
             for r in timetable.fares.rules
         ]
+        # Fares v2 keep their own networks, areas and groups; only route and stop ids move.
+        fares_v2 += [
+            dataclasses.replace(
+                table,
+                route_networks={ref(r): n for r, n in table.route_networks.items()},
+                stop_areas={ref(s): a for s, a in table.stop_areas.items()},
+                scope=ref(table.scope),
+            )
+            for table in timetable.fares_v2
+        ]
     timetable = Timetable(
         stops=tuple(stops),
         routes=tuple(routes),
@@ -148,6 +160,7 @@ def merge_timetables(parts: Sequence[tuple[str, Timetable]]) -> TransitNetwork:
         source_id="+".join(key for key, _ in parts),
         stations=tuple(stations),
         fares=FareTable(tuple(fare_attributes), tuple(fare_rules)),
+        fares_v2=tuple(fares_v2),
     )
     return TransitNetwork(timetable, tuple(parts), stop_origin, route_origin, stops_by_key)
 
