@@ -43,6 +43,7 @@ from marketplace.models import (
     TransitCalendarDate,
     TransitFare,
     TransitFareRule,
+    TransitFaresV2,
     TransitRoute,
     TransitStopTime,
     TransitStopZone,
@@ -95,6 +96,7 @@ TIMETABLE_TABLES: frozenset[str] = frozenset(
         TransitStopTime,
         TransitFare,
         TransitFareRule,
+        TransitFaresV2,
         TransitStopZone,
         TransitTransfer,
     )

@@ -16,7 +16,6 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from routing.transit._gtfs_fares import read_fares
-from routing.transit._gtfs_fares_v2 import read_fares_v2
 from routing.transit._gtfs_fields import (
     _at,
     _clock,
@@ -29,6 +28,7 @@ from routing.transit._gtfs_fields import (
     _time,
 )
 from routing.transit.fares import FareTable
+from routing.transit.gtfs_fares_v2 import read_fares_v2
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,

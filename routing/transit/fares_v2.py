@@ -198,24 +198,24 @@ class FaresV2:
             return wanted in values
         return self.prioritised or not (values & named)
 
-    def _matches_place(self, rule: FareLegRule, ride: V2Ride) -> bool:
-        network = self.route_networks.get(ride.route_id)
+    def _matches_place(
+        self, rule: FareLegRule, route_id: str, from_areas: frozenset[str], to_areas: frozenset[str]
+    ) -> bool:
+        network = self.route_networks.get(route_id)
         networks = frozenset() if network is None else frozenset((network,))
         named_networks, named_from, named_to = self._named[:3]
         return (
             self._field_matches(rule.network_id, networks, named_networks)
-            and self._field_matches(
-                rule.from_area_id, self.stop_areas.get(ride.board_stop_id, frozenset()), named_from
-            )
-            and self._field_matches(
-                rule.to_area_id, self.stop_areas.get(ride.alight_stop_id, frozenset()), named_to
-            )
+            and self._field_matches(rule.from_area_id, from_areas, named_from)
+            and self._field_matches(rule.to_area_id, to_areas, named_to)
         )
 
-    def leg_options(self, ride: V2Ride) -> tuple[_Option, ...]:
-        """The ways ``ride`` may be paid (its matching rules' groups and products); empty when
-        no rule matches or a timeframe rule, not evaluated, could apply."""
-        matching = [r for r in self.leg_rules if self._matches_place(r, ride)]
+    def _options(
+        self, route_id: str, from_areas: frozenset[str], to_areas: frozenset[str]
+    ) -> tuple[_Option, ...]:
+        matching = [
+            r for r in self.leg_rules if self._matches_place(r, route_id, from_areas, to_areas)
+        ]
         untimed = [r for r in matching if not r.timed]
         if not untimed:
             return ()
@@ -227,6 +227,23 @@ class FaresV2:
             _Option(r.leg_group_id, r.fare_product_id, *self._price[r.fare_product_id])
             for r in chosen
         )
+
+    def leg_options(self, ride: V2Ride) -> tuple[_Option, ...]:
+        """The ways ``ride`` may be paid (its matching rules' groups and products); empty when
+        no rule matches or a timeframe rule, not evaluated, could apply."""
+        return self._options(
+            ride.route_id,
+            self.stop_areas.get(ride.board_stop_id, frozenset()),
+            self.stop_areas.get(ride.alight_stop_id, frozenset()),
+        )
+
+    def cheapest_ride_minor(
+        self, route_id: str, from_areas: frozenset[str], to_areas: frozenset[str]
+    ) -> int | None:
+        """The lowest price of one ride of ``route_id`` between stops of those areas, alone
+        (no transfer), or ``None`` when unknown: the search's view of a ride's price."""
+        options = self._options(route_id, from_areas, to_areas)
+        return min((o.amount_minor for o in options), default=None)
 
     # -- transfers ----------------------------------------------------------------------------
 

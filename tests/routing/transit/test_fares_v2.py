@@ -93,6 +93,14 @@ def test_a_planned_journey_is_priced_by_v2(timetable: Timetable) -> None:
         assert journey_prices(timetable, found) == expected[found.transit_legs[0].trip.id]
 
 
+def test_a_cheaper_slower_option_survives_the_search(timetable: Timetable) -> None:
+    index = RaptorIndex(timetable, DAY)
+    journeys = index.pareto_depart_at({"A": 0}, {"Z": 0}, 7 * H + 55 * 60)
+    # The search sees v2 prices: the local (2.00, 20 min later) is kept beside the express.
+    found = {j.transit_legs[0].trip.id: journey_prices(timetable, j) for j in journeys}
+    assert found == {"exp1": [400], "loc1": [200]}
+
+
 def test_a_ride_no_rule_matches_is_unknown_never_free(timetable: Timetable) -> None:
     index = RaptorIndex(timetable, DAY)
     journeys = index.pareto_depart_at({"Y": 0}, {"W": 0}, 8 * H + 55 * 60)
