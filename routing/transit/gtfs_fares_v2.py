@@ -16,7 +16,7 @@ from routing.transit.errors import TimetableError
 from routing.transit.fares import price_minor
 from routing.transit.fares_v2 import FareLegRule, FareProduct, FaresV2, FareTransferRule
 
-__all__ = ["FARES_V2_COLUMNS", "has_fares_v2", "read_fares_v2"]
+__all__ = ["FARES_V2_COLUMNS", "read_fares_v2"]
 
 Rows = Callable[[str, tuple[str, ...]], Iterator[tuple[int, dict[str, str]]]]
 
@@ -32,11 +32,6 @@ FARES_V2_COLUMNS: dict[str, tuple[str, ...]] = {
     "timeframes.txt": ("timeframe_group_id",),
 }
 """The files of fares v2 and the columns each must have."""
-
-
-def has_fares_v2(names: set[str]) -> bool:
-    """Whether a feed holding the files ``names`` prices with fares v2."""
-    return "fare_leg_rules.txt" in names
 
 
 def _optional(row: dict[str, str], column: str) -> str | None:

@@ -125,6 +125,21 @@ def test_v2_stays_with_its_feed_in_a_merged_network(timetable: Timetable) -> Non
 FLAT = FareProduct("flat", 190, "EUR")
 
 
+def test_a_flat_product_prices_every_ride_of_a_feed(tmp_path: Path) -> None:
+    feed = tmp_path / "flat"
+    shutil.copytree(FEED, feed)
+    for name in ("fare_media.txt", "fare_transfer_rules.txt", "stop_areas.txt", "areas.txt"):
+        (feed / name).unlink()
+    (feed / "fare_products.txt").write_text("fare_product_id,amount,currency\nflat,1.90,EUR\n")
+    (feed / "fare_leg_rules.txt").write_text("fare_product_id\nflat\n")
+    flat = read_gtfs(feed)
+    index = RaptorIndex(flat, DAY)
+    journeys = index.pareto_depart_at({"A": 0}, {"W": 0}, 7 * H + 55 * 60)
+    assert journeys
+    for journey in journeys:  # no transfer rule: each ride pays, NOFARE included
+        assert journey_prices(flat, journey) == [190] * len(journey.transit_legs)
+
+
 def test_without_rule_priority_an_empty_field_matches_only_unnamed_values() -> None:
     fares = FaresV2(
         (FLAT, FareProduct("metro", 250, "EUR")),
