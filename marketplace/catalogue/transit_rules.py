@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from marketplace.models import TransitFare, TransitFareRule, TransitStopZone, TransitTransfer
+from marketplace.models import (
+    TransitFare,
+    TransitFareRule,
+    TransitFaresV2,
+    TransitStopZone,
+    TransitTransfer,
+)
 
 __all__ = ["FareView", "TransferView", "TransitRulesView", "transit_rules"]
 
@@ -41,11 +47,13 @@ class TransferView:
 
 @dataclass(frozen=True, slots=True)
 class TransitRulesView:
-    """One service's fares, stop zones (station id -> zone) and transfer rules."""
+    """One service's fares, stop zones (station id -> zone) and transfer rules; ``fares_v2``
+    its GTFS Fares v2 document (:mod:`marketplace.catalogue.fares_v2`), ``None`` without."""
 
     fares: tuple[FareView, ...] = ()
     zones: dict[int, str] = field(default_factory=dict)
     transfers: tuple[TransferView, ...] = ()
+    fares_v2: str | None = None
 
 
 def transit_rules(session: Session, service_ids: Sequence[int]) -> dict[int, TransitRulesView]:
@@ -84,6 +92,12 @@ def transit_rules(session: Session, service_ids: Sequence[int]) -> dict[int, Tra
                 transfer.min_transfer_s,
             )
         )
+    documents = {
+        row.service_id: row.document
+        for row in session.exec(
+            select(TransitFaresV2).where(col(TransitFaresV2.service_id).in_(ids))
+        )
+    }
     fare_views: dict[int, list[FareView]] = defaultdict(list)
     for fare in fares:
         fare_views[fare.service_id].append(
@@ -100,7 +114,9 @@ def transit_rules(session: Session, service_ids: Sequence[int]) -> dict[int, Tra
             )
         )
     return {
-        sid: TransitRulesView(tuple(fare_views[sid]), zones[sid], tuple(transfers[sid]))
+        sid: TransitRulesView(
+            tuple(fare_views[sid]), zones[sid], tuple(transfers[sid]), documents.get(sid)
+        )
         for sid in ids
-        if sid in fare_views or sid in zones or sid in transfers
+        if sid in fare_views or sid in zones or sid in transfers or sid in documents
     }

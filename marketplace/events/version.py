@@ -55,6 +55,7 @@ from marketplace.models import (
     TransitCalendarDate,
     TransitFare,
     TransitFareRule,
+    TransitFaresV2,
     TransitRoute,
     TransitStopTime,
     TransitStopZone,
@@ -114,6 +115,7 @@ TIMETABLE_TABLES: frozenset[str] = frozenset(
         TransitStopTime,
         TransitFare,
         TransitFareRule,
+        TransitFaresV2,
         TransitStopZone,
         TransitTransfer,
     )

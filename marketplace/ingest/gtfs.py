@@ -34,8 +34,10 @@ from marketplace.ingest.gtfs_files import WEEKDAYS, GtfsFeed, parse_gtfs, read_g
 from marketplace.ingest.gtfs_rules import (
     agency_timezones,
     import_fares,
+    import_fares_v2,
     import_stop_zones,
     import_transfers,
+    read_feed_fares_v2,
 )
 from marketplace.ingest.report import ImportReport, SkippedRow
 from marketplace.models import (
@@ -44,6 +46,7 @@ from marketplace.models import (
     TransitCalendar,
     TransitCalendarDate,
     TransitFare,
+    TransitFaresV2,
     TransitRoute,
     TransitStopTime,
     TransitStopZone,
@@ -161,6 +164,7 @@ def _replace_timetable(session: Session, service_id: int) -> None:
         TransitRoute,
         TransitCalendar,
         TransitFare,
+        TransitFaresV2,
         TransitStopZone,
         TransitTransfer,
     ):
@@ -352,8 +356,12 @@ def import_gtfs(
     ------
     NotAuthenticated, NotFound, Forbidden, Conflict
         The caller may not change the service (or it is retired).
+    InvalidInput
+        The feed's fares v2 break the reference (file, line and field named); nothing is
+        written.
     """
     service = lock_owned_service(session, actor, service_id)
+    fares_v2 = read_feed_fares_v2(feed)  # checked whole before anything is written
     # Its stop times and calendar dates name trips and calendars, not the service: the
     # planner re-reads this service's timetable only (see marketplace.events.version).
     scope_timetable_writes(session, service_id)
@@ -377,6 +385,7 @@ def import_gtfs(
     routes = _routes(session, service_id, feed, report)
     import_stop_zones(session, service_id, feed, station_ids, report)
     import_fares(session, service_id, feed, set(routes), report)
+    import_fares_v2(session, service_id, feed, fares_v2, report)
     import_transfers(session, service_id, feed, station_ids, report)
 
     trip_rows: dict[str, tuple[TransitRoute, int, dict[str, str]]] = {}

@@ -24,6 +24,7 @@ from typing import IO
 
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gtfs_files import REQUIRED_COLUMNS
+from routing.transit.gtfs_fares_v2 import FARES_V2_COLUMNS
 
 __all__ = ["BoundingBox", "parse_bbox", "restrict_texts_to_area", "restrict_to_area"]
 
@@ -240,5 +241,9 @@ def _restrict(source: _Source, box: BoundingBox, progress: Progress | None) -> d
     )
     keep("fare_rules.txt", lambda r: not r.get("route_id") or r.get("route_id") in routes)
     keep("fare_attributes.txt", lambda r: True)
+    keep("route_networks.txt", lambda r: r.get("route_id") in routes)
+    keep("stop_areas.txt", lambda r: r.get("stop_id") in stops)
+    for name in FARES_V2_COLUMNS.keys() - {"route_networks.txt", "stop_areas.txt"}:
+        keep(name, lambda r: True)
     keep("agency.txt", lambda r: True)
     return {name: text for name, text in files.items() if name in REQUIRED_COLUMNS}

@@ -21,6 +21,7 @@ from marketplace.errors import InvalidInput
 from marketplace.i18n import Message
 from marketplace.ingest.gtfs_frequencies import FREQUENCY_COLUMNS, expand_frequencies
 from marketplace.text import ACCEPTED_TEXT, forbidden_character
+from routing.transit.gtfs_fares_v2 import FARES_V2_COLUMNS
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -47,6 +48,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "fare_attributes.txt": ("fare_id", "price", "currency_type"),
     "fare_rules.txt": ("fare_id",),
     "transfers.txt": ("from_stop_id", "to_stop_id", "transfer_type"),
+    **FARES_V2_COLUMNS,
 }
 """The files the import reads, and the columns each must have."""
 

@@ -8,16 +8,35 @@ transfer between unknown stops or of type 2 without its minimum time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from marketplace.catalogue.fares_v2 import fares_v2_document
+from marketplace.errors import InvalidInput
 from marketplace.ingest.gtfs_files import GtfsFeed
 from marketplace.ingest.report import ImportReport, SkippedRow
-from marketplace.models import TransitFare, TransitFareRule, TransitStopZone, TransitTransfer
+from marketplace.models import (
+    TransitFare,
+    TransitFareRule,
+    TransitFaresV2,
+    TransitStopZone,
+    TransitTransfer,
+)
+from routing.transit.errors import TimetableError
 from routing.transit.fares import price_minor
+from routing.transit.fares_v2 import FaresV2
+from routing.transit.gtfs_fares_v2 import read_fares_v2
 
-__all__ = ["agency_timezones", "import_fares", "import_stop_zones", "import_transfers"]
+__all__ = [
+    "agency_timezones",
+    "import_fares",
+    "import_fares_v2",
+    "import_stop_zones",
+    "import_transfers",
+    "read_feed_fares_v2",
+]
 
 _MAX_TRANSFER_S = 86_400
 
@@ -136,6 +155,43 @@ def import_fares(
     session.add_all(rules)
     # Counted when the feed has the file, so a feed without fares reports no fare tables.
     for name, made in (("fare_attributes.txt", len(fares)), ("fare_rules.txt", len(rules))):
+        if name in feed.tables:
+            report.count(name, created=made)
+
+
+def read_feed_fares_v2(feed: GtfsFeed) -> FaresV2:
+    """The feed's fares v2 (empty without ``fare_leg_rules.txt``), checked whole before
+    anything is written: a fare table half kept would price journeys wrongly.
+
+    Raises
+    ------
+    InvalidInput
+        A row the reference does not accept; the message names the file, the line and the
+        field, and what is accepted.
+    """
+
+    def rows(name: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+        # The columns were checked when the feed was parsed (REQUIRED_COLUMNS).
+        return iter(feed.tables.get(name, []))
+
+    try:
+        return read_fares_v2(rows)
+    except TimetableError as exc:
+        raise InvalidInput(f"{exc}; nothing was imported") from None
+
+
+def import_fares_v2(
+    session: Session, service_id: int, feed: GtfsFeed, fares: FaresV2, report: ImportReport
+) -> None:
+    """Store ``fares`` (from :func:`read_feed_fares_v2`) with the service's timetable."""
+    if not fares:
+        return
+    session.add(TransitFaresV2(service_id=service_id, document=fares_v2_document(fares)))
+    for name, made in (
+        ("fare_products.txt", len(fares.products)),
+        ("fare_leg_rules.txt", len(fares.leg_rules)),
+        ("fare_transfer_rules.txt", len(fares.transfer_rules)),
+    ):
         if name in feed.tables:
             report.count(name, created=made)
 

@@ -58,6 +58,7 @@ from marketplace.models.traffic import (
 from marketplace.models.transit_rules import (
     TransitFare,
     TransitFareRule,
+    TransitFaresV2,
     TransitStopZone,
     TransitTransfer,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "TransitCalendarDate",
     "TransitFare",
     "TransitFareRule",
+    "TransitFaresV2",
     "TransitRoute",
     "TransitStopTime",
     "TransitStopZone",

@@ -1,4 +1,4 @@
-"""What a GTFS feed says beyond its trips: fares (v1), fare zones of stops, transfer rules.
+"""What a GTFS feed says beyond its trips: fares (v1 and v2), fare zones of stops, transfer rules.
 
 Replaced with the timetable on every import, like the trips (see
 :mod:`marketplace.models.timetable`). Prices are minor units (cents) of ``currency``.
@@ -11,7 +11,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-__all__ = ["TransitFare", "TransitFareRule", "TransitStopZone", "TransitTransfer"]
+__all__ = [
+    "TransitFare",
+    "TransitFareRule",
+    "TransitFaresV2",
+    "TransitStopZone",
+    "TransitTransfer",
+]
 
 
 def _service_fk() -> sa.Column[Any]:
@@ -92,3 +98,20 @@ class TransitTransfer(SQLModel, table=True):
     to_station_id: int = Field(sa_column=_station_fk())
     transfer_type: int = 0
     min_transfer_s: int | None = None
+
+
+class TransitFaresV2(SQLModel, table=True):
+    """A service's GTFS Fares v2 as one JSON document (products, leg and transfer rules, route
+    networks, stop areas by ``stop_id``; :mod:`marketplace.catalogue.fares_v2`): read and
+    written whole, never queried inside."""
+
+    __tablename__ = "transit_fares_v2"
+
+    service_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("mobility_service.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    document: str = Field(sa_column=sa.Column(sa.Text, nullable=False))

@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import shape
 from sqlmodel import Session
 
+from marketplace.catalogue.fares_v2 import fares_v2_from_document
 from marketplace.catalogue.published import (
     FreeVehicleView,
     ServiceView,
@@ -45,6 +46,7 @@ from routing.planning.services import (
 )
 from routing.street.modes import Mode
 from routing.transit.fares import FareAttribute, FareRule, FareTable
+from routing.transit.fares_v2 import FaresV2
 from routing.transit.realtime import TripUpdates
 from routing.transit.timetable import (
     ServiceCalendar,
@@ -186,7 +188,9 @@ def _timetable(view: ServiceView, table: TimetableView) -> Timetable:
         calendars,
         source_id=f"service:{view.id}",
         transfers=transfers,
-        fares=_fares(table),
+        # A feed with fares v2 is priced by them alone, as the reference prefers.
+        fares=FareTable() if table.rules.fares_v2 is not None else _fares(table),
+        fares_v2=_fares_v2(view, table),
     )
 
 
@@ -207,6 +211,14 @@ def _mapped_timetable(
     timetable = _timetable(view, table)
     mapped[view.id] = (table, key, timetable)
     return timetable
+
+
+def _fares_v2(view: ServiceView, table: TimetableView) -> tuple[FaresV2, ...]:
+    if table.rules.fares_v2 is None:
+        return ()
+    stop_ids = {s.external_id: str(s.id) for s in view.stations}
+    fares = fares_v2_from_document(table.rules.fares_v2, stop_ids)
+    return (fares,) if fares else ()
 
 
 def _fares(table: TimetableView) -> FareTable:

@@ -149,7 +149,9 @@ def _itinerary(
     # The way to the first stop starts before any footpath walked ahead of the first ride.
     legs: list[Leg] = ways[0].legs(at(journey.departure_s))
     paid: set[str] = set()
-    fares = iter(leg_fares(network.timetable.fares, journey.transit_legs))
+    fares = iter(
+        leg_fares(network.timetable.fares, journey.transit_legs, network.timetable.fares_v2)
+    )
     for part in journey.legs:
         if isinstance(part, TransferLeg):
             key = (part.from_stop.id, part.to_stop.id)

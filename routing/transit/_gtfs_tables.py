@@ -27,6 +27,8 @@ from routing.transit._gtfs_fields import (
     _restrictions,
     _time,
 )
+from routing.transit.fares import FareTable
+from routing.transit.gtfs_fares_v2 import read_fares_v2
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -99,6 +101,11 @@ class _Reader:
         timed = self._frequencies(self._stop_times(trips, stops, stations))
         transfers = self._transfers(stops, stations)
         fares = read_fares(self._rows, set(routes) | self.skipped_routes)
+        fares_v2 = read_fares_v2(self._rows)
+        if fares_v2:
+            if fares:
+                self._skip("fare_attributes.txt", 0, "fares v2 price this feed; v1 is not read")
+            fares = FareTable()  # a feed with both prices with v2, as the reference prefers
         self.created.update(
             stops=len(stops),
             stations=len(stations),
@@ -108,6 +115,9 @@ class _Reader:
             transfers=len(transfers),
             fare_attributes=len(fares.attributes),
             fare_rules=len(fares.rules),
+            fare_products=len(fares_v2.products),
+            fare_leg_rules=len(fares_v2.leg_rules),
+            fare_transfer_rules=len(fares_v2.transfer_rules),
         )
         return Timetable(
             stops=tuple(stops.values()),
@@ -118,6 +128,7 @@ class _Reader:
             stations=tuple(stations.values()),
             transfers=tuple(transfers),
             fares=fares,
+            fares_v2=(fares_v2,) if fares_v2 else (),
         )
 
     # -- rows --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A journey's rides priced by their feeds' GTFS fares (:mod:`routing.transit.fares`)."""
+"""A journey's rides priced by their feeds' GTFS fares: v2 (:mod:`routing.transit.fares_v2`)
+for the rides of a feed that has them, else v1 (:mod:`routing.transit.fares`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from routing.transit.fares import FareRide, FareTable
+from routing.transit.fares_v2 import FaresV2, V2Ride
 from routing.transit.timetable import TransitLeg
 
 __all__ = ["LegFare", "fare_ride", "leg_fares"]
@@ -33,12 +35,44 @@ def fare_ride(leg: TransitLeg) -> FareRide:
     )
 
 
-def leg_fares(fares: FareTable, legs: Sequence[TransitLeg]) -> list[LegFare | None]:
+def _v2_fares(fares: FaresV2, legs: Sequence[TransitLeg], result: list[LegFare | None]) -> set[int]:
+    """Price the rides ``fares`` price into ``result``; their positions."""
+    priced = [i for i, leg in enumerate(legs) if fares.prices_route(leg.route.id)]
+    prices = fares.prices(
+        [
+            V2Ride(
+                legs[i].route.id,
+                legs[i].board_stop.id,
+                legs[i].alight_stop.id,
+                legs[i].departure_s,
+                legs[i].arrival_s,
+            )
+            for i in priced
+        ]
+    )
+    for n, i in enumerate(priced):
+        if prices is None:
+            result[i] = LegFare(None, None)
+        else:
+            price = prices[n]
+            result[i] = LegFare(price.price_minor, price.currency, price.fare_product_id)
+    return set(priced)
+
+
+def leg_fares(
+    fares: FareTable, legs: Sequence[TransitLeg], fares_v2: Sequence[FaresV2] = ()
+) -> list[LegFare | None]:
     """Per ride, its GTFS fare, or ``None`` for a ride whose route no fare table prices (its
     service prices it otherwise). Rides of one fare system are priced together, transfers
-    included; when any of them has no fare the price of each is unknown."""
-    priced = [i for i, leg in enumerate(legs) if fares.prices_route(leg.route.id)]
+    included; when any of them has no fare the price of each is unknown. A feed's fares v2,
+    when it has them, price its rides instead of v1."""
     result: list[LegFare | None] = [None] * len(legs)
+    by_v2: set[int] = set()
+    for table in fares_v2:
+        by_v2 |= _v2_fares(table, legs, result)
+    priced = [
+        i for i, leg in enumerate(legs) if i not in by_v2 and fares.prices_route(leg.route.id)
+    ]
     if not priced:
         return result
     tickets = fares.tickets([fare_ride(legs[i]) for i in priced])

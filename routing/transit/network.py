@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from routing.transit.fares import FareAttribute, FareRule, FareTable
+from routing.transit.fares_v2 import FaresV2
 from routing.transit.timetable import (
     ServiceCalendar,
     Timetable,
@@ -92,6 +93,7 @@ class MergedPart:
     calendars: tuple[ServiceCalendar, ...]
     fare_attributes: tuple[FareAttribute, ...]
     fare_rules: tuple[FareRule, ...]
+    fares_v2: tuple[FaresV2, ...]
     stop_origin: tuple[tuple[str, tuple[str, TransitStop]], ...]
     route_origin: tuple[tuple[str, tuple[str, TransitRoute]], ...]
 
@@ -156,6 +158,16 @@ def merge_part(key: str, timetable: Timetable) -> MergedPart:
             )
             for r in timetable.fares.rules
         ),
+        # Fares v2 keep their own networks, areas and groups; only route and stop ids move.
+        fares_v2=tuple(
+            dataclasses.replace(
+                table,
+                route_networks={ref(r): n for r, n in table.route_networks.items()},
+                stop_areas={ref(s): a for s, a in table.stop_areas.items()},
+                scope=ref(table.scope),
+            )
+            for table in timetable.fares_v2
+        ),
         stop_origin=tuple(
             (merged.id, (key, stop)) for merged, stop in zip(stops, timetable.stops, strict=True)
         ),
@@ -206,6 +218,7 @@ def merge_timetables(
             tuple(chain.from_iterable(p.fare_attributes for p in merged_parts)),
             tuple(chain.from_iterable(p.fare_rules for p in merged_parts)),
         ),
+        fares_v2=tuple(chain.from_iterable(p.fares_v2 for p in merged_parts)),
     )
     return TransitNetwork(
         timetable,

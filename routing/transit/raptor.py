@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from routing.transit._mc_raptor_kernel import UNKNOWN_FARE_MINOR, _mc_raptor
 from routing.transit._raptor_kernel import _ACCESS, _RIDE, _WALK, _raptor
 from routing.transit.fares import FareRide
+from routing.transit.fares_v2 import FaresV2
 from routing.transit.options import OptionJourney, StopOption
 from routing.transit.realtime import LiveTrip
 from routing.transit.service_day import shift_between_s
@@ -874,38 +875,58 @@ def _fare_arrays(
     """The search's view of the fares: route -> fare group, stop -> zone index, and the price
     of one ride per group, boarding zone and alighting zone (zone 0: none).
 
-    Routes that no rule names share one group; each route a rule names has its own. A ride
-    is priced alone (the cheapest fare covering it, ``contains_id`` judged on its two ends);
-    transfers between rides are priced exactly on the journeys found.
+    A stop's zone is its v1 ``zone_id`` with its fares v2 areas. Under v1, routes that no rule
+    names share one group and each route a rule names has its own; under v2, the routes of one
+    network share a group. A ride is priced alone (v1: the cheapest fare covering it,
+    ``contains_id`` judged on its two ends; v2: the cheapest product of the rules matching
+    it); transfers between rides are priced exactly on the journeys found.
     """
     fares = timetable.fares
-    zones = [None, *sorted({s.zone_id for s in timetable.stops if s.zone_id is not None})]
+    tables = timetable.fares_v2
+
+    def areas(stop_id: str) -> frozenset[str]:
+        return frozenset().union(*(t.stop_areas.get(stop_id, frozenset()) for t in tables))
+
+    none: tuple[str | None, frozenset[str]] = (None, frozenset())
+    keys = [(s.zone_id, areas(s.id)) for s in timetable.stops]
+    zones = [none, *sorted(set(keys) - {none}, key=lambda k: (k[0] or "", sorted(k[1])))]
     zone_index = {zone: i for i, zone in enumerate(zones)}
-    stop_zone = np.array([zone_index[s.zone_id] for s in timetable.stops], np.int64)
+    stop_zone = np.array([zone_index[key] for key in keys], np.int64)
     named = {rule.route_id for rule in fares.rules if rule.route_id is not None}
-    priced = [route.id for route in timetable.routes if fares.prices_route(route.id)]
-    # One representative route per group: each named route, and the first unnamed one.
-    groups: dict[str, int] = {}
-    representatives: list[str] = []
+    # One representative route per group: each named route, and the first unnamed one (v1);
+    # the first route of each network (v2).
+    groups: dict[tuple[str, ...], int] = {}
+    representatives: list[tuple[str, FaresV2 | None]] = []
     route_fare: dict[str, int] = {}
-    for route_id in priced:
-        scope_key = next(f.scope for f in fares.attributes if route_id.startswith(f.scope))
-        key = route_id if route_id in named else f"\0{scope_key}"
+    for route in timetable.routes:
+        table = next((t for t in tables if t.prices_route(route.id)), None)
+        if table is not None:
+            key: tuple[str, ...] = ("v2", table.scope, table.route_networks.get(route.id, ""))
+        elif fares.prices_route(route.id):
+            scope = next(f.scope for f in fares.attributes if route.id.startswith(f.scope))
+            key = ("v1", route.id) if route.id in named else ("v1", "\0", scope)
+        else:
+            continue
         if key not in groups:
             groups[key] = len(representatives)
-            representatives.append(route_id)
-        route_fare[route_id] = groups[key]
+            representatives.append((route.id, table))
+        route_fare[route.id] = groups[key]
     n_zones = len(zones)
     if not representatives or len(representatives) * n_zones * n_zones > _MAX_FARE_CELLS:
         return {}, stop_zone, np.zeros((1, n_zones, n_zones), np.int64)
     fare_minor = np.full((len(representatives), n_zones, n_zones), UNKNOWN_FARE_MINOR, np.int64)
-    for g, route_id in enumerate(representatives):
-        for a, zone_a in enumerate(zones):
-            for b, zone_b in enumerate(zones):
-                passed = frozenset(z for z in (zone_a, zone_b) if z is not None)
-                price = fares.cheapest_ride_minor(FareRide(route_id, zone_a, zone_b, passed, 0))
+    for g, (route_id, table) in enumerate(representatives):
+        for a, (zone_a, areas_a) in enumerate(zones):
+            for b, (zone_b, areas_b) in enumerate(zones):
+                if table is not None:
+                    price = table.cheapest_ride_minor(route_id, areas_a, areas_b)
+                else:
+                    passed = frozenset(z for z in (zone_a, zone_b) if z is not None)
+                    ride = FareRide(route_id, zone_a, zone_b, passed, 0)
+                    price = fares.cheapest_ride_minor(ride)
                 if price is not None:
-                    fare_minor[g, a, b] = price
+                    # A discount product may be negative; the search's labels are >= 0.
+                    fare_minor[g, a, b] = max(price, 0)
     return route_fare, stop_zone, fare_minor
 
 

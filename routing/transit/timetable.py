@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 from routing.geometry import EARTH_RADIUS_M
 from routing.transit.errors import TimetableError
 from routing.transit.fares import FareTable
+from routing.transit.fares_v2 import FaresV2
 
 __all__ = [
     "TRANSIT_MODES",
@@ -293,7 +294,8 @@ class Timetable:
     ``stops`` are boarding points; ``stations`` the parents some of them name. ``source_id``
     says where the feed came from (a file name, a marketplace service id) for messages and
     caches. ``transfers`` are the feed's ``transfers.txt`` rules between its boarding stops;
-    ``fares`` its GTFS fares v1 (empty: prices come from elsewhere or are unknown).
+    ``fares`` its GTFS fares v1 (empty: prices come from elsewhere or are unknown), ``fares_v2``
+    its fares v2, which price its routes instead of v1 (one per feed of a merged network).
     """
 
     stops: tuple[TransitStop, ...]
@@ -304,6 +306,7 @@ class Timetable:
     stations: tuple[TransitStop, ...] = ()
     transfers: tuple[TransferRule, ...] = ()
     fares: FareTable = field(default_factory=FareTable)
+    fares_v2: tuple[FaresV2, ...] = ()
     stop_by_id: dict[str, TransitStop] = field(init=False, repr=False, compare=False)
     route_by_id: dict[str, TransitRoute] = field(init=False, repr=False, compare=False)
     trip_by_id: dict[str, TransitTrip] = field(init=False, repr=False, compare=False)

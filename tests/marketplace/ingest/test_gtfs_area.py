@@ -18,6 +18,7 @@ import pytest
 from marketplace.errors import InvalidInput
 from marketplace.ingest.gtfs import parse_gtfs
 from marketplace.ingest.gtfs_area import BoundingBox, parse_bbox, restrict_to_area
+from marketplace.ingest.gtfs_rules import read_feed_fares_v2
 
 FEED = Path(__file__).parents[2] / "routing" / "transit" / "fixtures" / "gtfs_fares"
 # Around stops A (48.8200, 2.2600), M and Z (48.8240, 2.2640); Y and W lie north of it.
@@ -43,6 +44,20 @@ def test_only_what_touches_the_area_is_kept() -> None:
     assert "agency.txt" in files and "calendar.txt" in files
     assert ("stop_times.txt", 9) in seen  # progress: every row of the feed was read
     parse_gtfs(files)  # the ordinary import takes it
+
+
+def test_fares_v2_follow_the_area() -> None:
+    files = restrict_to_area(FEED.with_name("gtfs_fares_v2"), BOX)
+    assert _ids(files["stop_areas.txt"], "stop_id") == ["A", "M", "Z"]  # Y lies outside
+    assert _ids(files["route_networks.txt"], "route_id") == ["EXP", "LOC", "FEED"]
+    assert _ids(files["fare_products.txt"], "fare_product_id")[0] == "city_single"
+    assert "fare_leg_rules.txt" in files and "fare_transfer_rules.txt" in files
+    fares = read_feed_fares_v2(parse_gtfs(files))  # no area names a stop left out
+    assert fares.stop_areas == {
+        "A": frozenset({"inner"}),
+        "M": frozenset({"inner"}),
+        "Z": frozenset({"outer"}),
+    }
 
 
 @pytest.mark.parametrize(
