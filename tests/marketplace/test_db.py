@@ -163,6 +163,7 @@ def test_the_app_starts_on_a_migrated_database(tmp_path: Path) -> None:
             "catalogue_version": 0,
             "streets": False,
             "live": "in-process",
+            "warm_up": {"state": "off"},  # no streets, and apps built in code never warm up
         }
         assert client.app.state.planning.streets.problem is problem  # type: ignore[attr-defined]
     assert loaded == [settings]
