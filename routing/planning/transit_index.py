@@ -88,6 +88,16 @@ class TransitIndexes:
             blocks = self._blocks[(day, wheelchair)] = {}
         return blocks
 
+    def _forget_parts_unused(self) -> None:
+        """Drop the parts and step-free timetables of services no cached network has (a
+        service retired, or last seen in an entry dropped): memory follows the networks."""
+        used = {key for entry in self._entries.values() for key, _ in entry.network.parts}
+        for prepared in self._prepared.values():
+            for key in prepared.keys() - used:
+                del prepared[key]
+        for key in self._step_free_of.keys() - used:
+            del self._step_free_of[key]
+
     def _step_free(self, service: TransitService) -> Timetable:
         cached = self._step_free_of.get(service.id)
         if cached is not None and cached[0] is service.timetable:
@@ -139,6 +149,7 @@ class TransitIndexes:
                 while len(self._entries) >= _MAX_ENTRIES:
                     self._entries.pop(next(iter(self._entries)))
                 self._entries[key] = entry
+                self._forget_parts_unused()
             live = tuple(service.live for service in services)
             index = entry.by_day.get((day, live))
             if index is None:

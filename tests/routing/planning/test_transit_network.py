@@ -241,6 +241,9 @@ def test_one_changed_service_prefixes_and_splits_its_own_trips_only(
     wheelchair, _ = plan(planner, navette, bus(first_minute=47), wheelchair=True)
     assert wheelchair[0].legs[3].start.time() == dt.time(8, 57)
     assert (indexes.parts_prepared, indexes.pattern_groups_split) == (prepared + 1, split + 1)
+    # A network of the shuttle alone keeps the shuttle's part too: nothing prefixed again.
+    plan(planner, navette)
+    assert indexes.parts_prepared == prepared + 1
 
 
 def test_the_plan_offers_the_later_journey_without_a_change_and_honours_max_transfers(
