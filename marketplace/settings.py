@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from marketplace.outbound import OutboundPolicy
 
 __all__ = ["REPO_ROOT", "Settings", "default_database_url"]
 
@@ -103,6 +105,12 @@ class Settings:
     query_parallelism
         Street queries one worker process runs at once (threads answering plans together);
         ``None``: the number of CPUs. ``1`` runs them one at a time.
+    outbound
+        Which non-public addresses the platform may fetch when it reads a URL a partner gave
+        (an import, a live feed): none by default (:mod:`marketplace.outbound`).
+    sqlite_busy_timeout_ms
+        How long a SQLite write waits for another writer (a long import) before the client
+        gets ``DATABASE_BUSY``.
     """
 
     database_url: str
@@ -126,6 +134,8 @@ class Settings:
     plan_burst: int = 20
     plan_budget_ms: int = 30_000
     query_parallelism: int | None = None
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
+    sqlite_busy_timeout_ms: int = 30_000
 
     @classmethod
     def from_environ(
@@ -160,7 +170,10 @@ class Settings:
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
         ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
         off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
-        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``.
+        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``,
+        ``ISSY_OUTBOUND_ALLOW_PRIVATE`` (``1``: fetch partners' URLs on any address),
+        ``ISSY_OUTBOUND_ALLOW`` (host names and CIDR networks fetched though not public),
+        ``ISSY_SQLITE_BUSY_TIMEOUT_MS``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -196,4 +209,6 @@ class Settings:
                 if env.get("ISSY_QUERY_PARALLELISM")
                 else None
             ),
+            outbound=OutboundPolicy.from_environ(env),
+            sqlite_busy_timeout_ms=_int(env, "ISSY_SQLITE_BUSY_TIMEOUT_MS", 30_000),
         )
