@@ -29,6 +29,7 @@ from marketplace.events.live import LiveUpdates
 from marketplace.http.gbfs import gbfs_routes
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
+from marketplace.ingest.live_feeds import feed_fetcher
 from marketplace.jobs.execute import JobExecutor
 from marketplace.jobs.feed_poller import FeedPoller
 from marketplace.jobs.queue import Reaper, reap_and_sweep, start_job_queues
@@ -201,7 +202,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         # Never migrate here: replicas starting together would race (`issy-mobility migrate`).
         try:
             await run_in_threadpool(db.require_current_schema)
@@ -233,6 +234,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
             network=planning.network,
             config=lambda: traffic_config(app.state),
             lease_s=settings.job_lease_s,
+            outbound=settings.outbound,
         )
         app.state.jobs = await run_in_threadpool(
             functools.partial(
@@ -253,7 +255,11 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         # Live feeds: polled here when this process runs the jobs (SQLite's own queue, no
         # ISSY_JOB_QUEUE_URL); with a queue, `issy-mobility worker` polls them.
         polls = settings.poll_live_feeds
-        poller = FeedPoller(db) if (polls is None and not settings.job_queue_url) or polls else None
+        poller = (
+            FeedPoller(db, fetch=feed_fetcher(settings.outbound))
+            if (polls is None and not settings.job_queue_url) or polls
+            else None
+        )
         if poller is not None:
             poller.start()
         app.state.plan_limiter = plan_rate_limiter(settings)

@@ -21,13 +21,16 @@ from sqlmodel import Session
 from marketplace.errors import InvalidInput, MarketplaceError
 from marketplace.events.unit_of_work import publish_pending
 from marketplace.events.version import read_catalogue_version, read_timetable_version
+from marketplace.i18n import Message
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "SQLITE_BUSY_TIMEOUT_MS",
     "Database",
+    "DatabaseBusy",
     "DatabaseUnavailable",
     "create_db_engine",
     "normalise_database_url",
@@ -40,6 +43,20 @@ T = TypeVar("T")
 
 # Alembic announces each of its plugins at INFO when imported: noise in a server log.
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite write waits for the one writer (a long import's inserts) by default."""
+
+# What SQLite says when a write could not get the lock before its busy timeout.
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+class DatabaseBusy(MarketplaceError):
+    """A write waited its whole busy timeout for another writer (SQLite has one at a time):
+    nothing of it was written, and the same request can be sent again."""
+
+    code = "DATABASE_BUSY"
 
 
 class DatabaseUnavailable(MarketplaceError):
@@ -95,23 +112,38 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run while a writer commits; SQLite leaves foreign keys off unless asked.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers run while a writer commits; SQLite leaves foreign keys off unless
+        # asked. A writer waits busy_timeout for the one write lock before giving up.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return set_pragmas
 
 
-def create_db_engine(url: str) -> Engine:
+def _is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on the write lock after its busy timeout."""
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    text = str(exc.orig or exc).lower()
+    return any(words in text for words in _BUSY)
+
+
+def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """Create the engine for a SQLite or PostgreSQL URL.
 
     Parameters
     ----------
     url
         SQLAlchemy URL; ``postgresql://`` is rewritten to psycopg 3.
+    busy_timeout_ms
+        SQLite: how long a write waits for another writer before failing (then
+        :class:`DatabaseBusy`).
 
     Returns
     -------
@@ -130,7 +162,7 @@ def create_db_engine(url: str) -> Engine:
                     "create it or correct DATABASE_URL"
                 )
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -167,11 +199,15 @@ class Database:
     ----------
     url
         SQLAlchemy URL of the database.
+    busy_timeout_ms
+        SQLite: how long a write waits for another writer (a long import) before the caller
+        gets :class:`DatabaseBusy`.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
         self.url = normalise_database_url(url)
-        self.engine = create_db_engine(self.url)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.engine = create_db_engine(self.url, busy_timeout_ms=busy_timeout_ms)
         # PostgreSQL: autocommit for the version check, no BEGIN and ROLLBACK round trips
         # around the one SELECT (same pool). SQLite starts no transaction for a SELECT, and
         # switching its isolation level per checkout costs more than it saves
@@ -228,10 +264,22 @@ class Database:
 
         Any exception rolls the whole transaction back, so a batch is all or nothing. The
         changes the work recorded (:mod:`marketplace.events`) are published once committed.
+
+        Raises
+        ------
+        DatabaseBusy
+            SQLite: another writer (a long import) held the write lock for longer than
+            ``busy_timeout_ms``; nothing was written.
         """
         with self.session() as session:
-            with session.begin():
-                result = work(session, *args, **kwargs)
+            try:
+                with session.begin():
+                    result = work(session, *args, **kwargs)
+            except sa.exc.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                waited_s = round(self.busy_timeout_ms / 1000, 1)
+                raise DatabaseBusy(Message("database.busy", {"waited_s": waited_s})) from None
             publish_pending(session)
             return result
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from marketplace.outbound import OutboundPolicy
 
 __all__ = ["REPO_ROOT", "Settings", "default_database_url"]
 
@@ -107,6 +109,12 @@ class Settings:
         Plan one trip in the background as the server starts, so the first commuter's plan
         does not pay the kernels' loading (:mod:`marketplace.planning.warm_up`). Off for
         apps built in code (tests), on for ``issy-mobility serve`` unless ``ISSY_WARM_UP=0``.
+    outbound
+        Which non-public addresses the platform may fetch when it reads a URL a partner gave
+        (an import, a live feed): none by default (:mod:`marketplace.outbound`).
+    sqlite_busy_timeout_ms
+        How long a SQLite write waits for another writer (a long import) before the client
+        gets ``DATABASE_BUSY``.
     """
 
     database_url: str
@@ -131,6 +139,8 @@ class Settings:
     plan_budget_ms: int = 30_000
     query_parallelism: int | None = None
     warm_up: bool = False
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
+    sqlite_busy_timeout_ms: int = 30_000
 
     @classmethod
     def from_environ(
@@ -166,7 +176,10 @@ class Settings:
         ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
         off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
         ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``,
-        ``ISSY_WARM_UP`` (``0`` turns the start-up plan off).
+        ``ISSY_WARM_UP`` (``0`` turns the start-up plan off),
+        ``ISSY_OUTBOUND_ALLOW_PRIVATE`` (``1``: fetch partners' URLs on any address),
+        ``ISSY_OUTBOUND_ALLOW`` (host names and CIDR networks fetched though not public),
+        ``ISSY_SQLITE_BUSY_TIMEOUT_MS``.
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -203,4 +216,6 @@ class Settings:
                 else None
             ),
             warm_up=env.get("ISSY_WARM_UP", "1") not in {"0", "false", "no"},
+            outbound=OutboundPolicy.from_environ(env),
+            sqlite_busy_timeout_ms=_int(env, "ISSY_SQLITE_BUSY_TIMEOUT_MS", 30_000),
         )

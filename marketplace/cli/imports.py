@@ -16,6 +16,7 @@ servers plan with it) and is relayed to them through Redis when ``ISSY_BROADCAST
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -69,14 +70,15 @@ def _import_gtfs_rt(args: argparse.Namespace) -> int:
     from marketplace.errors import MarketplaceError
     from marketplace.i18n import Message
     from marketplace.identity.partners import get_partner
-    from marketplace.ingest.live_feeds import poll_feed, register_live_feed
+    from marketplace.ingest.live_feeds import feed_fetcher, poll_feed, register_live_feed
     from marketplace.models import LiveFeed, LiveFeedKind
     from marketplace.settings import Settings
 
     source: str = args.source
     url = source if "://" in source else Path(source).resolve().as_uri()
     kind = LiveFeedKind.GTFS_RT_ALERTS if args.alerts else LiveFeedKind.GTFS_RT_TRIP_UPDATES
-    database = Database(Settings.from_environ().database_url)
+    settings = Settings.from_environ()
+    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     try:
         database.require_current_schema()
         partner_id = parse_cli_id(args.partner, type_name="Partner", option="--partner")
@@ -98,7 +100,7 @@ def _import_gtfs_rt(args: argparse.Namespace) -> int:
             return feed.id
 
         feed_id = database.call(register_feed)
-        poll_feed(database, feed_id)
+        poll_feed(database, feed_id, fetch=feed_fetcher(settings.outbound))
         feed = database.call(lambda session: session.get(LiveFeed, feed_id))
         assert feed is not None
     except MarketplaceError as exc:
@@ -129,10 +131,13 @@ def _common(parser: argparse.ArgumentParser, *, default_kind: str) -> None:
 
 def _import_gbfs(args: argparse.Namespace) -> int:
     from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
-    from marketplace.ingest.sources import read_gbfs_sources
+    from marketplace.ingest.sources import fetch_json, read_gbfs_sources
+    from marketplace.settings import Settings
 
     print(f"reading {len(args.sources)} GBFS source(s)…", file=sys.stderr)
-    feeds = parse_gbfs(read_gbfs_sources(args.sources))
+    policy = Settings.from_environ().outbound
+    fetch = functools.partial(fetch_json, policy=policy)
+    feeds = parse_gbfs(read_gbfs_sources(args.sources, fetch=fetch))
     return _run(
         args,
         "GBFS import",
@@ -217,7 +222,7 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
         return service_id, report
 
     settings = Settings.from_environ()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     try:
         database.require_current_schema()
         service_id, report = call_and_announce(database, run, broadcast_url=settings.broadcast_url)

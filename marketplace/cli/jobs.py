@@ -30,6 +30,7 @@ def _worker(args: argparse.Namespace) -> int:
     import logging
 
     from marketplace.db import Database
+    from marketplace.ingest.live_feeds import feed_fetcher
     from marketplace.jobs.execute import JobExecutor, worker_name
     from marketplace.jobs.feed_poller import FeedPoller
     from marketplace.jobs.queue import (
@@ -47,13 +48,17 @@ def _worker(args: argparse.Namespace) -> int:
     if args.threads < 1:
         raise ValueError(f"--threads {args.threads}; accepted: 1 or more")
     settings = Settings.from_environ(streets=args.streets)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     try:
         database.require_current_schema()
         streets = load_streets(settings.streets)
         config = TrafficConfig.from_environ()
         executor = JobExecutor(
-            database, network=streets.require, config=lambda: config, lease_s=settings.job_lease_s
+            database,
+            network=streets.require,
+            config=lambda: config,
+            lease_s=settings.job_lease_s,
+            outbound=settings.outbound,
         )
         queue = JobQueue(
             queue_storage_for(settings.database_url, settings.job_queue_url), executor.run
@@ -68,7 +73,9 @@ def _worker(args: argparse.Namespace) -> int:
             interval_s=settings.job_lease_s / 2,
         )
         reaper.start()
-        poller = FeedPoller(database)  # registered GBFS and GTFS-Realtime feeds
+        poller = FeedPoller(
+            database, fetch=feed_fetcher(settings.outbound)
+        )  # registered GBFS and GTFS-Realtime feeds
         poller.start()
         logging.getLogger(__name__).info(
             "worker %s ready on %s (%d thread(s))", worker_name(), database.backend, args.threads

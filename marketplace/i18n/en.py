@@ -344,6 +344,10 @@ MESSAGES: dict[str, str] = {
         "alert names route {route}, which the service's timetable does not have"
     ),
     "live_feed.fetch_failed": "could not read {url}: {reason}",
+    "database.busy": (
+        "the database is busy with another write (an import?) and this one waited {waited_s} s "
+        "for it: retry in a few seconds; nothing was changed"
+    ),
     "live_feed.bad_url": "url {url} is not accepted; expected an http:// or https:// address",
     "live_feed.bad_interval": (
         "intervalS {value} is not accepted; expected whole seconds from {low} to {high}"

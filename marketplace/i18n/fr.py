@@ -392,6 +392,10 @@ MESSAGES: dict[str, str] = {
         "l'alerte cite la ligne {route}, que les horaires du service n'ont pas"
     ),
     "live_feed.fetch_failed": "impossible de lire {url} : {reason}",
+    "database.busy": (
+        "la base de données est occupée par une autre écriture (un import ?) et celle-ci l'a "
+        "attendue {waited_s} s : réessayez dans quelques secondes ; rien n'a été modifié"
+    ),
     "live_feed.bad_url": (
         "l'url {url} n'est pas acceptée ; attendu : une adresse http:// ou https://"
     ),

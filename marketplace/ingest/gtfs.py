@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from marketplace.catalogue.services import lock_owned_service
 from marketplace.catalogue.stations import StationInput, upsert_stations
 from marketplace.catalogue.validation import check_coordinates
-from marketplace.errors import InvalidInput
+from marketplace.errors import Conflict, InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
 from marketplace.events.version import scope_timetable_writes
@@ -53,14 +53,19 @@ from marketplace.models import (
     TransitTransfer,
     TransitTrip,
 )
+from routing.transit.fares_v2 import FaresV2
 
 __all__ = [
     "STOP_TIMES_PER_BATCH",
     "GtfsFeed",
+    "PreparedGtfs",
     "StopTimesWritten",
     "import_gtfs",
     "parse_gtfs",
+    "prepare_gtfs",
     "read_gtfs",
+    "service_stop_ids",
+    "write_gtfs",
 ]
 
 STOP_TIMES_PER_BATCH = 20_000
@@ -108,7 +113,7 @@ def _clock(seconds: int) -> str:
 @dataclass(frozen=True, slots=True)
 class _StopTime:
     stop_sequence: int
-    station_id: int
+    stop_id: str
     arrival_s: int
     departure_s: int
 
@@ -171,10 +176,17 @@ def _replace_timetable(session: Session, service_id: int) -> None:
         session.execute(sa.delete(table).where(col(table.service_id) == service_id))
 
 
-def _calendars(
-    session: Session, service_id: int, feed: GtfsFeed, report: ImportReport
-) -> dict[str, int]:
-    calendars: dict[str, TransitCalendar] = {}
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    weekdays: str = "0000000"  # a calendar of calendar_dates.txt only runs on no weekday
+    start: date | None = None
+    end: date | None = None
+
+
+def _read_calendars(
+    feed: GtfsFeed, report: ImportReport
+) -> tuple[dict[str, _Calendar], dict[tuple[str, date], int]]:
+    calendars: dict[str, _Calendar] = {}
     for line, row in feed.tables.get("calendar.txt", []):
         start, end = _date(row["start_date"]), _date(row["end_date"])
         flags = "".join("1" if row[day] == "1" else "0" for day in WEEKDAYS)
@@ -187,13 +199,7 @@ def _calendars(
                 )
             )
             continue
-        calendars[row["service_id"]] = TransitCalendar(
-            service_id=service_id,
-            external_id=row["service_id"][:100],
-            weekdays=flags,
-            start_date=start,
-            end_date=end,
-        )
+        calendars[row["service_id"]] = _Calendar(flags, start, end)
     exceptions: dict[tuple[str, date], int] = {}
     for line, row in feed.tables.get("calendar_dates.txt", []):
         day, kind = _date(row["date"]), row["exception_type"]
@@ -209,27 +215,40 @@ def _calendars(
             continue
         if row["service_id"] not in calendars:
             # A calendar defined only by its dates (common in French feeds).
-            calendars[row["service_id"]] = TransitCalendar(
-                service_id=service_id, external_id=row["service_id"][:100]
-            )
+            calendars[row["service_id"]] = _Calendar()
         exceptions[(row["service_id"], day)] = int(kind)
+    return calendars, exceptions
+
+
+def _write_calendars(
+    session: Session, service_id: int, prepared: PreparedGtfs, report: ImportReport
+) -> dict[str, int]:
+    calendars = {
+        key: TransitCalendar(
+            service_id=service_id,
+            external_id=key[:100],
+            weekdays=c.weekdays,
+            start_date=c.start,
+            end_date=c.end,
+        )
+        for key, c in prepared.calendars.items()
+    }
     session.add_all(calendars.values())
     session.flush()
     ids = {key: c.id for key, c in calendars.items() if c.id is not None}
     session.add_all(
         TransitCalendarDate(calendar_id=ids[key], day=day, exception_type=kind)
-        for (key, day), kind in exceptions.items()
+        for (key, day), kind in prepared.exceptions.items()
     )
     report.count("calendar.txt", created=len(calendars))
-    report.count("calendar_dates.txt", created=len(exceptions))
+    report.count("calendar_dates.txt", created=len(prepared.exceptions))
     return ids
 
 
-def _routes(
-    session: Session, service_id: int, feed: GtfsFeed, report: ImportReport
-) -> dict[str, TransitRoute]:
+def _read_routes(feed: GtfsFeed, report: ImportReport) -> dict[str, dict[str, Any]]:
+    """Each route's columns, by ``route_id``."""
     timezones = agency_timezones(feed, report)
-    routes: dict[str, TransitRoute] = {}
+    routes: dict[str, dict[str, Any]] = {}
     for line, row in feed.tables["routes.txt"]:
         route_type = _whole(row["route_type"], 1999)
         if not row["route_id"] or row["route_id"] in routes or route_type is None:
@@ -241,16 +260,25 @@ def _routes(
                 )
             )
             continue
-        routes[row["route_id"]] = TransitRoute(
-            service_id=service_id,
-            external_id=row["route_id"][:100],
-            short_name=row.get("route_short_name", "")[:50],
-            long_name=row.get("route_long_name", "")[:200],
-            route_type=route_type,
-            color=_hex_colour(row.get("route_color", "")),
-            text_color=_hex_colour(row.get("route_text_color", "")),
-            timezone=timezones.get(row.get("agency_id", "")) or timezones.get(""),
-        )
+        routes[row["route_id"]] = {
+            "external_id": row["route_id"][:100],
+            "short_name": row.get("route_short_name", "")[:50],
+            "long_name": row.get("route_long_name", "")[:200],
+            "route_type": route_type,
+            "color": _hex_colour(row.get("route_color", "")),
+            "text_color": _hex_colour(row.get("route_text_color", "")),
+            "timezone": timezones.get(row.get("agency_id", "")) or timezones.get(""),
+        }
+    return routes
+
+
+def _write_routes(
+    session: Session, service_id: int, prepared: PreparedGtfs, report: ImportReport
+) -> dict[str, TransitRoute]:
+    routes = {
+        key: TransitRoute(service_id=service_id, **columns)
+        for key, columns in prepared.routes.items()
+    }
     session.add_all(routes.values())
     session.flush()
     report.count("routes.txt", created=len(routes))
@@ -266,15 +294,14 @@ class _TripTimes:
 
 
 def _read_stop_times(
-    feed: GtfsFeed, known_trips: set[str], station_ids: dict[str, int], report: ImportReport
+    feed: GtfsFeed, known_trips: set[str], known_stops: set[str], report: ImportReport
 ) -> dict[str, _TripTimes]:
     """Stop times grouped by trip; a time that is no time rejects its whole trip."""
     by_trip: defaultdict[str, _TripTimes] = defaultdict(lambda: _TripTimes(stops={}))
     for line, row in feed.tables["stop_times.txt"]:
         trip_id, sequence_text = row["trip_id"], row["stop_sequence"]
         ident = f"{trip_id}#{sequence_text}"
-        station = station_ids.get(row["stop_id"])
-        if trip_id not in known_trips or station is None:
+        if trip_id not in known_trips or row["stop_id"] not in known_stops:
             report.skip(
                 SkippedRow("stop_times.txt", ident, f"line {line}: unknown trip_id or stop_id")
             )
@@ -316,7 +343,7 @@ def _read_stop_times(
                 )
             )
             continue
-        trip.stops[sequence] = _StopTime(sequence, station, arrival, departure)
+        trip.stops[sequence] = _StopTime(sequence, row["stop_id"], arrival, departure)
     return by_trip
 
 
@@ -341,35 +368,158 @@ def _monotonic_problem(stops: list[_StopTime]) -> str | None:
     return None
 
 
-def import_gtfs(
+@dataclass(frozen=True, slots=True)
+class _Trip:
+    route: str
+    calendar: str
+    external_id: str
+    headsign: str
+    direction_id: int | None
+    stops: list[_StopTime]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedGtfs:
+    """A feed read, checked and mapped, all but the database ids: what
+    :func:`write_gtfs` writes. Preparing reads no table, so a long import holds the
+    database's write lock (SQLite has one) only while it writes."""
+
+    feed: GtfsFeed
+    stops: list[StationInput]
+    calendars: dict[str, _Calendar]
+    exceptions: dict[tuple[str, date], int]
+    routes: dict[str, dict[str, Any]]
+    trips: list[_Trip]
+    stops_used: frozenset[str]
+    """The stop_ids the kept stop times name (each must be a station of the service)."""
+    before_rules: ImportReport
+    """Rows skipped reading stops, calendars and routes (reported before fares and transfers)."""
+    after_rules: ImportReport
+    """Rows skipped reading trips and stop times."""
+    fares_v2: FaresV2
+    """The feed's Fares v2, checked whole (empty without ``fare_leg_rules.txt``)."""
+
+    @property
+    def stop_times(self) -> int:
+        return sum(len(trip.stops) for trip in self.trips)
+
+
+def service_stop_ids(session: Session, service_id: int) -> frozenset[str]:
+    """The ``external_id`` of the service's stations (stop times may name them)."""
+    return frozenset(
+        session.exec(select(Station.external_id).where(Station.service_id == service_id))
+    )
+
+
+def prepare_gtfs(
+    feed: GtfsFeed, *, service_id: int, known_stop_ids: frozenset[str]
+) -> PreparedGtfs:
+    """Check and map ``feed`` for ``service_id``, whose stations are ``known_stop_ids``
+    (:func:`service_stop_ids`), writing nothing."""
+    # Fares v2 first and whole: a fare table half kept would price journeys wrongly.
+    fares_v2 = read_feed_fares_v2(feed)
+    before = ImportReport(service_id=service_id)
+    after = ImportReport(service_id=service_id)
+    stops = _stops(feed, before)
+    calendars, exceptions = _read_calendars(feed, before)
+    routes = _read_routes(feed, before)
+    known_stops = set(known_stop_ids) | {stop.external_id for stop in stops}
+
+    trip_rows: dict[str, tuple[str, str, dict[str, str]]] = {}
+    for line, row in feed.tables["trips.txt"]:
+        route, calendar = row["route_id"], row["service_id"]
+        if (
+            route not in routes
+            or calendar not in calendars
+            or row["trip_id"] in trip_rows
+            or not row["trip_id"]
+        ):
+            after.skip(
+                SkippedRow(
+                    "trips.txt",
+                    row["trip_id"],
+                    f"line {line}: unknown route_id or service_id, or empty or repeated trip_id",
+                )
+            )
+            continue
+        trip_rows[row["trip_id"]] = (route, calendar, row)
+
+    times = _read_stop_times(feed, set(trip_rows), known_stops, after)
+    trips: list[_Trip] = []
+    used: set[str] = set()
+    for trip_id, (route, calendar, row) in trip_rows.items():
+        read = times.get(trip_id, _TripTimes(stops={}))
+        ordered = [read.stops[s] for s in sorted(read.stops)]
+        problem = read.rejected or _monotonic_problem(ordered)
+        if problem is not None:
+            after.skip(SkippedRow("trips.txt", trip_id, f"trip {trip_id} rejected: {problem}"))
+            continue
+        direction = row.get("direction_id", "")
+        trips.append(
+            _Trip(
+                route=route,
+                calendar=calendar,
+                external_id=trip_id[:100],
+                headsign=row.get("trip_headsign", "")[:200],
+                direction_id=int(direction) if direction in ("0", "1") else None,
+                stops=ordered,
+            )
+        )
+        used.update(stop.stop_id for stop in ordered)
+    return PreparedGtfs(
+        feed=feed,
+        stops=stops,
+        calendars=calendars,
+        exceptions=exceptions,
+        routes=routes,
+        trips=trips,
+        stops_used=frozenset(used),
+        before_rules=before,
+        after_rules=after,
+        fares_v2=fares_v2,
+    )
+
+
+def _merge(report: ImportReport, part: ImportReport) -> None:
+    for row in part.skipped:
+        report.skip(row)
+    report.skipped_beyond_kept += part.skipped_beyond_kept
+
+
+def write_gtfs(
     session: Session,
     *,
     actor: Actor | None,
     service_id: int,
-    feed: GtfsFeed,
+    prepared: PreparedGtfs,
     written: StopTimesWritten | None = None,
 ) -> ImportReport:
-    """Write a parsed GTFS feed into the caller's service, in the caller's transaction,
+    """Write a prepared feed into the caller's service, in the caller's transaction,
     telling ``written`` how far the stop times got.
 
     Raises
     ------
     NotAuthenticated, NotFound, Forbidden, Conflict
-        The caller may not change the service (or it is retired).
+        The caller may not change the service (or it is retired), or a station the stop
+        times name was deleted since the feed was prepared (nothing is written).
     InvalidInput
         The feed's fares v2 break the reference (file, line and field named); nothing is
         written.
     """
     service = lock_owned_service(session, actor, service_id)
-    fares_v2 = read_feed_fares_v2(feed)  # checked whole before anything is written
     # Its stop times and calendar dates name trips and calendars, not the service: the
     # planner re-reads this service's timetable only (see marketplace.events.version).
     scope_timetable_writes(session, service_id)
     report = ImportReport(service_id=service_id)
-    stops = _stops(feed, report)
-    if stops:
+    _merge(report, prepared.before_rules)
+    feed = prepared.feed
+    if prepared.stops:
         result = upsert_stations(
-            session, actor=actor, service_id=service_id, stations=stops, max_batch=len(stops)
+            session,
+            actor=actor,
+            service_id=service_id,
+            stations=prepared.stops,
+            max_batch=len(prepared.stops),
         )
         report.count("stops.txt", created=result.created, updated=result.updated)
         report.station_ids = result.station_ids
@@ -380,65 +530,58 @@ def import_gtfs(
         )
         if station_id is not None
     }
+    gone = sorted(prepared.stops_used - station_ids.keys())
+    if gone:
+        raise Conflict(
+            f"{len(gone)} stop(s) the timetable names ({', '.join(gone[:5])}) were deleted from "
+            "the service while the feed was read; import it again; nothing was imported"
+        )
     _replace_timetable(session, service_id)
-    calendars = _calendars(session, service_id, feed, report)
-    routes = _routes(session, service_id, feed, report)
+    calendars = _write_calendars(session, service_id, prepared, report)
+    routes = _write_routes(session, service_id, prepared, report)
     import_stop_zones(session, service_id, feed, station_ids, report)
     import_fares(session, service_id, feed, set(routes), report)
-    import_fares_v2(session, service_id, feed, fares_v2, report)
+    import_fares_v2(session, service_id, feed, prepared.fares_v2, report)
     import_transfers(session, service_id, feed, station_ids, report)
+    _merge(report, prepared.after_rules)
 
-    trip_rows: dict[str, tuple[TransitRoute, int, dict[str, str]]] = {}
-    for line, row in feed.tables["trips.txt"]:
-        route, calendar = routes.get(row["route_id"]), calendars.get(row["service_id"])
-        if route is None or calendar is None or row["trip_id"] in trip_rows or not row["trip_id"]:
-            report.skip(
-                SkippedRow(
-                    "trips.txt",
-                    row["trip_id"],
-                    f"line {line}: unknown route_id or service_id, or empty or repeated trip_id",
-                )
-            )
-            continue
-        trip_rows[row["trip_id"]] = (route, calendar, row)
-
-    times = _read_stop_times(feed, set(trip_rows), station_ids, report)
-    trips: dict[str, tuple[TransitTrip, list[_StopTime]]] = {}
-    for trip_id, (route, calendar, row) in trip_rows.items():
-        read = times.get(trip_id, _TripTimes(stops={}))
-        ordered = [read.stops[s] for s in sorted(read.stops)]
-        problem = read.rejected or _monotonic_problem(ordered)
-        if problem is not None:
-            report.skip(SkippedRow("trips.txt", trip_id, f"trip {trip_id} rejected: {problem}"))
-            continue
-        assert route.id is not None
-        direction = row.get("direction_id", "")
-        trips[trip_id] = (
-            TransitTrip(
-                service_id=service_id,
-                route_id=route.id,
-                calendar_id=calendar,
-                external_id=trip_id[:100],
-                headsign=row.get("trip_headsign", "")[:200],
-                direction_id=int(direction) if direction in ("0", "1") else None,
-            ),
-            ordered,
+    # One INSERT ... RETURNING per batch, ids in the rows' order: building an ORM object per
+    # trip was most of the time the write lock was held (benchmarks/gtfs_write_lock.py).
+    trip_rows = []
+    for trip in prepared.trips:
+        route_id = routes[trip.route].id
+        assert route_id is not None
+        trip_rows.append(
+            {
+                "service_id": service_id,
+                "route_id": route_id,
+                "calendar_id": calendars[trip.calendar],
+                "external_id": trip.external_id,
+                "headsign": trip.headsign,
+                "direction_id": trip.direction_id,
+            }
         )
-    session.add_all(trip for trip, _ in trips.values())
-    session.flush()
-    report.count("trips.txt", created=len(trips))
-    if trips:
+    trip_ids: list[int] = []
+    insert_trips = sa.insert(TransitTrip).returning(
+        col(TransitTrip.id), sort_by_parameter_order=True
+    )
+    for start in range(0, len(trip_rows), STOP_TIMES_PER_BATCH):
+        batch = trip_rows[start : start + STOP_TIMES_PER_BATCH]
+        # (an id is never None: zip(strict=True) below would catch a row without one)
+        trip_ids.extend(i for i in session.scalars(insert_trips, batch).all() if i is not None)
+    report.count("trips.txt", created=len(trip_ids))
+    if trip_ids:
         record_service_change(session, ChangeKind.TIMETABLE, service)
     rows: list[dict[str, Any]] = [
         {
-            "trip_id": trip.id,
+            "trip_id": trip_id,
             "stop_sequence": stop.stop_sequence,
-            "station_id": stop.station_id,
+            "station_id": station_ids[stop.stop_id],
             "arrival_s": stop.arrival_s,
             "departure_s": stop.departure_s,
         }
-        for trip, stops_of_trip in trips.values()
-        for stop in stops_of_trip
+        for trip_id, trip in zip(trip_ids, prepared.trips, strict=True)
+        for stop in trip.stops
     ]
     for start in range(0, len(rows), STOP_TIMES_PER_BATCH):
         if written is not None:
@@ -449,6 +592,31 @@ def import_gtfs(
     report.count("stop_times.txt", created=len(rows))
     report.service = service
     return report
+
+
+def import_gtfs(
+    session: Session,
+    *,
+    actor: Actor | None,
+    service_id: int,
+    feed: GtfsFeed,
+    written: StopTimesWritten | None = None,
+) -> ImportReport:
+    """Prepare and write a parsed GTFS feed in the caller's transaction (a small feed, a
+    caller that waits); a long import prepares first, outside (:func:`prepare_gtfs`).
+
+    Raises
+    ------
+    NotAuthenticated, NotFound, Forbidden, Conflict
+        The caller may not change the service (or it is retired).
+    """
+    lock_owned_service(session, actor, service_id)
+    prepared = prepare_gtfs(
+        feed, service_id=service_id, known_stop_ids=service_stop_ids(session, service_id)
+    )
+    return write_gtfs(
+        session, actor=actor, service_id=service_id, prepared=prepared, written=written
+    )
 
 
 def _hex_colour(text: str) -> str | None:

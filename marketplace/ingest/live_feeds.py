@@ -17,6 +17,7 @@ compare-and-set, so only one of them reads it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from marketplace.models import (
     Station,
     utcnow,
 )
+from marketplace.outbound import OutboundFailed, OutboundPolicy, OutboundRefused, fetch_url
 from routing.regions.issy import TIMEZONE
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "MAX_BACKOFF_S",
     "FetchBytes",
     "claim_due_feeds",
+    "feed_fetcher",
     "fetch_bytes",
     "poll_feed",
     "register_live_feed",
@@ -68,6 +71,7 @@ _TIMEOUT_S = 15.0
 _MAX_BYTES = 32 * 1024 * 1024
 
 FetchBytes = Callable[[str], bytes]
+STRICT = OutboundPolicy()
 
 
 class FetchFailed(Exception):
@@ -78,17 +82,17 @@ class FetchFailed(Exception):
         self.message = message
 
 
-def fetch_bytes(url: str) -> bytes:
-    """The body at ``url`` (redirects followed), or the file a ``file://`` URL names (only
-    the operator's command line registers those).
+def fetch_bytes(url: str, *, policy: OutboundPolicy = STRICT) -> bytes:
+    """The body at ``url`` (redirects followed, each hop checked against ``policy``: see
+    :mod:`marketplace.outbound`), or the file a ``file://`` URL names (only the operator's
+    command line registers those).
 
     Raises
     ------
     FetchFailed
-        No answer, an HTTP error status, an unreadable file, or a body over 32 MiB.
+        No answer, an HTTP error status, an address ``policy`` refuses, an unreadable file,
+        a body over 32 MiB, more than 15 s.
     """
-    import httpx
-
     if url.startswith("file://"):
         try:
             return Path(url2pathname(urlsplit(url).path)).read_bytes()[: _MAX_BYTES + 1]
@@ -97,19 +101,17 @@ def fetch_bytes(url: str) -> bytes:
             raise FetchFailed(
                 Message("live_feed.fetch_failed", {"url": url, "reason": reason})
             ) from None
-
     try:
-        response = httpx.get(url, timeout=_TIMEOUT_S, follow_redirects=True)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
+        return fetch_url(url, policy=policy, max_bytes=_MAX_BYTES, timeout_s=_TIMEOUT_S)
+    except (OutboundRefused, OutboundFailed) as exc:
         raise FetchFailed(
-            Message("live_feed.fetch_failed", {"url": url, "reason": reason})
+            Message("live_feed.fetch_failed", {"url": url, "reason": exc.message})
         ) from None
-    if len(response.content) > _MAX_BYTES:
-        reason = f"more than {_MAX_BYTES} bytes"
-        raise FetchFailed(Message("live_feed.fetch_failed", {"url": url, "reason": reason}))
-    return response.content
+
+
+def feed_fetcher(policy: OutboundPolicy) -> FetchBytes:
+    """:func:`fetch_bytes` under the deployment's ``policy`` (its setting ``outbound``)."""
+    return functools.partial(fetch_bytes, policy=policy)
 
 
 def _check(url: str, interval_s: int, *, allow_files: bool) -> None:

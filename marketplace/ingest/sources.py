@@ -10,10 +10,14 @@ from typing import Any
 from marketplace.errors import InvalidInput
 from marketplace.i18n import Message
 from marketplace.ingest.gbfs import GBFS_FEEDS
+from marketplace.outbound import OutboundPolicy, fetch_url
 
-__all__ = ["feed_name", "read_gbfs_sources"]
+__all__ = ["MAX_DOCUMENT_BYTES", "feed_name", "fetch_json", "read_gbfs_sources"]
 
 Fetch = Callable[[str], Any]
+STRICT = OutboundPolicy()
+MAX_DOCUMENT_BYTES = 32 * 2**20
+_TIMEOUT_S = 20.0
 
 
 def feed_name(name: str) -> str | None:
@@ -23,15 +27,19 @@ def feed_name(name: str) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def _fetch_json(url: str) -> Any:
-    import httpx
+def fetch_json(url: str, *, policy: OutboundPolicy = STRICT) -> Any:
+    """The JSON document at ``url``, fetched under ``policy`` (:mod:`marketplace.outbound`).
 
+    Raises
+    ------
+    InvalidInput
+        Refused by ``policy`` (``URL_REFUSED``), unreadable, or not JSON.
+    """
+    body = fetch_url(url, policy=policy, max_bytes=MAX_DOCUMENT_BYTES, timeout_s=_TIMEOUT_S)
     try:
-        response = httpx.get(url, timeout=20.0, follow_redirects=True)
-        response.raise_for_status()
-        return response.json()
-    except (httpx.HTTPError, ValueError) as exc:
-        raise InvalidInput(f"could not read {url}: {exc}") from None
+        return json.loads(body)
+    except ValueError as exc:
+        raise InvalidInput(f"could not read {url}: not JSON ({exc})") from None
 
 
 def _discovered(document: Any) -> list[tuple[str, str]]:
@@ -60,7 +68,7 @@ def _read_file(path: Path) -> Any:
         raise InvalidInput(f"{path} is not a readable JSON file: {exc}") from None
 
 
-def read_gbfs_sources(sources: Sequence[str], *, fetch: Fetch = _fetch_json) -> dict[str, Any]:
+def read_gbfs_sources(sources: Sequence[str], *, fetch: Fetch = fetch_json) -> dict[str, Any]:
     """Feed name to document, from files, folders of files, and URLs.
 
     A ``gbfs.json`` (file or URL) is followed to the feeds it lists; other files and URLs

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from marketplace.db import Database
@@ -25,6 +25,7 @@ from marketplace.errors import MarketplaceError
 from marketplace.jobs.gtfs_import import ImportCancelled, ImportSuperseded, run_gtfs_import
 from marketplace.jobs.store import claim_job, finish_job, renew_lease, report_progress
 from marketplace.models import DemandSource, Job, JobKind, JobStatus
+from marketplace.outbound import OutboundPolicy
 from marketplace.traffic.config import TrafficConfig
 from marketplace.traffic.demand import SourceRequest
 from marketplace.traffic.runner import (
@@ -108,6 +109,7 @@ class JobExecutor:
     network: Callable[[], StreetNetwork]
     config: Callable[[], TrafficConfig]
     lease_s: float = 30.0
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
 
     def run(self, job_id: int) -> None:
         """Run job ``job_id`` if it is still queued (a queue may deliver an id twice)."""
@@ -234,7 +236,7 @@ class JobExecutor:
                 report_progress, job_id, progress=share, stage=stage, attempt=attempt
             )
 
-        run_gtfs_import(self.db, job, report)
+        run_gtfs_import(self.db, job, report, outbound=self.outbound)
 
     def _scenario(self, job_id: int, attempt: int, params: dict[str, Any]) -> dict[str, Any]:
         edits = ScenarioEdits(**params["edits"])

@@ -1,9 +1,10 @@
 """A partner's GTFS import run as a job: read the feed, then write it in one transaction.
 
-Reading (the feed from the job's payload, or downloaded from the partner's URL, then parsed)
-writes nothing and reports the rows read; writing is :func:`~marketplace.ingest.gtfs.import_gtfs`
-in one transaction that reports the stop times written and records the job ``SUCCEEDED``
-with its report before committing. So the timetable lands with the job's success or not at
+Reading (the feed from the job's payload, or downloaded from the partner's URL, then parsed,
+checked and mapped by :func:`~marketplace.ingest.gtfs.prepare_gtfs`) writes nothing and reports
+the rows read; writing is :func:`~marketplace.ingest.gtfs.write_gtfs` in one transaction that
+reports the stop times written and records the job ``SUCCEEDED`` with its report before
+committing. So the timetable lands with the job's success or not at
 all: a cancel (seen at a progress report, or by that last conditional update) or a crash
 rolls everything back, and nothing is left half-written.
 
@@ -28,11 +29,18 @@ from marketplace.db import Database
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.events.version import bump_catalogue_version_now
 from marketplace.identity.actors import Actor
-from marketplace.ingest.gtfs import import_gtfs, parse_gtfs, read_gtfs
+from marketplace.ingest.gtfs import (
+    parse_gtfs,
+    prepare_gtfs,
+    read_gtfs,
+    service_stop_ids,
+    write_gtfs,
+)
 from marketplace.ingest.gtfs_files import MAX_ZIP_BYTES
 from marketplace.ingest.report import ImportReport
 from marketplace.jobs.store import finish_job, read_payload
 from marketplace.models import Job, JobStatus, Partner
+from marketplace.outbound import OutboundFailed, OutboundPolicy, OutboundRefused, open_url
 
 __all__ = [
     "MAX_SKIPPED_IN_RESULT",
@@ -69,46 +77,44 @@ def gtfs_import_params(*, service_id: int, url: str | None) -> dict[str, Any]:
     return {"service_id": service_id, "url": url}
 
 
-def _download(url: str, folder: Path, report: Report) -> Path:
-    """The zip at ``url`` in ``folder``, stopped at :data:`MAX_ZIP_BYTES`."""
-    import httpx
-
+def _download(url: str, folder: Path, report: Report, policy: OutboundPolicy) -> Path:
+    """The zip at ``url`` in ``folder``, fetched under ``policy`` (:mod:`marketplace.outbound`),
+    stopped at :data:`MAX_ZIP_BYTES`."""
     path = folder / "feed.zip"
     received = 0
     try:
         with (
-            httpx.stream("GET", url, timeout=_DOWNLOAD_TIMEOUT_S, follow_redirects=True) as answer,
+            open_url(
+                url, policy=policy, max_bytes=MAX_ZIP_BYTES, timeout_s=_DOWNLOAD_TIMEOUT_S
+            ) as chunks,
             path.open("wb") as out,
         ):
-            answer.raise_for_status()
             last = 0.0
-            for chunk in answer.iter_bytes(2**20):
+            for chunk in chunks:
                 received += len(chunk)
-                if received > MAX_ZIP_BYTES:
-                    raise InvalidInput(
-                        f"the feed at {url} is over {MAX_ZIP_BYTES // 2**20} MiB; a feed may "
-                        "hold at most that; nothing was imported"
-                    )
                 out.write(chunk)
                 if time.monotonic() - last > _PROGRESS_INTERVAL_S:
                     last = time.monotonic()
                     if report(0.0, f"downloading the feed: {received / 2**20:.1f} MiB"):
                         raise ImportCancelled
-    except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
+    except OutboundRefused as exc:
+        raise OutboundRefused(f"the feed at {url}: {exc.message}; nothing was imported") from None
+    except OutboundFailed as exc:
         raise InvalidInput(
-            f"could not download the feed at {url}: {reason}; give a URL that answers the "
-            "GTFS zip to a GET; nothing was imported"
+            f"could not download the feed at {url}: {exc.message}; give a URL that answers "
+            "the GTFS zip to a GET; nothing was imported"
         ) from None
     return path
 
 
-def _files(db: Database, job: Job, params: dict[str, Any], report: Report) -> dict[str, str]:
+def _files(
+    db: Database, job: Job, params: dict[str, Any], report: Report, policy: OutboundPolicy
+) -> dict[str, str]:
     assert job.id is not None
     url = params.get("url")
     if url:
         with tempfile.TemporaryDirectory(prefix="issy-gtfs-") as folder:
-            return read_gtfs(_download(url, Path(folder), report))
+            return read_gtfs(_download(url, Path(folder), report, policy))
     payload = db.call(read_payload, job.id)
     if payload is None:
         raise NotFound(f"job {job.id} has no feed left to import; queue the import again")
@@ -135,8 +141,11 @@ def import_result(report: ImportReport, catalogue_version: int) -> dict[str, Any
     }
 
 
-def run_gtfs_import(db: Database, job: Job, report: Report) -> dict[str, Any]:
-    """Import the feed of ``job`` (claimed by this process, on attempt ``job.attempts``).
+def run_gtfs_import(
+    db: Database, job: Job, report: Report, *, outbound: OutboundPolicy | None = None
+) -> dict[str, Any]:
+    """Import the feed of ``job`` (claimed by this process, on attempt ``job.attempts``);
+    a feed at a URL is downloaded under ``outbound`` (default: public addresses only).
 
     Returns the result it recorded, committed with the timetable (the job is ``SUCCEEDED``).
 
@@ -157,7 +166,7 @@ def run_gtfs_import(db: Database, job: Job, report: Report) -> dict[str, Any]:
     actor = db.call(_actor, job.partner_id)
     if report(0.0, "reading the feed"):
         raise ImportCancelled
-    files = _files(db, job, params, report)
+    files = _files(db, job, params, report, outbound or OutboundPolicy())
     total_lines = max(1, sum(text.count("\n") for text in files.values()))
     done_files: dict[str, int] = {}
     last = [0.0]
@@ -176,6 +185,12 @@ def run_gtfs_import(db: Database, job: Job, report: Report) -> dict[str, Any]:
     feed = parse_gtfs(files, rows_read)
     del files
     read = sum(len(rows) for rows in feed.tables.values())
+    # Checked and mapped before the write transaction opens: on SQLite the import then holds
+    # the one write lock only for the inserts, and other writers (a rating, a partner's
+    # update) wait that long at most.
+    known_stops = db.call(service_stop_ids, service_id)
+    prepared = prepare_gtfs(feed, service_id=service_id, known_stop_ids=known_stops)
+    del feed
     if report(_READ_SHARE, f"writing the timetable: {read:,} rows read"):
         raise ImportCancelled
     live = db.backend == "postgresql"  # SQLite: no other writer while this one writes
@@ -192,8 +207,8 @@ def run_gtfs_import(db: Database, job: Job, report: Report) -> dict[str, Any]:
             raise ImportCancelled
 
     def write(session: Session) -> dict[str, Any]:
-        imported = import_gtfs(
-            session, actor=actor, service_id=service_id, feed=feed, written=written
+        imported = write_gtfs(
+            session, actor=actor, service_id=service_id, prepared=prepared, written=written
         )
         result = import_result(imported, bump_catalogue_version_now(session))
         if finish_job(

@@ -29,6 +29,7 @@ from marketplace.identity import credentials
 from marketplace.identity.partners import create_api_key, create_partner
 from marketplace.identity.sessions import create_person
 from marketplace.models import PartnerKind, PersonRole
+from marketplace.outbound import OutboundPolicy
 from marketplace.settings import Settings
 from tests.marketplace.community_helpers import PASSWORD, Cast, session_token
 from tests.marketplace.helpers import (
@@ -96,14 +97,17 @@ def _empty(database: Database) -> None:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, request: pytest.FixtureRequest) -> Settings:
     # A plan's time budget is wall-clock (tested in planning/test_plan_limits.py): on a loaded
     # test machine a cold first plan must not turn into a refusal elsewhere.
+    # A test marked local_feeds serves feeds on 127.0.0.1, which the app refuses by default.
+    local = request.node.get_closest_marker("local_feeds") is not None
     return Settings(
         database_url=database_url,
         max_page_size=50,
         default_page_size=10,
         plan_budget_ms=600_000,
+        outbound=OutboundPolicy.allowing("127.0.0.1/32") if local else OutboundPolicy(),
     )
 
 

@@ -11,14 +11,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from google.transit import gtfs_realtime_pb2 as rt
 
+from marketplace.ingest.live_feeds import feed_fetcher
+from marketplace.outbound import OutboundPolicy
+
+LOCAL_FEEDS = OutboundPolicy.allowing("127.0.0.1/32")
+"""What a deployment allows with ``ISSY_OUTBOUND_ALLOW=127.0.0.1/32``: the feed server's
+address, which the platform otherwise refuses to fetch (:mod:`marketplace.outbound`)."""
+
+fetch_local = feed_fetcher(LOCAL_FEEDS)
+"""The poller's fetch under :data:`LOCAL_FEEDS`."""
+
 
 @dataclass
 class FeedServer:
-    """``bodies`` maps a path to ``(status, body)``; ``hits`` counts requests per path."""
+    """``bodies`` maps a path to ``(status, body)``, ``redirects`` a path to the ``Location``
+    it answers with a 302; ``hits`` counts requests per path, ``hosts`` the ``Host`` headers
+    received."""
 
     base_url: str
     bodies: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
+    hosts: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -32,6 +46,13 @@ def feed_server() -> Iterator[FeedServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.hits[self.path] = state.hits.get(self.path, 0) + 1
+            state.hosts.append(self.headers.get("Host", ""))
+            if self.path in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             status, body = state.bodies.get(self.path, (404, b"not found"))
             self.send_response(status)
             self.send_header("Content-Type", "application/x-protobuf")

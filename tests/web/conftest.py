@@ -48,6 +48,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
     import marketplace.streets as streets_module
     from marketplace.app import create_app
     from marketplace.db import Database
+    from marketplace.outbound import OutboundPolicy
     from marketplace.settings import Settings
 
     if not (REPO_ROOT / "node_modules" / "leaflet").is_dir():
@@ -65,6 +66,8 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
         plan_rate_per_min=100_000,
         plan_burst=10_000,
         plan_budget_ms=600_000,  # wall-clock: a loaded machine must not refuse a cold plan
+        # The tests' feed servers listen on 127.0.0.1, which the platform refuses by default.
+        outbound=OutboundPolicy.allowing("127.0.0.1/32"),
     )
     patch = pytest.MonkeyPatch()
     # Compile the extract into a temporary artefact cache, not the checkout's data/.

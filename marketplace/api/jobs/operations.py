@@ -13,7 +13,6 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-import sqlalchemy as sa
 import strawberry
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from marketplace.api.context import Info
 from marketplace.api.jobs.types import JobType, job_type, read_job
 from marketplace.api.relay import decode_global_id
-from marketplace.errors import Conflict, NotAuthenticated
+from marketplace.db import DatabaseBusy
+from marketplace.errors import NotAuthenticated
 from marketplace.identity.actors import Actor
 from marketplace.jobs.access import require_job_access
 from marketplace.jobs.queue import JobQueues
@@ -104,11 +104,9 @@ class JobMutation:
 
         try:
             return await info.context.run(cancel)
-        except sa.exc.OperationalError as exc:
-            if "locked" not in str(exc.orig):
-                raise
+        except DatabaseBusy:
             # SQLite has one writer: an import writing its feed holds it until it commits.
-            raise Conflict(
+            raise DatabaseBusy(
                 f"job {job_id} could not be cancelled now: the SQLite database is busy with "
                 "another write (an import writing its feed holds it until it is done); ask "
                 "again in a few seconds"

@@ -153,7 +153,7 @@ def test_a_cancel_while_sqlite_is_busy_writing_is_a_conflict_not_a_crash(
         writer.exec_driver_sql("BEGIN IMMEDIATE")
         busy = api.error(CANCEL, {"id": job_id}, key=partners.a)
         writer.exec_driver_sql("ROLLBACK")
-    assert busy["extensions"]["code"] == "CONFLICT"
+    assert busy["extensions"]["code"] == "DATABASE_BUSY"
     assert "the SQLite database is busy with another write" in busy["message"]
     assert "ask again in a few seconds" in busy["message"]
     assert api.ok(CANCEL, {"id": job_id}, key=partners.a)["cancelJob"]["status"] == "CANCELLED"

@@ -258,6 +258,7 @@ def zipped_navette(navette: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.local_feeds
 def test_a_feed_at_a_url_is_downloaded_and_imported(
     api: Api, partners: Partners, shuttle: dict[str, Any], zipped_navette: bytes
 ) -> None:

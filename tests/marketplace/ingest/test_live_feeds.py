@@ -20,7 +20,13 @@ from sqlmodel import Session, select
 from marketplace.ingest.live_feeds import MAX_BACKOFF_S, claim_due_feeds, poll_feed
 from marketplace.models import LiveFeed, Station
 from marketplace.settings import Settings
-from tests.marketplace.feed_server import FeedServer, feed_message, feed_server
+from tests.marketplace.feed_server import (
+    LOCAL_FEEDS,
+    FeedServer,
+    feed_message,
+    feed_server,
+    fetch_local,
+)
 from tests.marketplace.helpers import Api, Partners, published_service
 
 REGISTER = """mutation($id: ID!, $kind: LiveFeedKind!, $url: String!, $interval: Int) {
@@ -42,8 +48,9 @@ T0 = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    # The test polls by hand on its own clock: the server's poller thread stays off.
-    return Settings(database_url=database_url, poll_live_feeds=False)
+    # The test polls by hand on its own clock: the server's poller thread stays off. Its feed
+    # server listens on 127.0.0.1, which the platform refuses unless the deployment allows it.
+    return Settings(database_url=database_url, poll_live_feeds=False, outbound=LOCAL_FEEDS)
 
 
 @pytest.fixture
@@ -92,7 +99,7 @@ def test_failures_back_off_exponentially_and_a_success_resets(
     assert feed.id is not None
     now = T0
     for failures in (1, 2, 3):
-        poll_feed(api.db, feed.id, now=lambda now=now: now)  # type: ignore[misc]
+        poll_feed(api.db, feed.id, fetch=fetch_local, now=lambda now=now: now)  # type: ignore[misc]
         state = _feed(api, feed.id)
         assert (state.failures, state.last_success_at) == (failures, None)
         assert state.next_poll_at - now == dt.timedelta(seconds=10 * 2**failures)
@@ -102,7 +109,7 @@ def test_failures_back_off_exponentially_and_a_success_resets(
     assert server.hits["/rt.pb"] == 3
 
     server.bodies["/rt.pb"] = (200, feed_message(int(now.timestamp())).SerializeToString())
-    poll_feed(api.db, feed.id, now=lambda: now)
+    poll_feed(api.db, feed.id, fetch=fetch_local, now=lambda: now)
     state = _feed(api, feed.id)
     assert (state.failures, state.last_success_at, state.last_error_id) == (0, now, None)
     assert state.next_poll_at - now == dt.timedelta(seconds=10)
@@ -122,14 +129,14 @@ def test_a_payload_that_is_not_protobuf_keeps_the_last_good_one_and_unknown_ids_
     server.bodies["/rt.pb"] = (200, message.SerializeToString())
     feed = _register(api, partners.a, service_id, "GTFS_RT_TRIP_UPDATES", server.url("/rt.pb"))
     assert feed.id is not None
-    poll_feed(api.db, feed.id, now=lambda: T0)
+    poll_feed(api.db, feed.id, fetch=fetch_local, now=lambda: T0)
     good = _feed(api, feed.id)
     assert good.payload == message.SerializeToString()
     assert [p["params"] for p in json.loads(good.problems or "[]")] == [{"trip_id": "ghost"}]
 
     server.bodies["/rt.pb"] = (200, b'{"not": "protobuf"}')
     later = T0 + dt.timedelta(minutes=1)
-    poll_feed(api.db, feed.id, now=lambda: later)
+    poll_feed(api.db, feed.id, fetch=fetch_local, now=lambda: later)
     bad = _feed(api, feed.id)
     assert bad.last_error_id == "live_feed.not_protobuf" and bad.failures == 1
     assert (bad.payload, bad.payload_at, bad.last_success_at) == (good.payload, T0, T0)
@@ -170,7 +177,7 @@ def test_gbfs_is_followed_from_its_discovery_file_and_read_again_after_its_ttl(
     service = published_service(api, partners.a, name="Vélib' Métropole", serviceArea=None)
     feed = _register(api, partners.a, service["id"], "GBFS", server.url("/gbfs.json"))
     assert feed.id is not None
-    poll_feed(api.db, feed.id, now=lambda: T0)
+    poll_feed(api.db, feed.id, fetch=fetch_local, now=lambda: T0)
     state = _feed(api, feed.id)
     assert (state.last_success_at, state.last_error_id) == (T0, None)
     assert state.next_poll_at == T0 + dt.timedelta(seconds=120)  # the smallest ttl given

@@ -33,6 +33,9 @@ from tests.marketplace.trips import MONDAY_MORNING
 
 __all__ = ["planner_api", "streets"]  # fixtures shared with the timetable tests
 
+# The partner's feed server listens on 127.0.0.1: this deployment allows it.
+pytestmark = pytest.mark.local_feeds
+
 REGISTER = """mutation($id: ID!, $kind: LiveFeedKind!, $url: String!, $interval: Int!) {
   registerLiveFeed(serviceId: $id, kind: $kind, url: $url, intervalS: $interval) {
     kind url intervalS } }"""

@@ -1,0 +1,234 @@
+"""The platform fetches partners' URLs (imports, live feeds) without reaching inside (SSRF).
+
+Real HTTP to a real server on 127.0.0.1 (:mod:`tests.marketplace.feed_server`): refused by
+default, accepted when the deployment allows it, and a redirect from an allowed server to an
+address inside refused at that hop. Through the app: a GTFS import from a loopback URL fails
+its job with ``URL_REFUSED``, and a live feed on loopback records why in its status; the
+server is never reached.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import pytest
+
+from marketplace.outbound import (
+    OutboundFailed,
+    OutboundPolicy,
+    OutboundRefused,
+    fetch_url,
+)
+from marketplace.settings import Settings
+from tests.marketplace.feed_server import LOCAL_FEEDS, feed_message, feed_server
+from tests.marketplace.helpers import Api, Partners, published_service, wait_until
+
+STRICT = OutboundPolicy()
+MIB = 2**20
+
+QUEUE = """mutation($id: ID!, $url: String) {
+  queueGtfsImport(serviceId: $id, url: $url) { id } }"""
+JOB = """query($id: ID!) { job(id: $id) { status error { code message } } }"""
+REGISTER = """mutation($id: ID!, $kind: LiveFeedKind!, $url: String!) {
+  registerLiveFeed(serviceId: $id, kind: $kind, url: $url, intervalS: 60) { kind } }"""
+FEEDS = """query($id: ID!) { service(id: $id) { liveFeeds { lastError failures } } }"""
+
+
+def _fetch(url: str, policy: OutboundPolicy, max_bytes: int = MIB) -> bytes:
+    return fetch_url(url, policy=policy, max_bytes=max_bytes, timeout_s=30.0)
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.8.9.10", "loopback"),
+        ("10.1.2.3", "private"),
+        ("172.16.0.1", "private"),
+        ("192.168.1.1", "private"),
+        ("169.254.169.254", "link-local"),  # the cloud metadata service
+        ("224.0.0.1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "non-public"),  # carrier-grade NAT
+        ("::1", "loopback"),
+        ("::", "unspecified"),
+        ("fe80::1", "link-local"),
+        ("fd00::1", "private"),
+        ("ff02::1", "multicast"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("::ffff:10.0.0.1", "private"),
+        ("::ffff:169.254.169.254", "link-local"),
+    ],
+)
+def test_addresses_inside_are_refused_and_named(address: str, kind: str) -> None:
+    reason = STRICT.refusal("feeds.example", ipaddress.ip_address(address))
+    assert reason is not None and f"a {kind} address: refused" in reason.replace("an ", "a ")
+    assert reason.startswith("feeds.example resolves to ")
+
+
+@pytest.mark.parametrize("address", ["1.1.1.1", "93.184.216.34", "2606:4700:4700::1111"])
+def test_public_addresses_are_allowed(address: str) -> None:
+    assert STRICT.refusal("feeds.example", ipaddress.ip_address(address)) is None
+
+
+def test_the_operator_setting_allows_hosts_networks_or_everything() -> None:
+    env = {"ISSY_OUTBOUND_ALLOW": "feeds.internal, 10.0.0.0/8 ,127.0.0.1"}
+    policy = Settings.from_environ(environ={**env, "DATABASE_URL": "sqlite://"}).outbound
+    loopback, private = ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("10.9.9.9")
+    assert policy.refusal("a.example", private) is None
+    assert policy.refusal("a.example", loopback) is None
+    assert policy.refusal("feeds.internal", ipaddress.ip_address("192.168.0.7")) is None
+    assert policy.refusal("a.example", ipaddress.ip_address("192.168.0.7")) is not None
+    # An IPv4-mapped IPv6 address is judged (and allowed) as its IPv4 address.
+    assert policy.refusal("a.example", ipaddress.ip_address("::ffff:10.0.0.1")) is None
+    everything = Settings.from_environ(
+        environ={"ISSY_OUTBOUND_ALLOW_PRIVATE": "1", "DATABASE_URL": "sqlite://"}
+    ).outbound
+    assert everything.refusal("a.example", loopback) is None
+    assert Settings(database_url="sqlite://").outbound.refusal("a", loopback) is not None
+    with pytest.raises(ValueError, match="neither a host name nor a network"):
+        OutboundPolicy.allowing("feeds.internal, http://x/")
+
+
+def test_loopback_is_refused_by_default_before_any_connection() -> None:
+    with feed_server() as server:
+        server.bodies["/gbfs.json"] = (200, b"{}")
+        with pytest.raises(OutboundRefused) as refused:
+            _fetch(server.url("/gbfs.json"), STRICT)
+        port = server.base_url.rsplit(":", 1)[1]
+        with pytest.raises(OutboundRefused) as by_name:
+            _fetch(f"http://localhost:{port}/gbfs.json", STRICT)
+        assert server.hits == {}
+    assert refused.value.code == "URL_REFUSED"
+    assert str(refused.value).startswith("127.0.0.1 is a loopback address: refused")
+    assert "ISSY_OUTBOUND_ALLOW" in str(refused.value)
+    assert "localhost resolves to " in str(by_name.value)
+    assert "a loopback address: refused" in str(by_name.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://example.org/", "not a url"]
+)
+def test_only_http_and_https_are_fetched(url: str) -> None:
+    with pytest.raises(OutboundRefused, match="refused"):
+        _fetch(url, OutboundPolicy(allow_private=True))
+
+
+def test_an_allowed_local_server_is_read_at_the_address_checked() -> None:
+    with feed_server() as server:
+        server.bodies["/feed.pb"] = (200, b"payload")
+        server.redirects["/old"] = "/feed.pb"
+        port = server.base_url.rsplit(":", 1)[1]
+        assert _fetch(server.url("/feed.pb"), LOCAL_FEEDS) == b"payload"
+        assert _fetch(server.url("/old"), LOCAL_FEEDS) == b"payload"  # a redirect, followed
+        by_name = OutboundPolicy.allowing("localhost")
+        assert _fetch(f"http://localhost:{port}/feed.pb", by_name) == b"payload"
+    # The connection went to the checked IP; the request still names the host it asked for.
+    assert server.hosts[-1] == f"localhost:{port}"
+    assert server.hits == {"/feed.pb": 3, "/old": 1}
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://10.0.0.1/admin", "10.0.0.1 is a private address"),
+        ("http://[::1]:5432/", "::1 is a loopback address"),
+        ("file:///etc/passwd", "not an http:// or https:// URL"),
+    ],
+)
+def test_a_redirect_to_an_address_inside_is_refused(target: str, kind: str) -> None:
+    # The first hop is allowed (127.0.0.1/32); the hop it redirects to is checked again.
+    with feed_server() as server:
+        server.redirects["/gbfs.json"] = target
+        with pytest.raises(OutboundRefused) as refused:
+            _fetch(server.url("/gbfs.json"), LOCAL_FEEDS)
+    message = str(refused.value)
+    assert message.startswith(server.url("/gbfs.json") + " redirects to ")
+    assert kind in message and "refused" in message
+
+
+def test_a_redirect_to_another_loopback_address_than_the_allowed_one_is_refused() -> None:
+    with feed_server() as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        server.redirects["/a"] = f"http://127.0.0.2:{port}/b"
+        with pytest.raises(OutboundRefused, match=r"127\.0\.0\.2 is a loopback address: refused"):
+            _fetch(server.url("/a"), LOCAL_FEEDS)
+
+
+def test_redirects_are_followed_a_bounded_number_of_times() -> None:
+    with feed_server() as server:
+        server.redirects["/loop"] = "/loop"
+        with pytest.raises(OutboundRefused, match="redirects more than 5 times: refused"):
+            _fetch(server.url("/loop"), LOCAL_FEEDS)
+        assert server.hits == {"/loop": 6}
+
+
+def test_an_oversize_body_is_refused() -> None:
+    with feed_server() as server:
+        server.bodies["/big.zip"] = (200, b"x" * (3 * 65_536))
+        with pytest.raises(OutboundRefused) as refused:
+            _fetch(server.url("/big.zip"), LOCAL_FEEDS, max_bytes=100_000)
+        assert _fetch(server.url("/big.zip"), LOCAL_FEEDS, max_bytes=200_000)
+    assert "answers more than 100,000 bytes, the most accepted: refused" in str(refused.value)
+
+
+def test_an_error_status_fails_with_the_status_not_a_trace() -> None:
+    with feed_server() as server, pytest.raises(OutboundFailed) as failed:
+        _fetch(server.url("/gone"), LOCAL_FEEDS)
+    assert str(failed.value) == f"{server.url('/gone')} answered HTTP 404 Not Found"
+
+
+def test_an_import_from_a_loopback_url_fails_its_job_as_url_refused(
+    api: Api, partners: Partners
+) -> None:
+    # The app of the `api` fixture runs with the default setting: nothing inside is allowed.
+    service = published_service(api, partners.a, kind="SHUTTLE", name="Navette", serviceArea=None)
+    with feed_server() as server:
+        server.bodies["/gtfs.zip"] = (200, b"PK")
+        queued = api.ok(
+            QUEUE, {"id": service["id"], "url": server.url("/gtfs.zip")}, key=partners.a
+        )
+        job_id = queued["queueGtfsImport"]["id"]
+        done: dict[str, Any] = {}
+
+        def finished() -> bool:
+            job = api.ok(JOB, {"id": job_id}, key=partners.a)["job"]
+            done.update(job)
+            return bool(job["status"] in {"SUCCEEDED", "FAILED", "CANCELLED"})
+
+        wait_until(finished, what="the import job", timeout_s=120)
+        assert server.hits == {}
+    assert done["status"] == "FAILED" and done["error"]["code"] == "URL_REFUSED"
+    message = done["error"]["message"]
+    assert f"the feed at {server.url('/gtfs.zip')}: 127.0.0.1 is a loopback address" in message
+    assert message.endswith("nothing was imported") and "Traceback" not in message
+
+
+def test_a_live_feed_on_loopback_records_the_refusal_in_its_status(
+    api: Api, partners: Partners
+) -> None:
+    # The app's own poller reads the feed, under the default setting.
+    service = published_service(
+        api, partners.a, kind="PUBLIC_TRANSPORT", name="Ligne", serviceArea=None
+    )
+    with feed_server() as server:
+        server.bodies["/rt.pb"] = (200, feed_message(1_765_000_000).SerializeToString())
+        variables = {"id": service["id"], "kind": "GTFS_RT_ALERTS", "url": server.url("/rt.pb")}
+        api.ok(REGISTER, variables, key=partners.a)
+        status: dict[str, Any] = {}
+
+        def polled() -> bool:
+            feeds = api.ok(FEEDS, {"id": service["id"]}, key=partners.a)["service"]["liveFeeds"]
+            status.update(feeds[0])
+            return bool(feeds[0]["failures"])
+
+        wait_until(polled, what="the server's poller", timeout_s=60)
+        assert server.hits == {}
+    assert status["lastError"] == (
+        f"could not read {server.url('/rt.pb')}: 127.0.0.1 is a loopback address: refused; "
+        "the platform fetches only public internet addresses (an operator may allow others "
+        "with ISSY_OUTBOUND_ALLOW_PRIVATE=1 or ISSY_OUTBOUND_ALLOW)"
+    )
