@@ -45,9 +45,10 @@ each mode's record gains a ``valhalla`` entry with the same ratios (no penalty s
 Valhalla's answer has none).
 
 Usage: ``python benchmarks/compare_osrm.py [--pairs 300] [--seed 17] [--source FILE]
-[--venv DIR] [--python python3.12] [--valhalla] [--[no-]turn-costs] [--car-signals-s S]
-[--dump-pairs FILE]``; prints one JSON record. ``--turn-costs``/``--no-turn-costs`` force the
-car's turn costs (:mod:`routing.street.turn_costs`) on or off on our side, and
+[--venv DIR] [--python python3.12] [--valhalla] [--[no-]turn-costs] [--[no-]bike-turn-costs]
+[--car-signals-s S] [--dump-pairs FILE]``; prints one JSON record. ``--turn-costs``/
+``--no-turn-costs`` force the car's turn costs (:mod:`routing.street.turn_costs`) on or off
+on our side, ``--[no-]bike-turn-costs`` the bike's, and
 ``--car-signals-s`` replaces our car delay at traffic lights, so a calibration can be
 measured before it ships; ``ours`` in the record says what was compared.
 """
@@ -78,7 +79,7 @@ from routing.errors import RoutingError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 from routing.street.network import StreetNetwork, build_artefact, open_street_network
 from routing.street.timing import TimingProfile
-from routing.street.turn_costs import CAR_TURN_COSTS
+from routing.street.turn_costs import BIKE_TURN_COSTS, CAR_TURN_COSTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from route_correctness import measure_mode, random_points
@@ -288,11 +289,13 @@ def spread(values: Sequence[float]) -> dict[str, float | int | None]:
 
 
 def our_profiles(
-    turn_costs: bool | None = None, car_signals_s: float | None = None
+    turn_costs: bool | None = None,
+    car_signals_s: float | None = None,
+    bike_turn_costs: bool | None = None,
 ) -> dict[Mode, ModeProfile]:
-    """The default profiles, with the car's turn costs forced on (True) or off (False) and
-    its signal delay replaced when given: what ``--turn-costs``/``--no-turn-costs`` and
-    ``--car-signals-s`` compare."""
+    """The default profiles, with the car's (bike's) turn costs forced on (True) or off
+    (False) and the car's signal delay replaced when given: what ``--[no-]turn-costs``,
+    ``--[no-]bike-turn-costs`` and ``--car-signals-s`` compare."""
     profiles = dict(DEFAULT_PROFILES)
     drive = profiles[Mode.DRIVE]
     if turn_costs is not None:
@@ -300,6 +303,10 @@ def our_profiles(
     if car_signals_s is not None:
         drive = replace(drive, timing=replace(drive.timing_profile, signals_s=car_signals_s))
     profiles[Mode.DRIVE] = drive
+    if bike_turn_costs is not None:
+        profiles[Mode.BIKE] = replace(
+            profiles[Mode.BIKE], turn_costs=BIKE_TURN_COSTS if bike_turn_costs else None
+        )
     return profiles
 
 
@@ -538,6 +545,12 @@ def main(argv: list[str] | None = None) -> int:
         help="force the car's turn costs on or off on our side (default: as shipped)",
     )
     parser.add_argument(
+        "--bike-turn-costs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="force the bike's turn costs on or off on our side (default: as shipped)",
+    )
+    parser.add_argument(
         "--car-signals-s", type=float, default=None, help="our car delay at traffic lights (s)"
     )
     parser.add_argument(
@@ -571,9 +584,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }
     with tempfile.TemporaryDirectory() as cache:
-        profiles = our_profiles(args.turn_costs, args.car_signals_s)
+        profiles = our_profiles(args.turn_costs, args.car_signals_s, args.bike_turn_costs)
         record["ours"] = {
             "drive_turn_costs": profiles[Mode.DRIVE].turn_costs is not None,
+            "bike_turn_costs": profiles[Mode.BIKE].turn_costs is not None,
             "drive_signals_s": profiles[Mode.DRIVE].timing_profile.signals_s,
         }
         shipped, plain = open_networks(source, Path(cache), profiles)

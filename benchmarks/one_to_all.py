@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from routing.street.compile import compile_graph
 from routing.street.hierarchy.cch import CustomizableHierarchy, CustomizedMetric
-from routing.street.modes import DEFAULT_PROFILES, Mode
+from routing.street.modes import Mode
 from routing.street.one_to_all import costs_from_all
 from routing.street.readers.osm import street_graphs_from_file
 from routing.street.search import dijkstra_costs
@@ -133,7 +133,7 @@ def main() -> None:
 
     say(f"loading {source}")
     graph = compile_graph(
-        street_graphs_from_file(source, (Mode.DRIVE,), DEFAULT_PROFILES)[Mode.DRIVE],
+        street_graphs_from_file(source, (Mode.DRIVE,))[Mode.DRIVE],  # the source's default
         Mode.DRIVE,
         contract=False,
     )

@@ -38,7 +38,7 @@ from routing.street.compile import compile_graph
 from routing.street.graph import CompactGraph
 from routing.street.hierarchy.cch import CustomizableHierarchy, CustomizedMetric
 from routing.street.hierarchy.cch_order import nested_dissection_order
-from routing.street.modes import Mode
+from routing.street.modes import PLAIN_PROFILES, Mode
 from routing.street.readers.osm import street_graphs_from_file
 from routing.street.readers.turn_expansion import expand_turns
 from routing.street.turn_costs import CAR_TURN_COSTS
@@ -131,7 +131,7 @@ def _warm_up() -> None:
 
 def measure(source: Path, pairs_count: int, seed: int) -> dict[str, Any]:
     started = time.process_time()
-    plain_nx = street_graphs_from_file(source, [Mode.DRIVE])[Mode.DRIVE]
+    plain_nx = street_graphs_from_file(source, [Mode.DRIVE], PLAIN_PROFILES)[Mode.DRIVE]
     read_cpu_s = time.process_time() - started
     started = time.process_time()
     expanded_nx = expand_turns(plain_nx, CAR_TURN_COSTS)

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from marketplace.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from marketplace.i18n.steps import step_instruction
 from marketplace.streets import ARTEFACT_CACHE_DIR, ISSY_DOWNLOAD_DIR, default_streets_source
 from routing.errors import NoStreetNetworkError
-from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
+from routing.street.modes import DEFAULT_PROFILES, Mode, default_profiles
+from routing.street.readers.sources import detect_street_source
 from routing.street.turn_costs import BIKE_TURN_COSTS, CAR_TURN_COSTS, TurnCostProfile
 
 __all__ = ["parse_latlon", "register"]
@@ -55,10 +57,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("--bike-speed", type=float, default=DEFAULT_PROFILES[Mode.BIKE].speed_kmh)
     build.add_argument(
         "--turn-costs",
-        default="",
+        default=None,
         metavar="MODES",
         help="comma-separated modes (drive, bike) to build with turn costs by angle and "
-        "U-turn costs (off by default; needs --out)",
+        "U-turn costs, or 'none' (default: the source's: drive,bike for tagged OSM, "
+        "none for a topology CSV); a build other than the default needs --out",
     )
     build.set_defaults(handler=_graph_build)
 
@@ -140,20 +143,23 @@ def _graph_build(args: argparse.Namespace) -> int:
 
     source = _source(args)
     modes = tuple(Mode(m.strip()) for m in args.modes.split(",") if m.strip())
-    turns = _turn_costs(args.turn_costs)
-    if turns and args.out is None:
-        # The cache folder is keyed by the source alone: it must hold the default build.
-        raise ValueError(
-            "--turn-costs needs --out FOLDER: the artefact cache holds default builds only"
-        )
+    defaults = default_profiles(tagged=detect_street_source(source).kind.tagged)
     profiles = {
-        **DEFAULT_PROFILES,
-        Mode.WALK: ModeProfile(Mode.WALK, args.walk_speed),
-        Mode.BIKE: ModeProfile(Mode.BIKE, args.bike_speed, turn_costs=turns.get(Mode.BIKE)),
-        Mode.DRIVE: ModeProfile(
-            Mode.DRIVE, DEFAULT_PROFILES[Mode.DRIVE].speed_kmh, turn_costs=turns.get(Mode.DRIVE)
-        ),
+        **defaults,
+        Mode.WALK: replace(defaults[Mode.WALK], speed_kmh=args.walk_speed),
+        Mode.BIKE: replace(defaults[Mode.BIKE], speed_kmh=args.bike_speed),
     }
+    if args.turn_costs is not None:
+        turns = _turn_costs(args.turn_costs)
+        for mode in (Mode.DRIVE, Mode.BIKE):
+            profiles[mode] = replace(profiles[mode], turn_costs=turns.get(mode))
+    if args.out is None and profiles != defaults:
+        # The cache folder is keyed by the source and the build rules: it holds the default
+        # build, which every command that opens this source serves.
+        raise ValueError(
+            "--turn-costs, --walk-speed or --bike-speed other than the source's defaults "
+            "need --out FOLDER: the artefact cache holds default builds only"
+        )
     out = args.out or cached_artefact_folder(source, ARTEFACT_CACHE_DIR)
     manifest = build_artefact(source, out, modes=modes, profiles=profiles, progress=_progress)
     _print_info(manifest, out)
@@ -161,12 +167,17 @@ def _graph_build(args: argparse.Namespace) -> int:
 
 
 def _turn_costs(text: str) -> dict[Mode, TurnCostProfile]:
-    """The turn-cost profiles ``--turn-costs`` asks for, by mode."""
+    """The turn-cost profiles ``--turn-costs`` asks for, by mode (``none``: none)."""
     known = {Mode.DRIVE: CAR_TURN_COSTS, Mode.BIKE: BIKE_TURN_COSTS}
     names = [n.strip() for n in text.split(",") if n.strip()]
+    if names == ["none"]:
+        return {}
     unknown = [n for n in names if n not in {m.value for m in known}]
-    if unknown:
-        raise ValueError(f"--turn-costs {', '.join(unknown)}: unknown; accepted: drive, bike")
+    if unknown or not names:
+        raise ValueError(
+            f"--turn-costs {text!r}: {', '.join(unknown) or 'no mode'}; accepted: a "
+            "comma-separated list of drive, bike, or none"
+        )
     return {Mode(n): known[Mode(n)] for n in names}
 
 

@@ -25,6 +25,7 @@ from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentResult
 from routing.traffic.demand import DEFAULT_PERIODS
 from routing.traffic.hotspots import Hotspot, hotspot_radius_m
+from routing.traffic.segments import StreetCopies, street_copies
 
 __all__ = [
     "RunInputs",
@@ -88,6 +89,9 @@ def store_run(
     Call it inside one transaction (:meth:`marketplace.db.Database.call`).
     """
     status = RunStatus.SUCCEEDED if result.converged else RunStatus.NOT_CONVERGED
+    # One row per street segment: on a drive graph with turn costs the copies of a street
+    # (one per way of arriving at it) are one row, keyed, volumed and delayed together.
+    streets = street_copies(graph, np.flatnonzero(result.volume_veh_h > 0).astype(np.int64))
     run = TrafficRun(
         period=inputs.case.period.name,
         period_h=result.period_h,
@@ -105,7 +109,7 @@ def store_run(
         total_vehicle_hours=_vehicle_hours(result),
         total_delay_veh_h=result.total_delay_veh_h,
         max_volume_capacity=float(result.volume_capacity_ratio.max(initial=0.0)),
-        loaded_segments=int((result.volume_veh_h > 0).sum()),
+        loaded_segments=len(streets),
         hotspot_count=len(hotspots),
         min_volume_capacity=inputs.min_volume_capacity,
         elapsed_s=result.elapsed_s,
@@ -119,10 +123,13 @@ def store_run(
     if status is RunStatus.NOT_CONVERGED:
         return run
     assert run.id is not None
-    edges = np.flatnonzero(result.volume_veh_h > 0).astype(np.int64)
-    keys = dict(zip(edges.tolist(), segment_keys(graph, edges), strict=True))
-    rank_of = {e: h.rank for h in hotspots for e in h.edges}
-    session.add_all(_segment(graph, result, run.id, e, keys[e], rank_of.get(e)) for e in keys)
+    street_keys = segment_keys(graph, np.array([s.edge for s in streets], np.int64))
+    keys = {int(e): key for s, key in zip(streets, street_keys, strict=True) for e in s.copies}
+    rank_of = {keys[e]: h.rank for h in hotspots for e in h.edges}
+    session.add_all(
+        _segment(graph, result, run.id, s, key, rank_of.get(key))
+        for s, key in zip(streets, street_keys, strict=True)
+    )
     session.add_all(
         TrafficHotspot(
             run_id=run.id,
@@ -147,10 +154,11 @@ def _segment(
     graph: CompactGraph,
     result: AssignmentResult,
     run_id: int,
-    edge: int,
+    street: StreetCopies,
     key: str,
     hotspot_rank: int | None,
 ) -> TrafficSegment:
+    edge, copies = street.edge, street.copies
     lat, lon = graph.edge_polyline(edge)
     return TrafficSegment(
         run_id=run_id,
@@ -160,12 +168,12 @@ def _segment(
         street=graph.edge_name(edge),
         highway=graph.edge_highway(edge),
         length_m=float(graph.length_m[edge]),
-        volume_veh_h=float(result.volume_veh_h[edge]),
+        volume_veh_h=float(result.volume_veh_h[copies].sum()),
         capacity_veh_h=float(result.capacity_veh_h[edge]),
         volume_capacity=float(result.volume_capacity_ratio[edge]),
-        free_flow_time_s=float(result.free_flow_time_s[edge]),
-        congested_time_s=float(result.congested_time_s[edge]),
-        delay_veh_h=float(result.delay_veh_h[edge]),
+        free_flow_time_s=float(result.free_flow_time_s[edge]) - street.turn_s,
+        congested_time_s=float(result.congested_time_s[edge]) - street.turn_s,
+        delay_veh_h=float(result.delay_veh_h[copies].sum()),
         mid_lat=float((lat[0] + lat[-1]) / 2),
         mid_lon=float((lon[0] + lon[-1]) / 2),
         geometry=polyline_codec.encode(list(zip(lat.tolist(), lon.tolist(), strict=True)), 6),

@@ -29,7 +29,7 @@ from routing.street.benchmark_cch import (
 )
 from routing.street.compile import compile_graph, largest_strong_component
 from routing.street.hierarchy.ch import ContractionHierarchy
-from routing.street.modes import DEFAULT_PROFILES, Mode
+from routing.street.modes import Mode
 
 __all__ = ["run_routing_benchmark"]
 
@@ -171,7 +171,7 @@ def run_routing_benchmark(
 
     say = progress or (lambda message: None)
     say(f"loading {source} ({mode.value})")
-    graph = street_graphs_from_file(source, (mode,), DEFAULT_PROFILES)[mode]
+    graph = street_graphs_from_file(source, (mode,))[mode]  # the source's default build
     base = compile_graph(graph, mode, contract=False)
     del graph
     tails = base.tails.astype(np.int64)

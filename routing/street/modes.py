@@ -27,23 +27,26 @@ road (unknown class)              --     the drive profile's ``speed_kmh``
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from routing.street.timing import DEFAULT_TIMING, TimingProfile
-from routing.street.turn_costs import TurnCostProfile
+from routing.street.turn_costs import BIKE_TURN_COSTS, CAR_TURN_COSTS, TurnCostProfile
 
 __all__ = [
     "BIKE_DISMOUNTED_SPEED_KMH",
     "DEFAULT_PROFILES",
     "DRIVE_DEFAULT_SPEEDS_KMH",
     "GRANTED_ACCESS",
+    "PLAIN_PROFILES",
     "EdgeRule",
     "Mode",
     "ModeProfile",
     "access_value",
+    "default_profiles",
     "is_denied",
     "parse_maxspeed_kmh",
     "travel_rules",
@@ -67,8 +70,10 @@ class ModeProfile:
     (default: :data:`routing.street.timing.DEFAULT_TIMING`) says which share of the limit
     cars drive by road class and how long signals, stops and crossings hold each mode.
     ``turn_costs`` (:mod:`routing.street.turn_costs`) adds a cost by angle to every turn and
-    forbids U-turns but at dead ends, on a turn-expanded graph; None (the default) builds
-    the node-based graph without them.
+    forbids U-turns but at dead ends, on a turn-expanded graph; None builds the node-based
+    graph without them. The dataclass's own default is None; the shipped profiles
+    (:data:`DEFAULT_PROFILES`, :func:`default_profiles`) turn them on where the source is
+    tagged OSM.
     """
 
     mode: Mode
@@ -89,11 +94,44 @@ class ModeProfile:
             )
 
 
+# The default build of a tagged OSM source (OSM XML/PBF, Overpass JSON, osmnx GraphML): cars
+# pay turn costs by angle and U-turn costs (issue 17: drive times within 10 % of OSRM's on
+# identical paths, and OSRM's paths more often); bikes too (their median on identical paths
+# moves from 0.939 to 0.954 of OSRM's, which counts turn penalties in 14 % of its bike time).
 DEFAULT_PROFILES: dict[Mode, ModeProfile] = {
     Mode.WALK: ModeProfile(Mode.WALK, 4.8),
-    Mode.BIKE: ModeProfile(Mode.BIKE, 15.0),
-    Mode.DRIVE: ModeProfile(Mode.DRIVE, 50.0),
+    Mode.BIKE: ModeProfile(Mode.BIKE, 15.0, turn_costs=BIKE_TURN_COSTS),
+    Mode.DRIVE: ModeProfile(Mode.DRIVE, 50.0, turn_costs=CAR_TURN_COSTS),
 }
+# The default profiles without turn costs: the default build of an untagged topology (the
+# node/edge CSV pair), and a node-based graph of a tagged source for comparisons.
+PLAIN_PROFILES: dict[Mode, ModeProfile] = {
+    mode: dataclasses.replace(profile, turn_costs=None)
+    for mode, profile in DEFAULT_PROFILES.items()
+}
+
+
+def default_profiles(*, tagged: bool) -> dict[Mode, ModeProfile]:
+    """The profiles a source is built with when nobody asks otherwise.
+
+    A tagged OSM source (OSM XML/PBF, Overpass JSON, osmnx GraphML) gets
+    :data:`DEFAULT_PROFILES`: turn costs on for cars (and bikes, see there). An untagged
+    topology (``tagged=False``: the node/edge CSV pair, such as the Grand Paris topology
+    ``make run`` serves) keeps them off unless a caller passes profiles that carry them
+    (``graph build --turn-costs drive,bike``, or :data:`DEFAULT_PROFILES` itself):
+
+    - issue 14's record (1,004,985 nodes: the topology tiled 3 x 3) is measured on the plain
+      node-based graph; turn copies would make it another graph and another record;
+    - the topology has no one-way flags, so every junction is split: on the 115k-node
+      topology the car graph grows 2.8x in nodes (114,897 -> 323,212), its customizable
+      hierarchy 6.9x in arcs and 6.3x in customization time, and ``graph build`` with car
+      turn costs took 6.1x the CPU (351 s against 57 s), 1.8x the memory (2.8 GB) and 2.6x
+      the disk (``benchmarks/README.md``, "Turn costs");
+    - without tags, signals, stops and turn restrictions are unknown, so a turn cost would be
+      the only honest-time rule of the tagged build that applies: the times stay
+      optimistic with or without it.
+    """
+    return dict(DEFAULT_PROFILES if tagged else PLAIN_PROFILES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from routing.street.artefact import (
 from routing.street.compile import compile_graph
 from routing.street.graph import CompactGraph
 from routing.street.live import load_hierarchy, save_hierarchy
-from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
+from routing.street.modes import Mode, ModeProfile, default_profiles
 from routing.street.readers.sources import detect_street_source
 from routing.street.router import StreetRouter
 from routing.street.snap import DEFAULT_MAX_SNAP_DISTANCE_M
@@ -76,12 +76,13 @@ def build_artefact(
     folder: Path,
     *,
     modes: Iterable[Mode] = tuple(Mode),
-    profiles: Mapping[Mode, ModeProfile] = DEFAULT_PROFILES,
+    profiles: Mapping[Mode, ModeProfile] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Read ``source``, compile every mode and write the artefact to ``folder``.
 
-    Returns the manifest.
+    ``profiles`` None builds the source's defaults (:func:`routing.street.modes.default_profiles`:
+    turn costs on for tagged OSM, off for the untagged topology). Returns the manifest.
 
     Raises
     ------
@@ -94,6 +95,8 @@ def build_artefact(
 
     say = progress or (lambda message: log.info("%s", message))
     started = time.perf_counter()
+    if profiles is None:
+        profiles = default_profiles(tagged=detect_street_source(source).kind.tagged)
     say(f"reading {source}")
     graphs = street_graphs_from_file(source, tuple(modes), profiles)
     say(f"read in {time.perf_counter() - started:.1f} s")
@@ -168,9 +171,10 @@ def open_street_network(
 
 
 # The rules a compiled artefact embodies (mode access, barriers, turn restrictions, timing
-# profiles). Raise it when they change what a source compiles to: artefacts cached under an
-# older number are then compiled again rather than served with yesterday's rules.
-BUILD_RULES_VERSION = 3
+# profiles, turn costs). Raise it when they change what a source compiles to: artefacts cached
+# under an older number are then compiled again rather than served with yesterday's rules.
+# 4: turn costs on by default for tagged OSM sources, car lights recalibrated (issue 17).
+BUILD_RULES_VERSION = 4
 
 
 def cached_artefact_folder(source: Path, cache_dir: Path) -> Path:

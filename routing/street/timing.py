@@ -28,10 +28,10 @@ people crossing on the footway; vehicles give way at crossings on the road):
 ==============================  =====  =====  =====  ===========================================
 node                            drive  bike   walk   why
 ==============================  =====  =====  =====  ===========================================
-traffic_signals (junction)        4     10     --    car: twice OSRM's 2 s (its floor, French
-                                                     lights run 60-90 s cycles); bike: also
-                                                     stands for OSRM's bike turn penalties
-crossing with signals, on road    2      5     --    half a junction's lights
+traffic_signals (junction)        2     10     --    car: OSRM's 2 s, measured against 4 s
+                                                     with turn costs on (below); bike: a
+                                                     cyclist's wait, kept as measured
+crossing with signals, on road    2      5     --    car: as at junction lights; bike: half
 crossing with signals, crossing  --     15     20    a pedestrian phase, waited for
 stop                              2      3     --    OSRM's 2 s (car.lua obstacles)
 give_way                          1      1     --    OSRM's 1 s
@@ -41,16 +41,17 @@ crossing (zebra...), crossing    --      3      3    look both ways
 ==============================  =====  =====  =====  ===========================================
 
 Checked against OSRM 26.10's own profiles (``benchmarks/compare_osrm.py``: osrm-bindings on
-the same west-Issy OSM, 300 seeded pairs per mode, benchmarks/README.md): on identical paths
-the median duration ratio ours / OSRM was drive 1.15 and bike 0.92 with the delays before
-(cars 8 s at lights, 4 s at stops, 1 s at zebras, bikes nothing at zebras), drive 0.95 and
-bike 0.85 without any delay, and 1.06 and 0.94 with the table above (issue 17 asks for
-within 10 %). Along the ways alone (OSRM's segment durations, its penalties left out) our
-car speeds are within 3 % of OSRM's; its turn and signal penalties make a median 7.5 % of
-its car time and 13 % of its bike time, our delays about 12 % of it for cars.
-Cars' lights no longer stand for the turns made there: turn costs by angle come with the
-turn-aware graph (branch h17t). When they land, re-run the harness; if the drive median
-leaves 0.9-1.1, the signal delay is the first to lower (towards OSRM's 2 s).
+the same west-Issy OSM, 300 seeded pairs per mode, benchmarks/README.md). On identical paths
+the median duration ratio ours / OSRM was, without turn costs: drive 1.15 and bike 0.92 with
+the first delays (cars 8 s at lights, 4 s at stops, 1 s at zebras, bikes nothing at zebras),
+drive 0.95 and bike 0.85 without any delay, 1.06 and 0.94 with cars at 4 s at lights. Along
+the ways alone (OSRM's segment durations, its penalties left out) our car speeds are within
+3 % of OSRM's; its turn and signal penalties make a median 7.5 % of its car time and 13 % of
+its bike time. Turn costs by angle (:mod:`routing.street.turn_costs`) are now on by default
+for cars and bikes on tagged OSM, so lights no longer stand for the turns made there; with
+them on, the car's lights at 4 s gave drive **1.116** (151 identical paths: outside issue
+17's 10 %) and at 2 s **1.087** (154 paths), bike 0.954 (109 paths) either way: lights are
+2 s, the table above. Re-run the harness whenever a delay or a turn cost changes.
 :data:`DRIVE_TIMING_WITHOUT_DELAYS` (the shares alone) stays for comparisons. Node delays
 moved the traffic assignment's top hotspot on west Issy from a cluster that spanned Rue de
 Paris to Boulevard Anatole France next to it: both carry the whole Bas-Meudon -> west Issy
@@ -181,7 +182,7 @@ _DELAY_FIELDS = (
 DRIVE_TIMING = TimingProfile(
     share_of_limit=_CAR_SHARE_OF_LIMIT,
     default_share=0.7,
-    signals_s=4.0,
+    signals_s=2.0,
     stop_s=2.0,
     give_way_s=1.0,
     signal_crossing_on_road_s=2.0,

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from routing.street.graph import CompactGraph
 from routing.traffic.assignment import AssignmentResult
 from routing.traffic.hotspots import Hotspot
-from routing.traffic.segments import SharedSegments
+from routing.traffic.segments import street_copies
 
 __all__ = [
     "ATTRIBUTION",
@@ -101,23 +101,10 @@ def segment_records(
     """
     _check(graph, result)
     chosen = loaded_edges(result) if edges is None else edges
-    shared = SharedSegments.of(graph)
-    if shared is None:
-        return [
-            _segment_record(graph, result, int(e), np.array([e]), 0.0)
-            for e in np.asarray(chosen, np.int64)
-        ]
-    rows = []
-    seen: set[int] = set()
-    for e in np.asarray(chosen, np.int64):
-        segment = int(shared.segment[e])
-        if segment in seen:
-            continue
-        seen.add(segment)
-        copies = np.flatnonzero(shared.segment == segment)
-        first = int(copies[0])
-        rows.append(_segment_record(graph, result, first, copies, float(shared.turn_s[first])))
-    return rows
+    return [
+        _segment_record(graph, result, street.edge, street.copies, street.turn_s)
+        for street in street_copies(graph, np.asarray(chosen, np.int64))
+    ]
 
 
 def _segment_record(

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from routing.street.graph import CompactGraph
 from routing.street.turn_costs import segment_of_edges
 
-__all__ = ["SharedSegments"]
+__all__ = ["SharedSegments", "StreetCopies", "street_copies"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,3 +91,38 @@ class SharedSegments:
             np.concatenate([alpha[first], np.zeros(copies)]),
             np.concatenate([beta[first], np.ones(copies)]),
         )
+
+
+@dataclass(frozen=True, eq=False)
+class StreetCopies:
+    """One street segment of a result: its first copy, every copy, and that copy's turn (s)."""
+
+    edge: int
+    copies: NDArray[np.int64]
+    turn_s: float
+
+
+def street_copies(graph: CompactGraph, edges: NDArray[np.int64]) -> list[StreetCopies]:
+    """The street segments of ``edges``, each once, in the order of their first edge there.
+
+    On a node-based graph each edge is its own segment (no turn). On a graph with turn costs
+    the copies of a street make one: its rows (exports, stored runs) sum the copies' volumes
+    and delays, and take the street's times without the turn of ``edge``.
+    """
+    shared = SharedSegments.of(graph)
+    chosen = np.asarray(edges, np.int64)
+    if shared is None:
+        return [StreetCopies(int(e), np.array([e], np.int64), 0.0) for e in chosen]
+    order = np.argsort(shared.segment, kind="stable")
+    starts = np.searchsorted(shared.segment[order], np.arange(shared.count + 1))
+    streets: list[StreetCopies] = []
+    seen: set[int] = set()
+    for e in chosen:
+        segment = int(shared.segment[e])
+        if segment in seen:
+            continue
+        seen.add(segment)
+        copies = np.sort(order[starts[segment] : starts[segment + 1]]).astype(np.int64)
+        first = int(copies[0])
+        streets.append(StreetCopies(first, copies, float(shared.turn_s[first])))
+    return streets

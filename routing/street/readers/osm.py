@@ -30,7 +30,7 @@ import osmnx as ox
 
 from routing.errors import StreetDataError
 from routing.street.barriers import blocks
-from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile, travel_rules
+from routing.street.modes import Mode, ModeProfile, default_profiles, travel_rules
 from routing.street.readers._shared import _graph_attrs, _open_text, lanes_per_direction
 from routing.street.readers.graphml import street_graphs_from_graphml
 from routing.street.readers.sources import (
@@ -287,7 +287,7 @@ def _graphs_from_ways(
 def street_graphs_from_file(
     path: Path,
     modes: Iterable[Mode] = tuple(Mode),
-    profiles: Mapping[Mode, ModeProfile] = DEFAULT_PROFILES,
+    profiles: Mapping[Mode, ModeProfile] | None = None,
     *,
     progress: ProgressCallback | None = None,
 ) -> dict[Mode, nx.MultiDiGraph]:
@@ -302,7 +302,10 @@ def street_graphs_from_file(
     modes
         The modes to build graphs for.
     profiles
-        Speeds per mode (see :func:`routing.street.modes.travel_rules` for car speeds).
+        Speeds, timing and turn costs per mode (see :func:`routing.street.modes.travel_rules`
+        for car speeds). None: the source's defaults,
+        :func:`routing.street.modes.default_profiles` (turn costs on for tagged OSM, off for
+        the untagged topology).
     progress
         Called with a short message at each loading step; steps are also logged at INFO.
 
@@ -323,10 +326,12 @@ def street_graphs_from_file(
         holds no street usable by one of ``modes``.
     """
     modes = tuple(modes)
-    missing = [m for m in modes if m not in profiles]
-    assert not missing, f"no profile for {missing}"  # programmer error, not bad data
     started = time.perf_counter()
     source = detect_street_source(Path(path))
+    if profiles is None:
+        profiles = default_profiles(tagged=source.kind.tagged)
+    missing = [m for m in modes if m not in profiles]
+    assert not missing, f"no profile for {missing}"  # programmer error, not bad data
     report(progress, f"reading {source.kind.value} street data from {source.path}")
     if source.kind is SourceKind.TOPOLOGY_CSV:
         graphs = street_graphs_from_topology(

@@ -36,6 +36,11 @@ class SourceKind(enum.StrEnum):
     GRAPHML = "graphml"
     TOPOLOGY_CSV = "topology-csv"
 
+    @property
+    def tagged(self) -> bool:
+        """Whether the format carries OSM tags (every kind but the bare topology CSV)."""
+        return self is not SourceKind.TOPOLOGY_CSV
+
 
 @dataclass(frozen=True, slots=True)
 class StreetSource:

@@ -17,7 +17,10 @@ import pytest
 from sqlmodel import func, select
 
 from marketplace.models.traffic import DemandImport
+from marketplace.streets import StreetsState
+from marketplace.traffic.runner import drive_graph
 from routing.geometry import haversine_m
+from routing.traffic.segments import SharedSegments
 from tests.marketplace.community_helpers import Cast, code
 from tests.marketplace.helpers import Api
 from tests.marketplace.trips import (
@@ -75,6 +78,11 @@ def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) ->
 
     everything = report(api, cast.planner, first=50)
     assert everything["totalCount"] == run["loadedSegments"]
+    # One stored row per street segment: the drive graph turns at a cost (the default on
+    # tagged OSM, issue 17), so a street has a copy per way of arriving at it; the copies
+    # make one row (keys never repeat, no '#2' copy keys).
+    keys = [e["node"]["segmentKey"] for e in everything["edges"]]
+    assert len({k.split("#")[0] for k in keys}) == len(keys) == min(50, run["loadedSegments"])
     assert everything["run"] == {"id": run["id"], "isLatest": True}
     ratios = [e["node"]["volumeCapacity"] for e in everything["edges"]]
     assert ratios == sorted(ratios, reverse=True)
@@ -137,6 +145,15 @@ def test_assignment_report_and_hotspots_on_real_streets(api: Api, cast: Cast) ->
         key=cast.planner,
     )["segment"]
     assert segment == {"id": top["id"], "segmentKey": top["segmentKey"], "street": top["street"]}
+
+
+def test_the_extract_drive_graph_has_turn_copies(streets: StreetsState) -> None:
+    # What makes the one-row-per-street checks above and in the exports meaningful.
+    assert streets.network is not None
+    graph = drive_graph(streets.network)
+    assert graph.turn_s is not None
+    segments = SharedSegments.of(graph)
+    assert segments is not None and segments.count < graph.edge_count
 
 
 def test_scenario_closing_a_street_costs_vehicle_hours(api: Api, cast: Cast) -> None:

@@ -20,7 +20,9 @@ from routing.regions.issy import download_issy_osm
 from routing.street.modes import Mode
 from routing.street.readers import download
 from routing.street.readers.osm import street_graphs_from_file
+from routing.street.readers.turn_expansion import REPORT_KEY
 from routing.street.timing import DEFAULT_TIMING
+from routing.street.turn_costs import CAR_TURN_COSTS
 
 CROSSROADS = "osm/issy_mairie_crossroads_2019.osm.gz"
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
@@ -45,8 +47,13 @@ def assert_osmnx_contract(graph: nx.MultiDiGraph, mode: Mode) -> None:
         assert type(data["length"]) is float and data["length"] >= 0
         assert type(data["speed_kph"]) is float and data["speed_kph"] > 0
         assert type(data["delay_s"]) is float and data["delay_s"] >= 0
+        # A graph built with turn costs (the default for cars on tagged OSM, issue 17) adds
+        # the cost of the turn onto the edge to its time; a plain graph has no turn_s.
+        turn_s = data.get("turn_s", 0.0)
+        assert ("turn_s" in data) == (REPORT_KEY in graph.graph)
+        assert type(turn_s) is float and turn_s >= 0
         assert data["travel_time"] == pytest.approx(
-            data["length"] / (data["speed_kph"] / 3.6) + data["delay_s"]
+            data["length"] / (data["speed_kph"] / 3.6) + data["delay_s"] + turn_s
         )
         assert data["name"] is None or isinstance(data["name"], str)
         assert data["osmid"] is None or isinstance(data["osmid"], int)
@@ -86,6 +93,16 @@ def edge_directions(graph: nx.MultiDiGraph) -> set[str]:
     return {"forward" if u < v else "backward" for u, v in graph.edges()}
 
 
+def osm_node(graph: nx.MultiDiGraph, node: int) -> int:
+    """The OSM node a graph node is: itself, or the junction a turn-cost copy was made of."""
+    return int(graph.nodes[node].get("osm_id", node))
+
+
+def osm_edges(graph: nx.MultiDiGraph) -> set[tuple[int, int]]:
+    """Edges as (from, to) OSM nodes: the same on a turn-expanded graph as on a plain one."""
+    return {(osm_node(graph, u), osm_node(graph, v)) for u, v in graph.edges()}
+
+
 def edge_set(graph: nx.MultiDiGraph) -> set[tuple[int, int, int | None]]:
     return {(u, v, d["osmid"]) for u, v, d in graph.edges(data=True)}
 
@@ -99,7 +116,11 @@ def test_crossroads_xml_loads_every_mode_with_real_names(shared_data: Path) -> N
     for mode, graph in graphs.items():
         assert_osmnx_contract(graph, mode)
         assert graph.graph["oneway_known"] is True
-        assert all(isinstance(n, int) and n > 1_000_000 for n in graph)  # OSM node ids
+        # OSM node ids; the copies of junctions made for turn costs (cars, by default on
+        # tagged OSM) have keys of their own and carry the OSM id of their junction.
+        assert all(isinstance(n, int) and osm_node(graph, n) > 1_000_000 for n in graph)
+        assert all(n > 1_000_000 for n in graph if "osm_id" not in graph.nodes[n])
+    assert REPORT_KEY in graphs[Mode.DRIVE].graph  # cars turn at a cost by default
     names = {d["name"] for _, _, d in graphs[Mode.DRIVE].edges(data=True)}
     assert {"Boulevard Gallieni", "Avenue Victor Cresson", "Rue Danton"} <= names
     walk_highways = {d["highway"] for _, _, d in graphs[Mode.WALK].edges(data=True)}
@@ -112,7 +133,11 @@ def test_crossroads_one_way_street_has_one_direction_for_drive_both_for_walk(
     graphs = street_graphs_from_file(shared_data / CROSSROADS, [Mode.DRIVE, Mode.WALK])
 
     def pairs(graph: nx.MultiDiGraph) -> set[tuple[int, int]]:
-        return {(u, v) for u, v, d in graph.edges(data=True) if d["osmid"] == VICTOR_CRESSON_WAY}
+        return {
+            (osm_node(graph, u), osm_node(graph, v))
+            for u, v, d in graph.edges(data=True)
+            if d["osmid"] == VICTOR_CRESSON_WAY
+        }
 
     drive, walk = pairs(graphs[Mode.DRIVE]), pairs(graphs[Mode.WALK])
     assert drive
@@ -147,7 +172,11 @@ def test_overpass_json_loads_every_mode(shared_data: Path) -> None:
     for mode, graph in graphs.items():
         assert_osmnx_contract(graph, mode)
         assert len(graph) > 1000
-    assert graphs[Mode.DRIVE].number_of_edges() < graphs[Mode.WALK].number_of_edges()
+    # Fewer streets for cars than for walkers, counted before the car graph's copies for
+    # turn costs (one per way of arriving at a street: more edges, not more streets).
+    drive_report = graphs[Mode.DRIVE].graph[REPORT_KEY]
+    assert drive_report["edges_after"] == graphs[Mode.DRIVE].number_of_edges()
+    assert drive_report["edges_before"] < graphs[Mode.WALK].number_of_edges()
     motor = {"motorway", "motorway_link", "trunk", "trunk_link"}
     ways = json.loads(gzip.decompress((shared_data / OVERPASS).read_bytes()))["elements"]
     open_to_walkers = 475039277  # trunk_link, access=yes and no foot=*: walkers may (issue 17)
@@ -175,11 +204,15 @@ def test_graphml_loads_with_honest_warnings(shared_data: Path) -> None:
         assert "not OSM node ids" in warnings
         assert graph.graph["oneway_known"] is False
     drive, walk = graphs[Mode.DRIVE], graphs[Mode.WALK]
-    assert len(drive) == 592
+    # GraphML carries osmnx's tags: cars get turn costs as on any tagged OSM (issue 17), so
+    # the file's 592 junctions are split into one copy per way of arriving.
+    assert drive.graph[REPORT_KEY]["nodes_before"] == 592
+    assert len(drive) == drive.graph[REPORT_KEY]["nodes_after"] > 592
+    assert {osm_node(drive, n) for n in drive} <= set(range(592))  # copies of its nodes
     # Carrefour de la Ferme (a roundabout) is drawn from node 0 to node 155: cars go one way.
-    assert drive.has_edge(0, 155) and not drive.has_edge(155, 0)
+    assert (0, 155) in osm_edges(drive) and (155, 0) not in osm_edges(drive)
     assert walk.has_edge(0, 155) and walk.has_edge(155, 0)
-    assert drive.number_of_edges() < walk.number_of_edges()
+    assert drive.graph[REPORT_KEY]["edges_before"] < walk.number_of_edges()
     names = {d["name"] for _, _, d in drive.edges(data=True)}
     assert "Avenue de Verdun" in names
     assert all(" / " in n for n in names if n and "[" in n) is True  # lists joined, never str(list)
@@ -276,7 +309,13 @@ def test_maxspeed_sets_drive_speed_and_travel_time(
     graph = load_one_way(tmp_path, {"highway": "primary", "maxspeed": maxspeed}, Mode.DRIVE)
     for _, _, data in graph.edges(data=True):
         assert data["speed_kph"] == pytest.approx(0.8 * expected_kph)
-        assert data["travel_time"] == pytest.approx(data["length"] * 3.6 / (0.8 * expected_kph))
+        # Plus the turn onto the edge (cars, by default on tagged OSM): on this lone street,
+        # the U-turn at its far dead end.
+        turn_s = data["turn_s"]
+        assert turn_s == pytest.approx(CAR_TURN_COSTS.max_turn_s + CAR_TURN_COSTS.u_turn_s)
+        assert data["travel_time"] == pytest.approx(
+            data["length"] * 3.6 / (0.8 * expected_kph) + turn_s
+        )
 
 
 def test_signals_and_crossings_delay_the_modes_they_hold(tmp_path: Path) -> None:

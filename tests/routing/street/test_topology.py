@@ -14,6 +14,7 @@ from routing.errors import StreetDataError
 from routing.street.modes import DEFAULT_PROFILES, Mode, ModeProfile
 from routing.street.readers.osm import street_graphs_from_file
 from routing.street.readers.topology import street_graphs_from_topology
+from routing.street.readers.turn_expansion import REPORT_KEY
 
 PREFIX = "streets/grand_paris_carbike_topology_2023"
 ISSY_BOX = (2.2357, 48.8133, 2.2894, 48.8346)  # west, south, east, north
@@ -61,6 +62,17 @@ def test_issy_subset_loads_every_mode_both_ways(issy_topology: Path) -> None:
             assert "geometry" not in data
             assert data["travel_time"] == pytest.approx(data["length"] * 3.6 / data["speed_kph"])
     assert graphs[Mode.DRIVE].number_of_edges() == graphs[Mode.WALK].number_of_edges()
+
+
+def test_turn_costs_stay_off_on_the_topology_unless_asked(issy_topology: Path) -> None:
+    # Untagged topology: the default build is the plain node-based graph issue 14's record
+    # is measured on (routing.street.modes.default_profiles says why); profiles that carry
+    # turn costs turn them on, as `graph build --turn-costs drive,bike` does.
+    plain = street_graphs_from_file(issy_topology, [Mode.DRIVE, Mode.BIKE])
+    assert all(REPORT_KEY not in g.graph for g in plain.values())
+    asked = street_graphs_from_file(issy_topology, [Mode.DRIVE, Mode.BIKE], DEFAULT_PROFILES)
+    for mode, graph in asked.items():
+        assert graph.graph[REPORT_KEY]["nodes_before"] == len(plain[mode]) < len(graph)
 
 
 def test_lengths_are_haversine(issy_topology: Path) -> None:

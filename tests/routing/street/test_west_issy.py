@@ -88,10 +88,19 @@ def test_leaving_a_cut_off_piece_counts_and_reports_the_connector(
 
 
 def scipy_least_cost(router: StreetRouter, start: Snap, end: Snap, metric: str) -> float:
-    """The least cost between two snaps by scipy's plain Dijkstra, ends and connectors counted."""
+    """The least cost between two snaps by scipy's plain Dijkstra, ends and connectors counted.
+
+    The drive graph is built with turn costs (issue 17's default for tagged OSM): an edge's
+    time holds the turn onto it at its tail, so a start part-way along an edge made no turn
+    onto it, an end there made it in full, and a connector is paced like its street without
+    the turn. Without that the reference would price other routes than the engine's rules.
+    """
     graph = router.graph
     weights = graph.weights(metric)  # type: ignore[arg-type]
-    pace = np.divide(weights, graph.length_m, out=np.zeros_like(weights), where=graph.length_m > 0)
+    turns = graph.turn_s if metric == "time" else None
+    turn = np.zeros_like(weights) if turns is None else np.minimum(turns, weights)
+    street = weights - turn  # the edge without the turn onto it
+    pace = np.divide(street, graph.length_m, out=np.zeros_like(street), where=graph.length_m > 0)
     # csr_matrix sums parallel edges: keep only the cheapest of each (tail, head) pair.
     order = np.lexsort((weights, graph.heads, graph.tails))
     tails, heads = graph.tails[order], graph.heads[order]
@@ -105,18 +114,21 @@ def scipy_least_cost(router: StreetRouter, start: Snap, end: Snap, metric: str) 
     start, end = drop_shared_fallbacks(start, end)
     edges_a = np.array([p.edge for p in start.positions])
     edges_b = np.array([p.edge for p in end.positions])
-    leave = weights[edges_a] * (1 - np.array([p.fraction for p in start.positions]))
+    fraction_b = np.array([p.fraction for p in end.positions])
+    leave = street[edges_a] * (1 - np.array([p.fraction for p in start.positions]))
     leave += pace[edges_a] * np.array([p.connector_m for p in start.positions])
-    arrive = weights[edges_b] * np.array([p.fraction for p in end.positions])
+    arrive = np.where(fraction_b > 0, turn[edges_b] + street[edges_b] * fraction_b, 0.0)
     arrive += pace[edges_b] * np.array([p.connector_m for p in end.positions])
     between = dijkstra(matrix, indices=graph.heads[edges_a])[:, graph.tails[edges_b]]
     best = float((leave[:, None] + between + arrive[None, :]).min())
     for i, a in enumerate(start.positions):
         for j, b in enumerate(end.positions):
             if a.edge == b.edge and a.fraction <= b.fraction:
-                along = weights[a.edge] * (b.fraction - a.fraction)
-                connectors = leave[i] - weights[a.edge] * (1 - a.fraction)
-                connectors += arrive[j] - weights[b.edge] * b.fraction
+                along = street[a.edge] * (b.fraction - a.fraction)
+                connectors = leave[i] - street[a.edge] * (1 - a.fraction)
+                connectors += arrive[j] - (turn[b.edge] + street[b.edge] * b.fraction) * (
+                    b.fraction > 0
+                )
                 best = min(best, float(along + connectors))
     return best
 
