@@ -36,6 +36,7 @@ from marketplace.ingest.gtfs import (
     service_stop_ids,
     write_gtfs,
 )
+from marketplace.ingest.gtfs_area import parse_bbox, restrict_texts_to_area, restrict_to_area
 from marketplace.ingest.gtfs_files import MAX_ZIP_BYTES
 from marketplace.ingest.report import ImportReport
 from marketplace.jobs.store import finish_job, read_payload
@@ -72,9 +73,12 @@ class ImportSuperseded(Exception):
     writes nothing, the retry does."""
 
 
-def gtfs_import_params(*, service_id: int, url: str | None) -> dict[str, Any]:
-    """The JSON parameters of an import job (the files, when sent, are its payload)."""
-    return {"service_id": service_id, "url": url}
+def gtfs_import_params(
+    *, service_id: int, url: str | None, bbox: str | None = None
+) -> dict[str, Any]:
+    """The JSON parameters of an import job (the files, when sent, are its payload);
+    ``bbox`` (as ``import gtfs --bbox``) keeps only what touches that area."""
+    return {"service_id": service_id, "url": url, "bbox": bbox}
 
 
 def _download(url: str, folder: Path, report: Report, policy: OutboundPolicy) -> Path:
@@ -112,14 +116,21 @@ def _files(
 ) -> dict[str, str]:
     assert job.id is not None
     url = params.get("url")
+    box = parse_bbox(params["bbox"], option="bbox") if params.get("bbox") else None
+
+    def cut(name: str, rows: int) -> None:  # the area's streaming read, file by file
+        if report(0.0, f"keeping the area's part of the feed: {rows:,} rows of {name} read"):
+            raise ImportCancelled
+
     if url:
         with tempfile.TemporaryDirectory(prefix="issy-gtfs-") as folder:
-            return read_gtfs(_download(url, Path(folder), report, policy))
+            path = _download(url, Path(folder), report, policy)
+            return read_gtfs(path) if box is None else restrict_to_area(path, box, progress=cut)
     payload = db.call(read_payload, job.id)
     if payload is None:
         raise NotFound(f"job {job.id} has no feed left to import; queue the import again")
     files: dict[str, str] = payload["files"]
-    return files
+    return files if box is None else restrict_texts_to_area(files, box, progress=cut)
 
 
 def _actor(session: Session, partner_id: int | None) -> Actor:

@@ -35,6 +35,12 @@ feeds are queued (``queueGtfsImport``), so no request holds a server thread for 
 
 QUEUE_GTFS_IMPORT = "queueGtfsImport"
 
+_BBOX = (
+    "`min_lon,min_lat,max_lon,max_lat` in degrees (GeoJSON order), such as "
+    "`2.22,48.81,2.29,48.84` for Issy: keep the stops inside, the trips calling there (their "
+    "calls inside only), their routes, calendars and fares."
+)
+
 
 def _gtfs_files(files: object) -> dict[str, str]:
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
@@ -140,14 +146,7 @@ class IngestMutation:
         info: Info,
         service_id: strawberry.ID,
         files: JSON,
-        bbox: Annotated[
-            str | None,
-            strawberry.argument(
-                description="`min_lon,min_lat,max_lon,max_lat` in degrees (GeoJSON order), "
-                "such as `2.22,48.81,2.29,48.84` for Issy: keep the stops inside, the trips "
-                "calling there (their calls inside only), their routes, calendars and fares."
-            ),
-        ] = None,
+        bbox: Annotated[str | None, strawberry.argument(description=_BBOX)] = None,
     ) -> ImportReportType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
@@ -178,10 +177,12 @@ class IngestMutation:
         description="Queue the import of a GTFS feed of any size into your service, and get "
         "the Job at once (follow it with job(id) or jobProgress(id): rows read, then "
         "stop_times written; cancelJob stops it). Give `files` (as importGtfs) or `url`, the "
-        "address of your GTFS zip, which a worker downloads. The feed is written in one "
-        "transaction with the job's success: a failed or cancelled import writes nothing. "
-        "The finished job's importReport says what was imported and the catalogue version "
-        "trip plans see it from. Only you (your partner's keys and members) read the job.",
+        "address of your GTFS zip, which a worker downloads. With `bbox`, only what touches "
+        "that area is imported, as importGtfs and `import gtfs --bbox` do. The feed is "
+        "written in one transaction with the job's success: a failed or cancelled import "
+        "writes nothing. The finished job's importReport says what was imported and the "
+        "catalogue version trip plans see it from. Only you (your partner's keys and "
+        "members) read the job.",
         permission_classes=[IsPartner],
     )
     async def queue_gtfs_import(
@@ -190,6 +191,7 @@ class IngestMutation:
         service_id: strawberry.ID,
         files: JSON | None = None,
         url: str | None = None,
+        bbox: Annotated[str | None, strawberry.argument(description=_BBOX)] = None,
     ) -> JobType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = require_actor(await info.context.actor())
@@ -200,6 +202,8 @@ class IngestMutation:
             )
         texts = _gtfs_files(files) if files is not None else None
         address = _check_feed_url(url) if url is not None else None
+        if bbox is not None:
+            parse_bbox(bbox, option="bbox")  # refused now, not when the worker reads it
 
         def check(session: Session) -> None:
             # Whose service it is comes first: a stranger learns nothing about the payload.
@@ -210,7 +214,7 @@ class IngestMutation:
         return await queue_job(
             info,
             JobKind.GTFS_IMPORT,
-            gtfs_import_params(service_id=sid, url=address),
+            gtfs_import_params(service_id=sid, url=address, bbox=bbox),
             partner_id=actor.partner_id,
             payload={"files": texts} if texts is not None else None,
             check=check,

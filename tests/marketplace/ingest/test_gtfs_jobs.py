@@ -26,7 +26,7 @@ from marketplace.models import Job, JobPayload
 from tests.marketplace.community_helpers import Cast
 from tests.marketplace.feed_server import feed_server
 from tests.marketplace.helpers import Api, Partners, published_service
-from tests.marketplace.ingest.test_gtfs import FIXTURE, IMPORT, counts
+from tests.marketplace.ingest.test_gtfs import FARES_BOX, FARES_FEED, FIXTURE, IMPORT, counts
 from tests.marketplace.trips import wait_for_job
 
 QUEUE = """mutation($id: ID!, $files: JSON, $url: String) {
@@ -276,3 +276,61 @@ def test_a_feed_at_a_url_is_downloaded_and_imported(
     assert "could not download the feed at" in failed["error"]["message"]
     assert "404" in failed["error"]["message"]
     assert trip_count(api) == 4  # the failed import changed nothing
+
+
+QUEUE_AREA = """mutation($id: ID!, $files: JSON, $url: String, $bbox: String) {
+  queueGtfsImport(serviceId: $id, files: $files, url: $url, bbox: $bbox) { id status } }"""
+
+
+def _area_import(api: Api, partners: Partners, variables: dict[str, Any]) -> dict[str, Any]:
+    service = published_service(
+        api, partners.a, kind="PUBLIC_TRANSPORT", name="Bus", serviceArea=None
+    )
+    job = api.ok(QUEUE_AREA, {"id": service["id"], **variables}, key=partners.a)
+    done: dict[str, Any] = wait_for_job(
+        api, job["queueGtfsImport"]["id"], key=partners.a, query=JOB
+    )
+    return done
+
+
+def test_a_queued_import_keeps_only_the_area_asked(api: Api, partners: Partners) -> None:
+    """As importGtfs with the same box (test_gtfs): stops A, M and Z lie in it, Y and W north
+    of it; feed1 keeps one call there (Z), too few to ride, and is reported skipped."""
+    feed = read_gtfs(FARES_FEED)
+    done = _area_import(api, partners, {"files": feed, "bbox": FARES_BOX})
+    assert done["status"] == "SUCCEEDED", done
+    assert counts(done["importReport"])["stops.txt"] == (3, 0)
+    [timetable] = api.db.call(published_timetables)
+    assert sorted(t.external_id for t in timetable.trips) == ["exp1", "loc1"]
+    assert done["importReport"]["skippedCount"] >= 1
+
+
+@pytest.mark.local_feeds
+def test_a_queued_url_import_keeps_only_the_area_asked(api: Api, partners: Partners) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in read_gtfs(FARES_FEED).items():
+            archive.writestr(name, text)
+    with feed_server() as server:
+        server.bodies["/bus.zip"] = (200, buffer.getvalue())
+        done = _area_import(api, partners, {"url": server.url("/bus.zip"), "bbox": FARES_BOX})
+    assert done["status"] == "SUCCEEDED", done
+    assert counts(done["importReport"])["stops.txt"] == (3, 0)
+    [timetable] = api.db.call(published_timetables)
+    assert sorted(t.external_id for t in timetable.trips) == ["exp1", "loc1"]
+
+
+def test_a_bad_box_is_refused_before_anything_is_queued(
+    api: Api, partners: Partners, shuttle: dict[str, Any], navette: dict[str, str]
+) -> None:
+    variables = {"id": shuttle["id"], "files": navette, "bbox": "2.2,48.8,2.3"}
+    error = api.error(QUEUE_AREA, variables, key=partners.a)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "bbox '2.2,48.8,2.3' is not four numbers" in error["message"]
+    assert "accepted: min_lon,min_lat,max_lon,max_lat" in error["message"]
+    assert rows_in(api, Job) == 0
+    # A box holding none of the feed's stops: the job fails as importGtfs refuses, nothing lands.
+    done = _area_import(api, partners, {"files": navette, "bbox": "10,10,11,11"})
+    assert done["status"] == "FAILED" and done["error"]["code"] == "BAD_USER_INPUT", done
+    assert "no stop lies in the box" in done["error"]["message"]
+    assert api.db.call(published_timetables) == []
