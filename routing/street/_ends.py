@@ -126,30 +126,6 @@ def span_cost(
     return (turn if turned else 0.0) + part(weight - turn, end - start)
 
 
-def spans_cost_and_length(
-    weights: NDArray[np.float64], turns: Turns, length_m: NDArray[np.float64], spans: list[Span]
-) -> tuple[float, float]:
-    """``sum(span_cost(..., turned=i > 0))`` over a route's ``spans`` (every span but the first
-    came onto its edge by a turn) and the sum of their lengths, equal to the last bit to those
-    sums taken span by span: numpy does each span's arithmetic (the same IEEE operations),
-    Python's ``sum`` adds them in the same order. A plan sums a score of routes of a few
-    hundred spans each, ranked ones included."""
-    count = len(spans)
-    edges = np.fromiter((s.edge for s in spans), dtype=np.int64, count=count)
-    starts = np.fromiter((s.start for s in spans), dtype=np.float64, count=count)
-    ends = np.fromiter((s.end for s in spans), dtype=np.float64, count=count)
-    weight = weights[edges].astype(np.float64)
-    turn = np.zeros(count) if turns is None else np.minimum(turns[edges], weight)
-    fraction = ends - starts
-    with np.errstate(invalid="ignore"):
-        body = np.where(fraction > 0.0, (weight - turn) * fraction, 0.0)
-    turned = np.ones(count, dtype=bool)
-    turned[:1] = False
-    cost = np.where(ends <= starts, 0.0, np.where(turned, turn, 0.0) + body)
-    length = length_m[edges].astype(np.float64) * fraction
-    return sum(cost.tolist()), sum(length.tolist())
-
-
 def connector_cost(
     graph: CompactGraph,
     position: EdgePosition,

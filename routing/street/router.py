@@ -30,7 +30,7 @@ from routing.street._ends import (
     connector_cost,
     cut,
     leaving,
-    spans_cost_and_length,
+    span_cost,
 )
 from routing.street.graph import CompactGraph, Metric
 from routing.street.hierarchy.cch import CustomizableHierarchy
@@ -209,7 +209,15 @@ class StreetRouter:
         spans = path.spans
         # The sums the pieces of the geometry would give, in the same order, to the last bit;
         # the geometry itself is built only if read (a plan ranks many routes, shows few).
-        pieces_s, pieces_m = spans_cost_and_length(durations, turns, graph.length_m, spans)
+        lengths_m = graph.length_m[[span.edge for span in spans]].tolist()
+        pieces_m = sum(
+            length_m * (span.end - span.start)
+            for length_m, span in zip(lengths_m, spans, strict=True)
+        )
+        pieces_s = sum(
+            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
+            for i, span in enumerate(spans)
+        )
         connectors_m = path.first.connector_m + path.last.connector_m
         connectors_s = connector_cost(graph, path.first, durations, turns) + connector_cost(
             graph, path.last, durations, turns
@@ -247,7 +255,10 @@ class StreetRouter:
         durations = self.graph.duration_s
         turns = self.graph.turn_s
         # The same sums, in the same order, as route_between: equal to the last bit.
-        pieces_s = spans_cost_and_length(durations, turns, self.graph.length_m, path.spans)[0]
+        pieces_s = sum(
+            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
+            for i, span in enumerate(path.spans)
+        )
         connectors_s = connector_cost(self.graph, path.first, durations, turns) + connector_cost(
             self.graph, path.last, durations, turns
         )
