@@ -115,12 +115,11 @@ class PlanContext:
             from_place=from_place or Place(start.lat, start.lon),
             to_place=to_place or Place(end.lat, end.lon),
             distance_m=route.distance_m,
-            coordinates=route.coordinates,
+            geometry=route.geometry,
             service_id=service_id,
             price_minor=price,
             currency=pricing.currency if pricing else None,
             co2_g=co2_g_per_km * route.distance_m / 1000,
-            steps=route.steps,
         )
 
     def station_place(self, station: Station) -> Place:

@@ -39,8 +39,14 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
             router = network.router(mode)
             points = [request.origin, *request.via, request.destination]
             names = ["origin", *(f"via {i + 1}" for i in range(len(request.via)))]
+            # The planner snapped both ends on the walking network already: the same snaps.
+            known = (
+                {"origin": context.origin_walk, "destination": context.destination_walk}
+                if mode is Mode.WALK
+                else {}
+            )
             snaps = [
-                router.snap(*p, name=n)
+                known[n] if n in known else router.snap(*p, name=n)
                 for p, n in zip(points, [*names, "destination"], strict=True)
             ]
             avoid = {Mode.WALK: context.walk_avoid, Mode.DRIVE: context.drive_avoid}.get(

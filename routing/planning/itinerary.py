@@ -6,12 +6,22 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from routing.street.steps import Step
 from routing.transit.realtime import Alert
 
-__all__ = ["Itinerary", "Leg", "LegMode", "Place", "StopVisit", "TransitDetails", "keep_useful"]
+__all__ = [
+    "DrawnGeometry",
+    "Itinerary",
+    "Leg",
+    "LegGeometry",
+    "LegMode",
+    "Place",
+    "StopVisit",
+    "TransitDetails",
+    "keep_useful",
+]
 
 LatLon = tuple[float, float]
 
@@ -86,6 +96,26 @@ class TransitDetails:
     alerts: tuple[Alert, ...] = ()
 
 
+class LegGeometry(Protocol):
+    """A leg's line (lat, lon points) and turn-by-turn steps. A street leg's are built only
+    when read (:class:`routing.street.route_geometry.RouteGeometry`): a plan ranks many
+    candidate legs on their costs and returns few."""
+
+    @property
+    def coordinates(self) -> tuple[LatLon, ...]: ...
+
+    @property
+    def steps(self) -> tuple[Step, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnGeometry:
+    """A geometry known as it is: a timetabled ride's stops, a transfer's straight line."""
+
+    coordinates: tuple[LatLon, ...]
+    steps: tuple[Step, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Leg:
     """One part of an itinerary, travelled in one way."""
@@ -96,13 +126,20 @@ class Leg:
     from_place: Place
     to_place: Place
     distance_m: float
-    coordinates: tuple[LatLon, ...]
+    geometry: LegGeometry
     service_id: str | None = None
     price_minor: int | None = 0  # None: the service published no price, or own car
     currency: str | None = None
     co2_g: float = 0.0
-    steps: tuple[Step, ...] = ()
     transit: TransitDetails | None = None
+
+    @property
+    def coordinates(self) -> tuple[LatLon, ...]:
+        return self.geometry.coordinates
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.geometry.steps
 
     @property
     def duration_s(self) -> float:

@@ -19,7 +19,15 @@ from collections.abc import Callable, Sequence
 from routing.errors import RoutingError
 from routing.geometry import haversine_m
 from routing.planning.context import PlanContext, service_co2_g_per_km
-from routing.planning.itinerary import Itinerary, Leg, LegMode, Place, StopVisit, TransitDetails
+from routing.planning.itinerary import (
+    DrawnGeometry,
+    Itinerary,
+    Leg,
+    LegMode,
+    Place,
+    StopVisit,
+    TransitDetails,
+)
 from routing.planning.notices import PlanErrorCode
 from routing.planning.request import PlanError
 from routing.planning.services import Service, ServiceKind, TransitService, price_minor
@@ -201,7 +209,7 @@ def _transfer(
         from_place=place(a),
         to_place=place(b),
         distance_m=_metres(a, b),
-        coordinates=((a.lat, a.lon), (b.lat, b.lon)),
+        geometry=DrawnGeometry(((a.lat, a.lon), (b.lat, b.lon))),
     )
 
 
@@ -244,7 +252,7 @@ def _ride(
         from_place=place(part.board_stop),
         to_place=place(part.alight_stop),
         distance_m=distance_m,
-        coordinates=tuple(calls),
+        geometry=DrawnGeometry(tuple(calls)),
         service_id=service.id,
         price_minor=price,
         currency=service.pricing.currency if service.pricing else None,

@@ -36,6 +36,7 @@ from routing.street.graph import CompactGraph, Metric
 from routing.street.hierarchy.cch import CustomizableHierarchy
 from routing.street.live import LiveMetrics
 from routing.street.one_to_all import costs_from_all
+from routing.street.route_geometry import RouteGeometry
 from routing.street.search import dijkstra_costs
 from routing.street.snap import (
     DEFAULT_MAX_SNAP_DISTANCE_M,
@@ -44,7 +45,7 @@ from routing.street.snap import (
     Snapper,
     drop_shared_fallbacks,
 )
-from routing.street.steps import Piece, Step, build_steps
+from routing.street.steps import Step
 
 __all__ = ["LatLon", "OneToAll", "StreetRoute", "StreetRouter"]
 
@@ -67,11 +68,19 @@ class StreetRoute:
     metric: Metric
     distance_m: float
     duration_s: float
-    coordinates: tuple[LatLon, ...]
-    steps: tuple[Step, ...]
+    geometry: RouteGeometry
     origin: Snap
     destination: Snap
     warnings: tuple[str, ...] = ()
+
+    @property
+    def coordinates(self) -> tuple[LatLon, ...]:
+        """The path's points (lat, lon), from the origin's snap to the destination's."""
+        return self.geometry.coordinates
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.geometry.steps
 
     def encoded_polyline(self, precision: int = 5) -> str:
         """The path as a Google encoded polyline (precision 5 by default; OSRM uses 5 too)."""
@@ -193,31 +202,38 @@ class StreetRouter:
             path = self._spans_by_customization(start, end, weights, self.graph.turn_part(metric))
         if path is None:
             raise NoRouteError(self._no_route_message(start, end))
-        # Every span but the first came onto its edge by a turn (paid with the edge's time).
-        pieces = [self._piece(span, durations, turned=i > 0) for i, span in enumerate(path.spans)]
         origin = self._used_snap(start, path.first)
         destination = self._used_snap(end, path.last)
-        coordinates: list[LatLon] = [(origin.lat, origin.lon)]
-        for piece in pieces:
-            for point in piece.coordinates:
-                if point != coordinates[-1]:
-                    coordinates.append(point)
-        if (destination.lat, destination.lon) != coordinates[-1]:
-            coordinates.append((destination.lat, destination.lon))
-        if len(coordinates) == 1:
-            coordinates.append(coordinates[0])
+        graph = self.graph
+        turns = graph.turn_s
+        spans = path.spans
+        # The sums the pieces of the geometry would give, in the same order, to the last bit;
+        # the geometry itself is built only if read (a plan ranks many routes, shows few).
+        lengths_m = graph.length_m[[span.edge for span in spans]].tolist()
+        pieces_m = sum(
+            length_m * (span.end - span.start)
+            for length_m, span in zip(lengths_m, spans, strict=True)
+        )
+        pieces_s = sum(
+            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
+            for i, span in enumerate(spans)
+        )
         connectors_m = path.first.connector_m + path.last.connector_m
-        turns = self.graph.turn_s
-        connectors_s = connector_cost(self.graph, path.first, durations, turns) + connector_cost(
-            self.graph, path.last, durations, turns
+        connectors_s = connector_cost(graph, path.first, durations, turns) + connector_cost(
+            graph, path.last, durations, turns
         )
         return StreetRoute(
-            mode=self.graph.mode.value,
+            mode=graph.mode.value,
             metric=metric,
-            distance_m=sum(p.distance_m for p in pieces) + connectors_m,
-            duration_s=sum(p.duration_s for p in pieces) + connectors_s,
-            coordinates=tuple(coordinates),
-            steps=tuple(build_steps(pieces)),
+            distance_m=pieces_m + connectors_m,
+            duration_s=pieces_s + connectors_s,
+            geometry=RouteGeometry(
+                graph,
+                spans,
+                durations,
+                (origin.lat, origin.lon),
+                (destination.lat, destination.lon),
+            ),
             origin=origin,
             destination=destination,
             warnings=self.warnings,
@@ -437,22 +453,6 @@ class StreetRouter:
         if not self.live.ordered:
             return False
         return _expected_share(self.graph, budget_s, times_s) >= SWEEP_FROM_SHARE
-
-    def _piece(
-        self, span: Span, duration_s: NDArray[np.float64] | None = None, *, turned: bool
-    ) -> Piece:
-        graph = self.graph
-        durations = graph.duration_s if duration_s is None else duration_s
-        lat, lon = graph.edge_polyline(span.edge)
-        fraction = span.end - span.start
-        return Piece(
-            name=graph.edge_name(span.edge),
-            distance_m=float(graph.length_m[span.edge]) * fraction,
-            duration_s=span_cost(
-                durations, graph.turn_s, span.edge, span.start, span.end, turned=turned
-            ),
-            coordinates=cut(lat, lon, span.start, span.end),
-        )
 
     # --- one-to-many -----------------------------------------------------------------------
 

@@ -203,10 +203,67 @@ class LegType:
     )
     currency: str | None = strawberry.field(description="Null when priceMinor is null.")
     co2_grams: float
-    polyline: str = strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
-    geojson: JSON = strawberry.field(description="GeoJSON LineString, [lon, lat].")
-    steps: list[LegStep]
-    transit: TransitInfo | None
+    # The line, the steps and the transit details are built (and worded) only when the query
+    # asks for them: most clients ask for one of polyline and geojson, many for no steps.
+    leg: strawberry.Private[Leg]
+    language: strawberry.Private[Language]
+
+    @strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
+    def polyline(self) -> str:
+        return str(polyline_codec.encode(list(self.leg.coordinates), 5))
+
+    @strawberry.field(description="GeoJSON LineString, [lon, lat].")
+    def geojson(self) -> JSON:
+        return cast(
+            JSON,
+            {
+                "type": "LineString",
+                "coordinates": [
+                    [round(lon, 6), round(lat, 6)] for lat, lon in self.leg.coordinates
+                ],
+            },
+        )
+
+    @strawberry.field
+    def steps(self) -> list[LegStep]:
+        return [
+            LegStep(
+                instruction=step_instruction(s, self.language),
+                street_name=s.street,
+                distance_m=round(s.distance_m, 1),
+                duration_s=round(s.duration_s, 1),
+                turn=s.turn,
+                lat=s.lat,
+                lon=s.lon,
+            )
+            for s in self.leg.steps
+        ]
+
+    @strawberry.field
+    def transit(self) -> TransitInfo | None:
+        details, language = self.leg.transit, self.language
+        if details is None:
+            return None
+        return TransitInfo(
+            route_name=details.route_name,
+            trip_id=details.trip_id,
+            headsign=details.headsign,
+            route_short_name=details.route_short_name,
+            route_long_name=details.route_long_name,
+            route_color=details.route_color,
+            route_text_color=details.route_text_color,
+            route_mode=details.route_mode,
+            headway_s=details.headway_s,
+            realtime=details.realtime,
+            departure_delay_s=details.departure_delay_s,
+            arrival_delay_s=details.arrival_delay_s,
+            alerts=[alert_type(alert, language) for alert in details.alerts],
+            intermediate_stops=[
+                TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
+                for v in details.intermediate_stops
+            ],
+        )
+
     service_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The marketplace service this leg uses, if any.")
@@ -338,27 +395,6 @@ def alert_type(alert: Alert, language: Language) -> ServiceAlertType:
 
 
 def leg_type(leg: Leg, language: Language) -> LegType:
-    transit = None
-    if leg.transit is not None:
-        transit = TransitInfo(
-            route_name=leg.transit.route_name,
-            trip_id=leg.transit.trip_id,
-            headsign=leg.transit.headsign,
-            route_short_name=leg.transit.route_short_name,
-            route_long_name=leg.transit.route_long_name,
-            route_color=leg.transit.route_color,
-            route_text_color=leg.transit.route_text_color,
-            route_mode=leg.transit.route_mode,
-            headway_s=leg.transit.headway_s,
-            realtime=leg.transit.realtime,
-            departure_delay_s=leg.transit.departure_delay_s,
-            arrival_delay_s=leg.transit.arrival_delay_s,
-            alerts=[alert_type(alert, language) for alert in leg.transit.alerts],
-            intermediate_stops=[
-                TransitStopCall(stop_id=v.stop_id, name=v.name, lat=v.lat, lon=v.lon, time=v.time)
-                for v in leg.transit.intermediate_stops
-            ],
-        )
     return LegType(
         mode=leg.mode.value,
         start=leg.start,
@@ -371,27 +407,8 @@ def leg_type(leg: Leg, language: Language) -> LegType:
         # A currency with no amount tells a client nothing it should show.
         currency=leg.currency if leg.price_minor is not None else None,
         co2_grams=round(leg.co2_g, 1),
-        polyline=polyline_codec.encode(list(leg.coordinates), 5),
-        geojson=cast(
-            JSON,
-            {
-                "type": "LineString",
-                "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in leg.coordinates],
-            },
-        ),
-        steps=[
-            LegStep(
-                instruction=step_instruction(s, language),
-                street_name=s.street,
-                distance_m=round(s.distance_m, 1),
-                duration_s=round(s.duration_s, 1),
-                turn=s.turn,
-                lat=s.lat,
-                lon=s.lon,
-            )
-            for s in leg.steps
-        ],
-        transit=transit,
+        leg=leg,
+        language=language,
         service_id=leg.service_id,
     )
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import polyline as polyline_codec
 import pytest
 from starlette.testclient import TestClient
 
@@ -98,6 +99,16 @@ def test_walk_bike_and_car_on_real_streets(planner_api: Api) -> None:
     assert walk["legs"][0]["steps"][0]["turn"] == "DEPART"
     assert walk["legs"][0]["geojson"]["type"] == "LineString"
     assert walk["start"].startswith(MONDAY_MORNING[:16])
+    # Line and steps are built only when asked for: every leg answers them, drawn alike.
+    for leg in (leg for edge in result["edges"] for leg in edge["node"]["legs"]):
+        drawn = [(lat, lon) for lon, lat in leg["geojson"]["coordinates"]]
+        decoded = polyline_codec.decode(leg["polyline"], 5)
+        assert len(drawn) >= 2 and len(decoded) == len(drawn)
+        assert all(
+            abs(a[0] - b[0]) < 1e-5 and abs(a[1] - b[1]) < 1e-5
+            for a, b in zip(decoded, drawn, strict=True)
+        )
+        assert leg["steps"][0]["turn"] == "DEPART" and leg["steps"][-1]["turn"] == "ARRIVE"
 
 
 def test_published_service_shows_up_in_the_next_plan(planner_api: Api, partners: Partners) -> None:
