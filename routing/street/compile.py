@@ -154,7 +154,9 @@ def compile_graph(
         "turn_costs": dict(graph.graph.get("turn_costs", {})),
         "named_edges": int((name_index >= 0).sum()),
         "core_nodes": int(core.sum()),
-        "total_length_km": round(float(length_m.sum()) / 1000, 3),
+        "total_length_km": round(
+            _street_length_m(node_osm_id, tails, heads, osm_way_id, length_m) / 1000, 3
+        ),
         "compile_s": round(time.perf_counter() - started, 3),
     }
     return CompactGraph(
@@ -284,6 +286,23 @@ def _oriented_coords(
     if (lon[0] - ux) ** 2 + (lat[0] - uy) ** 2 > (lon[-1] - ux) ** 2 + (lat[-1] - uy) ** 2:
         lon, lat = lon[::-1], lat[::-1]
     return lat.copy(), lon.copy()
+
+
+def _street_length_m(
+    node_osm_id: NDArray[np.int64],
+    tails: NDArray[np.int64],
+    heads: NDArray[np.int64],
+    osm_way_id: NDArray[np.int64],
+    length_m: NDArray[np.float64],
+) -> float:
+    """The length of the streets, each counted once: a junction split for turns (costs or
+    restrictions) copies the edges around it, and the copies keep their ends' OSM ids, their
+    way and their length."""
+    keys = np.stack(
+        [node_osm_id[tails], node_osm_id[heads], osm_way_id, length_m.view(np.int64)], axis=1
+    )
+    _, first = np.unique(keys, axis=0, return_index=True)
+    return float(length_m[first].sum())
 
 
 def _pack_polylines(

@@ -132,3 +132,5 @@ def test_graph_build_other_than_the_default_needs_its_own_folder(
     assert plain["turn_costs"] == {}
     assert turns["turn_costs"]["nodes_before"] == plain["nodes"]
     assert turns["turn_costs"]["nodes_after"] == turns["nodes"] > plain["nodes"]
+    # The same streets, however many copies the turns made of them.
+    assert turns["total_length_km"] == pytest.approx(plain["total_length_km"], abs=0.002)
