@@ -2,18 +2,60 @@
 
 Stops are named by their GTFS ``stop_id`` in the document (the feed's own words); the planner's
 stops are station ids, so :func:`fares_v2_from_document` maps them with the service's stations.
+Version 2 adds the timeframes and the calendars of their services; a version 1 document has
+none, so a ride a timeframe rule could price stays unknown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
+from typing import Any
 
-from routing.transit.fares_v2 import FareLegRule, FareProduct, FaresV2, FareTransferRule
+from routing.transit.fares_v2 import (
+    FareLegRule,
+    FareProduct,
+    FaresV2,
+    FareTransferRule,
+    ServiceDays,
+    Timeframe,
+)
+from routing.transit.timetable import ServiceCalendar
 
 __all__ = ["fares_v2_document", "fares_v2_from_document"]
 
-_VERSION = 1
+_VERSION = 2
+
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _calendar_row(days: ServiceDays) -> list[Any]:
+    if not isinstance(days, ServiceCalendar):
+        raise TypeError(f"fares v2 calendars must be ServiceCalendar to be stored, not {days!r}")
+    calendar = days
+    return [
+        calendar.service_id,
+        list(calendar.weekdays),
+        None if calendar.start_date is None else calendar.start_date.isoformat(),
+        None if calendar.end_date is None else calendar.end_date.isoformat(),
+        sorted(d.isoformat() for d in calendar.added_dates),
+        sorted(d.isoformat() for d in calendar.removed_dates),
+    ]
+
+
+def _calendar(row: list[Any]) -> ServiceCalendar:
+    service_id, weekdays, start, end, added, removed = row
+    return ServiceCalendar(
+        service_id,
+        tuple(bool(w) for w in weekdays),
+        _day(start),
+        _day(end),
+        frozenset(dt.date.fromisoformat(d) for d in added),
+        frozenset(dt.date.fromisoformat(d) for d in removed),
+    )
 
 
 def fares_v2_document(fares: FaresV2) -> str:
@@ -49,6 +91,10 @@ def fares_v2_document(fares: FaresV2) -> str:
             ],
             "route_networks": fares.route_networks,
             "stop_areas": {stop: sorted(areas) for stop, areas in fares.stop_areas.items()},
+            "timeframes": [
+                [f.group_id, f.start_s, f.end_s, f.service_id] for f in fares.timeframes
+            ],
+            "calendars": [_calendar_row(c) for _, c in sorted(fares.calendars.items())],
         },
         sort_keys=True,
     )
@@ -68,4 +114,6 @@ def fares_v2_from_document(text: str, stop_ids: Mapping[str, str]) -> FaresV2:
             for stop, areas in data["stop_areas"].items()
             if stop in stop_ids
         },
+        timeframes=tuple(Timeframe(*row) for row in data.get("timeframes", ())),
+        calendars={c.service_id: c for c in map(_calendar, data.get("calendars", ()))},
     )

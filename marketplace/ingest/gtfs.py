@@ -53,7 +53,9 @@ from marketplace.models import (
     TransitTransfer,
     TransitTrip,
 )
+from routing.transit.errors import TimetableError
 from routing.transit.fares_v2 import FaresV2
+from routing.transit.timetable import ServiceCalendar
 
 __all__ = [
     "STOP_TIMES_PER_BATCH",
@@ -218,6 +220,28 @@ def _read_calendars(
             calendars[row["service_id"]] = _Calendar()
         exceptions[(row["service_id"], day)] = int(kind)
     return calendars, exceptions
+
+
+def _service_calendars(
+    calendars: dict[str, _Calendar], exceptions: dict[tuple[str, date], int]
+) -> dict[str, ServiceCalendar]:
+    """The feed's calendars as the planner reads them (fares v2 timeframes name them); one
+    it cannot read (end before start) is left out, so a timeframe naming it is refused."""
+    found: dict[str, ServiceCalendar] = {}
+    for key, c in calendars.items():
+        days = [(day, kind) for (service, day), kind in exceptions.items() if service == key]
+        try:
+            found[key] = ServiceCalendar(
+                key,
+                tuple(flag == "1" for flag in c.weekdays),
+                c.start,
+                c.end,
+                frozenset(day for day, kind in days if kind == 1),
+                frozenset(day for day, kind in days if kind == 2),
+            )
+        except TimetableError:
+            continue
+    return found
 
 
 def _write_calendars(
@@ -416,12 +440,13 @@ def prepare_gtfs(
 ) -> PreparedGtfs:
     """Check and map ``feed`` for ``service_id``, whose stations are ``known_stop_ids``
     (:func:`service_stop_ids`), writing nothing."""
-    # Fares v2 first and whole: a fare table half kept would price journeys wrongly.
-    fares_v2 = read_feed_fares_v2(feed)
+    # Fares v2 whole before anything is written: a fare table half kept would price journeys
+    # wrongly. Their timeframes name the feed's calendars, read (not written) before.
     before = ImportReport(service_id=service_id)
     after = ImportReport(service_id=service_id)
     stops = _stops(feed, before)
     calendars, exceptions = _read_calendars(feed, before)
+    fares_v2 = read_feed_fares_v2(feed, _service_calendars(calendars, exceptions))
     routes = _read_routes(feed, before)
     known_stops = set(known_stop_ids) | {stop.external_id for stop in stops}
 

@@ -232,6 +232,9 @@ def _restrict(source: _Source, box: BoundingBox, progress: Progress | None) -> d
                 services.add(row.get("service_id", ""))
         files["trips.txt"] = _write(header, iter(kept))
     keep("routes.txt", lambda r: r.get("route_id") in routes)
+    if source.has("timeframes.txt"):  # fares v2 timeframes name calendars no trip may run
+        with source.rows("timeframes.txt", None) as (_, rows):
+            services.update(row.get("service_id", "") for row in rows)
     keep("calendar.txt", lambda r: r.get("service_id") in services)
     keep("calendar_dates.txt", lambda r: r.get("service_id") in services)
     keep("frequencies.txt", lambda r: r.get("trip_id") in trips)

@@ -8,7 +8,7 @@ transfer between unknown stops or of type 2 without its minimum time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -28,6 +28,7 @@ from routing.transit.errors import TimetableError
 from routing.transit.fares import price_minor
 from routing.transit.fares_v2 import FaresV2
 from routing.transit.gtfs_fares_v2 import read_fares_v2
+from routing.transit.timetable import ServiceCalendar
 
 __all__ = [
     "agency_timezones",
@@ -159,9 +160,12 @@ def import_fares(
             report.count(name, created=made)
 
 
-def read_feed_fares_v2(feed: GtfsFeed) -> FaresV2:
+def read_feed_fares_v2(
+    feed: GtfsFeed, calendars: Mapping[str, ServiceCalendar] | None = None
+) -> FaresV2:
     """The feed's fares v2 (empty without ``fare_leg_rules.txt``), checked whole before
-    anything is written: a fare table half kept would price journeys wrongly.
+    anything is written: a fare table half kept would price journeys wrongly. ``calendars``
+    are the feed's, by ``service_id`` (``timeframes.txt`` names them).
 
     Raises
     ------
@@ -175,7 +179,7 @@ def read_feed_fares_v2(feed: GtfsFeed) -> FaresV2:
         return iter(feed.tables.get(name, []))
 
     try:
-        return read_fares_v2(rows)
+        return read_fares_v2(rows, calendars)
     except TimetableError as exc:
         raise InvalidInput(f"{exc}; nothing was imported") from None
 

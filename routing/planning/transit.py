@@ -158,7 +158,7 @@ def _itinerary(
     legs: list[Leg] = ways[0].legs(at(journey.departure_s))
     paid: set[str] = set()
     fares = iter(
-        leg_fares(network.timetable.fares, journey.transit_legs, network.timetable.fares_v2)
+        leg_fares(network.timetable.fares, journey.transit_legs, network.timetable.fares_v2, at)
     )
     for part in journey.legs:
         if isinstance(part, TransferLeg):

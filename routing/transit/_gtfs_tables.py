@@ -101,7 +101,7 @@ class _Reader:
         timed = self._frequencies(self._stop_times(trips, stops, stations))
         transfers = self._transfers(stops, stations)
         fares = read_fares(self._rows, set(routes) | self.skipped_routes)
-        fares_v2 = read_fares_v2(self._rows)
+        fares_v2 = read_fares_v2(self._rows, calendars)
         if fares_v2:
             if fares:
                 self._skip("fare_attributes.txt", 0, "fares v2 price this feed; v1 is not read")

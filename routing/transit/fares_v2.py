@@ -9,9 +9,14 @@ areas of its boarding and alighting stops, as the reference says:
 - with the column, an empty field matches anything and, of the rules that match, only those
   with the highest ``rule_priority`` apply.
 
-Rules naming a timeframe group (``timeframes.txt``) are kept but not evaluated: when such a
-rule could apply to a ride (its other fields match and its priority is not lower), the ride's
-price is unknown rather than a guess.
+A rule naming a timeframe group (``timeframes.txt``) matches a ride when its boarding (for
+``from_timeframe_group_id``) or alighting (``to_timeframe_group_id``) local time falls in one
+of the group's timeframes: ``start_time <= time of day < end_time`` on a date the timeframe's
+calendar service is active. The time of day and the date are the event's wall clock in the
+agency's timezone (the reference's "local time semantics": a ride at 25:10 of Monday's service
+is Tuesday 01:10). An empty timeframe field does not affect matching. A ride whose local times
+are not known, or a rule naming a group with no timeframe, leaves the price unknown when such
+a rule could apply (its other fields match and its priority is not lower).
 
 Consecutive rides then go through ``fare_transfer_rules.txt``: a rule between the first
 ride's leg group and the second's, within ``duration_limit`` (measured from the first ride of
@@ -27,9 +32,11 @@ journey's price ``None``, never 0.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from routing.transit.errors import TimetableError
 
@@ -39,8 +46,12 @@ __all__ = [
     "FareTransferRule",
     "FaresV2",
     "LegPrice",
+    "ServiceDays",
+    "Timeframe",
     "V2Ride",
 ]
+
+DAY_S = 24 * 3600
 
 MAX_COMBINATIONS = 4096
 """Most combinations of matching products tried for one journey; beyond, the price is
@@ -77,6 +88,32 @@ class FareLegRule:
         return self.from_timeframe_group_id is not None or self.to_timeframe_group_id is not None
 
 
+class ServiceDays(Protocol):
+    """The days a calendar service is active
+    (:class:`routing.transit.timetable.ServiceCalendar`, which imports this module)."""
+
+    def runs_on(self, day: dt.date) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Timeframe:
+    """A ``timeframes.txt`` row: ``start_s <= time of day < end_s`` (seconds after local
+    midnight, ``end_s`` at most 86400) on the days calendar ``service_id`` is active."""
+
+    group_id: str
+    start_s: int
+    end_s: int
+    service_id: str
+
+    def holds(self, at: dt.datetime, calendar: ServiceDays | None) -> bool:
+        """Whether the local wall-clock time ``at`` is in this timeframe; never without the
+        service's ``calendar``."""
+        if calendar is None or not calendar.runs_on(at.date()):
+            return False
+        of_day_s = at.hour * 3600 + at.minute * 60 + at.second
+        return self.start_s <= of_day_s < self.end_s
+
+
 @dataclass(frozen=True, slots=True)
 class FareTransferRule:
     """A ``fare_transfer_rules.txt`` row. ``transfer_count`` -1 is unlimited; ``None`` when
@@ -93,13 +130,17 @@ class FareTransferRule:
 
 @dataclass(frozen=True, slots=True)
 class V2Ride:
-    """One ride as fares v2 see it."""
+    """One ride as fares v2 see it. ``board_at`` and ``alight_at`` are its departure from the
+    first stop and arrival at the last as local wall-clock times in the agency's timezone
+    (``None``: not known, and timeframe rules cannot be evaluated)."""
 
     route_id: str
     board_stop_id: str
     alight_stop_id: str
     departure_s: int
     arrival_s: int
+    board_at: dt.datetime | None = None
+    alight_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +170,8 @@ class FaresV2:
     ``route_networks.txt``), ``stop_areas`` a stop to its areas (``stop_areas.txt``, a
     station's areas given to its stops). ``scope`` is the prefix of the route ids these fares
     price in a network of several feeds (:func:`routing.transit.network.merge_timetables`).
+    ``timeframes`` are its ``timeframes.txt`` rows and ``calendars`` the feed's calendars of
+    their services, by the feed's own ``service_id``.
     """
 
     products: tuple[FareProduct, ...] = ()
@@ -137,6 +180,8 @@ class FaresV2:
     route_networks: dict[str, str] = field(default_factory=dict)
     stop_areas: dict[str, frozenset[str]] = field(default_factory=dict)
     scope: str = ""
+    timeframes: tuple[Timeframe, ...] = ()
+    calendars: Mapping[str, ServiceDays] = field(default_factory=dict)
     _price: dict[str, tuple[int, str]] = field(init=False, repr=False, compare=False)
     _named: tuple[frozenset[str], ...] = field(init=False, repr=False, compare=False)
 
@@ -210,19 +255,42 @@ class FaresV2:
             and self._field_matches(rule.to_area_id, to_areas, named_to)
         )
 
+    def _in_group(self, group: str | None, at: dt.datetime | None) -> bool | None:
+        """Whether ``at`` is in timeframe ``group`` (``True`` for no group); ``None`` when it
+        cannot be told (no time, or no timeframe of that group)."""
+        if group is None:
+            return True
+        frames = [f for f in self.timeframes if f.group_id == group]
+        if at is None or not frames:
+            return None
+        return any(f.holds(at, self.calendars.get(f.service_id)) for f in frames)
+
     def _options(
-        self, route_id: str, from_areas: frozenset[str], to_areas: frozenset[str]
+        self,
+        route_id: str,
+        from_areas: frozenset[str],
+        to_areas: frozenset[str],
+        board_at: dt.datetime | None = None,
+        alight_at: dt.datetime | None = None,
     ) -> tuple[_Option, ...]:
-        matching = [
-            r for r in self.leg_rules if self._matches_place(r, route_id, from_areas, to_areas)
-        ]
-        untimed = [r for r in matching if not r.timed]
-        if not untimed:
+        matching: list[FareLegRule] = []
+        unknown: list[FareLegRule] = []  # timed rules that cannot be evaluated
+        for rule in self.leg_rules:
+            if not self._matches_place(rule, route_id, from_areas, to_areas):
+                continue
+            ends = (
+                self._in_group(rule.from_timeframe_group_id, board_at),
+                self._in_group(rule.to_timeframe_group_id, alight_at),
+            )
+            if False in ends:
+                continue
+            (unknown if None in ends else matching).append(rule)
+        if not matching:
             return ()
-        best = max(r.rule_priority or 0 for r in untimed)
-        if any(r.timed and (r.rule_priority or 0) >= best for r in matching):
+        best = max(r.rule_priority or 0 for r in matching)
+        if any((r.rule_priority or 0) >= best for r in unknown):
             return ()
-        chosen = [r for r in untimed if (r.rule_priority or 0) == best]
+        chosen = [r for r in matching if (r.rule_priority or 0) == best]
         return tuple(
             _Option(r.leg_group_id, r.fare_product_id, *self._price[r.fare_product_id])
             for r in chosen
@@ -230,20 +298,34 @@ class FaresV2:
 
     def leg_options(self, ride: V2Ride) -> tuple[_Option, ...]:
         """The ways ``ride`` may be paid (its matching rules' groups and products); empty when
-        no rule matches or a timeframe rule, not evaluated, could apply."""
+        no rule matches or a timeframe rule that cannot be evaluated could apply."""
         return self._options(
             ride.route_id,
             self.stop_areas.get(ride.board_stop_id, frozenset()),
             self.stop_areas.get(ride.alight_stop_id, frozenset()),
+            ride.board_at,
+            ride.alight_at,
         )
 
     def cheapest_ride_minor(
         self, route_id: str, from_areas: frozenset[str], to_areas: frozenset[str]
     ) -> int | None:
         """The lowest price of one ride of ``route_id`` between stops of those areas, alone
-        (no transfer), or ``None`` when unknown: the search's view of a ride's price."""
+        (no transfer), or ``None`` when unknown: the search's view of a ride's price.
+
+        The search does not know the ride's times: where a timeframe rule could apply, this is
+        a lower bound, the cheapest product of any rule matching the ride's route and areas
+        (whatever its timeframe or priority, one of them prices the ride); the itinerary's
+        price, with its times, is exact."""
         options = self._options(route_id, from_areas, to_areas)
-        return min((o.amount_minor for o in options), default=None)
+        if options:
+            return min(o.amount_minor for o in options)
+        placed = [
+            r for r in self.leg_rules if self._matches_place(r, route_id, from_areas, to_areas)
+        ]
+        if not any(r.timed for r in placed):
+            return None
+        return min(self._price[r.fare_product_id][0] for r in placed)
 
     # -- transfers ----------------------------------------------------------------------------
 

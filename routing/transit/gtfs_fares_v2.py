@@ -2,7 +2,8 @@
 
 Reads ``fare_media.txt``, ``fare_products.txt``, ``fare_leg_rules.txt``,
 ``fare_transfer_rules.txt``, ``networks.txt``, ``route_networks.txt`` (and ``routes.network_id``),
-``areas.txt`` and ``stop_areas.txt``. A feed has fares v2 when it has ``fare_leg_rules.txt``.
+``areas.txt``, ``stop_areas.txt`` and ``timeframes.txt`` (with the feed's calendars of its
+services). A feed has fares v2 when it has ``fare_leg_rules.txt``.
 Every error names the file, the line and the field, what was wrong and what is accepted: a
 fare table that is half right would price journeys wrongly, so none of it is kept.
 """
@@ -10,11 +11,19 @@ fare table that is half right would price journeys wrongly, so none of it is kep
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from routing.transit.errors import TimetableError
 from routing.transit.fares import price_minor
-from routing.transit.fares_v2 import FareLegRule, FareProduct, FaresV2, FareTransferRule
+from routing.transit.fares_v2 import (
+    DAY_S,
+    FareLegRule,
+    FareProduct,
+    FaresV2,
+    FareTransferRule,
+    Timeframe,
+)
+from routing.transit.timetable import ServiceCalendar
 
 __all__ = ["FARES_V2_COLUMNS", "read_fares_v2"]
 
@@ -29,7 +38,7 @@ FARES_V2_COLUMNS: dict[str, tuple[str, ...]] = {
     "route_networks.txt": ("network_id", "route_id"),
     "areas.txt": ("area_id",),
     "stop_areas.txt": ("area_id", "stop_id"),
-    "timeframes.txt": ("timeframe_group_id",),
+    "timeframes.txt": ("timeframe_group_id", "service_id"),
 }
 """The files of fares v2 and the columns each must have."""
 
@@ -168,14 +177,58 @@ def _areas(rows: Rows) -> dict[str, frozenset[str]]:
     return {stop: frozenset(found) for stop, found in of_stop.items()}
 
 
+def _time_s(row: dict[str, str], column: str, name: str, line: int) -> int | None:
+    text = row.get(column, "").strip()
+    if not text:
+        return None
+    parts = text.split(":")
+    if (
+        len(parts) != 3
+        or not all(p.isdigit() and len(p) <= 2 for p in parts)
+        or int(parts[1]) > 59
+        or int(parts[2]) > 59
+        or int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2]) > DAY_S
+    ):
+        raise TimetableError(
+            f"{name} line {line}: {column} {text!r}; accepted: HH:MM:SS from 00:00:00 to 24:00:00"
+        )
+    return int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+
+
+def _timeframes(rows: Rows, services: set[str]) -> list[Timeframe]:
+    name = "timeframes.txt"
+    frames: list[Timeframe] = []
+    for line, row in rows(name, FARES_V2_COLUMNS[name]):
+        group = _required(row, "timeframe_group_id", name, line)
+        service = _known(
+            _required(row, "service_id", name, line),
+            services,
+            "service_id",
+            name,
+            line,
+            "calendar.txt nor calendar_dates.txt",
+        )
+        assert service is not None
+        start_s = _time_s(row, "start_time", name, line)
+        end_s = _time_s(row, "end_time", name, line)
+        if (start_s is None) != (end_s is None):
+            raise TimetableError(
+                f"{name} line {line}: start_time and end_time go together; accepted: both set "
+                "or both empty (the whole day)"
+            )
+        if start_s is not None and end_s is not None and start_s >= end_s:
+            raise TimetableError(
+                f"{name} line {line}: start_time {row['start_time'].strip()!r} is not before "
+                f"end_time {row['end_time'].strip()!r}; accepted: start_time < end_time"
+            )
+        frames.append(Timeframe(group, start_s or 0, DAY_S if end_s is None else end_s, service))
+    return frames
+
+
 def _leg_rules(
-    rows: Rows, products: set[str], networks: set[str], areas: set[str]
+    rows: Rows, products: set[str], networks: set[str], areas: set[str], timeframes: set[str]
 ) -> list[FareLegRule]:
     name = "fare_leg_rules.txt"
-    timeframes = {
-        _required(row, "timeframe_group_id", "timeframes.txt", line)
-        for line, row in rows("timeframes.txt", FARES_V2_COLUMNS["timeframes.txt"])
-    }
     rules: list[FareLegRule] = []
     for line, row in rows(name, FARES_V2_COLUMNS[name]):
         product = _known(
@@ -282,17 +335,18 @@ def _transfer_rules(rows: Rows, products: set[str], groups: set[str]) -> list[Fa
     return rules
 
 
-def read_fares_v2(rows: Rows) -> FaresV2:
+def read_fares_v2(rows: Rows, calendars: Mapping[str, ServiceCalendar] | None = None) -> FaresV2:
     """The feed's fares v2; empty when it has no ``fare_leg_rules.txt``.
 
     ``rows(name, required)`` yields ``(line, row)`` of a file (nothing when absent), checking
-    its required columns.
+    its required columns; ``calendars`` are the feed's, by ``service_id`` (``timeframes.txt``
+    names them).
 
     Raises
     ------
     TimetableError
         A value that is not what the reference accepts, or a reference to an unknown product,
-        medium, network, area, stop, route, timeframe or leg group; the message names the
+        medium, network, area, stop, route, timeframe, service or leg group; the message names the
         file, the line and the field.
     """
     rule_rows = list(rows("fare_leg_rules.txt", FARES_V2_COLUMNS["fare_leg_rules.txt"]))
@@ -303,9 +357,17 @@ def read_fares_v2(rows: Rows) -> FaresV2:
     route_networks, networks = _networks(rows, route_ids)
     stop_areas = _areas(rows)
     areas = {row["area_id"].strip() for _, row in rows("areas.txt", FARES_V2_COLUMNS["areas.txt"])}
-    leg_rules = _leg_rules(rows, product_ids, networks, areas)
+    known_calendars = dict(calendars or {})
+    timeframes = _timeframes(rows, set(known_calendars))
+    leg_rules = _leg_rules(rows, product_ids, networks, areas, {f.group_id for f in timeframes})
     groups = {r.leg_group_id for r in leg_rules if r.leg_group_id is not None}
     transfer_rules = _transfer_rules(rows, product_ids, groups)
     return FaresV2(
-        tuple(products), tuple(leg_rules), tuple(transfer_rules), route_networks, stop_areas
+        tuple(products),
+        tuple(leg_rules),
+        tuple(transfer_rules),
+        route_networks,
+        stop_areas,
+        timeframes=tuple(timeframes),
+        calendars={f.service_id: known_calendars[f.service_id] for f in timeframes},
     )

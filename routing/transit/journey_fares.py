@@ -3,8 +3,10 @@ for the rides of a feed that has them, else v1 (:mod:`routing.transit.fares`).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from routing.transit.fares import FareRide, FareTable
 from routing.transit.fares_v2 import FaresV2, V2Ride
@@ -35,7 +37,22 @@ def fare_ride(leg: TransitLeg) -> FareRide:
     )
 
 
-def _v2_fares(fares: FaresV2, legs: Sequence[TransitLeg], result: list[LegFare | None]) -> set[int]:
+Clock = Callable[[float], dt.datetime]
+"""A time of the journey's service day (seconds after its start) as an aware datetime."""
+
+
+def _local(at: Clock | None, leg: TransitLeg, seconds: float) -> dt.datetime | None:
+    """``seconds`` on the wall clock of the leg's agency (the searcher's own zone when the
+    route names none); ``None`` without a clock."""
+    if at is None:
+        return None
+    moment = at(seconds)
+    return moment if leg.route.timezone is None else moment.astimezone(ZoneInfo(leg.route.timezone))
+
+
+def _v2_fares(
+    fares: FaresV2, legs: Sequence[TransitLeg], result: list[LegFare | None], at: Clock | None
+) -> set[int]:
     """Price the rides ``fares`` price into ``result``; their positions."""
     priced = [i for i, leg in enumerate(legs) if fares.prices_route(leg.route.id)]
     prices = fares.prices(
@@ -46,6 +63,8 @@ def _v2_fares(fares: FaresV2, legs: Sequence[TransitLeg], result: list[LegFare |
                 legs[i].alight_stop.id,
                 legs[i].departure_s,
                 legs[i].arrival_s,
+                _local(at, legs[i], legs[i].departure_s),
+                _local(at, legs[i], legs[i].arrival_s),
             )
             for i in priced
         ]
@@ -60,16 +79,21 @@ def _v2_fares(fares: FaresV2, legs: Sequence[TransitLeg], result: list[LegFare |
 
 
 def leg_fares(
-    fares: FareTable, legs: Sequence[TransitLeg], fares_v2: Sequence[FaresV2] = ()
+    fares: FareTable,
+    legs: Sequence[TransitLeg],
+    fares_v2: Sequence[FaresV2] = (),
+    at: Clock | None = None,
 ) -> list[LegFare | None]:
     """Per ride, its GTFS fare, or ``None`` for a ride whose route no fare table prices (its
     service prices it otherwise). Rides of one fare system are priced together, transfers
     included; when any of them has no fare the price of each is unknown. A feed's fares v2,
-    when it has them, price its rides instead of v1."""
+    when it has them, price its rides instead of v1. ``at`` gives the journey's times as
+    datetimes, for fares v2 timeframes (without it, a ride a timeframe rule could price is
+    unknown)."""
     result: list[LegFare | None] = [None] * len(legs)
     by_v2: set[int] = set()
     for table in fares_v2:
-        by_v2 |= _v2_fares(table, legs, result)
+        by_v2 |= _v2_fares(table, legs, result, at)
     priced = [
         i for i, leg in enumerate(legs) if i not in by_v2 and fares.prices_route(leg.route.id)
     ]
@@ -83,6 +107,6 @@ def leg_fares(
     for position in priced:
         result[position] = LegFare(0, tickets[0].fare.currency)
     for ticket in tickets:
-        at = priced[ticket.first]
-        result[at] = LegFare(ticket.fare.price_minor, ticket.fare.currency, ticket.fare.id)
+        first = priced[ticket.first]
+        result[first] = LegFare(ticket.fare.price_minor, ticket.fare.currency, ticket.fare.id)
     return result

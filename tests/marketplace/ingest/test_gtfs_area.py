@@ -46,6 +46,23 @@ def test_only_what_touches_the_area_is_kept() -> None:
     parse_gtfs(files)  # the ordinary import takes it
 
 
+def test_a_calendar_only_fares_v2_timeframes_name_is_kept(tmp_path: Path) -> None:
+    # WD runs no trip: only timeframes.txt names it, and the import needs it to read them.
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for source in FEED.with_name("gtfs_fares_v2").iterdir():
+        (feed / source.name).write_text(source.read_text())
+    (feed / "calendar.txt").write_text(
+        (feed / "calendar.txt").read_text() + "WD,1,1,1,1,1,0,0,20260101,20261231\n"
+    )
+    (feed / "timeframes.txt").write_text(
+        "timeframe_group_id,start_time,end_time,service_id\npeak,07:00:00,09:30:00,WD\n"
+    )
+    files = restrict_to_area(feed, BOX)
+    assert _ids(files["calendar.txt"], "service_id") == ["ALL", "WD"]
+    assert _ids(files["timeframes.txt"], "service_id") == ["WD"]
+
+
 def test_fares_v2_follow_the_area() -> None:
     files = restrict_to_area(FEED.with_name("gtfs_fares_v2"), BOX)
     assert _ids(files["stop_areas.txt"], "stop_id") == ["A", "M", "Z"]  # Y lies outside

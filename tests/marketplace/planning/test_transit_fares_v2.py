@@ -132,3 +132,41 @@ def test_a_bad_v2_row_rejects_the_import_whole_and_keeps_the_previous_timetable(
         "fare_transfer_rules.txt line 2: fare_transfer_type '5'; accepted: 0" in (error["message"])
     )
     assert _priced_rides(planner_api) == before  # nothing of the bad feed was written
+
+
+def _timed(peak: str) -> dict[str, str]:
+    """V2 with a bus peak fare (3.00, priority 2) boarding within ``peak`` on every day of
+    service ``all``, and an evening fare (9.99, priority 3) no morning ride may pay."""
+    rules = "".join(f"{line},\n" for line in V2["fare_leg_rules.txt"].splitlines()[1:])
+    return V2 | {
+        "fare_products.txt": V2["fare_products.txt"] + "bus_peak,3.00,EUR\nbus_evening,9.99,EUR\n",
+        "timeframes.txt": "timeframe_group_id,start_time,end_time,service_id\n"
+        f"peak,{peak},all\nevening,18:00:00,20:00:00,all\n",
+        "fare_leg_rules.txt": "leg_group_id,network_id,from_area_id,to_area_id,fare_product_id,"
+        "rule_priority,from_timeframe_group_id\n"
+        + rules
+        + "bus_peak,bus,,,bus_peak,2,peak\nbus_evening,bus,,,bus_evening,3,evening\n",
+    }
+
+
+def test_a_timeframe_prices_the_rides_boarded_in_it(planner_api: Api, partners: Partners) -> None:
+    service = published_service(
+        planner_api, partners.b, kind="PUBLIC_TRANSPORT", name="Réseau", serviceArea=None
+    )
+    # Monday about 08:30-09:00: the buses board in an 08:00-09:30 peak and pay 3.00 (the
+    # transfer rule names the Billancourt group, so no 0.40 off); the evening fare never.
+    report = _import(planner_api, partners.b, service["id"], ONE_FEED | _timed("08:00:00,09:30:00"))
+    assert report["skippedCount"] == 0
+    rides = _priced_rides(planner_api)
+    assert rides
+    for legs, total in rides:
+        assert [price for _, _, price in legs] == [100, 300] and total == 400, legs
+    # The same feed with the peak over before the rides (07:00-08:00): the untimed rules
+    # price them again, as without timeframes. (The search sees a lower bound, the cheapest
+    # product a rule may give: 2.00 to either stop, so it may keep one itinerary only.)
+    _import(planner_api, partners.b, service["id"], ONE_FEED | _timed("07:00:00,08:00:00"))
+    rides = _priced_rides(planner_api)
+    assert rides
+    untimed = {"Pont de Billancourt": ([100, 220], 320), "Ile Saint-Germain": ([100, 200], 300)}
+    for legs, total in rides:
+        assert ([price for _, _, price in legs], total) == untimed[legs[1][1]], legs

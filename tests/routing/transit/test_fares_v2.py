@@ -5,8 +5,9 @@ tables built here for the rules the feed does not exercise."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,13 +16,14 @@ from routing.transit.fares_v2 import (
     FareProduct,
     FaresV2,
     FareTransferRule,
+    Timeframe,
     V2Ride,
 )
 from routing.transit.gtfs import read_gtfs
 from routing.transit.journey_fares import leg_fares
 from routing.transit.network import merge_timetables
 from routing.transit.raptor import RaptorIndex
-from routing.transit.timetable import Journey, Timetable, TimetableError
+from routing.transit.timetable import Journey, ServiceCalendar, Timetable, TimetableError
 
 FEED = Path(__file__).parent / "fixtures" / "gtfs_fares_v2"
 DAY = date(2026, 6, 1)
@@ -200,24 +202,226 @@ def test_transfer_type_2_prices_the_pair_by_the_transfer_product() -> None:
     assert priced is not None and [p.price_minor for p in priced] == [0, 300]
 
 
-def test_a_timeframe_rule_that_could_apply_makes_the_price_unknown() -> None:
+def test_a_timeframe_rule_is_unknown_without_the_ride_s_local_times() -> None:
     fares = FaresV2(
         (FLAT, FareProduct("peak", 300, "EUR")),
         (FareLegRule("flat"), FareLegRule("peak", from_timeframe_group_id="peak")),
+        timeframes=(Timeframe("peak", 7 * H, 9 * H + 1800, "weekdays"),),
+        calendars={"weekdays": WEEKDAYS},
     )
     assert fares.prices([V2Ride("R", "a", "b", 0, 60)]) is None
 
 
-def test_mixed_currencies_have_no_total() -> None:
-    fares = FaresV2(
-        (FareProduct("e", 100, "EUR"), FareProduct("c", 100, "CHF")),
-        (
-            FareLegRule("e", network_id="x"),
-            FareLegRule("c", network_id="y"),
-        ),
-        route_networks={"X": "x", "Y": "y"},
+PARIS = ZoneInfo("Europe/Paris")
+# 2026-06-01 is a Monday, 2026-06-06 a Saturday.
+WEEKDAYS = ServiceCalendar(
+    "weekdays", (True,) * 5 + (False,) * 2, date(2026, 1, 1), date(2026, 12, 31)
+)
+PEAK = FareProduct("peak", 300, "EUR")
+OFF_PEAK = FareProduct("off_peak", 180, "EUR")
+
+
+def timed_ride(day: date, board_s: int, alight_s: int) -> V2Ride:
+    """A ride of route R on ``day``'s service, its times as the planner gives them."""
+    start = datetime(day.year, day.month, day.day, tzinfo=PARIS)
+    return V2Ride(
+        "R",
+        "a",
+        "b",
+        board_s,
+        alight_s,
+        (start + timedelta(seconds=board_s)).astimezone(PARIS),
+        (start + timedelta(seconds=alight_s)).astimezone(PARIS),
     )
-    assert fares.prices([V2Ride("X", "a", "b", 0, 60), V2Ride("Y", "b", "c", 90, 200)]) is None
+
+
+def peak_fares(column: str = "from_timeframe_group_id", *, prioritised: bool = True) -> FaresV2:
+    """Peak 3.00 when boarding (or alighting) 07:00-09:30 on weekdays, else off-peak 1.80."""
+
+    def rule(product: str, group: str | None, priority: int | None) -> FareLegRule:
+        by_arrival = column == "to_timeframe_group_id"
+        return FareLegRule(
+            product,
+            from_timeframe_group_id=None if by_arrival else group,
+            to_timeframe_group_id=group if by_arrival else None,
+            rule_priority=priority,
+        )
+
+    peak = rule("peak", "peak", 1 if prioritised else None)
+    if prioritised:
+        off_peak = rule("off_peak", None, 0)
+        frames: tuple[Timeframe, ...] = (Timeframe("peak", 7 * H, 9 * H + 1800, "weekdays"),)
+    else:  # without priorities, the groups must not overlap: off-peak is every other time
+        off_peak = rule("off_peak", "off_peak", None)
+        frames = (
+            Timeframe("peak", 7 * H, 9 * H + 1800, "weekdays"),
+            Timeframe("off_peak", 0, 7 * H, "weekdays"),
+            Timeframe("off_peak", 9 * H + 1800, 24 * H, "weekdays"),
+            Timeframe("off_peak", 0, 24 * H, "weekend"),
+        )
+    weekend = ServiceCalendar(
+        "weekend", (False,) * 5 + (True,) * 2, date(2026, 1, 1), date(2026, 12, 31)
+    )
+    return FaresV2(
+        (PEAK, OFF_PEAK),
+        (peak, off_peak),
+        timeframes=frames,
+        calendars={"weekdays": WEEKDAYS, "weekend": weekend},
+    )
+
+
+def paid(fares: FaresV2, *rides: V2Ride) -> list[tuple[int, str | None]] | None:
+    priced = fares.prices(list(rides))
+    return None if priced is None else [(p.price_minor, p.fare_product_id) for p in priced]
+
+
+@pytest.mark.parametrize("prioritised", [True, False], ids=["rule_priority", "no-priority"])
+def test_a_peak_timeframe_prices_by_the_boarding_time_on_weekdays(prioritised: bool) -> None:
+    fares = peak_fares(prioritised=prioritised)
+    monday, saturday = DAY, date(2026, 6, 6)
+    assert paid(fares, timed_ride(monday, 9 * H, 9 * H + 1200)) == [(300, "peak")]
+    assert paid(fares, timed_ride(monday, 10 * H, 10 * H + 1200)) == [(180, "off_peak")]
+    assert paid(fares, timed_ride(monday, 6 * H + 3599, 7 * H + 600)) == [(180, "off_peak")]
+    assert paid(fares, timed_ride(monday, 7 * H, 7 * H + 600)) == [(300, "peak")]  # start in
+    # The end is out: boarding at 09:30:00 is off-peak, at 09:29:59 peak.
+    assert paid(fares, timed_ride(monday, 9 * H + 1800, 10 * H)) == [(180, "off_peak")]
+    assert paid(fares, timed_ride(monday, 9 * H + 1799, 10 * H)) == [(300, "peak")]
+    # Saturday: the timeframe's service does not run, so 09:00 is off-peak.
+    assert paid(fares, timed_ride(saturday, 9 * H, 9 * H + 1200)) == [(180, "off_peak")]
+    # Two rides of one journey, each by its own boarding time.
+    assert paid(
+        fares, timed_ride(monday, 9 * H, 9 * H + 1200), timed_ride(monday, 9 * H + 1900, 11 * H)
+    ) == [(300, "peak"), (180, "off_peak")]
+
+
+def test_to_timeframe_group_id_matches_the_alighting_time() -> None:
+    fares = peak_fares("to_timeframe_group_id")
+    monday = DAY
+    # Boarding at 06:50 off-peak but alighting at 07:10 in the peak: peak by arrival.
+    assert paid(fares, timed_ride(monday, 6 * H + 3000, 7 * H + 600)) == [(300, "peak")]
+    # Boarding in the peak, alighting after it: off-peak by arrival.
+    assert paid(fares, timed_ride(monday, 9 * H + 1500, 9 * H + 2400)) == [(180, "off_peak")]
+    # The boarding rule on the same rides says the opposite.
+    boarding = peak_fares()
+    assert paid(boarding, timed_ride(monday, 6 * H + 3000, 7 * H + 600)) == [(180, "off_peak")]
+    assert paid(boarding, timed_ride(monday, 9 * H + 1500, 9 * H + 2400)) == [(300, "peak")]
+
+
+def test_a_ride_after_midnight_is_timed_on_the_wall_clock_date() -> None:
+    # Friday's service at 31:30 is Saturday 07:30: the weekday peak does not run then
+    # (the reference's local time semantics: the event's local date and time of day).
+    fares = peak_fares()
+    friday = date(2026, 6, 5)
+    assert paid(fares, timed_ride(friday, 31 * H + 1800, 32 * H)) == [(180, "off_peak")]
+    # Sunday's service at 31:30 is Monday 07:30: peak.
+    sunday = date(2026, 6, 7)
+    assert paid(fares, timed_ride(sunday, 31 * H + 1800, 32 * H)) == [(300, "peak")]
+
+
+def test_a_whole_day_timeframe_and_an_exception_date() -> None:
+    # A holiday removed from the weekday service is off-peak all day; a whole-day (empty
+    # times, 00:00-24:00) Sunday group prices Sunday rides at night too.
+    holiday = date(2026, 7, 14)  # a Tuesday
+    weekdays = ServiceCalendar(
+        "weekdays",
+        (True,) * 5 + (False,) * 2,
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        removed_dates=frozenset((holiday,)),
+    )
+    sundays = ServiceCalendar(
+        "sundays", (False,) * 6 + (True,), date(2026, 1, 1), date(2026, 12, 31)
+    )
+    fares = FaresV2(
+        (PEAK, OFF_PEAK, FareProduct("sunday", 100, "EUR")),
+        (
+            FareLegRule("peak", from_timeframe_group_id="peak", rule_priority=1),
+            FareLegRule("sunday", from_timeframe_group_id="sunday", rule_priority=1),
+            FareLegRule("off_peak", rule_priority=0),
+        ),
+        timeframes=(
+            Timeframe("peak", 7 * H, 9 * H + 1800, "weekdays"),
+            Timeframe("sunday", 0, 24 * H, "sundays"),
+        ),
+        calendars={"weekdays": weekdays, "sundays": sundays},
+    )
+    assert paid(fares, timed_ride(holiday, 8 * H, 8 * H + 600)) == [(180, "off_peak")]
+    assert paid(fares, timed_ride(date(2026, 7, 15), 8 * H, 8 * H + 600)) == [(300, "peak")]
+    sunday = date(2026, 6, 7)
+    assert paid(fares, timed_ride(sunday, 23 * H + 3599, 24 * H + 600)) == [(100, "sunday")]
+    assert paid(fares, timed_ride(sunday, 0, 600)) == [(100, "sunday")]
+
+
+def test_a_timeframe_group_with_no_row_leaves_the_price_unknown() -> None:
+    # A stored table without its timeframes (an older document): unknown, never a guess.
+    fares = FaresV2(
+        (PEAK, OFF_PEAK),
+        (
+            FareLegRule("peak", from_timeframe_group_id="peak", rule_priority=1),
+            FareLegRule("off_peak", rule_priority=0),
+        ),
+    )
+    assert paid(fares, timed_ride(DAY, 9 * H, 9 * H + 600)) is None
+    # A lower-priority timed rule cannot change the price: the higher one prices the ride.
+    lower = FaresV2(
+        (PEAK, OFF_PEAK),
+        (
+            FareLegRule("peak", from_timeframe_group_id="peak", rule_priority=0),
+            FareLegRule("off_peak", rule_priority=1),
+        ),
+    )
+    assert paid(lower, V2Ride("R", "a", "b", 0, 60)) == [(180, "off_peak")]
+
+
+TIMEFRAMES_FILES = {
+    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+    "start_date,end_date\nALL,1,1,1,1,1,1,1,20260101,20261231\n"
+    "WD,1,1,1,1,1,0,0,20260101,20261231\n",
+    "timeframes.txt": "timeframe_group_id,start_time,end_time,service_id\n"
+    "peak,07:00:00,09:30:00,WD\nlate,20:00:00,24:00:00,WD\n",
+    "fare_products.txt": "fare_product_id,amount,currency\npeak,3.00,EUR\noff,1.80,EUR\n",
+    "fare_leg_rules.txt": "fare_product_id,from_timeframe_group_id,rule_priority\n"
+    "peak,peak,1\noff,,0\n",
+}
+
+
+def test_a_feed_s_timeframes_price_its_rides_by_their_local_times(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    shutil.copytree(FEED, feed)
+    for name in ("fare_transfer_rules.txt", "fare_leg_rules.txt"):
+        (feed / name).unlink()
+    for name, text in TIMEFRAMES_FILES.items():
+        (feed / name).write_text(text)
+    table = read_gtfs(feed)
+    fares = table.fares_v2[0]
+    assert [(f.group_id, f.start_s, f.end_s, f.service_id) for f in fares.timeframes] == [
+        ("peak", 7 * H, 9 * H + 1800, "WD"),
+        ("late", 20 * H, 24 * H, "WD"),
+    ]
+    prices: dict[date, dict[str, list[tuple[int | None, str | None]]]] = {}
+    for day in (DAY, date(2026, 6, 6)):  # a Monday, a Saturday
+        start = datetime(day.year, day.month, day.day, tzinfo=PARIS)
+
+        def clock(seconds: float, start: datetime = start) -> datetime:
+            return (start + timedelta(seconds=seconds)).astimezone(PARIS)
+
+        # Departing at 07:55, the express leaves A at 08:00, the local too (20 min longer).
+        journeys = RaptorIndex(table, day).pareto_depart_at({"A": 0}, {"Z": 0}, 7 * H + 55 * 60)
+        prices[day] = {
+            j.transit_legs[0].trip.id: [
+                (f.price_minor, f.fare_id) if f else (None, None)
+                for f in leg_fares(table.fares, j.transit_legs, table.fares_v2, clock)
+            ]
+            for j in journeys
+        }
+        # Without the clock the ride a timeframe rule may price is unknown, never a guess.
+        assert all(
+            f is not None and f.price_minor is None
+            for j in journeys
+            for f in leg_fares(table.fares, j.transit_legs, table.fares_v2)
+        )
+    assert prices[DAY]["exp1"] == [(300, "peak")]  # 08:00 on a Monday: peak
+    assert prices[date(2026, 6, 6)]["exp1"] == [(180, "off")]  # on a Saturday: off-peak
 
 
 @pytest.mark.parametrize(
@@ -254,6 +458,37 @@ def test_mixed_currencies_have_no_total() -> None:
             id="transfer-type",
         ),
         pytest.param(
+            "timeframes.txt",
+            "timeframe_group_id,start_time,end_time,service_id\npeak,07:00:00,09:30:00,NOPE\n",
+            r"timeframes.txt line 2: service_id 'NOPE' is not in calendar.txt",
+            id="timeframe-service",
+        ),
+        pytest.param(
+            "timeframes.txt",
+            "timeframe_group_id,start_time,end_time,service_id\npeak,07:00:00,,ALL\n",
+            r"timeframes.txt line 2: start_time and end_time go together",
+            id="timeframe-half",
+        ),
+        pytest.param(
+            "timeframes.txt",
+            "timeframe_group_id,start_time,end_time,service_id\npeak,07:00:00,24:00:01,ALL\n",
+            r"timeframes.txt line 2: end_time '24:00:01'; accepted: HH:MM:SS from 00:00:00 "
+            "to 24:00:00",
+            id="timeframe-after-midnight",
+        ),
+        pytest.param(
+            "timeframes.txt",
+            "timeframe_group_id,start_time,end_time,service_id\npeak,09:30:00,07:00:00,ALL\n",
+            r"timeframes.txt line 2: start_time '09:30:00' is not before end_time",
+            id="timeframe-backwards",
+        ),
+        pytest.param(
+            "timeframes.txt",
+            "timeframe_group_id,start_time,end_time\npeak,07:00:00,09:30:00\n",
+            r"service_id",
+            id="timeframe-no-service-column",
+        ),
+        pytest.param(
             "stop_areas.txt",
             "area_id,stop_id\nouter,NOPE\n",
             r"stop_areas.txt line 2: stop_id 'NOPE' is not in stops.txt",
@@ -269,3 +504,19 @@ def test_a_bad_v2_row_names_the_file_line_and_field(
     (feed / name).write_text(text)
     with pytest.raises(TimetableError, match=message):
         read_gtfs(feed)
+
+
+def test_the_search_sees_a_lower_bound_where_a_timeframe_rule_may_apply() -> None:
+    # The search has no times: the cheapest product any rule of the ride may give.
+    assert peak_fares().cheapest_ride_minor("R", frozenset(), frozenset()) == 180
+    dearer = FaresV2(
+        (PEAK, FareProduct("night", 500, "EUR")),
+        (
+            FareLegRule("peak", from_timeframe_group_id="peak", rule_priority=1),
+            FareLegRule("night", rule_priority=0),
+        ),
+        timeframes=(Timeframe("peak", 7 * H, 9 * H + 1800, "weekdays"),),
+        calendars={"weekdays": WEEKDAYS},
+    )
+    assert dearer.cheapest_ride_minor("R", frozenset(), frozenset()) == 300
+    assert paid(dearer, timed_ride(DAY, 10 * H, 10 * H + 600)) == [(500, "night")]
