@@ -50,6 +50,8 @@ class WebServer:
     url: str
     database_url: str
     partners: dict[str, str] = field(default_factory=dict)
+    app: Any = None
+    """The served app (same process), for tests that ask the engine what to expect."""
 
     def graphql(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None

@@ -94,7 +94,7 @@ def _serve(shared_data: Path, folder: Path) -> Iterator[WebServer]:
             pytest.fail("the test server did not start")
         time.sleep(0.1)
     try:
-        yield WebServer(url=url, database_url=database_url)
+        yield WebServer(url=url, database_url=database_url, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
