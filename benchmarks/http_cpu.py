@@ -246,7 +246,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as scratch:
             seeded = _seed(url, shared, env, Path(scratch) / "seed.log")
-            with _server(env, 1, None, Path(scratch) / "server.log") as server:
+            with _server(env, 1, None, Path(scratch) / "server.log") as (server, _):
                 figures = _measure(server, seeded, args, args.py_spy_dir)
     finally:
         _drop_schema(args.postgres, schema)

@@ -115,7 +115,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(env: dict[str, str], workers: int, parallelism: int | None, log: Path) -> Iterator[str]:
+def _server(
+    env: dict[str, str], workers: int, parallelism: int | None, log: Path
+) -> Iterator[tuple[str, int]]:
     port = _free_port()
     process_env = {**env}
     process_env.pop("ISSY_QUERY_PARALLELISM", None)
@@ -143,7 +145,7 @@ def _server(env: dict[str, str], workers: int, parallelism: int | None, log: Pat
                     pids.add(int(health["worker"]["pid"]))
             except (httpx.HTTPError, ValueError):
                 time.sleep(0.2)  # polling interval while the workers start
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -173,7 +175,7 @@ def _seed(url: str, shared: Path, env: dict[str, str], log: Path) -> Seeded:
     stations = feeds["station_information"]["data"]["stations"]
     station_ids = [str(s["station_id"]) for s in stations]
     capacities = {str(s["station_id"]): int(s.get("capacity") or 0) for s in stations}
-    with _server(env, 1, None, log) as server:
+    with _server(env, 1, None, log) as (server, _):
         headers = {"Authorization": f"Bearer {key}"}
 
         def gql(query: str, variables: dict[str, Any]) -> Any:
@@ -277,17 +279,102 @@ async def _warm_every_worker(url: str, workers: int) -> None:
                 warmed.add(pid)
 
 
+def _processes() -> dict[int, tuple[int, str, int]]:
+    """Every process: pid -> (parent pid, command name, CPU clock ticks, user + system)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), name, int(fields[11]) + int(fields[12]))
+    return found
+
+
+def _cpu_s_by_part(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (its process and workers), PostgreSQL and Redis
+    (every process of theirs on the machine: run nothing else meanwhile) and this generator."""
+    processes = _processes()
+    server = set(_server_pids(server_pid))
+    ticks = {"server": 0, "postgresql": 0, "redis": 0}
+    for pid, (_, name, used) in processes.items():
+        if pid in server:
+            ticks["server"] += used
+        elif name.startswith("postgres"):
+            ticks["postgresql"] += used
+        elif name.startswith("redis"):
+            ticks["redis"] += used
+    per_s = os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    return {**{part: n / per_s for part, n in ticks.items()}, "load_generator": own.user + own.system}
+
+
+def _server_pids(server_pid: int) -> list[int]:
+    """The server's process and its descendants (uvicorn's workers)."""
+    processes = _processes()
+    tree = {server_pid}
+    grew = True
+    while grew:
+        children = {pid for pid, (ppid, _, _) in processes.items() if ppid in tree}
+        grew = not children <= tree
+        tree |= children
+    return sorted(tree)
+
+
+def _profile(server_pid: int, duration_s: float, folder: Path, name: str) -> list[Any]:
+    """py-spy (the ``bench`` extra) samples every server process for the measured window
+    into collapsed stacks ``<folder>/<name>-<pid>.txt``, for flame graphs or grep."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("py-spy")),
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(int(duration_s)),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--gil",
+                "--output",
+                str(folder / f"{name}-{pid}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in _server_pids(server_pid)
+    ]
+
+
 async def _load(
-    url: str, seeded: Seeded, clients: int, duration_s: float, workers: int
+    url: str,
+    server_pid: int,
+    seeded: Seeded,
+    clients: int,
+    duration_s: float,
+    workers: int,
+    profile: tuple[Path, str] | None = None,
 ) -> dict[str, Any]:
     tally = Tally()
     await _warm_every_worker(url, workers)
+    profilers = _profile(server_pid, duration_s, *profile) if profile else []
+    cpu_before = _cpu_s_by_part(server_pid)
     started = time.monotonic()
     deadline = started + duration_s
     await asyncio.gather(
         *(_client(url, seeded, deadline, random.Random(i), tally) for i in range(clients))
     )
     elapsed_s = time.monotonic() - started
+    cpu_after = _cpu_s_by_part(server_pid)
+    for profiler in profilers:
+        profiler.wait()
+    cpu_s = {part: round(cpu_after[part] - cpu_before[part], 1) for part in cpu_before}
     operations: dict[str, Any] = {}
     total = 0
     for operation, _ in MIX:
@@ -311,6 +398,8 @@ async def _load(
         "requests_per_s": round(total / elapsed_s, 2),
         "errors": sum(tally.errors.values()),
         "operations": operations,
+        "cpu_s": cpu_s,
+        "server_cpu_ms_per_request": round(1000 * cpu_s["server"] / max(total, 1), 1),
     }
 
 
@@ -325,6 +414,12 @@ def main() -> None:
     parser.add_argument("--streets", type=Path, default=None)
     parser.add_argument(
         "--logs-dir", type=Path, default=None, help="keep the servers' logs here (default: dropped)"
+    )
+    parser.add_argument(
+        "--profile-dir",
+        type=Path,
+        default=None,
+        help="sample the servers with py-spy during each measured window (collapsed stacks)",
     )
     args = parser.parse_args()
     shared = Path(os.environ.get("ISSY_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -352,9 +447,17 @@ def main() -> None:
             for name in args.configs:
                 workers, parallelism = CONFIGS[name]
                 log = Path(folder) / f"{name}.log"
-                with _server(env, workers, parallelism, log) as server:
+                with _server(env, workers, parallelism, log) as (server, pid):
                     figures = asyncio.run(
-                        _load(server, seeded, args.clients, args.duration_s, workers)
+                        _load(
+                            server,
+                            pid,
+                            seeded,
+                            args.clients,
+                            args.duration_s,
+                            workers,
+                            (args.profile_dir, name) if args.profile_dir else None,
+                        )
                     )
                 results[name] = {
                     "workers": workers,
