@@ -310,7 +310,10 @@ def _cpu_s_by_part(server_pid: int) -> dict[str, float]:
             ticks["redis"] += used
     per_s = os.sysconf("SC_CLK_TCK")
     own = os.times()
-    return {**{part: n / per_s for part, n in ticks.items()}, "load_generator": own.user + own.system}
+    return {
+        **{part: n / per_s for part, n in ticks.items()},
+        "load_generator": own.user + own.system,
+    }
 
 
 def _server_pids(server_pid: int) -> list[int]:
