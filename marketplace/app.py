@@ -27,6 +27,7 @@ from marketplace.api.schema import GraphQLView
 from marketplace.db import Database
 from marketplace.events.live import LiveUpdates
 from marketplace.http.gbfs import gbfs_routes
+from marketplace.http.keep_alive import KeepAliveLimit
 from marketplace.http.health import health_routes
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.ingest.live_feeds import feed_fetcher
@@ -295,6 +296,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeepAliveLimit, max_requests=settings.keep_alive_max_requests)
     return app
 
 

@@ -37,7 +37,7 @@ def default_database_url(data_dir: Path | None = None) -> str:
     return f"sqlite:///{folder / 'issy.sqlite3'}"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, *, allow_zero: bool = False) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -45,8 +45,9 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not an integer") from None
-    if value <= 0:
-        raise ValueError(f"{name}={raw!r} must be a positive integer")
+    if value < 0 or (value == 0 and not allow_zero):
+        kind = "a non-negative" if allow_zero else "a positive"
+        raise ValueError(f"{name}={raw!r} must be {kind} integer")
     return value
 
 
@@ -112,6 +113,10 @@ class Settings:
     outbound
         Which non-public addresses the platform may fetch when it reads a URL a partner gave
         (an import, a live feed): none by default (:mod:`marketplace.outbound`).
+    keep_alive_max_requests
+        Requests one kept-alive HTTP connection may carry before the server closes it (the
+        client opens another), so that long-lived clients spread over the ``--workers``
+        (:mod:`marketplace.http.keep_alive`); ``0``: no limit.
     sqlite_busy_timeout_ms
         How long a SQLite write waits for another writer (a long import) before the client
         gets ``DATABASE_BUSY``.
@@ -137,6 +142,7 @@ class Settings:
     plan_rate_per_min: int = 120
     plan_burst: int = 20
     plan_budget_ms: int = 30_000
+    keep_alive_max_requests: int = 100
     query_parallelism: int | None = None
     warm_up: bool = False
     outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
@@ -175,7 +181,8 @@ class Settings:
         ``ISSY_MAX_QUERY_DEPTH``, ``ISSY_MAX_QUERY_COST``, ``ISSY_MAX_ALIASES``,
         ``ISSY_MAX_BATCH_SIZE``, ``ISSY_GRAPHIQL`` (``0`` turns it
         off), ``ISSY_PUBLIC_URL``, ``ISSY_AVAILABILITY_MAX_AGE_S``, ``ISSY_PLAN_RATE_PER_MIN``,
-        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_QUERY_PARALLELISM``,
+        ``ISSY_PLAN_BURST``, ``ISSY_PLAN_BUDGET_MS``, ``ISSY_KEEP_ALIVE_MAX_REQUESTS``,
+        ``ISSY_QUERY_PARALLELISM``,
         ``ISSY_WARM_UP`` (``0`` turns the start-up plan off),
         ``ISSY_OUTBOUND_ALLOW_PRIVATE`` (``1``: fetch partners' URLs on any address),
         ``ISSY_OUTBOUND_ALLOW`` (host names and CIDR networks fetched though not public),
@@ -210,6 +217,7 @@ class Settings:
             plan_rate_per_min=_int(env, "ISSY_PLAN_RATE_PER_MIN", 120),
             plan_burst=_int(env, "ISSY_PLAN_BURST", 20),
             plan_budget_ms=_int(env, "ISSY_PLAN_BUDGET_MS", 30_000),
+            keep_alive_max_requests=_int(env, "ISSY_KEEP_ALIVE_MAX_REQUESTS", 100, allow_zero=True),
             query_parallelism=(
                 _int(env, "ISSY_QUERY_PARALLELISM", 1)
                 if env.get("ISSY_QUERY_PARALLELISM")
