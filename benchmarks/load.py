@@ -252,7 +252,7 @@ async def _client(
                     raw = await response.read()
                 body = json.loads(raw)
                 problem = body.get("errors") if response.status == 200 else raw.decode()
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 problem = repr(exc)
             elapsed_ms = (time.perf_counter() - started) * 1000
             if problem:

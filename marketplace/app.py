@@ -27,8 +27,8 @@ from marketplace.api.schema import GraphQLView
 from marketplace.db import Database
 from marketplace.events.live import LiveUpdates
 from marketplace.http.gbfs import gbfs_routes
-from marketplace.http.keep_alive import KeepAliveLimit
 from marketplace.http.health import health_routes
+from marketplace.http.keep_alive import KeepAliveLimit
 from marketplace.http.traffic_exports import traffic_routes
 from marketplace.ingest.live_feeds import feed_fetcher
 from marketplace.jobs.execute import JobExecutor
