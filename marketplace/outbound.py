@@ -41,6 +41,7 @@ __all__ = [
     "OutboundFailed",
     "OutboundPolicy",
     "OutboundRefused",
+    "check_url",
     "fetch_url",
     "open_url",
 ]
@@ -149,6 +150,43 @@ class OutboundPolicy:
         if _is_literal(host):
             return f"{shown} is {kind} address: refused; {_ADVICE}"
         return f"{host} resolves to {shown}, {kind} address: refused; {_ADVICE}"
+
+
+def check_url(url: str, *, policy: OutboundPolicy) -> None:
+    """Refuse at once, without resolving anything, a URL :func:`open_url` would surely
+    refuse: not http(s), no host, an IP address or a ``localhost`` name the policy refuses.
+
+    For the moment a partner registers a URL (a live feed, an import), so that the mistake
+    is answered to them then rather than found at the first fetch. A host *name* is only
+    resolved, and checked, when fetched: its addresses may change until then.
+
+    Raises
+    ------
+    OutboundRefused
+    """
+    import httpx
+
+    shown = url[:200]
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise OutboundRefused(f"{shown} is not a URL ({exc}): refused") from None
+    if parsed.scheme not in _SCHEMES:
+        raise OutboundRefused(
+            f"{shown} is not an http:// or https:// URL: refused; only http and https are fetched"
+        )
+    host = parsed.host
+    if not host:
+        raise OutboundRefused(f"{shown} names no host: refused")
+    if _is_literal(host):
+        reason = policy.refusal(host, ipaddress.ip_address(host))
+    elif host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        # RFC 6761: such names are the loopback interface, whatever a resolver says.
+        reason = policy.refusal(host, ipaddress.ip_address("127.0.0.1"))
+    else:
+        reason = None
+    if reason is not None:
+        raise OutboundRefused(reason)
 
 
 def _is_literal(host: str) -> bool:

@@ -9,11 +9,22 @@ server is never reached.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
+from starlette.testclient import TestClient
 
+from marketplace.api.relay import decode_global_id, encode_global_id
+from marketplace.app import create_app
+from marketplace.identity.actors import Actor
+from marketplace.identity.partners import get_partner
+from marketplace.ingest.live_feeds import register_live_feed
+from marketplace.jobs.gtfs_import import gtfs_import_params
+from marketplace.jobs.store import create_job
+from marketplace.models import Job, JobKind, LiveFeedKind
 from marketplace.outbound import (
     OutboundFailed,
     OutboundPolicy,
@@ -22,7 +33,7 @@ from marketplace.outbound import (
 )
 from marketplace.settings import Settings
 from tests.marketplace.feed_server import LOCAL_FEEDS, feed_message, feed_server
-from tests.marketplace.helpers import Api, Partners, published_service, wait_until
+from tests.marketplace.helpers import Api, Partners, app_state, published_service, wait_until
 
 STRICT = OutboundPolicy()
 MIB = 2**20
@@ -181,17 +192,66 @@ def test_an_error_status_fails_with_the_status_not_a_trace() -> None:
     assert str(failed.value) == f"{server.url('/gone')} answered HTTP 404 Not Found"
 
 
-def test_an_import_from_a_loopback_url_fails_its_job_as_url_refused(
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://127.0.0.1:9/gtfs.zip", "127.0.0.1 is a loopback address: refused"),
+        ("http://169.254.169.254/latest/", "169.254.169.254 is a link-local address: refused"),
+        ("http://[::1]/feed", "::1 is a loopback address: refused"),
+        ("http://localhost:8000/gbfs.json", "localhost resolves to 127.0.0.1, a loopback address"),
+        ("http://api.localhost/gbfs.json", "api.localhost resolves to 127.0.0.1, a loopback"),
+    ],
+)
+def test_an_address_inside_is_refused_when_registered_and_nothing_is_kept(
+    api: Api, partners: Partners, url: str, said: str
+) -> None:
+    """The partner hears it at once, not at the first fetch: no job, no feed."""
+    service = published_service(api, partners.a, kind="SHUTTLE", name="Navette", serviceArea=None)
+    for query, variables in (
+        (QUEUE, {"id": service["id"], "url": url}),
+        (REGISTER, {"id": service["id"], "kind": "GTFS_RT_ALERTS", "url": url}),
+    ):
+        error = api.error(query, variables, key=partners.a)
+        assert error["extensions"]["code"] == "URL_REFUSED", error
+        assert said in error["message"] and "ISSY_OUTBOUND_ALLOW" in error["message"]
+    assert api.ok(FEEDS, {"id": service["id"]}, key=partners.a)["service"]["liveFeeds"] == []
+    assert api.db.call(lambda s: list(s.exec(select(Job)))) == []
+
+
+def test_the_operator_setting_lets_a_local_url_be_registered(
+    settings: Settings, partners: Partners
+) -> None:
+    allowed = dataclasses.replace(settings, outbound=OutboundPolicy.allowing("127.0.0.1/32"))
+    with TestClient(create_app(allowed)) as client:
+        local = Api(client)
+        service = published_service(
+            local, partners.a, kind="SHUTTLE", name="Navette", serviceArea=None
+        )
+        variables = {"id": service["id"], "kind": "GTFS_RT_ALERTS", "url": "http://127.0.0.1:9/"}
+        assert local.ok(REGISTER, variables, key=partners.a)["registerLiveFeed"]["kind"]
+
+
+def test_an_import_whose_url_is_refused_at_fetch_fails_its_job_as_url_refused(
     api: Api, partners: Partners
 ) -> None:
-    # The app of the `api` fixture runs with the default setting: nothing inside is allowed.
+    """A job queued with a URL inside (registered before the check at registration existed,
+    or a host name that resolves inside only later) is refused at the fetch all the same."""
     service = published_service(api, partners.a, kind="SHUTTLE", name="Navette", serviceArea=None)
+    _, service_id = decode_global_id(service["id"], expected="MobilityService")
     with feed_server() as server:
         server.bodies["/gtfs.zip"] = (200, b"PK")
-        queued = api.ok(
-            QUEUE, {"id": service["id"], "url": server.url("/gtfs.zip")}, key=partners.a
-        )
-        job_id = queued["queueGtfsImport"]["id"]
+        params = gtfs_import_params(service_id=service_id, url=server.url("/gtfs.zip"))
+
+        def queued(session: Session) -> int:
+            made = create_job(
+                session, kind=JobKind.GTFS_IMPORT, params=params, partner_id=partners.a_id
+            )
+            assert made.id is not None
+            return made.id
+
+        job = api.db.call(queued)
+        app_state(api.client).jobs.enqueue(job, JobKind.GTFS_IMPORT)
+        job_id = encode_global_id("Job", job)
         done: dict[str, Any] = {}
 
         def finished() -> bool:
@@ -207,17 +267,31 @@ def test_an_import_from_a_loopback_url_fails_its_job_as_url_refused(
     assert message.endswith("nothing was imported") and "Traceback" not in message
 
 
-def test_a_live_feed_on_loopback_records_the_refusal_in_its_status(
+def test_a_live_feed_refused_at_fetch_records_the_refusal_in_its_status(
     api: Api, partners: Partners
 ) -> None:
-    # The app's own poller reads the feed, under the default setting.
+    # The app's own poller reads the feed, under the default setting; the feed was registered
+    # past the API's check (the operator's command line), as an old registration would be.
     service = published_service(
         api, partners.a, kind="PUBLIC_TRANSPORT", name="Ligne", serviceArea=None
     )
+    _, service_id = decode_global_id(service["id"], expected="MobilityService")
     with feed_server() as server:
         server.bodies["/rt.pb"] = (200, feed_message(1_765_000_000).SerializeToString())
-        variables = {"id": service["id"], "kind": "GTFS_RT_ALERTS", "url": server.url("/rt.pb")}
-        api.ok(REGISTER, variables, key=partners.a)
+
+        def register(session: Session) -> None:
+            partner = get_partner(session, partners.a_id)
+            assert partner.id is not None
+            register_live_feed(
+                session,
+                actor=Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind),
+                service_id=service_id,
+                kind=LiveFeedKind.GTFS_RT_ALERTS,
+                url=server.url("/rt.pb"),
+                interval_s=60,
+            )
+
+        api.db.call(register)
         status: dict[str, Any] = {}
 
         def polled() -> bool:

@@ -26,6 +26,7 @@ from marketplace.ingest.live_feeds import DEFAULT_INTERVAL_S, register_live_feed
 from marketplace.ingest.report import ImportReport
 from marketplace.jobs.gtfs_import import gtfs_import_params
 from marketplace.models import JobKind, LiveFeed, LiveFeedKind
+from marketplace.outbound import check_url
 
 __all__ = ["IngestMutation"]
 
@@ -87,6 +88,8 @@ class IngestMutation:
     ) -> LiveFeedType:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
+        if url.strip().startswith(("http://", "https://")):  # others: register's own message
+            check_url(url.strip(), policy=info.context.settings.outbound)
 
         def run(session: Session) -> LiveFeed:
             return register_live_feed(
@@ -202,6 +205,8 @@ class IngestMutation:
             )
         texts = _gtfs_files(files) if files is not None else None
         address = _check_feed_url(url) if url is not None else None
+        if address is not None:
+            check_url(address, policy=info.context.settings.outbound)
         if bbox is not None:
             parse_bbox(bbox, option="bbox")  # refused now, not when the worker reads it
 
