@@ -203,7 +203,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        db = Database(settings.database_url, busy_timeout_ms=settings.lock_wait_ms)
         # Never migrate here: replicas starting together would race (`issy-mobility migrate`).
         try:
             await run_in_threadpool(db.require_current_schema)

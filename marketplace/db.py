@@ -53,8 +53,9 @@ _BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
 class DatabaseBusy(MarketplaceError):
-    """A write waited its whole busy timeout for another writer (SQLite has one at a time):
-    nothing of it was written, and the same request can be sent again."""
+    """A write waited its whole lock wait for another writer (SQLite has one at a time; on
+    PostgreSQL, one holding the same rows): nothing of it was written, and the same request
+    can be sent again."""
 
     code = "DATABASE_BUSY"
 
@@ -126,10 +127,24 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     return set_pragmas
 
 
+def _postgres_lock_timeout(lock_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def set_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # Without it a write waits for a row lock as long as the holder's transaction lasts.
+        # Set for the session (not SET LOCAL), committed so no transaction stays open.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        dbapi_connection.commit()
+
+    return set_lock_timeout
+
+
 def _is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite giving up on the write lock after its busy timeout."""
+    """Whether ``exc`` is a write giving up on a lock after its wait: SQLite's busy timeout,
+    or PostgreSQL's ``lock_timeout`` (SQLSTATE 55P03, lock not available)."""
     if not isinstance(exc, sa.exc.OperationalError):
         return False
+    if getattr(exc.orig, "sqlstate", None) == "55P03":
+        return True
     text = str(exc.orig or exc).lower()
     return any(words in text for words in _BUSY)
 
@@ -142,8 +157,8 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS)
     url
         SQLAlchemy URL; ``postgresql://`` is rewritten to psycopg 3.
     busy_timeout_ms
-        SQLite: how long a write waits for another writer before failing (then
-        :class:`DatabaseBusy`).
+        How long a write waits for a lock before failing (then :class:`DatabaseBusy`):
+        SQLite's busy timeout for the one write lock, PostgreSQL's ``lock_timeout``.
 
     Returns
     -------
@@ -164,7 +179,9 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    sa.event.listen(engine, "connect", _postgres_lock_timeout(busy_timeout_ms))
+    return engine
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -200,8 +217,9 @@ class Database:
     url
         SQLAlchemy URL of the database.
     busy_timeout_ms
-        SQLite: how long a write waits for another writer (a long import) before the caller
-        gets :class:`DatabaseBusy`.
+        How long a write waits for a lock another writer holds (SQLite: the one write lock a
+        long import holds; PostgreSQL: a row or table lock) before the caller gets
+        :class:`DatabaseBusy`.
     """
 
     def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
@@ -268,7 +286,7 @@ class Database:
         Raises
         ------
         DatabaseBusy
-            SQLite: another writer (a long import) held the write lock for longer than
+            Another writer (a long import) held the lock this write needed for longer than
             ``busy_timeout_ms``; nothing was written.
         """
         with self.session() as session:

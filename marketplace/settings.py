@@ -117,9 +117,10 @@ class Settings:
         Requests one kept-alive HTTP connection may carry before the server closes it (the
         client opens another), so that long-lived clients spread over the ``--workers``
         (:mod:`marketplace.http.keep_alive`); ``0``: no limit.
-    sqlite_busy_timeout_ms
-        How long a SQLite write waits for another writer (a long import) before the client
-        gets ``DATABASE_BUSY``.
+    lock_wait_ms
+        How long a write waits for a lock another writer holds (SQLite's one write lock
+        during a long import; a PostgreSQL row or table lock) before the client gets
+        ``DATABASE_BUSY``, nothing written.
     """
 
     database_url: str
@@ -146,7 +147,7 @@ class Settings:
     query_parallelism: int | None = None
     warm_up: bool = False
     outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
-    sqlite_busy_timeout_ms: int = 30_000
+    lock_wait_ms: int = 30_000
 
     @classmethod
     def from_environ(
@@ -186,7 +187,7 @@ class Settings:
         ``ISSY_WARM_UP`` (``0`` turns the start-up plan off),
         ``ISSY_OUTBOUND_ALLOW_PRIVATE`` (``1``: fetch partners' URLs on any address),
         ``ISSY_OUTBOUND_ALLOW`` (host names and CIDR networks fetched though not public),
-        ``ISSY_SQLITE_BUSY_TIMEOUT_MS``.
+        ``ISSY_LOCK_WAIT_MS`` (``ISSY_SQLITE_BUSY_TIMEOUT_MS``, its former name, is still read).
         """
         env = os.environ if environ is None else environ
         database_url = env.get("DATABASE_URL") or default_database_url()
@@ -225,5 +226,7 @@ class Settings:
             ),
             warm_up=env.get("ISSY_WARM_UP", "1") not in {"0", "false", "no"},
             outbound=OutboundPolicy.from_environ(env),
-            sqlite_busy_timeout_ms=_int(env, "ISSY_SQLITE_BUSY_TIMEOUT_MS", 30_000),
+            lock_wait_ms=_int(
+                env, "ISSY_LOCK_WAIT_MS", _int(env, "ISSY_SQLITE_BUSY_TIMEOUT_MS", 30_000)
+            ),
         )

@@ -78,7 +78,7 @@ def _import_gtfs_rt(args: argparse.Namespace) -> int:
     url = source if "://" in source else Path(source).resolve().as_uri()
     kind = LiveFeedKind.GTFS_RT_ALERTS if args.alerts else LiveFeedKind.GTFS_RT_TRIP_UPDATES
     settings = Settings.from_environ()
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    database = Database(settings.database_url, busy_timeout_ms=settings.lock_wait_ms)
     try:
         database.require_current_schema()
         partner_id = parse_cli_id(args.partner, type_name="Partner", option="--partner")
@@ -222,7 +222,7 @@ def _run(args: argparse.Namespace, default_name: str, importer: Importer) -> int
         return service_id, report
 
     settings = Settings.from_environ()
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    database = Database(settings.database_url, busy_timeout_ms=settings.lock_wait_ms)
     try:
         database.require_current_schema()
         service_id, report = call_and_announce(database, run, broadcast_url=settings.broadcast_url)

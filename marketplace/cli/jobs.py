@@ -48,7 +48,7 @@ def _worker(args: argparse.Namespace) -> int:
     if args.threads < 1:
         raise ValueError(f"--threads {args.threads}; accepted: 1 or more")
     settings = Settings.from_environ(streets=args.streets)
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    database = Database(settings.database_url, busy_timeout_ms=settings.lock_wait_ms)
     try:
         database.require_current_schema()
         streets = load_streets(settings.streets)

@@ -46,7 +46,7 @@ SERVICES = "query { services(first: 50) { edges { node { name } } } }"
 def settings(database_url: str) -> Settings:
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has row locks: other writers do not wait for an import")
-    return Settings(database_url=database_url, sqlite_busy_timeout_ms=BUSY_MS)
+    return Settings(database_url=database_url, lock_wait_ms=BUSY_MS)
 
 
 def _path(database_url: str) -> Path:
