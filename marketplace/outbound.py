@@ -14,7 +14,8 @@ through :func:`open_url`, which
   the ``Host`` header and as the TLS server name, so certificates are still verified
   against it): a DNS answer cannot change between the check and the connection;
 - follows redirects itself, checking every hop the same way, at most ``max_redirects``;
-- stops a body past ``max_bytes`` and the whole fetch past ``timeout_s``.
+- stops a body past ``max_bytes`` and the whole fetch past ``timeout_s``, the host name's
+  resolution included.
 
 What it refuses raises :class:`OutboundRefused` (``URL_REFUSED``), what fails
 :class:`OutboundFailed`; both say what and why in one sentence, never a stack trace.
@@ -26,6 +27,8 @@ import ipaddress
 import socket
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -216,14 +219,24 @@ def _kind(address: IPAddress) -> str | None:
     return None
 
 
-def _resolve(host: str, port: int) -> list[IPAddress]:
-    """The addresses ``host`` resolves to (an IP literal: itself)."""
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="outbound-dns")
+"""Where host names are resolved: ``getaddrinfo`` has no time limit of its own, so a fetch
+waits for it at most its remaining time (an unanswered lookup ends in the pool later)."""
+
+
+def _resolve(host: str, port: int, timeout_s: float) -> list[IPAddress]:
+    """The addresses ``host`` resolves to (an IP literal: itself), within ``timeout_s``."""
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=timeout_s)
+    except FutureTimeout:
+        raise OutboundFailed(
+            f"resolving the host {host} did not finish within the fetch's time limit: given up"
+        ) from None
     except (OSError, UnicodeError) as exc:
         raise OutboundFailed(f"cannot resolve the host {host}: {exc}") from None
     addresses: list[IPAddress] = []
@@ -252,7 +265,7 @@ def _pinned_requests(
     if not host:
         raise OutboundRefused(f"{str(url)[:200]} names no host: refused")
     port = url.port or _SCHEMES[url.scheme]
-    addresses = _resolve(host, port)
+    addresses = _resolve(host, port, timeout_s)
     for address in addresses:
         reason = policy.refusal(host, address)
         if reason is not None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import socket
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -117,6 +120,33 @@ def test_loopback_is_refused_by_default_before_any_connection() -> None:
     assert "ISSY_OUTBOUND_ALLOW" in str(refused.value)
     assert "localhost resolves to " in str(by_name.value)
     assert "a loopback address: refused" in str(by_name.value)
+
+
+def test_a_host_name_slow_to_resolve_counts_in_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``getaddrinfo`` has no time limit of its own: a resolver that does not answer (here
+    one that waits until the test ends) must not hold the fetch past its limit."""
+    answered = threading.Event()
+
+    def unanswered(*_args: Any, **_kwargs: Any) -> Any:
+        answered.wait(30)
+        raise OSError("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    started = time.monotonic()
+    try:
+        with pytest.raises(OutboundFailed) as failed:
+            fetch_url(
+                "http://feeds.example.org/gbfs.json", policy=STRICT, max_bytes=MIB, timeout_s=0.3
+            )
+    finally:
+        answered.set()
+    assert time.monotonic() - started < 10  # not the resolver's 30 s
+    assert str(failed.value) == (
+        "resolving the host feeds.example.org did not finish within the fetch's time limit: "
+        "given up"
+    )
 
 
 @pytest.mark.parametrize(
