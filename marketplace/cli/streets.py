@@ -52,7 +52,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build = graph_commands.add_parser("build", help="compile a street source into an artefact")
     _add_streets(build)
     build.add_argument("--out", type=Path, default=None, help="artefact folder to write")
-    build.add_argument("--modes", default="walk,bike,drive", help="comma-separated modes")
+    build.add_argument(
+        "--modes",
+        default="walk,bike,drive",
+        help="comma-separated modes (fewer than all three need --out)",
+    )
     build.add_argument("--walk-speed", type=float, default=DEFAULT_PROFILES[Mode.WALK].speed_kmh)
     build.add_argument("--bike-speed", type=float, default=DEFAULT_PROFILES[Mode.BIKE].speed_kmh)
     build.add_argument(
@@ -159,6 +163,12 @@ def _graph_build(args: argparse.Namespace) -> int:
         raise ValueError(
             "--turn-costs, --walk-speed or --bike-speed other than the source's defaults "
             "need --out FOLDER: the artefact cache holds default builds only"
+        )
+    if args.out is None and set(modes) != set(Mode):
+        # A cached build without walking (say) would be served as this source's network.
+        raise ValueError(
+            f"--modes {','.join(m.value for m in modes)} needs --out FOLDER: the artefact "
+            f"cache holds builds of every mode ({','.join(m.value for m in Mode)})"
         )
     out = args.out or cached_artefact_folder(source, ARTEFACT_CACHE_DIR)
     manifest = build_artefact(source, out, modes=modes, profiles=profiles, progress=_progress)
