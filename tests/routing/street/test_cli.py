@@ -118,9 +118,13 @@ def test_graph_build_other_than_the_default_needs_its_own_folder(
     # Some modes only, with the default rules: a cached build without walking would be
     # served as this source's whole network.
     assert main(args) == 2
-    assert capsys.readouterr().err.strip().endswith(
-        "--modes drive needs --out FOLDER: the artefact cache holds builds of every mode "
-        "(walk,bike,drive)"
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "--modes drive needs --out FOLDER: the artefact cache holds builds of every mode "
+            "(walk,bike,drive)"
+        )
     )
     for wrong in ("walk", "", "none,drive"):
         assert main([*args, "--turn-costs", wrong, "--out", str(tmp_path / "x")]) == 2
