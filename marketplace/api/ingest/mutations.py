@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from anyio import to_thread
 from sqlmodel import Session
 from strawberry.scalars import JSON
 
@@ -15,11 +16,18 @@ from marketplace.api.jobs.operations import queue_job
 from marketplace.api.jobs.types import JobType
 from marketplace.api.permissions import IsPartner
 from marketplace.api.relay import decode_global_id
-from marketplace.catalogue.services import lock_owned_service
+from marketplace.catalogue.access import require_owner
+from marketplace.catalogue.services import get_service, lock_owned_service
 from marketplace.errors import InvalidInput, TooLargeToWait
 from marketplace.identity.actors import require_actor
 from marketplace.ingest.gbfs import import_gbfs, parse_gbfs
-from marketplace.ingest.gtfs import import_gtfs, parse_gtfs
+from marketplace.ingest.gtfs import (
+    PreparedGtfs,
+    parse_gtfs,
+    prepare_gtfs,
+    service_stop_ids,
+    write_gtfs,
+)
 from marketplace.ingest.gtfs_area import parse_bbox, restrict_texts_to_area
 from marketplace.ingest.gtfs_files import require_feed_files
 from marketplace.ingest.live_feeds import DEFAULT_INTERVAL_S, register_live_feed
@@ -154,9 +162,12 @@ class IngestMutation:
         _, sid = decode_global_id(service_id, expected="MobilityService")
         actor = await info.context.actor()
 
-        def run(session: Session) -> ImportReport:
+        def stations(session: Session) -> frozenset[str]:
             # Whose service it is comes first: a stranger learns nothing about the payload.
-            lock_owned_service(session, actor, sid)
+            require_owner(actor, get_service(session, actor=actor, service_id=sid))
+            return service_stop_ids(session, sid)
+
+        def prepare(known_stop_ids: frozenset[str]) -> PreparedGtfs:
             texts = _gtfs_files(files)
             if bbox is not None:
                 texts = restrict_texts_to_area(texts, parse_bbox(bbox, option="bbox"))
@@ -171,9 +182,16 @@ class IngestMutation:
                     rows=rows,
                     mutation=QUEUE_GTFS_IMPORT,
                 )
-            return import_gtfs(session, actor=actor, service_id=sid, feed=parse_gtfs(texts))
+            return prepare_gtfs(parse_gtfs(texts), service_id=sid, known_stop_ids=known_stop_ids)
 
-        report = await info.context.run(run)
+        # Read, checked and mapped outside the write transaction, so other writers (SQLite
+        # has one at a time) wait only for the inserts, as the import job does; the write
+        # locks the service and checks its owner and stations again.
+        known = await info.context.run(stations)
+        prepared = await to_thread.run_sync(prepare, known)
+        report = await info.context.run(
+            lambda s: write_gtfs(s, actor=actor, service_id=sid, prepared=prepared)
+        )
         return report_type(report)
 
     @strawberry.mutation(
