@@ -20,6 +20,7 @@ from marketplace.catalogue.validation import OpeningPeriod, load_opening_hours
 from marketplace.catalogue.vehicles import vehicles_for_services
 from marketplace.models import (
     FormFactor,
+    FreeVehicle,
     MobilityService,
     Propulsion,
     ServiceKind,
@@ -36,6 +37,8 @@ __all__ = [
     "ServiceView",
     "StationView",
     "VehicleTypeView",
+    "live_availability",
+    "live_vehicles",
     "published_availability",
     "published_service",
     "published_services",
@@ -206,6 +209,55 @@ def station_views_for_services(
     return result
 
 
+_LIVE_ROWS = sa.select(
+    _AVAILABILITY.c.station_id,
+    _AVAILABILITY.c.vehicles_available,
+    _AVAILABILITY.c.docks_available,
+    _AVAILABILITY.c.is_renting,
+    _AVAILABILITY.c.is_returning,
+    _AVAILABILITY.c.reported_at,
+)
+
+LiveRow = tuple[int, int | None, int | None, bool, bool, datetime]
+"""A station's availability as read: station id, vehicles, docks, renting, returning,
+reported at (the fields of :class:`AvailabilityView`, in order)."""
+
+
+def live_availability(session: Session, *, since: int) -> dict[int, LiveRow]:
+    """The availability rows written by batches after live sequence number ``since``
+    (:func:`marketplace.events.version.claim_live_sequence`), by station id: what a planner
+    holding the rest of the catalogue, read after that number, reads after a change of live
+    counts only (one indexed ``SELECT`` of six small columns: the batch's rows, no join)."""
+    query = _LIVE_ROWS.where(_AVAILABILITY.c.live_sequence > since)
+    return {row[0]: tuple(row) for row in session.execute(query).all()}
+
+
+def availability_view(row: LiveRow) -> AvailabilityView:
+    """The view of a row of :func:`live_availability`."""
+    return AvailabilityView(*row)
+
+
+def _vehicle_view(v: FreeVehicle) -> FreeVehicleView:
+    return FreeVehicleView(
+        external_id=v.external_id,
+        lat=v.lat,
+        lon=v.lon,
+        battery_pct=v.battery_pct,
+        available=not (v.is_reserved or v.is_disabled),
+        reported_at=v.reported_at,
+    )
+
+
+def live_vehicles(
+    session: Session, service_ids: Sequence[int]
+) -> dict[int, tuple[FreeVehicleView, ...]]:
+    """The free-floating vehicles of each service as :attr:`ServiceView.vehicles` has them."""
+    return {
+        sid: tuple(_vehicle_view(v) for v in fleet)
+        for sid, fleet in vehicles_for_services(session, service_ids).items()
+    }
+
+
 def published_services(
     session: Session,
     *,
@@ -279,17 +331,7 @@ def published_services(
                     )
                     for v in vehicles[s.id]
                 ),
-                vehicles=tuple(
-                    FreeVehicleView(
-                        external_id=v.external_id,
-                        lat=v.lat,
-                        lon=v.lon,
-                        battery_pct=v.battery_pct,
-                        available=not (v.is_reserved or v.is_disabled),
-                        reported_at=v.reported_at,
-                    )
-                    for v in fleets[s.id]
-                ),
+                vehicles=tuple(_vehicle_view(v) for v in fleets[s.id]),
             )
         )
     return views

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from marketplace.catalogue.validation import check_coordinates, check_text
 from marketplace.errors import InvalidInput
 from marketplace.events.catalogue import ChangeKind
 from marketplace.events.changes import record_service_change
+from marketplace.events.version import claim_live_sequence
 from marketplace.i18n import Message
 from marketplace.identity.actors import Actor
 from marketplace.models import (
@@ -241,23 +243,25 @@ def update_availability(
     """
     service = lock_owned_service(session, actor, service_id)
     _check_batch_size("availability", len(rows), max_batch)
-    stations: dict[str, int] = {}
-    capacities: dict[str, int | None] = {}
-    for external_id, station_id, capacity in session.exec(
-        select(Station.external_id, Station.id, Station.capacity).where(
-            Station.service_id == service_id
+    # The batch's stations only (50 of a city's 1,500), with whether each has a reading yet:
+    # one Core ``SELECT`` of plain rows, no ORM objects.
+    found: dict[str, tuple[int, int | None, bool]] = {
+        external_id: (station_id, capacity, live_id is not None)
+        for external_id, station_id, capacity, live_id in session.execute(
+            _BATCH_STATIONS.where(
+                _STATION.c.service_id == service_id,
+                _STATION.c.external_id.in_({row.station_external_id for row in rows}),
+            )
         )
-    ):
-        if station_id is not None:
-            stations[external_id] = station_id
-            capacities[external_id] = capacity
+    }
     now = utcnow()
     errors = _Errors("availability")
     seen: set[str] = set()
     for i, row in enumerate(rows):
         where = f"availability[{i}]"
+        station = found.get(row.station_external_id)
         errors.check(
-            row.station_external_id in stations,
+            station is not None,
             f"{where}.stationExternalId {row.station_external_id!r} is not a station of "
             f"service {service_id} (upsert it first)",
         )
@@ -266,9 +270,8 @@ def update_availability(
             f"{where}.stationExternalId {row.station_external_id!r} repeats",
         )
         seen.add(row.station_external_id)
-        errors.messages.extend(
-            count_problems(row, capacities.get(row.station_external_id), where=where)
-        )
+        capacity = None if station is None else station[1]
+        errors.messages.extend(count_problems(row, capacity, where=where))
         if row.reported_at is not None:
             errors.check(
                 row.reported_at.tzinfo is not None,
@@ -280,14 +283,11 @@ def update_availability(
             )
     errors.raise_if_any(len(rows))
 
-    ids = [stations[row.station_external_id] for row in rows]
-    existing = set(
-        session.exec(
-            select(StationAvailability.station_id).where(
-                col(StationAvailability.station_id).in_(ids)
-            )
-        )
-    )
+    ids = [found[row.station_external_id][0] for row in rows]
+    created = sum(not found[row.station_external_id][2] for row in rows)
+    # Stamped with the batch's live sequence number: planners re-read only the rows stamped
+    # since they last read, and patch their snapshot with them.
+    sequence = claim_live_sequence(session)
     values = [
         {
             "station_id": station_id,
@@ -297,22 +297,54 @@ def update_availability(
             "is_returning": row.is_returning,
             "reported_at": row.reported_at or now,
             "received_at": now,
+            "live_sequence": sequence,
         }
         for station_id, row in zip(ids, rows, strict=True)
     ]
-    # One INSERT … ON CONFLICT UPDATE for the whole batch: live counts arrive every few
-    # seconds in batches of hundreds, and ORM objects per row would cost ten times more.
-    insert = _dialect_insert(session)(StationAvailability)
-    upsert = insert.on_conflict_do_update(
-        index_elements=["station_id"],
-        set_={name: insert.excluded[name] for name in values[0] if name != "station_id"},
-    )
-    session.execute(upsert, values)
-    created = len(set(ids) - existing)
+    # One INSERT … ON CONFLICT UPDATE executed for many rows, on the table (Core, not the ORM's
+    # bulk insert): live counts arrive every few seconds in batches of hundreds.
+    session.execute(_upsert_availability(session), values)
     record_service_change(session, ChangeKind.AVAILABILITY, service, ids)
     return UpsertCounts(
         created=created, updated=len(rows) - created, station_ids=tuple(ids), service=service
     )
+
+
+_STATION = Station.__table__  # type: ignore[attr-defined]
+_AVAILABILITY = StationAvailability.__table__  # type: ignore[attr-defined]
+_BATCH_STATIONS = sa.select(
+    _STATION.c.external_id,
+    _STATION.c.id,
+    _STATION.c.capacity,
+    _AVAILABILITY.c.station_id,
+).select_from(_STATION.outerjoin(_AVAILABILITY, _AVAILABILITY.c.station_id == _STATION.c.id))
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert_availability(session: Session) -> Any:
+    """The availability upsert of the session's dialect, built once per dialect (the same
+    statement object each time, so its compiled form is cached)."""
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        insert = _dialect_insert(session)(_AVAILABILITY)
+        statement = insert.on_conflict_do_update(
+            index_elements=[_AVAILABILITY.c.station_id],
+            set_={
+                name: insert.excluded[name]
+                for name in (
+                    "vehicles_available",
+                    "docks_available",
+                    "is_renting",
+                    "is_returning",
+                    "reported_at",
+                    "received_at",
+                    "live_sequence",
+                )
+            },
+        )
+        _UPSERTS[dialect] = statement
+    return statement
 
 
 def _dialect_insert(session: Session) -> Any:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from marketplace.events.catalogue import CatalogueEvent, ChangeKind
 from marketplace.events.community import CommunityEvent
 from marketplace.events.unit_of_work import defer
-from marketplace.events.version import mark_catalogue_changed
+from marketplace.events.version import mark_catalogue_changed, mark_live_changed
 from marketplace.models import MobilityService
 
 __all__ = ["record_community_event", "record_service_change"]
@@ -27,13 +27,18 @@ def record_service_change(
 
     Several records of the same kind and service in one transaction make one event, naming
     every station touched; it carries the service's status and version after the commit.
+    An ``AVAILABILITY`` change (live counts, vehicles' positions) leaves the static version
+    alone (:func:`marketplace.events.version.mark_live_changed`).
     """
     assert service.id is not None, "flush the service before recording its change"
     key = (kind, service.id)
     touched: dict[int, None] = session.info.setdefault(_STATION_IDS, {}).setdefault(key, {})
     touched.update(dict.fromkeys(station_ids))
     service_id = service.id
-    mark_catalogue_changed(session)
+    if kind is ChangeKind.AVAILABILITY:
+        mark_live_changed(session)
+    else:
+        mark_catalogue_changed(session)
 
     def build() -> CatalogueEvent:
         return CatalogueEvent(

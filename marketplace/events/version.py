@@ -18,6 +18,19 @@ bumped too when the transaction wrote a timetable table (:data:`TIMETABLE_TABLES
 planner re-reads timetables (hundreds of thousands of stop times on a regional feed) only
 when it moved, not on every availability batch.
 
+A third row, the *static* version (:func:`read_live_versions`), is bumped by every catalogue
+change except those that wrote live state only: station availability
+(:data:`LIVE_TABLES`) and free-floating vehicles' positions (a change recorded as
+:attr:`~marketplace.events.catalogue.ChangeKind.AVAILABILITY`, :func:`mark_live_changed`).
+While it stays, the planner patches its snapshot with the live counts alone rather than
+reading and mapping every service again (an availability batch every few seconds).
+
+Which availability rows are new: a batch takes the next *live sequence* number
+(:func:`claim_live_sequence`, a fourth row, locked until the batch commits, so numbers commit
+in order) and stamps its rows with it; a reader that read the sequence before its rows reads
+next only the rows stamped above it. A write to :data:`LIVE_TABLES` from a transaction that
+claimed no number stamps nothing, so it counts as a static change: at worst a full read.
+
 Which timetables moved: each write is attributed to its service where the row or statement
 says so (a ``service_id`` column, an ORM row's or a bulk statement's values, a ``WHERE
 service_id = …``), or to the service the transaction declared with
@@ -67,12 +80,18 @@ from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW, TIMETABL
 
 __all__ = [
     "CATALOGUE_TABLES",
+    "LIVE_SEQUENCE_ROW",
+    "LIVE_TABLES",
+    "STATIC_VERSION_ROW",
     "TIMETABLE_TABLES",
     "UNATTRIBUTED_TIMETABLE_ROW",
     "bump_catalogue_version",
     "bump_catalogue_version_now",
+    "claim_live_sequence",
     "mark_catalogue_changed",
+    "mark_live_changed",
     "read_catalogue_version",
+    "read_live_versions",
     "read_timetable_revisions",
     "read_timetable_version",
     "scope_timetable_writes",
@@ -81,6 +100,14 @@ __all__ = [
 UNATTRIBUTED_TIMETABLE_ROW = 3
 """The row of :class:`CatalogueVersion` bumped by timetable writes no service was found for:
 when it moves, every service's timetable is read again."""
+
+STATIC_VERSION_ROW = 4
+"""The row of :class:`CatalogueVersion` bumped (with the catalogue version) by every catalogue
+change but those of live state only: while it stays, only live counts changed."""
+
+LIVE_SEQUENCE_ROW = 5
+"""The row of :class:`CatalogueVersion` holding the last live sequence number claimed
+(:func:`claim_live_sequence`)."""
 
 CATALOGUE_TABLES: frozenset[str] = frozenset(
     str(model.__tablename__)
@@ -123,7 +150,14 @@ TIMETABLE_TABLES: frozenset[str] = frozenset(
 """Tables the planner's timetables are read from: a write to one bumps the timetable version
 as well as the catalogue version."""
 
+LIVE_TABLES: frozenset[str] = frozenset({str(StationAvailability.__tablename__)})
+"""Catalogue tables of live state only: a write to one, from a transaction that claimed a
+live sequence number (:func:`claim_live_sequence`) and stamped its rows with it, bumps the
+catalogue version but not the static version."""
+
 _CHANGED = "marketplace.events.catalogue_changed"
+_STATIC_CHANGED = "marketplace.events.static_changed"  # a change beyond live state
+_LIVE_SEQUENCE = "marketplace.events.live_sequence"  # the number this transaction claimed
 _TIMETABLE_CHANGED = "marketplace.events.timetable_changed"
 _TIMETABLE_SERVICES = "marketplace.events.timetable_services"  # set of service ids written
 _TIMETABLE_UNATTRIBUTED = "marketplace.events.timetable_unattributed"
@@ -132,10 +166,23 @@ _REVISIONS = TimetableRevision.__table__  # type: ignore[attr-defined]
 _TABLE = CatalogueVersion.__table__  # type: ignore[attr-defined]
 _READ = sa.select(_TABLE.c.version).where(_TABLE.c.id == CATALOGUE_VERSION_ROW)
 _READ_TIMETABLE = sa.select(_TABLE.c.version).where(_TABLE.c.id == TIMETABLE_VERSION_ROW)
+_READ_LIVE = sa.select(_TABLE.c.id, _TABLE.c.version).where(
+    _TABLE.c.id.in_([STATIC_VERSION_ROW, LIVE_SEQUENCE_ROW])
+)
 
 
 def mark_catalogue_changed(session: Session) -> None:
-    """Bump the version when ``session``'s transaction commits (once, however many marks)."""
+    """Bump the version (and the static version) when ``session``'s transaction commits
+    (once, however many marks)."""
+    session.info[_CHANGED] = True
+    session.info[_STATIC_CHANGED] = True
+
+
+def mark_live_changed(session: Session) -> None:
+    """Bump the catalogue version, not the static version, when ``session``'s transaction
+    commits, for a change of live state only (availability, vehicles' positions): the
+    planner then re-reads the live state alone. Any other mark in the same transaction
+    bumps the static version as well."""
     session.info[_CHANGED] = True
 
 
@@ -144,6 +191,7 @@ def mark_timetable_changed(session: Session, service_ids: Iterable[int] | None =
     the revision of each of ``service_ids`` (``None``: services unknown, see
     :func:`scope_timetable_writes`; without a scope every service is re-read)."""
     session.info[_CHANGED] = True
+    session.info[_STATIC_CHANGED] = True
     session.info[_TIMETABLE_CHANGED] = True
     if service_ids is None:
         scope = session.info.get(_TIMETABLE_SCOPE)
@@ -175,6 +223,24 @@ def read_catalogue_version(connection: Connection) -> int:
     """The committed catalogue version (0 before any change)."""
     version = connection.execute(_READ).scalar()
     return int(version or 0)
+
+
+def read_live_versions(connection: Connection | Session) -> tuple[int, int]:
+    """The committed static version and live sequence number, in one ``SELECT``."""
+    found = {int(row_id): int(version) for row_id, version in connection.execute(_READ_LIVE)}
+    return found.get(STATIC_VERSION_ROW, 0), found.get(LIVE_SEQUENCE_ROW, 0)
+
+
+def claim_live_sequence(session: Session) -> int:
+    """The next live sequence number, for ``session``'s transaction to stamp the live rows
+    it writes with (``station_availability.live_sequence``); the same number however many
+    times it asks. The row stays locked until the transaction ends, so the numbers commit in
+    the order they were claimed: a reader that read the number ``n`` then the rows has every
+    row stamped ``n`` or less, and reads next only those stamped above it."""
+    claimed = session.info.get(_LIVE_SEQUENCE)
+    if claimed is None:
+        claimed = session.info[_LIVE_SEQUENCE] = _bump_row(session, LIVE_SEQUENCE_ROW)
+    return int(claimed)
 
 
 def read_timetable_version(connection: Connection) -> int:
@@ -233,7 +299,9 @@ def bump_catalogue_version_now(session: Session) -> int:
     catalogue again). The new version."""
     session.flush()
     session.info.pop(_CHANGED, None)
+    session.info.pop(_STATIC_CHANGED, None)
     _bump_timetable_if_marked(session)
+    _bump_row(session, STATIC_VERSION_ROW)
     return bump_catalogue_version(session)
 
 
@@ -245,6 +313,8 @@ def _table_of(instance: Any) -> str | None:
 def _mark(session: Session, table: str | None, service_ids: Iterable[int] | None = None) -> None:
     if table in TIMETABLE_TABLES:
         mark_timetable_changed(session, service_ids)
+    elif table in LIVE_TABLES and _LIVE_SEQUENCE in session.info:
+        mark_live_changed(session)  # rows stamped with the claimed number
     elif table in CATALOGUE_TABLES:
         mark_catalogue_changed(session)
 
@@ -296,6 +366,9 @@ def _committing(session: Session) -> None:
     session.flush()  # pending ORM changes mark the session in before_flush
     _bump_timetable_if_marked(session)
     if session.info.pop(_CHANGED, False):
+        # Rows in one order (timetable, static, catalogue) in every transaction: no deadlock.
+        if session.info.pop(_STATIC_CHANGED, False):
+            _bump_row(session, STATIC_VERSION_ROW)
         bump_catalogue_version(session)
 
 
@@ -305,6 +378,8 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         for key in (
             _CHANGED,
+            _STATIC_CHANGED,
+            _LIVE_SEQUENCE,
             _TIMETABLE_CHANGED,
             _TIMETABLE_SERVICES,
             _TIMETABLE_UNATTRIBUTED,

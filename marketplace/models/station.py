@@ -71,3 +71,10 @@ class StationAvailability(SQLModel, table=True):
     is_returning: bool = True
     reported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    live_sequence: int = Field(
+        default=0,
+        sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0", index=True),
+    )
+    """The live sequence number (:func:`marketplace.events.version.claim_live_sequence`) of
+    the batch that wrote the row last; 0 when written otherwise (the planner then reads
+    everything again, see :data:`marketplace.events.version.LIVE_TABLES`)."""

@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import shapely
 from shapely.geometry import shape
@@ -22,15 +23,23 @@ from sqlmodel import Session
 from marketplace.catalogue.fares_v2 import fares_v2_from_document
 from marketplace.catalogue.published import (
     FreeVehicleView,
+    LiveRow,
     ServiceView,
     StationView,
+    availability_view,
+    live_availability,
+    live_vehicles,
     published_services,
 )
 from marketplace.catalogue.timetables import TimetableView, published_timetables
 from marketplace.db import Database
 from marketplace.events.bus import subscribe
 from marketplace.events.catalogue import CatalogueEvent
-from marketplace.events.version import read_timetable_revisions
+from marketplace.events.version import (
+    read_live_versions,
+    read_timetable_revisions,
+    read_timetable_version,
+)
 from marketplace.models import FormFactor
 from marketplace.models import ServiceKind as ModelKind
 from marketplace.planning.live import live_updates
@@ -58,7 +67,14 @@ from routing.transit.timetable import (
     TransitTrip,
 )
 
-__all__ = ["DEFAULT_ON_DEMAND_WAIT_S", "PlannerCatalogue", "to_routing_catalogue"]
+__all__ = [
+    "DEFAULT_ON_DEMAND_WAIT_S",
+    "PlannerCatalogue",
+    "patch_live_state",
+    "station_places",
+    "to_routing_catalogue",
+    "with_live_state",
+]
 
 log = logging.getLogger(__name__)
 
@@ -334,6 +350,118 @@ def to_routing_catalogue(
     return ServiceCatalogue(tuple(services), version=version)  # type: ignore[arg-type]
 
 
+def station_places(views: Sequence[ServiceView]) -> dict[int, tuple[int, int]]:
+    """Where each station of ``views`` is: its view's index and its index in the view."""
+    return {
+        station.id: (v, s)
+        for v, view in enumerate(views)
+        for s, station in enumerate(view.stations)
+    }
+
+
+def with_live_state(
+    views: Sequence[ServiceView],
+    places: Mapping[int, tuple[int, int]],
+    availability: Mapping[int, LiveRow],
+    vehicles: Mapping[int, tuple[FreeVehicleView, ...]],
+) -> tuple[list[ServiceView], dict[int, list[int]]]:
+    """``views`` (their stations at ``places``, see :func:`station_places`) with the live
+    state written since they were read: the availability rows ``availability`` (by station
+    id; other stations keep theirs) and the vehicles of each service in ``vehicles`` (the
+    services missing from it keep theirs).
+
+    Returns the views, where a view and a station view whose live state did not change is
+    the same object, and the indexes of the stations changed, by service id, so what was
+    mapped from the others can be reused (:func:`patch_live_state`)."""
+    changed: dict[int, list[int]] = {}
+    for sid, row in availability.items():
+        place = places.get(sid)
+        if place is None:
+            continue  # a station of no published service
+        v, s = place
+        live = views[v].stations[s].availability
+        if (
+            live is None
+            or (
+                live.vehicles_available,
+                live.docks_available,
+                live.is_renting,
+                live.is_returning,
+                live.reported_at,
+            )
+            != row[1:]
+        ):
+            changed.setdefault(v, []).append(s)
+    patched = list(views)
+    for v, view in enumerate(views):
+        fleet = vehicles.get(view.id, view.vehicles)
+        if fleet != view.vehicles:
+            patched[v] = replace(view, vehicles=fleet)
+    for v, indexes in changed.items():
+        stations = list(views[v].stations)
+        for s in indexes:
+            live = availability_view(availability[stations[s].id])
+            stations[s] = replace(stations[s], availability=live)
+        patched[v] = replace(patched[v], stations=tuple(stations))
+    return patched, {views[v].id: indexes for v, indexes in changed.items()}
+
+
+def _patched_stations(
+    mapped: tuple[Station, ...], indexes: Sequence[int], new: tuple[StationView, ...]
+) -> tuple[Station, ...]:
+    stations = list(mapped)
+    for s in indexes:
+        stations[s] = _station(new[s])
+    return tuple(stations)
+
+
+def patch_live_state(
+    catalogue: ServiceCatalogue,
+    old: Mapping[str, ServiceView],
+    new: Mapping[str, ServiceView],
+    changed: Mapping[int, Sequence[int]],
+    version: int,
+) -> ServiceCatalogue:
+    """``catalogue`` (mapped by :func:`to_routing_catalogue` from the views ``old``, by
+    service id) as if mapped from ``new``, which differ from them in live state only: the
+    availability of the stations at the indexes ``changed`` (by service id) and the vehicles
+    of the services whose tuple of vehicles is another (:func:`with_live_state`). The rest
+    is reused as it is: services whose view is the same object, and stations. At
+    ``version``."""
+    services: list[object] = []
+    for service in catalogue.services:
+        before, now = old[service.id], new[service.id]
+        indexes = changed.get(now.id, ())
+        if now is before:
+            services.append(service)
+        elif isinstance(service, SharedVehicleService):
+            vehicles = service.vehicles
+            if service.zone is not None and now.vehicles is not before.vehicles:
+                vehicles = tuple(_vehicle(now, v) for v in now.vehicles)
+            stations = _patched_stations(service.stations, indexes, now.stations)
+            services.append(replace(service, stations=stations, vehicles=vehicles))
+        elif isinstance(service, ParkingService):
+            sites = _patched_stations(service.sites, indexes, now.stations)
+            services.append(replace(service, sites=sites))
+        else:
+            services.append(service)  # on-demand, timetables: no live counts mapped
+    return replace(catalogue, services=tuple(services), version=version)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """What the last read holds: the static version and the live sequence number read before
+    its rows, the views, the catalogue mapped from them and the places of their stations;
+    patched with the live state while the static version stays."""
+
+    version: int
+    sequence: int
+    views: list[ServiceView]
+    by_id: dict[str, ServiceView]
+    catalogue: ServiceCatalogue
+    places: dict[int, tuple[int, int]]
+
+
 class PlannerCatalogue:
     """The cached snapshot of published services, rebuilt whenever the catalogue changed.
 
@@ -350,6 +478,14 @@ class PlannerCatalogue:
     service was found for); an availability batch or a renamed service reuses them, and so
     does every service but the one re-published, with their mapped timetables, so the transit
     index keeps their parts of the network without re-reading or comparing.
+
+    After changes of live state only (availability batches, vehicles placed: the static
+    version did not move, see :func:`marketplace.events.version.read_live_versions`) the
+    rebuild reads the live state alone: the availability rows stamped with a live sequence
+    number above the one it read last (50 rows after a batch of 50, not 1,500) and the
+    free-floating services' vehicles, and patches the last read: the views, mapped services
+    and stations whose counts did not change are kept (:func:`with_live_state`,
+    :func:`patch_live_state`).
     """
 
     def __init__(self, db: Database) -> None:
@@ -365,6 +501,9 @@ class PlannerCatalogue:
         """Times timetables (every stop time of the services asked) were read from the database."""
         self.services_read = 0
         """Service timetables read from the database so far (several per read at start)."""
+        self.live_patches = 0
+        """Rebuilds that read the live state alone and patched the last full read."""
+        self._static: _Static | None = None
         # Timetables by service id (None: published without one), each with the revision it
         # was read at, and their planner values: reused while the database's timetable
         # version stays, and then while the service's own revision stays.
@@ -407,18 +546,52 @@ class PlannerCatalogue:
             # The version again, read before the rows: the rows are at least as new as it
             # says, never older; it is at least ``version``.
             version = self._db.catalogue_version()
-            timetable_version = self._db.timetable_version()
-            with self._db.session() as session:
-                views = published_services(session)
-                timetables = self._timetables(session, views, timetable_version)
-                live = live_updates(session, {v.id: v for v in views}, timetables)
-            catalogue = to_routing_catalogue(views, timetables, version, live, self._mapped)
-            by_id = {str(v.id): v for v in views}
+            catalogue, by_id = self._read(version)
             with self._lock:
                 self.rebuilds += 1
                 if self._generation == generation:  # no event arrived while we were reading
                     self._snapshot, self._views = catalogue, by_id
             return catalogue, by_id
+
+    def _read(self, version: int) -> tuple[ServiceCatalogue, dict[str, ServiceView]]:
+        """The catalogue at ``version`` (or later) and its views by id: the last read patched
+        with the live state written since while the static version stays, else read in
+        full."""
+        static = self._static
+        with self._db.session() as session:
+            # The versions before the rows: the rows are at least as new as they say.
+            static_version, sequence = read_live_versions(session)
+            if (
+                static is not None
+                and static.version == static_version
+                and static.sequence <= sequence  # else the table was emptied: read it all
+            ):
+                rows = live_availability(session, since=static.sequence)
+                # Only a service with a zone may place vehicles (a zone removed is static).
+                fleets = [
+                    v.id for v in static.views if v.vehicles or v.service_area_geojson is not None
+                ]
+                vehicles = live_vehicles(session, fleets) if fleets else {}
+                views, changed = with_live_state(static.views, static.places, rows, vehicles)
+                by_id = {str(v.id): v for v in views}
+                catalogue = patch_live_state(
+                    static.catalogue, static.by_id, by_id, changed, version
+                )
+                self.live_patches += 1
+                self._static = replace(
+                    static, sequence=sequence, views=views, by_id=by_id, catalogue=catalogue
+                )
+                return catalogue, by_id
+            timetable_version = read_timetable_version(session.connection())
+            views = published_services(session)
+            timetables = self._timetables(session, views, timetable_version)
+            live = live_updates(session, {v.id: v for v in views}, timetables)
+        by_id = {str(v.id): v for v in views}
+        catalogue = to_routing_catalogue(views, timetables, version, live, self._mapped)
+        self._static = _Static(
+            static_version, sequence, views, by_id, catalogue, station_places(views)
+        )
+        return catalogue, by_id
 
     def _timetables(
         self, session: Session, views: list[ServiceView], timetable_version: int

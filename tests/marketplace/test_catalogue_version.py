@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from marketplace.events.version import read_timetable_revisions
+from marketplace.events.version import read_live_versions, read_timetable_revisions
 from marketplace.identity.partners import create_partner
 from marketplace.models import (
     MobilityService,
@@ -26,6 +26,7 @@ from marketplace.models import (
     TransitStopTime,
     TransitTrip,
 )
+from marketplace.planning.catalogue import PlannerCatalogue
 from tests.marketplace.helpers import PUBLISH, Api, Partners, create_service
 
 UPSERT = """mutation($id: ID!) { upsertStations(serviceId: $id, stations: [
@@ -199,3 +200,80 @@ def test_a_timetable_write_bumps_its_own_services_revision(api: Api, partners: P
     api.db.call(shift_every_stop_time)
     assert _revisions(api) == (unattributed + 1, {own: 2, other: 2})
     assert api.db.timetable_version() == timetables + 3
+
+
+TWO_STATIONS = """mutation($id: ID!) { upsertStations(serviceId: $id, stations: [
+  {externalId: "a", name: "Mairie", lat: 48.8245, lon: 2.2735, capacity: 12},
+  {externalId: "b", name: "Corentin Celton", lat: 48.8270, lon: 2.2790, capacity: 20}])
+  { created } }"""
+
+
+def _live_versions(api: Api) -> tuple[int, int]:
+    with api.db.session() as session:
+        return read_live_versions(session)
+
+
+def test_an_availability_batch_leaves_the_static_version_alone(
+    api: Api, partners: Partners
+) -> None:
+    """A batch moves the catalogue version and claims one live sequence number; every other
+    change, and a write to availability rows outside a batch (no number stamped), moves the
+    static version too, so the planner reads the catalogue in full."""
+    service = create_service(api, partners.a)
+    api.ok(UPSERT, {"id": service["id"]}, key=partners.a)
+    static, sequence = _live_versions(api)
+    assert static == 2 and sequence == 0
+    before = version(api)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 4}, key=partners.a)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 5}, key=partners.a)
+    assert version(api) == before + 2
+    assert _live_versions(api) == (static, 2)
+    with api.db.session() as session:
+        assert session.exec(select(StationAvailability.live_sequence)).one() == 2
+    # A refused batch claims nothing.
+    assert api.error(AVAILABILITY, {"id": service["id"], "bikes": -1}, key=partners.a)
+    assert _live_versions(api) == (static, 2)
+
+    for mutation in (PRICING, PUBLISH):
+        api.ok(mutation, {"id": service["id"]}, key=partners.a)
+        static += 1
+        assert _live_versions(api) == (static, 2), mutation
+
+    def unstamped(session: Session) -> None:
+        session.execute(sa.update(StationAvailability).values(vehicles_available=0))
+
+    api.db.call(unstamped)
+    assert _live_versions(api) == (static + 1, 2)
+
+
+def test_the_planner_patches_a_batch_into_what_a_full_read_gives(
+    api: Api, partners: Partners
+) -> None:
+    """After a batch the snapshot is the last one patched with the batch's rows alone: equal
+    to a full read, the station the batch left alone still the same object."""
+    service = create_service(api, partners.a)
+    api.ok(TWO_STATIONS, {"id": service["id"]}, key=partners.a)
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 4}, key=partners.a)
+    api.ok(PUBLISH, {"id": service["id"]}, key=partners.a)
+    catalogue = api.client.app.state.planning.catalogue  # type: ignore[attr-defined]
+    first, _ = catalogue.snapshot()
+    patches = catalogue.live_patches
+    api.ok(AVAILABILITY, {"id": service["id"], "bikes": 9}, key=partners.a)
+    second, views = catalogue.snapshot()
+    assert catalogue.live_patches == patches + 1
+    assert second.version == api.db.catalogue_version() > first.version
+    (before,), (after,) = first.services, second.services
+    assert [s.vehicles_available for s in before.stations] == [4, None]
+    assert [s.vehicles_available for s in after.stations] == [9, None]
+    assert after.stations[1] is before.stations[1]
+    (view,) = views.values()
+    assert view.stations[0].availability is not None
+    assert view.stations[0].availability.vehicles_available == 9
+
+    fresh = PlannerCatalogue(api.db)
+    try:
+        full, full_views = fresh.snapshot()
+    finally:
+        fresh.close()
+    assert fresh.live_patches == 0
+    assert full == second and full_views == views

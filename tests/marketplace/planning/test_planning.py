@@ -153,6 +153,52 @@ def test_published_service_shows_up_in_the_next_plan(planner_api: Api, partners:
     assert bike_share_legs(plan(planner_api)) == []
 
 
+def test_a_batch_through_one_app_is_in_the_next_plan_of_another(
+    planner_api: Api, partners: Partners, settings: Settings, streets: StreetsState
+) -> None:
+    """Two app instances on one database, as two workers: the second patches its snapshot
+    with the live counts alone after each batch through the first (no service nor timetable
+    read again), and its very next plan has the new counts; a static change (a rename) is
+    read in full."""
+    service = create_service(planner_api, partners.a, name="Vélos Bas-Meudon")
+    planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
+    planner_api.ok(
+        AVAILABILITY, {"id": service["id"], "bikes": 5, "at": REPORTED_AT}, key=partners.a
+    )
+    published = planner_api.ok(
+        "mutation($id: ID!) { publishService(id: $id) { version } }",
+        {"id": service["id"]},
+        key=partners.a,
+    )["publishService"]
+    with TestClient(create_app(settings, street_loader=lambda s: streets)) as client:
+        second = Api(client)
+        catalogue = client.app.state.planning.catalogue  # type: ignore[attr-defined]
+        (ride,) = bike_share_legs(plan(second))
+        assert ride["from"]["vehiclesAvailable"] == 5
+        patches, rebuilds = catalogue.live_patches, catalogue.rebuilds
+        for bikes in (3, 0, 7):
+            planner_api.ok(
+                AVAILABILITY,
+                {"id": service["id"], "bikes": bikes, "at": REPORTED_AT},
+                key=partners.a,
+            )
+            rides = bike_share_legs(plan(second))
+            assert [r["from"]["vehiclesAvailable"] for r in rides] == ([bikes] if bikes else [])
+        assert catalogue.live_patches == patches + 3
+        assert catalogue.rebuilds == rebuilds + 3
+
+        planner_api.ok(
+            "mutation($id: ID!, $v: Int!) { updateService(id: $id, expectedVersion: $v,"
+            ' input: {name: "Vélos renamed"}) { version } }',
+            {"id": service["id"], "v": published["version"]},
+            key=partners.a,
+        )
+        (ride,) = bike_share_legs(plan(second))
+        assert ride["service"]["name"] == "Vélos renamed"
+        assert ride["from"]["vehiclesAvailable"] == 7
+        assert catalogue.live_patches == patches + 3  # read in full
+
+
 def test_only_and_excluded_services(planner_api: Api, partners: Partners) -> None:
     service = create_service(planner_api, partners.a, name="Vélos")
     planner_api.ok(STATIONS, {"id": service["id"]}, key=partners.a)
