@@ -55,6 +55,19 @@ SWEEP_FROM_SHARE = 0.1
 beats a bounded Dijkstra: the sweep costs the whole graph, the Dijkstra what it reaches.
 ``benchmarks/one_to_all.py`` on the 115k-node topology: break-even near 11 % (13k nodes)."""
 
+# What a snap depends on (Snapper): the nodes' box, the edges' geometry and ends, which
+# edges are on the connected network.
+_SNAP_ARRAYS = (
+    "node_lat",
+    "node_lon",
+    "tails",
+    "heads",
+    "core_edge",
+    "geometry_offsets",
+    "geometry_lat",
+    "geometry_lon",
+)
+
 _CIRCUITY = 1.3  # street distance over straight-line distance, for the reach estimate
 
 
@@ -126,6 +139,7 @@ class StreetRouter:
         self.graph = graph
         self.max_snap_distance_m = max_snap_distance_m
         self._snapper: Snapper | None = None
+        self._snaps_like: dict[int, tuple[weakref.ref[StreetRouter], bool]] = {}
         self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
         # Given times with avoided classes closed, per (id of the times, avoided classes):
         # the same array while the times live, so their customization is reused.
@@ -152,6 +166,29 @@ class StreetRouter:
     def snap(self, lat: float, lon: float, *, name: str = "coordinate") -> Snap:
         """Snap a coordinate onto this mode's network (see :meth:`Snapper.snap`)."""
         return self.snapper.snap(lat, lon, max_distance_m=self.max_snap_distance_m, name=name)
+
+    def snaps_like(self, other: StreetRouter) -> bool:
+        """Whether a snap by ``other`` is the snap this router would make of the same point.
+
+        True when both snap within the same limit onto the same edges, numbered alike, with
+        the same geometry and the same connected network (a topology shared by several modes,
+        as the Issy-wide one): a plan then snaps its ends once for all those modes. Checked
+        once per pair of routers (the graphs never change).
+        """
+        if other is self:
+            return True
+        known = self._snaps_like.get(id(other))
+        if known is None or known[0]() is not other:
+            same = self.max_snap_distance_m == other.max_snap_distance_m and (
+                self.graph is other.graph
+                or all(
+                    np.array_equal(getattr(self.graph, name), getattr(other.graph, name))
+                    for name in _SNAP_ARRAYS
+                )
+            )
+            known = (weakref.ref(other), same)
+            self._snaps_like[id(other)] = known
+        return known[1]
 
     def route(
         self,

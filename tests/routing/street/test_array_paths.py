@@ -27,11 +27,14 @@ from routing.street._ends import (
     cut,
     span_cost,
 )
+from routing.street.compile import compile_graph
+from routing.street.modes import Mode
 from routing.street.network import StreetNetwork, open_street_network
 from routing.street.route_geometry import RouteGeometry, piece
 from routing.street.router import StreetRouter
 from routing.street.snap import Snap, drop_shared_fallbacks
 from routing.street.steps import build_steps
+from tests.routing.grids import grid_graph, node_id, position
 
 OVERPASS = "osm/meudon_drive_overpass_issy_west_2024-12-14.json.gz"
 
@@ -246,3 +249,18 @@ def test_encode_polyline_equals_the_reference_encoder(precision: int) -> None:
     assert encode_polyline(np.array([]), np.array([])) == ""
     with pytest.raises(ValueError, match="1-D arrays of one length"):
         encode_polyline(np.zeros(3), np.zeros(2))
+
+
+def test_routers_on_one_topology_snap_alike() -> None:
+    walk = StreetRouter(compile_graph(grid_graph(), Mode.WALK))
+    bike = StreetRouter(compile_graph(grid_graph(speed_kmh=15.0), Mode.BIKE))
+    assert walk.graph is not bike.graph
+    assert bike.snaps_like(walk) and walk.snaps_like(bike) and walk.snaps_like(walk)
+    for point in (position(0.3, 1), position(1, 1.7), position(2.2, 0.4)):
+        assert bike.snap(*point) == walk.snap(*point)
+    # Another snap limit, or a street fewer: the snaps may differ, so each router snaps.
+    near = StreetRouter(walk.graph, max_snap_distance_m=50)
+    assert not near.snaps_like(walk)
+    fewer = grid_graph()
+    fewer.remove_edges_from([(node_id(0, 0), node_id(0, 1)), (node_id(0, 1), node_id(0, 0))])
+    assert not StreetRouter(compile_graph(fewer, Mode.WALK)).snaps_like(walk)
