@@ -5,11 +5,19 @@ Set-up as ``make run`` serves: the Issy-wide street topology from ``../shared/da
 with ``importGbfs`` and published) on a fresh SQLite database. Then ``--plans`` plans between
 random points of Issy (the query of ``benchmarks/load.py``: 5 itineraries, legs, polylines)
 are sent one after the other through the ASGI app (httpx's ASGI transport, no sockets);
-prints the process's CPU and wall time per plan (so plans/s one core can serve) and the load
-average, and, with ``--profile FILE``, writes cProfile stats of the event loop and of every
-worker thread (the plan runs in one), and prints the 45 functions with the most own time.
+prints the process's CPU and wall time per plan (so plans/s one core can serve), the CPU
+spent inside ``TripPlanner.plan`` alone (the planning thread's), and the load average, and,
+with ``--profile FILE``, writes cProfile stats of the event loop and of every worker thread
+(the plan runs in one), and prints the 45 functions with the most own time.
 
-Run: ``.venv/bin/python benchmarks/plan_profile.py [--plans 100] [--profile /tmp/plan.prof]``
+``answers_sha256`` digests the GraphQL answers (durations, distances, polylines at precision
+5); with ``--full-answers`` the planner's results are digested too, at full precision
+(``results_sha256``: every itinerary's legs, times, distances, prices, places, every point of
+every line and every step), so two versions of the code can be shown to give the same plans,
+not just the same rounded answers. Reading the steps costs CPU: leave it off for CPU figures.
+
+Run: ``.venv/bin/python benchmarks/plan_profile.py [--plans 100] [--profile /tmp/plan.prof]
+[--full-answers]``
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from marketplace.identity.partners import create_api_key, create_partner  # noqa
 from marketplace.models import PartnerKind  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 from marketplace.streets import load_streets  # noqa: E402
+from routing.planning.planner import TripPlanner  # noqa: E402
 
 ISSY_BOX = (48.8133, 2.2357, 48.8346, 2.2894)  # south, west, north, east
 SNAPSHOT = "2025-10-18"
@@ -54,6 +63,59 @@ query($o: PlanLocationInput!, $d: PlanLocationInput!, $when: PlanDateTimeInput) 
   }
 }
 """
+
+
+class _FullResults:
+    """Every plan's result as the planner returned it, written out at full precision."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.recording = False
+        # CPU of the planning thread inside TripPlanner.plan (the lines are encoded later,
+        # by the GraphQL resolvers, so not in it).
+        self.planner_cpu_s = 0.0
+        self._original = TripPlanner.plan
+
+    def install(self) -> None:
+        original = self._original
+        results = self
+
+        def plan(planner: TripPlanner, *args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            result = original(planner, *args, **kwargs)
+            results.planner_cpu_s += time.thread_time() - started
+            if results.recording:
+                results.digest.update(_describe(result).encode())
+            return result
+
+        TripPlanner.plan = plan  # type: ignore[method-assign, assignment]
+
+
+def _describe(result: Any) -> str:
+    """A plan result as text: repr of every float, so the last bit counts."""
+    lines = [repr(sorted((e.code, e.message) for e in result.errors))]
+    for itinerary in result.itineraries:
+        lines.append(f"itinerary {itinerary.warnings!r}")
+        for leg in itinerary.legs:
+            lines.append(
+                repr(
+                    (
+                        leg.mode,
+                        leg.start,
+                        leg.end,
+                        leg.from_place,
+                        leg.to_place,
+                        leg.distance_m,
+                        leg.service_id,
+                        leg.price_minor,
+                        leg.currency,
+                        leg.co2_g,
+                        leg.coordinates,
+                        leg.steps,
+                    )
+                )
+            )
+    return "\n".join(lines) + "\n"
 
 
 class _ThreadProfiles:
@@ -93,7 +155,9 @@ class _ThreadProfiles:
         return profiled
 
 
-async def _run(args: argparse.Namespace, streets: Any, threads: _ThreadProfiles) -> dict[str, Any]:
+async def _run(
+    args: argparse.Namespace, streets: Any, threads: _ThreadProfiles, full: _FullResults
+) -> dict[str, Any]:
     shared = args.shared_data
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/profile.sqlite3"
@@ -162,6 +226,8 @@ async def _run(args: argparse.Namespace, streets: Any, threads: _ThreadProfiles)
                 main_profiler = cProfile.Profile()
                 itineraries = 0
                 cpu0, wall0 = time.process_time(), time.perf_counter()
+                full.planner_cpu_s = 0.0
+                full.recording = args.full_answers
                 if args.profile:
                     threads.enabled = True
                     main_profiler.enable()
@@ -186,7 +252,9 @@ async def _run(args: argparse.Namespace, streets: Any, threads: _ThreadProfiles)
         "answers_sha256": hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()[
             :16
         ],
+        "results_sha256": full.digest.hexdigest()[:16] if args.full_answers else None,
         "cpu_ms_per_plan": round(cpu_s / args.plans * 1000, 1),
+        "planner_cpu_ms_per_plan": round(full.planner_cpu_s / args.plans * 1000, 2),
         "wall_ms_per_plan": round(wall_s / args.plans * 1000, 1),
         "plans_per_cpu_s": round(args.plans / cpu_s, 1),
         "load_average_1min": round(os.getloadavg()[0], 2),
@@ -199,6 +267,11 @@ def main() -> None:
     parser.add_argument("--shared-data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--streets", type=Path, default=None)
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument(
+        "--full-answers",
+        action="store_true",
+        help="also digest the planner's results at full precision (lines and steps too)",
+    )
     args = parser.parse_args()
     streets = load_streets(
         args.streets or args.shared_data / "streets" / "grand_paris_carbike_topology_2023"
@@ -207,7 +280,9 @@ def main() -> None:
         raise SystemExit(f"no street network: {streets.problem}")
     threads = _ThreadProfiles()
     threads.install()
-    record = asyncio.run(_run(args, streets, threads))
+    full = _FullResults()
+    full.install()
+    record = asyncio.run(_run(args, streets, threads, full))
     print(json.dumps(record, indent=2))
     if args.profile:
         pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(45)

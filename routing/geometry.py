@@ -19,6 +19,7 @@ __all__ = [
     "BoundingBox",
     "LocalProjection",
     "bearing_deg",
+    "encode_polyline",
     "haversine_m",
     "validate_coordinate",
 ]
@@ -136,3 +137,37 @@ def validate_coordinate(
             f"{(bbox.min_lon + bbox.max_lon) / 2:.4f}); give latitude first"
         )
     return lat_f, lon_f
+
+
+def encode_polyline(lat: NDArray[np.float64], lon: NDArray[np.float64], precision: int = 5) -> str:
+    """Google's encoded polyline of the points (``lat[i]``, ``lon[i]``), computed on arrays.
+
+    The same string as the ``polyline`` package's ``encode`` (its Python 2 rounding: halves
+    away from zero), which loops in Python per point and digit: a plan's five itineraries'
+    lines cost more to encode that way than to route.
+    """
+    lat = np.asarray(lat, np.float64)
+    lon = np.asarray(lon, np.float64)
+    if lat.shape != lon.shape or lat.ndim != 1:
+        raise ValueError(
+            f"encode_polyline needs two 1-D arrays of one length, got {lat.shape} and {lon.shape}"
+        )
+    if lat.size == 0:
+        return ""
+    factor = int(10**precision)
+    scaled = np.column_stack([lat, lon]) * factor
+    rounded = (np.copysign(np.floor(np.abs(scaled) + 0.5), scaled)).astype(np.int64)
+    deltas = np.diff(rounded, axis=0, prepend=np.zeros((1, 2), np.int64)).ravel()
+    # Zig-zag: the sign into the lowest bit, then 5-bit chunks, lowest first, 0x20 = "more".
+    values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)
+    chunks = 1
+    while (values >> (5 * chunks)).any():
+        chunks += 1
+    shifts = 5 * np.arange(chunks, dtype=np.int64)
+    parts = (values[:, None] >> shifts) & 0x1F
+    present = np.ones_like(parts, dtype=np.bool_)
+    present[:, 1:] = (values[:, None] >> shifts[1:]) > 0
+    more = np.zeros_like(present)
+    more[:, :-1] = present[:, 1:]
+    codes = (parts | np.where(more, 0x20, 0)) + 63
+    return codes[present].astype(np.uint8).tobytes().decode("ascii")

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -59,6 +60,23 @@ class PlanContext:
     errors: list[PlanError] = field(default_factory=list)
     station_snaps: StationSnaps = field(default_factory=dict)
     live_since: dt.datetime | None = None
+
+    def snap_end(self, mode: Mode, end: Literal["origin", "destination"]) -> Snap:
+        """The request's origin or destination snapped on ``mode``'s network: the walking
+        snap the planner made when that network snaps alike (one topology for all modes),
+        else a snap of its own.
+
+        Raises
+        ------
+        LocationOutsideNetworkError
+            When the point is too far from ``mode``'s streets.
+        """
+        walking = self.origin_walk if end == "origin" else self.destination_walk
+        router = self.network.router(mode)
+        if router.snaps_like(self.network.router(Mode.WALK)):
+            return walking
+        point = self.request.origin if end == "origin" else self.request.destination
+        return router.snap(*point, name=end)
 
     def snap_station(self, mode: Mode, lat: float, lon: float) -> Snap | None:
         """A station's snap on ``mode``'s network, cached (None when off the network)."""

@@ -37,17 +37,12 @@ def plan_direct(context: PlanContext) -> list[Itinerary]:
         snaps: list[Snap] = []
         try:
             router = network.router(mode)
-            points = [request.origin, *request.via, request.destination]
-            names = ["origin", *(f"via {i + 1}" for i in range(len(request.via)))]
-            # The planner snapped both ends on the walking network already: the same snaps.
-            known = (
-                {"origin": context.origin_walk, "destination": context.destination_walk}
-                if mode is Mode.WALK
-                else {}
-            )
+            # The planner snapped both ends on the walking network already: the same snaps
+            # for walking, and for every mode whose network snaps alike (one topology).
             snaps = [
-                known[n] if n in known else router.snap(*p, name=n)
-                for p, n in zip(points, [*names, "destination"], strict=True)
+                context.snap_end(mode, "origin"),
+                *(router.snap(*p, name=f"via {i + 1}") for i, p in enumerate(request.via)),
+                context.snap_end(mode, "destination"),
             ]
             avoid = {Mode.WALK: context.walk_avoid, Mode.DRIVE: context.drive_avoid}.get(
                 mode, frozenset()

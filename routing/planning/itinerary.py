@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
+from routing.geometry import encode_polyline
+from routing.street.route_geometry import RouteGeometry
 from routing.street.steps import Step
 from routing.transit.realtime import Alert
 
@@ -140,6 +144,15 @@ class Leg:
     @property
     def steps(self) -> tuple[Step, ...]:
         return self.geometry.steps
+
+    def encoded_polyline(self, precision: int = 5) -> str:
+        """The leg's line as a Google encoded polyline (a street leg's encoded from its arrays,
+        without building its points as tuples)."""
+        geometry = self.geometry
+        if isinstance(geometry, RouteGeometry):
+            return geometry.encoded_polyline(precision)
+        points = np.array(geometry.coordinates, np.float64).reshape(-1, 2)
+        return encode_polyline(points[:, 0], points[:, 1], precision)
 
     @property
     def duration_s(self) -> float:

@@ -32,9 +32,8 @@ def plan_on_demand(context: PlanContext, service: OnDemandService) -> list[Itine
             )
         )
         return []
-    drive = context.network.router(Mode.DRIVE)
-    a = drive.snap(*request.origin, name="origin")
-    b = drive.snap(*request.destination, name="destination")
+    a = context.snap_end(Mode.DRIVE, "origin")
+    b = context.snap_end(Mode.DRIVE, "destination")
 
     def riding(t: dt.datetime) -> Leg:
         leg = context.street_leg(

@@ -39,8 +39,7 @@ def plan_drive_and_park(context: PlanContext, service: ParkingService) -> list[I
             )
         )
         return []
-    drive = context.network.router(Mode.DRIVE)
-    origin = drive.snap(*context.request.origin, name="origin")
+    origin = context.snap_end(Mode.DRIVE, "origin")
     _, site, site_walk = near[0]
     site_drive = context.snap_station(Mode.DRIVE, site.lat, site.lon)
     if site_drive is None:

@@ -27,7 +27,12 @@ from routing.planning.vehicle_legs import RETURN_S, ride_factor, share_ride
 from routing.street.modes import Mode
 from routing.street.snap import Snap
 
-__all__ = ["plan_shared_vehicle"]
+__all__ = ["RANKING_TOLERANCE_S", "plan_shared_vehicle"]
+
+RANKING_TOLERANCE_S = 0.01
+"""Pairs of stations whose estimated door-to-door time is within this of the best estimate
+are timed exactly: an estimate differs from the exact time by float rounding (far below a
+microsecond), so the best pair by exact time is always among them."""
 
 
 def plan_shared_vehicle(context: PlanContext, service: SharedVehicleService) -> list[Itinerary]:
@@ -69,23 +74,46 @@ def plan_docked(context: PlanContext, service: SharedVehicleService) -> list[Iti
         )
         return []
     ride = context.network.router(service.ride_mode)
+    factor = ride_factor(context, service)
+    ride_from = [context.snap_station(service.ride_mode, s.lat, s.lon) for _, s, _ in pickups]
+    ride_to = [context.snap_station(service.ride_mode, s.lat, s.lon) for _, s, _ in dropoffs]
+    rows = [i for i, a in enumerate(ride_from) if a is not None]
+    cols = [j for j, b in enumerate(ride_to) if b is not None]
+    # One many-to-many search estimates every pair's ride (a query per pair was most of a
+    # plan's docked share); only the pairs within rounding of the best estimate are then
+    # timed exactly and ranked as before, in the same order: the same pair wins.
+    estimated = ride.durations_between(
+        [s for s in ride_from if s is not None], [s for s in ride_to if s is not None]
+    )
+
+    def total_s(i: int, j: int, ride_s: float) -> float:
+        walk_in, pickup, _ = pickups[i]
+        walk_out, dropoff, _ = dropoffs[j]
+        total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor
+        # Stations with old counts rank below live ones at a similar distance.
+        return total + (penalty(pickup) + penalty(dropoff))
+
+    estimates: dict[tuple[int, int], float] = {}
+    for row, i in enumerate(rows):
+        for col, j in enumerate(cols):
+            seconds = float(estimated[row, col])
+            if pickups[i][1].id != dropoffs[j][1].id and np.isfinite(seconds):
+                estimates[i, j] = total_s(i, j, seconds * factor)
+    cutoff = min(estimates.values(), default=np.inf) + RANKING_TOLERANCE_S
     best: tuple[float, Station, Snap, Station, Snap] | None = None
-    for walk_in, pickup, _ in pickups:
-        a = context.snap_station(service.ride_mode, pickup.lat, pickup.lon)
-        for walk_out, dropoff, _ in dropoffs:
-            b = context.snap_station(service.ride_mode, dropoff.lat, dropoff.lon)
-            if a is None or b is None or pickup.id == dropoff.id:
-                continue
-            try:
-                # Only the duration ranks a pair: the chosen ride's route is built below.
-                ride_s = ride.duration_between(a, b) * ride_factor(context, service)
-            except NoRouteError:
-                continue
-            total = walk_in * context.walk_factor + ride_s + walk_out * context.walk_factor
-            # Stations with old counts rank below live ones at a similar distance.
-            total += penalty(pickup) + penalty(dropoff)
-            if best is None or total < best[0]:
-                best = (total, pickup, a, dropoff, b)
+    for (i, j), estimate in estimates.items():
+        if estimate > cutoff:
+            continue
+        a, b = ride_from[i], ride_to[j]
+        assert a is not None and b is not None
+        try:
+            # Only the duration ranks a pair: the chosen ride's route is built below.
+            ride_s = ride.duration_between(a, b) * factor
+        except NoRouteError:
+            continue
+        total = total_s(i, j, ride_s)
+        if best is None or total < best[0]:
+            best = (total, pickups[i][1], a, dropoffs[j][1], b)
     if best is None:
         context.errors.append(
             PlanError(PlanErrorCode.NO_ROUTE, f"{service.name}: no ride joins the nearby stations")

@@ -14,6 +14,7 @@ weights (``graph.turn_part(metric)``: the times', none in a length).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +36,59 @@ class Span:
     end: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SnappedPath:
-    """The spans of a route and the snap positions it leaves from and arrives at."""
+    """The spans of a route and the snap positions it leaves from and arrives at.
 
-    spans: list[Span]
+    The spans are kept as arrays (span ``i`` runs along ``edges[i]`` from fraction
+    ``starts[i]`` to ``ends[i]``): a plan ranks many candidate paths on their costs alone,
+    and a :class:`Span` per edge of each was a Python object per edge for nothing.
+    """
+
+    edges: NDArray[np.int64]
+    starts: NDArray[np.float64]
+    ends: NDArray[np.float64]
     first: EdgePosition
     last: EdgePosition
+
+    @classmethod
+    def through(
+        cls, first: EdgePosition, middle: NDArray[np.int64], last: EdgePosition
+    ) -> SnappedPath:
+        """From ``first`` to the end of its edge, whole ``middle`` edges, then the start of
+        ``last``'s edge to it."""
+        count = middle.shape[0] + 2
+        edges = np.empty(count, np.int64)
+        edges[0], edges[1:-1], edges[-1] = first.edge, middle, last.edge
+        starts = np.zeros(count)
+        starts[0] = first.fraction
+        ends = np.ones(count)
+        ends[-1] = last.fraction
+        return cls(edges, starts, ends, first, last)
+
+    @classmethod
+    def along(cls, first: EdgePosition, last: EdgePosition) -> SnappedPath:
+        """Along one edge, from ``first`` to ``last`` further along it."""
+        return cls(
+            np.array([first.edge], np.int64),
+            np.array([first.fraction]),
+            np.array([last.fraction]),
+            first,
+            last,
+        )
+
+    @property
+    def spans(self) -> list[Span]:
+        return [
+            Span(edge, start, end)
+            for edge, start, end in zip(
+                self.edges.tolist(), self.starts.tolist(), self.ends.tolist(), strict=True
+            )
+        ]
+
+    def cost(self, weights: NDArray[np.float64], turns: Turns) -> float:
+        """The spans' cost, every span but the first entered by a turn (:func:`spans_cost`)."""
+        return along_edges_cost(weights, turns, self.edges, self.starts, self.ends)
 
 
 Turns = NDArray[np.float64] | None
@@ -66,7 +113,7 @@ def along_one_edge(
                 )
                 if cost < best_cost:
                     best_cost = cost
-                    best = SnappedPath([Span(a.edge, a.fraction, b.fraction)], a, b)
+                    best = SnappedPath.along(a, b)
     return best_cost, best
 
 
@@ -108,6 +155,32 @@ def _ends(
     return nodes, costs
 
 
+def arrival_costs(
+    graph: CompactGraph,
+    weights: NDArray[np.float64],
+    turns: Turns,
+    edges: NDArray[np.int64],
+    fractions: NDArray[np.float64],
+    connectors_m: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """What :func:`arriving` costs each position (``edges[i]``, ``fractions[i]``,
+    ``connectors_m[i]``) from its edge's tail, for many positions at once: the same operations
+    as :func:`span_cost` (turned) plus :func:`connector_cost`, to the last bit.
+
+    A position with a connector must lie on an edge of positive length (the connector of a
+    zero-length edge is costed at the network's average pace: use :func:`arriving`).
+    """
+    weight = weights[edges]
+    turn = np.zeros_like(weight) if turns is None else np.minimum(turns[edges], weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = np.where(fractions > 0.0, turn + (weight - turn) * fractions, 0.0)
+        connector = np.where(
+            connectors_m == 0, 0.0, connectors_m * (weight - turn) / graph.length_m[edges]
+        )
+    result: NDArray[np.float64] = along + connector
+    return result
+
+
 def span_cost(
     weights: NDArray[np.float64],
     turns: Turns,
@@ -124,6 +197,42 @@ def span_cost(
     if end <= start:
         return 0.0
     return (turn if turned else 0.0) + part(weight - turn, end - start)
+
+
+def spans_cost(weights: NDArray[np.float64], turns: Turns, spans: Sequence[Span]) -> float:
+    """The cost of a route along ``spans``, every span but the first entered by a turn:
+    ``sum(span_cost(..., turned=i > 0) for i, span in enumerate(spans))`` to the last bit (the
+    same operations per span on arrays, then added one by one in the same order), without a
+    Python call per span."""
+    if not spans:
+        return 0
+    edges = np.fromiter((span.edge for span in spans), np.int64, len(spans))
+    starts = np.fromiter((span.start for span in spans), np.float64, len(spans))
+    ends = np.fromiter((span.end for span in spans), np.float64, len(spans))
+    return along_edges_cost(weights, turns, edges, starts, ends)
+
+
+def along_edges_cost(
+    weights: NDArray[np.float64],
+    turns: Turns,
+    edges: NDArray[np.int64],
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+) -> float:
+    """:func:`spans_cost` of the spans (``edges[i]``, ``starts[i]``, ``ends[i]``)."""
+    weight = weights[edges]
+    fraction = ends - starts
+    with np.errstate(invalid="ignore"):
+        if turns is None:
+            costs = weight * fraction  # (weight - 0.0) * fraction
+        else:
+            turn = np.minimum(turns[edges], weight)
+            costs = (weight - turn) * fraction
+            # Every span but the first came by a turn: turn + part (the first: 0.0 + part).
+            costs[1:] += turn[1:]
+    # An empty span (end <= start) costs nothing, its turn included.
+    costs[fraction <= 0.0] = 0.0
+    return float(sum(costs.tolist()))
 
 
 def connector_cost(

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import polyline as polyline_codec
 import shapely
 from numpy.typing import NDArray
 
@@ -24,13 +23,12 @@ from routing.errors import NoRouteError
 from routing.street._ends import (
     LatLon,
     SnappedPath,
-    Span,
     along_one_edge,
+    arrival_costs,
     arriving,
     connector_cost,
     cut,
     leaving,
-    span_cost,
 )
 from routing.street.graph import CompactGraph, Metric
 from routing.street.hierarchy.cch import CustomizableHierarchy
@@ -56,6 +54,19 @@ SWEEP_FROM_SHARE = 0.1
 """The share of the graph's nodes a budget is expected to reach from which the hierarchy sweep
 beats a bounded Dijkstra: the sweep costs the whole graph, the Dijkstra what it reaches.
 ``benchmarks/one_to_all.py`` on the 115k-node topology: break-even near 11 % (13k nodes)."""
+
+# What a snap depends on (Snapper): the nodes' box, the edges' geometry and ends, which
+# edges are on the connected network.
+_SNAP_ARRAYS = (
+    "node_lat",
+    "node_lon",
+    "tails",
+    "heads",
+    "core_edge",
+    "geometry_offsets",
+    "geometry_lat",
+    "geometry_lon",
+)
 
 _CIRCUITY = 1.3  # street distance over straight-line distance, for the reach estimate
 
@@ -84,7 +95,7 @@ class StreetRoute:
 
     def encoded_polyline(self, precision: int = 5) -> str:
         """The path as a Google encoded polyline (precision 5 by default; OSRM uses 5 too)."""
-        return str(polyline_codec.encode(list(self.coordinates), precision))
+        return self.geometry.encoded_polyline(precision)
 
     def geojson(self) -> dict[str, Any]:
         """The path as a GeoJSON Feature with a LineString (lon, lat order, as GeoJSON wants)."""
@@ -128,6 +139,7 @@ class StreetRouter:
         self.graph = graph
         self.max_snap_distance_m = max_snap_distance_m
         self._snapper: Snapper | None = None
+        self._snaps_like: dict[int, tuple[weakref.ref[StreetRouter], bool]] = {}
         self._avoid_cache: dict[tuple[str, frozenset[str]], NDArray[np.float64]] = {}
         # Given times with avoided classes closed, per (id of the times, avoided classes):
         # the same array while the times live, so their customization is reused.
@@ -154,6 +166,29 @@ class StreetRouter:
     def snap(self, lat: float, lon: float, *, name: str = "coordinate") -> Snap:
         """Snap a coordinate onto this mode's network (see :meth:`Snapper.snap`)."""
         return self.snapper.snap(lat, lon, max_distance_m=self.max_snap_distance_m, name=name)
+
+    def snaps_like(self, other: StreetRouter) -> bool:
+        """Whether a snap by ``other`` is the snap this router would make of the same point.
+
+        True when both snap within the same limit onto the same edges, numbered alike, with
+        the same geometry and the same connected network (a topology shared by several modes,
+        as the Issy-wide one): a plan then snaps its ends once for all those modes. Checked
+        once per pair of routers (the graphs never change).
+        """
+        if other is self:
+            return True
+        known = self._snaps_like.get(id(other))
+        if known is None or known[0]() is not other:
+            same = self.max_snap_distance_m == other.max_snap_distance_m and (
+                self.graph is other.graph
+                or all(
+                    np.array_equal(getattr(self.graph, name), getattr(other.graph, name))
+                    for name in _SNAP_ARRAYS
+                )
+            )
+            known = (weakref.ref(other), same)
+            self._snaps_like[id(other)] = known
+        return known[1]
 
     def route(
         self,
@@ -209,15 +244,8 @@ class StreetRouter:
         spans = path.spans
         # The sums the pieces of the geometry would give, in the same order, to the last bit;
         # the geometry itself is built only if read (a plan ranks many routes, shows few).
-        lengths_m = graph.length_m[[span.edge for span in spans]].tolist()
-        pieces_m = sum(
-            length_m * (span.end - span.start)
-            for length_m, span in zip(lengths_m, spans, strict=True)
-        )
-        pieces_s = sum(
-            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
-            for i, span in enumerate(spans)
-        )
+        pieces_m = sum((graph.length_m[path.edges] * (path.ends - path.starts)).tolist())
+        pieces_s = path.cost(durations, turns)
         connectors_m = path.first.connector_m + path.last.connector_m
         connectors_s = connector_cost(graph, path.first, durations, turns) + connector_cost(
             graph, path.last, durations, turns
@@ -255,14 +283,53 @@ class StreetRouter:
         durations = self.graph.duration_s
         turns = self.graph.turn_s
         # The same sums, in the same order, as route_between: equal to the last bit.
-        pieces_s = sum(
-            span_cost(durations, turns, span.edge, span.start, span.end, turned=i > 0)
-            for i, span in enumerate(path.spans)
-        )
+        pieces_s = path.cost(durations, turns)
         connectors_s = connector_cost(self.graph, path.first, durations, turns) + connector_cost(
             self.graph, path.last, durations, turns
         )
         return pieces_s + connectors_s
+
+    def durations_between(
+        self, starts: Sequence[Snap], ends: Sequence[Snap]
+    ) -> NDArray[np.float64]:
+        """:meth:`duration_between` for every pair of ``starts`` and ``ends`` (``inf`` where
+        no route joins them), from one many-to-many search of the hierarchy rather than a
+        query per pair: for ranking many candidate pairs.
+
+        A cell equals :meth:`duration_between` up to float rounding (the search adds the same
+        edge times in another order); pairs on one edge or one cut-off piece are answered by
+        :meth:`duration_between` itself. Rank on these, then take the exact durations of the
+        pairs within rounding of the best.
+        """
+        out = np.full((len(starts), len(ends)), np.inf)
+        if not starts or not ends:
+            return out
+        if not self.live.ordered:
+            for i, start in enumerate(starts):
+                for j, end in enumerate(ends):
+                    out[i, j] = self._duration_or_inf(start, end)
+            return out
+        graph = self.graph
+        weights = graph.weights("time")
+        turns = graph.turn_part("time")
+        leaving_sets = [_finite(*leaving(graph, start, weights, turns)) for start in starts]
+        arriving_sets = [_finite(*arriving(graph, end, weights, turns)) for end in ends]
+        # The ends' costs include their connectors, as duration_between counts them.
+        out = self.live.customized(weights).matrix_of_sets(leaving_sets, arriving_sets)
+        for i, start in enumerate(starts):
+            edges = {p.edge for p in start.positions}
+            for j, end in enumerate(ends):
+                if (start.on_cut_off_piece and start.piece == end.piece) or any(
+                    p.edge in edges for p in end.positions
+                ):
+                    out[i, j] = self._duration_or_inf(start, end)
+        return out
+
+    def _duration_or_inf(self, start: Snap, end: Snap) -> float:
+        try:
+            return self.duration_between(start, end)
+        except NoRouteError:
+            return np.inf
 
     def _used_snap(self, snap: Snap, used: EdgePosition) -> Snap:
         """The snap as the route used it: on the connected street when it took the connector."""
@@ -341,12 +408,7 @@ class StreetRouter:
                 + arriving(graph, end, weights, turns)[1][found.target_index]
             )
             if cost < best_cost:
-                spans = [
-                    Span(a.edge, a.fraction, 1.0),
-                    *(Span(int(e), 0.0, 1.0) for e in found.edge_ids),
-                    Span(b.edge, 0.0, b.fraction),
-                ]
-                best = SnappedPath(spans, a, b)
+                best = SnappedPath.through(a, np.asarray(found.edge_ids, np.int64), b)
         return best
 
     def _weights(self, metric: Metric, avoid: frozenset[str]) -> NDArray[np.float64]:
@@ -382,7 +444,7 @@ class StreetRouter:
             path = self._spans_by_customization(start, end, weights, self.graph.turn_part("time"))
         if path is None:
             return None
-        return np.array([span.edge for span in path.spans], dtype=np.int64)
+        return path.edges.copy()
 
     def live_weights(
         self,
@@ -439,12 +501,7 @@ class StreetRouter:
         if found is not None and found.cost < best_cost:
             a = start.positions[int(usable_sources[found.source_index])]
             b = end.positions[int(usable_targets[found.target_index])]
-            spans = [
-                Span(a.edge, a.fraction, 1.0),
-                *(Span(int(e), 0.0, 1.0) for e in found.edge_ids),
-                Span(b.edge, 0.0, b.fraction),
-            ]
-            best = SnappedPath(spans, a, b)
+            best = SnappedPath.through(a, np.asarray(found.edge_ids, np.int64), b)
         return best
 
     def _sweep_pays(self, budget_s: float, times_s: NDArray[np.float64]) -> bool:
@@ -498,12 +555,47 @@ class StreetRouter:
         weights = self.live_weights(metric, avoid, duration_s)
         turns = graph.turn_part(metric)
         out = np.full(len(ends), np.inf)
+        # Most ends are reached by their edges' tails only: their arrival costs for all ends
+        # at once, on arrays (a plan looks at a hundred stations). An end sharing an edge with
+        # the start (reached along it), on the start's cut-off piece or across a connector to
+        # a zero-length edge goes the general way, one by one.
+        start_edges = {p.edge for p in start.positions}
+        shared_piece = start.piece if start.on_cut_off_piece else None
+        rows: list[int] = []
+        edges: list[int] = []
+        fractions: list[float] = []
+        connectors: list[float] = []
+        length_m = graph.length_m
         for j, end in enumerate(ends):
-            first, last = drop_shared_fallbacks(start, end)
-            # ahead on the start's edge
-            best = along_one_edge(graph, first, last, weights, turns)[0]
-            targets, target_costs = arriving(graph, last, weights, turns)
-            out[j] = min(best, float((costs[targets] + target_costs).min()))
+            positions = end.positions
+            if end.piece == shared_piece or any(
+                p.edge in start_edges or (p.connector_m != 0 and not length_m[p.edge] > 0)
+                for p in positions
+            ):
+                first, last = drop_shared_fallbacks(start, end)
+                # ahead on the start's edge
+                best = along_one_edge(graph, first, last, weights, turns)[0]
+                targets, target_costs = arriving(graph, last, weights, turns)
+                out[j] = min(best, float((costs[targets] + target_costs).min()))
+                continue
+            for p in positions:
+                rows.append(j)
+                edges.append(p.edge)
+                fractions.append(p.fraction)
+                connectors.append(p.connector_m)
+        if rows:
+            found = costs[graph.tails[edges]] + arrival_costs(
+                graph,
+                weights,
+                turns,
+                np.array(edges, np.int64),
+                np.array(fractions),
+                np.array(connectors),
+            )
+            at = np.array(rows, np.int64)
+            np.minimum.at(out, at, found)
+            # As min() over the end's costs, then min(inf, that): a NaN among them gives inf.
+            out[np.isnan(out)] = np.inf
         return out
 
     def travel_cost_matrix(

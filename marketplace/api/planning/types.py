@@ -8,7 +8,6 @@ import datetime as dt
 import math
 from typing import Any, cast
 
-import polyline as polyline_codec
 import strawberry
 from strawberry.scalars import JSON
 
@@ -210,7 +209,7 @@ class LegType:
 
     @strawberry.field(description="Encoded polyline, precision 5, (lat, lon).")
     def polyline(self) -> str:
-        return str(polyline_codec.encode(list(self.leg.coordinates), 5))
+        return self.leg.encoded_polyline(5)
 
     @strawberry.field(description="GeoJSON LineString, [lon, lat].")
     def geojson(self) -> JSON:
