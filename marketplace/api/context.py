@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from anyio import to_thread
 from starlette.requests import HTTPConnection
 from strawberry.types import Info as _Info
 
@@ -16,7 +17,7 @@ from marketplace.events.live import LiveUpdates
 from marketplace.http.language import preferred_language
 from marketplace.i18n import Language
 from marketplace.identity.actors import Actor
-from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
+from marketplace.identity.bearer import authenticate_token, bearer_token_of
 from marketplace.settings import Settings
 
 __all__ = ["Context", "Info", "bearer_token"]
@@ -85,7 +86,7 @@ class Context:
             if token is None:
                 self._actor = None
             else:
-                self._actor = await self.db.run(authenticate_bearer, token)
+                self._actor = await to_thread.run_sync(authenticate_token, self.db, token)
             self._actor_resolved = True
         return self._actor
 

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-__all__ = ["CATALOGUE_VERSION_ROW", "TIMETABLE_VERSION_ROW", "CatalogueVersion"]
+__all__ = [
+    "CATALOGUE_VERSION_ROW",
+    "CREDENTIALS_VERSION_ROW",
+    "TIMETABLE_VERSION_ROW",
+    "CatalogueVersion",
+]
 
 CATALOGUE_VERSION_ROW = 1
 """The primary key of the catalogue version's row."""
 TIMETABLE_VERSION_ROW = 2
 """The primary key of the timetable version's row: bumped (with the catalogue version) only by
 transactions that wrote timetables, so the planner re-reads them only then."""
+CREDENTIALS_VERSION_ROW = 4
+"""The primary key of the credentials version's row: bumped by every transaction that wrote a
+partner or an API key (a ``last_used_at`` stamp alone excepted), never with the catalogue
+version. Servers keep authenticated keys while it has not moved (row 3 is the unattributed
+timetable row of :mod:`marketplace.events.version`)."""
 
 
 class CatalogueVersion(SQLModel, table=True):
