@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
 from sqlmodel import Session
+from strawberry.types.nodes import SelectedField, Selection
 
 from marketplace.api.catalogue.inputs import ServiceFilterInput
+from marketplace.api.catalogue.loaders import partners_by_ids
 from marketplace.api.catalogue.types import ServiceType, StationNear, StationType
 from marketplace.api.context import Info
 from marketplace.api.paging import decode_keyset_cursor, keyset_connection
@@ -25,9 +29,9 @@ from marketplace.catalogue.search import (
     sorted_services,
     stations_near,
 )
-from marketplace.catalogue.services import get_service
+from marketplace.catalogue.services import Page, get_service
 from marketplace.identity.actors import Actor
-from marketplace.models import MobilityService, Station, StationAvailability
+from marketplace.models import MobilityService, Partner, Station, StationAvailability
 
 __all__ = ["CATALOGUE_NODE_TYPES", "CatalogueQuery", "load_catalogue_node"]
 
@@ -47,6 +51,18 @@ def load_catalogue_node(
 
 
 CATALOGUE_NODE_TYPES = frozenset({"MobilityService", "Station"})
+
+_PARTNER_FIELDS = frozenset({"operator", "statusChangedBy"})
+
+
+def _selects(selections: Sequence[Selection], names: frozenset[str]) -> bool:
+    """Whether a field of one of ``names`` is asked for anywhere under ``selections``."""
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name in names:
+            return True
+        if _selects(selection.selections, names):
+            return True
+    return False
 
 
 @strawberry.type
@@ -78,9 +94,20 @@ class CatalogueQuery:
             )
             return keyset_connection(keyset, ServiceType.from_row, after=after_key)
         after_id = decode_cursor(after)
-        page = await info.context.run(
-            lambda s: search_services(s, actor=actor, criteria=criteria, first=size, after=after_id)
-        )
+        # The operators the page shows, read in the same transaction rather than in one more
+        # (the partner loader's) after it.
+        operators = _selects(info.selected_fields, _PARTNER_FIELDS)
+
+        def page_and_partners(s: Session) -> tuple[Page[MobilityService], dict[int, Partner]]:
+            page = search_services(s, actor=actor, criteria=criteria, first=size, after=after_id)
+            if not operators:
+                return page, {}
+            ids = {row.partner_id for row in page.items}
+            ids |= {row.status_changed_by_id for row in page.items if row.status_changed_by_id}
+            return page, partners_by_ids(s, ids)
+
+        page, partners = await info.context.run(page_and_partners)
+        info.context.loaders.partner.prime_many(partners)
         return make_connection(
             [ServiceType.from_row(row) for row in page.items],
             db_id=lambda node: node.db_id,
