@@ -10,12 +10,18 @@ from sqlmodel import Session
 
 from marketplace.db import Database
 from marketplace.errors import NotAuthenticated
+from marketplace.events.version import Versions
 from marketplace.identity.actors import Actor
 from marketplace.identity.key_cache import api_key_cache
 from marketplace.identity.partners import authenticate
 from marketplace.identity.sessions import authenticate_session, is_session_token
 
-__all__ = ["authenticate_bearer", "authenticate_token", "bearer_token_of"]
+__all__ = [
+    "authenticate_bearer",
+    "authenticate_token",
+    "authenticate_token_versioned",
+    "bearer_token_of",
+]
 
 
 def bearer_token_of(authorization: str | None) -> str | None:
@@ -57,6 +63,17 @@ def authenticate_token(db: Database, token: str) -> Actor:
     NotAuthenticated
         The token is unknown, revoked or expired: a bad token is never taken as anonymous.
     """
+    return authenticate_token_versioned(db, token)[0]
+
+
+def authenticate_token_versioned(db: Database, token: str) -> tuple[Actor, Versions | None]:
+    """:func:`authenticate_token`, and the versions an API key was checked at (``None`` for
+    sessions, which read none).
+
+    Raises
+    ------
+    NotAuthenticated
+    """
     if is_session_token(token):
-        return db.call(authenticate_session, token)
-    return api_key_cache(db).authenticate(token)
+        return db.call(authenticate_session, token), None
+    return api_key_cache(db).authenticate_versioned(token)

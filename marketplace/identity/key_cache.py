@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from marketplace.db import Database
+from marketplace.events.version import Versions
 from marketplace.identity.actors import Actor
 from marketplace.identity.credentials import sha256_hex
 from marketplace.identity.partners import (
@@ -76,8 +77,19 @@ class ApiKeyCache:
             Malformed, unknown, revoked or expired key, as
             :func:`marketplace.identity.partners.authenticate` says it.
         """
+        return self.authenticate_versioned(token)[0]
+
+    def authenticate_versioned(self, token: str) -> tuple[Actor, Versions]:
+        """:meth:`authenticate`, and the versions it read before checking the key (a request
+        may check its other caches against them).
+
+        Raises
+        ------
+        NotAuthenticated
+        """
         prefix, secret = split_key(token)  # a malformed key costs no query
-        version = self._db.versions().credentials
+        versions = self._db.versions()
+        version = versions.credentials
         with self._lock:
             entry = self._entries.get(prefix)
         if (
@@ -93,7 +105,7 @@ class ApiKeyCache:
                 self._db.call(stamp_last_used, key_id, now)
                 self._store(prefix, replace(entry, last_used_at=now))
             self.hits += 1
-            return entry.actor
+            return entry.actor, versions
         # Rows read after the version: they are at least as new as it says, so the entry is
         # not used past the next change. A refused key leaves any entry of its prefix alone:
         # a wrong secret must not evict the right one.
@@ -108,7 +120,7 @@ class ApiKeyCache:
                 version,
             ),
         )
-        return checked.actor
+        return checked.actor, versions
 
     def _store(self, prefix: str, entry: _Entry) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import strawberry
@@ -30,8 +31,14 @@ from marketplace.catalogue.search import (
     stations_near,
 )
 from marketplace.catalogue.services import Page, get_service
+from marketplace.db import Database
 from marketplace.identity.actors import Actor
-from marketplace.models import MobilityService, Partner, Station, StationAvailability
+from marketplace.models import (
+    MobilityService,
+    Partner,
+    Station,
+    StationAvailability,
+)
 
 __all__ = ["CATALOGUE_NODE_TYPES", "CatalogueQuery", "load_catalogue_node"]
 
@@ -53,6 +60,15 @@ def load_catalogue_node(
 CATALOGUE_NODE_TYPES = frozenset({"MobilityService", "Station"})
 
 _PARTNER_FIELDS = frozenset({"operator", "statusChangedBy"})
+
+_PageKey = tuple[int, int, tuple[int | None, bool] | None, int, int | None]
+_PAGES: weakref.WeakKeyDictionary[
+    Database, dict[_PageKey, tuple[Page[MobilityService], dict[int, Partner], bool]]
+] = weakref.WeakKeyDictionary()
+"""Unfiltered pages of ``services`` per database, by catalogue and credentials versions,
+visibility, size and cursor (with the operators, when they were read): read and written on
+the event loop only."""
+_MAX_PAGES = 256
 
 
 def _selects(selections: Sequence[Selection], names: frozenset[str]) -> bool:
@@ -106,7 +122,26 @@ class CatalogueQuery:
             ids |= {row.status_changed_by_id for row in page.items if row.status_changed_by_id}
             return page, partners_by_ids(s, ids)
 
-        page, partners = await info.context.run(page_and_partners)
+        if filter is None:
+            # The unfiltered list reads services (the catalogue version moves with them) and
+            # partners (the credentials version does): a page read at the request's versions
+            # is the answer for as long as both stay put.
+            versions = await info.context.versions()
+            visibility = None if actor is None else (actor.partner_id, actor.is_city)
+            key = (versions.catalogue, versions.credentials, visibility, size, after_id)
+            pages = _PAGES.setdefault(info.context.db, {})
+            cached = pages.get(key)
+            if cached is None or (operators and not cached[2]):
+                page, partners = await info.context.run(page_and_partners)
+                if len(pages) >= _MAX_PAGES:
+                    pages.clear()
+                # Rows read after the versions: at least as new as the key says, so never
+                # used after the next change.
+                pages[key] = (page, partners, operators)
+            else:
+                page, partners, _ = cached
+        else:
+            page, partners = await info.context.run(page_and_partners)
         info.context.loaders.partner.prime_many(partners)
         return make_connection(
             [ServiceType.from_row(row) for row in page.items],
