@@ -190,6 +190,7 @@ class DemandRecorder:
         self._cell_size_m = cell_size_m
         self._pending: Counter[tuple[str, str, str]] = Counter()
         self._waiting = 0
+        self._writing = 0
         self._lock = threading.Lock()
         self._flushing = threading.Lock()  # one write at a time, in order
         self._wake = threading.Event()
@@ -227,9 +228,9 @@ class DemandRecorder:
 
     @property
     def pending(self) -> int:
-        """Trips counted but not written yet."""
+        """Trips counted but not written yet (being written included)."""
         with self._lock:
-            return self._waiting
+            return self._waiting + self._writing
 
     def flush(self) -> int:
         """Write the waiting counts now (blocking); how many trips were written."""
@@ -237,6 +238,7 @@ class DemandRecorder:
             with self._lock:
                 counts, self._pending = self._pending, Counter()
                 waiting, self._waiting = self._waiting, 0
+                self._writing = waiting
             if not counts:
                 return 0
             try:
@@ -246,7 +248,10 @@ class DemandRecorder:
                 with self._lock:
                     self._pending.update(counts)
                     self._waiting += waiting
+                    self._writing = 0
                 return 0
+            with self._lock:
+                self._writing = 0
             return waiting
 
     def _loop(self) -> None:
