@@ -40,6 +40,7 @@ from marketplace.planning.warm_up import WarmUp
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from marketplace.traffic.config import traffic_config
+from marketplace.traffic.planned import DemandRecorder
 from routing.street.hierarchy.ch import set_query_parallelism
 
 __all__ = [
@@ -264,6 +265,9 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
         if poller is not None:
             poller.start()
         app.state.plan_limiter = plan_rate_limiter(settings)
+        # Planned trips are counted in memory and written about once a second.
+        app.state.demand = DemandRecorder(db)
+        app.state.demand.start()
         # One plan now, in the background, so no commuter's first plan pays the compilations.
         app.state.warm_up = None
         if settings.warm_up and planning.streets.network is not None:
@@ -278,6 +282,7 @@ def create_app(settings: Settings, *, street_loader: StreetLoader | None = None)
                 poller.stop()
             app.state.jobs.stop()
             app.state.planning.close()
+            await run_in_threadpool(app.state.demand.stop)  # the last counts are written
             await app.state.plan_limiter.close()
             await live.stop()
             db.dispose()

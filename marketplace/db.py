@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,7 +21,12 @@ from sqlmodel import Session
 
 from marketplace.errors import InvalidInput, MarketplaceError
 from marketplace.events.unit_of_work import publish_pending
-from marketplace.events.version import read_catalogue_version, read_timetable_version
+from marketplace.events.version import (
+    Versions,
+    read_catalogue_version,
+    read_timetable_version,
+    read_versions,
+)
 from marketplace.i18n import Message
 
 if TYPE_CHECKING:
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "POOL_PING_IDLE_S",
     "SQLITE_BUSY_TIMEOUT_MS",
     "Database",
     "DatabaseBusy",
@@ -40,6 +47,8 @@ __all__ = [
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 # Alembic announces each of its plugins at INFO when imported: noise in a server log.
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -58,6 +67,10 @@ class DatabaseBusy(MarketplaceError):
     can be sent again."""
 
     code = "DATABASE_BUSY"
+
+
+class _ConnectionLost(Exception):
+    """The connection of a transaction died before its commit was tried (internal)."""
 
 
 class DatabaseUnavailable(MarketplaceError):
@@ -149,7 +162,44 @@ def _is_busy(exc: BaseException) -> bool:
     return any(words in text for words in _BUSY)
 
 
-def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+POOL_PING_IDLE_S = 2.0
+"""PostgreSQL: a pooled connection idle for longer than this is pinged before it is handed out
+(a connection in steady use is not: ``pool_pre_ping`` cost a ``SELECT 1`` round trip on every
+checkout)."""
+
+_LAST_CHECKIN = "marketplace.db.last_checkin"
+
+
+def _ping_idle_connections(engine: Engine, idle_s: float) -> None:
+    """Ping, on checkout, pooled connections idle for longer than ``idle_s`` seconds; a dead one
+    raises :class:`sqlalchemy.exc.DisconnectionError`, so the pool replaces it with a fresh
+    connection (SQLAlchemy's documented pessimistic disconnect handling) and the caller never
+    sees it. A connection killed while in steady use fails its next statement: SQLAlchemy then
+    invalidates every connection of the pool opened before that moment (see
+    :meth:`Database.versions`, which retries a read once on that)."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_CHECKIN] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get(_LAST_CHECKIN)
+        if last is None or time.monotonic() - last <= idle_s:
+            return  # new, or recently in use
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping runs, autocommit
+        except Exception as exc:
+            record.info.pop(_LAST_CHECKIN, None)
+            raise sa.exc.DisconnectionError(f"pooled connection is dead: {exc}") from exc
+
+
+def create_db_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    ping_idle_s: float = POOL_PING_IDLE_S,
+) -> Engine:
     """Create the engine for a SQLite or PostgreSQL URL.
 
     Parameters
@@ -159,6 +209,8 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS)
     busy_timeout_ms
         How long a write waits for a lock before failing (then :class:`DatabaseBusy`):
         SQLite's busy timeout for the one write lock, PostgreSQL's ``lock_timeout``.
+    ping_idle_s
+        PostgreSQL: pooled connections idle for longer than this are pinged on checkout.
 
     Returns
     -------
@@ -179,8 +231,9 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
-    engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = sa.create_engine(url, pool_size=10, max_overflow=10)
     sa.event.listen(engine, "connect", _postgres_lock_timeout(busy_timeout_ms))
+    _ping_idle_connections(engine, ping_idle_s)
     return engine
 
 
@@ -220,12 +273,22 @@ class Database:
         How long a write waits for a lock another writer holds (SQLite: the one write lock a
         long import holds; PostgreSQL: a row or table lock) before the caller gets
         :class:`DatabaseBusy`.
+    ping_idle_s
+        PostgreSQL: pooled connections idle for longer than this are pinged on checkout.
     """
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+        ping_idle_s: float = POOL_PING_IDLE_S,
+    ) -> None:
         self.url = normalise_database_url(url)
         self.busy_timeout_ms = busy_timeout_ms
-        self.engine = create_db_engine(self.url, busy_timeout_ms=busy_timeout_ms)
+        self.engine = create_db_engine(
+            self.url, busy_timeout_ms=busy_timeout_ms, ping_idle_s=ping_idle_s
+        )
         # PostgreSQL: autocommit for the version check, no BEGIN and ROLLBACK round trips
         # around the one SELECT (same pool). SQLite starts no transaction for a SELECT, and
         # switching its isolation level per checkout costs more than it saves
@@ -289,10 +352,32 @@ class Database:
             Another writer (a long import) held the lock this write needed for longer than
             ``busy_timeout_ms``; nothing was written.
         """
+        try:
+            return self._call_once(work, args, kwargs, first_attempt=True)
+        except _ConnectionLost:
+            # The connection died (a terminated backend, a restarted server) before the commit
+            # was even tried: the server rolled the whole transaction back, so running it once
+            # more on a fresh connection (SQLAlchemy invalidated the pool's older ones) is safe.
+            log.warning("database connection lost; running the work again")
+            return self._call_once(work, args, kwargs, first_attempt=False)
+
+    def _call_once(
+        self,
+        work: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        first_attempt: bool,
+    ) -> T:
         with self.session() as session:
             try:
                 with session.begin():
-                    result = work(session, *args, **kwargs)
+                    try:
+                        result = work(session, *args, **kwargs)
+                    except sa.exc.DBAPIError as exc:
+                        if first_attempt and exc.connection_invalidated:
+                            raise _ConnectionLost from exc
+                        raise
             except sa.exc.OperationalError as exc:
                 if not _is_busy(exc):
                     raise
@@ -313,6 +398,23 @@ class Database:
         """
         with self._version_engine.connect() as connection:
             return read_catalogue_version(connection)
+
+    def versions(self) -> Versions:
+        """The committed catalogue, timetable and credentials versions: one single-statement
+        read on an autocommit connection.
+
+        Read-only, so it is tried again once on a connection that turned out dead (a
+        terminated backend): the failure invalidated the pool's older connections, and the
+        second try gets a fresh one.
+        """
+        try:
+            with self._version_engine.connect() as connection:
+                return read_versions(connection)
+        except sa.exc.DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        with self._version_engine.connect() as connection:
+            return read_versions(connection)
 
     def timetable_version(self) -> int:
         """The committed timetable version: bumped only by transactions that wrote timetables

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from anyio import to_thread
 from starlette.requests import HTTPConnection
 from strawberry.types import Info as _Info
 
@@ -13,10 +14,11 @@ from marketplace.api.catalogue.loaders import Loaders
 from marketplace.api.community.loaders import CommunityLoaders
 from marketplace.db import Database
 from marketplace.events.live import LiveUpdates
+from marketplace.events.version import Versions
 from marketplace.http.language import preferred_language
 from marketplace.i18n import Language
 from marketplace.identity.actors import Actor
-from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
+from marketplace.identity.bearer import authenticate_token_versioned, bearer_token_of
 from marketplace.settings import Settings
 
 __all__ = ["Context", "Info", "bearer_token"]
@@ -67,6 +69,7 @@ class Context:
         where a field has one (``plan``) overrides it."""
         self._actor_resolved = False
         self._actor: Actor | None = None
+        self._versions: Versions | None = None
 
     async def actor(self) -> Actor | None:
         """The calling partner or person, or ``None`` when no token was sent.
@@ -85,9 +88,29 @@ class Context:
             if token is None:
                 self._actor = None
             else:
-                self._actor = await self.db.run(authenticate_bearer, token)
+                self._actor, versions = await to_thread.run_sync(
+                    authenticate_token_versioned, self.db, token
+                )
+                if self._versions is None and self._short_lived:
+                    self._versions = versions
             self._actor_resolved = True
         return self._actor
+
+    async def versions(self) -> Versions:
+        """The catalogue, timetable and credentials versions as this request first read them
+        (authenticating an API key reads them; otherwise one read now), for caches that must
+        answer as of one moment of the request, never older than its start."""
+        if self._versions is not None:
+            return self._versions
+        versions = await to_thread.run_sync(self.db.versions)
+        if self._short_lived:
+            self._versions = versions
+        return versions
+
+    @property
+    def _short_lived(self) -> bool:
+        # An HTTP request; a WebSocket's context may live as long as its subscription.
+        return self.connection.scope.get("type") == "http"
 
     async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run storage work in one transaction in a worker thread."""

@@ -255,13 +255,20 @@ def search_services(
     criteria = _checked(criteria)
     conditions = _sql_conditions(actor, criteria)
     if not criteria.needs_exact_check:
-        total = session.exec(
-            select(func.count()).select_from(MobilityService).where(*conditions)
-        ).one()
-        query = select(MobilityService).where(*conditions)
-        if after is not None:
-            query = query.where(col(MobilityService.id) > after)
-        rows = list(session.exec(query.order_by(col(MobilityService.id)).limit(first + 1)))
+        if after is None:
+            # The page and the total in one round trip: the window counts every match.
+            counting = select(MobilityService, func.count().over()).where(*conditions)
+            counted = list(
+                session.exec(counting.order_by(col(MobilityService.id)).limit(first + 1))
+            )
+            rows = [row for row, _ in counted]
+            total = counted[0][1] if counted else 0
+        else:
+            total = session.exec(
+                select(func.count()).select_from(MobilityService).where(*conditions)
+            ).one()
+            query = select(MobilityService).where(*conditions, col(MobilityService.id) > after)
+            rows = list(session.exec(query.order_by(col(MobilityService.id)).limit(first + 1)))
         return Page(items=rows[:first], total=int(total), has_next_page=len(rows) > first)
     candidates = session.exec(
         select(MobilityService).where(*conditions).order_by(col(MobilityService.id))

@@ -40,11 +40,18 @@ not services). The commit bumps each such service's row of
 planner re-reads those services only. A write no rule attributes bumps the *unattributed*
 timetable row instead (:data:`UNATTRIBUTED_TIMETABLE_ROW`), and readers re-read every service:
 never a stale timetable, at worst a full re-read.
+
+A fourth row, the *credentials* version (:func:`read_versions`), is bumped (alone: the
+catalogue does not move) by a transaction that wrote a partner or an API key, except a write
+that only stamps an API key's ``last_used_at``. Servers keep the keys they authenticated while
+it has not moved (:mod:`marketplace.identity.key_cache`), so a revoked key or a renamed
+partner is seen by every process on its next request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -55,8 +62,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from marketplace.models import (
+    ApiKey,
     CatalogueVersion,
     MobilityService,
+    Partner,
     Place,
     PricingPlan,
     Region,
@@ -76,24 +85,32 @@ from marketplace.models import (
     TransitTrip,
     VehicleType,
 )
-from marketplace.models.catalogue_version import CATALOGUE_VERSION_ROW, TIMETABLE_VERSION_ROW
+from marketplace.models.catalogue_version import (
+    CATALOGUE_VERSION_ROW,
+    CREDENTIALS_VERSION_ROW,
+    TIMETABLE_VERSION_ROW,
+)
 
 __all__ = [
     "CATALOGUE_TABLES",
+    "CREDENTIAL_TABLES",
     "LIVE_SEQUENCE_ROW",
     "LIVE_TABLES",
     "STATIC_VERSION_ROW",
     "TIMETABLE_TABLES",
     "UNATTRIBUTED_TIMETABLE_ROW",
+    "Versions",
     "bump_catalogue_version",
     "bump_catalogue_version_now",
     "claim_live_sequence",
     "mark_catalogue_changed",
+    "mark_credentials_changed",
     "mark_live_changed",
     "read_catalogue_version",
     "read_live_versions",
     "read_timetable_revisions",
     "read_timetable_version",
+    "read_versions",
     "scope_timetable_writes",
 ]
 
@@ -158,6 +175,16 @@ catalogue version but not the static version."""
 _CHANGED = "marketplace.events.catalogue_changed"
 _STATIC_CHANGED = "marketplace.events.static_changed"  # a change beyond live state
 _LIVE_SEQUENCE = "marketplace.events.live_sequence"  # the number this transaction claimed
+CREDENTIAL_TABLES: frozenset[str] = frozenset(
+    str(model.__tablename__) for model in (Partner, ApiKey)
+)
+"""Tables an authenticated API key is checked against: a write to one bumps the credentials
+version (:data:`CREDENTIALS_VERSION_ROW`)."""
+
+_LAST_USED = "last_used_at"  # stamped by authentication: no credential changes with it
+
+_CHANGED = "marketplace.events.catalogue_changed"
+_CREDENTIALS_CHANGED = "marketplace.events.credentials_changed"
 _TIMETABLE_CHANGED = "marketplace.events.timetable_changed"
 _TIMETABLE_SERVICES = "marketplace.events.timetable_services"  # set of service ids written
 _TIMETABLE_UNATTRIBUTED = "marketplace.events.timetable_unattributed"
@@ -169,6 +196,18 @@ _READ_TIMETABLE = sa.select(_TABLE.c.version).where(_TABLE.c.id == TIMETABLE_VER
 _READ_LIVE = sa.select(_TABLE.c.id, _TABLE.c.version).where(
     _TABLE.c.id.in_([STATIC_VERSION_ROW, LIVE_SEQUENCE_ROW])
 )
+_READ_VERSIONS = sa.select(_TABLE.c.id, _TABLE.c.version).where(
+    _TABLE.c.id.in_([CATALOGUE_VERSION_ROW, TIMETABLE_VERSION_ROW, CREDENTIALS_VERSION_ROW])
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """The committed catalogue, timetable and credentials versions, read together."""
+
+    catalogue: int
+    timetable: int
+    credentials: int
 
 
 def mark_catalogue_changed(session: Session) -> None:
@@ -184,6 +223,12 @@ def mark_live_changed(session: Session) -> None:
     planner then re-reads the live state alone. Any other mark in the same transaction
     bumps the static version as well."""
     session.info[_CHANGED] = True
+
+
+def mark_credentials_changed(session: Session) -> None:
+    """Bump the credentials version when ``session``'s transaction commits: for a change to
+    partners or keys made other than through the ORM or a statement on their tables."""
+    session.info[_CREDENTIALS_CHANGED] = True
 
 
 def mark_timetable_changed(session: Session, service_ids: Iterable[int] | None = None) -> None:
@@ -249,6 +294,17 @@ def read_timetable_version(connection: Connection) -> int:
     return int(version or 0)
 
 
+def read_versions(connection: Connection) -> Versions:
+    """The catalogue, timetable and credentials versions in one single-statement read (each
+    0 before its first change)."""
+    found = {int(row): int(version) for row, version in connection.execute(_READ_VERSIONS)}
+    return Versions(
+        catalogue=found.get(CATALOGUE_VERSION_ROW, 0),
+        timetable=found.get(TIMETABLE_VERSION_ROW, 0),
+        credentials=found.get(CREDENTIALS_VERSION_ROW, 0),
+    )
+
+
 def _bump_row(session: Session, row: int) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -311,7 +367,9 @@ def _table_of(instance: Any) -> str | None:
 
 
 def _mark(session: Session, table: str | None, service_ids: Iterable[int] | None = None) -> None:
-    if table in TIMETABLE_TABLES:
+    if table in CREDENTIAL_TABLES:
+        mark_credentials_changed(session)
+    elif table in TIMETABLE_TABLES:
         mark_timetable_changed(session, service_ids)
     elif table in LIVE_TABLES and _LIVE_SEQUENCE in session.info:
         mark_live_changed(session)  # rows stamped with the claimed number
@@ -342,11 +400,33 @@ def _statement_services(state: ORMExecuteState) -> list[int] | None:
     return None
 
 
+def _only_last_used(obj: Any) -> bool:
+    """Whether the pending changes of ``obj`` (dirty, persistent) stamp ``last_used_at`` only."""
+    state = sa.inspect(obj)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return changed <= {_LAST_USED}
+
+
+def _statement_sets_last_used_only(state: ORMExecuteState) -> bool:
+    """Whether a bulk ``UPDATE`` sets ``last_used_at`` and nothing else."""
+    if not state.is_update:
+        return False
+    values = getattr(state.statement, "_values", None) or {}
+    names = {getattr(column, "key", column) for column in values}
+    return bool(names) and names <= {_LAST_USED}
+
+
 @event.listens_for(Session, "before_flush")
 def _flushing(session: Session, _context: Any, _instances: Any) -> None:
-    dirty = (obj for obj in session.dirty if session.is_modified(obj))
-    for obj in chain(session.new, session.deleted, dirty):
+    for obj in chain(session.new, session.deleted):
         _mark(session, _table_of(obj), _own_service(obj))
+    for obj in session.dirty:
+        if not session.is_modified(obj):
+            continue
+        table = _table_of(obj)
+        if table in CREDENTIAL_TABLES and _only_last_used(obj):
+            continue
+        _mark(session, table, _own_service(obj))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -355,6 +435,8 @@ def _executing(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
+    if name in CREDENTIAL_TABLES and _statement_sets_last_used_only(state):
+        return
     if name in TIMETABLE_TABLES:
         _mark(state.session, name, _statement_services(state))
     else:
@@ -370,6 +452,8 @@ def _committing(session: Session) -> None:
         if session.info.pop(_STATIC_CHANGED, False):
             _bump_row(session, STATIC_VERSION_ROW)
         bump_catalogue_version(session)
+    if session.info.pop(_CREDENTIALS_CHANGED, False):
+        _bump_row(session, CREDENTIALS_VERSION_ROW)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -380,6 +464,7 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
             _CHANGED,
             _STATIC_CHANGED,
             _LIVE_SEQUENCE,
+            _CREDENTIALS_CHANGED,
             _TIMETABLE_CHANGED,
             _TIMETABLE_SERVICES,
             _TIMETABLE_UNATTRIBUTED,

@@ -29,7 +29,7 @@ from marketplace.errors import (
 from marketplace.http.language import preferred_language
 from marketplace.i18n import Language, Message
 from marketplace.identity.actors import require_planner
-from marketplace.identity.bearer import authenticate_bearer, bearer_token_of
+from marketplace.identity.bearer import authenticate_token, bearer_token_of
 from marketplace.models import RunStatus, TrafficHotspot, TrafficRun, TrafficSegment
 from marketplace.traffic.config import period_named
 from marketplace.traffic.exports import CSV_HEADERS, EXPORT_FILES, CsvHeader, export_file
@@ -90,7 +90,9 @@ async def _export(request: Request) -> Response:
     try:
         header = _header(request)
         token = bearer_token_of(request.headers.get("authorization"))
-        actor = None if token is None else await state.db.run(authenticate_bearer, token)
+        actor = (
+            None if token is None else await run_in_threadpool(authenticate_token, state.db, token)
+        )
         require_planner(actor, what="traffic exports")
         period_named(period)
         if name not in EXPORT_FILES:

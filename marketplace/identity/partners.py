@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from marketplace.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -22,14 +23,20 @@ from marketplace.identity.credentials import sha256_hex
 from marketplace.models import ApiKey, Partner, PartnerKind, utcnow
 
 __all__ = [
+    "LAST_USED_RESOLUTION",
+    "CheckedKey",
     "CreatedKey",
     "authenticate",
+    "check_expiry",
+    "check_key",
     "create_api_key",
     "create_partner",
     "get_partner",
     "list_api_keys",
     "list_partners",
     "revoke_api_key",
+    "split_key",
+    "stamp_last_used",
 ]
 
 KEY_SCHEME = "issy"
@@ -132,6 +139,71 @@ def create_api_key(
     return CreatedKey(key=key, token=f"{KEY_SCHEME}_{prefix}_{secret}")
 
 
+def split_key(token: str) -> tuple[str, str]:
+    """The ``(prefix, secret)`` of an API key.
+
+    Raises
+    ------
+    NotAuthenticated
+        Not ``issy_<prefix>_<secret>``.
+    """
+    scheme, _, rest = token.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != KEY_SCHEME or not prefix or not secret:
+        raise NotAuthenticated("malformed API key; expected 'Authorization: Bearer issy_…'")
+    return prefix, secret
+
+
+def check_expiry(prefix: str, expires_at: datetime | None, now: datetime) -> None:
+    """Refuse a key past its expiry.
+
+    Raises
+    ------
+    NotAuthenticated
+    """
+    if expires_at is not None and expires_at <= now:
+        raise NotAuthenticated(
+            Message("auth.api_key_expired", {"prefix": prefix, "at": expires_at.isoformat()})
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedKey:
+    """A key found valid, with what a cache needs to check it again without its row."""
+
+    actor: Actor
+    secret_sha256: str
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def check_key(session: Session, token: str) -> CheckedKey:
+    """:func:`authenticate`, with the checked key's hash, expiry and last use.
+
+    Raises
+    ------
+    NotAuthenticated
+        Malformed, unknown, revoked or expired key (the message says which, never whose).
+    """
+    prefix, secret = split_key(token)
+    key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if key is None or not hmac.compare_digest(key.secret_sha256, sha256_hex(secret)):
+        raise NotAuthenticated("unknown API key")
+    now = utcnow()
+    if key.revoked_at is not None:
+        raise NotAuthenticated(Message("auth.api_key_revoked", {"prefix": key.prefix}))
+    check_expiry(key.prefix, key.expires_at, now)
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        key.last_used_at = now
+        session.add(key)
+    partner = get_partner(session, key.partner_id)
+    assert partner.id is not None
+    actor = Actor(
+        partner_id=partner.id, partner_name=partner.name, kind=partner.kind, key_id=key.id
+    )
+    return CheckedKey(actor, key.secret_sha256, key.expires_at, key.last_used_at)
+
+
 def authenticate(session: Session, token: str) -> Actor:
     """The partner a bearer token belongs to; records when the key was last used.
 
@@ -140,29 +212,24 @@ def authenticate(session: Session, token: str) -> Actor:
     NotAuthenticated
         Malformed, unknown, revoked or expired key (the message says which, never whose).
     """
-    scheme, _, rest = token.partition("_")
-    prefix, _, secret = rest.partition("_")
-    if scheme != KEY_SCHEME or not prefix or not secret:
-        raise NotAuthenticated("malformed API key; expected 'Authorization: Bearer issy_…'")
-    key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-    if key is None or not hmac.compare_digest(key.secret_sha256, sha256_hex(secret)):
-        raise NotAuthenticated("unknown API key")
-    now = utcnow()
-    if key.revoked_at is not None:
-        raise NotAuthenticated(Message("auth.api_key_revoked", {"prefix": key.prefix}))
-    if key.expires_at is not None and key.expires_at <= now:
-        raise NotAuthenticated(
-            Message(
-                "auth.api_key_expired",
-                {"prefix": key.prefix, "at": key.expires_at.isoformat()},
-            )
+    return check_key(session, token).actor
+
+
+def stamp_last_used(session: Session, key_id: int, now: datetime) -> None:
+    """Record that key ``key_id`` was used at ``now``, unless a use less than
+    :data:`LAST_USED_RESOLUTION` earlier is recorded already (by any process): one
+    ``UPDATE`` that changes no credential (the credentials version does not move)."""
+    session.execute(
+        update(ApiKey)
+        .where(
+            col(ApiKey.id) == key_id,
+            or_(
+                col(ApiKey.last_used_at).is_(None),
+                col(ApiKey.last_used_at) < now - LAST_USED_RESOLUTION,
+            ),
         )
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        key.last_used_at = now
-        session.add(key)
-    partner = get_partner(session, key.partner_id)
-    assert partner.id is not None
-    return Actor(partner_id=partner.id, partner_name=partner.name, kind=partner.kind, key_id=key.id)
+        .values(last_used_at=now)
+    )
 
 
 def list_api_keys(session: Session, *, actor: Actor) -> list[ApiKey]:

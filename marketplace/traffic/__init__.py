@@ -6,6 +6,6 @@ caller's worker thread. The GraphQL layer is :mod:`marketplace.api.traffic.queri
 """
 
 from marketplace.traffic.config import TrafficConfig, period_named
-from marketplace.traffic.planned import record_planned_trip
+from marketplace.traffic.planned import DemandRecorder, record_planned_trip
 
-__all__ = ["TrafficConfig", "period_named", "record_planned_trip"]
+__all__ = ["DemandRecorder", "TrafficConfig", "period_named", "record_planned_trip"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import threading
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ from routing.traffic.demand import DEFAULT_PERIODS, Period
 __all__ = [
     "DemandCell",
     "DemandMatrix",
+    "DemandRecorder",
     "cell_centre",
     "cell_of",
     "check_scale",
@@ -79,19 +82,35 @@ def period_of(when: dt.datetime, periods: tuple[Period, ...] = DEFAULT_PERIODS) 
     return next((p for p in periods if p.contains(local)), None)
 
 
-def _increment(session: Session, origin_cell: str, destination_cell: str, period: str) -> None:
+def _increment(session: Session, counts: dict[tuple[str, str, str], int]) -> None:
+    """Add ``counts`` (by origin cell, destination cell, period) in one statement."""
     table = PlannedTripCount.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    # One statement, so two servers counting the same cell at once never lose a trip.
-    statement = insert(table).values(
-        origin_cell=origin_cell, destination_cell=destination_cell, period=period, trips=1
-    )
+    # One statement, so two servers counting the same cell at once never lose a trip; rows
+    # in key order, so two servers flushing the same cells lock them in the same order.
+    rows = [
+        {"origin_cell": o, "destination_cell": d, "period": p, "trips": n}
+        for (o, d, p), n in sorted(counts.items())
+    ]
+    statement = insert(table).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=["origin_cell", "destination_cell", "period"],
-        set_={"trips": table.c.trips + 1},
+        set_={"trips": table.c.trips + statement.excluded.trips},
     )
     session.execute(statement)
+
+
+def _key_of(
+    origin: tuple[float, float],
+    destination: tuple[float, float],
+    when: dt.datetime,
+    cell_size_m: float,
+) -> tuple[str, str, str] | None:
+    period = period_of(when)
+    if period is None:
+        return None
+    return cell_of(*origin, cell_size_m), cell_of(*destination, cell_size_m), period.name
 
 
 def record_planned_trip(
@@ -102,10 +121,11 @@ def record_planned_trip(
     *,
     cell_size_m: float = DEFAULT_CELL_SIZE_M,
 ) -> bool:
-    """Count one planned trip in its (origin cell, destination cell, period).
+    """Count one planned trip in its (origin cell, destination cell, period), now.
 
     Blocking (call it in a worker thread). Never raises: a failure to count is logged and
-    must not fail the plan that was already computed.
+    must not fail the plan that was already computed. A server counts through a
+    :class:`DemandRecorder` instead, one write for many plans.
 
     Parameters
     ----------
@@ -124,15 +144,129 @@ def record_planned_trip(
         Whether the trip was counted (``False`` outside every period, or on failure).
     """
     try:
-        period = period_of(when)
-        if period is None:
+        key = _key_of(origin, destination, when, cell_size_m)
+        if key is None:
             return False
-        cells = (cell_of(*origin, cell_size_m), cell_of(*destination, cell_size_m))
-        db.call(_increment, *cells, period.name)
+        db.call(_increment, {key: 1})
         return True
     except Exception:
         log.exception("could not count a planned trip; the plan itself was answered")
         return False
+
+
+class DemandRecorder:
+    """Counts planned trips in memory and writes them in one statement every
+    ``flush_interval_s`` seconds, as soon as ``max_pending`` trips wait, and when stopped.
+
+    A plan used to write its count in a transaction of its own; the planners' figures now
+    arrive within ``flush_interval_s``. A failed write is logged and its counts are kept
+    for the next one.
+
+    Parameters
+    ----------
+    db
+        The marketplace database.
+    flush_interval_s
+        The longest a counted trip waits in memory (while the recorder runs).
+    max_pending
+        Trips waiting that trigger a write at once.
+    cell_size_m
+        Side of the grid cells.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        flush_interval_s: float = 1.0,
+        max_pending: int = 500,
+        cell_size_m: float = DEFAULT_CELL_SIZE_M,
+    ) -> None:
+        if not flush_interval_s > 0 or max_pending < 1:
+            raise ValueError("flush_interval_s must be > 0 and max_pending >= 1")
+        self._db = db
+        self._interval_s = flush_interval_s
+        self._max_pending = max_pending
+        self._cell_size_m = cell_size_m
+        self._pending: Counter[tuple[str, str, str]] = Counter()
+        self._waiting = 0
+        self._writing = 0
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()  # one write at a time, in order
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="demand-recorder", daemon=True)
+
+    def start(self) -> None:
+        """Write the counts in the background from now on."""
+        self._thread.start()
+
+    def add(
+        self, origin: tuple[float, float], destination: tuple[float, float], when: dt.datetime
+    ) -> bool:
+        """Count one planned trip (never blocks on the database, never raises).
+
+        Returns
+        -------
+        bool
+            Whether the trip will be counted (``False`` outside every period).
+        """
+        try:
+            key = _key_of(origin, destination, when, self._cell_size_m)
+        except Exception:
+            log.exception("could not count a planned trip; the plan itself was answered")
+            return False
+        if key is None:
+            return False
+        with self._lock:
+            self._pending[key] += 1
+            self._waiting += 1
+            full = self._waiting >= self._max_pending
+        if full:
+            self._wake.set()
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Trips counted but not written yet (being written included)."""
+        with self._lock:
+            return self._waiting + self._writing
+
+    def flush(self) -> int:
+        """Write the waiting counts now (blocking); how many trips were written."""
+        with self._flushing:
+            with self._lock:
+                counts, self._pending = self._pending, Counter()
+                waiting, self._waiting = self._waiting, 0
+                self._writing = waiting
+            if not counts:
+                return 0
+            try:
+                self._db.call(_increment, dict(counts))
+            except Exception:
+                log.exception("could not write %d planned trips; kept for the next try", waiting)
+                with self._lock:
+                    self._pending.update(counts)
+                    self._waiting += waiting
+                    self._writing = 0
+                return 0
+            with self._lock:
+                self._writing = 0
+            return waiting
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._interval_s)
+            self._wake.clear()
+            self.flush()
+
+    def stop(self) -> None:
+        """Stop the background writes and write what is waiting (at shutdown)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self.flush()
 
 
 @dataclass(frozen=True, slots=True)

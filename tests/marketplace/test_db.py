@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -170,3 +172,96 @@ def test_the_app_starts_on_a_migrated_database(tmp_path: Path) -> None:
     database = Database(url)
     assert "mobility_service" in _tables(database)
     database.dispose()
+
+
+def _terminate(application_name: str) -> int:
+    """Terminate every PostgreSQL backend of ``application_name`` (this test's own only)."""
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as connection:
+            killed = connection.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": application_name},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(killed)
+
+
+def _own_url(database_url: str) -> tuple[str, str]:
+    name = f"h13k-pool-{uuid.uuid4().hex[:8]}"
+    return f"{database_url}&application_name={name}", name
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_requests_succeed_after_the_pool_backends_were_terminated(database_url: str) -> None:
+    import warnings
+
+    from marketplace.app import create_app
+    from marketplace.identity.partners import create_api_key, create_partner
+    from marketplace.models import PartnerKind
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    url, name = _own_url(database_url)
+    me = {"query": "{ me { name } }"}
+    services = {"query": "{ services(first: 5) { totalCount } }"}
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        db: Database = client.app.state.db  # type: ignore[attr-defined]
+
+        def partner(session) -> str:  # type: ignore[no-untyped-def]
+            made = create_partner(session, name="Pool Test", kind=PartnerKind.STARTUP)
+            assert made.id is not None
+            return create_api_key(session, partner_id=made.id).token
+
+        headers = {"Authorization": f"Bearer {db.call(partner)}"}
+        for _ in range(2):
+            assert client.post("/graphql", json=me, headers=headers).json() == {
+                "data": {"me": {"name": "Pool Test"}}
+            }
+        # Killed while in steady use (no ping on checkout): the next request still succeeds,
+        # whether its first query is a version read (a key) or a transaction (anonymous).
+        for request, sent in ((me, headers), (services, headers), (services, {}), (me, headers)):
+            assert _terminate(name) >= 1
+            body = client.post("/graphql", json=request, headers=sent).json()
+            assert "errors" not in body, body
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_only_idle_pooled_connections_are_pinged(database_url: str) -> None:
+    url, name = _own_url(database_url)
+    pings: list[int] = []
+    select_one = sa.text("SELECT 1")
+    for idle_s in (3600.0, 0.0):
+        database = Database(url, ping_idle_s=idle_s)
+        ping = database.engine.dialect.do_ping
+
+        def counted(connection: Any, ping: Any = ping) -> bool:
+            pings.append(1)
+            return bool(ping(connection))
+
+        database.engine.dialect.do_ping = counted  # type: ignore[method-assign,assignment]
+        try:
+            pings.clear()
+            for _ in range(3):
+                assert database.call(lambda s: s.execute(select_one).scalar()) == 1
+            if idle_s > 0:
+                assert pings == []  # in steady use: never pinged
+                # Killed in steady use: the transaction fails before its commit and is run
+                # again on a fresh connection.
+                assert _terminate(name) == 1
+                assert database.call(lambda s: s.execute(select_one).scalar()) == 1
+                continue
+            assert len(pings) == 2  # the first checkout opened a new connection
+            # A connection that died while idle is found by the ping and replaced unseen.
+            time.sleep(0.01)
+            assert _terminate(name) == 1
+            assert database.call(lambda s: s.execute(select_one).scalar()) == 1
+            assert database.versions().credentials >= 0
+        finally:
+            database.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from sqlmodel import Session, col, select
@@ -23,14 +23,18 @@ from marketplace.models import (
     VehicleType,
 )
 
-__all__ = ["Loaders"]
+__all__ = ["Loaders", "partners_by_ids"]
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _partners(session: Session, ids: Sequence[int]) -> dict[int, Partner]:
-    rows = session.exec(select(Partner).where(col(Partner.id).in_(list(ids))))
+def partners_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Partner]:
+    """The partners of ``ids`` (for :meth:`Loaders.partner`, or to prime it)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Partner).where(col(Partner.id).in_(wanted)))
     return {p.id: p for p in rows if p.id is not None}
 
 
@@ -39,7 +43,7 @@ class Loaders:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.partner: DataLoader[int, Partner | None] = self._one(_partners)
+        self.partner: DataLoader[int, Partner | None] = self._one(partners_by_ids)
         self.service: DataLoader[int, MobilityService | None] = self._one(services_by_ids)
         self.stations: DataLoader[int, list[tuple[Station, StationAvailability | None]]] = (
             self._many(stations_for_services)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
+
 import strawberry
 from sqlmodel import Session
+from strawberry.types.nodes import SelectedField, Selection
 
 from marketplace.api.catalogue.inputs import ServiceFilterInput
+from marketplace.api.catalogue.loaders import partners_by_ids
 from marketplace.api.catalogue.types import ServiceType, StationNear, StationType
 from marketplace.api.context import Info
 from marketplace.api.paging import decode_keyset_cursor, keyset_connection
@@ -25,9 +30,15 @@ from marketplace.catalogue.search import (
     sorted_services,
     stations_near,
 )
-from marketplace.catalogue.services import get_service
+from marketplace.catalogue.services import Page, get_service
+from marketplace.db import Database
 from marketplace.identity.actors import Actor
-from marketplace.models import MobilityService, Station, StationAvailability
+from marketplace.models import (
+    MobilityService,
+    Partner,
+    Station,
+    StationAvailability,
+)
 
 __all__ = ["CATALOGUE_NODE_TYPES", "CatalogueQuery", "load_catalogue_node"]
 
@@ -47,6 +58,27 @@ def load_catalogue_node(
 
 
 CATALOGUE_NODE_TYPES = frozenset({"MobilityService", "Station"})
+
+_PARTNER_FIELDS = frozenset({"operator", "statusChangedBy"})
+
+_PageKey = tuple[int, int, tuple[int | None, bool] | None, int, int | None]
+_PAGES: weakref.WeakKeyDictionary[
+    Database, dict[_PageKey, tuple[Page[MobilityService], dict[int, Partner], bool]]
+] = weakref.WeakKeyDictionary()
+"""Unfiltered pages of ``services`` per database, by catalogue and credentials versions,
+visibility, size and cursor (with the operators, when they were read): read and written on
+the event loop only."""
+_MAX_PAGES = 256
+
+
+def _selects(selections: Sequence[Selection], names: frozenset[str]) -> bool:
+    """Whether a field of one of ``names`` is asked for anywhere under ``selections``."""
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name in names:
+            return True
+        if _selects(selection.selections, names):
+            return True
+    return False
 
 
 @strawberry.type
@@ -78,9 +110,39 @@ class CatalogueQuery:
             )
             return keyset_connection(keyset, ServiceType.from_row, after=after_key)
         after_id = decode_cursor(after)
-        page = await info.context.run(
-            lambda s: search_services(s, actor=actor, criteria=criteria, first=size, after=after_id)
-        )
+        # The operators the page shows, read in the same transaction rather than in one more
+        # (the partner loader's) after it.
+        operators = _selects(info.selected_fields, _PARTNER_FIELDS)
+
+        def page_and_partners(s: Session) -> tuple[Page[MobilityService], dict[int, Partner]]:
+            page = search_services(s, actor=actor, criteria=criteria, first=size, after=after_id)
+            if not operators:
+                return page, {}
+            ids = {row.partner_id for row in page.items}
+            ids |= {row.status_changed_by_id for row in page.items if row.status_changed_by_id}
+            return page, partners_by_ids(s, ids)
+
+        if filter is None:
+            # The unfiltered list reads services (the catalogue version moves with them) and
+            # partners (the credentials version does): a page read at the request's versions
+            # is the answer for as long as both stay put.
+            versions = await info.context.versions()
+            visibility = None if actor is None else (actor.partner_id, actor.is_city)
+            key = (versions.catalogue, versions.credentials, visibility, size, after_id)
+            pages = _PAGES.setdefault(info.context.db, {})
+            cached = pages.get(key)
+            if cached is None or (operators and not cached[2]):
+                page, partners = await info.context.run(page_and_partners)
+                if len(pages) >= _MAX_PAGES:
+                    pages.clear()
+                # Rows read after the versions: at least as new as the key says, so never
+                # used after the next change.
+                pages[key] = (page, partners, operators)
+            else:
+                page, partners, _ = cached
+        else:
+            page, partners = await info.context.run(page_and_partners)
+        info.context.loaders.partner.prime_many(partners)
         return make_connection(
             [ServiceType.from_row(row) for row in page.items],
             db_id=lambda node: node.db_id,

@@ -309,13 +309,17 @@ class PlanningQuery:
         itineraries = list(outcome.result.itineraries) if outcome else []
         # Counted once per plan (not per page), per zone pair; a failure never fails the plan.
         if request is not None and itineraries and after is None:
-            await run_in_threadpool(
-                record_planned_trip,
-                info.context.db,
-                request.origin,
-                request.destination,
-                request.time,
-            )
+            demand = getattr(info.context.connection.app.state, "demand", None)
+            if demand is not None:  # written in batches (marketplace.traffic.DemandRecorder)
+                demand.add(request.origin, request.destination, request.time)
+            else:
+                await run_in_threadpool(
+                    record_planned_trip,
+                    info.context.db,
+                    request.origin,
+                    request.destination,
+                    request.time,
+                )
         errors = list(outcome.result.errors) if outcome else problems
         itineraries = itineraries[:num_itineraries]
         position = decode_cursor(after)

@@ -17,7 +17,7 @@ from marketplace.traffic import TrafficConfig, record_planned_trip
 from marketplace.traffic import planned as planned_module
 from marketplace.traffic.planned import cell_centre, cell_of
 from tests.marketplace.community_helpers import Cast, code
-from tests.marketplace.helpers import Api
+from tests.marketplace.helpers import Api, app_state
 from tests.marketplace.trips import (
     DESTINATION,
     MONDAY_MORNING,
@@ -61,6 +61,7 @@ def test_planned_trips_are_counted_per_cell_and_small_cells_suppressed(
     plan = api.ok(PLAN, {"origin": ORIGIN, "destination": DESTINATION,
                          "when": {"earliestDeparture": MONDAY_MORNING}})["plan"]  # fmt: skip
     assert plan["edges"]
+    app_state(api.client).demand.flush()  # counted in memory, written about once a second
     rows = _stored_rows(api)
     assert rows == [(cell_of(*origin), cell_of(*destination), "morning_peak", 1)]
     # Only cell ids: nothing finer than the grid, no time, no caller.
@@ -107,6 +108,8 @@ def test_a_failure_to_count_never_fails_the_plan(api: Api, monkeypatch: pytest.M
     plan = api.ok(PLAN, {"origin": ORIGIN, "destination": DESTINATION,
                          "when": {"earliestDeparture": MONDAY_MORNING}})["plan"]  # fmt: skip
     assert plan["edges"]
+    demand = app_state(api.client).demand
+    assert demand.flush() == 0 and demand.pending == 1  # kept for the next try
     assert _stored_rows(api) == []
 
 
