@@ -73,6 +73,7 @@ from marketplace.models import (
     StationAvailability,
     StreetClosure,
     TimetableRevision,
+    TrafficRun,
     TransitCalendar,
     TransitCalendarDate,
     TransitFare,
@@ -142,10 +143,12 @@ CATALOGUE_TABLES: frozenset[str] = frozenset(
         TransitCalendarDate,
         TransitTrip,
         TransitStopTime,
+        TrafficRun,
     )
 )
 """Tables whose rows the trip planner's catalogue is built from (street closures included:
-car legs go around them): a write to one bumps."""
+car legs go around them; traffic runs too: car legs take the latest run's congested times):
+a write to one bumps."""
 
 TIMETABLE_TABLES: frozenset[str] = frozenset(
     str(model.__tablename__)

@@ -8,6 +8,7 @@ call them in a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import threading
@@ -86,6 +87,9 @@ class Planning:
         # set of active ones.
         self._closures_at: tuple[int, tuple[StreetClosure, ...]] | None = None
         self._closures_lock = threading.Lock()
+        # The latest run of each period (id and network), as read at a catalogue version:
+        # storing a run bumps it (marketplace.events.version.CATALOGUE_TABLES).
+        self._runs_at: tuple[int, dict[str, tuple[int, str] | None]] = (-1, {})
         self._edges_of: tuple[tuple[object, ...], NDArray[np.int64]] | None = None
         self.started_plans = 0
         """Plans begun in a thread (a plan abandoned before its thread took it never begins)."""
@@ -111,14 +115,19 @@ class Planning:
             self._planner.transit_indexes.index(timetabled, day)
 
     def congested_drive_times(
-        self, when: dt.datetime, session: Session | None = None
+        self,
+        when: dt.datetime,
+        session: Session | None = None,
+        catalogue_version: int | None = None,
     ) -> np.ndarray | None:
         """Edge times of the drive graph in the traffic of ``when``'s period, if assessed.
 
         The latest successful assignment of that period (on this very graph) replaces the
         free-flow times of its loaded segments, so car legs reflect the hotspots planners
         see. None when no such run exists: cars then drive at free-flow speed. ``session``:
-        an open one to read in (else one of its own).
+        an open one to read in (else one of its own). Given the ``catalogue_version`` of the
+        snapshot a plan uses, the run found at that version is reused: a stored run bumps
+        it, so a plan makes no query for the run until one is stored.
         """
         network = self.streets.network
         if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
@@ -126,22 +135,44 @@ class Planning:
         period = period_of(when)
         if period is None:
             return None
-        if session is None:
-            with self._db.session() as own:
-                return self.congested_drive_times(when, own)
-        run = latest_run(session, period.name)
-        if run is None or run.id is None or run.network_sha256 != network_sha256(network):
+        found = self._latest_run(period.name, catalogue_version, session)
+        if found is None or found[1] != network_sha256(network):
             return None
-        cached = self._congested.get(run.id)
+        run_id = found[0]
+        cached = self._congested.get(run_id)
         if cached is None:
             graph = network.router(Mode.DRIVE).graph
             times = graph.duration_s.copy()
-            for segment in run_segments(session, run.id):
-                if 0 <= segment.edge < times.shape[0]:
-                    times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
-            self._congested = {run.id: times}  # only the latest run per server matters
+            with contextlib.ExitStack() as stack:
+                reading = session or stack.enter_context(self._db.session())
+                for segment in run_segments(reading, run_id):
+                    if 0 <= segment.edge < times.shape[0]:
+                        times[segment.edge] = max(times[segment.edge], segment.congested_time_s)
+            self._congested = {run_id: times}  # only the latest run per server matters
             cached = times
         return cached
+
+    def _latest_run(
+        self, period: str, version: int | None, session: Session | None
+    ) -> tuple[int, str] | None:
+        """The id and network fingerprint of ``period``'s latest run: read at catalogue
+        ``version`` once, then kept while the version stays (``None``: read now)."""
+        with self._closures_lock:
+            at, runs = self._runs_at
+            if version is not None and at == version and period in runs:
+                return runs[period]
+        with contextlib.ExitStack() as stack:
+            reading = session or stack.enter_context(self._db.session())
+            run = latest_run(reading, period)
+        found = None if run is None or run.id is None else (run.id, run.network_sha256)
+        if version is not None:
+            with self._closures_lock:
+                at, runs = self._runs_at
+                self._runs_at = (
+                    version,
+                    {**runs, period: found} if at == version else {period: found},
+                )
+        return found
 
     def drive_times(
         self, when: dt.datetime, catalogue_version: int | None = None
@@ -160,9 +191,14 @@ class Planning:
         if network is None or Mode.DRIVE not in network.routers or when.tzinfo is None:
             return self.congested_drive_times(when)
         graph = network.router(Mode.DRIVE).graph
-        with self._db.session() as session:
-            congested = self.congested_drive_times(when, session)
-            closures = self._closures(session, when, catalogue_version)
+        if catalogue_version is not None and self._read_at(catalogue_version, when):
+            # The run and the closures as read at this version: no database round trip.
+            congested = self.congested_drive_times(when, None, catalogue_version)
+            closures = self._closures(None, when, catalogue_version)
+        else:
+            with self._db.session() as session:
+                congested = self.congested_drive_times(when, session, catalogue_version)
+                closures = self._closures(session, when, catalogue_version)
         edges = self._closed_edges(graph, closures)
         if edges.size == 0:
             return congested
@@ -174,17 +210,31 @@ class Planning:
         self._closed = (congested, closed, times)
         return times
 
+    def _read_at(self, version: int, when: dt.datetime) -> bool:
+        """Whether ``when``'s run and the closures were read at catalogue ``version``."""
+        period = period_of(when)
+        with self._closures_lock:
+            at, runs = self._runs_at
+            closures = self._closures_at
+        return (
+            closures is not None
+            and closures[0] == version
+            and (period is None or (at == version and period.name in runs))
+        )
+
     def _closures(
-        self, session: Session, when: dt.datetime, version: int | None
+        self, session: Session | None, when: dt.datetime, version: int | None
     ) -> tuple[StreetClosure, ...]:
         """The closures in force at ``when``: from the ones read at catalogue ``version``
         when that is the version last read (closures are catalogue rows: any change to them
-        bumps it), else from the database."""
+        bumps it), else from the database (``session`` is then required)."""
         if version is None:
+            assert session is not None
             return tuple(active_closures(session, when))
         with self._closures_lock:
             kept = self._closures_at
         if kept is None or kept[0] != version:
+            assert session is not None
             kept = (version, tuple(open_closures(session)))
             with self._closures_lock:
                 self._closures_at = kept

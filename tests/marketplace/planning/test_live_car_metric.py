@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from marketplace.app import create_app
@@ -219,6 +220,32 @@ def test_car_legs_use_congested_times_right_after_the_assignment_job(
     said = " ".join(r.getMessage().lower() for r in caplog.records)
     assert "customized the drive hierarchy for new weights" in said  # the log is read...
     assert not any(word in said for word in ("rebuil", "contract", "ordering")), said
+
+
+def test_car_plans_read_the_traffic_run_once_per_catalogue_version(
+    live_api: Api, partners: Partners
+) -> None:
+    """The latest run is read at a catalogue version and kept: storing a run bumps the
+    version (the test above shows the very next plan takes it), so plans in between make no
+    query for it, nor for closures."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.lower())
+
+    engine = live_api.db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        first = _car_s(live_api)
+        read_first = [s for s in statements if "traffic_run" in s or "street_closure" in s]
+        statements.clear()
+        second = _car_s(live_api)
+        read_again = [s for s in statements if "traffic_run" in s or "street_closure" in s]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert first == second
+    assert read_first, "the first plan reads the run and the closures"
+    assert read_again == [], read_again
 
 
 def _trunk_trip(streets: StreetsState) -> tuple[tuple[float, float], tuple[float, float]]:
