@@ -12,7 +12,13 @@ of the snapshot's stations, new counts). Configurations, measured in one run:
 
 - ``baseline``: 1 worker, street queries one at a time (``ISSY_QUERY_PARALLELISM=1``);
 - ``parallel``: 1 worker, parallel street queries (one per CPU);
-- ``workers2``: 2 workers, parallel street queries.
+- ``workers2``: 2 workers, parallel street queries;
+- ``workers2_serial``: 2 workers, street queries one at a time in each (the processes are the
+  parallelism: no GIL contention between query threads).
+
+Each configuration's CPU seconds over the measured window are reported per part (server and
+each of its processes, PostgreSQL, Redis, this generator) with the server's CPU per request;
+``--profile-dir`` samples the servers with py-spy meanwhile.
 
 Prints one JSON document: per configuration the throughput, and per operation the count,
 errors and p50/p95/p99 latency, with each configuration's throughput as a ratio of the
@@ -49,6 +55,7 @@ from marketplace.db import Database  # noqa: E402
 from marketplace.identity.partners import create_api_key, create_partner  # noqa: E402
 from marketplace.models import PartnerKind  # noqa: E402
 from marketplace.streets import load_streets  # noqa: E402
+from routing.geometry import haversine_m  # noqa: E402
 
 ISSY_BOX = (48.8133, 2.2357, 48.8346, 2.2894)  # south, west, north, east
 SNAPSHOT = "2025-10-18"
@@ -69,8 +76,10 @@ CONFIGS: dict[str, tuple[int, int | None]] = {
     "baseline": (1, 1),
     "parallel": (1, None),
     "workers2": (2, None),
+    "workers2_serial": (2, 1),
 }
 """name: (worker processes, street queries at once per process; None = one per CPU)."""
+MIN_TRIP_M = 100.0
 MIX = (("plan", 0.50), ("catalogue", 0.45), ("availability", 0.05))
 START_TIMEOUT_S = 300.0
 
@@ -225,11 +234,19 @@ async def _client(
             operation = rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
             if operation == "plan":
 
-                def point() -> dict[str, Any]:
-                    lat, lon = rng.uniform(south, north), rng.uniform(west, east)
-                    return {"coordinate": {"latitude": lat, "longitude": lon}}
+                def point() -> tuple[float, float]:
+                    return rng.uniform(south, north), rng.uniform(west, east)
 
-                payload = {"query": PLAN, "variables": {"o": point(), "d": point(), "when": when}}
+                origin, destination = point(), point()
+                # A commuter's trip: ends at least 100 m apart (the API refuses, rightly,
+                # ends closer than 10 m, which a random draw sometimes gives).
+                while haversine_m(*origin, *destination) < MIN_TRIP_M:
+                    destination = point()
+                ends = [
+                    {"coordinate": {"latitude": lat, "longitude": lon}}
+                    for lat, lon in (origin, destination)
+                ]
+                payload = {"query": PLAN, "variables": {"o": ends[0], "d": ends[1], "when": when}}
             elif operation == "catalogue":
                 payload = {"query": CATALOGUE, "variables": {}}
             else:
