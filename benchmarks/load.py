@@ -12,9 +12,10 @@ of the snapshot's stations, new counts). Configurations, measured in one run:
 
 - ``baseline``: 1 worker, street queries one at a time (``ISSY_QUERY_PARALLELISM=1``);
 - ``parallel``: 1 worker, parallel street queries (one per CPU);
-- ``workers2``: 2 workers, parallel street queries;
-- ``workers2_serial``: 2 workers, street queries one at a time in each (the processes are the
-  parallelism: no GIL contention between query threads).
+- ``workers2``: 2 workers, the server's default: each worker runs its share of the CPUs'
+  street queries at once (one each on 2 cores: the processes are the parallelism);
+- ``workers2_parallel``: 2 workers, each running one street query per CPU at once (threads
+  that contend for each worker's GIL).
 
 Each configuration's CPU seconds over the measured window are reported per part (server and
 each of its processes, PostgreSQL, Redis, this generator) with the server's CPU per request;
@@ -76,9 +77,9 @@ CONFIGS: dict[str, tuple[int, int | None]] = {
     "baseline": (1, 1),
     "parallel": (1, None),
     "workers2": (2, None),
-    "workers2_serial": (2, 1),
+    "workers2_parallel": (2, os.cpu_count() or 1),
 }
-"""name: (worker processes, street queries at once per process; None = one per CPU)."""
+"""name: (worker processes, street queries at once per process; None: the server's default)."""
 MIN_TRIP_M = 100.0
 MIX = (("plan", 0.50), ("catalogue", 0.45), ("availability", 0.05))
 START_TIMEOUT_S = 300.0
@@ -493,7 +494,7 @@ def main() -> None:
                     )
                 results[name] = {
                     "workers": workers,
-                    "query_parallelism": parallelism or os.cpu_count(),
+                    "query_parallelism": parallelism or max(1, (os.cpu_count() or 1) // workers),
                     **figures,
                 }
                 print(f"{name}: {figures['requests_per_s']} req/s", file=sys.stderr)

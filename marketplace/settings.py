@@ -105,7 +105,8 @@ class Settings:
         Longest a plan may take; the client then gets ``PLAN_TIMEOUT``.
     query_parallelism
         Street queries one worker process runs at once (threads answering plans together);
-        ``None``: the number of CPUs. ``1`` runs them one at a time.
+        ``None``: the number of CPUs (``serve --workers N`` sets each worker's share, CPUs /
+        N, unless ``ISSY_QUERY_PARALLELISM`` is given). ``1`` runs them one at a time.
     warm_up
         Plan one trip in the background as the server starts, so the first commuter's plan
         does not pay the kernels' loading (:mod:`marketplace.planning.warm_up`). Off for

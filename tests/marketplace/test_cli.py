@@ -67,3 +67,10 @@ def test_export_schema(tmp_path: Path) -> None:
     output = tmp_path / "schema.graphql"
     assert main(["export-schema", "--output", str(output)]) == 0
     assert "type MobilityService implements Node" in output.read_text()
+
+
+def test_serve_gives_each_worker_its_share_of_the_cpus_by_default() -> None:
+    from marketplace.cli.server import worker_query_parallelism
+
+    assert [worker_query_parallelism(n, cpus=2) for n in (1, 2, 3, 4)] == [2, 1, 1, 1]
+    assert [worker_query_parallelism(n, cpus=8) for n in (1, 2, 3, 4)] == [8, 4, 2, 2]
