@@ -263,6 +263,9 @@ class PlanningQuery:
             ),
         ] = None,
     ) -> PlanConnection:
+        # Anyone may plan, but a key or session that was sent must be valid: a revoked or
+        # unknown one is refused, never served as anonymous (cached per worker: cheap).
+        await info.context.actor()
         if locale is not None:
             chosen = language_of(locale)
             if chosen is None:

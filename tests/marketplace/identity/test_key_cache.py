@@ -209,3 +209,24 @@ def test_credential_writes_bump_the_credentials_version_only(api: Api, partners:
 
     api.db.call(raw)
     assert api.db.versions().credentials == versions.credentials + 2
+
+
+def test_a_plan_sent_with_a_revoked_or_unknown_key_is_refused_not_served_anonymously(
+    api: Api, other: Api, partners: Partners
+) -> None:
+    """Anyone may plan, but a token that was sent must be good: this app has no street
+    network, so a plan that passed authentication would fail on that instead."""
+    plan = """{ plan(origin: {coordinate: {latitude: 48.82, longitude: 2.26}},
+      destination: {coordinate: {latitude: 48.83, longitude: 2.27}}) { edges { cursor } } }"""
+    created = api.ok(
+        'mutation { createApiKey(name: "app") { secret apiKey { id } } }', key=partners.a
+    )["createApiKey"]
+    assert other.error(plan, key=created["secret"])["extensions"]["code"] != "UNAUTHENTICATED"
+    api.ok(REVOKE, {"id": created["apiKey"]["id"]}, key=partners.a)
+    refused = other.error(plan, key=created["secret"])
+    assert refused["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "was revoked" in refused["message"]
+    unknown = other.error(plan, key="issy_nosuchkey_" + "A" * 32)
+    assert unknown["extensions"]["code"] == "UNAUTHENTICATED"
+    # Without a token the plan is anyone's (here: no street network to plan on).
+    assert other.error(plan)["extensions"]["code"] != "UNAUTHENTICATED"

@@ -20,6 +20,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from marketplace.app import create_app
+from marketplace.identity.partners import create_api_key, create_partner
+from marketplace.models import PartnerKind
 from marketplace.settings import Settings
 from marketplace.streets import StreetsState
 from tests.marketplace.helpers import REDIS_URL, Api
@@ -49,8 +51,17 @@ def error_code(body: dict[str, Any]) -> str | None:
     return str(errors[0]["extensions"]["code"]) if errors else None
 
 
-def fresh_token() -> str:
-    return f"client-{uuid.uuid4().hex}"
+def fresh_token(api: Api) -> str:
+    """A new client: a partner of its own and its API key (a key sent must be a real one)."""
+
+    def make(session: Any) -> str:
+        partner = create_partner(
+            session, name=f"Client {uuid.uuid4().hex[:8]}", kind=PartnerKind.STARTUP
+        )
+        assert partner.id is not None
+        return create_api_key(session, partner_id=partner.id).token
+
+    return str(api.db.call(make))
 
 
 def test_a_client_over_its_burst_is_told_the_limit_and_when_to_retry(
@@ -58,14 +69,14 @@ def test_a_client_over_its_burst_is_told_the_limit_and_when_to_retry(
 ) -> None:
     limited = dataclasses.replace(settings, plan_burst=2, plan_rate_per_min=1)
     with app(limited, streets) as api:
-        token = fresh_token()
+        token = fresh_token(api)
         assert [error_code(plan(api, token)) for _ in range(2)] == [None, None]
         refused = plan(api, token)
         (error,) = refused["errors"]
         assert error["extensions"]["code"] == "RATE_LIMITED"
         assert "at most 2 at once and 1 a minute per client" in error["message"]
         assert 0 < error["extensions"]["retry_after_s"] <= 60
-        assert error_code(plan(api, fresh_token())) is None  # another client: its own bucket
+        assert error_code(plan(api, fresh_token(api))) is None  # another client: its own bucket
 
 
 @pytest.mark.redis
@@ -75,8 +86,8 @@ def test_buckets_in_redis_are_shared_by_every_process(
     shared = dataclasses.replace(
         settings, broadcast_url=REDIS_URL, plan_burst=3, plan_rate_per_min=1
     )
-    token = fresh_token()
     with app(shared, streets) as first, app(shared, streets) as second:
+        token = fresh_token(first)
         assert error_code(plan(first, token)) is None
         assert error_code(plan(second, token)) is None
         assert error_code(plan(first, token)) is None
@@ -87,10 +98,10 @@ def test_a_plan_over_the_time_budget_answers_plan_timeout(
     settings: Settings, streets: StreetsState
 ) -> None:
     with app(settings, streets) as api:
-        assert error_code(plan(api, fresh_token())) is None  # warm: within 10 s
+        assert error_code(plan(api, fresh_token(api))) is None  # warm: within 10 s
     strict = dataclasses.replace(settings, plan_budget_ms=1)
     with app(strict, streets) as api:
-        (error,) = plan(api, fresh_token())["errors"]
+        (error,) = plan(api, fresh_token(api))["errors"]
     assert error["extensions"]["code"] == "PLAN_TIMEOUT"
     assert "budget of 1 ms per plan" in error["message"]
 
@@ -102,7 +113,7 @@ def test_a_plan_over_its_budget_stops_working_in_its_thread(
     with app(strict, streets) as api:
         planning = cast(Starlette, api.client.app).state.planning
         assert planning.stopped_plans == 0
-        assert error_code(plan(api, fresh_token())) == "PLAN_TIMEOUT"
+        assert error_code(plan(api, fresh_token(api))) == "PLAN_TIMEOUT"
         # The abandoned thread notices at the planner's next step and gives its CPU back
         # (a deadline, not a sleep: the machine may be loaded). A step can be long on a fresh
         # clone: numba compiles a kernel the first time it runs (no cache yet), and a compile
