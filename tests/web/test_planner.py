@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from marketplace.clock import PARIS
 from routing.traffic.scenarios import ScenarioError, apply_edits, remove_lane
+from tests.marketplace.helpers import wait_until
 from tests.web.browser import EMAIL, PASSWORD, Tab, WebServer, sign_in_to_the_dashboard
 
 pytestmark = pytest.mark.browser
@@ -160,9 +162,19 @@ def test_planner_dashboard_shows_hotspots_and_exports(
     # Three trips planned from three places: each cell pair is below the privacy minimum, yet
     # the chart of planned trips counts all three (beside those other tests planned).
     total = '{ demandMatrix(period: "morning_peak") { totalTrips cells { trips } } }'
+    # Planned trips are counted in memory and written about once a second: write them now.
+    demand = web_server.app.state.demand
+    demand.flush()
     before = web_server.graphql(total, key=traffic_run)["demandMatrix"]["totalTrips"]
     plan_trips_next_monday_morning(web_server, 3)
-    after = web_server.graphql(total, key=traffic_run)["demandMatrix"]
+    after: dict[str, Any] = {}
+
+    def counted() -> bool:
+        demand.flush()
+        after.update(web_server.graphql(total, key=traffic_run)["demandMatrix"])
+        return bool(after["totalTrips"] >= before + 3)
+
+    wait_until(counted, what="the three planned trips in the demand matrix", timeout_s=30)
     assert after["totalTrips"] == before + 3
     assert sum(cell["trips"] for cell in after["cells"]) < after["totalTrips"]
     page = tab.page
